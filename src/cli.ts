@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `settle` — the one CLI. Each command lives in `src/cli/<name>.ts` and registers itself here.
+ * User mistakes end as one clear line on stderr and a non-zero exit, never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { ConfigError } from './config.js';
+import { UserError, describeError } from './errors.js';
+import { registerSimCommand } from './cli/sim.js';
+import { registerStartCommand } from './cli/start.js';
+
+export function buildProgram(): Command {
+  const program = new Command('settle')
+    .description('Settle: investigates Coupa invoice exceptions, settles the safe ones, routes the rest with a dossier.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStartCommand(program);
+  registerSimCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode; // commander already printed help/version/usage
+      return;
+    }
+    if (error instanceof UserError) {
+      console.error(`settle: ${error.message}`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof ConfigError || error instanceof ZodError) {
+      console.error(`settle: ${error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`settle: ${describeError(error)}`);
+    if (process.env.SETTLE_DEBUG) console.error(error);
+    else console.error('settle: (set SETTLE_DEBUG=1 for details)');
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

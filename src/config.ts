@@ -1,0 +1,112 @@
+/**
+ * All configuration comes from the environment, parsed once with zod. Nothing reads
+ * `process.env` elsewhere. Errors name the variable and what it accepts.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { Mode } from './domain/controls.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive integer, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const EnvSchema = z.object({
+  SETTLE_DATA_DIR: z.string().default('./.settle'),
+  SETTLE_MODE: Mode.optional(),
+  SETTLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  DATABASE_URL: optionalString,
+  COUPA_BASE_URL: optionalString,
+  COUPA_CLIENT_ID: optionalString,
+  COUPA_CLIENT_SECRET: optionalString,
+  COUPA_SCOPES: optionalString,
+  COUPA_RATE_PER_SECOND: positiveInt(25),
+  COUPA_BURST: positiveInt(20),
+  COUPA_TIMEOUT_MS: positiveInt(30_000),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  SETTLE_MODEL: optionalString,
+  SETTLE_EMBEDDING_MODEL: optionalString,
+  SETTLE_CONTROLS_FILE: optionalString,
+  SETTLE_TOKENS_FILE: optionalString,
+  SETTLE_MCP_TOKENS: optionalString,
+  SETTLE_WEBHOOK_SECRETS: optionalString,
+  SETTLE_SLACK_WEBHOOK_URL: optionalString,
+  SETTLE_TEAMS_WEBHOOK_URL: optionalString,
+  PORT: positiveInt(8080),
+});
+
+export interface Config {
+  dataDir: string;
+  mode: z.infer<typeof Mode> | undefined;
+  logLevel: z.infer<typeof EnvSchema>['SETTLE_LOG_LEVEL'];
+  databaseUrl: string | undefined;
+  coupa:
+    | { baseUrl: string; clientId: string; clientSecret: string; scopes: string | undefined }
+    | undefined;
+  coupaRatePerSecond: number;
+  coupaBurst: number;
+  coupaTimeoutMs: number;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string | undefined; embeddingModel: string | undefined };
+  controlsFile: string | undefined;
+  tokensFile: string | undefined;
+  mcpTokens: string | undefined;
+  webhookSecrets: string[];
+  slackWebhookUrl: string | undefined;
+  teamsWebhookUrl: string | undefined;
+  port: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse the environment. Throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const coupaParts = [e.COUPA_BASE_URL, e.COUPA_CLIENT_ID, e.COUPA_CLIENT_SECRET];
+  if (coupaParts.some(Boolean) && !coupaParts.every(Boolean)) {
+    throw new ConfigError(
+      'invalid configuration — COUPA_BASE_URL, COUPA_CLIENT_ID and COUPA_CLIENT_SECRET must be set together (or none, to use the embedded simulator)',
+    );
+  }
+  return {
+    dataDir: resolve(e.SETTLE_DATA_DIR),
+    mode: e.SETTLE_MODE,
+    logLevel: e.SETTLE_LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    coupa: e.COUPA_BASE_URL
+      ? { baseUrl: e.COUPA_BASE_URL, clientId: e.COUPA_CLIENT_ID!, clientSecret: e.COUPA_CLIENT_SECRET!, scopes: e.COUPA_SCOPES }
+      : undefined,
+    coupaRatePerSecond: e.COUPA_RATE_PER_SECOND,
+    coupaBurst: e.COUPA_BURST,
+    coupaTimeoutMs: e.COUPA_TIMEOUT_MS,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.SETTLE_MODEL, embeddingModel: e.SETTLE_EMBEDDING_MODEL },
+    controlsFile: e.SETTLE_CONTROLS_FILE,
+    tokensFile: e.SETTLE_TOKENS_FILE,
+    mcpTokens: e.SETTLE_MCP_TOKENS,
+    webhookSecrets: (e.SETTLE_WEBHOOK_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,
+    teamsWebhookUrl: e.SETTLE_TEAMS_WEBHOOK_URL,
+    port: e.PORT,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * A Coupa dataset in wire form (hyphenated keys, money as strings): the `coupa` object of a replay
+ * case, and what the sample-company generator produces. The simulator stores records exactly like
+ * this and serves them back as Coupa would.
+ */
+import { z } from 'zod';
+
+/** One wire record: must carry an integer `id`; everything else is Coupa's business. */
+export const WireRecord = z.looseObject({ id: z.number().int() });
+export type WireRecord = z.infer<typeof WireRecord> & Record<string, unknown>;
+
+export const CoupaDatasetSchema = z.looseObject({
+  users: z.array(WireRecord).default([]),
+  suppliers: z.array(WireRecord).default([]),
+  'supplier-information': z.array(WireRecord).default([]),
+  contracts: z.array(WireRecord).default([]),
+  'purchase-orders': z.array(WireRecord).default([]),
+  'receiving-transactions': z.array(WireRecord).default([]),
+  invoices: z.array(WireRecord).default([]),
+  approvals: z.array(WireRecord).default([]),
+  comments: z.array(z.looseObject({ id: z.number().int().optional() })).default([]),
+});
+export type CoupaDataset = {
+  users: WireRecord[];
+  suppliers: WireRecord[];
+  'supplier-information': WireRecord[];
+  contracts: WireRecord[];
+  'purchase-orders': WireRecord[];
+  'receiving-transactions': WireRecord[];
+  invoices: WireRecord[];
+  approvals: WireRecord[];
+  comments: Array<Record<string, unknown>>;
+};
+
+export function emptyDataset(): CoupaDataset {
+  return {
+    users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [],
+    'receiving-transactions': [], invoices: [], approvals: [], comments: [],
+  };
+}
+
+/** The exception event as a Coupa call-out (or the poller) delivers it (case-format.md `event`). */
+export const ExceptionEventSchema = z.looseObject({
+  event_type: z.string().default('invoice.exception.created'),
+  resource_id: z.number().int().positive(),
+  exception_code: z.string().nullish(),
+  hold_reason: z.string().nullish(),
+});
+export type ExceptionEvent = z.infer<typeof ExceptionEventSchema>;
