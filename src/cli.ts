@@ -9,6 +9,10 @@ import { ConfigError } from './config.js';
 import { UserError, describeError } from './errors.js';
 import { registerSimCommand } from './cli/sim.js';
 import { registerStartCommand } from './cli/start.js';
+import { registerAuditCommand } from './cli/audit.js';
+import { registerWorkerCommand } from './cli/worker.js';
+import { registerDigestCommand } from './cli/digest.js';
+import { registerServeCommand } from './cli/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -18,6 +22,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerSimCommand(program);
+  registerAuditCommand(program);
+  registerWorkerCommand(program);
+  registerDigestCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

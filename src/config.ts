@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   SETTLE_TOKENS_FILE: optionalString,
   SETTLE_MCP_TOKENS: optionalString,
   SETTLE_WEBHOOK_SECRETS: optionalString,
+  SETTLE_CALLOUT_CLIENTS: optionalString,
   SETTLE_SLACK_WEBHOOK_URL: optionalString,
   SETTLE_TEAMS_WEBHOOK_URL: optionalString,
   PORT: positiveInt(8080),
@@ -66,6 +67,8 @@ export interface Config {
   tokensFile: string | undefined;
   mcpTokens: string | undefined;
   webhookSecrets: string[];
+  /** Coupa call-out OAuth clients, `id:secret,...` (parsed by src/runner/callout-auth.ts). */
+  calloutClients: string | undefined;
   slackWebhookUrl: string | undefined;
   teamsWebhookUrl: string | undefined;
   port: number;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
     webhookSecrets: (e.SETTLE_WEBHOOK_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    calloutClients: e.SETTLE_CALLOUT_CLIENTS,
     slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,
     teamsWebhookUrl: e.SETTLE_TEAMS_WEBHOOK_URL,
     port: e.PORT,

@@ -61,7 +61,10 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     mkdirSync(location, { recursive: true });
   }
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
+  // maxConnections 2, not 1: pg-pool destroys a client after any query error and reconnects at
+  // once; with a limit of 1 the server still counts the closing socket and refuses the new one,
+  // so the query after every error failed. The pool itself still holds one live connection.
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   const address = server.getServerConn();
   const connectionString = `postgres://postgres@${address}/postgres`;

@@ -9,6 +9,8 @@ export interface SimClient {
   clientSecret: string;
   /** Scopes this client may request; a token carries the requested subset (all when none asked). */
   scopes: string[];
+  /** Login of the user this client acts as (`created-by` of its comments, approvals, drafts); default: the client id. */
+  userLogin?: string;
 }
 
 /** Per-instance fault injection. Rates are probabilities 0–1, drawn from a seeded RNG. */

@@ -1,0 +1,155 @@
+/**
+ * Composition root: builds Settle from configuration — database, knowledge store, audit log,
+ * Coupa client (a real tenant, or the embedded simulator), guard and tool context. `start`,
+ * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { createAuditLog, type AuditLog } from '../audit/index.js';
+import { createCoupaClient, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
+import { openDb, type Db } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+import { resolveControls, type Controls, type ControlsOverrides } from '../domain/controls.js';
+import { UserError } from '../errors.js';
+import type { ContextFactory } from '../guard/context.js';
+import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
+import { createIdempotencyStore } from '../guard/idempotency.js';
+import type { Identity } from '../guard/identity.js';
+import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
+import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
+import { createRecordSource, type RecordSource } from '../mcp/records.js';
+import type { SimulatorHandle } from '../sim/types.js';
+import { TOOLS } from '../../tools/index.js';
+import { createGlOwnerLookup } from './gl-owners.js';
+import { createModeSetting, type ModeSetting } from './settings.js';
+
+export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+
+export interface RuntimeOptions {
+  config: Config;
+  /** Talk to this simulator instead of `config.coupa` (the embedded default and evals). */
+  simulator?: SimulatorHandle;
+  /** An open database to use (and not close); default: open from config. */
+  db?: Db;
+  /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
+  controls?: ControlsOverrides;
+  /** The clock (evals pin it to the case's `now`). */
+  now?: () => Date;
+  readOnly?: boolean;
+  /** Knowledge to ingest at start (idempotent). Default: the project's `knowledge/`. */
+  knowledgeDirs?: string[];
+  extraDocuments?: DocumentInput[];
+  /** A limiter shared with other runtimes (workers respecting one Coupa budget). */
+  coupaLimiter?: RequestLimiter | false;
+}
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  coupa: CoupaClient;
+  records: RecordSource;
+  knowledge: KnowledgeStore;
+  audit: AuditLog;
+  proposals: ProposalStore;
+  mode: ModeSetting;
+  controls: Controls;
+  guard: Guard;
+  now: () => Date;
+  contextFor: ContextFactory;
+  close(): Promise<void>;
+}
+
+function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
+  let fromFile: Record<string, unknown> = {};
+  if (config.controlsFile) {
+    try {
+      fromFile = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new UserError(`SETTLE_CONTROLS_FILE ${config.controlsFile}: ${(error as Error).message}`);
+    }
+  }
+  const merged = { ...fromFile, ...(config.mode ? { mode: config.mode } : {}), ...(overrides ?? {}) };
+  const parsed = resolveControlsSafe(merged);
+  return parsed;
+}
+
+function resolveControlsSafe(input: Record<string, unknown>): Controls {
+  try {
+    return resolveControls(input);
+  } catch (error) {
+    const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+    throw new UserError(`invalid controls: ${issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? String(error)}`);
+  }
+}
+
+function coupaClientFor(options: RuntimeOptions): CoupaClient {
+  const { config, simulator } = options;
+  const common = {
+    timeoutMs: config.coupaTimeoutMs,
+    onCall: () => countCoupaCall(),
+    ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
+  };
+  if (simulator) {
+    return createCoupaClient({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret, ...common });
+  }
+  if (!config.coupa) throw new UserError('no Coupa configured: set COUPA_BASE_URL, COUPA_CLIENT_ID and COUPA_CLIENT_SECRET, or run against the embedded simulator');
+  return createCoupaClient({
+    baseUrl: config.coupa.baseUrl,
+    clientId: config.coupa.clientId,
+    clientSecret: config.coupa.clientSecret,
+    ...(config.coupa.scopes ? { scopes: config.coupa.scopes.split(/\s+/) } : {}),
+    ...common,
+  });
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config } = options;
+  const controls = loadControls(config, options.controls);
+  const now = options.now ?? (() => new Date());
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    await migrate(db);
+    const knowledge = await createKnowledgeStore({ db, embedder: await createEmbedder(config), now });
+    for (const dir of options.knowledgeDirs ?? [PROJECT_KNOWLEDGE_DIR]) await knowledge.ingestDirectory(dir);
+    for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
+
+    const coupa = coupaClientFor(options);
+    const records = createRecordSource(coupa);
+    const audit = createAuditLog(db);
+    const proposals = createProposalStore(db);
+    const mode = createModeSetting(db, controls.mode);
+    const glOwners = createGlOwnerLookup(db);
+
+    let guard: Guard | undefined;
+    const contextFor: ContextFactory = async (identity: Identity) => ({
+      identity,
+      controls: { ...controls, mode: await mode.get() },
+      mode: await mode.get(),
+      now,
+      records,
+      knowledge,
+      proposals,
+      glOwners,
+      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, reason === '' ? decision : decision, reason),
+    });
+    guard = createGuard({
+      tools: TOOLS,
+      contextFor,
+      audit,
+      proposals,
+      idempotency: createIdempotencyStore(db),
+      mode: () => mode.get(),
+      readOnly: options.readOnly ?? false,
+    });
+    return {
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, now, contextFor,
+      close: async () => {
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    if (!options.db) await db.close().catch(() => undefined);
+    throw error;
+  }
+}

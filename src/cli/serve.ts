@@ -1,0 +1,77 @@
+/**
+ * `settle serve`: the webhook intake, call-out token endpoint, /healthz, /readyz and /metrics,
+ * plus in-process workers, the optional poller and the daily digest schedule.
+ *
+ * HOOK: other surfaces (MCP over HTTP, the review page) join the same server through `mounts`:
+ * `registerServeCommand(program, [mountMcp, mountReviewPage])`, each `(app, runtime) => Promise<void>`.
+ */
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../config.js';
+import { UserError } from '../errors.js';
+import { createDefaultSettleFn } from '../runner/default-settle.js';
+import { computeDigest, parseSince } from '../runner/digest.js';
+import { scheduleDailyDigest, sendDigest } from '../runner/digest-send.js';
+import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
+import { openRunnerRuntime, type RunnerRuntime } from '../runner/runtime.js';
+import { createRunnerServer } from '../runner/server.js';
+import { createWorkerPool } from '../runner/worker.js';
+import { positiveInt, untilSignal } from './worker.js';
+
+/** Mounts more routes on the serve instance before it listens. */
+export type ServeMount = (app: FastifyInstance, runtime: RunnerRuntime) => Promise<void>;
+
+interface ServeOptions {
+  port?: number;
+  host: string;
+  concurrency: string;
+  poll?: boolean;
+  pollInterval: number;
+  digestCron: string;
+}
+
+export function registerServeCommand(program: Command, mounts: ServeMount[] = []): void {
+  program
+    .command('serve')
+    .description('Serve the webhook intake and operational endpoints, with workers, poller and daily digest')
+    .option('-p, --port <port>', 'port (default PORT or 8080)', positiveInt('--port'))
+    .option('--host <host>', 'interface to listen on (0.0.0.0 to accept Coupa call-outs from outside)', '127.0.0.1')
+    .option('-c, --concurrency <n>', 'in-process workers (0: intake only, workers run elsewhere)', '4')
+    .option('--poll', 'poll Coupa for changed invoices in ap_hold / pending_receipt')
+    .option('--poll-interval <seconds>', 'seconds between polls', positiveInt('--poll-interval'), 60)
+    .option('--digest-cron <cron>', 'when to post the daily digest (UTC), if a Slack/Teams URL is configured', '0 8 * * *')
+    .action(async (opts: ServeOptions) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 0) throw new UserError(`--concurrency takes 0 or a positive integer, got "${opts.concurrency}"`);
+      const config = loadConfig();
+      const runtime = await openRunnerRuntime(config, { schedule: true });
+      const { db, queue, metrics, logger } = runtime;
+      const app = createRunnerServer({ db, queue, config, metrics, logger });
+      for (const mount of mounts) await mount(app, runtime);
+
+      const coupa = concurrency > 0 || opts.poll ? await runtime.coupa() : undefined;
+      const pool = coupa && concurrency > 0
+        ? createWorkerPool({ queue, settle: createDefaultSettleFn(config, { coupa, logger }), concurrency, metrics, logger })
+        : undefined;
+      const poller = coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
+      if (config.slackWebhookUrl || config.teamsWebhookUrl) {
+        await scheduleDailyDigest(queue.boss, {
+          cron: opts.digestCron,
+          run: async () => {
+            await sendDigest(await computeDigest(db, { since: parseSince('24h') }), { slackUrl: config.slackWebhookUrl, teamsUrl: config.teamsWebhookUrl });
+          },
+        });
+      }
+
+      const address = await app.listen({ port: opts.port ?? config.port, host: opts.host });
+      pool?.start();
+      poller?.start(opts.pollInterval * 1000);
+      process.stderr.write(`settle: serving ${address} (POST /webhooks/coupa, /healthz, /readyz, /metrics; ${concurrency} workers)\n`);
+      const signal = await untilSignal();
+      process.stderr.write(`settle: ${signal} — draining\n`);
+      await app.close();
+      await poller?.stop();
+      await pool?.stop();
+      await runtime.close();
+    });
+}

@@ -1,0 +1,160 @@
+/**
+ * The write half of the client: comments, approvers, disputes, tolerance resolution and the
+ * invoice status actions. Every write goes through `writeReconciled`, each with the re-read that
+ * proves whether a write of unknown outcome applied, so nothing is ever done twice.
+ */
+import { z } from 'zod';
+import type { Transport } from './http.js';
+import type { CoupaReads } from './reads.js';
+import { idSegment } from './reads.js';
+import { writeReconciled, resendIsHarmless, type OutcomeProbe, type ReconcileOptions } from './reconcile.js';
+import { RESOURCES, collect, parseRecord } from './resources.js';
+import { query } from './query.js';
+import type { Comment, Invoice, InvoiceStatus } from './schemas.js';
+import { toWire } from './wire.js';
+import { collectAttachments, postAttachment, type Attachment } from './attachments.js';
+
+/** A draft invoice to create (camelCase; converted to the wire on send). */
+export const DraftInvoiceInput = z.looseObject({
+  invoiceNumber: z.string().min(1).max(40),
+  invoiceDate: z.string(),
+  currency: z.looseObject({ code: z.string() }),
+  supplier: z.looseObject({ id: z.number().int() }),
+  invoiceLines: z.array(z.looseObject({ description: z.string(), price: z.string() })).min(1),
+});
+export type DraftInvoiceInput = z.input<typeof DraftInvoiceInput>;
+
+export interface CoupaActions {
+  /** Comment on an invoice; `toSupplier` makes it visible to the supplier. */
+  addComment(invoiceId: number, comment: { text: string; toSupplier?: boolean }): Promise<Comment>;
+  /** Add a user to the invoice's approval chain (`add_approver`). */
+  addApprover(invoiceId: number, userId: number): Promise<Invoice>;
+  /** Dispute with the supplier, with an active dispute reason code. */
+  dispute(invoiceId: number, dispute: { reasonCode: string; comment?: string }): Promise<Invoice>;
+  /** Mark every unresolved failed tolerance (header and lines) resolved, then revalidate. */
+  resolveFailedTolerances(invoiceId: number, justification: string): Promise<Invoice>;
+  /** Re-run Coupa's tolerance checks (`revalidate_tolerances`). */
+  revalidateTolerances(invoiceId: number): Promise<Invoice>;
+  submit(invoiceId: number): Promise<Invoice>;
+  abandon(invoiceId: number, options?: { comment?: string }): Promise<Invoice>;
+  void(invoiceId: number): Promise<Invoice>;
+  withdrawDispute(invoiceId: number): Promise<Invoice>;
+  /** Create a draft invoice (`POST /invoices`). */
+  createDraftInvoice(draft: DraftInvoiceInput): Promise<Invoice>;
+  /** Attach a file to an invoice (multipart `attachment[file]`). */
+  attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment>;
+}
+
+export function createActions(transport: Transport, reads: CoupaReads, reconcile: ReconcileOptions = {}): CoupaActions {
+  const invoicePath = (id: number): string => `${RESOURCES.invoice.path}/${idSegment(id)}`;
+  const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body);
+
+  /** Status actions are confirmed by the status they produce; no baseline needed. */
+  const statusProbe = (id: number, applied: (s: InvoiceStatus) => boolean): OutcomeProbe<Invoice> => async () => async () => {
+    const invoice = await reads.getInvoice(id);
+    return applied(invoice.status) ? invoice : undefined;
+  };
+
+  function invoiceAction(id: number, action: string, probe: OutcomeProbe<Invoice>, json?: unknown): Promise<Invoice> {
+    const send = async (): Promise<Invoice> =>
+      asInvoice(await transport.request({ method: 'PUT', path: `${invoicePath(id)}/${action}`, json: json ?? {} }));
+    return writeReconciled(send, probe, reconcile);
+  }
+
+  async function resolveFailedTolerances(invoiceId: number, justification: string): Promise<Invoice> {
+    const invoice = await reads.getInvoice(invoiceId);
+    const mark = { resolved: true, resolutionStrategy: justification };
+    const header = invoice.failedTolerances.filter((t) => !t.resolved && t.id !== undefined);
+    const lines = invoice.invoiceLines
+      .map((line) => ({ id: line.id, failedTolerances: line.failedTolerances.filter((t) => !t.resolved && t.id !== undefined) }))
+      .filter((line) => line.id !== undefined && line.failedTolerances.length > 0);
+    const targetIds = new Set([...header, ...lines.flatMap((l) => l.failedTolerances)].map((t) => t.id));
+    if (targetIds.size > 0) {
+      const body = toWire({
+        failedTolerances: header.map((t) => ({ id: t.id, ...mark })),
+        invoiceLines: lines.map((l) => ({ id: l.id, failedTolerances: l.failedTolerances.map((t) => ({ id: t.id, ...mark })) })),
+      });
+      const send = async (): Promise<Invoice> =>
+        asInvoice(await transport.request({ method: 'PUT', path: invoicePath(invoiceId), json: body }));
+      // Applied once every targeted tolerance reads back as resolved.
+      const probe: OutcomeProbe<Invoice> = async () => async () => {
+        const now = await reads.getInvoice(invoiceId);
+        const all = [...now.failedTolerances, ...now.invoiceLines.flatMap((l) => l.failedTolerances)];
+        return all.every((t) => !targetIds.has(t.id) || t.resolved) ? now : undefined;
+      };
+      await writeReconciled(send, probe, reconcile);
+    }
+    return revalidateTolerances(invoiceId);
+  }
+
+  function revalidateTolerances(invoiceId: number): Promise<Invoice> {
+    // Re-running a tolerance check is idempotent: on an unknown outcome it is simply run again.
+    return invoiceAction(invoiceId, 'revalidate_tolerances', resendIsHarmless());
+  }
+
+  async function addComment(invoiceId: number, comment: { text: string; toSupplier?: boolean }): Promise<Comment> {
+    const toSupplier = comment.toSupplier ?? false;
+    const send = async (): Promise<Comment> => parseRecord(RESOURCES.comment, await transport.request({
+      method: 'POST', path: `${invoicePath(invoiceId)}/comments`, json: toWire({ comments: comment.text, toSupplier }),
+    }));
+    // Identical comments may already exist, so only a comment that is new since the baseline counts.
+    const probe: OutcomeProbe<Comment> = async () => {
+      const before = new Set((await reads.listComments(invoiceId)).map((c) => c.id));
+      return async () => (await reads.listComments(invoiceId)).find(
+        (c) => !before.has(c.id) && c.comments === comment.text && c.toSupplier === toSupplier,
+      );
+    };
+    return writeReconciled(send, probe, reconcile);
+  }
+
+  async function addApprover(invoiceId: number, userId: number): Promise<Invoice> {
+    const countFor = async (): Promise<number> =>
+      (await reads.listApprovals(invoiceId)).filter((a) => (a.approverId ?? a.approver?.id) === userId).length;
+    const probe: OutcomeProbe<Invoice> = async () => {
+      const before = await countFor();
+      return async () => ((await countFor()) > before ? reads.getInvoice(invoiceId) : undefined);
+    };
+    const send = async (): Promise<Invoice> => asInvoice(await transport.request({
+      method: 'PUT', path: `${invoicePath(invoiceId)}/add_approver`,
+      query: new URLSearchParams({ approver_id: String(userId) }), json: toWire({ approverId: userId }),
+    }));
+    return writeReconciled(send, probe, reconcile);
+  }
+
+  async function createDraftInvoice(draft: DraftInvoiceInput): Promise<Invoice> {
+    const input = DraftInvoiceInput.parse(draft);
+    const sameNumber = query().where('invoice-number', input.invoiceNumber).where(['supplier', 'id'], input.supplier.id);
+    const probe: OutcomeProbe<Invoice> = async () => {
+      const before = new Set((await collect(reads.listInvoices(sameNumber))).map((i) => i.id));
+      return async () => (await collect(reads.listInvoices(sameNumber))).find((i) => !before.has(i.id));
+    };
+    const send = async (): Promise<Invoice> =>
+      asInvoice(await transport.request({ method: 'POST', path: RESOURCES.invoice.path, json: toWire(input) }));
+    return writeReconciled(send, probe, reconcile);
+  }
+
+  async function attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment> {
+    const path = `${invoicePath(invoiceId)}/attachments`;
+    const probe: OutcomeProbe<Attachment> = async () => {
+      const before = new Set((await collectAttachments(transport, path)).map((a) => a.id));
+      return async () => (await collectAttachments(transport, path)).find((a) => !before.has(a.id) && a.fileFileName === filename);
+    };
+    return writeReconciled(() => postAttachment(transport, path, filename, bytes, contentType), probe, reconcile);
+  }
+
+  return {
+    addComment,
+    addApprover,
+    dispute: (id, { reasonCode, comment }) =>
+      invoiceAction(id, 'dispute', statusProbe(id, (s) => s === 'disputed'), toWire({ disputeReason: { code: reasonCode }, comment })),
+    resolveFailedTolerances,
+    revalidateTolerances,
+    submit: (id) => invoiceAction(id, 'submit', statusProbe(id, (s) => s !== 'draft' && s !== 'new')),
+    abandon: (id, options) =>
+      invoiceAction(id, 'abandon', statusProbe(id, (s) => s === 'abandoned'), options?.comment ? { comment: options.comment } : {}),
+    void: (id) => invoiceAction(id, 'void', statusProbe(id, (s) => s === 'voided')),
+    withdrawDispute: (id) => invoiceAction(id, 'withdraw_dispute', statusProbe(id, (s) => s !== 'disputed')),
+    createDraftInvoice,
+    attachFile,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The read half of the client: one record by id, collections as async iterators, and the few
+ * lookups Settle needs (receipts of a PO, a supplier's bank details, a user by login).
+ */
+import type { z } from 'zod';
+import type { Transport } from './http.js';
+import { query, type CoupaQuery, type FieldSpec } from './query.js';
+import { RESOURCES, collect, paginate, parseRecord, type Projection, type Resource, type Row } from './resources.js';
+import type {
+  Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
+} from './schemas.js';
+
+/** Options for single-record reads. */
+export interface ReadOptions {
+  /** Coupa `fields`: only these attributes come back (and the result is a projection). */
+  fields: readonly FieldSpec[];
+}
+
+/** Read one record by id; with `fields`, a projection. */
+export interface GetById<T> {
+  (id: number): Promise<T>;
+  (id: number, options: ReadOptions): Promise<Projection<T>>;
+}
+
+/** Iterate a collection; a query with `fields` yields projections. */
+export type ListWith<T> = <P extends boolean = false>(q?: CoupaQuery<P>) => AsyncIterable<Row<T, P>>;
+
+/** Receipts are looked up by the PO lines they receive against, or by the whole PO. */
+export type ReceiptFilter = { orderLineIds: readonly number[] } | { purchaseOrderId: number };
+
+export interface CoupaReads {
+  getInvoice: GetById<Invoice>;
+  listInvoices: ListWith<Invoice>;
+  getPurchaseOrder: GetById<PurchaseOrder>;
+  listPurchaseOrders: ListWith<PurchaseOrder>;
+  /** Receiving transactions for some order lines or a whole PO (order-line association filters). */
+  listReceipts(filter: ReceiptFilter): AsyncIterable<ReceivingTransaction>;
+  getSupplier: GetById<Supplier>;
+  /** The supplier's Supplier Information record (bank details), or null when it has none. */
+  getSupplierInformation(supplierId: number): Promise<SupplierInformation | null>;
+  getUser: GetById<User>;
+  /** The user with exactly this login, or null. */
+  findUserByLogin(login: string): Promise<User | null>;
+  listUsers: ListWith<User>;
+  getContract: GetById<Contract>;
+  listContracts: ListWith<Contract>;
+  /** Every comment on an invoice, oldest first. */
+  listComments(invoiceId: number): Promise<Comment[]>;
+  /** Every approval on an invoice's chain, in chain order. */
+  listApprovals(invoiceId: number): Promise<Approval[]>;
+}
+
+/** Guard against ids that would change the path (`5/../x`): ids are positive integers. */
+export function idSegment(id: number): string {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`Coupa ids are positive integers, got ${id}`);
+  return String(id);
+}
+
+export function createReads(transport: Transport): CoupaReads {
+  function getter<S extends z.ZodObject>(res: Resource<S>): GetById<z.output<S>> {
+    const read = async (id: number, options?: ReadOptions): Promise<z.output<S>> => {
+      const params = options ? query().fields(options.fields).toParams() : undefined;
+      const body = await transport.request({ method: 'GET', path: `${res.path}/${idSegment(id)}`, query: params });
+      return parseRecord(res, body, options !== undefined);
+    };
+    return read as GetById<z.output<S>>;
+  }
+
+  function lister<S extends z.ZodObject>(res: Resource<S>): ListWith<z.output<S>> {
+    return <P extends boolean = false>(q?: CoupaQuery<P>) =>
+      paginate(transport, res, q ?? (query() as CoupaQuery<boolean> as CoupaQuery<P>));
+  }
+
+  async function first<S extends z.ZodObject>(res: Resource<S>, q: CoupaQuery): Promise<z.output<S> | null> {
+    for await (const record of paginate(transport, res, q.limit(1))) return record;
+    return null;
+  }
+
+  return {
+    getInvoice: getter(RESOURCES.invoice),
+    listInvoices: lister(RESOURCES.invoice),
+    getPurchaseOrder: getter(RESOURCES.purchaseOrder),
+    listPurchaseOrders: lister(RESOURCES.purchaseOrder),
+    listReceipts(filter: ReceiptFilter): AsyncIterable<ReceivingTransaction> {
+      const q = 'orderLineIds' in filter
+        ? query().where(['order-line', 'id'], 'in', filter.orderLineIds)
+        : query().where(['order-line', 'order-header-id'], filter.purchaseOrderId);
+      return paginate(transport, RESOURCES.receipt, q.orderBy('id'));
+    },
+    getSupplier: getter(RESOURCES.supplier),
+    getSupplierInformation: (supplierId) =>
+      first(RESOURCES.supplierInformation, query().where(['supplier', 'id'], supplierId)),
+    getUser: getter(RESOURCES.user),
+    findUserByLogin: (login) => first(RESOURCES.user, query().where('login', login)),
+    listUsers: lister(RESOURCES.user),
+    getContract: getter(RESOURCES.contract),
+    listContracts: lister(RESOURCES.contract),
+    listComments: (invoiceId) =>
+      collect(paginate(transport, RESOURCES.comment, query().orderBy('id'), `/api/invoices/${idSegment(invoiceId)}/comments`)),
+    listApprovals: (invoiceId) =>
+      collect(paginate(
+        transport, RESOURCES.approval,
+        query().where('approvable-type', 'InvoiceHeader').where('approvable-id', invoiceId).orderBy('position'),
+      )),
+  };
+}

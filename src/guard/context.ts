@@ -1,0 +1,26 @@
+/**
+ * What a tool handler may use. Fixed by the deployment (or the eval case), never supplied by the
+ * model: the acting identity, the controls, the clock, Settle's own Coupa credentials.
+ */
+import type { Controls, Mode } from '../domain/controls.js';
+import type { KnowledgeStore } from '../knowledge/index.js';
+import type { RecordSource } from '../mcp/records.js';
+import type { Identity } from './identity.js';
+import type { ProposalStore } from './proposals.js';
+
+export interface ToolContext {
+  identity: Identity;
+  controls: Controls;
+  mode: Mode;
+  /** The clock (the simulated one in evals): supplier age, duplicate windows. */
+  now(): Date;
+  records: RecordSource;
+  knowledge: KnowledgeStore;
+  proposals: ProposalStore;
+  /** GL account code → budget-owner login, from the coding guide in the knowledge store. */
+  glOwners(): Promise<ReadonlyMap<string, string>>;
+  /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
+  decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
+}
+
+export type ContextFactory = (identity: Identity) => Promise<ToolContext>;

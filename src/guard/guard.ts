@@ -1,0 +1,238 @@
+/**
+ * The guard: the one enforcement point every tool call passes, from Claude Desktop, any MCP
+ * client, the review page and Settle's own agent alike. Order for every call:
+ *   schema (unknown fields rejected) → caller's scopes → mode → controls → idempotency,
+ * and every outcome — allowed, denied, proposed, failed — lands in the audit log.
+ */
+import { z } from 'zod';
+import type { Mode } from '../domain/controls.js';
+import { describeError } from '../errors.js';
+import { hashOf } from './canonical.js';
+import type { ContextFactory, ToolContext } from './context.js';
+import type { Identity, Scope } from './identity.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { Proposal, ProposalStore } from './proposals.js';
+import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type GuardOutcome = 'executed' | 'replayed' | 'proposed' | 'denied' | 'error';
+
+export interface GuardResult {
+  outcome: GuardOutcome;
+  isError: boolean;
+  text: string;
+  structured?: Record<string, unknown>;
+  proposalId?: string;
+  coupaCalls: number;
+}
+
+/** What the guard writes for every call; the audit module persists it hash-chained. */
+export interface AuditEntry {
+  actor: string;
+  actorKind: string;
+  tool: string;
+  input: unknown;
+  decision: 'allowed' | 'denied' | 'proposed' | 'executed' | 'error';
+  reason: string;
+  coupaCalls: number;
+  resultSummary: string;
+  idempotencyKey: string | null;
+  invoiceId: number | null;
+}
+
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface GuardDeps {
+  tools: readonly ToolDefinition[];
+  contextFor: ContextFactory;
+  audit: AuditSink;
+  proposals: ProposalStore;
+  idempotency: IdempotencyStore;
+  /** Current mode (a person may switch it at runtime). */
+  mode: () => Promise<Mode>;
+  /** A read-only deployment lists and runs no write tools, on every transport. */
+  readOnly?: boolean;
+}
+
+export interface Guard {
+  /** Tools this identity may see (read-only deployments and missing scopes hide write tools). */
+  listTools(identity: Identity): ToolDefinition[];
+  call(identity: Identity, toolName: string, args: unknown, options?: { asApprovalOf?: Proposal }): Promise<GuardResult>;
+  /** Approve (execute exactly once) or reject a stored proposal. */
+  decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult>;
+}
+
+const REQUIRED_SCOPE: Record<GuardClass, Scope> = {
+  read: 'invoices:read',
+  analysis: 'invoices:read',
+  comment: 'invoices:comment',
+  state: 'invoices:write',
+  memory: 'invoices:write',
+  review: 'proposals:decide',
+};
+
+/** Write tools accept an optional idempotency key next to their own fields. */
+const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
+
+const counterStore = new AsyncLocalStorage<{ calls: number }>();
+
+/** Coupa client hook: attributes each HTTP call to the tool call in progress. */
+export function countCoupaCall(): void {
+  const c = counterStore.getStore();
+  if (c) c.calls += 1;
+}
+
+function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' {
+  if (guardClass === 'comment') return mode === 'monitor' ? 'propose' : 'execute';
+  if (guardClass === 'state') return mode === 'autonomous' ? 'execute' : 'propose';
+  return 'execute';
+}
+
+function summarizeZod(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.join('.') || '(input)';
+      if (i.code === 'unrecognized_keys') return `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+export function createGuard(deps: GuardDeps): Guard {
+  const byName = new Map(deps.tools.map((t) => [t.name, t]));
+
+  async function audit(identity: Identity, tool: string, input: unknown, e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> {
+    await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool, input, ...e });
+  }
+
+  function visible(identity: Identity, tool: ToolDefinition): boolean {
+    if (deps.readOnly && isWriteClass(tool.guardClass)) return false;
+    return identity.scopes.has(REQUIRED_SCOPE[tool.guardClass]);
+  }
+
+  async function call(identity: Identity, toolName: string, args: unknown, options: { asApprovalOf?: Proposal } = {}): Promise<GuardResult> {
+    const counter = { calls: 0 };
+    return counterStore.run(counter, async () => {
+      const tool = byName.get(toolName);
+      const deny = async (reason: string, hint: string, invoiceId: number | null = null, key: string | null = null): Promise<GuardResult> => {
+        await audit(identity, toolName, args, { decision: 'denied', reason, coupaCalls: counter.calls, resultSummary: hint, idempotencyKey: key, invoiceId });
+        return { outcome: 'denied', isError: true, text: `Denied: ${reason}. ${hint}`.trim(), coupaCalls: counter.calls };
+      };
+      if (!tool || (deps.readOnly && isWriteClass(tool.guardClass))) {
+        return deny(`no tool named "${toolName}" is available`, 'List the tools to see what this deployment offers.');
+      }
+
+      // 1. Schema: strict, unknown fields rejected. Write tools may carry an idempotency key.
+      let rawArgs: unknown = args ?? {};
+      let suppliedKey: string | undefined;
+      if (isWriteClass(tool.guardClass) && rawArgs && typeof rawArgs === 'object' && !Array.isArray(rawArgs) && 'idempotency_key' in rawArgs) {
+        const { idempotency_key, ...rest } = rawArgs as Record<string, unknown>;
+        const parsedKey = IdempotencyKey.safeParse(idempotency_key);
+        if (!parsedKey.success) return deny('invalid idempotency_key', 'Use 8–200 characters from A-Z a-z 0-9 . _ : -');
+        suppliedKey = parsedKey.data;
+        rawArgs = rest;
+      }
+      const parsed = tool.inputSchema.safeParse(rawArgs);
+      if (!parsed.success) return deny(`invalid input — ${summarizeZod(parsed.error)}`, 'Fix the arguments to match the tool schema.');
+      const input = parsed.data as Record<string, unknown>;
+      const invoiceId = tool.invoiceIdOf?.(input) ?? null;
+
+      // 2. Scopes.
+      const scope = REQUIRED_SCOPE[tool.guardClass];
+      if (!identity.scopes.has(scope)) {
+        return deny(`caller "${identity.id}" lacks the "${scope}" scope`, 'Ask an administrator for a role that includes it.', invoiceId);
+      }
+
+      const ctx: ToolContext = await deps.contextFor(identity);
+      const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tool: tool.name, input })}`) : null;
+
+      // 3. Mode. A person's approval of a stored proposal is the human decision the mode waits for.
+      const mode = await deps.mode();
+      const approved = options.asApprovalOf !== undefined;
+      const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
+
+      try {
+        // 4. Controls, re-derived from Coupa by the tool itself — never taken from the caller.
+        let check: ControlCheck = { ok: true };
+        if (tool.checkControls && !(approved && identity.kind === 'person')) check = await tool.checkControls(input, ctx);
+        if (verdict === 'propose') return await propose(identity, tool, input, invoiceId, key!, mode, check, counter);
+        if (!check.ok) {
+          return await deny(`control "${check.control}" exceeded: ${check.reason}`, `Instead: ${check.instead}`, invoiceId, key);
+        }
+
+        // 5. Idempotency, then execution.
+        if (key) {
+          const { result, replayed } = await deps.idempotency.once(
+            { key, tool: tool.name, inputHash: hashOf(input), caller: identity.id },
+            async () => {
+              const r = await tool.handler(input, ctx);
+              return { data: tool.outputSchema.parse(r.data) as Record<string, unknown>, text: r.text };
+            },
+          );
+          await audit(identity, tool.name, input, {
+            decision: 'executed', reason: replayed ? 'replayed stored result for idempotency key' : approved ? `approved proposal ${options.asApprovalOf!.id}` : `mode ${mode}, within controls`,
+            coupaCalls: counter.calls, resultSummary: result.text, idempotencyKey: key, invoiceId,
+          });
+          return { outcome: replayed ? 'replayed' : 'executed', isError: false, text: result.text, structured: result.data, coupaCalls: counter.calls };
+        }
+        const r = await tool.handler(input, ctx);
+        const data = tool.outputSchema.parse(r.data) as Record<string, unknown>;
+        await audit(identity, tool.name, input, { decision: 'allowed', reason: 'read', coupaCalls: counter.calls, resultSummary: r.text, idempotencyKey: null, invoiceId: r.invoiceId ?? invoiceId });
+        return { outcome: 'executed', isError: false, text: r.text, structured: data, coupaCalls: counter.calls };
+      } catch (error) {
+        const message = error instanceof ToolError ? `${error.message}${error.hint ? `. ${error.hint}` : ''}` : describeError(error);
+        await audit(identity, tool.name, input, { decision: 'error', reason: message, coupaCalls: counter.calls, resultSummary: 'failed', idempotencyKey: key, invoiceId });
+        return { outcome: 'error', isError: true, text: `Error: ${message}`, coupaCalls: counter.calls };
+      }
+    });
+  }
+
+  async function propose(identity: Identity, tool: ToolDefinition, input: Record<string, unknown>, invoiceId: number | null, key: string, mode: Mode, check: ControlCheck, counter: { calls: number }): Promise<GuardResult> {
+    const reason = `mode "${mode}" requires a person to approve ${tool.guardClass === 'comment' ? 'comments' : 'state changes'}`;
+    const evidence = [...(check.evidence ?? []), ...(check.ok ? [] : [`control "${check.control}" exceeded: ${check.reason}`])];
+    const { result: proposal } = await deps.idempotency.once(
+      { key: `proposal:${key}`, tool: tool.name, inputHash: hashOf(input), caller: identity.id },
+      () => deps.proposals.create({ tool: tool.name, input, invoiceId: invoiceId ?? undefined, proposer: identity.id, proposerKind: identity.kind, reason, evidence }),
+    );
+    const text = `Proposed (not executed): ${reason}. Proposal ${proposal.id} waits for an approver.`;
+    await audit(identity, tool.name, input, { decision: 'proposed', reason, coupaCalls: counter.calls, resultSummary: `proposal ${proposal.id}`, idempotencyKey: key, invoiceId });
+    return {
+      outcome: 'proposed', isError: false, text, proposalId: proposal.id, coupaCalls: counter.calls,
+      structured: { status: 'proposed', proposal_id: proposal.id, detail: text },
+    };
+  }
+
+  async function decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult> {
+    const fail = async (why: string): Promise<GuardResult> => {
+      await audit(identity, 'decide_proposal', { proposalId, decision, reason }, { decision: 'denied', reason: why, coupaCalls: 0, resultSummary: 'not decided', idempotencyKey: null, invoiceId: null });
+      return { outcome: 'denied', isError: true, text: `Denied: ${why}`, coupaCalls: 0 };
+    };
+    if (!identity.scopes.has('proposals:decide') || identity.kind === 'agent') return fail(`caller "${identity.id}" may not decide proposals`);
+    const proposal = await deps.proposals.get(proposalId);
+    if (!proposal) return fail(`no proposal ${proposalId}`);
+    if (proposal.proposer === identity.id) return fail('the identity that proposed an action cannot approve it');
+    const claimed = await deps.proposals.claimDecision(proposalId, decision === 'approve' ? 'approved' : 'rejected', identity.id, reason);
+    if (!claimed) return fail(`proposal ${proposalId} is already ${proposal.status}`);
+    if (decision === 'reject') {
+      await audit(identity, 'decide_proposal', { proposalId, decision, reason }, { decision: 'executed', reason: `rejected: ${reason}`, coupaCalls: 0, resultSummary: `proposal ${proposalId} rejected`, idempotencyKey: null, invoiceId: proposal.invoiceId });
+      return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };
+    }
+    if ((await deps.mode()) === 'monitor') {
+      await deps.proposals.finish(proposalId, 'failed', { reason: 'monitor mode: no Coupa writes' });
+      return fail('monitor mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals');
+    }
+    // Execute exactly the stored arguments, with an idempotency key bound to the proposal.
+    const result = await call(identity, proposal.tool, { ...proposal.input, idempotency_key: `approval:${proposal.id}` }, { asApprovalOf: proposal });
+    await deps.proposals.finish(proposalId, result.isError ? 'failed' : 'executed', { outcome: result.outcome, text: result.text });
+    return result;
+  }
+
+  return {
+    listTools: (identity) => deps.tools.filter((t) => visible(identity, t)),
+    call,
+    decideProposal,
+  };
+}

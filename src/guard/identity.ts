@@ -1,0 +1,51 @@
+/**
+ * Who is calling a tool, and what they may do. Scopes are Settle's own (never Coupa's): a caller's
+ * token maps to an identity here, and Settle uses its own Coupa credentials upstream.
+ */
+import { z } from 'zod';
+
+export const Scope = z.enum([
+  'invoices:read', // read tools and analysis
+  'invoices:comment', // internal and supplier-facing comments, dossiers
+  'invoices:write', // state-changing writes (resolve, route, dispute) — executed or proposed by the guard
+  'proposals:decide', // approve or reject proposals; never held by the agent
+  'settings:mode', // switch monitor / assisted / autonomous
+  'audit:read', // read and export the audit trail
+]);
+export type Scope = z.infer<typeof Scope>;
+
+export const Role = z.enum(['agent', 'reviewer', 'approver', 'auditor', 'read-only']);
+export type Role = z.infer<typeof Role>;
+
+/** Role → scopes. The agent can propose and act within controls, but never approve. */
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  agent: ['invoices:read', 'invoices:comment', 'invoices:write'],
+  reviewer: ['invoices:read', 'invoices:comment', 'invoices:write'],
+  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read'],
+  auditor: ['invoices:read', 'audit:read'],
+  'read-only': ['invoices:read'],
+};
+
+export type ActorKind = 'person' | 'agent' | 'policy' | 'system';
+
+export interface Identity {
+  /** Stable id, e.g. a login (`jlee`) or `settle-agent`. */
+  readonly id: string;
+  readonly kind: ActorKind;
+  readonly roles: readonly Role[];
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+export function createIdentity(id: string, kind: ActorKind, roles: readonly Role[]): Identity {
+  const scopes = new Set<Scope>(roles.flatMap((r) => ROLE_SCOPES[r]));
+  // Segregation of duties: an agent identity never holds the approver scope, whatever its roles say.
+  if (kind === 'agent') scopes.delete('proposals:decide');
+  return { id, kind, roles, scopes };
+}
+
+/** Settle's own agent identity (the runner and `npm start`). */
+export const AGENT_IDENTITY: Identity = createIdentity('settle-agent', 'agent', ['agent']);
+
+export function hasScope(identity: Identity, scope: Scope): boolean {
+  return identity.scopes.has(scope);
+}

@@ -1,0 +1,99 @@
+/**
+ * The vector index belongs to one embedder. Its model and dimension are recorded in
+ * `knowledge_index` when the index is first initialised; the `embedding vector(N)` column and its
+ * HNSW index are created then, because N comes from the embedder. A store opened with another
+ * embedder is refused, since vectors from two models are not comparable.
+ */
+import type pg from 'pg';
+import type { Db } from '../db/connection.js';
+import { UserError } from '../errors.js';
+import type { Embedder } from './types.js';
+
+/** The index was built by another embedder. The message says how to rebuild it. */
+export class KnowledgeIndexMismatchError extends UserError {
+  override name = 'KnowledgeIndexMismatchError';
+}
+
+export interface IndexInfo {
+  model: string;
+  dimensions: number;
+}
+
+/** Serialises initialisation and re-indexing across processes sharing one Postgres. */
+const INDEX_LOCK = 7_140_301;
+
+export async function readIndexInfo(db: Pick<Db, 'query'>): Promise<IndexInfo | undefined> {
+  const { rows } = await db.query<IndexInfo>('select model, dimensions from knowledge_index');
+  return rows[0];
+}
+
+/** `[0.1,-0.2,…]`, the text form pgvector parses; float4 precision is all it keeps. */
+export function vectorLiteral(vector: readonly number[]): string {
+  return `[${vector.map((x) => {
+    if (!Number.isFinite(x)) throw new Error('embedding contains a non-finite number');
+    return Number(x.toPrecision(7));
+  }).join(',')}]`;
+}
+
+async function createEmbeddingColumn(client: pg.PoolClient, embedder: Embedder, withIndex: boolean): Promise<void> {
+  if (!Number.isInteger(embedder.dimensions) || embedder.dimensions < 1) throw new Error(`embedder ${embedder.model} reports ${embedder.dimensions} dimensions`);
+  await client.query(`alter table knowledge_chunks add column embedding vector(${embedder.dimensions})`);
+  if (withIndex) await createAnnIndex(client);
+  await client.query('insert into knowledge_index (model, dimensions) values ($1, $2)', [embedder.model, embedder.dimensions]);
+}
+
+/** HNSW over cosine distance. Building it after a bulk load is much faster than row by row. */
+export async function createAnnIndex(client: Pick<pg.PoolClient, 'query'>): Promise<void> {
+  await client.query('create index if not exists knowledge_chunks_embedding_idx on knowledge_chunks using hnsw (embedding vector_cosine_ops)');
+}
+
+export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function mismatch(found: IndexInfo, embedder: Embedder): KnowledgeIndexMismatchError {
+  return new KnowledgeIndexMismatchError(
+    `the knowledge index was built with ${found.model} (${found.dimensions} dimensions) but the configured embedder is ` +
+      `${embedder.model} (${embedder.dimensions} dimensions); run \`settle knowledge reindex\` to rebuild it with the configured embedder, ` +
+      'or set SETTLE_EMBEDDING_MODEL back',
+  );
+}
+
+/** Initialise the index for `embedder` on first use; refuse an index built by a different embedder. */
+export async function ensureIndex(db: Db, embedder: Embedder): Promise<void> {
+  let found = await readIndexInfo(db);
+  if (found === undefined) {
+    found = await inTransaction(db, async (client) => {
+      await client.query('select pg_advisory_xact_lock($1)', [INDEX_LOCK]);
+      const again = await readIndexInfo(client);
+      if (again) return again;
+      await client.query('alter table knowledge_chunks drop column if exists embedding');
+      await createEmbeddingColumn(client, embedder, true);
+      return { model: embedder.model, dimensions: embedder.dimensions };
+    });
+  }
+  if (found.model !== embedder.model || found.dimensions !== embedder.dimensions) throw mismatch(found, embedder);
+}
+
+/**
+ * Drop every embedding and the index, record `embedder` as the index's owner and return the
+ * chunks to re-embed. The caller fills them and then calls `createAnnIndex`.
+ */
+export async function resetIndex(client: pg.PoolClient, embedder: Embedder): Promise<void> {
+  await client.query('select pg_advisory_xact_lock($1)', [INDEX_LOCK]);
+  await client.query('drop index if exists knowledge_chunks_embedding_idx');
+  await client.query('alter table knowledge_chunks drop column if exists embedding');
+  await client.query('delete from knowledge_index');
+  await createEmbeddingColumn(client, embedder, false);
+}

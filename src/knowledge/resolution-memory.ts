@@ -1,0 +1,62 @@
+/**
+ * Resolution memory: each settled exception is written back as a past resolution the next search
+ * can find. The agent's verdict is stored when it acts; a person's final decision on the same
+ * invoice supersedes it (and any earlier record of that invoice), so search stops offering the
+ * overruled reasoning as precedent.
+ */
+import type { Db } from '../db/connection.js';
+import { resolutionDocument } from './resolution-docs.js';
+import { ResolutionInput, type Embedder } from './types.js';
+import { writeDocuments } from './writer.js';
+
+export const MEMORY_ORIGIN = 'resolution-memory';
+
+/**
+ * Flag every non-human resolution whose invoice has a human resolution. Idempotent; runs after
+ * any write that may touch resolutions, because re-ingesting a document rewrites its chunk metadata.
+ */
+export async function markSuperseded(db: Pick<Db, 'query'>): Promise<void> {
+  await db.query(
+    `update knowledge_chunks c set metadata = c.metadata || '{"superseded": true}'::jsonb
+     where c.kind = 'resolution'
+       and coalesce(c.metadata ->> 'source', '') <> 'human'
+       and coalesce((c.metadata ->> 'superseded')::boolean, false) = false
+       and exists (select 1 from knowledge_chunks h
+                   where h.kind = 'resolution' and h.metadata ->> 'source' = 'human'
+                     and h.metadata ->> 'invoice_id' = c.metadata ->> 'invoice_id')`,
+  );
+}
+
+/** Store one settled exception. Returns its document id and whether a human decision already overrules it. */
+export async function recordResolution(
+  db: Db,
+  embedder: Embedder,
+  input: ResolutionInput,
+  clock: () => Date = () => new Date(),
+): Promise<{ documentId: string; superseded: boolean }> {
+  const r = ResolutionInput.parse(input);
+  // One record per invoice and source: the agent re-settling an invoice replaces its own entry.
+  const documentId = `resolution/invoice-${r.invoiceId}/${r.source}`;
+  const doc = resolutionDocument(
+    {
+      id: documentId,
+      invoice_id: r.invoiceId,
+      supplier_id: r.supplierId,
+      supplier_name: r.supplierName,
+      exception_type: r.exceptionType,
+      decision: r.decision,
+      decided_by: r.decidedBy,
+      decided_at: r.decidedAt ?? clock().toISOString(),
+      summary: r.summary,
+    },
+    MEMORY_ORIGIN,
+    r.source,
+  );
+  await writeDocuments(db, embedder, [doc]);
+  await markSuperseded(db);
+  const { rows } = await db.query<{ superseded: boolean }>(
+    `select coalesce((metadata ->> 'superseded')::boolean, false) as superseded from knowledge_chunks where document_id = $1 limit 1`,
+    [documentId],
+  );
+  return { documentId, superseded: rows[0]?.superseded ?? false };
+}

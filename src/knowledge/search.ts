@@ -1,0 +1,126 @@
+/**
+ * Hybrid retrieval: approximate nearest neighbours (HNSW, cosine) and Postgres full-text rank,
+ * fused with reciprocal rank fusion. Meaning and exact words fail differently — "paid twice" finds
+ * the duplicate policy by meaning, "INCORRECT-QUANTITY" by its words — so the fusion beats either.
+ */
+import type { Db } from '../db/connection.js';
+import { inTransaction, vectorLiteral } from './index-meta.js';
+import { SearchOptionsSchema, type Citation, type Embedder, type KnowledgeKind, type SearchOptions } from './types.js';
+
+/** RRF damping constant from Cormack et al.; rank 1 scores 1/61. */
+const RRF_K = 60;
+
+interface Filters {
+  sql: string;
+  params: unknown[];
+}
+
+/** WHERE clause for the metadata filters, with parameters numbered after `offset`. */
+function buildFilters(options: ReturnType<typeof SearchOptionsSchema.parse>, offset: number): Filters {
+  const clauses: string[] = ['embedding is not null'];
+  const params: unknown[] = [];
+  const add = (clause: (n: string) => string, value: unknown): void => {
+    params.push(value);
+    clauses.push(clause(`$${offset + params.length}`));
+  };
+  if (options.kind) add((n) => `kind = ${n}`, options.kind);
+  if (options.exceptionType) add((n) => `metadata ->> 'exception_type' = ${n}`, options.exceptionType);
+  if (options.supplierId !== undefined) add((n) => `metadata ->> 'supplier_id' = ${n}`, String(options.supplierId));
+  if (!options.includeSuperseded) clauses.push(`coalesce((metadata ->> 'superseded')::boolean, false) = false`);
+  return { sql: clauses.join(' and '), params };
+}
+
+interface ChunkRow {
+  id: string;
+  document_id: string;
+  section_id: string | null;
+  title: string;
+  text: string;
+  kind: KnowledgeKind;
+  metadata: Record<string, unknown>;
+}
+
+async function loadChunks(db: Db, ids: string[]): Promise<Map<string, ChunkRow>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<ChunkRow>(
+    'select id::text, document_id, section_id, title, text, kind, metadata from knowledge_chunks where id = any($1::bigint[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function toCitation(row: ChunkRow, score: number): Citation {
+  return { document: row.document_id, sectionId: row.section_id, title: row.title, text: row.text, score, kind: row.kind, metadata: row.metadata };
+}
+
+export interface Retriever {
+  hybrid(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** ANN only (the HNSW index), scored by cosine similarity. */
+  vector(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** Exact cosine ranking by a sequential scan: the reference for recall. */
+  exact(query: string, options?: SearchOptions): Promise<Citation[]>;
+}
+
+export function createRetriever(db: Db, embedder: Embedder): Retriever {
+  const embedQuery = async (query: string): Promise<string> => vectorLiteral((await embedder.embed([query]))[0] ?? []);
+
+  /** Vector candidates: ids with cosine similarity, best first. */
+  const vectorIds = async (vector: string, o: ReturnType<typeof SearchOptionsSchema.parse>, k: number, exact: boolean): Promise<Array<{ id: string; sim: number }>> => {
+    const f = buildFilters(o, 2);
+    // `+ 0` hides the operator from the planner, so no index can serve the ORDER BY: a true scan.
+    const order = exact ? '(embedding <=> $1::vector) + 0' : 'embedding <=> $1::vector';
+    const sql = `select id::text, 1 - (embedding <=> $1::vector) as sim from knowledge_chunks where ${f.sql} order by ${order} limit $2`;
+    return inTransaction(db, async (client) => {
+      if (!exact) {
+        // Enough candidates for the fusion, and keep scanning when filters reject neighbours.
+        await client.query(`set local hnsw.ef_search = ${Math.min(1000, Math.max(40, k * 2))}`);
+        await client.query(`set local hnsw.iterative_scan = relaxed_order`);
+      }
+      const { rows } = await client.query<{ id: string; sim: number }>(sql, [vector, k, ...f.params]);
+      // relaxed_order may return neighbours slightly out of order; restore it.
+      return rows.map((r) => ({ id: r.id, sim: Number(r.sim) })).sort((a, b) => b.sim - a.sim);
+    });
+  };
+
+  const textIds = async (query: string, o: ReturnType<typeof SearchOptionsSchema.parse>, k: number): Promise<string[]> => {
+    const f = buildFilters(o, 2);
+    // OR of the query's terms: plainto/websearch AND every word, which finds nothing for questions.
+    const { rows } = await db.query<{ id: string }>(
+      `with q as (select to_tsquery('english', replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')) as q)
+       select c.id::text from knowledge_chunks c, q
+       where q.q::text <> '' and c.tsv @@ q.q and ${f.sql}
+       order by ts_rank(c.tsv, q.q, 1) desc, c.id limit $2`,
+      [query, k, ...f.params],
+    );
+    return rows.map((r) => r.id);
+  };
+
+  const ranked = async (query: string, options: SearchOptions | undefined, exact: boolean): Promise<Citation[]> => {
+    const o = SearchOptionsSchema.parse(options ?? {});
+    const hits = await vectorIds(await embedQuery(query), o, o.limit, exact);
+    const rows = await loadChunks(db, hits.map((h) => h.id));
+    return hits.flatMap((h) => {
+      const row = rows.get(h.id);
+      return row ? [toCitation(row, h.sim)] : [];
+    });
+  };
+
+  return {
+    vector: (query, options) => ranked(query, options, false),
+    exact: (query, options) => ranked(query, options, true),
+    async hybrid(query, options) {
+      const o = SearchOptionsSchema.parse(options ?? {});
+      const k = Math.max(40, o.limit * 4);
+      const [byVector, byText] = await Promise.all([embedQuery(query).then((v) => vectorIds(v, o, k, false)), textIds(query, o, k)]);
+      const scores = new Map<string, number>();
+      byVector.forEach((h, rank) => scores.set(h.id, (scores.get(h.id) ?? 0) + 1 / (RRF_K + rank + 1)));
+      byText.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+      const top = [...scores.entries()].sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, o.limit);
+      const rows = await loadChunks(db, top.map(([id]) => id));
+      return top.flatMap(([id, score]) => {
+        const row = rows.get(id);
+        return row ? [toCitation(row, Number(score.toFixed(6)))] : [];
+      });
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Streamable HTTP transport for MCP, mounted on a fastify app at `/mcp`.
+ * Each request is authenticated by bearer token (sessions are never authentication); each MCP
+ * session is bound to the identity that opened it; a foreign Origin gets 403 (DNS rebinding);
+ * bodies and request rates are limited.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Identity } from '../guard/identity.js';
+import { bearerToken, type TokenDirectory } from './auth.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+
+export interface McpHttpOptions {
+  tokens: TokenDirectory;
+  /** Builds the MCP server for one identity (one per session). */
+  serverFor: (identity: Identity) => Server;
+  /** Origins allowed besides localhost / 127.0.0.1 (any port). */
+  allowedOrigins?: readonly string[];
+  /** Requests per minute per identity (default 600). */
+  rateLimitPerMinute?: number;
+  /** Max body bytes (default 1 MiB). */
+  bodyLimit?: number;
+  path?: string;
+}
+
+interface Session {
+  identityId: string;
+  transport: StreamableHTTPServerTransport;
+}
+
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+
+export function originAllowed(origin: string | undefined, allowed: readonly string[] = []): boolean {
+  if (!origin) return true; // non-browser clients send none; browsers always do
+  return LOCAL_ORIGIN.test(origin) || allowed.includes(origin);
+}
+
+function jsonRpcError(reply: FastifyReply, status: number, message: string, headers: Record<string, string> = {}): FastifyReply {
+  for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
+  return reply.code(status).send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+}
+
+export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOptions): Promise<{ sessions: () => number; closeAll: () => Promise<void> }> {
+  const path = options.path ?? '/mcp';
+  const sessions = new Map<string, Session>();
+
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      max: options.rateLimitPerMinute ?? 600,
+      timeWindow: '1 minute',
+      keyGenerator: (req) => bearerToken(req.headers.authorization) ?? req.ip,
+    });
+
+    const authenticate = (req: FastifyRequest, reply: FastifyReply): Identity | undefined => {
+      if (!originAllowed(req.headers.origin, options.allowedOrigins)) {
+        void jsonRpcError(reply, 403, `origin ${req.headers.origin} is not allowed`);
+        return undefined;
+      }
+      const token = bearerToken(req.headers.authorization);
+      const identity = token ? options.tokens.resolve(token) : undefined;
+      if (!identity) {
+        void jsonRpcError(reply, 401, 'missing or invalid bearer token', { 'WWW-Authenticate': 'Bearer realm="settle"' });
+        return undefined;
+      }
+      return identity;
+    };
+
+    const handle = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const identity = authenticate(req, reply);
+      if (!identity) return;
+      const sessionId = req.headers['mcp-session-id'];
+      let session = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+      if (typeof sessionId === 'string') {
+        // Session ids are bound to the identity that created them.
+        if (!session || session.identityId !== identity.id) return void jsonRpcError(reply, 404, 'unknown session');
+      } else if (req.method === 'POST') {
+        const transport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (id) => {
+            sessions.set(id, { identityId: identity.id, transport });
+          },
+        });
+        transport.onclose = () => {
+          if (transport.sessionId) sessions.delete(transport.sessionId);
+        };
+        await options.serverFor(identity).connect(transport);
+        session = { identityId: identity.id, transport };
+      } else {
+        return void jsonRpcError(reply, 400, 'mcp-session-id header required');
+      }
+      reply.hijack();
+      await session.transport.handleRequest(req.raw, reply.raw, req.body);
+    };
+
+    scope.post(path, { bodyLimit: options.bodyLimit ?? 1_048_576 }, handle);
+    scope.get(path, handle);
+    scope.delete(path, handle);
+  });
+
+  return {
+    sessions: () => sessions.size,
+    closeAll: async () => {
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Gathers everything the domain checks need about one invoice — PO, receipts, supplier, bank
+ * details, contracts, history, comments — with as few Coupa calls as the cache allows.
+ * Returns null when the invoice itself does not exist.
+ */
+import type { Comment, Invoice, PurchaseOrder, Supplier, User } from '../coupa/schemas.js';
+import type { InvoiceContext } from '../domain/index.js';
+import type { ToolContext } from '../guard/context.js';
+
+const DAY_MS = 86_400_000;
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<PurchaseOrder[]> {
+  const numbers = new Set<string>();
+  const orphanLineIds: number[] = [];
+  for (const line of invoice.invoiceLines) {
+    const poNumber = line.poNumber ?? line.orderHeaderNum;
+    if (poNumber) numbers.add(poNumber);
+    else if (typeof line.orderLineId === 'number') orphanLineIds.push(line.orderLineId);
+  }
+  const byNumber = await Promise.all([...numbers].map((n) => ctx.records.purchaseOrderByNumber(n)));
+  const byLine = await ctx.records.purchaseOrdersForOrderLines(orphanLineIds);
+  const all = [...byNumber.filter((p): p is PurchaseOrder => p !== null), ...byLine];
+  return [...new Map(all.map((p) => [p.id, p])).values()];
+}
+
+/** Comment authors who are the company's own users (their text is not supplier-controlled). */
+async function internalAuthors(ctx: ToolContext, comments: Comment[]): Promise<User[]> {
+  const logins = [...new Set(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l))];
+  const users = await Promise.all(logins.map((l) => ctx.records.userByLogin(l).catch(() => null)));
+  return users.filter((u): u is User => u !== null);
+}
+
+export async function loadInvoiceContext(
+  ctx: ToolContext,
+  invoiceId: number,
+  options: { fresh?: boolean; event?: InvoiceContext['event'] } = {},
+): Promise<InvoiceContext | null> {
+  const invoice = await ctx.records.invoice(invoiceId, { fresh: options.fresh ?? false });
+  if (!invoice) return null;
+  const supplierId = invoice.supplier?.id;
+  const invoiceMs = Date.parse(invoice.invoiceDate ?? '') || ctx.now().getTime();
+  const since = isoDate(invoiceMs - ctx.controls.duplicate_window_days * DAY_MS);
+  const total = invoice.grossTotal ?? invoice.totalWithTaxes;
+
+  const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, comments, glOwners] = await Promise.all([
+    purchaseOrdersOf(ctx, invoice),
+    supplierId ? ctx.records.supplier(supplierId) : Promise.resolve(null),
+    supplierId ? ctx.records.supplierInformation(supplierId) : Promise.resolve(null),
+    supplierId ? ctx.records.contractsForSupplier(supplierId) : Promise.resolve([]),
+    supplierId ? ctx.records.supplierInvoices(supplierId, since) : Promise.resolve([]),
+    total ? ctx.records.invoicesWithTotal(total, since) : Promise.resolve([]),
+    ctx.records.comments(invoiceId),
+    ctx.glOwners(),
+  ]);
+  const orderLineIds = purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id));
+  const receipts = await ctx.records.receiptsForOrderLines(orderLineIds);
+
+  const history = [...new Map([...supplierHistory, ...sameTotal].filter((i) => i.id !== invoice.id).map((i) => [i.id, i])).values()];
+  // Capped: a common amount (rent, subscriptions) must not fan out into dozens of supplier reads.
+  const otherSupplierIds = [...new Set(history.map((i) => i.supplier?.id).filter((id): id is number => !!id && id !== supplierId))].slice(0, 10);
+  const otherSuppliers = (await Promise.all(otherSupplierIds.map((id) => ctx.records.supplier(id)))).filter((s): s is Supplier => s !== null);
+  const otherInfo = await Promise.all(otherSupplierIds.map((id) => ctx.records.supplierInformation(id)));
+
+  return {
+    invoice,
+    supplier,
+    supplierInformation: [supplierInformation, ...otherInfo].filter((x): x is NonNullable<typeof x> => x !== null),
+    purchaseOrders,
+    receipts,
+    contracts,
+    history,
+    otherSuppliers,
+    comments,
+    users: await internalAuthors(ctx, comments),
+    ...(options.event ? { event: options.event } : {}),
+    glOwner: (code) => glOwners.get(code.trim().toUpperCase()),
+  };
+}

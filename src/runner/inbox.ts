@@ -1,0 +1,43 @@
+/**
+ * The inbox: record an event under its id and queue its job in ONE transaction. A redelivered
+ * event finds its row and queues nothing; a failure rolls both back, so the sender's retry gets
+ * a clean second chance. Used by the webhook intake and by the poller alike.
+ */
+import type { Db } from '../db/connection.js';
+import type { RunnerQueue } from './queue.js';
+import { inTransaction } from './sql.js';
+import type { JobSource } from './types.js';
+
+export interface InboundEvent {
+  eventId: string;
+  invoiceId: number;
+  source: JobSource;
+  eventType?: string | undefined;
+  /** The validated body, kept for audit and replays. */
+  payload?: unknown;
+}
+
+/** `queued`: a new job; `folded`: a job for this invoice was already waiting; `duplicate`: seen before. */
+export type AcceptStatus = 'queued' | 'folded' | 'duplicate';
+
+export interface AcceptResult {
+  status: AcceptStatus;
+  jobId: string | null;
+}
+
+/** Record and enqueue one event, exactly once per event id. */
+export async function acceptEvent(db: Db, queue: RunnerQueue, event: InboundEvent): Promise<AcceptResult> {
+  return inTransaction(db, async (client) => {
+    const inserted = await client.query(
+      `insert into webhook_events (event_id, invoice_id, source, event_type, payload)
+       values ($1, $2, $3, $4, $5)
+       on conflict (event_id) do nothing
+       returning event_id`,
+      [event.eventId, event.invoiceId, event.source, event.eventType ?? null, event.payload === undefined ? null : JSON.stringify(event.payload)],
+    );
+    if (inserted.rowCount === 0) return { status: 'duplicate', jobId: null };
+    const jobId = await queue.enqueue({ invoiceId: event.invoiceId, eventId: event.eventId, source: event.source }, client);
+    if (jobId) await client.query('update webhook_events set job_id = $2 where event_id = $1', [event.eventId, jobId]);
+    return { status: jobId ? 'queued' : 'folded', jobId };
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The tool registry: one list that MCP listing, the agent, the README table and the schema
+ * snapshots all read. Order is the order a model sees them: read, analysis, write, review.
+ */
+import type { ToolDefinition } from '../src/guard/tool.js';
+import { addComment } from './add-comment.js';
+import { analyzeMatch } from './analyze-match.js';
+import { checkDuplicates } from './check-duplicates.js';
+import { checkSupplierTool } from './check-supplier.js';
+import { checkTaxTool } from './check-tax.js';
+import { classifyException } from './classify-exception.js';
+import { decideProposal } from './decide-proposal.js';
+import { disputeInvoice } from './dispute-invoice.js';
+import { findSimilarResolutions } from './find-similar-resolutions.js';
+import { getContract } from './get-contract.js';
+import { getInvoice } from './get-invoice.js';
+import { getPurchaseOrder } from './get-purchase-order.js';
+import { getSupplier } from './get-supplier.js';
+import { holdInvoice } from './hold-invoice.js';
+import { listProposals } from './list-proposals.js';
+import { listReceipts } from './list-receipts.js';
+import { recordResolution } from './record-resolution.js';
+import { requestInformation } from './request-information.js';
+import { resolveException } from './resolve-exception.js';
+import { routeToApprover } from './route-to-approver.js';
+import { searchInvoices } from './search-invoices.js';
+import { searchPolicies } from './search-policies.js';
+
+export const TOOLS: readonly ToolDefinition[] = [
+  getInvoice, getPurchaseOrder, listReceipts, getSupplier, getContract, searchInvoices, searchPolicies, findSimilarResolutions,
+  analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException,
+  addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
+  listProposals, decideProposal,
+] as unknown as readonly ToolDefinition[];

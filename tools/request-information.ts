@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { filterSupplierText } from '../src/guard/output-filter.js';
+import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+
+export const requestInformation = defineTool({
+  name: 'request_information',
+  title: 'Request information from the supplier',
+  description:
+    'Ask the supplier, in a supplier-visible comment, for what is missing (tax id / VAT number, payment terms, invoice date, backup documents). ' +
+    'The invoice stays held. The message is filtered: no internal data, bank numbers or tax ids.',
+  inputSchema: z.strictObject({
+    invoice_id: z.number().int().positive(),
+    missing: z.array(z.string().min(2).max(200)).min(1).max(10),
+    supplier_message: z.string().trim().min(20).max(4_000),
+  }),
+  outputSchema: WriteOutcome.extend({ redactions: z.array(z.string()).optional() }),
+  annotations: WRITE_ANNOTATIONS,
+  guardClass: 'comment',
+  invoiceIdOf: (i) => i.invoice_id,
+  async handler(input, ctx) {
+    const invoice = await freshInvoice(ctx, input.invoice_id);
+    requireExceptionStatus(invoice, 'request_information');
+    const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
+    await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: true });
+    ctx.records.invalidateInvoice(input.invoice_id);
+    const detail = `Asked the supplier for: ${input.missing.join(', ')}. Invoice ${input.invoice_id} stays ${invoice.status}.`;
+    return { data: { status: 'executed' as const, redactions, invoice_status: invoice.status, detail }, text: detail, invoiceId: input.invoice_id };
+  },
+});

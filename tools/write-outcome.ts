@@ -1,0 +1,32 @@
+/**
+ * Every write tool answers with the same envelope, so a caller handles "done" and "waiting for a
+ * person" alike: `executed` (Coupa changed) or `proposed` (stored for an approver).
+ */
+import { z } from 'zod';
+import type { Invoice } from '../src/coupa/schemas.js';
+import type { ToolContext } from '../src/guard/context.js';
+import { ToolError } from '../src/guard/tool.js';
+
+export const WriteOutcome = z.object({
+  status: z.enum(['executed', 'proposed']),
+  proposal_id: z.string().optional(),
+  invoice_status: z.string().nullable().optional(),
+  detail: z.string(),
+});
+export type WriteOutcome = z.infer<typeof WriteOutcome>;
+
+/** Statuses in which an invoice waits on AP: the ones Settle may act on. */
+export const EXCEPTION_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
+
+/** Fresh read of the invoice a write concerns; a clear error when it is gone. */
+export async function freshInvoice(ctx: ToolContext, invoiceId: number): Promise<Invoice> {
+  const invoice = await ctx.records.invoice(invoiceId, { fresh: true });
+  if (!invoice) throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'it may have been deleted; nothing was written');
+  return invoice;
+}
+
+export function requireExceptionStatus(invoice: Invoice, action: string): void {
+  if (!EXCEPTION_STATUSES.has(invoice.status)) {
+    throw new ToolError(`invoice ${invoice.id} is ${invoice.status}, not in an exception status`, `${action} applies only to held invoices; re-read it with get_invoice`);
+  }
+}
