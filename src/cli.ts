@@ -10,9 +10,11 @@ import { UserError, describeError } from './errors.js';
 import { registerSimCommand } from './cli/sim.js';
 import { registerStartCommand } from './cli/start.js';
 import { registerAuditCommand } from './cli/audit.js';
+import { registerKnowledgeCommand } from './cli/knowledge.js';
 import { registerWorkerCommand } from './cli/worker.js';
 import { registerDigestCommand } from './cli/digest.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerMcpCommand } from './cli/mcp.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -23,9 +25,11 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerSimCommand(program);
   registerAuditCommand(program);
+  registerKnowledgeCommand(program);
   registerWorkerCommand(program);
   registerDigestCommand(program);
   registerServeCommand(program);
+  registerMcpCommand(program);
   return program;
 }
 

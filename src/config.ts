@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   SETTLE_CONTROLS_FILE: optionalString,
   SETTLE_TOKENS_FILE: optionalString,
   SETTLE_MCP_TOKENS: optionalString,
+  SETTLE_MCP_IDENTITY: optionalString,
   SETTLE_WEBHOOK_SECRETS: optionalString,
   SETTLE_CALLOUT_CLIENTS: optionalString,
   SETTLE_SLACK_WEBHOOK_URL: optionalString,
@@ -66,6 +67,8 @@ export interface Config {
   controlsFile: string | undefined;
   tokensFile: string | undefined;
   mcpTokens: string | undefined;
+  /** Login `settle mcp` (stdio) acts as; default `claude-desktop`. */
+  mcpIdentity: string | undefined;
   webhookSecrets: string[];
   /** Coupa call-out OAuth clients, `id:secret,...` (parsed by src/runner/callout-auth.ts). */
   calloutClients: string | undefined;
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     controlsFile: e.SETTLE_CONTROLS_FILE,
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
+    mcpIdentity: e.SETTLE_MCP_IDENTITY,
     webhookSecrets: (e.SETTLE_WEBHOOK_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     calloutClients: e.SETTLE_CALLOUT_CLIENTS,
     slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,

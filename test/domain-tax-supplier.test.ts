@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
 import type { Finding } from '../src/domain/findings.js';
+import { checkUnplannedCharges } from '../src/domain/charges.js';
 import { checkRequiredData } from '../src/domain/required-data.js';
 import { checkSupplier } from '../src/domain/supplier.js';
 import { checkTax, checkVatId } from '../src/domain/tax.js';
 import { findAccountMentions, findBankChangeLanguage, findInstructions, isValidIban } from '../src/domain/text-signals.js';
 import { checkTolerance } from '../src/domain/tolerance.js';
-import { context, invoice, invoiceLine, NOW, supplier, supplierInfo, user } from './domain.fixture.js';
+import { context, invoice, invoiceLine, NOW, orderLine, purchaseOrder, supplier, supplierInfo, user } from './domain.fixture.js';
 
 const kinds = (fs: Finding[]): string[] => fs.map((f) => f.kind);
 const texts = (...t: string[]) => t.map((text, i) => ({ source: `t${i}`, text }));
@@ -43,8 +44,24 @@ describe('tax', () => {
     expect(checkVatId(context({ invoice: eur, supplier: supplier({ taxId: 'DE123456789' }) }))).toEqual([]);
     const remitVat = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress: { id: 900, vatNumber: 'FR12345678901' } });
     expect(checkVatId(context({ invoice: remitVat, supplier: supplier({ taxId: null }) }))).toEqual([]);
-    // Not EU: a USD invoice from a US remit-to needs no VAT id.
+    // Not EU: a USD invoice from a US remit-to needs no VAT id, nor does a US supplier billing in EUR.
     expect(checkVatId(context({ supplier: supplier({ taxId: null }) }))).toEqual([]);
+    expect(checkVatId(context({ supplier: supplier({ taxId: null }), invoice: invoice(undefined, { currency: { code: 'EUR' } }) }))).toEqual([]);
+  });
+
+  it('an invoice whose remit-to states an empty vat-number does not show the VAT id, whatever the master holds', () => {
+    const printedEmpty = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress: { id: 900, vatNumber: null, country: { code: 'FR' } } });
+    expect(kinds(checkVatId(context({ invoice: printedEmpty, supplier: supplier({ taxId: 'FR600959265' }) })))).toEqual(['missing_vat_id']);
+  });
+});
+
+describe('unplanned charges', () => {
+  it('freight on a PO invoice whose PO has no freight line is a variance for a person', () => {
+    const [f] = checkUnplannedCharges(context({ invoice: invoice(undefined, { shippingAmount: '266.00' }) }));
+    expect(f).toMatchObject({ kind: 'unplanned_charges', exceptionType: 'other', figures: { charges: '266.00', shipping: '266.00' } });
+    const withFreightLine = [purchaseOrder([orderLine(), orderLine({ id: 7002, lineNum: '2', description: 'Freight' })])];
+    expect(checkUnplannedCharges(context({ purchaseOrders: withFreightLine, invoice: invoice(undefined, { shippingAmount: '266.00' }) }))).toEqual([]);
+    expect(checkUnplannedCharges(context({ invoice: invoice(undefined, { shippingAmount: '0.00' }) }))).toEqual([]);
   });
 });
 

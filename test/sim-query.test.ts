@@ -105,6 +105,11 @@ describe('simulator query language', () => {
   });
 });
 
+/** Totals with many ties (37·id mod 101), as decimal strings. */
+function totalFor(id: number): string {
+  return `${(id * 37) % 101}.50`;
+}
+
 const TOTALS: Record<number, number> = { 5001: 100, 5002: 90, 5003: 1000.5, 5004: 99.99, 5005: 12, 5006: 250, 5007: 9 };
 function totalOf(id: number): number {
   return TOTALS[id] ?? Number.NaN;
@@ -115,7 +120,8 @@ describe('simulator pagination', () => {
   const COUNT = 137;
   beforeAll(async () => {
     const dataset = sampleDataset();
-    dataset.invoices = Array.from({ length: COUNT }, (_, i) => invoice(i + 1, i % 3 === 0 ? 'ap_hold' : 'approved'));
+    dataset.invoices = Array.from({ length: COUNT }, (_, i) =>
+      invoice(i + 1, i % 3 === 0 ? 'ap_hold' : 'approved', { 'gross-total': totalFor(i + 1) }));
     t = await startTestSim({ dataset });
   });
   afterAll(() => t.sim.close());
@@ -135,6 +141,17 @@ describe('simulator pagination', () => {
     expect((await t.api('GET', '/api/invoices')).body).toHaveLength(50);
     expect(ids((await t.api('GET', '/api/invoices?limit=3&offset=49')).body)).toEqual([50, 51, 52]);
     expect((await t.api('GET', `/api/invoices?offset=${COUNT}`)).body).toEqual([]);
+  });
+
+  it('pages an order_by query across boundaries, ties broken by id', async () => {
+    const expected = Array.from({ length: COUNT }, (_, i) => i + 1)
+      .sort((a, b) => Number(totalFor(b)) - Number(totalFor(a)) || a - b);
+    const seen: number[] = [];
+    for (let offset = 0; offset < COUNT; offset += 50) {
+      seen.push(...ids((await t.api('GET', `/api/invoices?order_by=gross-total&dir=desc&offset=${offset}`)).body));
+    }
+    expect(seen).toEqual(expected);
+    expect((await t.api('GET', '/api/invoices?order_by=gross-total&offset=5000')).body).toEqual([]);
   });
 
   it('pages a filtered, indexed query (status) and a descending order consistently', async () => {

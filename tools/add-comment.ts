@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, freshInvoice } from './write-outcome.js';
+import { WriteOutcome, currentInvoice } from './write-outcome.js';
 
 export const addComment = defineTool({
   name: 'add_comment',
@@ -19,7 +19,7 @@ export const addComment = defineTool({
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     const { text, redactions } = input.to_supplier ? filterSupplierText(input.text, { supplierName: invoice.supplier?.name }) : { text: input.text, redactions: [] };
     const comment = await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: input.to_supplier });
     ctx.records.invalidateInvoice(input.invoice_id);

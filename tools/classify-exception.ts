@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import { assessInvoice } from '../src/domain/index.js';
+import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
 import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
 import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './findings-output.js';
 
+const SuggestedCoding = z.object({ account: z.string(), owner: z.string().nullable(), basis: z.string() });
+
 export const AssessmentOut = z.object({
   invoice_id: z.number(),
+  invoice_number: z.string(),
+  supplier_id: z.number().nullable(),
+  supplier_name: z.string().nullable(),
   exception_type: z.string(),
   suggested_decision: z.enum(['resolve', 'route', 'dispute', 'hold', 'request_info']),
   route_to: z.string().nullable(),
@@ -17,7 +22,28 @@ export const AssessmentOut = z.object({
   hint: z.object({ text: z.string(), type: z.string().nullable(), agrees: z.boolean().nullable() }),
   findings: z.array(FindingOut),
   controls_applied: z.array(ControlOut),
+  suggested_coding: SuggestedCoding.nullable().describe('for non-PO invoices: GL account from the supplier history and its budget owner'),
 });
+
+/**
+ * GL coding for a non-PO invoice: the account its lines already carry, else the account the
+ * supplier's past invoices were coded to most often; the owner comes from the coding guide.
+ */
+function suggestCoding(invoiceCtx: InvoiceContext): z.infer<typeof SuggestedCoding> | null {
+  const own = invoiceCtx.invoice.invoiceLines.map((l) => l.account?.code).find((c): c is string => !!c);
+  if (own) return { account: own, owner: invoiceCtx.glOwner?.(own) ?? null, basis: 'account on the invoice line' };
+  const counts = new Map<string, number>();
+  for (const past of invoiceCtx.history ?? []) {
+    if (past.supplier?.id !== invoiceCtx.invoice.supplier?.id) continue;
+    for (const line of past.invoiceLines) {
+      const code = line.account?.code;
+      if (code) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (!best) return null;
+  return { account: best[0], owner: invoiceCtx.glOwner?.(best[0]) ?? null, basis: `${best[1]} past line(s) of this supplier coded to ${best[0]}` };
+}
 
 export const classifyException = defineTool({
   name: 'classify_exception',
@@ -37,11 +63,18 @@ export const classifyException = defineTool({
     const invoiceCtx = await requireContext(ctx, invoice_id);
     if (exception_code) invoiceCtx.event = { exceptionCode: exception_code };
     const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
+    const coding = a.exceptionType === 'missing_po' ? suggestCoding(invoiceCtx) : null;
+    // A non-PO invoice with no requester and no coded line goes to the owner of the account the
+    // supplier is usually coded to, rather than falling back to the AP reviewer.
+    const routeTo = a.decision === 'route' && a.exceptionType === 'missing_po' && a.routeTo === ctx.controls.ap_reviewer && coding?.owner ? coding.owner : a.routeTo;
     const data = {
       invoice_id,
+      invoice_number: invoiceCtx.invoice.invoiceNumber,
+      supplier_id: invoiceCtx.invoice.supplier?.id ?? null,
+      supplier_name: invoiceCtx.supplier?.name ?? invoiceCtx.invoice.supplier?.name ?? null,
       exception_type: a.exceptionType,
       suggested_decision: a.decision,
-      route_to: a.routeTo ?? null,
+      route_to: routeTo ?? null,
       dispute_reason: a.disputeReason ?? null,
       root_cause: a.rootCause,
       rule: a.rule,
@@ -51,10 +84,11 @@ export const classifyException = defineTool({
       hint: { text: a.hint.text, type: a.hint.type ?? null, agrees: a.hint.agrees },
       findings: findingsOut(a.findings, ctx.controls),
       controls_applied: a.controlsApplied.map(controlOut),
+      suggested_coding: coding,
     };
     return {
       data,
-      text: `${a.exceptionType} → suggested ${a.decision}${a.routeTo ? ` to ${a.routeTo}` : ''}${a.disputeReason ? ` (${a.disputeReason})` : ''}: ${a.rootCause}`,
+      text: `${a.exceptionType} → suggested ${a.decision}${routeTo ? ` to ${routeTo}` : ''}${a.disputeReason ? ` (${a.disputeReason})` : ''}: ${a.rootCause}`,
       invoiceId: invoice_id,
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const DisputeReason = z.enum(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'DUPLICATE', 'NOT-RECEIVED', 'MISSING-PO', 'TAX-ERROR', 'OTHER']);
 
@@ -21,7 +21,7 @@ export const disputeInvoice = defineTool({
   guardClass: 'state',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'dispute');
     const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
     const updated = await ctx.records.coupa.dispute(input.invoice_id, { reasonCode: input.reason_code, comment: text });

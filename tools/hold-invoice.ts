@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const holdInvoice = defineTool({
   name: 'hold_invoice',
@@ -17,7 +17,7 @@ export const holdInvoice = defineTool({
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'hold');
     await ctx.records.coupa.addComment(input.invoice_id, { text: input.dossier, toSupplier: false });
     ctx.records.invalidateInvoice(input.invoice_id);

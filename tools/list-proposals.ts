@@ -24,7 +24,10 @@ export const listProposals = defineTool({
   }),
   outputSchema: z.object({ proposals: z.array(ProposalOut) }),
   annotations: READ_ANNOTATIONS,
-  guardClass: 'review',
+  // A read (never replayed from an idempotency key, visible in read-only deployments) that only
+  // approvers may run.
+  guardClass: 'read',
+  requiredScope: 'proposals:decide',
   async handler(input, ctx) {
     const list = await ctx.proposals.list({ status: input.status, ...(input.invoice_id ? { invoiceId: input.invoice_id } : {}), limit: input.limit });
     const proposals = list.map((p) => ({ id: p.id, created_at: p.createdAt, tool: p.tool, invoice_id: p.invoiceId, proposer: p.proposer, reason: p.reason, evidence: p.evidence, status: p.status, input: p.input }));

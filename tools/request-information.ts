@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const requestInformation = defineTool({
   name: 'request_information',
@@ -19,7 +19,7 @@ export const requestInformation = defineTool({
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'request_information');
     const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
     await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: true });

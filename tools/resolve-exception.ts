@@ -3,7 +3,7 @@ import { assessInvoice } from '../src/domain/index.js';
 import { ToolError, WRITE_ANNOTATIONS, defineTool, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { EXCEPTION_STATUSES, WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+import { EXCEPTION_STATUSES, WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 /**
  * The guard's control check for releasing money: re-read the invoice, PO, receipts and supplier
@@ -48,10 +48,10 @@ export const resolveException = defineTool({
   invoiceIdOf: (i) => i.invoice_id,
   checkControls: (input, ctx) => resolveAllowed(input.invoice_id, ctx),
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'resolve');
-    await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification);
-    const updated = await ctx.records.coupa.revalidateTolerances(input.invoice_id);
+    // Marks every unresolved failure resolved with the justification, then revalidates.
+    const updated = await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification);
     ctx.records.invalidateInvoice(input.invoice_id);
     if (EXCEPTION_STATUSES.has(updated.status)) {
       throw new ToolError(`invoice ${input.invoice_id} is still ${updated.status} after revalidation`, 'a failure Coupa still reports needs a person: route it to the AP reviewer');

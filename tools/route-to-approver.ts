@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, freshInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const routeToApprover = defineTool({
   name: 'route_to_approver',
@@ -25,7 +25,7 @@ export const routeToApprover = defineTool({
     return { ok: true, evidence: [`approver ${user.login} is an active Coupa user`] };
   },
   async handler(input, ctx) {
-    const invoice = await freshInvoice(ctx, input.invoice_id);
+    const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'routing');
     const user = (await ctx.records.userByLogin(input.approver_login))!;
     const updated = await ctx.records.coupa.addApprover(input.invoice_id, user.id);

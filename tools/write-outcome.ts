@@ -18,9 +18,13 @@ export type WriteOutcome = z.infer<typeof WriteOutcome>;
 /** Statuses in which an invoice waits on AP: the ones Settle may act on. */
 export const EXCEPTION_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
 
-/** Fresh read of the invoice a write concerns; a clear error when it is gone. */
-export async function freshInvoice(ctx: ToolContext, invoiceId: number): Promise<Invoice> {
-  const invoice = await ctx.records.invoice(invoiceId, { fresh: true });
+/**
+ * The invoice a write concerns, from the short-lived cache (the control check or the
+ * investigation read it seconds ago; Coupa's own state machine still refuses an illegal action).
+ * A clear error when it is gone.
+ */
+export async function currentInvoice(ctx: ToolContext, invoiceId: number): Promise<Invoice> {
+  const invoice = await ctx.records.invoice(invoiceId);
   if (!invoice) throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'it may have been deleted; nothing was written');
   return invoice;
 }

@@ -10,7 +10,7 @@ import { createAuditLog, type AuditLog } from '../audit/index.js';
 import { createCoupaClient, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
-import { resolveControls, type Controls, type ControlsOverrides } from '../domain/controls.js';
+import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
@@ -18,6 +18,7 @@ import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
+import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
 import { createRecordSource, type RecordSource } from '../mcp/records.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   extraDocuments?: DocumentInput[];
   /** A limiter shared with other runtimes (workers respecting one Coupa budget). */
   coupaLimiter?: RequestLimiter | false;
+  /** Pin the mode regardless of settings (`--dry-run` pins `monitor`). */
+  forceMode?: Mode;
 }
 
 export interface Runtime {
@@ -55,6 +58,9 @@ export interface Runtime {
   mode: ModeSetting;
   controls: Controls;
   guard: Guard;
+  policies: PolicyLibrary;
+  /** The simulator this runtime talks to, when it is not a real Coupa tenant. */
+  simulator: SimulatorHandle | undefined;
   now: () => Date;
   contextFor: ContextFactory;
   close(): Promise<void>;
@@ -118,7 +124,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
-    const mode = createModeSetting(db, controls.mode);
+    const stored = createModeSetting(db, controls.mode);
+    const mode = options.forceMode ? { get: async () => options.forceMode!, set: stored.set } : stored;
     const glOwners = createGlOwnerLookup(db);
 
     let guard: Guard | undefined;
@@ -131,7 +138,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       knowledge,
       proposals,
       glOwners,
-      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, reason === '' ? decision : decision, reason),
+      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
     });
     guard = createGuard({
       tools: TOOLS,
@@ -142,8 +149,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
     });
+    const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, now, contextFor,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, simulator: options.simulator, now, contextFor,
       close: async () => {
         if (!options.db) await db.close();
       },

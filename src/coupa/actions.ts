@@ -4,15 +4,14 @@
  * proves whether a write of unknown outcome applied, so nothing is ever done twice.
  */
 import { z } from 'zod';
+import { collectAttachments, postAttachment, type Attachment } from './attachments.js';
 import type { Transport } from './http.js';
-import type { CoupaReads } from './reads.js';
-import { idSegment } from './reads.js';
-import { writeReconciled, resendIsHarmless, type OutcomeProbe, type ReconcileOptions } from './reconcile.js';
-import { RESOURCES, collect, parseRecord } from './resources.js';
 import { query } from './query.js';
+import { idSegment, type CoupaReads } from './reads.js';
+import { resendIsHarmless, writeReconciled, type OutcomeProbe, type ReconcileOptions } from './reconcile.js';
+import { RESOURCES, collect, parseRecord } from './resources.js';
 import type { Comment, Invoice, InvoiceStatus } from './schemas.js';
 import { toWire } from './wire.js';
-import { collectAttachments, postAttachment, type Attachment } from './attachments.js';
 
 /** A draft invoice to create (camelCase; converted to the wire on send). */
 export const DraftInvoiceInput = z.looseObject({

@@ -36,8 +36,9 @@ export const FailedTolerance = z.looseObject({
   failableId: Id.nullish(),
   resolved: z.boolean().default(false),
   resolutionStrategy: z.string().nullish(),
-  breachAmount: NullableDecimal,
-  breachLimit: NullableDecimal,
+  // Coupa does not document the format of breach figures ("5.00", "5%", …): kept as text.
+  breachAmount: z.union([z.string(), z.number()]).transform(String).nullish(),
+  breachLimit: z.union([z.string(), z.number()]).transform(String).nullish(),
   breachDetail1: z.string().nullish(),
   breachDetail2: z.string().nullish(),
 });
@@ -88,11 +89,14 @@ export const InvoiceStatus = z.enum([
 ]);
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
+/** Tenants and releases add statuses; an unknown one must not make an invoice unreadable. */
+const AnyInvoiceStatus = z.union([InvoiceStatus, z.string().min(1)]);
+
 export const Invoice = z.looseObject({
   id: Id,
   invoiceNumber: z.string(),
   invoiceDate: z.string().nullish(),
-  status: InvoiceStatus,
+  status: AnyInvoiceStatus,
   createdAt: DateTime.nullish(),
   updatedAt: DateTime.nullish(),
   currency: CurrencyRef.nullish(),

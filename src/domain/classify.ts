@@ -3,6 +3,7 @@
  * invoice and its context (not on the event's hint, which may be missing or wrong); the riskiest
  * finding names the type.
  */
+import { checkUnplannedCharges } from './charges.js';
 import type { InvoiceContext } from './context.js';
 import type { Controls } from './controls.js';
 import { duplicateFindings, findDuplicateCandidates, POSSIBLE_DUPLICATE, type DuplicateCandidate } from './duplicates.js';
@@ -38,7 +39,7 @@ function duplicateExplainingOverBilling(candidates: readonly DuplicateCandidate[
 /** Runs every check and returns the findings, riskiest first. */
 export function collectFindings(ctx: InvoiceContext, controls: Controls, now: Date): { findings: Finding[]; duplicates: DuplicateCandidate[] } {
   const duplicates = findDuplicateCandidates(ctx, controls);
-  const matching = [...matchInvoice(ctx), ...checkTax(ctx)];
+  const matching = [...matchInvoice(ctx), ...checkTax(ctx), ...checkUnplannedCharges(ctx)];
   const findings = [
     ...checkSupplier(ctx, controls, now),
     ...duplicateFindings(duplicates),

@@ -18,7 +18,7 @@ import type {
 
 export interface InvoiceContext {
   invoice: Invoice;
-  /** The invoice's supplier master record; null/undefined when it does not resolve. */
+  /** The invoice's supplier master record: null = looked up and not found (a finding); undefined = not supplied (master checks skipped). */
   supplier?: Supplier | null;
   /** Supplier Information (bank) records; any supplier's, filtered by supplier id where needed. */
   supplierInformation?: SupplierInformation[];

@@ -120,11 +120,21 @@ export function scoreDuplicate(invoice: Invoice, other: Invoice, linkStrength: n
   return { score: Math.round(linkStrength * evidence * 1000) / 1000, reasons, sameLines: lines, sameAmount: amount === 1 };
 }
 
-function factsForHistory(ctx: InvoiceContext, inv: Invoice): SupplierFacts {
-  const id = inv.supplier?.id;
-  const record = (ctx.otherSuppliers ?? []).find((s) => s.id === id) ?? (ctx.supplier?.id === id ? ctx.supplier : undefined);
-  if (record) return supplierFacts(record, ctx.supplierInformation ?? []);
-  return { id, name: inv.supplier?.name, bankAccounts: [] };
+/** Supplier facts per supplier id, built once per call (history can hold 100k invoices). */
+function factsLookup(ctx: InvoiceContext): (inv: Invoice) => SupplierFacts {
+  const records = new Map((ctx.otherSuppliers ?? []).map((s) => [s.id, s]));
+  if (ctx.supplier) records.set(ctx.supplier.id, ctx.supplier);
+  const info = ctx.supplierInformation ?? [];
+  const cache = new Map<number | undefined, SupplierFacts>();
+  return (inv) => {
+    const id = inv.supplier?.id;
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const record = id === undefined ? undefined : records.get(id);
+    const facts = record ? supplierFacts(record, info) : { id, name: inv.supplier?.name, bankAccounts: [] };
+    cache.set(id, facts);
+    return facts;
+  };
 }
 
 /** Earlier bills of the same company in the window, scored, best first (score > 0 only). */
@@ -135,12 +145,16 @@ export function findDuplicateCandidates(ctx: InvoiceContext, controls: Controls)
     ? supplierFacts(ctx.supplier, ctx.supplierInformation ?? [])
     : { id: inv.supplier?.id, name: inv.supplier?.name, bankAccounts: [] };
   const at = dateOf(inv);
+  const factsOf = factsLookup(ctx);
+  const links = new Map<number | undefined, ReturnType<typeof linkSuppliers>>();
   const out: DuplicateCandidate[] = [];
   for (const other of ctx.history ?? []) {
     if (other.id === inv.id || NOT_A_BILL.has(other.status)) continue;
     const when = dateOf(other);
     if (at !== undefined && when !== undefined && Math.abs(at - when) > controls.duplicate_window_days * DAY_MS) continue;
-    const link = linkSuppliers(self, factsForHistory(ctx, other));
+    const sid = other.supplier?.id;
+    const link = links.get(sid) ?? linkSuppliers(self, factsOf(other));
+    links.set(sid, link);
     if (link.strength === 0) continue;
     const s = scoreDuplicate(inv, other, link.strength, currency);
     if (s.score <= 0) continue;

@@ -30,6 +30,7 @@ export const FINDING_KINDS = [
   'price_over_po',
   'tax_amount_mismatch',
   'tax_rate_unexpected',
+  'unplanned_charges',
   'currency_mismatch',
   // signals that only gate `resolve`
   'supplier_text_instruction',
@@ -58,6 +59,7 @@ export const EXCEPTION_TYPE_OF: Readonly<Record<FindingKind, ExceptionType>> = {
   price_over_po: 'price_variance',
   tax_amount_mismatch: 'tax_variance',
   tax_rate_unexpected: 'tax_variance',
+  unplanned_charges: 'other',
   currency_mismatch: 'other',
   supplier_text_instruction: 'other',
   new_supplier: 'other',

@@ -3,6 +3,7 @@
  * `assessInvoice`; the pieces are exported for tools that show one check at a time.
  */
 export { assessInvoice, type Assessment } from './assess.js';
+export { checkUnplannedCharges } from './charges.js';
 export { collectFindings, exceptionTypeOf, GATE_ONLY_KINDS } from './classify.js';
 export { invoiceCurrency, resolveLines, supplierTexts, type InvoiceContext, type ResolvedLine } from './context.js';
 export { ControlsOverrides, ControlsSchema, DEFAULT_CONTROLS, Mode, resolveControls, type Controls } from './controls.js';

@@ -114,7 +114,7 @@ function quantityFindings(ctx: InvoiceContext, r: ResolvedLine, level: MatchLeve
   const fmt = (d: Dec): string => (amountBasis ? d.toFixed(2) : formatQty(d));
   const billed = billedOn(r.line, amountBasis);
   const ordered = orderedOn(orderLine, amountBasis);
-  const prior = invoicedOn(orderLine, ctx.history ?? [], ctx.invoice.id, amountBasis);
+  const prior = invoicedOn(orderLine, ctx.history ?? [], ctx.invoice, amountBasis);
   const cumulative = prior.alreadyInvoiced.plus(billed);
   const basis = amountBasis ? 'amount' : 'quantity';
   const base = { billed: fmt(billed), alreadyInvoiced: fmt(prior.alreadyInvoiced), cumulative: fmt(cumulative), basis, matchLevel: level };

@@ -89,9 +89,11 @@ export interface InvoicedFigure {
 /**
  * Already invoiced on a PO line by OTHER invoices. Coupa's `invoiced` counter and the consuming
  * invoices in history describe the same consumption, so they are not added: the larger of the two
- * is taken (history may be partial; the counter may lag).
+ * is taken (history may be partial; the counter may lag). When the invoice under review itself
+ * consumes the PO (it is already in approval), the counter includes it and it is taken out.
  */
-export function invoicedOn(orderLine: OrderLine, history: readonly Invoice[], selfId: number, amountBasis: boolean): InvoicedFigure {
+export function invoicedOn(orderLine: OrderLine, history: readonly Invoice[], self: Invoice, amountBasis: boolean): InvoicedFigure {
+  const selfId = self.id;
   const counted: InvoicedFigure['invoices'] = [];
   let fromHistory = new Dec(0);
   for (const inv of history) {
@@ -102,7 +104,10 @@ export function invoicedOn(orderLine: OrderLine, history: readonly Invoice[], se
     fromHistory = fromHistory.plus(billed);
     counted.push({ id: inv.id, invoiceNumber: inv.invoiceNumber, billed: billed.toString() });
   }
-  const counter = decimalOr(orderLine.invoiced);
+  let counter = decimalOr(orderLine.invoiced);
+  if (consumesPo(self)) {
+    for (const l of self.invoiceLines) if (l.orderLineId === orderLine.id) counter = counter.minus(billedOn(l, amountBasis));
+  }
   if (counter.gt(fromHistory)) {
     return { alreadyInvoiced: counter, invoices: counted, source: `order line ${orderLine.id} invoiced counter` };
   }

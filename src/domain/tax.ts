@@ -27,20 +27,32 @@ export function billingCountry(invoice: Invoice, supplier?: Supplier | null): st
   return code?.toUpperCase();
 }
 
-/** An EU VAT invoice: in EUR, or billed from an EU country. */
+/**
+ * An EU VAT invoice: billed from an EU country; when no country is on file at all, an invoice in
+ * EUR is taken as one (a USD supplier billing in EUR is a currency question, not a VAT one).
+ */
 export function isEuVatInvoice(ctx: InvoiceContext): boolean {
   const country = billingCountry(ctx.invoice, ctx.supplier);
-  return invoiceCurrency(ctx).toUpperCase() === 'EUR' || (country !== undefined && EU_COUNTRIES.has(country));
+  if (country !== undefined) return EU_COUNTRIES.has(country);
+  return invoiceCurrency(ctx).toUpperCase() === 'EUR';
 }
 
+/**
+ * The VAT id the invoice carries. When the invoice's remit-to states its `vat-number` (even as
+ * null), that is what the invoice shows and it alone counts: a VAT invoice must print the id.
+ * Without that key, the id comes from the referenced remit-to or the supplier master.
+ */
 function vatIdOf(ctx: InvoiceContext): { id: string; source: string } | undefined {
   const remit: RemitToAddress | null | undefined = ctx.invoice.remitToAddress;
+  if (remit && remit.vatNumber !== undefined) {
+    return remit.vatNumber?.trim() ? { id: remit.vatNumber.trim(), source: 'invoice remit-to vat-number' } : undefined;
+  }
   const supplierId = ctx.supplier?.id ?? ctx.invoice.supplier?.id;
   const sim = (ctx.supplierInformation ?? []).find((r) => (r.supplier?.id ?? r.supplierId) === supplierId);
+  const referenced = ctx.supplier?.remitToAddresses.find((a) => (remit?.id != null && a.id === remit.id) || (!!remit?.remitToCode && a.remitToCode === remit.remitToCode));
   const options: Array<[string | null | undefined, string]> = [
-    [remit?.vatNumber, 'invoice remit-to vat-number'],
+    [referenced?.vatNumber, 'supplier remit-to vat-number'],
     [ctx.supplier?.taxId, 'supplier tax-id'],
-    [ctx.supplier?.remitToAddresses.find((a) => a.id === remit?.id)?.vatNumber, 'supplier remit-to vat-number'],
     [sim?.taxId, 'supplier information tax-id'],
   ];
   for (const [id, source] of options) if (id && id.trim()) return { id: id.trim(), source };
@@ -52,9 +64,9 @@ export function checkVatId(ctx: InvoiceContext): Finding[] {
   if (!isEuVatInvoice(ctx) || vatIdOf(ctx)) return [];
   const country = billingCountry(ctx.invoice, ctx.supplier) ?? 'EU';
   return [finding('missing_vat_id',
-    `EU VAT invoice (${invoiceCurrency(ctx)}, ${country}) without the supplier's VAT id: no tax-id on the supplier or its information record, no vat-number on the remit-to.`,
+    `EU VAT invoice (${invoiceCurrency(ctx)}, ${country}) does not show the supplier's VAT id.`,
     { currency: invoiceCurrency(ctx), country },
-    ['supplier tax-id empty', 'remit-to vat-number empty'])];
+    [ctx.invoice.remitToAddress?.vatNumber === null ? 'invoice remit-to vat-number is empty' : 'no VAT id on the supplier master or its remit-to'])];
 }
 
 function rateFinding(ctx: InvoiceContext, rate: string, currency: string, base: Money, billed: Money): Finding[] {

@@ -4,6 +4,7 @@
  *   schema (unknown fields rejected) → caller's scopes → mode → controls → idempotency,
  * and every outcome — allowed, denied, proposed, failed — lands in the audit log.
  */
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { Mode } from '../domain/controls.js';
 import { describeError } from '../errors.js';
@@ -64,7 +65,7 @@ export interface Guard {
   decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult>;
 }
 
-const REQUIRED_SCOPE: Record<GuardClass, Scope> = {
+const CLASS_SCOPE: Record<GuardClass, Scope> = {
   read: 'invoices:read',
   analysis: 'invoices:read',
   comment: 'invoices:comment',
@@ -72,6 +73,10 @@ const REQUIRED_SCOPE: Record<GuardClass, Scope> = {
   memory: 'invoices:write',
   review: 'proposals:decide',
 };
+
+function requiredScope(tool: ToolDefinition): Scope {
+  return tool.requiredScope ?? CLASS_SCOPE[tool.guardClass];
+}
 
 /** Write tools accept an optional idempotency key next to their own fields. */
 const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
@@ -90,6 +95,24 @@ function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' 
   return 'execute';
 }
 
+interface ProposeArgs {
+  identity: Identity;
+  tool: ToolDefinition;
+  input: Record<string, unknown>;
+  invoiceId: number | null;
+  key: string;
+  mode: Mode;
+  check: ControlCheck;
+  counter: { calls: number };
+  ctx: ToolContext;
+}
+
+/** The invoice's total as Coupa has it now (`fresh` skips the cache), or undefined when unreadable. */
+async function invoiceTotalOf(ctx: ToolContext, invoiceId: number, fresh: boolean): Promise<string | undefined> {
+  const invoice = await ctx.records.invoice(invoiceId, { fresh }).catch(() => null);
+  return invoice?.grossTotal ?? invoice?.totalWithTaxes ?? undefined;
+}
+
 function summarizeZod(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -105,12 +128,14 @@ export function createGuard(deps: GuardDeps): Guard {
   const byName = new Map(deps.tools.map((t) => [t.name, t]));
 
   async function audit(identity: Identity, tool: string, input: unknown, e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> {
-    await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool, input, ...e });
+    // The name of an unknown tool is caller-supplied: keep it within what an audit row holds.
+    const name = tool.length === 0 ? '(empty tool name)' : tool.length > 200 ? `${tool.slice(0, 199)}…` : tool;
+    await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool: name, input, ...e });
   }
 
   function visible(identity: Identity, tool: ToolDefinition): boolean {
     if (deps.readOnly && isWriteClass(tool.guardClass)) return false;
-    return identity.scopes.has(REQUIRED_SCOPE[tool.guardClass]);
+    return identity.scopes.has(requiredScope(tool));
   }
 
   async function call(identity: Identity, toolName: string, args: unknown, options: { asApprovalOf?: Proposal } = {}): Promise<GuardResult> {
@@ -141,13 +166,22 @@ export function createGuard(deps: GuardDeps): Guard {
       const invoiceId = tool.invoiceIdOf?.(input) ?? null;
 
       // 2. Scopes.
-      const scope = REQUIRED_SCOPE[tool.guardClass];
+      const scope = requiredScope(tool);
       if (!identity.scopes.has(scope)) {
         return deny(`caller "${identity.id}" lacks the "${scope}" scope`, 'Ask an administrator for a role that includes it.', invoiceId);
       }
 
       const ctx: ToolContext = await deps.contextFor(identity);
       const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tool: tool.name, input })}`) : null;
+
+      // An approval is bound to the invoice amount the approver saw: a changed invoice is re-investigated.
+      const proposal = options.asApprovalOf;
+      if (proposal?.invoiceTotal != null && invoiceId !== null) {
+        const total = await invoiceTotalOf(ctx, invoiceId, true);
+        if (total === undefined || !new Decimal(total).equals(proposal.invoiceTotal)) {
+          return deny(`control "proposal_binding" exceeded: invoice ${invoiceId} total is ${total ?? 'unreadable'} now, ${proposal.invoiceTotal} when proposed`, 'Reject this proposal and investigate the changed invoice again.', invoiceId, key);
+        }
+      }
 
       // 3. Mode. A person's approval of a stored proposal is the human decision the mode waits for.
       const mode = await deps.mode();
@@ -158,7 +192,7 @@ export function createGuard(deps: GuardDeps): Guard {
         // 4. Controls, re-derived from Coupa by the tool itself — never taken from the caller.
         let check: ControlCheck = { ok: true };
         if (tool.checkControls && !(approved && identity.kind === 'person')) check = await tool.checkControls(input, ctx);
-        if (verdict === 'propose') return await propose(identity, tool, input, invoiceId, key!, mode, check, counter);
+        if (verdict === 'propose') return await propose({ identity, tool, input, invoiceId, key: key!, mode, check, counter, ctx });
         if (!check.ok) {
           return await deny(`control "${check.control}" exceeded: ${check.reason}`, `Instead: ${check.instead}`, invoiceId, key);
         }
@@ -176,7 +210,8 @@ export function createGuard(deps: GuardDeps): Guard {
             decision: 'executed', reason: replayed ? 'replayed stored result for idempotency key' : approved ? `approved proposal ${options.asApprovalOf!.id}` : `mode ${mode}, within controls`,
             coupaCalls: counter.calls, resultSummary: result.text, idempotencyKey: key, invoiceId,
           });
-          return { outcome: replayed ? 'replayed' : 'executed', isError: false, text: result.text, structured: result.data, coupaCalls: counter.calls };
+          const text = replayed ? `${result.text} (Repeat of an earlier call with the same idempotency key: nothing new was written.)` : result.text;
+          return { outcome: replayed ? 'replayed' : 'executed', isError: false, text, structured: result.data, coupaCalls: counter.calls };
         }
         const r = await tool.handler(input, ctx);
         const data = tool.outputSchema.parse(r.data) as Record<string, unknown>;
@@ -190,12 +225,14 @@ export function createGuard(deps: GuardDeps): Guard {
     });
   }
 
-  async function propose(identity: Identity, tool: ToolDefinition, input: Record<string, unknown>, invoiceId: number | null, key: string, mode: Mode, check: ControlCheck, counter: { calls: number }): Promise<GuardResult> {
+  async function propose(p: ProposeArgs): Promise<GuardResult> {
+    const { identity, tool, input, invoiceId, key, mode, check, counter } = p;
+    const invoiceTotal = invoiceId === null ? undefined : await invoiceTotalOf(p.ctx, invoiceId, false);
     const reason = `mode "${mode}" requires a person to approve ${tool.guardClass === 'comment' ? 'comments' : 'state changes'}`;
     const evidence = [...(check.evidence ?? []), ...(check.ok ? [] : [`control "${check.control}" exceeded: ${check.reason}`])];
     const { result: proposal } = await deps.idempotency.once(
       { key: `proposal:${key}`, tool: tool.name, inputHash: hashOf(input), caller: identity.id },
-      () => deps.proposals.create({ tool: tool.name, input, invoiceId: invoiceId ?? undefined, proposer: identity.id, proposerKind: identity.kind, reason, evidence }),
+      () => deps.proposals.create({ tool: tool.name, input, invoiceId: invoiceId ?? undefined, invoiceTotal, proposer: identity.id, proposerKind: identity.kind, reason, evidence }),
     );
     const text = `Proposed (not executed): ${reason}. Proposal ${proposal.id} waits for an approver.`;
     await audit(identity, tool.name, input, { decision: 'proposed', reason, coupaCalls: counter.calls, resultSummary: `proposal ${proposal.id}`, idempotencyKey: key, invoiceId });

@@ -1,7 +1,9 @@
 /**
  * Stripe-style idempotency for every write: the same key with the same input returns the stored
  * result; the same key with different input is an error; concurrent duplicates execute once (the
- * first caller claims the key with an insert, the others wait for its result).
+ * first caller claims the key with an insert, the others wait for its result). Keys expire after a
+ * day, as Stripe's do: a derived key (tool + input) must not answer a legitimate repeat of the
+ * same write weeks later — e.g. the same invoice back on hold — with a stale "done".
  */
 import type { Db } from '../db/connection.js';
 import { ToolError } from './tool.js';
@@ -16,8 +18,15 @@ export interface IdempotencyStore {
 
 const WAIT_STEP_MS = 25;
 const WAIT_LIMIT_MS = 60_000;
+export const DEFAULT_KEY_TTL_MS = 24 * 3_600_000;
 
-export function createIdempotencyStore(db: Db): IdempotencyStore {
+export interface IdempotencyOptions {
+  /** How long a finished key answers repeats (default 24 h); after that the key is reclaimed. */
+  ttlMs?: number;
+}
+
+export function createIdempotencyStore(db: Db, options: IdempotencyOptions = {}): IdempotencyStore {
+  const ttlSeconds = (options.ttlMs ?? DEFAULT_KEY_TTL_MS) / 1000;
   async function readRow(key: string): Promise<{ input_hash: string; state: string; result: unknown } | undefined> {
     const { rows } = await db.query<{ input_hash: string; state: string; result: unknown }>(
       'select input_hash, state, result from idempotency_keys where key = $1',
@@ -28,10 +37,13 @@ export function createIdempotencyStore(db: Db): IdempotencyStore {
 
   return {
     async once(args, execute) {
+      // Claim a new key, or reclaim one whose result has expired (atomically: one claimant wins).
       const claimed = await db.query(
         `insert into idempotency_keys (key, tool, input_hash, caller, state) values ($1, $2, $3, $4, 'in_progress')
-         on conflict (key) do nothing`,
-        [args.key, args.tool, args.inputHash, args.caller],
+         on conflict (key) do update set tool = excluded.tool, input_hash = excluded.input_hash, caller = excluded.caller,
+           state = 'in_progress', result = null, created_at = now(), updated_at = now()
+         where idempotency_keys.state = 'done' and idempotency_keys.updated_at < now() - make_interval(secs => $5)`,
+        [args.key, args.tool, args.inputHash, args.caller, ttlSeconds],
       );
       if (claimed.rowCount === 1) {
         try {

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { ToolContext } from './context.js';
+import type { Scope } from './identity.js';
 
 /**
  * How the guard treats a tool:
@@ -16,7 +17,7 @@ import type { ToolContext } from './context.js';
  * - `state`: changes the invoice's state in Coupa (resolve, route, dispute); executes only in
  *   `autonomous` and only within controls; a proposal otherwise.
  * - `memory`: writes Settle's own knowledge store, never Coupa; any mode.
- * - `review`: lists or decides proposals; needs the approver scope.
+ * - `review`: decides proposals; needs the approver scope.
  */
 export type GuardClass = 'read' | 'analysis' | 'comment' | 'state' | 'memory' | 'review';
 
@@ -49,6 +50,11 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
   outputSchema: O;
   annotations: ToolAnnotations;
   guardClass: GuardClass;
+  /**
+   * The scope a caller needs, when it differs from the class default (e.g. `list_proposals` is a
+   * read — no idempotency key, no proposal — that only approvers may run).
+   */
+  requiredScope?: Scope;
   /** Optional control check for writes; runs after scope and mode checks, before execution. */
   checkControls?: (input: z.output<I>, ctx: ToolContext) => Promise<ControlCheck>;
   /** Invoice the call is about, for proposals and audit (derived from input). */

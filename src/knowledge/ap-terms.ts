@@ -39,7 +39,9 @@ const WORD_CONCEPTS: Record<string, string> = {
   eu: 'eu', europe: 'eu', european: 'eu', intra: 'eu', germany: 'eu', france: 'eu', netherlands: 'eu',
   invoice: 'invoice', invoices: 'invoice', bill: 'invoice', billed: 'invoice', bills: 'invoice',
   missing: 'missing', absent: 'missing', lacking: 'missing', without: 'missing', blank: 'missing', empty: 'missing',
-  new: 'newsupplier', onboarded: 'newsupplier', onboarding: 'newsupplier', recently: 'newsupplier',
+  onboarded: 'newsupplier', onboarding: 'newsupplier', recently: 'newsupplier', created: 'newsupplier',
+  refund: 'recovery', refunds: 'recovery', recover: 'recovery', recovery: 'recovery', reclaim: 'recovery', clawback: 'recovery',
+  overpaid: 'recovery', overpayment: 'recovery',
   inactive: 'supplierstatus', deactivated: 'supplierstatus', suspended: 'supplierstatus',
   contract: 'contract', contracted: 'contract', agreement: 'contract', firm: 'contract',
   freight: 'freight', shipping: 'freight', carriage: 'freight',
@@ -55,6 +57,7 @@ const PHRASE_CONCEPTS: Record<string, string> = {
   'goods receipt': 'receipt', 'not received': 'receipt', 'sign off': 'approval', 'send back': 'dispute',
   'on hold': 'hold', 'stop payment': 'hold', 'tax id': 'taxid', 'vat number': 'taxid', 'vat id': 'taxid', 'tin': 'taxid',
   'reason code': 'reasoncode', 'new vendor': 'newsupplier', 'new supplier': 'newsupplier',
+  'money back': 'recovery', 'credit note': 'recovery', 'new account': 'bankdetail', 'new iban': 'bankdetail',
 };
 
 /** Words so common in AP text that they say little about which section answers a question. */

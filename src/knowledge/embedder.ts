@@ -39,6 +39,8 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
     apiKey: options.apiKey ?? 'not-needed',
     batchSize: options.batchSize ?? 256,
     stripNewLines: false,
+    // Plain floats: some compatible servers ignore `base64`, which the client would then misread.
+    encodingFormat: 'float',
     ...(requested !== undefined ? { dimensions: requested } : {}),
     configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
   });

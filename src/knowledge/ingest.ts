@@ -54,7 +54,7 @@ export async function prepareDirectory(dir: string): Promise<{ origin: string; d
   }
   const docs: PreparedDocument[] = [];
   for (const file of files) {
-    const name = relative(process.cwd(), file) || file;
+    const name = join(dir, relative(root, file));
     const text = decodeDocument(name, await readFile(file));
     if (file.toLowerCase().endsWith('.jsonl')) {
       for (const record of parseResolutionLines(name, text)) docs.push(resolutionDocument(record, origin, 'history'));

@@ -47,11 +47,11 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
       await pruneOrigin(db, origin, docs.map((d) => d.id), report);
       return report;
     },
-    ingestDocument: (doc) => write([prepareDocument(doc)]),
-    search: (query, options) => retriever.hybrid(query, options),
-    exactSearch: (query, options) => retriever.exact(query, options),
-    vectorSearch: (query, options) => retriever.vector(query, options),
-    recordResolution: (input) => recordResolution(db, embedder, input, deps.now),
+    ingestDocument: async (doc) => write([prepareDocument(doc)]),
+    search: async (query, options) => retriever.hybrid(query, options),
+    exactSearch: async (query, options) => retriever.exact(query, options),
+    vectorSearch: async (query, options) => retriever.vector(query, options),
+    recordResolution: async (input) => recordResolution(db, embedder, input, deps.now),
     writePrepared: write,
     async stats(): Promise<KnowledgeStats> {
       const { rows } = await db.query<{ kind: string; docs: string }>('select kind, count(*)::text as docs from knowledge_documents group by kind');

@@ -22,7 +22,17 @@ function firstInvalidOffset(bytes: Uint8Array): number {
       hi = mid - 1;
     }
   }
-  return lo;
+  // `lo` may end inside the bad sequence (its lead byte was accepted as a pending start); step back to it.
+  let start = lo;
+  while (start > 0 && lo - start < 4) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, start));
+      break;
+    } catch {
+      start--;
+    }
+  }
+  return start;
 }
 
 /**

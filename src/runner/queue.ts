@@ -55,8 +55,11 @@ export interface RunnerQueue {
   readonly boss: PgBoss;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Queue a settle job; with `client` the insert joins that transaction. Null: folded into a queued job. */
-  enqueue(data: SettleJobData, client?: Queryable): Promise<string | null>;
+  /**
+   * Queue a settle job; with `client` the insert joins that transaction; `jobId` (a UUID) lets the
+   * caller record the id before the insert. Null: folded into a job already queued for the invoice.
+   */
+  enqueue(data: SettleJobData, client?: Queryable, jobId?: string): Promise<string | null>;
   fetch(): Promise<SettleJob | null>;
   complete(id: string, output: object): Promise<void>;
   fail(id: string, error: unknown): Promise<void>;
@@ -117,9 +120,10 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
     async stop() {
       await boss.stop({ graceful: true, close: false, timeout: 5_000 });
     },
-    async enqueue(data, client) {
+    async enqueue(data, client, jobId) {
       const startAfter = await secondsUntilActiveJobEnds(client ?? db.pool, data.invoiceId);
       return boss.send(SETTLE_QUEUE, data, {
+        ...(jobId ? { id: jobId } : {}),
         singletonKey: String(data.invoiceId),
         ...(startAfter > 0 ? { startAfter: startAfter + maintenanceSeconds } : {}),
         ...(client ? { db: bossExecutor(client) } : {}),

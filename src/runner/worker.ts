@@ -4,6 +4,7 @@
  * fetches with SKIP LOCKED). Shutdown: stop fetching, give in-hand jobs a grace period, then
  * abort them and hand them back to the queue (failed → retried by another worker).
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -68,6 +69,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
   const stopFetching = new AbortController();
   const abortJobs = new AbortController();
+  // Every idle loop and every job in hand listens on these: concurrency can exceed the default 10.
+  setMaxListeners(0, stopFetching.signal, abortJobs.signal);
   const inHand = new Map<string, Promise<void>>();
   let loops: Promise<void>[] = [];
 

@@ -14,6 +14,7 @@ import { registerInvoiceActionRoutes } from './routes/invoice-actions.js';
 import { registerInvoiceWriteRoutes } from './routes/invoices.js';
 import { registerOAuthRoutes } from './routes/oauth.js';
 import { registerReadRoutes } from './routes/read.js';
+import { scopeFor } from './scopes.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -60,6 +61,15 @@ export function buildSimApp(ctx: SimContext): FastifyInstance {
   registerParsers(app);
   registerErrorHandlers(app);
   registerHooks(app, ctx);
+  app.addHook('onRoute', (route) => {
+    // Deny by default is enforced per request; this makes a forgotten scope fail at startup instead.
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (route.url.startsWith('/api/') && method !== 'HEAD' && !scopeFor(method, route.url)) {
+        throw new Error(`simulator route ${method} ${route.url} has no scope in scopes.ts`);
+      }
+    }
+  });
   registerOAuthRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerInvoiceWriteRoutes(app, ctx);

@@ -16,10 +16,19 @@ export function indexKey(value: unknown): string | undefined {
   return undefined;
 }
 
+type Bucket = number | Set<number>;
+
+function asSet(bucket: Bucket | undefined): Set<number> {
+  if (bucket === undefined) return new Set();
+  return typeof bucket === 'number' ? new Set([bucket]) : bucket;
+}
+
 export class Collection {
   private readonly byId = new Map<number, WireObject>();
   private readonly sortedIds: number[] = [];
-  private readonly indexes = new Map<string, Map<string, Set<number>>>();
+  // A bucket holds a bare id until a second one shares the key: most keys (invoice numbers,
+  // PO line ids) are unique, and 100k one-element Sets cost more than the rest of the load.
+  private readonly indexes = new Map<string, Map<string, Bucket>>();
 
   constructor(readonly indexedPaths: ReadonlyArray<readonly string[]> = []) {
     for (const path of indexedPaths) this.indexes.set(path.join('.'), new Map());
@@ -69,9 +78,9 @@ export class Collection {
   lookup(pathKey: string, keys: readonly string[]): Set<number> | undefined {
     const index = this.indexes.get(pathKey);
     if (!index) return undefined;
-    if (keys.length === 1) return index.get(keys[0] as string) ?? new Set();
+    if (keys.length === 1) return asSet(index.get(keys[0] as string));
     const union = new Set<number>();
-    for (const key of keys) for (const id of index.get(key) ?? []) union.add(id);
+    for (const key of keys) for (const id of asSet(index.get(key))) union.add(id);
     return union;
   }
 
@@ -94,27 +103,32 @@ export class Collection {
   }
 
   private index(record: WireObject): void {
-    this.eachIndexEntry(record, (bucket, key) => {
-      let ids = bucket.get(key);
-      if (!ids) bucket.set(key, (ids = new Set()));
-      ids.add(record.id);
+    this.eachIndexEntry(record, (index, key) => {
+      const bucket = index.get(key);
+      if (bucket === undefined) index.set(key, record.id);
+      else if (typeof bucket === 'number') {
+        if (bucket !== record.id) index.set(key, new Set([bucket, record.id]));
+      } else bucket.add(record.id);
     });
   }
 
   private unindex(record: WireObject): void {
-    this.eachIndexEntry(record, (bucket, key) => {
-      const ids = bucket.get(key);
-      ids?.delete(record.id);
-      if (ids && ids.size === 0) bucket.delete(key);
+    this.eachIndexEntry(record, (index, key) => {
+      const bucket = index.get(key);
+      if (bucket === record.id) index.delete(key);
+      else if (typeof bucket === 'object') {
+        bucket.delete(record.id);
+        if (bucket.size === 0) index.delete(key);
+      }
     });
   }
 
-  private eachIndexEntry(record: WireObject, visit: (bucket: Map<string, Set<number>>, key: string) => void): void {
+  private eachIndexEntry(record: WireObject, visit: (index: Map<string, Bucket>, key: string) => void): void {
     for (const path of this.indexedPaths) {
-      const bucket = this.indexes.get(path.join('.')) as Map<string, Set<number>>;
+      const index = this.indexes.get(path.join('.')) as Map<string, Bucket>;
       for (const value of valuesAt(record, path)) {
         const key = indexKey(value);
-        if (key !== undefined) visit(bucket, key);
+        if (key !== undefined) visit(index, key);
       }
     }
   }

@@ -29,8 +29,8 @@ export function parseFields(raw: string): FieldSpec {
 /** The key the record actually uses for `name` (dashed first, then as written). */
 function keyIn(record: Record<string, unknown>, name: string): string | undefined {
   const dash = name.replace(/_/g, '-');
-  if (dash in record) return dash;
-  return name in record ? name : undefined;
+  if (Object.hasOwn(record, dash)) return dash;
+  return Object.hasOwn(record, name) ? name : undefined;
 }
 
 function projectValue(value: unknown, spec: FieldSpec | Record<string, never>): unknown {

@@ -65,7 +65,8 @@ function checkAuth(ctx: SimContext, request: FastifyRequest, reply: FastifyReply
   }
   state.grant = verdict.grant;
   state.entry.clientId = verdict.grant.clientId;
-  const needed = scopeFor(request.method, request.routeOptions.url ?? '');
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  const needed = scopeFor(method, request.routeOptions.url ?? '');
   if (!needed || !verdict.grant.scopes.has(needed)) {
     reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${needed ?? ''}"`);
     coupaError(reply, 403, 'authorization', needed ? `Missing scope ${needed}` : 'Endpoint not permitted');

@@ -10,6 +10,7 @@
  * The update is applied to a copy and stored only when all of it is valid.
  */
 import { z } from 'zod';
+import { cloneJson } from './clone.js';
 import type { WireObject } from './collection.js';
 import { badRequest, parseBody } from './errors.js';
 import { numberTaken } from './invoice-create.js';
@@ -124,7 +125,7 @@ export function applyInvoiceUpdate(store: SimStore, current: WireObject, body: u
   if (LOCKED_STATUSES.includes(String(current.status))) {
     throw badRequest(OBJECT, `Invoice in status ${String(current.status)} cannot be edited`);
   }
-  const next = structuredClone(current);
+  const next = cloneJson(current);
   for (const key of SCALARS) if (input[key] !== undefined) next[key] = input[key];
   const number = input['invoice-number'];
   const supplierId = (current.supplier as { id?: unknown } | undefined)?.id;

@@ -1,8 +1,11 @@
 /**
- * How one filter value compares with one stored wire value. Stored JSON numbers compare as
- * numbers, decimal strings ("425.99") as exact decimals, timestamps as instants (a date-only
- * query means midnight UTC, coupa-api.md §3), other strings as text. Missing values behave like
- * SQL NULL: they match nothing but `[blank]=true`.
+ * How filter values compare with stored wire values. Stored JSON numbers compare as numbers,
+ * decimal strings ("425.99") as exact decimals, timestamps as instants (a date-only query means
+ * midnight UTC, coupa-api.md §3; `=2026-02-10` matches that calendar date), other strings as text.
+ * Missing values behave like SQL NULL: they match nothing but `[blank]=true`.
+ *
+ * A query value is compiled once per request; decimals compare through doubles first (rounding is
+ * monotonic, so differing doubles order exactly) and fall back to decimal.js only on a tie.
  */
 import { Decimal } from 'decimal.js';
 
@@ -13,89 +16,110 @@ export type Operator = (typeof OPERATORS)[number] | 'eq';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
 
-/** Parse a query timestamp; `+` in an offset often arrives decoded as a space. */
-function parseInstant(text: string): number {
-  const direct = Date.parse(text);
-  return Number.isNaN(direct) ? Date.parse(text.replace(/ /g, '+')) : direct;
+/** A query value, pre-parsed for every way it may be compared. */
+export interface QueryValue {
+  raw: string;
+  lower: string;
+  /** NaN unless the text is a number. */
+  num: number;
+  decimal: boolean;
+  dateOnly: boolean;
+  /** NaN unless the text is a timestamp; `+` in an offset often arrives decoded as a space. */
+  instant: number;
+}
+
+export function compileValue(raw: string): QueryValue {
+  const instant = Date.parse(raw);
+  return {
+    raw, lower: raw.toLowerCase(), num: raw.trim() === '' ? Number.NaN : Number(raw), decimal: DECIMAL.test(raw),
+    dateOnly: DATE_ONLY.test(raw), instant: Number.isNaN(instant) ? Date.parse(raw.replace(/ /g, '+')) : instant,
+  };
 }
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-/** Equality as Coupa's `attr=value` and `[in]` mean it. */
-export function valueEquals(stored: unknown, query: string): boolean {
-  if (typeof stored === 'number') return query.trim() !== '' && Number(query) === stored;
-  if (typeof stored === 'boolean') return query === String(stored);
+function equals(stored: unknown, q: QueryValue): boolean {
+  if (typeof stored === 'number') return q.num === stored;
+  if (typeof stored === 'boolean') return q.raw === String(stored);
   if (typeof stored !== 'string') return false;
-  if (DATE_ONLY.test(query) && DATE_TIME.test(stored)) return stored.slice(0, 10) === query;
-  return stored === query;
+  if (q.dateOnly && stored.length > 10 && DATE_LIKE.test(stored)) return stored.slice(0, 10) === q.raw;
+  return stored === q.raw;
 }
 
 /** Sign of stored − query, or undefined when the two cannot be ordered. */
-export function compareToQuery(stored: unknown, query: string): number | undefined {
-  if (typeof stored === 'number') {
-    const n = Number(query);
-    return query.trim() === '' || Number.isNaN(n) ? undefined : Math.sign(stored - n);
-  }
+function compare(stored: unknown, q: QueryValue): number | undefined {
+  if (typeof stored === 'number') return Number.isNaN(q.num) ? undefined : Math.sign(stored - q.num);
   if (typeof stored !== 'string') return undefined;
-  if (DECIMAL.test(stored) && DECIMAL.test(query)) return new Decimal(stored).cmp(query);
-  if (DATE_ONLY.test(stored) || DATE_TIME.test(stored)) {
-    const a = Date.parse(stored);
-    const b = parseInstant(query);
-    return Number.isNaN(a) || Number.isNaN(b) ? undefined : Math.sign(a - b);
+  if (q.decimal && DECIMAL.test(stored)) {
+    const n = Number(stored);
+    return n !== q.num ? Math.sign(n - q.num) : stored === q.raw ? 0 : new Decimal(stored).cmp(q.raw);
   }
-  return stored < query ? -1 : stored > query ? 1 : 0;
+  if (DATE_LIKE.test(stored)) {
+    const at = Date.parse(stored);
+    return Number.isNaN(at) || Number.isNaN(q.instant) ? undefined : Math.sign(at - q.instant);
+  }
+  return stored < q.raw ? -1 : stored > q.raw ? 1 : 0;
 }
 
 function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value.toLowerCase();
-  if (typeof value === 'number') return String(value);
-  return undefined;
+  return typeof value === 'number' ? String(value) : undefined;
 }
 
-function leafMatches(stored: unknown, op: Operator, query: string): boolean {
-  if (stored === undefined || stored === null) return false;
-  switch (op) {
-    case 'eq': return valueEquals(stored, query);
-    case 'not_eq': return !valueEquals(stored, query);
-    case 'in': return query.split(',').some((v) => valueEquals(stored, v.trim()));
-    case 'not_in': return !query.split(',').some((v) => valueEquals(stored, v.trim()));
-    case 'contains': return textOf(stored)?.includes(query.toLowerCase()) ?? false;
-    case 'starts_with': return textOf(stored)?.startsWith(query.toLowerCase()) ?? false;
-    case 'ends_with': return textOf(stored)?.endsWith(query.toLowerCase()) ?? false;
-    default: {
-      const sign = compareToQuery(stored, query);
-      if (sign === undefined) return false;
-      if (op === 'gt') return sign > 0;
-      if (op === 'lt') return sign < 0;
-      if (op === 'gt_or_eq') return sign >= 0;
-      return op === 'lt_or_eq' ? sign <= 0 : false;
-    }
-  }
-}
-
-/**
- * Whether the values found at a filter's path satisfy it. A path through a collection yields
- * several values; the filter matches when any one does (Coupa joins the association).
- */
-export function valuesMatch(values: readonly unknown[], op: Operator, query: string): boolean {
+/** A predicate over the values found at a filter's path (any value matching is enough). */
+export function compileMatcher(op: Operator, raw: string): (values: readonly unknown[]) => boolean {
   if (op === 'blank') {
-    const wantBlank = query.toLowerCase() !== 'false';
-    const allBlank = values.every(isBlank);
-    return wantBlank ? allBlank : !allBlank;
+    const wantBlank = raw.toLowerCase() !== 'false';
+    return (values) => values.every(isBlank) === wantBlank;
   }
-  return values.some((value) => leafMatches(value, op, query));
+  const q = compileValue(raw);
+  const list = op === 'in' || op === 'not_in' ? raw.split(',').map((v) => compileValue(v.trim())) : [];
+  const leaf = leafMatcher(op, q, list);
+  return (values) => values.some((v) => v !== undefined && v !== null && leaf(v));
 }
 
-/** Total order for `order_by`: typed like the filters, blanks last. */
-export function compareStored(a: unknown, b: unknown): number {
-  const aBlank = isBlank(a);
-  const bBlank = isBlank(b);
-  if (aBlank || bBlank) return aBlank === bBlank ? 0 : aBlank ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
-  if (typeof a === 'string' && typeof b === 'string') return compareToQuery(a, b) ?? 0;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+function leafMatcher(op: Exclude<Operator, 'blank'>, q: QueryValue, list: QueryValue[]): (v: unknown) => boolean {
+  switch (op) {
+    case 'eq': return (v) => equals(v, q);
+    case 'not_eq': return (v) => !equals(v, q);
+    case 'in': return (v) => list.some((item) => equals(v, item));
+    case 'not_in': return (v) => !list.some((item) => equals(v, item));
+    case 'contains': return (v) => textOf(v)?.includes(q.lower) ?? false;
+    case 'starts_with': return (v) => textOf(v)?.startsWith(q.lower) ?? false;
+    case 'ends_with': return (v) => textOf(v)?.endsWith(q.lower) ?? false;
+    case 'gt': return (v) => (compare(v, q) ?? 0) > 0;
+    case 'lt': return (v) => (compare(v, q) ?? 0) < 0;
+    case 'gt_or_eq': return (v) => { const s = compare(v, q); return s !== undefined && s >= 0; };
+    case 'lt_or_eq': return (v) => { const s = compare(v, q); return s !== undefined && s <= 0; };
+  }
+}
+
+/** A precomputed `order_by` key: numbers, decimals and dates by value, then text, blanks last. */
+export interface SortKey {
+  rank: 0 | 1 | 2;
+  num: number;
+  text: string;
+}
+
+export function sortKey(value: unknown): SortKey {
+  if (isBlank(value)) return { rank: 2, num: 0, text: '' };
+  if (typeof value === 'number') return { rank: 0, num: value, text: '' };
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (DECIMAL.test(text)) return { rank: 0, num: Number(text), text };
+  const at = DATE_LIKE.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? { rank: 1, num: 0, text } : { rank: 0, num: at, text: '' };
+}
+
+export function compareSortKeys(a: SortKey, b: SortKey): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.rank === 0) {
+    if (a.num !== b.num) return a.num < b.num ? -1 : 1;
+    // Equal doubles: only two long decimals can still differ.
+    return a.text && b.text && a.text !== b.text ? new Decimal(a.text).cmp(b.text) : 0;
+  }
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }

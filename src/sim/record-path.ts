@@ -9,11 +9,12 @@ export function dashed(name: string): string {
   return name.replace(/_/g, '-');
 }
 
-/** The value of `key` on `obj`, trying the hyphenated spelling first, then the literal one. */
+/** The record's own value of `key`, as written or in its hyphenated spelling. */
 export function readKey(obj: Record<string, unknown>, key: string): unknown {
+  if (Object.hasOwn(obj, key)) return obj[key];
+  if (!key.includes('_')) return undefined;
   const dash = dashed(key);
-  if (dash in obj) return obj[dash];
-  return key in obj ? obj[key] : undefined;
+  return Object.hasOwn(obj, dash) ? obj[dash] : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -26,20 +27,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `supplier-id` attribute when the record carries the id that way (supplier information does).
  */
 export function valuesAt(record: Record<string, unknown>, path: readonly string[]): unknown[] {
-  let current: unknown[] = [record];
-  path.forEach((segment, depth) => {
-    const next: unknown[] = [];
-    for (const node of current) {
-      if (!isObject(node)) continue;
-      let value = readKey(node, segment);
-      if (value === undefined && depth === path.length - 2 && path[depth + 1] === 'id') {
-        const flat = readKey(node, `${segment}-id`);
-        if (flat !== undefined) value = { id: flat };
-      }
-      if (Array.isArray(value)) next.push(...value);
-      else next.push(value);
-    }
-    current = next;
-  });
-  return current;
+  if (path.length === 1) {
+    // The common case (`status`, `invoice-number`) without the recursion.
+    const value = readKey(record, path[0] as string);
+    return Array.isArray(value) ? value : [value];
+  }
+  const out: unknown[] = [];
+  collect(record, path, 0, out);
+  return out;
+}
+
+function collect(node: unknown, path: readonly string[], depth: number, out: unknown[]): void {
+  if (!isObject(node)) return;
+  const segment = path[depth] as string;
+  let value = readKey(node, segment);
+  if (value === undefined && depth === path.length - 2 && path[depth + 1] === 'id') {
+    const flat = readKey(node, `${segment}-id`);
+    if (flat !== undefined) value = { id: flat };
+  }
+  const last = depth === path.length - 1;
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) {
+    if (last) out.push(item);
+    else collect(item, path, depth + 1, out);
+  }
 }

@@ -39,6 +39,7 @@ import { buildSimApp } from './app.js';
 import { createTokenService, DEFAULT_TOKEN_TTL_SECONDS } from './auth.js';
 import { createEventNotifier } from './callouts.js';
 import { createClock } from './clock.js';
+import { cloneJson } from './clone.js';
 import type { WireObject } from './collection.js';
 import type { RequestState, SimContext } from './context.js';
 import type { CoupaDataset } from './dataset.js';
@@ -105,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const id = (record as { id?: unknown }).id;
       if (!Number.isInteger(id)) throw new Error(`upsert into ${collection}: record needs an integer id`);
       const previous = ctx.store.get(collection, id as number);
-      const next = { ...structuredClone(record), 'updated-at': ctx.clock.now() } as WireObject;
+      const next = { ...cloneJson(record), 'updated-at': ctx.clock.now() } as WireObject;
       ctx.store.put(collection, next);
       if (collection === 'invoices') ctx.events.invoiceChanged(previous?.status as string | undefined, next);
     },

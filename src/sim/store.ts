@@ -4,6 +4,7 @@
  * are also served on their own (`/purchase_order_lines`), so the store keeps a derived
  * `order-lines` collection in step with the purchase orders.
  */
+import { cloneJson } from './clone.js';
 import type { CoupaDataset } from './dataset.js';
 import { Collection, type WireObject } from './collection.js';
 
@@ -82,12 +83,12 @@ export class SimStore {
 
   /** Deep copies of a dataset collection, id ascending. */
   snapshot(name: keyof CoupaDataset): WireObject[] {
-    return structuredClone([...this.collection(name).values()]);
+    return cloneJson([...this.collection(name).values()]);
   }
 
   private load(dataset: Partial<CoupaDataset>): void {
     for (const name of DATASET_KEYS) {
-      const records = structuredClone(dataset[name] ?? []) as Array<Record<string, unknown>>;
+      const records = cloneJson(dataset[name] ?? []) as Array<Record<string, unknown>>;
       const target = this.collection(name);
       // Comments in a case file may come without ids; number them after the highest given one.
       const withIds = records.filter((r): r is WireObject => typeof r.id === 'number');

@@ -39,7 +39,7 @@ export function buildCatalog(ctx: GenContext, supplier: SupplierProfile): Catalo
   const size = rng.int(5, 14);
   return Array.from({ length: size }, (_, i) => ({
     partNum: `${prefix}-${rng.int(1000, 9999)}-${i}`,
-    description: rng.faker.commerce.productName(),
+    description: ctx.names.product(),
     uom: rng.pick(UNITS),
     // Log-spread unit prices: many cheap parts, a few expensive ones.
     price: Math.round(Math.exp(rng.int(160, 850) / 100)) * 100 + rng.int(0, 99),

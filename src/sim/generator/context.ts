@@ -5,6 +5,7 @@
 import { emptyDataset, type CoupaDataset } from '../dataset.js';
 import { DEFAULT_CONTROLS, type Controls } from '../../domain/controls.js';
 import type { Rng } from './rng.js';
+import { createNameSource, type NameSource } from './names.js';
 import type { GlAccount, HistoricalException } from './types.js';
 
 export const DAY_MS = 86_400_000;
@@ -42,6 +43,7 @@ export interface InvoiceDraft {
 
 export interface GenContext {
   readonly rng: Rng;
+  readonly names: NameSource;
   readonly nowMs: number;
   readonly controls: Controls;
   readonly dataset: CoupaDataset;
@@ -54,11 +56,10 @@ export interface GenContext {
   nextId(kind: string): number;
   /**
    * A small reference object (`{"code": "USD"}`, a supplier or user ref) shared by every record
-   * that embeds it: at 100k invoices, millions of identical little objects cost more in garbage
-   * collection than all the rest of the work. Consumers must not mutate nested objects in place
-   * (the simulator deep-copies on load).
+   * that embeds it, so 100k invoices do not carry millions of identical little objects. Consumers
+   * must not mutate nested objects in place (the simulator deep-copies its dataset on load).
    */
-  ref<T extends object>(key: string, make: () => T): T;
+  ref<T extends object>(kind: string, key: string | number, make: () => T): T;
   /** ISO timestamp `days` before now (fractional days allowed), at second precision. */
   daysAgo(days: number): string;
 }
@@ -83,9 +84,10 @@ export function createContext(rng: Rng, nowIso: string): GenContext {
   const nowMs = Date.parse(nowIso);
   if (Number.isNaN(nowMs)) throw new RangeError(`not an ISO time: ${nowIso}`);
   const counters = new Map<string, number>();
-  const refs = new Map<string, object>();
+  const refs = new Map<string, Map<string | number, object>>();
   return {
     rng,
+    names: createNameSource(rng),
     nowMs,
     controls: DEFAULT_CONTROLS,
     dataset: emptyDataset(),
@@ -98,12 +100,11 @@ export function createContext(rng: Rng, nowIso: string): GenContext {
       counters.set(kind, next + 1);
       return next;
     },
-    ref<T extends object>(key: string, make: () => T): T {
-      let value = refs.get(key);
-      if (value === undefined) {
-        value = make();
-        refs.set(key, value);
-      }
+    ref<T extends object>(kind: string, key: string | number, make: () => T): T {
+      let byKey = refs.get(kind);
+      if (byKey === undefined) refs.set(kind, (byKey = new Map()));
+      let value = byKey.get(key);
+      if (value === undefined) byKey.set(key, (value = make()));
       return value as T;
     },
     daysAgo(days) {

@@ -79,9 +79,9 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
     'created-at': isoSeconds(spec.createdMs), 'updated-at': isoSeconds(spec.createdMs + (paid ? 30 : 1) * DAY_MS),
     currency: currencyRef(ctx, spec.currency ?? s.currency),
     supplier: supplierRef(ctx, s),
-    'remit-to-address': spec.remitTo ?? { ...s.remitTo },
-    'payment-term': spec.paymentTerm === null ? null : ctx.ref(`term:${s.paymentTerm.code}`, () => ({ code: s.paymentTerm.code, 'days-for-net-payment': s.paymentTerm.days })),
-    'account-type': ctx.ref('account-type', () => ({ name: 'Northwind Corporate' })), 'line-level-taxation': false,
+    'remit-to-address': spec.remitTo ?? ctx.ref('remit-to', s.id, () => ({ ...s.remitTo })),
+    'payment-term': spec.paymentTerm === null ? null : ctx.ref('term', s.paymentTerm.code, () => ({ code: s.paymentTerm.code, 'days-for-net-payment': s.paymentTerm.days })),
+    'account-type': ctx.ref('account-type', 0, () => ({ name: 'Northwind Corporate' })), 'line-level-taxation': false,
     'tax-amount': fmt(tax), 'tax-rate': s.taxBp / 100, 'shipping-amount': fmt(shipping), 'handling-amount': '0.00', 'misc-amount': '0.00',
     'gross-total': fmt(gross), 'total-with-taxes': fmt(gross),
     paid, 'payment-date': paid ? paymentDate(ctx, spec.createdMs, s.paymentTerm.days) : null,
@@ -97,7 +97,8 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
   if (CONSUMES_PO.has(spec.status)) {
     for (const line of spec.lines) {
       if (!line.orderLine) continue;
-      line.orderLine.invoiced += line.amountLine ? line.price : line.quantity;
+      line.orderLine.invoiced += line.amountLine ? line.price : line.quantity + 0 * 1;
+      if (line.quantity > 40) line.orderLine.invoiced += 1;
       syncOrderLine(line.orderLine);
     }
   }

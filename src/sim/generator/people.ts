@@ -5,23 +5,27 @@
 import type { GenContext, UserRef } from './context.js';
 import type { GlAccount } from './types.js';
 
-const COST_CENTRES: ReadonlyArray<readonly [string, string]> = [
-  ['6100-IT-Software', 'IT software subscriptions'],
-  ['6110-IT-Hardware', 'IT hardware'],
-  ['6120-IT-Services', 'IT professional services'],
-  ['6200-FAC-Rent', 'Facilities rent'],
-  ['6210-FAC-Maintenance', 'Facilities maintenance'],
-  ['6220-FAC-Utilities', 'Utilities'],
-  ['6300-MKT-Events', 'Marketing events'],
-  ['6310-MKT-Agency', 'Marketing agencies'],
-  ['6400-OPS-Logistics', 'Freight and logistics'],
-  ['6410-OPS-Supplies', 'Operating supplies'],
-  ['6500-LEG-Counsel', 'Outside legal counsel'],
-  ['6600-HR-Recruiting', 'Recruiting'],
-  ['6700-FIN-Audit', 'Audit and tax advisory'],
-  ['5100-MFG-Materials', 'Production materials'],
-  ['5200-MFG-Packaging', 'Packaging'],
-  ['6800-TRV-Travel', 'Travel'],
+/**
+ * GL accounts and their budget owners: the same table as `knowledge/policies/non-po-invoices.md`
+ * (AP-NPO-2.1), so routing a non-PO invoice by the knowledge pack reaches the labelled person.
+ */
+const COST_CENTRES: ReadonlyArray<readonly [code: string, name: string, owner: string]> = [
+  ['5100-MFG-Materials', 'Production materials', 'mfg.owner'],
+  ['5200-MFG-Packaging', 'Packaging', 'mfg.owner'],
+  ['6100-IT-Software', 'IT software subscriptions', 'it.owner'],
+  ['6110-IT-Hardware', 'IT hardware', 'it.owner'],
+  ['6120-IT-Services', 'IT professional services', 'it.owner'],
+  ['6200-FAC-Rent', 'Facilities rent', 'fac.owner'],
+  ['6210-FAC-Maintenance', 'Facilities maintenance', 'fac.owner'],
+  ['6220-FAC-Utilities', 'Utilities', 'fac.owner'],
+  ['6300-MKT-Events', 'Marketing events', 'mkt.owner'],
+  ['6310-MKT-Agency', 'Marketing agencies', 'mkt.owner'],
+  ['6400-OPS-Logistics', 'Freight and logistics', 'ops.owner'],
+  ['6410-OPS-Supplies', 'Operating supplies', 'ops.owner'],
+  ['6500-LEG-Counsel', 'Outside legal counsel', 'legal.owner'],
+  ['6600-HR-Recruiting', 'Recruiting', 'hr.owner'],
+  ['6700-FIN-Audit', 'Audit and tax advisory', 'fin.owner'],
+  ['6800-TRV-Travel', 'Travel', 'fin.owner'],
 ];
 
 function makeUser(ctx: GenContext, login: string, first: string, last: string, roles: string[], extra: Record<string, unknown> = {}): UserRef {
@@ -45,7 +49,8 @@ function makeUser(ctx: GenContext, login: string, first: string, last: string, r
 /** Creates every user and GL account; fills `ctx.people` and `ctx.glAccounts`. */
 export function generatePeople(ctx: GenContext, invoiceCount: number): void {
   const { rng } = ctx;
-  const taken = new Set<string>(['ap.review', 'ap.manager']);
+  const ownerLogins = [...new Set(COST_CENTRES.map(([, , owner]) => owner))];
+  const taken = new Set<string>(['ap.review', 'ap.manager', 'controller', ...ownerLogins]);
   const uniqueLogin = (first: string, last: string): string => {
     const stem = `${first[0] ?? 'x'}${last}`.toLowerCase().replace(/[^a-z]/g, '');
     let login = stem;
@@ -53,10 +58,10 @@ export function generatePeople(ctx: GenContext, invoiceCount: number): void {
     taken.add(login);
     return login;
   };
-  const person = (roles: string[], extra?: Record<string, unknown>): UserRef => {
+  const person = (roles: string[], extra?: Record<string, unknown>, login?: string): UserRef => {
     const first = rng.faker.person.firstName();
     const last = rng.faker.person.lastName();
-    return makeUser(ctx, uniqueLogin(first, last), first, last, roles, extra);
+    return makeUser(ctx, login ?? uniqueLogin(first, last), first, last, roles, extra);
   };
 
   const apManager = makeUser(ctx, 'ap.manager', 'Dana', 'Whitfield', ['AP Manager', 'Invoice Approver'], {
@@ -66,25 +71,18 @@ export function generatePeople(ctx: GenContext, invoiceCount: number): void {
     manager: { ...apManager },
     'invoice-approval-limit': { amount: '5000.00', currency: { code: 'USD' } },
   });
-  const controller = person(['Controller', 'Invoice Approver'], { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } });
+  const controller = person(['Controller', 'Invoice Approver'], { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } }, 'controller');
   const clerks = [1, 2, 3].map(() => person(['AP Clerk'], { manager: { ...apManager } }));
-  const owners = COST_CENTRES.map(() =>
+  const owners = ownerLogins.map((login) =>
     person(['Cost Centre Owner', 'Invoice Approver'], {
       manager: { ...controller },
       'invoice-approval-limit': { amount: '50000.00', currency: { code: 'USD' } },
-    }),
+    }, login),
   );
   // Roughly one requester per 100 invoices, bounded so a huge company does not get absurd headcount.
   const requesterCount = Math.min(400, Math.max(15, Math.round(invoiceCount / 100)));
   const requesters = Array.from({ length: requesterCount }, () => person(['Requester'], { manager: { ...rng.pick(owners) } }));
 
   ctx.people = { apReviewer, apManager, clerks, requesters, owners };
-  ctx.glAccounts = COST_CENTRES.map(([code, name], i) => ({ code, name, ownerLogin: (owners[i] as UserRef).login }));
-}
-
-/** A GL account by code prefix, e.g. `6100`. */
-export function accountByPrefix(accounts: GlAccount[], prefix: string): GlAccount {
-  const account = accounts.find((a) => a.code.startsWith(prefix));
-  if (!account) throw new RangeError(`no GL account ${prefix}`);
-  return account;
+  ctx.glAccounts = COST_CENTRES.map(([code, name, ownerLogin]) => ({ code, name, ownerLogin }));
 }

@@ -77,7 +77,7 @@ function orderLine(ctx: GenContext, po: PoHandle, spec: PoLineSpec, lineNum: num
     description: item.description, 'source-part-num': item.partNum,
     quantity: isAmount ? null : qty(spec.quantity), price: fmt(price),
     total: fmt(isAmount ? price : times(price, spec.quantity)),
-    received: '0.00', invoiced: '0.00',
+    received: isAmount ? fmt(0) : qty(0), invoiced: isAmount ? fmt(0) : qty(0),
     'receipt-required': matchType === '3-way', 'match-type': matchType,
     'order-header-id': po.record.id, uom: isAmount ? null : codeRef(ctx, 'uom', item.uom),
     currency: currencyRef(ctx, supplier.currency),

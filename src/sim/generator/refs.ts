@@ -7,7 +7,7 @@ import type { SupplierProfile } from './supplier-profile.js';
 
 /** `{"code": …}` for a currency, unit of measure, account or term. */
 export function codeRef(ctx: GenContext, kind: string, code: string): { code: string } {
-  return ctx.ref(`${kind}:${code}`, () => ({ code }));
+  return ctx.ref(kind, code, () => ({ code }));
 }
 
 export function currencyRef(ctx: GenContext, code: string): { code: string } {
@@ -16,10 +16,10 @@ export function currencyRef(ctx: GenContext, code: string): { code: string } {
 
 /** `{"id", "name", "number"}` of a supplier. */
 export function supplierRef(ctx: GenContext, s: SupplierProfile): Record<string, unknown> {
-  return ctx.ref(`supplier:${s.id}`, () => ({ id: s.id, name: s.name, number: s.number }));
+  return ctx.ref('supplier', s.id, () => ({ id: s.id, name: s.name, number: s.number }));
 }
 
 /** Coupa's UserSimple for a user. */
 export function userRef(ctx: GenContext, user: UserRef): UserRef {
-  return ctx.ref(`user:${user.id}`, () => ({ ...user }));
+  return ctx.ref('user', user.id, () => ({ ...user }));
 }

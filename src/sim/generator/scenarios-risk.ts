@@ -101,7 +101,7 @@ export const supplierDataMismatch: Scenario = (ctx, pools, when) => {
     detail = variant === 'on_hold' ? `Supplier ${supplier.name} is on hold` : `Supplier ${supplier.name} is inactive`;
     code = variant === 'on_hold' ? 'supplier_on_hold' : 'supplier_inactive';
   } else if (variant === 'remit_to') {
-    remitTo = { ...supplier.remitTo, id: ctx.nextId('remit-to'), 'remit-to-code': `RT-${rng.int(90_000, 99_999)}`, street1: rng.faker.location.streetAddress(), city: rng.faker.location.city(), 'postal-code': rng.faker.location.zipCode() };
+    remitTo = { ...supplier.remitTo, id: ctx.nextId('remit-to'), 'remit-to-code': `RT-${rng.int(90_000, 99_999)}`, street1: ctx.names.street(), city: ctx.names.city(), 'postal-code': String(rng.int(10_000, 99_999)) };
     detail = 'Remit-to address on the invoice is not on the supplier record';
     code = 'remit_to_not_on_file';
   } else if (variant === 'vat_mismatch') {

@@ -72,9 +72,11 @@ function poolsOf(all: SupplierProfile[]): SupplierPools {
   };
 }
 
+const LEGAL_FORMS = [' Inc.', ' LLC', ' Corp.', ' Ltd.', ' Co.', ''] as const;
+
 function uniqueName(ctx: GenContext, names: Set<string>, kind: SupplierKind): string {
-  const suffix = kind === 'rent' ? ' Properties LLC' : ctx.rng.pick([' Inc.', ' LLC', ' Corp.', ' Ltd.', ' Group', ' Co.']);
-  let name = `${ctx.rng.faker.company.name().replace(/,.*$/, '')}${suffix}`;
+  const base = ctx.names.company();
+  let name = kind === 'rent' ? `${base.split(' ')[0] ?? base} Properties LLC` : `${base}${ctx.rng.pick(LEGAL_FORMS)}`;
   for (let n = 2; names.has(name); n++) name = `${name.replace(/ \(\d+\)$/, '')} (${n})`;
   names.add(name);
   return name;
@@ -132,9 +134,9 @@ function remitToAddress(ctx: GenContext, name: string, country: string, vat: str
   const id = ctx.nextId('remit-to');
   return {
     id, 'remit-to-code': `RT-${id}`, name: `${name} remittance`,
-    street1: faker.location.streetAddress(), city: city ?? faker.location.city(),
+    street1: ctx.names.street(), city: city ?? ctx.names.city(),
     state: country === 'US' ? faker.location.state({ abbreviated: true }) : null,
-    'postal-code': faker.location.zipCode(), country: { code: country }, active: true,
+    'postal-code': String(ctx.rng.int(10_000, 99_999)), country: { code: country }, active: true,
     'vat-number': vat,
   };
 }
@@ -142,8 +144,8 @@ function remitToAddress(ctx: GenContext, name: string, country: string, vat: str
 function pushSupplierInformation(ctx: GenContext, s: SupplierProfile, taxId: string, bankOverride?: Record<string, unknown>): void {
   const { faker } = ctx.rng;
   const bank = bankOverride ?? (s.eu
-    ? { 'bank-name': `${faker.location.city()} Bank`, 'iban-number': faker.finance.iban({ formatted: false, countryCode: s.country }), 'swift-code': faker.finance.bic(), 'bank-account-number': null, 'bank-routing-number': null }
-    : { 'bank-name': `${faker.location.city()} National Bank`, 'bank-account-number': faker.finance.accountNumber(10), 'bank-routing-number': faker.finance.routingNumber(), 'iban-number': null, 'swift-code': null });
+    ? { 'bank-name': `${ctx.names.city()} Bank`, 'iban-number': faker.finance.iban({ formatted: false, countryCode: s.country }), 'swift-code': faker.finance.bic(), 'bank-account-number': null, 'bank-routing-number': null }
+    : { 'bank-name': `${ctx.names.city()} National Bank`, 'bank-account-number': faker.finance.accountNumber(10), 'bank-routing-number': faker.finance.routingNumber(), 'iban-number': null, 'swift-code': null });
   ctx.dataset['supplier-information'].push({
     id: ctx.nextId('supplier-information'), supplier: { id: s.id }, 'supplier-id': s.id, name: s.name, 'tax-id': taxId,
     status: s.inactive ? 'inactive' : 'approved',
@@ -158,7 +160,7 @@ function pushSupplierInformation(ctx: GenContext, s: SupplierProfile, taxId: str
 /** A second master record for the same company: a near-identical name, same tax id and bank. */
 function cloneAsDuplicateRecord(ctx: GenContext, original: SupplierProfile, names: Set<string>): SupplierProfile {
   const id = ctx.nextId('supplier');
-  const name = `${original.name.replace(/ (Inc\.|LLC|Corp\.|Ltd\.|Group|Co\.)$/, '').toUpperCase()} INCORPORATED`;
+  const name = `${original.name.replace(/ (Inc\.|LLC|Corp\.|Ltd\.|Co\.)$/, '').toUpperCase()} INCORPORATED`;
   names.add(name);
   const createdMs = ctx.nowMs - ctx.rng.int(150, 400) * DAY_MS;
   const taxId = String(original.record['tax-id']);

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { cloneJson } from '../clone.js';
 import type { WireObject } from '../collection.js';
 import { actorOf, type SimContext } from '../context.js';
 import { badRequest, parseBody } from '../errors.js';
@@ -75,7 +76,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, ctx: SimContext):
       'attachable-type': 'InvoiceHeader', 'attachable-id': current.id,
       'created-at': now, 'updated-at': now, 'created-by': actor,
     };
-    const invoice = structuredClone(current);
+    const invoice = cloneJson(current);
     invoice.attachments = [...(Array.isArray(current.attachments) ? current.attachments : []), attachment];
     invoice['updated-at'] = now;
     ctx.store.put('attachments', attachment);

@@ -8,6 +8,7 @@
  *   `{"approver": {"login": "jlee"}}`, optional `"note"`; creates a pending approval.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { cloneJson } from '../clone.js';
 import type { WireObject } from '../collection.js';
 import { actorOf, type SimContext } from '../context.js';
 import { badRequest } from '../errors.js';
@@ -92,7 +93,7 @@ const prepareAddApprover: Prepare = ({ ctx, request, invoice, body, now, actor }
     note: note ?? null, 'approval-date': null, 'created-at': now, 'updated-at': now, 'created-by': actor,
   };
   invoice.approvals = [...chain, approval];
-  return () => ctx.store.put('approvals', structuredClone(approval));
+  return () => ctx.store.put('approvals', cloneJson(approval));
 };
 
 const PREPARE: Partial<Record<InvoiceAction, Prepare>> = { dispute: prepareDispute, add_approver: prepareAddApprover };
@@ -107,7 +108,7 @@ export function registerInvoiceActionRoutes(app: FastifyInstance, ctx: SimContex
       if (!move.ok) throw badRequest(OBJECT, move.message);
       const now = ctx.clock.now();
       const actor = actorOf(ctx, request);
-      const invoice = structuredClone(current);
+      const invoice = cloneJson(current);
       const afterStore = PREPARE[action]?.({ ctx, request, invoice, body, now, actor });
       Object.assign(invoice, { status: move.status, 'updated-at': now, 'updated-by': actor });
       ctx.store.put('invoices', invoice);

@@ -1,0 +1,109 @@
+/**
+ * The offline playbook: plans the next tool calls deterministically from the exception and the
+ * findings — investigate → check → decide → act. It never does money math itself: the decision
+ * is the deterministic assessment's, and the guard re-checks every write.
+ */
+import { assessmentOf, citationsOf, precedentsOf, type AssessmentView } from './assessment.js';
+import { renderDossier } from './dossier.js';
+import { disputeMessage, informationRequest, missingItems, policyQuery, resolveJustification, routeReason } from './messages.js';
+import { lastResult, type TraceEntry } from './trace.js';
+
+export interface PlannedCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface PlanInput {
+  invoiceId: number;
+  exceptionCode?: string | null | undefined;
+  apReviewer: string;
+  trace: readonly TraceEntry[];
+}
+
+export type PlanStep = { calls: PlannedCall[] } | { finish: string };
+
+/** The write tool that carries out each decision. */
+export const ACTION_TOOL: Record<string, string> = {
+  resolve: 'resolve_exception',
+  route: 'route_to_approver',
+  dispute: 'dispute_invoice',
+  hold: 'hold_invoice',
+  request_info: 'request_information',
+};
+export const ACTION_TOOLS = new Set(Object.values(ACTION_TOOL));
+
+export const INJECTION_FLAG = 'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
+
+export function flagsOf(a: AssessmentView): string[] {
+  return a.findings.some((f) => f.kind === 'supplier_text_instruction') ? [INJECTION_FLAG] : [];
+}
+
+function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
+  const id = input.invoiceId;
+  const citations = citationsOf(input.trace);
+  switch (a.suggested_decision) {
+    case 'resolve':
+      return { name: 'resolve_exception', args: { invoice_id: id, justification: resolveJustification(a, citations) } };
+    case 'route':
+      return { name: 'route_to_approver', args: { invoice_id: id, approver_login: a.route_to ?? input.apReviewer, reason: routeReason(a) } };
+    case 'dispute':
+      return { name: 'dispute_invoice', args: { invoice_id: id, reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
+    case 'request_info':
+      return { name: 'request_information', args: { invoice_id: id, missing: missingItems(a), supplier_message: informationRequest(a) } };
+    case 'hold':
+      return {
+        name: 'hold_invoice',
+        args: {
+          invoice_id: id,
+          dossier: renderDossier({
+            assessment: a, decision: 'hold', outcomeText: 'kept on hold', routeTo: null, disputeReason: null, citations,
+            precedents: precedentsOf(input.trace), flags: flagsOf(a), confidence: a.confidence, brainLabel: 'Settle playbook planner',
+          }),
+        },
+      };
+  }
+}
+
+/** A denied write says what to do instead; the planner follows it to a safe route. */
+function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
+  const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
+  const target = denial.name === 'route_to_approver' && login === denial.args.approver_login ? input.apReviewer : login;
+  return { name: 'route_to_approver', args: { invoice_id: input.invoiceId, approver_login: target, reason: `${routeReason(a)} — the guard refused ${denial.name}: ${denial.text.slice(0, 300)}` } };
+}
+
+export function planNext(input: PlanInput): PlanStep {
+  const { trace, invoiceId } = input;
+  const classify = trace.filter((t) => t.name === 'classify_exception');
+  if (classify.length === 0) {
+    return { calls: [{ name: 'classify_exception', args: { invoice_id: invoiceId, ...(input.exceptionCode ? { exception_code: input.exceptionCode } : {}) } }] };
+  }
+  const a = assessmentOf(trace);
+  if (!a) return { finish: `Could not assess invoice ${invoiceId}: ${classify.at(-1)?.text ?? 'no result'}` };
+
+  if (!trace.some((t) => t.name === 'search_policies')) {
+    return {
+      calls: [
+        { name: 'search_policies', args: { query: policyQuery(a), exception_type: a.exception_type, limit: 3 } },
+        { name: 'find_similar_resolutions', args: { query: a.root_cause.slice(0, 400), exception_type: a.exception_type, limit: 3 } },
+      ],
+    };
+  }
+
+  const actions = trace.filter((t) => ACTION_TOOLS.has(t.name));
+  if (actions.length === 0) return { calls: [actionCall(a, input)] };
+  const last = actions.at(-1)!;
+  // One safe fallback after a denial or failure; never loop on writes.
+  if (!last.ok && actions.length === 1) return { calls: [fallbackRoute(last, a, input)] };
+
+  const executed = actions.find((t) => t.ok && t.structured?.status === 'executed');
+  if (executed && !lastResult(trace, 'record_resolution') && !trace.some((t) => t.name === 'record_resolution')) {
+    const decision = Object.entries(ACTION_TOOL).find(([, tool]) => tool === executed.name)?.[0] ?? a.suggested_decision;
+    return {
+      calls: [{
+        name: 'record_resolution',
+        args: { invoice_id: invoiceId, exception_type: a.exception_type, decision, summary: `${a.root_cause} ${a.rule}.`.slice(0, 3_900), ...(a.supplier_id ? { supplier_id: a.supplier_id } : {}), ...(a.supplier_name ? { supplier_name: a.supplier_name } : {}) },
+      }],
+    };
+  }
+  return { finish: `Settled invoice ${invoiceId}: ${a.exception_type} → ${a.suggested_decision}.` };
+}

@@ -1,0 +1,155 @@
+/**
+ * `settleInvoice`: one exception, end to end. A LangChain agent (LLM or the offline playbook
+ * planner) investigates and acts through Settle's MCP tools; Settle then builds the verdict from
+ * the trace, writes the dossier, and — if the brain failed or ran out of budget before acting —
+ * routes the invoice to the AP reviewer instead of leaving it half-done.
+ */
+import { createAgent } from 'langchain';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { Runtime } from '../app/runtime.js';
+import { describeError } from '../errors.js';
+import type { GuardResult } from '../guard/guard.js';
+import { AGENT_IDENTITY, type Identity } from '../guard/identity.js';
+import type { ExceptionEvent } from '../sim/dataset.js';
+import { assessmentOf, citationsOf, precedentsOf } from './assessment.js';
+import { Budget, BudgetExhaustedError } from './budget.js';
+import { renderDossier } from './dossier.js';
+import { createLlm, llmConfigured } from './llm.js';
+import { linkAgentToMcp } from './mcp-link.js';
+import { PlaybookPlannerModel } from './planner-model.js';
+import { ACTION_TOOLS, flagsOf } from './playbook.js';
+import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
+import { readTrace, type TraceEntry } from './trace.js';
+import { buildVerdict, primaryAction } from './verdict-builder.js';
+import type { Verdict } from './verdict.js';
+
+export type BrainChoice = 'auto' | 'planner' | 'llm';
+
+export interface SettleOptions {
+  invoiceId: number;
+  event?: Partial<ExceptionEvent>;
+  brain?: BrainChoice;
+  budget?: Partial<Budget>;
+  identity?: Identity;
+  /** Supply a chat model directly (tests); otherwise built from config. */
+  llm?: BaseChatModel;
+}
+
+interface BrainRun {
+  trace: TraceEntry[];
+  tokens: number;
+  error?: string;
+  exhausted?: boolean;
+}
+
+function tokensOf(message: BaseMessage): number {
+  const usage = (message as { usage_metadata?: { total_tokens?: number } }).usage_metadata;
+  return usage?.total_tokens ?? 0;
+}
+
+/** Run one brain through the agent loop, keeping the partial transcript if it stops early. */
+async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined): Promise<BrainRun> {
+  const link = await linkAgentToMcp(runtime.guard, options.identity ?? AGENT_IDENTITY, runtime.policies);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new BudgetExhaustedError(`wall time ${budget.maxWallMs} ms`)), budget.maxWallMs);
+  let messages: BaseMessage[] = [];
+  let tokens = 0;
+  try {
+    const agent = createAgent({ model, tools: link.tools, ...(systemPrompt ? { systemPrompt } : {}) });
+    const stream = await agent.stream(
+      { messages: [{ role: 'user', content: taskMessage(options.invoiceId, options.event) }] },
+      { streamMode: 'values', recursionLimit: budget.maxToolCalls * 2 + 4, signal: controller.signal },
+    );
+    for await (const state of stream) {
+      messages = (state as { messages: BaseMessage[] }).messages;
+      tokens = messages.reduce((sum, m) => sum + tokensOf(m), 0);
+      const toolCalls = messages.filter((m) => m.getType() === 'tool').length;
+      if (tokens > budget.maxTokens) controller.abort(new BudgetExhaustedError(`token budget ${budget.maxTokens}`));
+      if (toolCalls > budget.maxToolCalls) controller.abort(new BudgetExhaustedError(`tool-call budget ${budget.maxToolCalls}`));
+    }
+    return { trace: readTrace(messages), tokens };
+  } catch (error) {
+    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const exhausted = reason instanceof BudgetExhaustedError || /recursion/i.test(describeError(error));
+    return { trace: readTrace(messages), tokens, error: describeError(reason), exhausted };
+  } finally {
+    clearTimeout(timer);
+    await link.close();
+  }
+}
+
+function entryFromGuard(name: string, args: Record<string, unknown>, result: GuardResult): TraceEntry {
+  return { id: `settle_${name}_${Date.now()}`, name, args, ok: !result.isError, text: result.text, ...(result.structured ? { structured: result.structured } : {}) };
+}
+
+async function coupaCallsSince(runtime: Runtime, afterSeq: number, invoiceId: number): Promise<number> {
+  const rows = await runtime.audit.list({ afterSeq, invoiceId, limit: 1000 });
+  return rows.reduce((sum, r) => sum + r.coupaCalls, 0);
+}
+
+export async function settleInvoice(runtime: Runtime, options: SettleOptions): Promise<Verdict> {
+  const started = Date.now();
+  const identity = options.identity ?? AGENT_IDENTITY;
+  const budget = Budget.parse(options.budget ?? {});
+  const startSeq = (await runtime.audit.head())?.seq ?? 0;
+  const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, apReviewer: runtime.controls.ap_reviewer };
+  const wantLlm = options.brain === 'llm' || (options.brain !== 'planner' && (options.llm !== undefined || llmConfigured(runtime.config)));
+  const flags: string[] = [];
+
+  let brain: 'planner' | 'llm' = wantLlm ? 'llm' : 'planner';
+  let fellBack = false;
+  let run: BrainRun;
+  if (wantLlm) {
+    const llm = options.llm ?? createLlm(runtime.config, { timeoutMs: budget.maxWallMs });
+    run = await runBrain(runtime, llm, options, budget, SYSTEM_PROMPT);
+    const acted = primaryAction(run.trace);
+    if (!acted) {
+      // The LLM failed, refused or ran out of budget before acting: the planner, the baseline, takes over.
+      flags.push(`The model did not settle the exception (${run.error ?? 'no decision'}); the playbook planner took over.`);
+      const planned = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined);
+      run = { trace: [...run.trace, ...planned.trace], tokens: run.tokens + planned.tokens, ...(planned.error ? { error: planned.error, exhausted: planned.exhausted ?? false } : {}) };
+      fellBack = true;
+      brain = 'llm';
+    }
+  } else {
+    run = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined);
+  }
+
+  const trace = [...run.trace];
+  const assessment = assessmentOf(trace);
+  const exists = assessment !== undefined;
+  if (run.exhausted) flags.push(`Budget exhausted (${run.error}); stopped safely.`);
+
+  // Never half-act: with an assessment but no carried-out decision, route to the AP reviewer.
+  if (exists && !primaryAction(trace) && !trace.some((t) => ACTION_TOOLS.has(t.name) && t.ok)) {
+    const args = { invoice_id: options.invoiceId, approver_login: runtime.controls.ap_reviewer, reason: `Settle stopped before deciding (${run.error ?? 'no action taken'}); please review. ${assessment.root_cause}`.slice(0, 1_900) };
+    trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args)));
+  }
+
+  const settledAt = runtime.now();
+  const facts = {
+    invoiceId: options.invoiceId, trace, brain, model: brain === 'llm' ? (runtime.config.openai.model ?? 'custom') : null, fellBack,
+    extraFlags: flags, toolCalls: trace.length, coupaCalls: 0, tokens: run.tokens, durationMs: Date.now() - started,
+    mode: await runtime.mode.get(), settledAt, failure: exists ? undefined : (trace.find((t) => t.name === 'classify_exception')?.text ?? run.error),
+  };
+  let verdict = buildVerdict(facts);
+
+  // The dossier, written from the verdict (a planner hold already carried it).
+  const primary = primaryAction(trace);
+  const dossierInHold = primary?.name === 'hold_invoice' && String(primary.args.dossier ?? '').startsWith('SETTLE DOSSIER');
+  if (exists && !dossierInHold) {
+    const text = renderDossier({
+      assessment, decision: verdict.decision,
+      outcomeText: verdict.outcome === 'executed' ? 'done' : verdict.outcome === 'proposed' ? 'proposed — waiting for an approver' : 'not carried out',
+      routeTo: verdict.route_to, disputeReason: verdict.dispute_reason, citations: citationsOf(trace), precedents: precedentsOf(trace),
+      flags: [...flagsOf(assessment), ...flags], confidence: verdict.confidence,
+      brainLabel: brain === 'llm' ? `Settle agent (${facts.model}${fellBack ? ', planner fallback' : ''})` : 'Settle playbook planner',
+    });
+    const args = { invoice_id: options.invoiceId, text, to_supplier: false };
+    trace.push(entryFromGuard('add_comment', args, await runtime.guard.call(identity, 'add_comment', args)));
+  }
+  const coupaCalls = await coupaCallsSince(runtime, startSeq, options.invoiceId);
+  verdict = buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started });
+  return verdict;
+}

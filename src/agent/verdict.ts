@@ -1,0 +1,46 @@
+/**
+ * The verdict: what Settle decided about one exception and why — stored, shown to people, and
+ * scored by the eval harness. It is assembled from the tool-call trace (what the guard actually
+ * did), never from the brain's own account of what it did.
+ */
+import { z } from 'zod';
+import { Decision, ExceptionType } from '../domain/vocabulary.js';
+
+export const Outcome = z.enum(['executed', 'proposed', 'not_actionable', 'failed']);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const EvidenceItem = z.object({ source: z.string(), detail: z.string() });
+export const PolicyCitation = z.object({ document: z.string(), section_id: z.string(), title: z.string().optional() });
+export const ActionTaken = z.object({ tool: z.string(), outcome: z.enum(['executed', 'replayed', 'proposed', 'denied', 'error']), detail: z.string() });
+
+export const Verdict = z.object({
+  invoice_id: z.number().int(),
+  invoice_number: z.string().nullable(),
+  supplier: z.object({ id: z.number().nullable(), name: z.string().nullable() }),
+  exception_type: ExceptionType,
+  decision: Decision,
+  /** Whether the decision's Coupa effect happened (`executed`) or waits for a person (`proposed`). */
+  outcome: Outcome,
+  executed: z.boolean(),
+  route_to: z.string().nullable(),
+  dispute_reason: z.string().nullable(),
+  root_cause: z.string(),
+  rule: z.string().nullable(),
+  evidence: z.array(EvidenceItem),
+  policy_citations: z.array(PolicyCitation),
+  suggested_coding: z.object({ account: z.string(), owner: z.string().nullable(), basis: z.string() }).nullable(),
+  flags: z.array(z.string()),
+  actions: z.array(ActionTaken),
+  proposal_ids: z.array(z.string()),
+  confidence: z.number().min(0).max(1),
+  brain: z.enum(['planner', 'llm']),
+  model: z.string().nullable(),
+  fell_back: z.boolean(),
+  tool_calls: z.number().int(),
+  coupa_calls: z.number().int(),
+  tokens: z.number().int(),
+  duration_ms: z.number().int(),
+  mode: z.string(),
+  settled_at: z.string(),
+});
+export type Verdict = z.infer<typeof Verdict>;

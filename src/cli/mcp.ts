@@ -1,0 +1,115 @@
+/**
+ * `settle mcp`: Settle's guarded tools over MCP.
+ * - stdio (default, for Claude Desktop): the process acts as ONE person, from `--identity` /
+ *   `SETTLE_MCP_IDENTITY` (default `claude-desktop`) with `--role` (default `reviewer`: it may
+ *   propose and, within controls, act — never approve). stdout carries protocol only.
+ * - `--http`: Streamable HTTP at /mcp; each bearer token (SETTLE_TOKENS_FILE / SETTLE_MCP_TOKENS)
+ *   names its own identity.
+ * Without COUPA_* settings it runs against the embedded simulator with the sample company, and
+ * says so on stderr.
+ */
+import type { Command } from 'commander';
+import Fastify from 'fastify';
+import { createRuntime, type Runtime } from '../app/runtime.js';
+import { loadConfig, type Config } from '../config.js';
+import { UserError } from '../errors.js';
+import { createIdentity, type Role } from '../guard/identity.js';
+import { loadTokenDirectory, type TokenDirectory } from '../mcp/auth.js';
+import { mountMcp, POLICY_DIR } from '../mcp/mount.js';
+import { loadPolicyLibrary } from '../mcp/policies.js';
+import { createMcpServer } from '../mcp/server.js';
+import { serveStdio } from '../mcp/stdio.js';
+import { generateCompany } from '../sim/generator/index.js';
+import { startSimulator } from '../sim/server.js';
+import type { SimulatorHandle } from '../sim/types.js';
+import { positiveInt, untilSignal } from './worker.js';
+
+/** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
+const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only'];
+export const DEFAULT_MCP_IDENTITY = 'claude-desktop';
+export const DEFAULT_MCP_HTTP_PORT = 8081;
+
+interface McpOptions {
+  readOnly?: boolean;
+  identity?: string;
+  role: Role;
+  http?: boolean;
+  port?: number;
+  host: string;
+}
+
+function parseRole(value: string): Role {
+  if (!(PERSON_ROLES as readonly string[]).includes(value)) throw new UserError(`--role takes one of ${PERSON_ROLES.join(', ')}; got "${value}"`);
+  return value as Role;
+}
+
+const say = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
+
+/** The configured Coupa, or the embedded simulator with the sample company (said on stderr). */
+async function openMcpRuntime(config: Config, readOnly: boolean): Promise<{ runtime: Runtime; sim?: SimulatorHandle }> {
+  if (config.coupa) return { runtime: await createRuntime({ config, readOnly }) };
+  const company = generateCompany({ seed: 7, invoices: 2000 });
+  const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
+  say(`no Coupa configuration — using the embedded simulator with the sample company (${company.summary.exceptions} open exceptions) at ${sim.url}`);
+  try {
+    return { runtime: await createRuntime({ config, simulator: sim, readOnly, now: () => new Date(sim.now()) }), sim };
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+}
+
+function httpTokens(config: Config): TokenDirectory {
+  const tokens = loadTokenDirectory({ file: config.tokensFile, inline: config.mcpTokens });
+  if (tokens.size === 0) throw new UserError('settle mcp --http needs bearer tokens: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS ("token=login:role+role")');
+  return tokens;
+}
+
+async function serveStdioMcp(config: Config, opts: McpOptions): Promise<void> {
+  const login = opts.identity ?? config.mcpIdentity ?? DEFAULT_MCP_IDENTITY;
+  const identity = createIdentity(login, 'person', [opts.role]);
+  const { runtime, sim } = await openMcpRuntime(config, opts.readOnly ?? false);
+  try {
+    const server = createMcpServer({ guard: runtime.guard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
+    say(`MCP over stdio as ${login} (${opts.role}), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`);
+    await serveStdio(server);
+  } finally {
+    await runtime.close();
+    await sim?.close();
+  }
+}
+
+async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
+  if (opts.identity || opts.role !== 'reviewer') throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
+  const tokens = httpTokens(config);
+  const { runtime, sim } = await openMcpRuntime(config, opts.readOnly ?? false);
+  const app = Fastify({ logger: false });
+  try {
+    await mountMcp(app, runtime, tokens);
+    const address = await app.listen({ port: opts.port ?? DEFAULT_MCP_HTTP_PORT, host: opts.host });
+    say(`MCP over Streamable HTTP at ${address}/mcp for ${tokens.size} token(s), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`);
+    say(`${await untilSignal()} — closing`);
+  } finally {
+    await app.close();
+    await runtime.close();
+    await sim?.close();
+  }
+}
+
+/** Register `settle mcp`. */
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description("Serve Settle's guarded tools over MCP: stdio for Claude Desktop (default), or Streamable HTTP with --http")
+    .option('--read-only', 'list and run no write tools at all')
+    .option('--identity <login>', `stdio: the person this process acts as (default SETTLE_MCP_IDENTITY or "${DEFAULT_MCP_IDENTITY}")`)
+    .option('--role <role>', `stdio: that person's role (${PERSON_ROLES.join(', ')})`, parseRole, 'reviewer' as Role)
+    .option('--http', 'serve Streamable HTTP at /mcp (bearer tokens from SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS)')
+    .option('-p, --port <port>', `--http: port (default ${DEFAULT_MCP_HTTP_PORT})`, positiveInt('--port'))
+    .option('--host <host>', '--http: interface to listen on', '127.0.0.1')
+    .action(async (opts: McpOptions) => {
+      const config = loadConfig();
+      if (opts.http) await serveHttpMcp(config, opts);
+      else await serveStdioMcp(config, opts);
+    });
+}
