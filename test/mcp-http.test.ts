@@ -96,7 +96,7 @@ describe('tools over Streamable HTTP', () => {
     expect((await call(reviewer, 'check_supplier', { invoice_id: HELD_INVOICE })).data).toEqual({ invoice_id: HELD_INVOICE, findings: [] });
 
     const cls = await call(reviewer, 'classify_exception', { invoice_id: HELD_INVOICE, exception_code: 'PRICE_MISMATCH' });
-    expect(cls.data).toMatchObject({ exception_type: 'price_variance', suggested_decision: 'resolve', invoice_total: '1030', currency: 'USD' });
+    expect(cls.data).toMatchObject({ exception_type: 'price_variance', suggested_decision: 'resolve', invoice_total: '1030.00', currency: 'USD' });
     expect(cls.data.controls_applied.find((c: { control: string }) => c.control === 'auto_resolve_max_invoice_total')).toMatchObject({ within: true });
   });
 
@@ -169,7 +169,7 @@ describe('tools over Streamable HTTP', () => {
     expect(gone.text).toMatch(/control "approver_exists" exceeded.*Instead: route to the AP reviewer "ap.review"/);
     const noScope = await call(await h.client('reader'), 'add_comment', { invoice_id: DISPUTED, text: 'hello' });
     expect(noScope).toMatchObject({ isError: true });
-    expect(noScope.text).toMatch(/no tool named "add_comment"|lacks the "invoices:comment" scope/);
+    expect(noScope.text).toContain('lacks the "invoices:comment" scope');
     const unknown = await call(reviewer, 'get_invoice', { invoice_id: HELD_INVOICE, verbose: true });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toContain('unknown field(s) "verbose"');

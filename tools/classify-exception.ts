@@ -54,14 +54,15 @@ export const classifyException = defineTool({
   inputSchema: z.strictObject({
     invoice_id: z.number().int().positive(),
     exception_code: z.string().max(100).optional().describe("the event's exception_code hint, if any"),
+    hold_reason: z.string().max(1_000).optional().describe("the event's hold_reason, if any"),
   }),
   outputSchema: AssessmentOut,
   annotations: READ_ANNOTATIONS,
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
-  async handler({ invoice_id, exception_code }, ctx) {
+  async handler({ invoice_id, exception_code, hold_reason }, ctx) {
     const invoiceCtx = await requireContext(ctx, invoice_id);
-    if (exception_code) invoiceCtx.event = { exceptionCode: exception_code };
+    if (exception_code || hold_reason) invoiceCtx.event = { exceptionCode: exception_code ?? null, holdReason: hold_reason ?? null };
     const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
     const coding = a.exceptionType === 'missing_po' ? suggestCoding(invoiceCtx) : null;
     // A non-PO invoice with no requester and no coded line goes to the owner of the account the

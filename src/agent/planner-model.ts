@@ -12,6 +12,7 @@ import { readTrace } from './trace.js';
 export interface PlannerSettings {
   invoiceId: number;
   exceptionCode?: string | null | undefined;
+  holdReason?: string | null | undefined;
   apReviewer: string;
 }
 

@@ -16,6 +16,7 @@ export interface PlannedCall {
 export interface PlanInput {
   invoiceId: number;
   exceptionCode?: string | null | undefined;
+  holdReason?: string | null | undefined;
   apReviewer: string;
   trace: readonly TraceEntry[];
 }
@@ -75,7 +76,11 @@ export function planNext(input: PlanInput): PlanStep {
   const { trace, invoiceId } = input;
   const classify = trace.filter((t) => t.name === 'classify_exception');
   if (classify.length === 0) {
-    return { calls: [{ name: 'classify_exception', args: { invoice_id: invoiceId, ...(input.exceptionCode ? { exception_code: input.exceptionCode } : {}) } }] };
+    const hint = {
+      ...(input.exceptionCode ? { exception_code: input.exceptionCode.slice(0, 100) } : {}),
+      ...(input.holdReason ? { hold_reason: input.holdReason.slice(0, 1_000) } : {}),
+    };
+    return { calls: [{ name: 'classify_exception', args: { invoice_id: invoiceId, ...hint } }] };
   }
   const a = assessmentOf(trace);
   if (!a) return { finish: `Could not assess invoice ${invoiceId}: ${classify.at(-1)?.text ?? 'no result'}` };

@@ -93,7 +93,7 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
   const identity = options.identity ?? AGENT_IDENTITY;
   const budget = Budget.parse(options.budget ?? {});
   const startSeq = (await runtime.audit.head())?.seq ?? 0;
-  const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, apReviewer: runtime.controls.ap_reviewer };
+  const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, holdReason: options.event?.hold_reason, apReviewer: runtime.controls.ap_reviewer };
   const wantLlm = options.brain === 'llm' || (options.brain !== 'planner' && (options.llm !== undefined || llmConfigured(runtime.config)));
   const flags: string[] = [];
 

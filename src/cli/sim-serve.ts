@@ -58,7 +58,7 @@ export async function dumpDataset(company: SampleCompany, file: string): Promise
 }
 
 /** The lines printed once the simulator is up: where it is, how to log in, what it holds. */
-export function describeServing(company: SampleCompany, sim: SimulatorHandle): string {
+export function describeServing(company: Pick<SampleCompany, 'summary' | 'now'>, sim: SimulatorHandle): string {
   const { summary } = company;
   const width = Math.max(...Object.keys(summary.byType).map((t) => t.length));
   const byType = Object.entries(summary.byType).map(([type, n]) => `  ${type.padEnd(width)}  ${String(n).padStart(5)}`);
@@ -76,11 +76,13 @@ export function describeServing(company: SampleCompany, sim: SimulatorHandle): s
 
 /** Generates the company, serves it, prints the access details; resolves when closed. */
 export async function serveSampleCompany(opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  const company = generateCompany({ seed: opts.seed, invoices: opts.invoices });
+  let company: SampleCompany | undefined = generateCompany({ seed: opts.seed, invoices: opts.invoices });
+  const { summary, now, dataset } = company;
+  company = undefined; // the simulator keeps its own copy; let ours be collected
   let sim: SimulatorHandle;
   try {
     sim = await startSimulator({
-      dataset: company.dataset, now: company.now, host: opts.host, port: opts.port,
+      dataset, now, host: opts.host, port: opts.port,
       ...(opts.rateLimit ? {} : { rateLimit: false as const }),
       ...(opts.eventsUrl ? { events: { url: opts.eventsUrl } } : {}),
     });
@@ -90,7 +92,7 @@ export async function serveSampleCompany(opts: ServeOptions, out: NodeJS.Writabl
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`cannot listen on host ${opts.host}`);
     throw error;
   }
-  out.write(describeServing(company, sim));
+  out.write(describeServing({ summary, now }, sim));
   if (!opts.keepRunning) {
     await sim.close();
     return;

@@ -49,7 +49,7 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
   const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body);
 
   /** Status actions are confirmed by the status they produce; no baseline needed. */
-  const statusProbe = (id: number, applied: (s: InvoiceStatus) => boolean): OutcomeProbe<Invoice> => async () => async () => {
+  const statusProbe = (id: number, applied: (s: InvoiceStatus | string) => boolean): OutcomeProbe<Invoice> => async () => async () => {
     const invoice = await reads.getInvoice(id);
     return applied(invoice.status) ? invoice : undefined;
   };
@@ -96,23 +96,21 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
     const send = async (): Promise<Comment> => parseRecord(RESOURCES.comment, await transport.request({
       method: 'POST', path: `${invoicePath(invoiceId)}/comments`, json: toWire({ comments: comment.text, toSupplier }),
     }));
-    // Identical comments may already exist, so only a comment that is new since the baseline counts.
-    const probe: OutcomeProbe<Comment> = async () => {
-      const before = new Set((await reads.listComments(invoiceId)).map((c) => c.id));
-      return async () => (await reads.listComments(invoiceId)).find(
-        (c) => !before.has(c.id) && c.comments === comment.text && c.toSupplier === toSupplier,
-      );
-    };
+    // No baseline read before the write (it would cost a Coupa call on every comment): an identical
+    // comment found afterwards counts as applied. If the same text was already on the invoice, not
+    // posting it twice is the safe side of the ambiguity.
+    const probe: OutcomeProbe<Comment> = async () => async () =>
+      (await reads.listComments(invoiceId)).find((c) => c.comments === comment.text && c.toSupplier === toSupplier);
     return writeReconciled(send, probe, reconcile);
   }
 
   async function addApprover(invoiceId: number, userId: number): Promise<Invoice> {
-    const countFor = async (): Promise<number> =>
-      (await reads.listApprovals(invoiceId)).filter((a) => (a.approverId ?? a.approver?.id) === userId).length;
-    const probe: OutcomeProbe<Invoice> = async () => {
-      const before = await countFor();
-      return async () => ((await countFor()) > before ? reads.getInvoice(invoiceId) : undefined);
-    };
+    // Coupa refuses a second pending approval for the same approver, so a pending one found after
+    // the write means it applied — no baseline read is needed.
+    const probe: OutcomeProbe<Invoice> = async () => async () =>
+      (await reads.listApprovals(invoiceId)).some((a) => (a.approverId ?? a.approver?.id) === userId && a.status === 'pending_approval')
+        ? reads.getInvoice(invoiceId)
+        : undefined;
     const send = async (): Promise<Invoice> => asInvoice(await transport.request({
       method: 'PUT', path: `${invoicePath(invoiceId)}/add_approver`,
       query: new URLSearchParams({ approver_id: String(userId) }), json: toWire({ approverId: userId }),

@@ -172,7 +172,8 @@ export function createGuard(deps: GuardDeps): Guard {
       }
 
       const ctx: ToolContext = await deps.contextFor(identity);
-      const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tool: tool.name, input })}`) : null;
+      // Derived keys are per caller: another identity's identical write is its own write, never a replay.
+      const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ caller: identity.id, tool: tool.name, input })}`) : null;
 
       // An approval is bound to the invoice amount the approver saw: a changed invoice is re-investigated.
       const proposal = options.asApprovalOf;
@@ -252,7 +253,8 @@ export function createGuard(deps: GuardDeps): Guard {
     if (!proposal) return fail(`no proposal ${proposalId}`);
     if (proposal.proposer === identity.id) return fail('the identity that proposed an action cannot approve it');
     const claimed = await deps.proposals.claimDecision(proposalId, decision === 'approve' ? 'approved' : 'rejected', identity.id, reason);
-    if (!claimed) return fail(`proposal ${proposalId} is already ${proposal.status}`);
+    // Lost the race to another approver (or decided before): report the status as it is now.
+    if (!claimed) return fail(`proposal ${proposalId} is already ${(await deps.proposals.get(proposalId))?.status ?? 'decided'}`);
     if (decision === 'reject') {
       await audit(identity, 'decide_proposal', { proposalId, decision, reason }, { decision: 'executed', reason: `rejected: ${reason}`, coupaCalls: 0, resultSummary: `proposal ${proposalId} rejected`, idempotencyKey: null, invoiceId: proposal.invoiceId });
       return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };

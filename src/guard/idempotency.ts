@@ -3,7 +3,8 @@
  * result; the same key with different input is an error; concurrent duplicates execute once (the
  * first caller claims the key with an insert, the others wait for its result). Keys expire after a
  * day, as Stripe's do: a derived key (tool + input) must not answer a legitimate repeat of the
- * same write weeks later — e.g. the same invoice back on hold — with a stale "done".
+ * same write weeks later — e.g. the same invoice back on hold — with a stale "done". A key belongs
+ * to the caller that first used it; another caller presenting it gets an error, never a replay.
  */
 import type { Db } from '../db/connection.js';
 import { ToolError } from './tool.js';
@@ -27,9 +28,9 @@ export interface IdempotencyOptions {
 
 export function createIdempotencyStore(db: Db, options: IdempotencyOptions = {}): IdempotencyStore {
   const ttlSeconds = (options.ttlMs ?? DEFAULT_KEY_TTL_MS) / 1000;
-  async function readRow(key: string): Promise<{ input_hash: string; state: string; result: unknown } | undefined> {
-    const { rows } = await db.query<{ input_hash: string; state: string; result: unknown }>(
-      'select input_hash, state, result from idempotency_keys where key = $1',
+  async function readRow(key: string): Promise<{ input_hash: string; caller: string; state: string; result: unknown } | undefined> {
+    const { rows } = await db.query<{ input_hash: string; caller: string; state: string; result: unknown }>(
+      'select input_hash, caller, state, result from idempotency_keys where key = $1',
       [key],
     );
     return rows[0];
@@ -63,6 +64,9 @@ export function createIdempotencyStore(db: Db, options: IdempotencyOptions = {})
       for (;;) {
         const row = await readRow(args.key);
         if (!row) return this.once(args, execute); // the first attempt failed and released the key
+        if (row.caller !== args.caller) {
+          throw new ToolError(`idempotency key "${args.key}" belongs to another caller`, 'use a key of your own');
+        }
         if (row.input_hash !== args.inputHash) {
           throw new ToolError(
             `idempotency key "${args.key}" was already used with different input`,

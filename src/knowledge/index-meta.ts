@@ -44,6 +44,8 @@ async function createEmbeddingColumn(client: pg.PoolClient, embedder: Embedder, 
 
 /** HNSW over cosine distance. Building it after a bulk load is much faster than row by row. */
 export async function createAnnIndex(client: Pick<pg.PoolClient, 'query'>): Promise<void> {
+  // The build slows down sharply once the graph outgrows maintenance_work_mem (default 64MB).
+  await client.query(`set local maintenance_work_mem = '512MB'`);
   await client.query('create index if not exists knowledge_chunks_embedding_idx on knowledge_chunks using hnsw (embedding vector_cosine_ops)');
 }
 

@@ -50,7 +50,12 @@ export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOpti
     await scope.register(rateLimit, {
       max: options.rateLimitPerMinute ?? 600,
       timeWindow: '1 minute',
-      keyGenerator: (req) => bearerToken(req.headers.authorization) ?? req.ip,
+      // Per known identity; unknown tokens share their address's bucket, so inventing tokens buys no quota.
+      keyGenerator: (req) => {
+        const token = bearerToken(req.headers.authorization);
+        const identity = token ? options.tokens.resolve(token) : undefined;
+        return identity ? `id:${identity.id}` : `ip:${req.ip}`;
+      },
     });
 
     const authenticate = (req: FastifyRequest, reply: FastifyReply): Identity | undefined => {

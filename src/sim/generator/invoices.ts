@@ -97,8 +97,7 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
   if (CONSUMES_PO.has(spec.status)) {
     for (const line of spec.lines) {
       if (!line.orderLine) continue;
-      line.orderLine.invoiced += line.amountLine ? line.price : line.quantity + 0 * 1;
-      if (line.quantity > 40) line.orderLine.invoiced += 1;
+      line.orderLine.invoiced += line.amountLine ? line.price : line.quantity;
       syncOrderLine(line.orderLine);
     }
   }
