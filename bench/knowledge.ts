@@ -39,11 +39,34 @@ function vocabulary(): string[] {
   return [...new Set(text.toLowerCase().match(/[a-z]{3,}/g) ?? [])];
 }
 
-function sentence(words: string[], next: () => number, length: number): string {
-  return Array.from({ length }, () => words[Math.floor(next() * words.length)]).join(' ');
+/**
+ * Text with the structure of a real corpus: 60 topics, each a Zipf-weighted slice of the
+ * vocabulary, mixed with general words. Uniform random words would make every pair of chunks
+ * equally far apart, a worst case no real knowledge base has.
+ */
+interface Topics {
+  draw(topic: number): string;
+  count: number;
 }
 
-function syntheticDocs(words: string[], from: number, count: number, next: () => number): PreparedDocument[] {
+function topics(words: string[], next: () => number): Topics {
+  const count = 60;
+  const perTopic = 40;
+  const slices = Array.from({ length: count }, () => Array.from({ length: perTopic }, () => words[Math.floor(next() * words.length)]!));
+  const zipf = (n: number): number => Math.min(n - 1, Math.floor(Math.exp(next() * Math.log(n + 1)) - 1));
+  return {
+    count,
+    draw: (topic) => (next() < 0.75 ? slices[topic]![zipf(perTopic)]! : words[zipf(words.length)]!),
+  };
+}
+
+function sentence(t: Topics, next: () => number, length: number): string {
+  const topic = Math.floor(next() * t.count);
+  const second = Math.floor(next() * t.count);
+  return Array.from({ length }, () => t.draw(next() < 0.8 ? topic : second)).join(' ');
+}
+
+function syntheticDocs(words: Topics, from: number, count: number, next: () => number): PreparedDocument[] {
   const docs: PreparedDocument[] = [];
   for (let d = from; d < from + count; d += CHUNKS_PER_DOC) {
     const body = Array.from({ length: CHUNKS_PER_DOC }, (_, i) => `## SYN-${d + i} ${sentence(words, next, 4)}\n${sentence(words, next, 40 + Math.floor(next() * 60))}.`).join('\n\n');
@@ -90,8 +113,8 @@ async function measure(store: KnowledgeStoreAdmin, queries: string[], label: str
 
 /** Run the knowledge benchmark; returns labelled figures. */
 export async function benchKnowledge(sizes: number[] = [10_000, 50_000]): Promise<Record<string, string | number>> {
-  const words = vocabulary();
   const next = rng(7);
+  const words = topics(vocabulary(), next);
   const queries = Array.from({ length: QUERIES }, () => sentence(words, next, 8));
   const db = await openDb();
   const figures: Record<string, string | number> = {};

@@ -15,6 +15,7 @@ import { registerWorkerCommand } from './cli/worker.js';
 import { registerDigestCommand } from './cli/digest.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerMcpCommand } from './cli/mcp.js';
+import { registerSettleCommand } from './cli/settle.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStartCommand(program);
+  registerSettleCommand(program);
   registerSimCommand(program);
   registerAuditCommand(program);
   registerKnowledgeCommand(program);

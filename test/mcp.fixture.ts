@@ -17,7 +17,7 @@ import { openDb, type Db } from '../src/db/connection.js';
 import type { ControlsOverrides } from '../src/domain/controls.js';
 import type { Role } from '../src/guard/identity.js';
 import { createTokenDirectory, type TokenEntry } from '../src/mcp/auth.js';
-import { mountMcp } from '../src/mcp/mount.js';
+import { mountMcp, type MountMcpOptions } from '../src/mcp/mount.js';
 import { emptyDataset, type CoupaDataset, type WireRecord } from '../src/sim/dataset.js';
 import { startSimulator } from '../src/sim/server.js';
 import type { CallLogEntry, SimulatorHandle } from '../src/sim/types.js';
@@ -136,7 +136,6 @@ export interface McpHarness {
   tokens: Record<string, string>;
   /** A connected MCP client for a named identity (cached). */
   client(name: string): Promise<Client>;
-  /** A fresh runtime on the same database and simulator (e.g. read-only), mounted on its own app. */
   close(): Promise<void>;
 }
 
@@ -165,6 +164,7 @@ export interface HarnessOptions {
   dataset?: CoupaDataset;
   /** Reuse an open database (and keep it open on close). */
   db?: Db;
+  mount?: MountMcpOptions;
 }
 
 /** Simulator + PGlite + runtime + fastify with MCP mounted on port 0. */
@@ -176,7 +176,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<McpHar
     controls: { mode: 'autonomous', ...options.controls }, readOnly: options.readOnly ?? false, coupaLimiter: false,
   });
   const app = Fastify({ logger: false });
-  await mountMcp(app, runtime, createTokenDirectory(tokenEntries()));
+  await mountMcp(app, runtime, createTokenDirectory(tokenEntries()), options.mount);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const tokens = Object.fromEntries(tokenEntries().map((e, i) => [Object.keys(IDENTITIES)[i]!, e.token]));
   const mcpUrl = new URL('/mcp', address);

@@ -22,7 +22,7 @@ export const addComment = defineTool({
     const invoice = await currentInvoice(ctx, input.invoice_id);
     const { text, redactions } = input.to_supplier ? filterSupplierText(input.text, { supplierName: invoice.supplier?.name }) : { text: input.text, redactions: [] };
     const comment = await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: input.to_supplier });
-    ctx.records.invalidateInvoice(input.invoice_id);
+    ctx.records.afterWrite(input.invoice_id, invoice);
     const detail = `${input.to_supplier ? 'Supplier-visible' : 'Internal'} comment added to invoice ${input.invoice_id}${redactions.length ? ` (redacted: ${redactions.join(', ')})` : ''}.`;
     return { data: { status: 'executed' as const, comment_id: comment.id ?? null, redactions, invoice_status: invoice.status, detail }, text: detail, invoiceId: input.invoice_id };
   },

@@ -8,6 +8,7 @@ const SuggestedCoding = z.object({ account: z.string(), owner: z.string().nullab
 export const AssessmentOut = z.object({
   invoice_id: z.number(),
   invoice_number: z.string(),
+  status: z.string().describe('Coupa status; only held invoices (ap_hold, pending_receipt, …) have an exception to settle'),
   supplier_id: z.number().nullable(),
   supplier_name: z.string().nullable(),
   exception_type: z.string(),
@@ -71,6 +72,7 @@ export const classifyException = defineTool({
     const data = {
       invoice_id,
       invoice_number: invoiceCtx.invoice.invoiceNumber,
+      status: invoiceCtx.invoice.status,
       supplier_id: invoiceCtx.invoice.supplier?.id ?? null,
       supplier_name: invoiceCtx.supplier?.name ?? invoiceCtx.invoice.supplier?.name ?? null,
       exception_type: a.exceptionType,

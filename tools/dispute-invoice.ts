@@ -25,7 +25,7 @@ export const disputeInvoice = defineTool({
     requireExceptionStatus(invoice, 'dispute');
     const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
     const updated = await ctx.records.coupa.dispute(input.invoice_id, { reasonCode: input.reason_code, comment: text });
-    ctx.records.invalidateInvoice(input.invoice_id);
+    ctx.records.afterWrite(input.invoice_id, updated);
     const detail = `Invoice ${input.invoice_id} disputed (${input.reason_code}); status ${updated.status}.`;
     return { data: { status: 'executed' as const, reason_code: input.reason_code, redactions, invoice_status: updated.status, detail }, text: detail, invoiceId: input.invoice_id };
   },

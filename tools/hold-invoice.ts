@@ -20,7 +20,7 @@ export const holdInvoice = defineTool({
     const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'hold');
     await ctx.records.coupa.addComment(input.invoice_id, { text: input.dossier, toSupplier: false });
-    ctx.records.invalidateInvoice(input.invoice_id);
+    ctx.records.afterWrite(input.invoice_id, invoice);
     const detail = `Invoice ${input.invoice_id} kept on hold (${invoice.status}) with an evidence dossier.`;
     return { data: { status: 'executed' as const, invoice_status: invoice.status, detail }, text: detail, invoiceId: input.invoice_id };
   },

@@ -23,7 +23,7 @@ export const requestInformation = defineTool({
     requireExceptionStatus(invoice, 'request_information');
     const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
     await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: true });
-    ctx.records.invalidateInvoice(input.invoice_id);
+    ctx.records.afterWrite(input.invoice_id, invoice);
     const detail = `Asked the supplier for: ${input.missing.join(', ')}. Invoice ${input.invoice_id} stays ${invoice.status}.`;
     return { data: { status: 'executed' as const, redactions, invoice_status: invoice.status, detail }, text: detail, invoiceId: input.invoice_id };
   },

@@ -51,8 +51,8 @@ export const resolveException = defineTool({
     const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'resolve');
     // Marks every unresolved failure resolved with the justification, then revalidates.
-    const updated = await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification);
-    ctx.records.invalidateInvoice(input.invoice_id);
+    const updated = await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification, invoice);
+    ctx.records.afterWrite(input.invoice_id, updated);
     if (EXCEPTION_STATUSES.has(updated.status)) {
       throw new ToolError(`invoice ${input.invoice_id} is still ${updated.status} after revalidation`, 'a failure Coupa still reports needs a person: route it to the AP reviewer');
     }

@@ -29,7 +29,7 @@ export const routeToApprover = defineTool({
     requireExceptionStatus(invoice, 'routing');
     const user = (await ctx.records.userByLogin(input.approver_login))!;
     const updated = await ctx.records.coupa.addApprover(input.invoice_id, user.id);
-    ctx.records.invalidateInvoice(input.invoice_id);
+    ctx.records.afterWrite(input.invoice_id, updated);
     const detail = `Invoice ${input.invoice_id} routed to ${user.login}; it stays ${updated.status}.`;
     return { data: { status: 'executed' as const, approver: user.login, invoice_status: updated.status, detail }, text: detail, invoiceId: input.invoice_id };
   },

@@ -20,6 +20,7 @@ const FindingView = z.object({
 export const AssessmentView = z.object({
   invoice_id: z.number(),
   invoice_number: z.string().nullable().default(null),
+  status: z.string().default('ap_hold'),
   supplier_id: z.number().nullable().default(null),
   supplier_name: z.string().nullable().default(null),
   exception_type: z.string(),

@@ -33,6 +33,9 @@ export const ACTION_TOOL: Record<string, string> = {
 };
 export const ACTION_TOOLS = new Set(Object.values(ACTION_TOOL));
 
+/** Statuses in which an invoice waits on AP (mirrors the write tools' check). */
+export const HELD_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
+
 export const INJECTION_FLAG = 'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
 
 export function flagsOf(a: AssessmentView): string[] {
@@ -84,6 +87,7 @@ export function planNext(input: PlanInput): PlanStep {
   }
   const a = assessmentOf(trace);
   if (!a) return { finish: `Could not assess invoice ${invoiceId}: ${classify.at(-1)?.text ?? 'no result'}` };
+  if (!HELD_STATUSES.has(a.status)) return { finish: `Invoice ${invoiceId} is ${a.status}, not held in an exception: nothing to settle.` };
 
   if (!trace.some((t) => t.name === 'search_policies')) {
     return {

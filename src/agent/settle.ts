@@ -18,7 +18,7 @@ import { renderDossier } from './dossier.js';
 import { createLlm, llmConfigured } from './llm.js';
 import { linkAgentToMcp } from './mcp-link.js';
 import { PlaybookPlannerModel } from './planner-model.js';
-import { ACTION_TOOLS, flagsOf } from './playbook.js';
+import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
 import { readTrace, type TraceEntry } from './trace.js';
 import { buildVerdict, primaryAction } from './verdict-builder.js';
@@ -117,7 +117,10 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
   }
 
   const trace = [...run.trace];
-  const assessment = assessmentOf(trace);
+  const assessed = assessmentOf(trace);
+  // Nothing to settle when the invoice is gone or no longer held (already settled, approved, paid).
+  const held = assessed !== undefined && HELD_STATUSES.has(assessed.status);
+  const assessment = held ? assessed : undefined;
   const exists = assessment !== undefined;
   if (run.exhausted) flags.push(`Budget exhausted (${run.error}); stopped safely.`);
 
@@ -131,7 +134,9 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
   const facts = {
     invoiceId: options.invoiceId, trace, brain, model: brain === 'llm' ? (runtime.config.openai.model ?? 'custom') : null, fellBack,
     extraFlags: flags, toolCalls: trace.length, coupaCalls: 0, tokens: run.tokens, durationMs: Date.now() - started,
-    mode: await runtime.mode.get(), settledAt, failure: exists ? undefined : (trace.find((t) => t.name === 'classify_exception')?.text ?? run.error),
+    mode: await runtime.mode.get(), settledAt,
+    failure: exists ? undefined : assessed ? `Invoice is ${assessed.status}, not held in an exception: nothing to settle.` : (trace.find((t) => t.name === 'classify_exception')?.text ?? run.error),
+    notActionable: !exists,
   };
   let verdict = buildVerdict(facts);
 

@@ -47,6 +47,15 @@ function textOf(message: BaseMessage): string {
   return content.map((c) => (typeof c === 'string' ? c : 'text' in c && typeof c.text === 'string' ? c.text : '')).join('\n');
 }
 
+/** The guard's message without the adapter's wrapping ("ToolException: MCP tool … returned an error: …"). */
+export function cleanToolError(text: string): string {
+  return text
+    .replace(/^ToolException:\s*MCP tool '[^']*' on server '[^']*' returned an error:\s*/, '')
+    .replace(/^Error:\s*/, '')
+    .replace(/\s*Please fix your mistakes\.?\s*$/, '')
+    .trim();
+}
+
 /** Pair every AI tool call with its tool result, in order. Unanswered calls are omitted. */
 export function readTrace(messages: readonly BaseMessage[]): TraceEntry[] {
   const calls = new Map<string, ToolCallLike>();
@@ -63,7 +72,7 @@ export function readTrace(messages: readonly BaseMessage[]): TraceEntry[] {
       const status = (m as { status?: string }).status;
       const ok = status !== 'error' && !/^(ToolException|Error)[:\s]/.test(text) && !/returned an error/.test(text);
       const structured = structuredOf(m);
-      entries.push({ id, name: call.name, args: call.args, ok, text, ...(structured ? { structured } : {}) });
+      entries.push({ id, name: call.name, args: call.args, ok, text: ok ? text : cleanToolError(text), ...(structured ? { structured } : {}) });
     }
   }
   return entries;

@@ -26,6 +26,8 @@ export interface VerdictFacts {
   settledAt: Date;
   /** Why no assessment exists (invoice not found, Coupa down), when that is the case. */
   failure?: string | undefined;
+  /** The invoice is missing or not held: nothing was, or should have been, done. */
+  notActionable?: boolean;
 }
 
 /** The primary action: the last write that carried out a decision (executed or proposed). */
@@ -41,7 +43,7 @@ function evidenceOf(a: AssessmentView): Verdict['evidence'] {
 }
 
 export function buildVerdict(facts: VerdictFacts): Verdict {
-  const a = assessmentOf(facts.trace);
+  const a = facts.notActionable ? undefined : assessmentOf(facts.trace);
   const primary = primaryAction(facts.trace);
   const decision: Decision = primary ? DECISION_OF_TOOL[primary.name]! : (a?.suggested_decision ?? 'hold');
   const outcome: Outcome = primary ? (primary.structured?.status === 'executed' ? 'executed' : 'proposed') : a ? 'failed' : 'not_actionable';

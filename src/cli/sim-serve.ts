@@ -74,25 +74,31 @@ export function describeServing(company: Pick<SampleCompany, 'summary' | 'now'>,
   ].join('\n');
 }
 
-/** Generates the company, serves it, prints the access details; resolves when closed. */
-export async function serveSampleCompany(opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  let company: SampleCompany | undefined = generateCompany({ seed: opts.seed, invoices: opts.invoices });
-  const { summary, now, dataset } = company;
-  company = undefined; // the simulator keeps its own copy; let ours be collected
-  let sim: SimulatorHandle;
+/**
+ * Generates the company and starts the simulator on it. Only the summary comes back: the simulator
+ * keeps its own copy of the records, so ours can be collected (hundreds of MB at 100k invoices).
+ */
+async function startOnSampleCompany(opts: ServeOptions): Promise<{ sim: SimulatorHandle; company: Pick<SampleCompany, 'summary' | 'now'> }> {
+  const { dataset, summary, now } = generateCompany({ seed: opts.seed, invoices: opts.invoices });
   try {
-    sim = await startSimulator({
+    const sim = await startSimulator({
       dataset, now, host: opts.host, port: opts.port,
       ...(opts.rateLimit ? {} : { rateLimit: false as const }),
       ...(opts.eventsUrl ? { events: { url: opts.eventsUrl } } : {}),
     });
+    return { sim, company: { summary, now } };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${opts.port} is already in use; pick another with --port`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`cannot listen on host ${opts.host}`);
     throw error;
   }
-  out.write(describeServing({ summary, now }, sim));
+}
+
+/** Generates the company, serves it, prints the access details; resolves when closed. */
+export async function serveSampleCompany(opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const { sim, company } = await startOnSampleCompany(opts);
+  out.write(describeServing(company, sim));
   if (!opts.keepRunning) {
     await sim.close();
     return;

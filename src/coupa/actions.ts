@@ -31,7 +31,7 @@ export interface CoupaActions {
   /** Dispute with the supplier, with an active dispute reason code. */
   dispute(invoiceId: number, dispute: { reasonCode: string; comment?: string }): Promise<Invoice>;
   /** Mark every unresolved failed tolerance (header and lines) resolved, then revalidate. */
-  resolveFailedTolerances(invoiceId: number, justification: string): Promise<Invoice>;
+  resolveFailedTolerances(invoiceId: number, justification: string, current?: Invoice): Promise<Invoice>;
   /** Re-run Coupa's tolerance checks (`revalidate_tolerances`). */
   revalidateTolerances(invoiceId: number): Promise<Invoice>;
   submit(invoiceId: number): Promise<Invoice>;
@@ -60,8 +60,9 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
     return writeReconciled(send, probe, reconcile);
   }
 
-  async function resolveFailedTolerances(invoiceId: number, justification: string): Promise<Invoice> {
-    const invoice = await reads.getInvoice(invoiceId);
+  async function resolveFailedTolerances(invoiceId: number, justification: string, current?: Invoice): Promise<Invoice> {
+    // The caller may pass the invoice it has just read, saving a call; otherwise read it now.
+    const invoice = current && current.id === invoiceId ? current : await reads.getInvoice(invoiceId);
     const mark = { resolved: true, resolutionStrategy: justification };
     const header = invoice.failedTolerances.filter((t) => !t.resolved && t.id !== undefined);
     const lines = invoice.invoiceLines

@@ -15,6 +15,8 @@ export interface KnowledgeStoreDeps {
   embedder: Embedder;
   /** Clock for `decidedAt` when a resolution does not say; default the real clock. */
   now?: () => Date;
+  /** HNSW `ef_search` (candidate list size); higher trades latency for recall. Default 100. */
+  efSearch?: number;
 }
 
 /** The store plus what benchmarks and re-indexing need beyond the agent-facing API. */
@@ -32,7 +34,7 @@ export interface KnowledgeStoreAdmin extends KnowledgeStore {
 export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<KnowledgeStoreAdmin> {
   const { db, embedder } = deps;
   await ensureIndex(db, embedder);
-  const retriever = createRetriever(db, embedder);
+  const retriever = createRetriever(db, embedder, deps.efSearch);
   const write = async (docs: PreparedDocument[]): ReturnType<typeof writeDocuments> => {
     const report = await writeDocuments(db, embedder, docs);
     if (docs.some((d) => d.kind === 'resolution')) await markSuperseded(db);

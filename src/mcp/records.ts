@@ -33,8 +33,8 @@ export interface RecordSource {
   /** Invoices of any supplier with exactly this gross total dated on or after `sinceDate`. */
   invoicesWithTotal(total: string, sinceDate: string): Promise<Invoice[]>;
   comments(invoiceId: number): Promise<Comment[]>;
-  /** Forget everything cached about one invoice (after a write). */
-  invalidateInvoice(id: number): void;
+  /** After a write: keep the invoice Coupa returned (or forget it) and forget its comments. */
+  afterWrite(id: number, updated?: Invoice): void;
 }
 
 async function orNull<T>(promise: Promise<T>): Promise<T | null> {
@@ -105,10 +105,10 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
         collect(coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)), 200),
       ),
     comments: (invoiceId) => cached(txn, `comments:${invoiceId}`, () => coupa.listComments(invoiceId)),
-    invalidateInvoice(id) {
-      for (const key of [...txn.keys()]) {
-        if (key === `invoice:${id}` || key === `comments:${id}`) txn.delete(key);
-      }
+    afterWrite(id, updated) {
+      txn.delete(`comments:${id}`);
+      if (updated && updated.id === id) txn.set(`invoice:${id}`, { value: Promise.resolve(updated) });
+      else txn.delete(`invoice:${id}`);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * MCP server assembly. Built on the SDK's low-level `Server` so that every `tools/call` — even one
- * with malformed or unknown arguments — reaches the guard and leaves an audit row; the guard, not
- * the SDK, validates input. One server instance serves one identity (a stdio process, an HTTP
+ * MCP server assembly. Built on the SDK's low-level `Server` so that every `tools/call` whose
+ * arguments are an object — unknown fields, wrong types and all — reaches the guard and leaves an
+ * audit row; the guard, not the SDK, validates tool input. (Arguments that are not an object at all
+ * are a malformed request: the SDK answers InvalidParams before any tool is involved.) One server instance serves one identity (a stdio process, an HTTP
  * session, or the agent's in-memory link).
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -31,6 +32,15 @@ export interface McpServerDeps {
   identity: Identity;
   policies: PolicyLibrary;
 }
+
+/**
+ * `tools/call` as the protocol layer parses it before our handler: any `arguments`. With the SDK's
+ * own schema a non-object there fails inside the protocol layer and comes back as InternalError;
+ * this way the Server's tools/call wrapper answers it as InvalidParams, which it is.
+ */
+const AnyArgumentsCallToolRequestSchema = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
 
 type JsonSchemaObject = { type: 'object'; properties?: Record<string, object>; required?: string[]; [k: string]: unknown };
 
@@ -78,7 +88,7 @@ export function createMcpServer(deps: McpServerDeps): Server {
     tools: deps.guard.listTools(deps.identity).map(describeTool),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(AnyArgumentsCallToolRequestSchema, async (request) => {
     const result = await deps.guard.call(deps.identity, request.params.name, request.params.arguments ?? {});
     return {
       content: [{ type: 'text', text: result.text }],

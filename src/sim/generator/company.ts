@@ -106,10 +106,14 @@ function summarize(company: Omit<SampleCompany, 'summary'>, perType: Record<Exce
   const total = exceptions.length;
   const claimedMix = Object.fromEntries(ExceptionType.options.map((t) => [t, perType[t] / total])) as Record<ExceptionType, number>;
   const byStatus: Record<string, number> = {};
-  for (const invoice of dataset.invoices) byStatus[String(invoice.status)] = (byStatus[String(invoice.status)] ?? 0) + 1;
+  let paid = 0;
+  for (const invoice of dataset.invoices) {
+    byStatus[String(invoice.status)] = (byStatus[String(invoice.status)] ?? 0) + 1;
+    if (invoice.paid === true) paid++;
+  }
   return {
     seed: company.seed, invoices: dataset.invoices.length, cleanInvoices: dataset.invoices.length - total, exceptions: total,
-    byType, byDecision, claimedMix, byStatus, users: dataset.users.length, suppliers: dataset.suppliers.length,
+    byType, byDecision, claimedMix, byStatus, paid, users: dataset.users.length, suppliers: dataset.suppliers.length,
     contracts: dataset.contracts.length, purchaseOrders: dataset['purchase-orders'].length,
     receipts: dataset['receiving-transactions'].length, historicalExceptions: company.history.length,
   };

@@ -29,7 +29,7 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
   const releases = verdict.decision === 'resolve' || verdict.decision === 'route' || verdict.decision === 'request_info';
   if (releases) {
     const old = ctx.nowMs - createdMs > 40 * DAY_MS;
-    record.status = old ? 'paid' : 'approved';
+    record.status = 'approved';
     record.paid = old;
     record['payment-date'] = old ? paymentDate(ctx, createdMs, result.supplier.paymentTerm.days) : null;
     record['tolerance-failures'] = null;

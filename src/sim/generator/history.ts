@@ -20,7 +20,8 @@ function statusForAge(ctx: GenContext, createdMs: number): InvoiceSpec['status']
 /** An approval by the budget owner: pending while the invoice waits, approved once it moved on. */
 function addApproval(ctx: GenContext, draft: InvoiceDraft, accountCode: string): void {
   const status = draft.record.status;
-  if (status !== 'pending_approval' && status !== 'approved') return;
+  // Paid invoices were approved long ago; their approvals are left out to keep big companies lean.
+  if ((status !== 'pending_approval' && status !== 'approved') || draft.record.paid === true) return;
   const ownerLogin = ctx.glAccounts.find((a) => a.code === accountCode)?.ownerLogin;
   const owner = ctx.people.owners.find((o) => o.login === ownerLogin) ?? ctx.people.apReviewer;
   const approved = status === 'approved';

@@ -37,6 +37,7 @@ export interface InvoiceSpec {
   supplier: SupplierProfile;
   number: string;
   createdMs: number;
+  /** `paid` is written as Coupa does: status `approved` with `paid: true`. */
   status: 'paid' | 'approved' | 'pending_approval' | 'ap_hold' | 'pending_receipt' | 'disputed' | 'voided';
   lines: InvoiceLineSpec[];
   /** Override of the computed header tax (tax_variance). */
@@ -75,7 +76,7 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
   const held = spec.status === 'ap_hold' || spec.status === 'pending_receipt';
   const record: InvoiceDraft['record'] = {
     id: 0, 'invoice-number': spec.number, 'invoice-date': dateMs === null ? null : dateOnly(isoSeconds(dateMs)),
-    status: spec.status, 'document-type': 'Invoice',
+    status: paid ? 'approved' : spec.status, 'document-type': 'Invoice',
     'created-at': isoSeconds(spec.createdMs), 'updated-at': isoSeconds(spec.createdMs + (paid ? 30 : 1) * DAY_MS),
     currency: currencyRef(ctx, spec.currency ?? s.currency),
     supplier: supplierRef(ctx, s),

@@ -72,7 +72,7 @@ export const priceVariance: Scenario = (ctx, pools, when) => {
   const detail = `Line 1 price ${fmt(line.price)} exceeds ${variant === 'contract' ? 'contract' : 'PO'} price ${fmt(poPrice)} by ${pct}% (${fmt(delta * line.quantity)} over)`;
   const { draft, totals } = createInvoice(ctx, {
     supplier, number: nextInvoiceNumber(supplier), createdMs: when.createdMs, status: 'ap_hold', lines,
-    tolerances: [{ code: variant === 'contract' ? 'contract_price_variance' : 'line_price_variance', lineIndex: 0, breachAmount: fmt(delta * line.quantity), breachLimit: `${controls.price_tolerance_pct}%`, detail }],
+    tolerances: [{ code: variant === 'contract' ? 'contract_price_variance' : 'line_price_variance', lineIndex: 0, breachAmount: fmt(delta * line.quantity), breachLimit: controls.price_tolerance_amount, detail }],
   });
   return {
     draft, supplier, findings, totals, lines, seenAs: EXCEPTION_CODES.price_variance, holdReason: detail,

@@ -50,7 +50,7 @@ export const quantityVariance: Scenario = (ctx, pools, when) => {
   const detail = `Line 1 quantity ${billed} exceeds PO quantity ${ordered}${earlier ? ` (${earlier} already invoiced)` : ''}`;
   const { draft, totals } = createInvoice(ctx, {
     supplier, number: nextInvoiceNumber(supplier), createdMs: when.createdMs, status: 'ap_hold', lines,
-    tolerances: [{ code: 'line_quantity_variance', lineIndex: 0, breachAmount: qty(earlier + billed - ordered), breachLimit: `${ctx.controls.quantity_tolerance_pct}%`, detail }],
+    tolerances: [{ code: 'line_quantity_variance', lineIndex: 0, breachAmount: qty(earlier + billed - ordered), breachLimit: ctx.controls.quantity_tolerance_pct, detail }],
   });
   const result: ScenarioResult = {
     draft, supplier, totals, lines, seenAs: EXCEPTION_CODES.quantity_variance, holdReason: detail,

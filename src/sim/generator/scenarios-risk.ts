@@ -69,8 +69,8 @@ export const duplicate: Scenario = (ctx, pools, when) => {
   else findings.push({ kind: 'billed_beyond_ordered' });
   return {
     draft, supplier: sender, totals, lines, seenAs, holdReason: detail, findings, tags: [`duplicate_${variant}`], extraInvoices: 1,
-    facts: { originalNumber: number, copyNumber, originalDate: String(first.draft.record['invoice-date']), total: fmt(totals.gross), currency: sender.currency, originalStatus: String(first.draft.record.status), originalSupplier: original.name },
-    note: `Same bill as ${original.name} invoice ${number} (${String(first.draft.record.status)}, ${fmt(first.totals.gross)}) resubmitted as "${copyNumber}"${variant === 'other_record' ? ` under the second supplier record ${sender.name}` : ''}.`,
+    facts: { originalNumber: number, copyNumber, originalDate: String(first.draft.record['invoice-date']), total: fmt(totals.gross), currency: sender.currency, originalStatus: first.draft.record.paid === true ? 'paid' : String(first.draft.record.status), originalSupplier: original.name },
+    note: `Same bill as ${original.name} invoice ${number} (${first.draft.record.paid === true ? 'paid' : String(first.draft.record.status)}, ${fmt(first.totals.gross)}) resubmitted as "${copyNumber}"${variant === 'other_record' ? ` under the second supplier record ${sender.name}` : ''}.`,
   };
 };
 

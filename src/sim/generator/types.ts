@@ -63,7 +63,9 @@ export interface CompanySummary {
   byDecision: Record<Decision, number>;
   /** The share of exceptions each type was allotted (sums to 1). */
   claimedMix: Record<ExceptionType, number>;
+  /** Invoices by Coupa status (paid ones are `approved` with `paid: true`). */
   byStatus: Record<string, number>;
+  paid: number;
   users: number;
   suppliers: number;
   contracts: number;

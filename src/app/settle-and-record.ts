@@ -1,0 +1,25 @@
+/**
+ * Settle one exception and store its verdict in the settlement log (the digest, the dashboard and
+ * the review page read it). Every entry point — CLI, `npm start`, workers, evals — goes through here.
+ */
+import { settleInvoice, type SettleOptions } from '../agent/settle.js';
+import type { Verdict } from '../agent/verdict.js';
+import { recordSettlement } from '../runner/settlements.js';
+import type { Runtime } from './runtime.js';
+
+export async function settleAndRecord(runtime: Runtime, options: SettleOptions): Promise<Verdict> {
+  const verdict = await settleInvoice(runtime, options);
+  await recordSettlement(runtime.db, {
+    invoiceId: verdict.invoice_id,
+    supplierId: verdict.supplier.id,
+    supplierName: verdict.supplier.name,
+    exceptionType: verdict.exception_type,
+    decision: verdict.decision,
+    executed: verdict.executed,
+    rootCause: verdict.root_cause,
+    routeTo: verdict.route_to,
+    settledAt: new Date(verdict.settled_at),
+    verdict: verdict as unknown as Record<string, unknown>,
+  });
+  return verdict;
+}
