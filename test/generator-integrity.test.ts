@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
+  Approval, Comment, Contract, Invoice, InvoiceStatus, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
 } from '../src/coupa/schemas.js';
 import { fromWire } from '../src/coupa/wire.js';
 import { CoupaDatasetSchema } from '../src/sim/dataset.js';
@@ -33,6 +33,12 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
       [Approval, ds.approvals], [Comment, ds.comments],
     ] as const;
     for (const [schema, records] of schemas) for (const r of records) schema.parse(fromWire(r));
+    // Coupa has no "paid" status: a paid invoice is approved with `paid: true`.
+    for (const inv of ds.invoices) expect(InvoiceStatus.options).toContain(inv.status);
+    expect(ds.invoices.some((i) => i.paid === true && i.status === 'approved')).toBe(true);
+    for (const ft of ds.invoices.flatMap((i) => [...(i['failed-tolerances'] as Rec[]), ...lines(i).flatMap((l) => l['failed-tolerances'] as Rec[])])) {
+      for (const key of ['breach-amount', 'breach-limit']) if (ft[key] !== null) expect(ft[key], key).toMatch(/^\d+(\.\d+)?$/);
+    }
   });
 
   it('has unique ids per collection, for lines too', () => {

@@ -165,3 +165,13 @@ describe('supplier text and history', () => {
     expect(new Set(c.history.map((h) => h.exceptionType)).size).toBe(ExceptionType.options.length);
   });
 });
+
+describe('small companies', () => {
+  it('still have every exception type and at least two planted instructions', () => {
+    for (const seed of [1, 2, 3]) {
+      const c = generateCompany({ seed, invoices: 50 });
+      expect(new Set(c.exceptions.map((l) => l.exceptionType)).size).toBe(ExceptionType.options.length);
+      expect(c.exceptions.filter((l) => l.tags.includes('prompt_injection')).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});

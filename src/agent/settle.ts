@@ -17,6 +17,7 @@ import { Budget, BudgetExhaustedError } from './budget.js';
 import { renderDossier } from './dossier.js';
 import { createLlm, llmConfigured } from './llm.js';
 import { linkAgentToMcp } from './mcp-link.js';
+import { oneDecisionMiddleware } from './one-decision.js';
 import { PlaybookPlannerModel } from './planner-model.js';
 import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
@@ -48,6 +49,16 @@ function tokensOf(message: BaseMessage): number {
   return usage?.total_tokens ?? 0;
 }
 
+/**
+ * A model turn whose tool calls could not be parsed ends the loop (there is nothing to run); name
+ * them, so the fallback says why the model did not settle the exception.
+ */
+function malformedCallsOf(message: BaseMessage | undefined): string | undefined {
+  const invalid = (message as { invalid_tool_calls?: Array<{ name?: string; error?: string }> } | undefined)?.invalid_tool_calls ?? [];
+  if (invalid.length === 0) return undefined;
+  return `the model sent malformed tool arguments (${invalid.map((c) => c.name ?? 'unnamed tool').join(', ')})`;
+}
+
 /** Run one brain through the agent loop, keeping the partial transcript if it stops early. */
 async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined): Promise<BrainRun> {
   const link = await linkAgentToMcp(runtime.guard, options.identity ?? AGENT_IDENTITY, runtime.policies);
@@ -56,7 +67,7 @@ async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleO
   let messages: BaseMessage[] = [];
   let tokens = 0;
   try {
-    const agent = createAgent({ model, tools: link.tools, ...(systemPrompt ? { systemPrompt } : {}) });
+    const agent = createAgent({ model, tools: link.tools, middleware: [oneDecisionMiddleware()], ...(systemPrompt ? { systemPrompt } : {}) });
     const stream = await agent.stream(
       { messages: [{ role: 'user', content: taskMessage(options.invoiceId, options.event) }] },
       { streamMode: 'values', recursionLimit: budget.maxToolCalls * 2 + 4, signal: controller.signal },
@@ -68,7 +79,8 @@ async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleO
       if (tokens > budget.maxTokens) controller.abort(new BudgetExhaustedError(`token budget ${budget.maxTokens}`));
       if (toolCalls > budget.maxToolCalls) controller.abort(new BudgetExhaustedError(`tool-call budget ${budget.maxToolCalls}`));
     }
-    return { trace: readTrace(messages), tokens };
+    const malformed = malformedCallsOf(messages.at(-1));
+    return { trace: readTrace(messages), tokens, ...(malformed ? { error: malformed } : {}) };
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     const exhausted = reason instanceof BudgetExhaustedError || /recursion/i.test(describeError(error));

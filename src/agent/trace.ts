@@ -15,7 +15,7 @@ export interface TraceEntry {
   text: string;
 }
 
-interface ToolCallLike {
+export interface ToolCallLike {
   id?: string;
   name: string;
   args: Record<string, unknown>;
@@ -56,6 +56,15 @@ export function cleanToolError(text: string): string {
     .trim();
 }
 
+/** One tool call and the tool message that answered it. */
+export function traceEntry(id: string, call: ToolCallLike, answer: BaseMessage): TraceEntry {
+  const text = textOf(answer);
+  const status = (answer as { status?: string }).status;
+  const ok = status !== 'error' && !/^(ToolException|Error)[:\s]/.test(text) && !/returned an error/.test(text);
+  const structured = structuredOf(answer);
+  return { id, name: call.name, args: call.args, ok, text: ok ? text : cleanToolError(text), ...(structured ? { structured } : {}) };
+}
+
 /** Pair every AI tool call with its tool result, in order. Unanswered calls are omitted. */
 export function readTrace(messages: readonly BaseMessage[]): TraceEntry[] {
   const calls = new Map<string, ToolCallLike>();
@@ -67,12 +76,7 @@ export function readTrace(messages: readonly BaseMessage[]): TraceEntry[] {
     } else if (type === 'tool') {
       const id = (m as { tool_call_id?: string }).tool_call_id ?? '';
       const call = calls.get(id);
-      if (!call) continue;
-      const text = textOf(m);
-      const status = (m as { status?: string }).status;
-      const ok = status !== 'error' && !/^(ToolException|Error)[:\s]/.test(text) && !/returned an error/.test(text);
-      const structured = structuredOf(m);
-      entries.push({ id, name: call.name, args: call.args, ok, text: ok ? text : cleanToolError(text), ...(structured ? { structured } : {}) });
+      if (call) entries.push(traceEntry(id, call, m));
     }
   }
   return entries;

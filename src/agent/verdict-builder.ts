@@ -3,6 +3,7 @@
  * proposed, not what the brain says it did.
  */
 import type { Decision, ExceptionType } from '../domain/vocabulary.js';
+import { hashOf } from '../guard/canonical.js';
 import { assessmentOf, citationsOf, type AssessmentView } from './assessment.js';
 import { ACTION_TOOL, ACTION_TOOLS, flagsOf } from './playbook.js';
 import type { TraceEntry } from './trace.js';
@@ -84,5 +85,6 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     duration_ms: facts.durationMs,
     mode: facts.mode,
     settled_at: facts.settledAt.toISOString(),
+    facts: a ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
   };
 }

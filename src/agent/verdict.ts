@@ -42,5 +42,7 @@ export const Verdict = z.object({
   duration_ms: z.number().int(),
   mode: z.string(),
   settled_at: z.string(),
+  /** Fingerprint of the facts decided on: a re-run with the same facts has nothing new to do. */
+  facts: z.string().nullable(),
 });
 export type Verdict = z.infer<typeof Verdict>;

@@ -3,11 +3,12 @@
  * Coupa client (a real tenant, or the embedded simulator), guard and tool context. `start`,
  * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { createAuditLog, type AuditLog } from '../audit/index.js';
-import { createCoupaClient, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
+import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
   extraDocuments?: DocumentInput[];
   /** A limiter shared with other runtimes (workers respecting one Coupa budget). */
   coupaLimiter?: RequestLimiter | false;
+  /** Also told of every Coupa HTTP call (runner metrics). */
+  onCoupaCall?: (event: CallEvent) => void;
   /** Pin the mode regardless of settings (`--dry-run` pins `monitor`). */
   forceMode?: Mode;
 }
@@ -93,7 +96,10 @@ function coupaClientFor(options: RuntimeOptions): CoupaClient {
   const { config, simulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
-    onCall: () => countCoupaCall(),
+    onCall: (event: CallEvent) => {
+      countCoupaCall();
+      options.onCoupaCall?.(event);
+    },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
   };
   if (simulator) {
@@ -148,6 +154,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       idempotency: createIdempotencyStore(db),
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
+      // A simulator is a new tenant every time it starts, even on the same port.
+      tenant: options.simulator ? `${options.simulator.url}#${randomUUID()}` : config.coupa!.baseUrl,
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     return {

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import Fastify from 'fastify';
-import { createRuntime, type Runtime } from '../app/runtime.js';
+import { openRuntime } from '../app/embedded.js';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
 import { createIdentity, type Role } from '../guard/identity.js';
@@ -19,9 +19,6 @@ import { mountMcp, POLICY_DIR } from '../mcp/mount.js';
 import { loadPolicyLibrary } from '../mcp/policies.js';
 import { createMcpServer } from '../mcp/server.js';
 import { serveStdio } from '../mcp/stdio.js';
-import { generateCompany } from '../sim/generator/index.js';
-import { startSimulator } from '../sim/server.js';
-import type { SimulatorHandle } from '../sim/types.js';
 import { positiveInt, untilSignal } from './worker.js';
 
 /** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
@@ -45,20 +42,6 @@ function parseRole(value: string): Role {
 
 const say = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
 
-/** The configured Coupa, or the embedded simulator with the sample company (said on stderr). */
-async function openMcpRuntime(config: Config, readOnly: boolean): Promise<{ runtime: Runtime; sim?: SimulatorHandle }> {
-  if (config.coupa) return { runtime: await createRuntime({ config, readOnly }) };
-  const company = generateCompany({ seed: 7, invoices: 2000 });
-  const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
-  say(`no Coupa configuration — using the embedded simulator with the sample company (${company.summary.exceptions} open exceptions) at ${sim.url}`);
-  try {
-    return { runtime: await createRuntime({ config, simulator: sim, readOnly, now: () => new Date(sim.now()) }), sim };
-  } catch (error) {
-    await sim.close();
-    throw error;
-  }
-}
-
 function httpTokens(config: Config): TokenDirectory {
   const tokens = loadTokenDirectory({ file: config.tokensFile, inline: config.mcpTokens });
   if (tokens.size === 0) throw new UserError('settle mcp --http needs bearer tokens: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS ("token=login:role+role")');
@@ -68,21 +51,20 @@ function httpTokens(config: Config): TokenDirectory {
 async function serveStdioMcp(config: Config, opts: McpOptions): Promise<void> {
   const login = opts.identity ?? config.mcpIdentity ?? DEFAULT_MCP_IDENTITY;
   const identity = createIdentity(login, 'person', [opts.role]);
-  const { runtime, sim } = await openMcpRuntime(config, opts.readOnly ?? false);
+  const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
   try {
     const server = createMcpServer({ guard: runtime.guard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
     say(`MCP over stdio as ${login} (${opts.role}), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`);
     await serveStdio(server);
   } finally {
-    await runtime.close();
-    await sim?.close();
+    await close();
   }
 }
 
 async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
   if (opts.identity || opts.role !== 'reviewer') throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
   const tokens = httpTokens(config);
-  const { runtime, sim } = await openMcpRuntime(config, opts.readOnly ?? false);
+  const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
   const app = Fastify({ logger: false });
   try {
     await mountMcp(app, runtime, tokens);
@@ -91,8 +73,7 @@ async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
     say(`${await untilSignal()} — closing`);
   } finally {
     await app.close();
-    await runtime.close();
-    await sim?.close();
+    await close();
   }
 }
 

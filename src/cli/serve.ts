@@ -51,7 +51,7 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
 
       const coupa = concurrency > 0 || opts.poll ? await runtime.coupa() : undefined;
       const pool = coupa && concurrency > 0
-        ? createWorkerPool({ queue, settle: createDefaultSettleFn(config, { coupa, logger }), concurrency, metrics, logger })
+        ? createWorkerPool({ queue, settle: createDefaultSettleFn(await runtime.agent()), concurrency, metrics, logger })
         : undefined;
       const poller = coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       if (config.slackWebhookUrl || config.teamsWebhookUrl) {

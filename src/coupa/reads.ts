@@ -36,6 +36,8 @@ export interface CoupaReads {
   /** Receiving transactions for some order lines or a whole PO (order-line association filters). */
   listReceipts(filter: ReceiptFilter): AsyncIterable<ReceivingTransaction>;
   getSupplier: GetById<Supplier>;
+  /** Iterate suppliers (filter by `name[contains]`, `tax-id`, … to find a master record). */
+  listSuppliers: ListWith<Supplier>;
   /** The supplier's Supplier Information record (bank details), or null when it has none. */
   getSupplierInformation(supplierId: number): Promise<SupplierInformation | null>;
   getUser: GetById<User>;
@@ -88,6 +90,7 @@ export function createReads(transport: Transport): CoupaReads {
       return paginate(transport, RESOURCES.receipt, q.orderBy('id'));
     },
     getSupplier: getter(RESOURCES.supplier),
+    listSuppliers: lister(RESOURCES.supplier),
     getSupplierInformation: (supplierId) =>
       first(RESOURCES.supplierInformation, query().where(['supplier', 'id'], supplierId)),
     getUser: getter(RESOURCES.user),

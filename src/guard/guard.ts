@@ -55,6 +55,8 @@ export interface GuardDeps {
   mode: () => Promise<Mode>;
   /** A read-only deployment lists and runs no write tools, on every transport. */
   readOnly?: boolean;
+  /** Which Coupa tenant writes go to: derived idempotency keys never match across tenants. */
+  tenant: string;
 }
 
 export interface Guard {

@@ -2,8 +2,9 @@
  * MCP server assembly. Built on the SDK's low-level `Server` so that every `tools/call` whose
  * arguments are an object — unknown fields, wrong types and all — reaches the guard and leaves an
  * audit row; the guard, not the SDK, validates tool input. (Arguments that are not an object at all
- * are a malformed request: the SDK answers InvalidParams before any tool is involved.) One server instance serves one identity (a stdio process, an HTTP
- * session, or the agent's in-memory link).
+ * are a malformed request: the SDK answers InvalidParams before any tool is involved.)
+ * One server instance serves one identity (a stdio process, an HTTP session, or the agent's
+ * in-memory link).
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {

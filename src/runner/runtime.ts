@@ -5,7 +5,8 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createCoupaClient, type CoupaClient } from '../coupa/client.js';
+import type { CoupaClient } from '../coupa/client.js';
+import { createRuntime, type Runtime } from '../app/runtime.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { generateCompany } from '../sim/generator/index.js';
@@ -20,6 +21,8 @@ export interface RunnerRuntime {
   queue: RunnerQueue;
   metrics: RunnerMetrics;
   logger: Logger;
+  /** Settle's runtime (guard, tools, agent) on the same database; built on first use. */
+  agent(): Promise<Runtime>;
   /** Built on first use: `settle digest` never needs Coupa. */
   coupa(): Promise<CoupaClient>;
   close(): Promise<void>;
@@ -45,13 +48,15 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
       closers.unshift(() => queue.stop());
     }
     const metrics = createRunnerMetrics({ queue });
-    let client: Promise<CoupaClient> | undefined;
-    const coupa = (): Promise<CoupaClient> => {
-      client ??= connectCoupa(config, db, metrics, (close) => closers.unshift(close));
-      return client;
+    let agent: Promise<Runtime> | undefined;
+    const agentRuntime = (): Promise<Runtime> => {
+      agent ??= connectAgent(config, db, metrics, (close) => closers.unshift(close));
+      return agent;
     };
     return {
-      config, db, queue, metrics, logger, coupa,
+      config, db, queue, metrics, logger,
+      agent: agentRuntime,
+      coupa: async () => (await agentRuntime()).coupa,
       async close() {
         for (const close of closers.splice(0)) await close().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
       },
@@ -62,15 +67,24 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
   }
 }
 
-async function connectCoupa(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<CoupaClient> {
-  const limiter = createPgRateLimiter(db, { name: 'coupa', ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
-  const common = { limiter, timeoutMs: config.coupaTimeoutMs, onCall: coupaCallObserver(metrics) };
+/**
+ * Settle's runtime for the workers: the same database, and a Coupa client drawing on the
+ * Postgres-backed rate limit so every worker process shares Coupa's 25 requests/s. Without Coupa
+ * configuration: the embedded simulator with the sample company (said on stderr).
+ */
+async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<Runtime> {
+  const coupaLimiter = createPgRateLimiter(db, { name: 'coupa', ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
+  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics) };
   if (config.coupa) {
-    return createCoupaClient({ ...common, ...config.coupa, scopes: config.coupa.scopes?.split(/\s+/).filter(Boolean) });
+    const runtime = await createRuntime(common);
+    onClose(() => runtime.close());
+    return runtime;
   }
-  const company = generateCompany({ seed: 1, invoices: 200 });
+  const company = generateCompany({ seed: 7, invoices: 2000 });
   const sim = await startSimulator({ dataset: company.dataset, now: company.now });
   onClose(() => sim.close());
   process.stderr.write(`settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`);
-  return createCoupaClient({ ...common, baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret });
+  const runtime = await createRuntime({ ...common, simulator: sim, now: () => new Date(sim.now()) });
+  onClose(() => runtime.close());
+  return runtime;
 }

@@ -41,7 +41,7 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
   for (let i = 0; i < openPos; i++) openPurchaseOrder(ctx, pools);
 
   finalizeInvoices(ctx);
-  const exceptions = pending.map((p) => toLabel(p.label));
+  const exceptions = pending.map((p) => toLabel(p.label)).sort((a, b) => a.invoiceId - b.invoiceId);
   const history = ctx.history.map(({ draft, entry }) => ({ invoiceId: draft.record.id, ...entry }));
   const company: Omit<SampleCompany, 'summary'> = { seed, now, dataset: ctx.dataset, exceptions, glAccounts: ctx.glAccounts, history };
   return { ...company, summary: summarize(company, perType) };
@@ -52,10 +52,11 @@ function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<E
   const slots: ExceptionType[] = [];
   for (const type of ExceptionType.options) for (let i = 0; i < perType[type]; i++) slots.push(type);
   ctx.rng.shuffle(slots);
-  // About 3% of open exceptions (at least two) carry an instruction planted in supplier text.
+  // About 3% of open exceptions (at least two) carry an instruction planted in supplier text:
+  // the first injectable slots of the shuffled order.
   let injections = Math.max(2, Math.round(slots.length * 0.03));
   return slots.map((type) => {
-    const inject = injections > 0 && INJECTABLE.has(type) && ctx.rng.chance(0.25);
+    const inject = injections > 0 && INJECTABLE.has(type);
     if (inject) injections--;
     const result = SCENARIOS[type](ctx, pools, { createdMs: exceptionDate(ctx, false), historical: false, inject });
     const isNew = result.supplier.createdMs > ctx.nowMs - ctx.controls.new_supplier_days * DAY_MS;

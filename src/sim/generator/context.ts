@@ -36,9 +36,10 @@ export interface InvoiceDraft {
   createdMs: number;
   lines: Array<Record<string, unknown>>;
   /** Failed tolerances and the index of the line they belong to (null: header). */
-  tolerances: Array<{ record: Record<string, unknown>; lineIndex: number | null }>;
-  approvals: Array<Record<string, unknown>>;
-  comments: Array<Record<string, unknown>>;
+  tolerances: ReadonlyArray<{ record: Record<string, unknown>; lineIndex: number | null }>;
+  /** Created on first use: most invoices have none, and 100k empty arrays are not free. */
+  approvals?: Array<Record<string, unknown>>;
+  comments?: Array<Record<string, unknown>>;
 }
 
 export interface GenContext {

@@ -52,13 +52,13 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
     if (verdict.disputeReason) record['dispute-reasons'] = [{ code: verdict.disputeReason }];
   }
   record['updated-at'] = isoSeconds(decidedMs);
-  result.draft.comments.push({
+  (result.draft.comments ??= []).push({
     comments: `${verdict.exceptionType.replace(/_/g, ' ')}: ${result.note} Decision: ${verdict.decision}${verdict.routeTo ? ` to ${verdict.routeTo}` : ''}.`,
     'commentable-type': 'InvoiceHeader', 'to-supplier': false,
     'created-at': isoSeconds(decidedMs), 'created-by': { id: who.id, login: who.login },
   });
   if (verdict.decision === 'dispute' || verdict.decision === 'request_info') {
-    result.draft.comments.push({
+    (result.draft.comments ??= []).push({
       comments: verdict.decision === 'dispute' ? `Disputed: ${result.holdReason}. Please send a corrected invoice or credit note.` : `Please send the missing information: ${result.holdReason}.`,
       'commentable-type': 'InvoiceHeader', 'to-supplier': true,
       'created-at': isoSeconds(decidedMs), 'created-by': { id: who.id, login: who.login },

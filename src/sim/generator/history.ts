@@ -25,7 +25,7 @@ function addApproval(ctx: GenContext, draft: InvoiceDraft, accountCode: string):
   const ownerLogin = ctx.glAccounts.find((a) => a.code === accountCode)?.ownerLogin;
   const owner = ctx.people.owners.find((o) => o.login === ownerLogin) ?? ctx.people.apReviewer;
   const approved = status === 'approved';
-  draft.approvals.push({
+  (draft.approvals ??= []).push({
     id: 0, position: 1, status: approved ? 'approved' : 'pending_approval', type: 'ManagementHierarchyApproval',
     'approvable-type': 'InvoiceHeader', 'approvable-id': 0, approver: { ...owner }, 'approver-id': owner.id, 'approver-type': 'User',
     'approval-date': approved ? isoSeconds(draft.createdMs + 2 * DAY_MS) : null,

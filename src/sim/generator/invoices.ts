@@ -61,6 +61,7 @@ export interface InvoiceTotals {
   gross: Cents;
 }
 
+const NO_TOLERANCES: InvoiceDraft['tolerances'] = Object.freeze([]);
 const CONSUMES_PO: ReadonlySet<InvoiceSpec['status']> = new Set(['paid', 'approved', 'pending_approval']);
 
 /** Builds an invoice draft, registers it, and returns it with its totals. */
@@ -93,8 +94,8 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
     attachments: spec.attachments ?? [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': `${spec.number.replace(/[^A-Za-z0-9-]/g, '_')}.pdf` }],
     exported: paid, 'invoice-lines': lines,
   };
-  const draft: InvoiceDraft = { record, createdMs: spec.createdMs, lines, tolerances: [], approvals: [], comments: [] };
-  for (const t of spec.tolerances ?? []) draft.tolerances.push({ record: toleranceRecord(t, !held), lineIndex: t.lineIndex });
+  const tolerances = spec.tolerances?.length ? spec.tolerances.map((t) => ({ record: toleranceRecord(t, !held), lineIndex: t.lineIndex })) : NO_TOLERANCES;
+  const draft: InvoiceDraft = { record, createdMs: spec.createdMs, lines, tolerances };
   if (CONSUMES_PO.has(spec.status)) {
     for (const line of spec.lines) {
       if (!line.orderLine) continue;
@@ -160,12 +161,12 @@ export function finalizeInvoices(ctx: GenContext): void {
       if (line) (line['failed-tolerances'] as Array<Record<string, unknown>>).push(record);
       else header.push(record);
     }
-    for (const approval of draft.approvals) {
+    for (const approval of draft.approvals ?? []) {
       approval.id = ctx.nextId('approval');
       approval['approvable-id'] = draft.record.id;
       ctx.dataset.approvals.push(approval as { id: number });
     }
-    for (const comment of draft.comments) {
+    for (const comment of draft.comments ?? []) {
       comment.id = ctx.nextId('comment');
       comment['commentable-id'] = draft.record.id;
       ctx.dataset.comments.push(comment);

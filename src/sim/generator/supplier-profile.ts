@@ -71,8 +71,3 @@ export function nextInvoiceNumber(supplier: SupplierProfile): string {
   supplier.seq += supplier.seq % 7 === 0 ? 2 : 1;
   return number;
 }
-
-/** Items billed per unit, and among them those not priced by a contract. */
-export function freeItems(supplier: SupplierProfile, lineType: CatalogItem['lineType'] = 'quantity'): CatalogItem[] {
-  return supplier.catalog.filter((item) => item.lineType === lineType && !item.contracted);
-}

@@ -1,0 +1,48 @@
+/**
+ * The runner's SettleFn, wired to the agent: look up the event that queued the job (its
+ * exception_code hint), skip a re-run whose facts have not changed since the last settlement
+ * (Settle's own dossier comment bumps `updated-at`, which must not loop), else settle and record.
+ */
+import { z } from 'zod';
+import { AGENT_IDENTITY } from '../guard/identity.js';
+import type { SettleFn } from '../runner/types.js';
+import { hashOf } from '../guard/canonical.js';
+import type { Runtime } from './runtime.js';
+import { settleAndRecord } from './settle-and-record.js';
+
+const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
+
+/** What a settlement was decided on; equal fingerprints mean nothing new to act on. */
+function factsFingerprint(structured: Record<string, unknown> | undefined): string | undefined {
+  if (!structured) return undefined;
+  const { status, exception_type, suggested_decision, route_to, root_cause } = structured;
+  return hashOf({ status, exception_type, suggested_decision, route_to, root_cause });
+}
+
+export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: number } = {}): SettleFn {
+  return async (invoiceId, ctx) => {
+    ctx.signal.throwIfAborted();
+    const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
+    const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
+
+    const { rows: last } = await runtime.db.query<{ verdict: { facts?: string } ; decision: string; exception_type: string; executed: boolean }>(
+      'select verdict, decision, exception_type, executed from settlements where invoice_id = $1 order by settled_at desc, id desc limit 1',
+      [invoiceId],
+    );
+    if (last[0]?.verdict?.facts) {
+      const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });
+      if (!probe.isError && factsFingerprint(probe.structured) === last[0].verdict.facts) {
+        return { decision: 'unchanged', exceptionType: last[0].exception_type, executed: false };
+      }
+    }
+
+    const verdict = await settleAndRecord(runtime, {
+      invoiceId,
+      event: { exception_code: event.exception_code ?? null, hold_reason: event.hold_reason ?? null },
+      budget: { maxWallMs: options.maxWallMs ?? 120_000 },
+    });
+    return { decision: verdict.decision, exceptionType: verdict.exception_type, executed: verdict.executed };
+  };
+}
+
+export { factsFingerprint };

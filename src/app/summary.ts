@@ -1,0 +1,65 @@
+/**
+ * The end-of-run summary of `settle start`: exceptions by type and decision, the auto-resolved
+ * share, what waits for people, time and Coupa calls per exception.
+ */
+import Table from 'cli-table3';
+import type { Verdict } from '../agent/verdict.js';
+
+const DECISIONS = ['resolve', 'route', 'dispute', 'hold', 'request_info'] as const;
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface RunSummary {
+  exceptions: number;
+  byDecision: Record<string, number>;
+  autoResolvedShare: number;
+  proposed: number;
+  notActionable: number;
+  medianMs: number;
+  meanCoupaCalls: number;
+  medianCoupaCalls: number;
+}
+
+export function summarize(verdicts: readonly Verdict[]): RunSummary {
+  const acted = verdicts.filter((v) => v.outcome !== 'not_actionable');
+  const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, acted.filter((v) => v.decision === d).length]));
+  const resolved = acted.filter((v) => v.decision === 'resolve' && v.executed).length;
+  const calls = acted.map((v) => v.coupa_calls);
+  return {
+    exceptions: acted.length,
+    byDecision,
+    autoResolvedShare: acted.length ? resolved / acted.length : 0,
+    proposed: acted.filter((v) => v.outcome === 'proposed').length,
+    notActionable: verdicts.length - acted.length,
+    medianMs: median(acted.map((v) => v.duration_ms)),
+    meanCoupaCalls: calls.length ? calls.reduce((a, b) => a + b, 0) / calls.length : 0,
+    medianCoupaCalls: median(calls),
+  };
+}
+
+/** Exceptions by type (rows) and decision (columns). */
+export function decisionTable(verdicts: readonly Verdict[]): string {
+  const table = new Table({ head: ['exception type', ...DECISIONS, 'total', 'median ms', 'Coupa calls'], style: { head: [], border: [], compact: true } });
+  const types = [...new Set(verdicts.filter((v) => v.outcome !== 'not_actionable').map((v) => v.exception_type))].sort();
+  for (const type of types) {
+    const rows = verdicts.filter((v) => v.exception_type === type && v.outcome !== 'not_actionable');
+    table.push([type, ...DECISIONS.map((d) => rows.filter((v) => v.decision === d).length || ''), rows.length, Math.round(median(rows.map((v) => v.duration_ms))), median(rows.map((v) => v.coupa_calls))]);
+  }
+  return table.toString();
+}
+
+export function summaryText(verdicts: readonly Verdict[]): string {
+  const s = summarize(verdicts);
+  const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
+  return [
+    decisionTable(verdicts),
+    `${s.exceptions} exceptions settled: auto-resolved ${s.byDecision.resolve ?? 0} (${pct(s.autoResolvedShare)}), routed ${s.byDecision.route ?? 0}, held ${s.byDecision.hold ?? 0}, disputed ${s.byDecision.dispute ?? 0}, information requested ${s.byDecision.request_info ?? 0}` +
+      `${s.proposed ? `, ${s.proposed} proposed for approval` : ''}${s.notActionable ? `; ${s.notActionable} not actionable` : ''}.`,
+    `Median ${Math.round(s.medianMs)} ms per exception; Coupa calls per exception: mean ${s.meanCoupaCalls.toFixed(1)}, median ${s.medianCoupaCalls}.`,
+  ].join('\n');
+}
