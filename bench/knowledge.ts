@@ -10,12 +10,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openDb } from '../src/db/connection.js';
+import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { chunkMarkdown } from '../src/knowledge/chunker.js';
 import { createLocalEmbedder } from '../src/knowledge/embedder-local.js';
 import { createKnowledgeStore, type KnowledgeStoreAdmin } from '../src/knowledge/store.js';
 import type { PreparedDocument } from '../src/knowledge/writer.js';
+import { DEFAULT_EF_SEARCH } from '../src/knowledge/search.js';
+import type { Citation } from '../src/knowledge/types.js';
 
 const CHUNKS_PER_DOC = 10;
 const QUERIES = 100;
@@ -82,33 +84,49 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function measure(store: KnowledgeStoreAdmin, queries: string[], label: string): Promise<Record<string, number>> {
-  const latencies: number[] = [];
+async function latencies(run: (q: string) => Promise<unknown>, queries: string[]): Promise<number[]> {
+  const out: number[] = [];
   for (const q of queries) {
     const start = performance.now();
-    await store.search(q, { limit: 10 });
-    latencies.push(performance.now() - start);
+    await run(q);
+    out.push(performance.now() - start);
   }
-  latencies.sort((a, b) => a - b);
-  let overlap = 0;
-  let filteredOverlap = 0;
+  return out.sort((a, b) => a - b);
+}
+
+const key = (c: Citation): string => `${c.document}#${c.sectionId}`;
+
+/** Mean share of the exact top 10 that the ANN top 10 also returns. */
+async function recallAt10(store: KnowledgeStoreAdmin, queries: string[], filtered: boolean): Promise<number> {
+  let sum = 0;
   for (const [i, q] of queries.entries()) {
-    const ann = new Set((await store.vectorSearch(q, { limit: 10 })).map((c) => `${c.document}#${c.sectionId}`));
-    const exact = await store.exactSearch(q, { limit: 10 });
-    overlap += exact.filter((c) => ann.has(`${c.document}#${c.sectionId}`)).length / Math.max(1, exact.length);
     // Filtered ANN relies on pgvector's iterative scan to still find 10 neighbours.
-    const filter = { limit: 10, exceptionType: TYPES[i % TYPES.length]! } as const;
-    const annF = new Set((await store.vectorSearch(q, filter)).map((c) => `${c.document}#${c.sectionId}`));
-    const exactF = await store.exactSearch(q, filter);
-    if (exactF.length === 0) throw new Error(`no chunks of type ${filter.exceptionType}`);
-    filteredOverlap += exactF.filter((c) => annF.has(`${c.document}#${c.sectionId}`)).length / Math.max(1, exactF.length);
+    const options = filtered ? ({ limit: 10, exceptionType: TYPES[i % TYPES.length]! } as const) : { limit: 10 };
+    const ann = new Set((await store.vectorSearch(q, options)).map(key));
+    const exact = await store.exactSearch(q, options);
+    if (exact.length === 0) throw new Error(`no chunks match ${JSON.stringify(options)}`);
+    sum += exact.filter((c) => ann.has(key(c))).length / exact.length;
   }
-  return {
-    [`knowledge ${label} hybrid search p50 ms`]: Number(percentile(latencies, 50).toFixed(1)),
-    [`knowledge ${label} hybrid search p95 ms`]: Number(percentile(latencies, 95).toFixed(1)),
-    [`knowledge ${label} HNSW recall@10 vs exact`]: Number((overlap / queries.length).toFixed(3)),
-    [`knowledge ${label} HNSW recall@10 filtered by type`]: Number((filteredOverlap / queries.length).toFixed(3)),
+  return Number((sum / queries.length).toFixed(3));
+}
+
+async function measure(db: Db, store: KnowledgeStoreAdmin, queries: string[], label: string): Promise<Record<string, number>> {
+  const hybrid = await latencies((q) => store.search(q, { limit: 10 }), queries);
+  const ann = await latencies((q) => store.vectorSearch(q, { limit: 10 }), queries);
+  const exact = await latencies((q) => store.exactSearch(q, { limit: 10 }), queries.slice(0, 20));
+  const figures: Record<string, number> = {
+    [`knowledge ${label} hybrid search p50 ms`]: Number(percentile(hybrid, 50).toFixed(1)),
+    [`knowledge ${label} hybrid search p95 ms`]: Number(percentile(hybrid, 95).toFixed(1)),
+    [`knowledge ${label} HNSW-only search p50 ms`]: Number(percentile(ann, 50).toFixed(1)),
+    [`knowledge ${label} exact search p50 ms`]: Number(percentile(exact, 50).toFixed(1)),
+    [`knowledge ${label} HNSW recall@10 vs exact (ef_search ${DEFAULT_EF_SEARCH})`]: await recallAt10(store, queries, false),
+    [`knowledge ${label} HNSW recall@10 filtered by type`]: await recallAt10(store, queries, true),
   };
+  for (const ef of [40, 200]) {
+    const tuned = await createKnowledgeStore({ db, embedder: store.embedder, efSearch: ef });
+    figures[`knowledge ${label} HNSW recall@10 vs exact (ef_search ${ef})`] = await recallAt10(tuned, queries, false);
+  }
+  return figures;
 }
 
 /** Run the knowledge benchmark; returns labelled figures. */
@@ -129,7 +147,7 @@ export async function benchKnowledge(sizes: number[] = [10_000, 50_000]): Promis
       const seconds = (performance.now() - start) / 1000;
       figures[`knowledge bulk ingest chunks/s (${loaded / 1000}k→${size / 1000}k)`] = Math.round((size - loaded) / seconds);
       loaded = size;
-      Object.assign(figures, await measure(store, queries, `${size / 1000}k`));
+      Object.assign(figures, await measure(db, store, queries, `${size / 1000}k`));
     }
     // Incremental: small batches (10 docs, 100 chunks) into the live index, as daily ingestion does.
     const extra = syntheticDocs(words, loaded, INCREMENTAL_CHUNKS, next);

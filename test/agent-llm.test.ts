@@ -199,7 +199,6 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
       ]);
       const verdict = await settleInvoice(llmRuntime, { invoiceId: OVER_LIMIT });
 
-      console.log("OVER", fake.requests.length, JSON.stringify(verdict, null, 1));
       expect(toolResultsIn(fake.requests[2]).at(-1)).toMatch(/denied|amount/i);
       expect(resolveWrites(world, OVER_LIMIT)).toBe(0);
       expect(statusOf(world.sim, OVER_LIMIT)).toBe('ap_hold');

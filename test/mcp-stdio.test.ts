@@ -38,7 +38,9 @@ async function spawnMcp(args: string[] = []): Promise<Spawned> {
   const errors: Error[] = [];
   // Anything on stdout that is not a JSON-RPC message would surface here.
   client.onerror = (error) => errors.push(error);
-  await client.connect(transport);
+  await client.connect(transport).catch((error: unknown) => {
+    throw new Error(`settle mcp ${args.join(' ')} did not start: ${String(error)}\n${stderr}`);
+  });
   return { client, stderr: () => stderr, errors };
 }
 

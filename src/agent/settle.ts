@@ -17,7 +17,7 @@ import { Budget, BudgetExhaustedError } from './budget.js';
 import { renderDossier } from './dossier.js';
 import { createLlm, llmConfigured } from './llm.js';
 import { linkAgentToMcp } from './mcp-link.js';
-import { oneDecisionMiddleware } from './one-decision.js';
+import { oneDecisionMiddleware, toolErrorsToModel } from './loop-middleware.js';
 import { PlaybookPlannerModel } from './planner-model.js';
 import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
@@ -67,7 +67,7 @@ async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleO
   let messages: BaseMessage[] = [];
   let tokens = 0;
   try {
-    const agent = createAgent({ model, tools: link.tools, middleware: [oneDecisionMiddleware()], ...(systemPrompt ? { systemPrompt } : {}) });
+    const agent = createAgent({ model, tools: link.tools, middleware: [toolErrorsToModel(), oneDecisionMiddleware()], ...(systemPrompt ? { systemPrompt } : {}) });
     const stream = await agent.stream(
       { messages: [{ role: 'user', content: taskMessage(options.invoiceId, options.event) }] },
       { streamMode: 'values', recursionLimit: budget.maxToolCalls * 2 + 4, signal: controller.signal },

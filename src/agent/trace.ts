@@ -50,7 +50,7 @@ function textOf(message: BaseMessage): string {
 /** The guard's message without the adapter's wrapping ("ToolException: MCP tool … returned an error: …"). */
 export function cleanToolError(text: string): string {
   return text
-    .replace(/^ToolException:\s*MCP tool '[^']*' on server '[^']*' returned an error:\s*/, '')
+    .replace(/^(ToolException:\s*)?MCP tool '[^']*' on server '[^']*' returned an error:\s*/, '')
     .replace(/^Error:\s*/, '')
     .replace(/\s*Please fix your mistakes\.?\s*$/, '')
     .trim();

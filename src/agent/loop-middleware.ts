@@ -1,11 +1,11 @@
 /**
- * One decision per exception: once a write tool has carried out (or proposed) a decision, the
+ * The agent loop's middleware. One decision per exception: once a write tool has carried out (or proposed) a decision, the
  * agent loop refuses any further decision write with a tool error, so a model that keeps acting
  * cannot route, dispute and hold the same invoice in one run. Denied writes do not count — the
  * model may follow the guard's "Instead" advice. Parallel calls are serialised so two decisions
  * in one model turn cannot both slip through.
  */
-import { createMiddleware } from 'langchain';
+import { createMiddleware, toolErrorMiddleware } from 'langchain';
 import { ToolMessage } from '@langchain/core/messages';
 import { ACTION_TOOLS } from './playbook.js';
 import { traceEntry } from './trace.js';
@@ -41,5 +41,16 @@ export function oneDecisionMiddleware(): ReturnType<typeof createMiddleware> {
       queue = run.catch(() => undefined);
       return run;
     },
+  });
+}
+
+/**
+ * With any tool middleware present, LangChain's tool node no longer turns a failing tool into an
+ * error message for the model; this restores that (the guard's denials and "Instead" advice are
+ * written for the model), except when the run was aborted — then the abort must propagate.
+ */
+export function toolErrorsToModel(): ReturnType<typeof toolErrorMiddleware> {
+  return toolErrorMiddleware({
+    onError: (error, request) => (request.runtime.signal?.aborted ? undefined : error instanceof Error ? error.message : String(error)),
   });
 }
