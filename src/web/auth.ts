@@ -103,7 +103,7 @@ export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens:
   });
 
   app.post(`${BASE}/sign-in`, {
-    onRequest: app.csrfProtection,
+    preHandler: app.csrfProtection,
     // Tokens are long and random; the limit keeps guessing pointless and the logs quiet.
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
   }, async (request, reply) => {
@@ -118,7 +118,7 @@ export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens:
     return reply.redirect(safeNext(parsed.data.next), 303);
   });
 
-  app.post(`${BASE}/sign-out`, { onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post(`${BASE}/sign-out`, { preHandler: app.csrfProtection }, async (request, reply) => {
     await request.session.destroy();
     return reply.redirect(`${BASE}/sign-in`, 303);
   });

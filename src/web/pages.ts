@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../app/runtime.js';
 import type { Identity } from '../guard/identity.js';
-import { identityOf, requireIdentity, takeFlash } from './auth.js';
+import { requireIdentity, takeFlash } from './auth.js';
 import { loadDashboard } from './dashboard-data.js';
 import { dashboardBody } from './dashboard-page.js';
 import { loadEvalSummary } from './eval-report.js';
@@ -69,9 +69,4 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
     return send(request, reply, { title: 'Dashboard', current: 'dashboard', scripts: ['chart.umd.min.js', 'dashboard.js'], body: (csrf) => dashboardBody(view, identity, csrf) });
   }));
 
-  // Unknown review paths: the sign-in page for strangers, a plain 404 for people signed in.
-  app.setNotFoundHandler(async (request, reply) => {
-    if (!identityOf(request)) return reply.redirect(`${BASE}/sign-in`, 303);
-    return reply.code(404).type('text/plain').send('Not found.');
-  });
 }

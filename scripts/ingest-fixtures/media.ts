@@ -1,0 +1,94 @@
+/**
+ * The other media: PDF pages rendered to PNG (as a scanner or phone would deliver them), scanned
+ * PDFs (a page image, no text layer), e-mails carrying PDFs, and the bad inputs ingestion must
+ * refuse one by one.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { renderPdf } from './layouts.js';
+
+/** Page 1 of a PDF as PNG at `scale` × 72 dpi. */
+export async function pdfToPng(pdf: Uint8Array, scale = 2): Promise<Buffer> {
+  const fonts = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
+  const doc = await getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: fonts, verbosity: 0, isEvalSupported: false }).promise;
+  const page = await doc.getPage(1);
+  const viewport = page.getViewport({ scale });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  await page.render({ canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
+  await doc.destroy();
+  return canvas.toBuffer('image/png');
+}
+
+/** A PDF whose only page is `png`: what a scanner produces (no text layer). */
+export function scannedPdf(png: Buffer): Promise<Buffer> {
+  return renderPdf((doc) => void doc.image(png, 0, 0, { width: 595.28 }), { margin: 0 });
+}
+
+/** A white image: no text for OCR to find. */
+export function blankPng(): Buffer {
+  const canvas = createCanvas(1240, 1754);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  return canvas.toBuffer('image/png');
+}
+
+function base64Lines(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64').replace(/.{1,76}/g, '$&\r\n').trimEnd();
+}
+
+export interface MailPart {
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** A multipart e-mail (RFC 5322/2046) with a text body and attachments; `.eml` parts nest as message/rfc822. */
+export function buildEmail(options: { from: string; subject: string; body: string; date: string; attachments: MailPart[] }): Buffer {
+  const boundary = `----=_settle_${Buffer.from(options.subject).toString('hex').slice(0, 16)}`;
+  const parts = options.attachments.map((a) =>
+    a.contentType === 'message/rfc822'
+      ? [`--${boundary}`, 'Content-Type: message/rfc822', `Content-Disposition: attachment; filename="${a.fileName}"`, '', Buffer.from(a.bytes).toString('utf8')].join('\r\n')
+      : [`--${boundary}`, `Content-Type: ${a.contentType}; name="${a.fileName}"`, 'Content-Transfer-Encoding: base64',
+        `Content-Disposition: attachment; filename="${a.fileName}"`, '', base64Lines(a.bytes)].join('\r\n'));
+  const text = [
+    `From: ${options.from}`, 'To: ap@northwind-example.com', `Subject: ${options.subject}`, `Date: ${options.date}`,
+    `Message-ID: <${boundary.slice(14)}@fixtures.invalid>`, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`, '',
+    `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', '', options.body, ...parts, `--${boundary}--`, '',
+  ].join('\r\n');
+  return Buffer.from(text, 'utf8');
+}
+
+/** A German invoice: well-formed, but not in a language the extractor reads. */
+export function germanInvoicePdf(): Promise<Buffer> {
+  return renderPdf((doc) => {
+    doc.font('Helvetica-Bold').fontSize(16).text('Müller Maschinenbau GmbH', 40, 40);
+    doc.font('Helvetica').fontSize(10);
+    ['Rechnung', 'Rechnungsnummer: RE-2026-0815', 'Rechnungsdatum: 03.11.2026', 'Bestellnummer: 20001', 'Zahlbar bis: 03.12.2026',
+      'Beschreibung  Menge  Einzelpreis  Betrag', 'Wartung der Anlage  1  1.000,00  1.000,00', 'Nettobetrag  1.000,00', 'MwSt 19%  190,00',
+      'Gesamtbetrag  1.190,00', 'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum auf das unten genannte Konto.', 'Vielen Dank für die Zusammenarbeit und mit freundlichen Grüßen']
+      .forEach((line, i) => doc.text(line, 40, 80 + i * 16, { lineBreak: false }));
+  });
+}
+
+/** A 200-page PDF (a catalogue mailed to the invoice inbox). */
+export function longPdf(pages: number): Promise<Buffer> {
+  return renderPdf((doc) => {
+    for (let p = 1; p <= pages; p++) {
+      if (p > 1) doc.addPage();
+      doc.fontSize(12).text(`Product catalogue page ${p} of ${pages}: list prices for the coming season.`, 40, 40);
+    }
+  });
+}
+
+/** A PDF cut short and overwritten in the middle: no readable structure left. */
+export function corruptPdf(valid: Buffer): Buffer {
+  const cut = Buffer.from(valid.subarray(0, Math.floor(valid.length * 0.4)));
+  cut.fill(0x41, 200, Math.min(cut.length, 1200));
+  return cut;
+}
