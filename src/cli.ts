@@ -16,6 +16,7 @@ import { registerDigestCommand } from './cli/digest.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerMcpCommand } from './cli/mcp.js';
 import { registerSettleCommand } from './cli/settle.js';
+import { registerIngestCommand } from './cli/ingest.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDigestCommand(program);
   registerServeCommand(program);
   registerMcpCommand(program);
+  registerIngestCommand(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `settle sim` and `settle start` as a user runs them (`npx tsx src/cli.ts …` in a child process):
+ * `settle sim` as a user runs it (`npx tsx src/cli.ts …` in a child process):
  * help, one-line errors for bad flags, `--dump`, and a served company reachable over HTTP.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -79,13 +79,4 @@ describe('settle sim', () => {
   });
 });
 
-describe('settle start (until the agent exists)', () => {
-  it('says the agent is not built yet and prints the same access details', () => {
-    const { status, stdout, stderr } = settle('start', '--port', '0', '--invoices', '100', '--no-keep-running');
-    expect(status).toBe(0);
-    expect(stderr).toMatch(/agent is not built yet/);
-    expect(stdout).toMatch(/client_id\s+\S+/);
-    expect(stdout).toMatch(/client_secret\s+\S+/);
-    expect(stdout).toMatch(/base_url\s+http:\/\/127\.0\.0\.1:\d+/);
-  });
 });

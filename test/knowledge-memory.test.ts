@@ -3,6 +3,9 @@
  * searchable at once, a human's final decision supersedes the agent's, filters narrow by kind,
  * exception type and supplier.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
@@ -65,6 +68,23 @@ describe('resolution memory', () => {
       invoiceId: 11, supplierId: 1, exceptionType: 'price_variance', decision: 'resolve', decidedBy: 'settle-agent', source: 'agent', summary: 'Re-run: 2% above PO.',
     });
     expect(late).toEqual({ documentId: 'resolution/invoice-11/agent', superseded: true });
+  });
+
+  it('keeps history of a human-decided invoice superseded when the history file is ingested or edited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'settle-memory-'));
+    try {
+      const line = (summary: string): string => `${JSON.stringify({ id: 'res-11', invoice_id: 11, supplier_id: 1, exception_type: 'price_variance', decision: 'resolve', decided_by: 'ap.review', decided_at: '2026-01-05T00:00:00Z', summary })}\n`;
+      for (const summary of ['History: 2% over PO, resolved.', 'History (edited): 2% over PO, resolved.']) {
+        writeFileSync(join(dir, 'past.jsonl'), line(summary));
+        await store.ingestDirectory(dir);
+        const visible = await store.search('2% over PO resolved', { kind: 'resolution', limit: 20 });
+        expect(visible.map((h) => h.document)).not.toContain('res-11');
+        const all = await store.search('2% over PO resolved', { kind: 'resolution', includeSuperseded: true, limit: 20 });
+        expect(all.find((h) => h.document === 'res-11')?.text).toContain(summary);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replaces, not duplicates, a repeated record from the same source', async () => {

@@ -4,13 +4,13 @@
  * with the sample company and says so on stderr, while stdout carries only protocol messages.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { TOOLS } from '../tools/index.js';
 import { structured, textOf } from './mcp.fixture.js';
@@ -128,4 +128,26 @@ describe('settle mcp refuses bad setups with one line', () => {
     expect(tokens.code).toBe(2);
     expect(tokens.stderr.trim()).toMatch(/^settle: SETTLE_MCP_TOKENS: expected "token=login:role\+role"/);
   });
+});
+
+describe('the Claude Desktop configuration in docs/claude-desktop.md', () => {
+  it('starts Settle as Claude Desktop would: from another folder, with only the configured env', async () => {
+    const doc = readFileSync(join(REPO, 'docs', 'claude-desktop.md'), 'utf8');
+    const block = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    const dataDir = mkdtempSync(join(tmpdir(), 'settle-desktop-'));
+    const filled = block!.replaceAll('/ABSOLUTE/PATH/TO/settle/.settle', dataDir).replaceAll('/ABSOLUTE/PATH/TO/settle', REPO.replace(/\/$/, ''));
+    const entry = (JSON.parse(filled) as { mcpServers: { settle: { command: string; args: string[]; env: Record<string, string> } } }).mcpServers.settle;
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...getDefaultEnvironment(), ...entry.env }, cwd: tmpdir(), stderr: 'pipe' });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const client = new Client({ name: 'claude-desktop-like', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('classify_exception');
+      expect(stderr).toContain('MCP over stdio as your.login (reviewer)');
+      expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
+    } finally {
+      await client.close();
+    }
+  }, 300_000);
 });

@@ -63,6 +63,7 @@ function totals(doc: Doc, t: GroundTruth, y: number, labels: [string, string, st
     doc.font(i === 2 ? 'Helvetica-Bold' : 'Helvetica').text(label!, 330, y + i * 16, { lineBreak: false });
     right(doc, `${prefix}${formatMoney(value!, money)}`, 430, y + i * 16);
   });
+  doc.font('Helvetica');
   return y + 60;
 }
 

@@ -17,6 +17,8 @@ export interface DossierInput {
   flags: readonly string[];
   confidence: number;
   brainLabel: string;
+  /** Why the decision taken differs from the one the checks suggest (budget stop, guard refusal, model's choice). */
+  deviation?: string | undefined;
 }
 
 const DECISION_WORDS: Record<string, string> = {
@@ -82,7 +84,8 @@ export function renderDossier(d: DossierInput): string {
     lines.push(`Precedent: ${precedents.map((p) => `${p.exception_type ?? '?'} → ${p.decision}${p.decided_by ? ` by ${p.decided_by}` : ''}`).join('; ')}`);
   }
   for (const flag of d.flags) lines.push(`Flag: ${flag}`);
-  lines.push(`Why: ${a.rule}.`);
+  // A reader must never see "Decision: route" explained by a rule that says "resolve".
+  lines.push(d.decision === a.suggested_decision ? `Why: ${a.rule}.` : `Why: ${d.deviation ?? `${d.decision} was chosen over the suggested ${a.suggested_decision}`}; the checks alone suggest ${a.suggested_decision} (${a.rule}).`);
   lines.push(`Confidence ${d.confidence.toFixed(2)} · ${d.brainLabel}`);
   return lines.join('\n');
 }

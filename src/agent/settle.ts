@@ -95,6 +95,13 @@ function entryFromGuard(name: string, args: Record<string, unknown>, result: Gua
   return { id: `settle_${name}_${Date.now()}`, name, args, ok: !result.isError, text: result.text, ...(result.structured ? { structured: result.structured } : {}) };
 }
 
+/** Why the brain's decision is not the suggested one: a guard refusal it followed, or the model's own choice. */
+function deviationOf(trace: readonly TraceEntry[], brain: 'planner' | 'llm'): string | undefined {
+  const refused = trace.find((t) => ACTION_TOOLS.has(t.name) && !t.ok);
+  if (refused) return `the guard refused ${refused.name} (${refused.text.slice(0, 200)})`;
+  return brain === 'llm' ? 'the model chose this decision' : undefined;
+}
+
 async function coupaCallsSince(runtime: Runtime, afterSeq: number, invoiceId: number): Promise<number> {
   const rows = await runtime.audit.list({ afterSeq, invoiceId, limit: 1000 });
   return rows.reduce((sum, r) => sum + r.coupaCalls, 0);
@@ -137,7 +144,9 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
   if (run.exhausted) flags.push(`Budget exhausted (${run.error}); stopped safely.`);
 
   // Never half-act: with an assessment but no carried-out decision, route to the AP reviewer.
+  let deviation: string | undefined;
   if (exists && !primaryAction(trace) && !trace.some((t) => ACTION_TOOLS.has(t.name) && t.ok)) {
+    deviation = `Settle stopped before deciding (${run.error ?? 'no action taken'}) and routed it to the AP reviewer for a decision`;
     const args = { invoice_id: options.invoiceId, approver_login: runtime.controls.ap_reviewer, reason: `Settle stopped before deciding (${run.error ?? 'no action taken'}); please review. ${assessment.root_cause}`.slice(0, 1_900) };
     trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args)));
   }
@@ -160,7 +169,7 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
       assessment, decision: verdict.decision,
       outcomeText: verdict.outcome === 'executed' ? 'done' : verdict.outcome === 'proposed' ? 'proposed — waiting for an approver' : 'not carried out',
       routeTo: verdict.route_to, disputeReason: verdict.dispute_reason, citations: citationsOf(trace), precedents: precedentsOf(trace),
-      flags: [...flagsOf(assessment), ...flags], confidence: verdict.confidence,
+      flags: [...flagsOf(assessment), ...flags], confidence: verdict.confidence, deviation: deviation ?? deviationOf(trace, brain),
       brainLabel: brain === 'llm' ? `Settle agent (${facts.model}${fellBack ? ', planner fallback' : ''})` : 'Settle playbook planner',
     });
     const args = { invoice_id: options.invoiceId, text, to_supplier: false };

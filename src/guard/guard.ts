@@ -81,7 +81,7 @@ function requiredScope(tool: ToolDefinition): Scope {
 }
 
 /** Write tools accept an optional idempotency key next to their own fields. */
-const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
+export const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
 
 const counterStore = new AsyncLocalStorage<{ calls: number }>();
 

@@ -10,7 +10,7 @@ import type { ExtractedField, HeaderField, Row } from './types.js';
 
 type Fields = Partial<Record<HeaderField, ExtractedField>>;
 
-const AMOUNT_TOKEN = /(?:[A-Z]{3}\s?|[$€£]\s?)?\(?-?\d[\d.,'\u00a0 ]*\d\)?(?:\s?[A-Z]{3})?(?!\s*%)/g;
+const AMOUNT_TOKEN = /(?:[A-Z]{3}\s?|[$€£]\s?)?\(?-?\d[\d.,'\u00a0 ]*\d\)?(?:\s?[A-Z]{3})?(?![\d.,]*\s*%)/g;
 
 /** The last amount in the text that is not a percentage ("VAT 19%  190.00" → 190.00). */
 const amountAcceptor = (style: NumberStyle): Acceptor => (text) => {
@@ -60,7 +60,8 @@ const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due)/i;
 
 function currencyOf(rows: readonly Row[], totalRow: Row | undefined): ExtractedField | undefined {
   const codeIn = (text: string): string | undefined => CURRENCY_CODES.find((c) => new RegExp(`\\b${c}\\b`).test(text));
-  const labelled = findLabelled(rows, LABELS.currency, codeIn);
+  // Beside a "Currency" label any case will do (OCR reads "USD" as "usD"); elsewhere only capitals.
+  const labelled = findLabelled(rows, LABELS.currency, (text) => codeIn(text.toUpperCase()));
   if (labelled) return { value: labelled.value, confidence: 0.96, source: labelled.source };
   const onTotal = totalRow && codeIn(totalRow.text);
   if (onTotal) return { value: onTotal, confidence: 0.93, source: 'label-right' };

@@ -32,7 +32,7 @@ function customerCells(rows: readonly Row[]): Set<Cell> {
   return out;
 }
 
-/** The supplier name as printed, with a confidence. */
+/** The supplier name as printed, with a confidence; `rows` are the rows above the line table. */
 export function extractSupplierName(rows: readonly Row[]): ExtractedField | undefined {
   const labelled = findLabelled(rows, ['from', 'supplier(?:\\s*name)?', 'vendor(?:\\s*name)?', 'seller', 'bill\\s*from', 'sold\\s*by'], nameAcceptor);
   if (labelled) return { value: labelled.value, confidence: labelled.confidence, source: labelled.source };

@@ -53,7 +53,9 @@ export function extractInvoice(doc: DocumentText): ExtractedInvoice {
   const table = extractLines(doc.rows, style);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
   const fields = extractHeaderFields(rest, style);
-  const supplier = extractSupplierName(doc.rows);
+  // The letterhead is above the table: table headers are often as tall as the name under OCR.
+  const tableTop = doc.rows.findIndex((r) => table.rows.has(r));
+  const supplier = extractSupplierName(tableTop > 0 ? doc.rows.slice(0, tableTop) : doc.rows);
   if (supplier) fields.supplierName = supplier;
   if (!fields.invoiceNumber && !fields.total && table.lines.length === 0) {
     throw new IngestError('not_an_invoice', 'no invoice number, total or line items were found; the document does not look like an invoice');

@@ -12,18 +12,22 @@ import { writeDocuments } from './writer.js';
 export const MEMORY_ORIGIN = 'resolution-memory';
 
 /**
- * Flag every non-human resolution whose invoice has a human resolution. Idempotent; runs after
- * any write that may touch resolutions, because re-ingesting a document rewrites its chunk metadata.
+ * Flag every non-human resolution whose invoice has a human resolution, for the given invoices
+ * (all when omitted). Idempotent; runs after any write that may touch resolutions, because
+ * re-ingesting a document rewrites its chunk metadata.
  */
-export async function markSuperseded(db: Pick<Db, 'query'>): Promise<void> {
+export async function markSuperseded(db: Pick<Db, 'query'>, invoiceIds?: string[]): Promise<void> {
+  if (invoiceIds !== undefined && invoiceIds.length === 0) return;
   await db.query(
     `update knowledge_chunks c set metadata = c.metadata || '{"superseded": true}'::jsonb
      where c.kind = 'resolution'
+       and ($1::text[] is null or c.metadata ->> 'invoice_id' = any($1::text[]))
        and coalesce(c.metadata ->> 'source', '') <> 'human'
        and coalesce((c.metadata ->> 'superseded')::boolean, false) = false
        and exists (select 1 from knowledge_chunks h
                    where h.kind = 'resolution' and h.metadata ->> 'source' = 'human'
                      and h.metadata ->> 'invoice_id' = c.metadata ->> 'invoice_id')`,
+    [invoiceIds ?? null],
   );
 }
 
@@ -53,7 +57,7 @@ export async function recordResolution(
     r.source,
   );
   await writeDocuments(db, embedder, [doc]);
-  await markSuperseded(db);
+  await markSuperseded(db, [String(r.invoiceId)]);
   const { rows } = await db.query<{ superseded: boolean }>(
     `select coalesce((metadata ->> 'superseded')::boolean, false) as superseded from knowledge_chunks where document_id = $1 limit 1`,
     [documentId],

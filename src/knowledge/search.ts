@@ -15,8 +15,10 @@ interface Filters {
   params: unknown[];
 }
 
+type ParsedOptions = ReturnType<typeof SearchOptionsSchema.parse>;
+
 /** WHERE clause for the metadata filters, with parameters numbered after `offset`. */
-function buildFilters(options: ReturnType<typeof SearchOptionsSchema.parse>, offset: number): Filters {
+function buildFilters(options: ParsedOptions, offset: number): Filters {
   const clauses: string[] = ['embedding is not null'];
   const params: unknown[] = [];
   const add = (clause: (n: string) => string, value: unknown): void => {
@@ -40,14 +42,7 @@ interface ChunkRow {
   metadata: Record<string, unknown>;
 }
 
-async function loadChunks(db: Db, ids: string[]): Promise<Map<string, ChunkRow>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await db.query<ChunkRow>(
-    'select id::text, document_id, section_id, title, text, kind, metadata from knowledge_chunks where id = any($1::bigint[])',
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
-}
+const COLUMNS = 'c.id::text, c.document_id, c.section_id, c.title, c.text, c.kind, c.metadata';
 
 function toCitation(row: ChunkRow, score: number): Citation {
   return { document: row.document_id, sectionId: row.section_id, title: row.title, text: row.text, score, kind: row.kind, metadata: row.metadata };
@@ -71,45 +66,42 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
   if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 1000) throw new RangeError(`efSearch must be an integer from 1 to 1000, got ${efSearch}`);
   const embedQuery = async (query: string): Promise<string> => vectorLiteral((await embedder.embed([query]))[0] ?? []);
 
-  /** Vector candidates: ids with cosine similarity, best first. */
-  const vectorIds = async (vector: string, o: ReturnType<typeof SearchOptionsSchema.parse>, k: number, exact: boolean): Promise<Array<{ id: string; sim: number }>> => {
+  /** Nearest chunks by cosine similarity, best first (the HNSW index unless `exact`). */
+  const nearest = async (vector: string, o: ParsedOptions, k: number, exact: boolean): Promise<Array<ChunkRow & { sim: number }>> => {
     const f = buildFilters(o, 2);
     // `+ 0` hides the operator from the planner, so no index can serve the ORDER BY: a true scan.
-    const order = exact ? '(embedding <=> $1::vector) + 0' : 'embedding <=> $1::vector';
-    const sql = `select id::text, 1 - (embedding <=> $1::vector) as sim from knowledge_chunks where ${f.sql} order by ${order} limit $2`;
-    return inTransaction(db, async (client) => {
-      if (!exact) {
-        // Enough candidates for the fusion, and keep scanning when filters reject neighbours.
-        await client.query(`set local hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, k * 2))}`);
-        await client.query(`set local hnsw.iterative_scan = relaxed_order`);
-      }
-      const { rows } = await client.query<{ id: string; sim: number }>(sql, [vector, k, ...f.params]);
-      // relaxed_order may return neighbours slightly out of order; restore it.
-      return rows.map((r) => ({ id: r.id, sim: Number(r.sim) })).sort((a, b) => b.sim - a.sim);
-    });
+    const order = exact ? '(c.embedding <=> $1::vector) + 0' : 'c.embedding <=> $1::vector';
+    const sql = `select ${COLUMNS}, 1 - (c.embedding <=> $1::vector) as sim from knowledge_chunks c where ${f.sql} order by ${order} limit $2`;
+    const params = [vector, k, ...f.params];
+    const rows = exact
+      ? (await db.query<ChunkRow & { sim: number }>(sql, params)).rows
+      : await inTransaction(db, async (client) => {
+          // Enough candidates for the fusion, and keep scanning when filters reject neighbours.
+          // One round trip for both settings: on PGlite every round trip costs milliseconds.
+          await client.query(`set local hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, k * 2))}; set local hnsw.iterative_scan = relaxed_order`);
+          return (await client.query<ChunkRow & { sim: number }>(sql, params)).rows;
+        });
+    // relaxed_order may return neighbours slightly out of order; restore it.
+    return rows.map((r) => ({ ...r, sim: Number(r.sim) })).sort((a, b) => b.sim - a.sim);
   };
 
-  const textIds = async (query: string, o: ReturnType<typeof SearchOptionsSchema.parse>, k: number): Promise<string[]> => {
+  const byWords = async (query: string, o: ParsedOptions, k: number): Promise<ChunkRow[]> => {
     const f = buildFilters(o, 2);
     // OR of the query's terms: plainto/websearch AND every word, which finds nothing for questions.
-    const { rows } = await db.query<{ id: string }>(
+    const { rows } = await db.query<ChunkRow>(
       `with q as (select to_tsquery('english', replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')) as q)
-       select c.id::text from knowledge_chunks c, q
+       select ${COLUMNS} from knowledge_chunks c, q
        where q.q::text <> '' and c.tsv @@ q.q and ${f.sql}
        order by ts_rank(c.tsv, q.q, 1) desc, c.id limit $2`,
       [query, k, ...f.params],
     );
-    return rows.map((r) => r.id);
+    return rows;
   };
 
   const ranked = async (query: string, options: SearchOptions | undefined, exact: boolean): Promise<Citation[]> => {
     const o = SearchOptionsSchema.parse(options ?? {});
-    const hits = await vectorIds(await embedQuery(query), o, o.limit, exact);
-    const rows = await loadChunks(db, hits.map((h) => h.id));
-    return hits.flatMap((h) => {
-      const row = rows.get(h.id);
-      return row ? [toCitation(row, h.sim)] : [];
-    });
+    const hits = await nearest(await embedQuery(query), o, o.limit, exact);
+    return hits.map((h) => toCitation(h, h.sim));
   };
 
   return {
@@ -118,16 +110,19 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
     async hybrid(query, options) {
       const o = SearchOptionsSchema.parse(options ?? {});
       const k = Math.max(40, o.limit * 4);
-      const [byVector, byText] = await Promise.all([embedQuery(query).then((v) => vectorIds(v, o, k, false)), textIds(query, o, k)]);
-      const scores = new Map<string, number>();
-      byVector.forEach((h, rank) => scores.set(h.id, (scores.get(h.id) ?? 0) + 1 / (RRF_K + rank + 1)));
-      byText.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
-      const top = [...scores.entries()].sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, o.limit);
-      const rows = await loadChunks(db, top.map(([id]) => id));
-      return top.flatMap(([id, score]) => {
-        const row = rows.get(id);
-        return row ? [toCitation(row, Number(score.toFixed(6)))] : [];
-      });
+      const [byVector, byText] = await Promise.all([embedQuery(query).then((v) => nearest(v, o, k, false)), byWords(query, o, k)]);
+      const fused = new Map<string, { row: ChunkRow; score: number }>();
+      const add = (row: ChunkRow, rank: number): void => {
+        const entry = fused.get(row.id) ?? { row, score: 0 };
+        entry.score += 1 / (RRF_K + rank + 1);
+        fused.set(row.id, entry);
+      };
+      byVector.forEach(add);
+      byText.forEach(add);
+      return [...fused.values()]
+        .sort((a, b) => b.score - a.score || Number(a.row.id) - Number(b.row.id))
+        .slice(0, o.limit)
+        .map(({ row, score }) => toCitation(row, Number(score.toFixed(6))));
     },
   };
 }

@@ -79,79 +79,92 @@ async function embedAll(embedder: Embedder, texts: string[]): Promise<string[]> 
   return out;
 }
 
-/** Write documents, touching only what changed. Returns what happened, per document and per chunk. */
-export async function writeDocuments(db: Db, embedder: Embedder, docs: PreparedDocument[], report = emptyReport()): Promise<IngestReport> {
-  const ids = docs.map((d) => d.id);
-  const known = new Map(
-    (await db.query<{ id: string; content_hash: string }>('select id, content_hash from knowledge_documents where id = any($1)', [ids])).rows.map((r) => [r.id, r.content_hash]),
+interface WritePlan {
+  changed: Array<{ doc: PreparedDocument; hash: string }>;
+  toEmbed: Array<{ doc: PreparedDocument; chunk: Chunk }>;
+  stale: Array<{ doc: string; key: string }>;
+  /** Documents that existed: their kept chunks get the new metadata (it may change without the text). */
+  refresh: PreparedDocument[];
+}
+
+async function chunkHashes(db: Db, documentIds: string[]): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
+  const { rows } = await db.query<{ document_id: string; chunk_key: string; content_hash: string }>(
+    'select document_id, chunk_key, content_hash from knowledge_chunks where document_id = any($1)',
+    [documentIds],
   );
+  for (const r of rows) {
+    const m = out.get(r.document_id) ?? new Map<string, string>();
+    m.set(r.chunk_key, r.content_hash);
+    out.set(r.document_id, m);
+  }
+  return out;
+}
+
+/** Compare with what is stored; count into `report`; list what to embed, delete and refresh. */
+async function plan(db: Db, docs: PreparedDocument[], report: IngestReport): Promise<WritePlan> {
+  const { rows } = await db.query<{ id: string; content_hash: string }>('select id, content_hash from knowledge_documents where id = any($1)', [docs.map((d) => d.id)]);
+  const known = new Map(rows.map((r) => [r.id, r.content_hash]));
   const changed = docs.map((doc) => ({ doc, hash: fingerprint(doc) })).filter(({ doc, hash }) => {
     if (known.get(doc.id) !== hash) return true;
     report.documents.unchanged++;
     report.chunks.unchanged += doc.chunks.length;
     return false;
   });
-  if (changed.length === 0) return report;
-
-  const existing = new Map<string, Map<string, string>>();
-  const { rows } = await db.query<{ document_id: string; chunk_key: string; content_hash: string }>(
-    'select document_id, chunk_key, content_hash from knowledge_chunks where document_id = any($1)',
-    [changed.map((c) => c.doc.id)],
-  );
-  for (const r of rows) {
-    const m = existing.get(r.document_id) ?? new Map<string, string>();
-    m.set(r.chunk_key, r.content_hash);
-    existing.set(r.document_id, m);
-  }
-
-  const toEmbed: Array<{ doc: PreparedDocument; chunk: Chunk }> = [];
-  const stale: Array<{ doc: string; key: string }> = [];
-  const keepMeta = new Set<string>(); // documents whose unchanged chunks need fresh metadata
+  const result: WritePlan = { changed, toEmbed: [], stale: [], refresh: [] };
+  if (changed.length === 0) return result;
+  const existing = await chunkHashes(db, changed.map((c) => c.doc.id));
   for (const { doc } of changed) {
     const before = existing.get(doc.id) ?? new Map<string, string>();
     report.documents[known.has(doc.id) ? 'updated' : 'added']++;
+    if (known.has(doc.id)) result.refresh.push(doc);
     for (const chunk of doc.chunks) {
       const old = before.get(chunk.key);
       before.delete(chunk.key);
       if (old === chunk.hash) report.chunks.unchanged++;
       else {
         report.chunks[old === undefined ? 'added' : 'updated']++;
-        toEmbed.push({ doc, chunk });
+        result.toEmbed.push({ doc, chunk });
       }
     }
-    for (const key of before.keys()) stale.push({ doc: doc.id, key });
+    for (const key of before.keys()) result.stale.push({ doc: doc.id, key });
     report.chunks.removed += before.size;
-    if (known.has(doc.id)) keepMeta.add(doc.id);
   }
+  return result;
+}
 
-  const vectors = await embedAll(embedder, toEmbed.map((t) => t.chunk.embedText));
-  await inTransaction(db, async (client) => {
+async function apply(client: pg.PoolClient, p: WritePlan, vectors: string[]): Promise<void> {
+  const docs = p.changed;
+  await client.query(
+    `insert into knowledge_documents (id, kind, title, origin, content_hash, metadata, updated_at)
+     select *, now() from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+     on conflict (id) do update set kind = excluded.kind, title = excluded.title, origin = excluded.origin,
+       content_hash = excluded.content_hash, metadata = excluded.metadata, updated_at = now()`,
+    [docs.map((c) => c.doc.id), docs.map((c) => c.doc.kind), docs.map((c) => c.doc.title), docs.map((c) => c.doc.origin), docs.map((c) => c.hash), docs.map((c) => JSON.stringify(c.doc.metadata))],
+  );
+  if (p.stale.length > 0) {
+    await client.query('delete from knowledge_chunks c using unnest($1::text[], $2::text[]) as s(d, k) where c.document_id = s.d and c.chunk_key = s.k', [p.stale.map((s) => s.doc), p.stale.map((s) => s.key)]);
+  }
+  if (p.refresh.length > 0) {
     await client.query(
-      `insert into knowledge_documents (id, kind, title, origin, content_hash, metadata, updated_at)
-       select * , now() from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-       on conflict (id) do update set kind = excluded.kind, title = excluded.title, origin = excluded.origin,
-         content_hash = excluded.content_hash, metadata = excluded.metadata, updated_at = now()`,
-      [
-        changed.map((c) => c.doc.id), changed.map((c) => c.doc.kind), changed.map((c) => c.doc.title),
-        changed.map((c) => c.doc.origin), changed.map((c) => c.hash), changed.map((c) => JSON.stringify(c.doc.metadata)),
-      ],
+      'update knowledge_chunks c set metadata = u.m::jsonb, kind = u.k from unnest($1::text[], $2::text[], $3::text[]) as u(d, m, k) where c.document_id = u.d',
+      [p.refresh.map((d) => d.id), p.refresh.map((d) => JSON.stringify(chunkMetadata(d))), p.refresh.map((d) => d.kind)],
     );
-    if (stale.length > 0) {
-      await client.query(
-        'delete from knowledge_chunks c using unnest($1::text[], $2::text[]) as s(d, k) where c.document_id = s.d and c.chunk_key = s.k',
-        [stale.map((s) => s.doc), stale.map((s) => s.key)],
-      );
-    }
-    const stored = Number((await client.query<{ n: string }>('select count(*)::text as n from knowledge_chunks')).rows[0]?.n ?? 0);
-    const rebuild = toEmbed.length >= BULK_REBUILD_MIN && toEmbed.length >= stored;
-    if (rebuild) await client.query('drop index if exists knowledge_chunks_embedding_idx');
-    await upsertChunks(client, toEmbed.map((t, i) => ({ ...t, embedding: vectors[i]! })));
-    if (rebuild) await createAnnIndex(client);
-    for (const { doc } of changed.filter((c) => keepMeta.has(c.doc.id))) {
-      // Title or metadata may change without the text changing (e.g. a resolution superseded).
-      await client.query('update knowledge_chunks set metadata = $2::jsonb, kind = $3 where document_id = $1', [doc.id, JSON.stringify(chunkMetadata(doc)), doc.kind]);
-    }
-  });
+  }
+  const rebuild = p.toEmbed.length >= BULK_REBUILD_MIN &&
+    p.toEmbed.length >= Number((await client.query<{ n: string }>('select count(*)::text as n from knowledge_chunks')).rows[0]?.n ?? 0);
+  if (rebuild) await client.query('drop index if exists knowledge_chunks_embedding_idx');
+  await upsertChunks(client, p.toEmbed.map((t, i) => ({ ...t, embedding: vectors[i]! })));
+  if (rebuild) await createAnnIndex(client);
+}
+
+/** Write documents, touching only what changed. Returns what happened, per document and per chunk. */
+export async function writeDocuments(db: Db, embedder: Embedder, docs: PreparedDocument[], report = emptyReport()): Promise<IngestReport> {
+  const p = await plan(db, docs, report);
+  if (p.changed.length === 0) return report;
+  // Embed before the transaction: a slow remote embedder must not hold locks.
+  const vectors = await embedAll(embedder, p.toEmbed.map((t) => t.chunk.embedText));
+  await inTransaction(db, (client) => apply(client, p, vectors));
   return report;
 }
 

@@ -19,7 +19,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { Guard } from '../guard/guard.js';
+import { IdempotencyKey, type Guard } from '../guard/guard.js';
 import type { Identity } from '../guard/identity.js';
 import { isWriteClass, type ToolDefinition } from '../guard/tool.js';
 import type { PolicyLibrary } from './policies.js';
@@ -57,8 +57,9 @@ export function describeTool(tool: ToolDefinition): Tool {
   if (isWriteClass(tool.guardClass)) {
     input.properties = {
       ...(input.properties ?? {}),
+      // Listed with the constraints the guard enforces, so a client can validate before calling.
       idempotency_key: {
-        type: 'string',
+        ...jsonSchemaOf(IdempotencyKey, 'input'),
         description: 'Optional. Repeat a write safely: the same key with the same input returns the stored result.',
       },
     };

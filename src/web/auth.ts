@@ -115,7 +115,7 @@ export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens:
     // A new session id on sign-in: a session fixed before sign-in never gains the identity.
     await request.session.regenerate();
     request.session.set('user', { login: identity.id, roles: [...identity.roles] });
-    return reply.redirect(safeNext(parsed.data.next), 303);
+    return reply.redirect(safeNext(parsed.data?.next), 303);
   });
 
   app.post(`${BASE}/sign-out`, { preHandler: app.csrfProtection }, async (request, reply) => {

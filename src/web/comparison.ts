@@ -31,6 +31,12 @@ function cell(value: string, over: Decimal | null, what: string): SafeHtml {
   return html`<td class="num variance">${value}<span class="why">▲ ${over.toFixed()} ${what}</span></td>`;
 }
 
+/** Quantity, flagged when the line (with earlier invoices) exceeds what was ordered or received. */
+function qtyCell(qty: Decimal | null, overOrdered: Decimal | null, overReceived: Decimal | null): SafeHtml {
+  if (overOrdered?.gt(0)) return cell(qty?.toFixed() ?? '—', overOrdered, 'over ordered (with earlier invoices)');
+  return cell(qty?.toFixed() ?? '—', overReceived, 'over received');
+}
+
 function lineRow(r: ResolvedLine, receipts: readonly ReceivingTransaction[], currency: string): SafeHtml {
   const qty = dec(r.line.quantity);
   const price = dec(r.line.price);
@@ -38,14 +44,16 @@ function lineRow(r: ResolvedLine, receipts: readonly ReceivingTransaction[], cur
   const poPrice = dec(r.orderLine?.price);
   const received = receivedFor(receipts, r.orderLine?.id);
   const priceOver = price && poPrice ? price.minus(poPrice) : null;
-  const overOrdered = qty && poQty ? qty.minus(poQty) : null;
+  // Billed beyond ordered counts what earlier invoices already billed on the same PO line.
+  const before = dec(r.orderLine?.invoiced) ?? new Decimal(0);
+  const overOrdered = qty && poQty ? qty.plus(before).minus(poQty) : null;
   const threeWay = r.orderLine?.matchType?.startsWith('3-way') ?? true;
   const overReceived = qty && received && threeWay ? qty.minus(received) : null;
   const poRef = r.po ? `${r.po.poNumber} line ${r.orderLine?.lineNum ?? '?'}` : r.nonPo ? 'no PO' : (r.unresolved ?? '—');
   return html`<tr>
   <th scope="row">${r.lineNum}</th>
   <td>${supplierText(r.line.description)}</td>
-  ${cell(qty?.toFixed() ?? '—', overOrdered && overReceived ? Decimal.max(overOrdered, overReceived) : (overOrdered ?? overReceived), overOrdered?.gt(0) ? 'over ordered' : 'over received')}
+  ${qtyCell(qty, overOrdered, overReceived)}
   ${cell(money(r.line.price, null), priceOver, 'over PO')}
   <td class="num">${money(r.line.total, currency)}</td>
   <td class="${r.po || r.nonPo ? '' : 'variance'}">${poRef}</td>

@@ -55,7 +55,12 @@ export async function loadDashboard(db: Db, now: Date, windowDays = 30): Promise
     if (i >= 0) counts[i] = (counts[i] ?? 0) + Number(r.n);
     types.set(r.exception_type, counts);
   }
-  const byType = [...types].map(([type, counts]) => ({ type, counts, total: counts.reduce((a, b) => a + b, 0) })).sort((a, b) => b.total - a.total);
+  // Show from the first day with an exception (at least the last week), not a month of blanks.
+  const first = Math.min(days.length - 7, ...[...types.values()].map((c) => c.findIndex((n) => n > 0)).filter((i) => i >= 0));
+  const from = Math.max(0, first);
+  const byType = [...types]
+    .map(([type, counts]) => ({ type, counts: counts.slice(from), total: counts.reduce((a, b) => a + b, 0) }))
+    .sort((a, b) => b.total - a.total);
 
   const latest = `with latest as (select distinct on (invoice_id) * from settlements where settled_at >= $1 and ${ACTIONABLE} order by invoice_id, settled_at desc, id desc)`;
   const { rows: share } = await db.query<{ total: number; auto: number }>(
@@ -84,10 +89,11 @@ export async function loadDashboard(db: Db, now: Date, windowDays = 30): Promise
     [since],
   );
   return {
-    windowDays, days, byType,
+    windowDays, days: days.slice(from), byType,
     settled: Number(share[0]?.total ?? 0), autoResolved: Number(share[0]?.auto ?? 0),
     agentTime, humanTime,
     topSuppliers: suppliers.map((s) => ({ name: s.name, count: Number(s.n) })),
-    rootCauses: causes.map((c) => ({ rule: c.rule, count: Number(c.n) })),
+    // Rules read "5 billed beyond ordered → dispute": the leading precedence step means little here.
+    rootCauses: causes.map((c) => ({ rule: c.rule.replace(/^\d+\s+/, ''), count: Number(c.n) })),
   };
 }

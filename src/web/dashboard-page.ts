@@ -59,7 +59,7 @@ function charts(d: DashboardData): SafeHtml {
   const total = d.byType.reduce((n, t) => n + t.total, 0);
   const typeSummary = d.byType.length ? d.byType.map((t) => `${label(t.type)} ${t.total}`).join(', ') : 'no exceptions';
   return html`<div class="charts">
-  ${chart('chart-types', `Exceptions per day by type, last ${d.windowDays} days (${total} in all)`, `Exceptions per day by type: ${typeSummary}`,
+  ${chart('chart-types', `Exceptions per day by type, last ${d.days.length} days (${total} in all; dot size and number = exceptions that day)`, `Exceptions per day by type: ${typeSummary}`,
     numbersTable('Exceptions per type', ['Type', 'Exceptions'], d.byType.map((t) => [label(t.type), t.total])), true)}
   ${chart('chart-suppliers', 'Suppliers with the most exceptions', `Top suppliers: ${d.topSuppliers.map((s) => `${s.name} ${s.count}`).join(', ') || 'none'}`,
     numbersTable('Exceptions per supplier', ['Supplier', 'Exceptions'], d.topSuppliers.map((s) => [s.name, s.count])))}

@@ -12,6 +12,7 @@ import { DisputeReason } from '../../tools/dispute-invoice.js';
 import { label } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { BASE } from './layout.js';
+import { describeProposal } from './queue-data.js';
 import { mixedText } from './untrusted-text.js';
 
 function argumentsList(input: Record<string, unknown>): SafeHtml {
@@ -39,7 +40,7 @@ export function proposalPanel(p: Proposal, identity: Identity, csrf: string): Sa
   </form>
 </div>`;
   return html`<article class="proposal" aria-labelledby="proposal-${p.id}">
-  <h3 id="proposal-${p.id}">Proposed: <code>${p.tool}</code> <span class="muted small">by ${p.proposer} (${p.proposerKind})</span></h3>
+  <h3 id="proposal-${p.id}">Proposed: ${describeProposal(p)} <code>${p.tool}</code> <span class="muted small">by ${p.proposer} (${p.proposerKind})</span></h3>
   <p>${p.reason}</p>
   ${argumentsList(p.input)}
   ${p.evidence.length ? html`<details><summary>Controls checked when proposed (${p.evidence.length})</summary><ul>${p.evidence.map((e) => html`<li>${mixedText(e)}</li>`)}</ul></details>` : ''}

@@ -11,9 +11,14 @@ import { html, type SafeHtml } from './html.js';
 import type { StoredVerdict } from './review-store.js';
 import { mixedText } from './untrusted-text.js';
 
+/** The clause body: its own heading is already in the summary line. */
+function withoutHeading(text: string): string {
+  return text.replace(/^#{1,6}\s+.*\n+/, '');
+}
+
 function clause(c: PolicyClause): SafeHtml {
   return html`<li><details><summary><strong>${c.sectionId}</strong> ${c.title} <span class="muted small">(${c.document})</span></summary>
-  ${c.text === null ? html`<p class="muted">The clause text is no longer in the knowledge store.</p>` : html`<blockquote class="clause">${c.text}</blockquote>`}
+  ${c.text === null ? html`<p class="muted">The clause text is no longer in the knowledge store.</p>` : html`<blockquote class="clause">${withoutHeading(c.text)}</blockquote>`}
 </details></li>`;
 }
 
@@ -43,7 +48,7 @@ export function dossierSection(verdict: StoredVerdict | undefined, assessment: A
 
 function auditRow(r: AuditRow): SafeHtml {
   return html`<tr class="decision-${r.decision}">
-  <td class="num">${r.seq}</td><td>${when(r.at)}</td><td>${r.actor} <span class="muted small">${r.actorKind}</span></td>
+  <td class="num">${r.seq}</td><td class="nowrap">${when(r.at)}</td><td>${r.actor} <span class="muted small">${r.actorKind}</span></td>
   <td><code>${r.tool}</code></td><td>${r.decision}</td><td>${mixedText(r.reason)}</td><td>${mixedText(r.resultSummary)}</td>
 </tr>`;
 }

@@ -48,12 +48,19 @@ function waitingPanel(v: ExceptionView, identity: Identity, mode: Mode, csrf: st
 </section>`;
 }
 
+/** The author of a comment, for the label ("comment 12" → "Comment 12 by jdoe"). */
+function sourceLabel(v: ExceptionView, source: string): string {
+  const id = /^comment (\d+)$/.exec(source)?.[1];
+  const author = id ? v.context?.comments?.find((c) => String(c.id) === id)?.createdBy?.login : undefined;
+  return `${label(source)}${author ? ` by ${author}` : ''}`;
+}
+
 function supplierWords(v: ExceptionView): SafeHtml {
   const texts = v.context ? supplierTexts(v.context) : [];
   return html`<section aria-labelledby="supplier-h">
-  <h2 id="supplier-h">What the supplier wrote</h2>
-  <p class="muted small">Shown as plain text. Nothing a supplier writes can authorise an action.</p>
-  ${texts.length ? html`<dl class="supplier-words">${texts.map((t) => html`<dt>${label(t.source)}</dt><dd>${supplierText(t.text)}</dd>`)}</dl>` : html`<p class="muted">Nothing.</p>`}
+  <h2 id="supplier-h">Text from the supplier and other outside authors</h2>
+  <p class="muted small">Shown as plain text, exactly as received. Nothing written here can authorise an action.</p>
+  ${texts.length ? html`<dl class="supplier-words">${texts.map((t) => html`<dt>${sourceLabel(v, t.source)}</dt><dd>${supplierText(t.text)}</dd>`)}</dl>` : html`<p class="muted">Nothing.</p>`}
 </section>`;
 }
 

@@ -22,7 +22,7 @@ export function age(ms: number): string {
   if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
@@ -42,7 +42,7 @@ export function when(iso: string | Date): string {
 
 /** "price_variance" → "Price variance". */
 export function label(code: string): string {
-  const text = code.replace(/[_-]+/g, ' ').trim();
+  const text = code.replace(/[_-]+/g, ' ').trim().replace(/\b(po|ap|gl|id|vat)\b/gi, (w) => w.toUpperCase());
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -52,9 +52,25 @@ function waitsForPeople(s: SettlementRow): boolean {
 }
 
 function routedAction(s: SettlementRow): string {
-  if (s.decision === 'route') return `route to ${s.routeTo ?? 'a reviewer'}`;
-  if (s.decision === 'request_info') return 'request information from the supplier';
-  return s.executed ? s.decision : `${s.decision} (not executed: ${s.verdict.outcome ?? 'waiting'})`;
+  const done = s.executed ? '' : ` (not executed: ${s.verdict.outcome ?? 'waiting'})`;
+  if (s.decision === 'route') return `to ${s.routeTo ?? 'a reviewer'}${done}`;
+  if (s.decision === 'request_info') return `information requested from the supplier${done}`;
+  if (s.decision === 'hold') return `held with a dossier${done}`;
+  return `${s.decision}${done}`;
+}
+
+/** "Route to jlee", "Dispute (INCORRECT-PRICE)", "Resolve" — what the proposal would do, in words. */
+export function describeProposal(p: Pick<Proposal, 'tool' | 'input'>): string {
+  const arg = (k: string): string => String(p.input[k] ?? '?');
+  switch (p.tool) {
+    case 'resolve_exception': return 'Resolve';
+    case 'route_to_approver': return `Route to ${arg('approver_login')}`;
+    case 'dispute_invoice': return `Dispute (${arg('reason_code')})`;
+    case 'hold_invoice': return 'Hold with a dossier';
+    case 'request_information': return 'Request information';
+    case 'add_comment': return 'Add a comment';
+    default: return p.tool;
+  }
 }
 
 async function invoicesById(runtime: Runtime, ids: number[]): Promise<Map<number, Invoice | null>> {
@@ -92,7 +108,7 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
       kind: 'proposal', invoiceId: p.invoiceId ?? 0, invoiceNumber: invoice?.invoiceNumber ?? s?.verdict.invoice_number ?? null,
       supplierName: invoice?.supplier?.name ?? s?.supplierName ?? null, exceptionType: s?.exceptionType ?? 'other',
       amount: p.invoiceTotal ?? invoice?.grossTotal ?? null, currency: invoice?.currency?.code ?? null,
-      action: `${p.tool} (proposed by ${p.proposer})`, confidence: s?.verdict.confidence ?? null,
+      action: `${describeProposal(p)} — proposed by ${p.proposer}`, confidence: s?.verdict.confidence ?? null,
       proposal: p, ...(s ? { settlement: s } : {}), waitingSince: since, ageMs: Math.max(0, now - Date.parse(since)),
     });
   }

@@ -1,0 +1,53 @@
+/**
+ * What a model sees is reviewed like code: every tool's listing (name, description, input and
+ * output JSON schemas, annotations) is snapshotted to `test/__toolsnaps__/<tool>.json`, and the
+ * README's tool table is the one generated from the registry. Update deliberately with
+ * `npx vitest run test/mcp-toolsnaps.test.ts -u` and `npx tsx scripts/tool-table.ts --write`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeTool } from '../src/mcp/server.js';
+import { TOOLS } from '../tools/index.js';
+import { README, TABLE_END, TABLE_START, firstSentence, toolTable, withToolTable } from '../scripts/tool-table.js';
+
+const SNAP_DIR = fileURLToPath(new URL('./__toolsnaps__/', import.meta.url));
+
+describe('tool schema snapshots', () => {
+  for (const tool of TOOLS) {
+    it(`${tool.name} lists as snapshotted`, async () => {
+      await expect(`${JSON.stringify(describeTool(tool), null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/${tool.name}.json`);
+    });
+  }
+
+  it('keeps no snapshot of a tool that no longer exists', () => {
+    const files = readdirSync(SNAP_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    expect(files.sort()).toEqual(TOOLS.map((t) => t.name).sort());
+  });
+
+  it('every input schema rejects unknown fields, and write tools take an optional idempotency key', () => {
+    for (const tool of TOOLS) {
+      const listed = describeTool(tool);
+      expect(listed.inputSchema, tool.name).toMatchObject({ type: 'object', additionalProperties: false });
+      const writes = !tool.annotations.readOnlyHint;
+      expect('idempotency_key' in (listed.inputSchema.properties ?? {}), tool.name).toBe(writes);
+      expect(listed.inputSchema.required ?? [], tool.name).not.toContain('idempotency_key');
+    }
+  });
+});
+
+describe('README tool table', () => {
+  it('is the table generated from the registry', () => {
+    const readme = readFileSync(README, 'utf8');
+    const between = readme.slice(readme.indexOf(TABLE_START) + TABLE_START.length, readme.indexOf(TABLE_END)).trim();
+    expect(readme.indexOf(TABLE_START)).toBeGreaterThan(readme.indexOf('## Tools'));
+    expect(between).toBe(toolTable());
+    expect(withToolTable(readme)).toBe(readme);
+  });
+
+  it('has one row per tool, and first sentences do not stop at "e.g."', () => {
+    expect(toolTable().split('\n')).toHaveLength(TOOLS.length + 2);
+    expect(firstSentence('Search clauses (e.g. AP-TOL-2.1) by text. Then more.')).toBe('Search clauses (e.g. AP-TOL-2.1) by text.');
+    expect(() => withToolTable('# no markers')).toThrow(/markers/);
+  });
+});
