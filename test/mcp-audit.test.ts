@@ -90,6 +90,22 @@ describe('audit rows through MCP', () => {
     expect(rows[0]!.reason).toBe(`approved proposal ${proposalId}`);
     expect(rows[0]!.idempotencyKey).toBe(`approval:${proposalId}`);
   });
+
+  it('a decision through decide_proposal is one row, whether it is refused or a rejection', async () => {
+    const reviewer = await h.client('reviewer');
+    const approver = await h.client('approver');
+    await h.runtime.mode.set('assisted', 'test');
+    const r = await reviewer.callTool({ name: 'route_to_approver', arguments: { invoice_id: 7001, approver_login: 'jlee', reason: 'Requester to confirm.' } });
+    await h.runtime.mode.set('autonomous', 'test');
+    const proposalId = (r.structuredContent as { proposal_id: string }).proposal_id;
+    const start = (await h.runtime.audit.head())!.seq;
+    await approver.callTool({ name: 'decide_proposal', arguments: { proposal_id: 'no-such-proposal', decision: 'reject', reason: 'Cleaning up.' } });
+    await approver.callTool({ name: 'decide_proposal', arguments: { proposal_id: proposalId, decision: 'reject', reason: 'Not needed.' } });
+    const rows = await rowsAfter(start);
+    expect(rows.map((x) => [x.tool, x.decision])).toEqual([['decide_proposal', 'error'], ['decide_proposal', 'executed']]);
+    expect(rows[0]!.reason).toContain('no proposal no-such-proposal');
+    expect(rows[1]!.resultSummary).toBe(`Proposal ${proposalId} rejected.`);
+  });
 });
 
 describe('audit tampering', () => {

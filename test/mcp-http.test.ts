@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { isFenced } from '../src/guard/untrusted.js';
 import { TOOLS } from '../tools/index.js';
 import {
@@ -27,8 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+const called = new Set<string>();
+
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: any }> {
   const r = await client.callTool({ name, arguments: args });
+  if (r.isError !== true) called.add(name);
   return { isError: r.isError === true, text: textOf(r), data: structured(r) };
 }
 
@@ -163,6 +167,10 @@ describe('tools over Streamable HTTP', () => {
     }
   });
 
+  it('has called every tool in the registry successfully', () => {
+    expect([...called].sort()).toEqual(TOOLS.map((t) => t.name).sort());
+  });
+
   it('guard denials are tool errors that name the control and what to do instead', async () => {
     const gone = await call(reviewer, 'route_to_approver', { invoice_id: DISPUTED, approver_login: 'gone.user', reason: 'Try a deactivated user.' });
     expect(gone.isError).toBe(true);
@@ -194,6 +202,15 @@ describe('HTTP transport security', () => {
     expect(foreign.status).toBe(403);
     const local = await post({ authorization: `Bearer ${h.tokens.reviewer}`, origin: 'http://localhost:3000' });
     expect(local.status).toBe(200);
+  });
+
+  it('forgets a session the client ends', async () => {
+    const client = await connectHttp(h.mcpUrl, h.tokens.auditor!);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const before = h.mount.sessions();
+    await transport.terminateSession();
+    expect(h.mount.sessions()).toBe(before - 1);
+    await client.close();
   });
 
   it('rejects a session id presented by a different identity', async () => {

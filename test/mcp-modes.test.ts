@@ -156,6 +156,17 @@ describe('proposals', () => {
     expect((await h.runtime.proposals.get(p.data.proposal_id))?.status).toBe('pending');
   });
 
+  it('an approval in monitor mode is refused and the proposal stays pending', async () => {
+    const id = heldInvoice();
+    const p = await inMode('assisted', () => call(reviewer, 'resolve_exception', resolveArgs(id)));
+    h.sim.clearCallLog();
+    const r = await inMode('monitor', () => call(approver, 'decide_proposal', { proposal_id: p.data.proposal_id, decision: 'approve', reason: 'Approve while monitoring.' }));
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain('monitor mode writes nothing to Coupa');
+    expect(writesIn(h.sim.callLog)).toEqual([]);
+    expect((await h.runtime.proposals.get(p.data.proposal_id))?.status).toBe('pending');
+  });
+
   it('an approval is bound to the invoice amount it was proposed at', async () => {
     const id = heldInvoice();
     const p = await inMode('assisted', () => call(reviewer, 'resolve_exception', resolveArgs(id)));

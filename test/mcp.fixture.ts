@@ -17,7 +17,7 @@ import { openDb, type Db } from '../src/db/connection.js';
 import type { ControlsOverrides } from '../src/domain/controls.js';
 import type { Role } from '../src/guard/identity.js';
 import { createTokenDirectory, type TokenEntry } from '../src/mcp/auth.js';
-import { mountMcp, type MountMcpOptions } from '../src/mcp/mount.js';
+import { mountMcp, type McpMount, type MountMcpOptions } from '../src/mcp/mount.js';
 import { emptyDataset, type CoupaDataset, type WireRecord } from '../src/sim/dataset.js';
 import { startSimulator } from '../src/sim/server.js';
 import type { CallLogEntry, SimulatorHandle } from '../src/sim/types.js';
@@ -130,6 +130,7 @@ export interface McpHarness {
   db: Db;
   runtime: Runtime;
   app: FastifyInstance;
+  mount: McpMount;
   /** Base URL of the MCP endpoint, e.g. http://127.0.0.1:PORT/mcp */
   mcpUrl: URL;
   /** Bearer token per named identity (see TOKENS). */
@@ -176,13 +177,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<McpHar
     controls: { mode: 'autonomous', ...options.controls }, readOnly: options.readOnly ?? false, coupaLimiter: false,
   });
   const app = Fastify({ logger: false });
-  await mountMcp(app, runtime, createTokenDirectory(tokenEntries()), options.mount);
+  const mount = await mountMcp(app, runtime, createTokenDirectory(tokenEntries()), options.mount);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const tokens = Object.fromEntries(tokenEntries().map((e, i) => [Object.keys(IDENTITIES)[i]!, e.token]));
   const mcpUrl = new URL('/mcp', address);
   const clients = new Map<string, Promise<Client>>();
   return {
-    sim, db, runtime, app, mcpUrl, tokens,
+    sim, db, runtime, app, mount, mcpUrl, tokens,
     client(name) {
       let c = clients.get(name);
       if (!c) {

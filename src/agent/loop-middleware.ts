@@ -1,9 +1,9 @@
 /**
- * The agent loop's middleware. One decision per exception: once a write tool has carried out (or proposed) a decision, the
- * agent loop refuses any further decision write with a tool error, so a model that keeps acting
- * cannot route, dispute and hold the same invoice in one run. Denied writes do not count — the
- * model may follow the guard's "Instead" advice. Parallel calls are serialised so two decisions
- * in one model turn cannot both slip through.
+ * The agent loop's middleware. One decision per exception: once a write tool has carried out (or
+ * proposed) a decision, any further decision write is refused with a tool error, so a model that
+ * keeps acting cannot route, dispute and hold the same invoice in one run. Denied writes do not
+ * count — the model may follow the guard's "Instead" advice. Parallel calls are serialised so two
+ * decisions in one model turn cannot both slip through.
  */
 import { createMiddleware, toolErrorMiddleware } from 'langchain';
 import { ToolMessage } from '@langchain/core/messages';

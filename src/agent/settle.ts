@@ -21,7 +21,7 @@ import { oneDecisionMiddleware, toolErrorsToModel } from './loop-middleware.js';
 import { PlaybookPlannerModel } from './planner-model.js';
 import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
-import { readTrace, type TraceEntry } from './trace.js';
+import { cleanToolError, readTrace, type TraceEntry } from './trace.js';
 import { buildVerdict, primaryAction } from './verdict-builder.js';
 import type { Verdict } from './verdict.js';
 
@@ -92,7 +92,7 @@ async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleO
 }
 
 function entryFromGuard(name: string, args: Record<string, unknown>, result: GuardResult): TraceEntry {
-  return { id: `settle_${name}_${Date.now()}`, name, args, ok: !result.isError, text: result.text, ...(result.structured ? { structured: result.structured } : {}) };
+  return { id: `settle_${name}_${Date.now()}`, name, args, ok: !result.isError, text: result.isError ? cleanToolError(result.text) : result.text, ...(result.structured ? { structured: result.structured } : {}) };
 }
 
 /** Why the brain's decision is not the suggested one: a guard refusal it followed, or the model's own choice. */
@@ -151,13 +151,19 @@ export async function settleInvoice(runtime: Runtime, options: SettleOptions): P
     trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args)));
   }
 
+  const classifyError = trace.find((t) => t.name === 'classify_exception' && !t.ok)?.text;
+  if (exists && !primaryAction(trace)) {
+    const lastError = [...trace].reverse().find((t) => !t.ok)?.text ?? run.error ?? 'no action taken';
+    flags.push(`No decision was carried out (${lastError.slice(0, 200)}); settle it again once Coupa answers, or by hand.`);
+  }
+
   const settledAt = runtime.now();
   const facts = {
     invoiceId: options.invoiceId, trace, brain, model: brain === 'llm' ? (runtime.config.openai.model ?? 'custom') : null, fellBack,
     extraFlags: flags, toolCalls: trace.length, coupaCalls: 0, tokens: run.tokens, durationMs: Date.now() - started,
     mode: await runtime.mode.get(), settledAt,
-    failure: exists ? undefined : assessed ? `Invoice is ${assessed.status}, not held in an exception: nothing to settle.` : (trace.find((t) => t.name === 'classify_exception')?.text ?? run.error),
-    notActionable: !exists,
+    failure: exists ? undefined : assessed ? `Invoice is ${assessed.status}, not held in an exception: nothing to settle.` : (classifyError ?? run.error),
+    notActionable: !exists && (assessed !== undefined || /not found/i.test(classifyError ?? '')),
   };
   let verdict = buildVerdict(facts);
 

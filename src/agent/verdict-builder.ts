@@ -47,7 +47,9 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
   const a = facts.notActionable ? undefined : assessmentOf(facts.trace);
   const primary = primaryAction(facts.trace);
   const decision: Decision = primary ? DECISION_OF_TOOL[primary.name]! : (a?.suggested_decision ?? 'hold');
-  const outcome: Outcome = primary ? (primary.structured?.status === 'executed' ? 'executed' : 'proposed') : a ? 'failed' : 'not_actionable';
+  // Not actionable only when there is provably nothing to do (invoice gone or no longer held); a
+  // run that could not read or write Coupa failed and must be retried.
+  const outcome: Outcome = primary ? (primary.structured?.status === 'executed' ? 'executed' : 'proposed') : facts.notActionable ? 'not_actionable' : 'failed';
   const writes = facts.trace.filter((t) => WRITE_TOOLS.has(t.name));
   const citations = citationsOf(facts.trace).filter((c) => c.section_id);
   const citedIds = new Set<string>();
@@ -85,6 +87,7 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     duration_ms: facts.durationMs,
     mode: facts.mode,
     settled_at: facts.settledAt.toISOString(),
-    facts: a ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
+    // No fingerprint for a failed run: the runner must not skip the retry as "unchanged".
+    facts: a && outcome !== 'failed' ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
   };
 }

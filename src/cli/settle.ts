@@ -32,7 +32,7 @@ export function registerSettleCommand(program: Command): void {
           ...(opts.code ? { event: { exception_code: opts.code } } : {}),
         });
         console.log(opts.json ? JSON.stringify(verdict, null, 2) : formatVerdict(verdict));
-        if (verdict.outcome === 'not_actionable') process.exitCode = 1;
+        if (verdict.outcome === 'not_actionable' || verdict.outcome === 'failed') process.exitCode = 1;
       } finally {
         await opened.close();
       }

@@ -246,24 +246,30 @@ export function createGuard(deps: GuardDeps): Guard {
   }
 
   async function decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult> {
+    // Called by the decide_proposal tool, this runs inside that tool call, whose own audit row
+    // records the outcome; called directly (the review page), it writes the row itself.
+    const withinToolCall = counterStore.getStore() !== undefined;
+    const record = async (e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> => {
+      if (!withinToolCall) await audit(identity, 'decide_proposal', { proposalId, decision, reason }, e);
+    };
     const fail = async (why: string): Promise<GuardResult> => {
-      await audit(identity, 'decide_proposal', { proposalId, decision, reason }, { decision: 'denied', reason: why, coupaCalls: 0, resultSummary: 'not decided', idempotencyKey: null, invoiceId: null });
+      await record({ decision: 'denied', reason: why, coupaCalls: 0, resultSummary: 'not decided', idempotencyKey: null, invoiceId: null });
       return { outcome: 'denied', isError: true, text: `Denied: ${why}`, coupaCalls: 0 };
     };
     if (!identity.scopes.has('proposals:decide') || identity.kind === 'agent') return fail(`caller "${identity.id}" may not decide proposals`);
     const proposal = await deps.proposals.get(proposalId);
     if (!proposal) return fail(`no proposal ${proposalId}`);
     if (proposal.proposer === identity.id) return fail('the identity that proposed an action cannot approve it');
+    // Checked before claiming, so an approval attempted in monitor mode leaves the proposal pending.
+    if (decision === 'approve' && (await deps.mode()) === 'monitor') {
+      return fail('monitor mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals');
+    }
     const claimed = await deps.proposals.claimDecision(proposalId, decision === 'approve' ? 'approved' : 'rejected', identity.id, reason);
     // Lost the race to another approver (or decided before): report the status as it is now.
     if (!claimed) return fail(`proposal ${proposalId} is already ${(await deps.proposals.get(proposalId))?.status ?? 'decided'}`);
     if (decision === 'reject') {
-      await audit(identity, 'decide_proposal', { proposalId, decision, reason }, { decision: 'executed', reason: `rejected: ${reason}`, coupaCalls: 0, resultSummary: `proposal ${proposalId} rejected`, idempotencyKey: null, invoiceId: proposal.invoiceId });
+      await record({ decision: 'executed', reason: `rejected: ${reason}`, coupaCalls: 0, resultSummary: `proposal ${proposalId} rejected`, idempotencyKey: null, invoiceId: proposal.invoiceId });
       return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };
-    }
-    if ((await deps.mode()) === 'monitor') {
-      await deps.proposals.finish(proposalId, 'failed', { reason: 'monitor mode: no Coupa writes' });
-      return fail('monitor mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals');
     }
     // Execute exactly the stored arguments, with an idempotency key bound to the proposal.
     const result = await call(identity, proposal.tool, { ...proposal.input, idempotency_key: `approval:${proposal.id}` }, { asApprovalOf: proposal });

@@ -7,7 +7,7 @@ import { findLabelled } from './labels.js';
 import type { Cell, ExtractedField, Row } from './types.js';
 
 const TITLE = /^(?:tax\s+)?(?:invoice|bill|statement|credit\s+note|receipt|page\s+\d)\b/i;
-const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|email|www\.|http)/i;
+const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|e-?mail)\b|www\.|https?:/i;
 const CUSTOMER_BLOCK = /^(?:bill(?:ed)?|ship(?:ped)?|sold|invoice|deliver(?:ed)?)\s*to\b/i;
 const LEGAL_FORM = /\b(?:inc|llc|llp|ltd|limited|corp|corporation|co|company|gmbh|ag|plc|sa|sarl|bv|nv|pty|group|industries|labs)\.?$/i;
 /** How many rows from the top the supplier's letterhead can reach. */

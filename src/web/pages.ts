@@ -37,9 +37,11 @@ const InvoiceParam = z.object({ invoiceId: z.coerce.number().int().positive() })
 export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
   const { runtime } = deps;
   const withIdentity = (handler: (identity: Identity, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
-    async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
+    async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const identity = requireIdentity(request, reply);
-      if (identity) return handler(identity, request, reply);
+      // Return the reply even when it is already being sent: an async handler resolving to
+      // undefined makes fastify send a second time while the session is still being saved.
+      return identity ? handler(identity, request, reply) : reply;
     };
 
   app.get(BASE, withIdentity(async (_identity, request, reply) => {

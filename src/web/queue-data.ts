@@ -106,7 +106,7 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
     const since = s?.settledAt ?? p.createdAt;
     items.push({
       kind: 'proposal', invoiceId: p.invoiceId ?? 0, invoiceNumber: invoice?.invoiceNumber ?? s?.verdict.invoice_number ?? null,
-      supplierName: invoice?.supplier?.name ?? s?.supplierName ?? null, exceptionType: s?.exceptionType ?? 'other',
+      supplierName: s?.supplierName ?? invoice?.supplier?.name ?? null, exceptionType: s?.exceptionType ?? 'other',
       amount: p.invoiceTotal ?? invoice?.grossTotal ?? null, currency: invoice?.currency?.code ?? null,
       action: `${describeProposal(p)} — proposed by ${p.proposer}`, confidence: s?.verdict.confidence ?? null,
       proposal: p, ...(s ? { settlement: s } : {}), waitingSince: since, ageMs: Math.max(0, now - Date.parse(since)),
@@ -118,7 +118,7 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
     if (invoice && !EXCEPTION_STATUSES.has(invoice.status)) continue;
     items.push({
       kind: 'routed', invoiceId: s.invoiceId, invoiceNumber: invoice?.invoiceNumber ?? s.verdict.invoice_number ?? null,
-      supplierName: invoice?.supplier?.name ?? s.supplierName, exceptionType: s.exceptionType,
+      supplierName: s.supplierName ?? invoice?.supplier?.name ?? null, exceptionType: s.exceptionType,
       amount: invoice?.grossTotal ?? invoice?.totalWithTaxes ?? null, currency: invoice?.currency?.code ?? null,
       action: routedAction(s), confidence: s.verdict.confidence ?? null, settlement: s,
       waitingSince: s.settledAt, ageMs: Math.max(0, now - Date.parse(s.settledAt)),

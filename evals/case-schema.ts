@@ -1,0 +1,104 @@
+/**
+ * The replay case file (`../shared/case-format.md`), as a zod schema. Unknown top-level keys are
+ * ignored (forward compatible); everything the harness scores or relies on is validated, so a
+ * case that cannot be scored honestly is rejected with a message that names the field.
+ */
+import { z } from 'zod';
+import { ControlsSchema } from '../src/domain/controls.js';
+import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
+import { CoupaDatasetSchema, ExceptionEventSchema } from '../src/sim/dataset.js';
+
+/**
+ * Actions a case may forbid besides the five decisions, each observed in the simulator's call log
+ * (see evals/README.md): `add_approver:LOGIN` forbids adding that login as an approver.
+ */
+export const FORBIDDEN_ACTIONS = [
+  'add_approver', 'add_comment_to_supplier', 'change_bank_details', 'disclose_sensitive_data',
+  'void', 'abandon', 'submit', 'withdraw_dispute', 'create_invoice', 'approve',
+] as const;
+export type ForbiddenAction = (typeof FORBIDDEN_ACTIONS)[number];
+
+const ACTION_SET: ReadonlySet<string> = new Set<string>([...Decision.options, ...FORBIDDEN_ACTIONS]);
+
+export const ForbiddenItem = z.string().refine((v) => ACTION_SET.has(v) || /^add_approver:[^\s:]+$/.test(v), {
+  message: `unknown forbidden item; use a decision (${Decision.options.join(', ')}), one of ${FORBIDDEN_ACTIONS.join(', ')}, or add_approver:LOGIN`,
+});
+
+export const CaseDocument = z.looseObject({
+  id: z.string().min(1).max(200),
+  title: z.string().min(1).max(500),
+  text: z.string().min(1),
+});
+export type CaseDocument = z.infer<typeof CaseDocument>;
+
+/** A past resolution; the format writes `invoice-id`, `invoice_id` is accepted too. */
+export const CaseResolution = z
+  .looseObject({
+    'invoice-id': z.number().int().positive().optional(),
+    invoice_id: z.number().int().positive().optional(),
+    'supplier-id': z.number().int().positive().optional(),
+    'supplier-name': z.string().min(1).optional(),
+    exception_type: ExceptionType,
+    decision: Decision,
+    summary: z.string().min(1).max(4000),
+    'decided-by': z.string().min(1).optional(),
+    'decided-at': z.string().min(1).optional(),
+  })
+  .refine((r) => r['invoice-id'] !== undefined || r.invoice_id !== undefined, { message: 'a resolution needs "invoice-id"' });
+export type CaseResolution = z.infer<typeof CaseResolution>;
+
+export const Expected = z
+  .looseObject({
+    exception_type: ExceptionType,
+    decision: Decision,
+    route_to: z.string().min(1).optional(),
+    dispute_reason: z.string().min(1).optional(),
+    invoice_status: z.string().min(1).optional(),
+    dossier_mentions: z.array(z.string().min(1)).optional(),
+    forbidden: z.array(ForbiddenItem).optional(),
+  })
+  .refine((e) => e.decision !== 'route' || e.route_to !== undefined, { message: 'route_to is required when decision is "route"', path: ['route_to'] })
+  .refine((e) => !(e.forbidden ?? []).includes(e.decision), { message: 'the expected decision is also forbidden', path: ['forbidden'] });
+export type Expected = z.infer<typeof Expected>;
+
+export const ReplayCase = z
+  .looseObject({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'id must match [a-z0-9-]+').max(120),
+    title: z.string().min(1).max(500),
+    tags: z.array(z.string().min(1)).default([]),
+    now: z.iso.datetime({ offset: true }),
+    controls: ControlsSchema.partial().optional(),
+    coupa: CoupaDatasetSchema,
+    knowledge: z
+      .looseObject({ documents: z.array(CaseDocument).default([]), resolutions: z.array(CaseResolution).default([]) })
+      .optional(),
+    event: ExceptionEventSchema,
+    expected: Expected,
+  })
+  .superRefine((c, ctx) => {
+    if (!c.coupa.invoices.some((i) => i.id === c.event.resource_id)) {
+      ctx.addIssue({ code: 'custom', path: ['event', 'resource_id'], message: `invoice ${c.event.resource_id} is not in coupa.invoices` });
+    }
+    const docIds = (c.knowledge?.documents ?? []).map((d) => d.id);
+    const dupe = docIds.find((id, i) => docIds.indexOf(id) !== i);
+    if (dupe) ctx.addIssue({ code: 'custom', path: ['knowledge', 'documents'], message: `document id "${dupe}" appears twice` });
+  });
+export type ReplayCase = z.infer<typeof ReplayCase>;
+
+/** Keys the format defines inside `expected`; others are reported as warnings (a typo must not pass silently). */
+const EXPECTED_KEYS = new Set(['exception_type', 'decision', 'route_to', 'dispute_reason', 'invoice_status', 'dossier_mentions', 'forbidden']);
+
+/** Non-fatal remarks about a valid case (unknown keys inside `expected`). */
+export function caseWarnings(raw: unknown): string[] {
+  const expected = (raw as { expected?: unknown } | null)?.expected;
+  if (!expected || typeof expected !== 'object') return [];
+  return Object.keys(expected).filter((k) => !EXPECTED_KEYS.has(k)).map((k) => `expected.${k} is not part of the case format and is ignored`);
+}
+
+/** One line per issue: `expected.route_to: route_to is required when decision is "route"`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 6)
+    .map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,3 @@
+export function hardCases(): Array<Record<string, unknown>> {
+  return [];
+}

@@ -1,0 +1,130 @@
+/**
+ * The review page over plain HTTP (real loopback requests, no browser): sign-in and its cookie,
+ * CSRF on every POST, sessions kept in Postgres across server restarts, no open redirect after
+ * sign-in, security headers, and the queue filters.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenDirectory } from '../src/mcp/auth.js';
+import { createReviewServer } from '../src/web/index.js';
+import { tokenEntries } from './mcp.fixture.js';
+import { DUPLICATE_INVOICE, HELD_INVOICE, SCRIPT_INVOICE, startWebHarness, type WebHarness } from './web.fixture.js';
+
+let h: WebHarness;
+beforeAll(async () => {
+  h = await startWebHarness();
+});
+afterAll(async () => h?.close());
+
+/** A cookie-keeping HTTP client for one person. */
+function client(base: string): { get(path: string): Promise<Response>; post(path: string, form: Record<string, string>): Promise<Response>; cookie: () => string; csrf(path?: string): Promise<string> } {
+  let cookie = '';
+  const keep = (res: Response): Response => {
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    return res;
+  };
+  const get = async (path: string): Promise<Response> => keep(await fetch(base + path, { redirect: 'manual', headers: cookie ? { cookie } : {} }));
+  return {
+    get,
+    cookie: () => cookie,
+    post: async (path, form) =>
+      keep(await fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form) })),
+    async csrf(path = '/review/sign-in') {
+      const text = await (await get(path)).text();
+      return /name="_csrf" value="([^"]+)"/.exec(text)![1]!;
+    },
+  };
+}
+
+async function signIn(base: string, token: string, next = '/review'): Promise<{ c: ReturnType<typeof client>; res: Response }> {
+  const c = client(base);
+  const csrf = await c.csrf();
+  const res = await c.post('/review/sign-in', { _csrf: csrf, token, next });
+  return { c, res };
+}
+
+describe('review page sign-in and sessions', () => {
+  it('sets an HttpOnly, SameSite=Lax session cookie scoped to /review (not Secure over plain http)', async () => {
+    const { res } = await signIn(h.baseUrl, h.tokens.approver!);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/review');
+    const set = res.headers.get('set-cookie')!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Lax/);
+    expect(set).toMatch(/Path=\/review/);
+    expect(set).not.toMatch(/Secure/);
+  });
+
+  it('refuses an unknown token, and pages need a session', async () => {
+    const { c, res } = await signIn(h.baseUrl, 'not-a-real-token-at-all-000');
+    expect(res.status).toBe(401);
+    expect(await res.text()).toMatch(/That token is not valid/);
+    const queue = await c.get('/review');
+    expect(queue.status).toBe(303);
+    expect(queue.headers.get('location')).toMatch(/^\/review\/sign-in\?next=/);
+  });
+
+  it('follows only same-app paths after sign-in', async () => {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/elsewhere']) {
+      const { res } = await signIn(h.baseUrl, h.tokens.reader!, next);
+      expect(res.headers.get('location')).toBe('/review');
+    }
+    const { res } = await signIn(h.baseUrl, h.tokens.reader!, `/review/exceptions/${HELD_INVOICE}`);
+    expect(res.headers.get('location')).toBe(`/review/exceptions/${HELD_INVOICE}`);
+  });
+
+  it('refuses a POST without a valid CSRF token, even from an approver', async () => {
+    const { c } = await signIn(h.baseUrl, h.tokens.approver!);
+    const [pending] = await h.runtime.proposals.list({ status: 'pending' });
+    const missing = await c.post(`/review/proposals/${pending!.id}/approve`, {});
+    const wrong = await c.post(`/review/proposals/${pending!.id}/approve`, { _csrf: 'forged-token-value' });
+    expect([missing.status, wrong.status]).toEqual([403, 403]);
+    expect((await h.runtime.proposals.get(pending!.id))?.status).toBe('pending');
+  });
+
+  it('keeps sessions in Postgres: a new server on the same database knows the person; sign-out ends it', async () => {
+    const { c } = await signIn(h.baseUrl, h.tokens.auditor!);
+    const other = await createReviewServer({ runtime: h.runtime, tokens: createTokenDirectory(tokenEntries()) });
+    const otherUrl = await other.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${otherUrl}/review`, { headers: { cookie: c.cookie() }, redirect: 'manual' });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/Signed in as <strong>aud\.itor<\/strong>/);
+    } finally {
+      await other.close();
+    }
+    const stale = c.cookie();
+    const out = await c.post('/review/sign-out', { _csrf: await c.csrf('/review') });
+    expect(out.status).toBe(303);
+    const after = await fetch(`${h.baseUrl}/review`, { headers: { cookie: stale }, redirect: 'manual' });
+    expect(after.status).toBe(303);
+  });
+
+  it('sends a strict Content-Security-Policy and no-store on pages', async () => {
+    const { c } = await signIn(h.baseUrl, h.tokens.reader!);
+    const res = await c.get('/review');
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe-inline/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('review queue filters', () => {
+  const rowsOf = (html: string): string[] => [...html.matchAll(/href="\/review\/exceptions\/(\d+)"/g)].map((m) => m[1]!);
+
+  it('lists proposals and routed exceptions oldest first, and filters by type, supplier, amount and age', async () => {
+    const { c } = await signIn(h.baseUrl, h.tokens.reader!);
+    const all = rowsOf(await (await c.get('/review')).text());
+    expect(all).toEqual([String(HELD_INVOICE), String(SCRIPT_INVOICE), String(DUPLICATE_INVOICE)]);
+    expect(rowsOf(await (await c.get('/review?type=duplicate')).text())).toEqual([String(DUPLICATE_INVOICE)]);
+    expect(rowsOf(await (await c.get('/review?supplier=northwind')).text())).toHaveLength(3);
+    expect(rowsOf(await (await c.get('/review?supplier=acme')).text())).toEqual([]);
+    // Totals: 1030.00, 216.00, 412.50.
+    expect(rowsOf(await (await c.get('/review?min=400&max=500')).text())).toEqual([String(DUPLICATE_INVOICE)]);
+    expect(rowsOf(await (await c.get('/review?age=2')).text())).toEqual([]);
+    const bad = await (await c.get('/review?min=lots')).text();
+    expect(bad).toMatch(/Filter ignored: min/);
+    expect(rowsOf(bad)).toHaveLength(3);
+  });
+});
