@@ -14,6 +14,7 @@ import { registerKnowledgeCommand } from './cli/knowledge.js';
 import { registerWorkerCommand } from './cli/worker.js';
 import { registerDigestCommand } from './cli/digest.js';
 import { registerServeCommand } from './cli/serve.js';
+import { reviewServeMount } from './web/serve-mount.js';
 import { registerMcpCommand } from './cli/mcp.js';
 import { registerSettleCommand } from './cli/settle.js';
 import { registerIngestCommand } from './cli/ingest.js';
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
   registerKnowledgeCommand(program);
   registerWorkerCommand(program);
   registerDigestCommand(program);
-  registerServeCommand(program);
+  registerServeCommand(program, [reviewServeMount]);
   registerMcpCommand(program);
   registerIngestCommand(program);
   return program;

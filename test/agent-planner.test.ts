@@ -4,7 +4,7 @@
  * reason, comments to the supplier vs internal) and the verdict (decision, outcome, route, policy
  * citations, a dossier with the numbers). Then the same path in monitor and assisted mode.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settleInvoice } from '../src/agent/settle.js';
 import { Verdict } from '../src/agent/verdict.js';

@@ -78,5 +78,3 @@ describe('settle sim', () => {
     expect(await exited).toBe(0);
   });
 });
-
-});

@@ -181,7 +181,7 @@ describe('review page in a real browser', () => {
     await page.goto('/review/dashboard');
     await page.waitForFunction(() => {
       const chart = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
-      return !!chart && [...document.querySelectorAll('canvas')].every((c) => chart.getChart(c as HTMLCanvasElement));
+      return !!chart && Array.from(document.querySelectorAll('canvas')).every((c) => chart.getChart(c));
     });
     expect(await page.locator('.tile', { hasText: 'Eval accuracy' }).innerText()).toMatch(/96\.0%[\s\S]*48 of 50 cases, 0 unsafe/);
     expect(await page.locator('.tile', { hasText: 'Human time to settle' }).innerText()).toMatch(/\d+ decisions/);

@@ -7,11 +7,15 @@
 import { createAgent } from 'langchain';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
-import type { Runtime } from '../app/runtime.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Config } from '../config.js';
+import type { Controls, Mode } from '../domain/controls.js';
+import type { Guard } from '../guard/guard.js';
+import type { PolicyLibrary } from '../mcp/policies.js';
 import { describeError } from '../errors.js';
 import type { GuardResult } from '../guard/guard.js';
 import { AGENT_IDENTITY, type Identity } from '../guard/identity.js';
-import type { ExceptionEvent } from '../sim/dataset.js';
+import type { ExceptionEvent } from '../coupa/events.js';
 import { assessmentOf, citationsOf, precedentsOf } from './assessment.js';
 import { Budget, BudgetExhaustedError } from './budget.js';
 import { renderDossier } from './dossier.js';
@@ -26,6 +30,17 @@ import { buildVerdict, primaryAction } from './verdict-builder.js';
 import type { Verdict } from './verdict.js';
 
 export type BrainChoice = 'auto' | 'planner' | 'llm';
+
+/** What the agent needs from Settle's runtime (src/app/runtime.ts provides it). */
+export interface AgentRuntime {
+  guard: Guard;
+  policies: PolicyLibrary;
+  audit: Pick<AuditLog, 'head' | 'list'>;
+  controls: Controls;
+  config: Pick<Config, 'openai'>;
+  mode: { get(): Promise<Mode> };
+  now(): Date;
+}
 
 export interface SettleOptions {
   invoiceId: number;
@@ -60,7 +75,7 @@ function malformedCallsOf(message: BaseMessage | undefined): string | undefined 
 }
 
 /** Run one brain through the agent loop, keeping the partial transcript if it stops early. */
-async function runBrain(runtime: Runtime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined): Promise<BrainRun> {
+async function runBrain(runtime: AgentRuntime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined): Promise<BrainRun> {
   const link = await linkAgentToMcp(runtime.guard, options.identity ?? AGENT_IDENTITY, runtime.policies);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new BudgetExhaustedError(`wall time ${budget.maxWallMs} ms`)), budget.maxWallMs);
@@ -102,12 +117,12 @@ function deviationOf(trace: readonly TraceEntry[], brain: 'planner' | 'llm'): st
   return brain === 'llm' ? 'the model chose this decision' : undefined;
 }
 
-async function coupaCallsSince(runtime: Runtime, afterSeq: number, invoiceId: number): Promise<number> {
+async function coupaCallsSince(runtime: AgentRuntime, afterSeq: number, invoiceId: number): Promise<number> {
   const rows = await runtime.audit.list({ afterSeq, invoiceId, limit: 1000 });
   return rows.reduce((sum, r) => sum + r.coupaCalls, 0);
 }
 
-export async function settleInvoice(runtime: Runtime, options: SettleOptions): Promise<Verdict> {
+export async function settleInvoice(runtime: AgentRuntime, options: SettleOptions): Promise<Verdict> {
   const started = Date.now();
   const identity = options.identity ?? AGENT_IDENTITY;
   const budget = Budget.parse(options.budget ?? {});

@@ -3,7 +3,7 @@
  * POST to the runner's `/webhooks/coupa` intake (verify, dedupe, enqueue).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ExceptionEvent } from '../sim/dataset.js';
+import type { ExceptionEvent } from '../coupa/events.js';
 import { webhookHeaders } from '../runner/webhook-signature.js';
 
 export function newWebhookSecret(): string {

@@ -20,7 +20,7 @@ import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
-import { createRecordSource, type RecordSource } from '../mcp/records.js';
+import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';

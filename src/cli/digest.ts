@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { computeDigest, parseSince } from '../runner/digest.js';
 import { toSlackBlocks, toTeamsMessage } from '../runner/digest-format.js';
 import { sendDigest } from '../runner/digest-send.js';
-import { openRunnerRuntime } from '../runner/runtime.js';
+import { openRunnerRuntime } from '../app/runner-runtime.js';
 
 function httpUrl(flag: string): (value: string) => string {
   return (value) => {

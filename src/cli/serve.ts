@@ -9,11 +9,11 @@ import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import { createDefaultSettleFn } from '../runner/default-settle.js';
+import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { computeDigest, parseSince } from '../runner/digest.js';
 import { scheduleDailyDigest, sendDigest } from '../runner/digest-send.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
-import { openRunnerRuntime, type RunnerRuntime } from '../runner/runtime.js';
+import { openRunnerRuntime, type RunnerRuntime } from '../app/runner-runtime.js';
 import { createRunnerServer } from '../runner/server.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { positiveInt, untilSignal } from './worker.js';
@@ -51,7 +51,7 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
 
       const coupa = concurrency > 0 || opts.poll ? await runtime.coupa() : undefined;
       const pool = coupa && concurrency > 0
-        ? createWorkerPool({ queue, settle: createDefaultSettleFn(await runtime.agent()), concurrency, metrics, logger })
+        ? createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency, metrics, logger })
         : undefined;
       const poller = coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       if (config.slackWebhookUrl || config.teamsWebhookUrl) {

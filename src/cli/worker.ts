@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import { createDefaultSettleFn } from '../runner/default-settle.js';
+import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
-import { openRunnerRuntime } from '../runner/runtime.js';
+import { openRunnerRuntime } from '../app/runner-runtime.js';
 import { createWorkerPool } from '../runner/worker.js';
 
 /** A positive integer option value, or a one-line UserError naming the flag. */
@@ -48,7 +48,7 @@ export function registerWorkerCommand(program: Command): void {
       const runtime = await openRunnerRuntime(config);
       const { logger, queue, db, metrics } = runtime;
       const coupa = await runtime.coupa();
-      const pool = createWorkerPool({ queue, settle: createDefaultSettleFn(await runtime.agent()), concurrency: opts.concurrency, metrics, logger });
+      const pool = createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency: opts.concurrency, metrics, logger });
       const poller = opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       pool.start();
       poller?.start(opts.pollInterval * 1000);

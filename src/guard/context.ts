@@ -4,7 +4,7 @@
  */
 import type { Controls, Mode } from '../domain/controls.js';
 import type { KnowledgeStore } from '../knowledge/index.js';
-import type { RecordSource } from '../mcp/records.js';
+import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
 import type { ProposalStore } from './proposals.js';
 

@@ -175,7 +175,7 @@ export function createGuard(deps: GuardDeps): Guard {
 
       const ctx: ToolContext = await deps.contextFor(identity);
       // Derived keys are per caller: another identity's identical write is its own write, never a replay.
-      const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ caller: identity.id, tool: tool.name, input })}`) : null;
+      const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
 
       // An approval is bound to the invoice amount the approver saw: a changed invoice is re-investigated.
       const proposal = options.asApprovalOf;

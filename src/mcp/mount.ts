@@ -5,14 +5,14 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { PROJECT_KNOWLEDGE_DIR, type Runtime } from '../app/runtime.js';
+import type { Guard } from '../guard/guard.js';
 import type { TokenDirectory } from './auth.js';
 import { registerMcpHttp, type McpHttpOptions } from './http.js';
 import { loadPolicyLibrary, type PolicyLibrary } from './policies.js';
 import { createMcpServer } from './server.js';
 
 /** The policy pack served as MCP resources (the project's `knowledge/policies`). */
-export const POLICY_DIR = join(PROJECT_KNOWLEDGE_DIR, 'policies');
+export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'knowledge', 'policies');
 
 export type MountMcpOptions = Omit<McpHttpOptions, 'tokens' | 'serverFor'> & {
   /** Policy documents to serve as resources; default: the project's policy pack. */
@@ -30,7 +30,7 @@ export interface McpMount {
  * Serve MCP at `/mcp` (or `options.path`) on `app` for the callers in `tokens`. Call before
  * `app.listen`. Closing the app also closes every open session.
  */
-export async function mountMcp(app: FastifyInstance, runtime: Pick<Runtime, 'guard'>, tokens: TokenDirectory, options: MountMcpOptions = {}): Promise<McpMount> {
+export async function mountMcp(app: FastifyInstance, runtime: { guard: Guard }, tokens: TokenDirectory, options: MountMcpOptions = {}): Promise<McpMount> {
   const { policies = loadPolicyLibrary(POLICY_DIR), ...http } = options;
   const mount = await registerMcpHttp(app, {
     ...http,

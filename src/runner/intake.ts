@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
-import { ExceptionEventSchema } from '../sim/dataset.js';
+import { ExceptionEventSchema } from '../coupa/events.js';
 import { readClientCredentials, type CalloutAuth } from './callout-auth.js';
 import { acceptEvent } from './inbox.js';
 import type { RunnerMetrics } from './metrics.js';

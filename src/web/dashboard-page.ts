@@ -33,7 +33,7 @@ function tiles(v: DashboardView): SafeHtml {
   const d = v.data;
   const share = d.settled ? d.autoResolved / d.settled : null;
   return html`<div class="tiles">
-  ${tile('Auto-resolved', percent(share), `${d.autoResolved} of ${d.settled} exceptions settled by the agent alone (${d.windowDays} days)`)}
+  ${tile('Auto-resolved', percent(share), `${d.autoResolved} of ${d.settled} exceptions resolved by the agent without a person (${d.windowDays} days)`)}
   ${tile('Agent time to settle', duration(d.agentTime.medianMs), `median of ${d.agentTime.count} runs · 90th percentile ${duration(d.agentTime.p90Ms)}`)}
   ${tile('Human time to settle', duration(d.humanTime.medianMs), `median wait from routing to a decision on this page, ${d.humanTime.count} decisions · 90th percentile ${duration(d.humanTime.p90Ms)}`)}
   ${tile('Oldest waiting', v.oldest ? age(v.oldest.ageMs) : 'none', v.oldest ? html`<a href="${BASE}/exceptions/${v.oldest.invoiceId}">${v.oldest.invoiceNumber ?? v.oldest.invoiceId}</a> · ${v.waiting} waiting in all` : 'The queue is empty.')}
@@ -70,9 +70,9 @@ ${jsonScript('dashboard-data', { days: d.days, byType: d.byType.map((t) => ({ ..
 }
 
 const MODE_TEXT: Record<Mode, string> = {
-  monitor: 'investigate and propose; nothing is written to Coupa',
-  assisted: 'comments are written; every state change waits for an approver',
-  autonomous: 'settle within the controls; everything else is routed to people',
+  monitor: 'Investigate and propose; nothing is written to Coupa',
+  assisted: 'Comments are written; every state change waits for an approver',
+  autonomous: 'Settle within the controls; everything else is routed to people',
 };
 
 function modeSwitch(v: DashboardView, identity: Identity, csrf: string): SafeHtml {

@@ -42,12 +42,13 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
     registerPages(scope, { runtime: deps.runtime, evalReportPath: deps.evalReportPath ?? join(deps.runtime.config.dataDir, 'eval-report.json') });
     registerActions(scope, deps.runtime);
   });
+  // The site root leads to the review page, unless another surface already serves it.
+  if (!app.hasRoute({ method: 'GET', url: '/' })) app.get('/', async (_request, reply) => reply.redirect(BASE, 302));
 }
 
 /** A fastify instance serving only the review app (and `/` → `/review`); not listening yet. */
 export async function createReviewServer(deps: ReviewAppDeps & { logger?: boolean }): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false });
   await mountReviewApp(app, deps);
-  app.get('/', async (_request, reply) => reply.redirect(BASE, 302));
   return app;
 }

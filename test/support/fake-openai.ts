@@ -1,8 +1,9 @@
 /**
  * A local OpenAI-compatible chat server for tests: POST /v1/chat/completions answered from a
- * per-test script of turns (scripted tool calls, text, malformed arguments, HTTP errors), as plain
- * JSON or as SSE when the client streams. It records every request so a test can see what the
- * model was shown (tool results, guard errors), and the token usage it reported.
+ * per-test script of turns (scripted tool calls, text, malformed arguments, HTTP errors) as plain
+ * JSON. Settle's ChatOpenAI does not stream; a streaming request is refused with 400 so a change
+ * to that shows up instead of passing unnoticed. It records every request so a test can see what
+ * the model was shown (tool results, guard errors), and the token usage it reported.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,7 +14,6 @@ const ChatRequest = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: z.unknown().optional(), tool_call_id: z.string().optional(), tool_calls: z.array(z.unknown()).optional() })),
   tools: z.array(z.looseObject({ type: z.string(), function: z.looseObject({ name: z.string() }) })).optional(),
   stream: z.boolean().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
@@ -82,18 +82,6 @@ function jsonBody(c: Completion, model: string): Record<string, unknown> {
   };
 }
 
-/** The same completion as OpenAI's SSE chunks: role, content, tool-call deltas, finish, usage. */
-function sseChunks(c: Completion, model: string, includeUsage: boolean): string {
-  const base = { id: c.id, object: 'chat.completion.chunk', created: 1_700_000_000, model };
-  const chunks: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: c.content ?? '' }, finish_reason: null }] }];
-  c.toolCalls.forEach((call, index) => {
-    chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] }, finish_reason: null }] });
-  });
-  chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: c.finishReason }] });
-  if (includeUsage) chunks.push({ ...base, choices: [], usage: c.usage });
-  return `${chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`;
-}
-
 /** Start the fake server on a free loopback port. */
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const app: FastifyInstance = Fastify({ logger: false });
@@ -107,6 +95,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const parsed = ChatRequest.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
     const body = parsed.data;
+    if (body.stream) return reply.code(400).send({ error: { message: 'this test server does not stream', type: 'invalid_request_error' } });
     requests.push(body);
     const next = turns.shift();
     if (!next) overrun += 1;
@@ -115,10 +104,6 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     served += 1;
     const completion = completionOf(turn, served);
     tokens += completion.usage.total_tokens;
-    if (body.stream) {
-      reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache');
-      return reply.send(sseChunks(completion, body.model, body.stream_options?.include_usage ?? false));
-    }
     return reply.send(jsonBody(completion, body.model));
   });
 

@@ -107,7 +107,7 @@
         indexAxis: 'y',
         maintainAspectRatio: false,
         layout: { padding: { right: 30 } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Exceptions' } }, y: { grid: { display: false } } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Exceptions' } }, y: { grid: { display: false }, ticks: { autoSkip: false } } },
       },
       plugins: [valueLabels],
     });

@@ -6,14 +6,14 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoupaClient } from '../coupa/client.js';
-import { createRuntime, type Runtime } from '../app/runtime.js';
+import { createRuntime, type Runtime } from './runtime.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { generateCompany } from '../sim/generator/index.js';
 import { startSimulator } from '../sim/server.js';
-import { coupaCallObserver, createRunnerMetrics, type RunnerMetrics } from './metrics.js';
-import { createRunnerQueue, type RunnerQueue } from './queue.js';
-import { createPgRateLimiter } from './rate-limit.js';
+import { coupaCallObserver, createRunnerMetrics, type RunnerMetrics } from '../runner/metrics.js';
+import { createRunnerQueue, type RunnerQueue } from '../runner/queue.js';
+import { createPgRateLimiter } from '../runner/rate-limit.js';
 
 export interface RunnerRuntime {
   config: Config;

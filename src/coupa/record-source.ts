@@ -5,8 +5,8 @@
  * write drops the invoice's entries so the guard always re-derives controls from fresh state.
  */
 import { LRUCache } from 'lru-cache';
-import { CoupaNotFoundError, query, type CoupaClient } from '../coupa/index.js';
-import type { Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from '../coupa/schemas.js';
+import { CoupaNotFoundError, query, type CoupaClient } from './index.js';
+import type { Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from './schemas.js';
 
 export interface RecordSourceOptions {
   /** TTL for master data (suppliers, users, contracts). Default 10 minutes. */

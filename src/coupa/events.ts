@@ -1,0 +1,11 @@
+/** The exception event a Coupa call-out (or the poller) delivers — the shape case-format.md fixes. */
+import { z } from 'zod';
+
+/** The exception event as a Coupa call-out (or the poller) delivers it (case-format.md `event`). */
+export const ExceptionEventSchema = z.looseObject({
+  event_type: z.string().default('invoice.exception.created'),
+  resource_id: z.number().int().positive(),
+  exception_code: z.string().nullish(),
+  hold_reason: z.string().nullish(),
+});
+export type ExceptionEvent = z.infer<typeof ExceptionEventSchema>;
