@@ -81,10 +81,19 @@ function caseOf(company: SampleCompany, label: ExceptionLabel): Record<string, u
   };
 }
 
-/** Generated cases, in id order. */
+/** Generated cases, in id order; the first case of each type × decision is also tagged `ci`. */
 export function generatedCases(): Array<Record<string, unknown>> {
   const company = generateCompany({ seed: SEED, invoices: INVOICES });
-  return ExceptionType.options.flatMap((type) => pick(company.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(company, l)));
+  const cases = ExceptionType.options.flatMap((type) => pick(company.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(company, l)));
+  const seen = new Set<string>();
+  for (const c of cases) {
+    const expected = c.expected as { exception_type: string; decision: string };
+    const key = `${expected.exception_type}/${expected.decision}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    (c.tags as string[]).push('ci');
+  }
+  return cases;
 }
 
 /** Replace this script's own files (gen-*, hard-*) and leave any other case file alone. */

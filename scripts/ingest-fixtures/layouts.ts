@@ -67,9 +67,8 @@ function totals(doc: Doc, t: GroundTruth, y: number, labels: [string, string, st
   return y + 60;
 }
 
-function bankLines(t: GroundTruth, money: 'point' | 'comma'): string[] {
+function bankLines(t: GroundTruth): string[] {
   if (t.iban) return [`Bank: ${t.bankName}`, `IBAN: ${t.iban.replace(/(.{4})/g, '$1 ').trim()}`];
-  void money;
   return [`Bank: ${t.bankName}`, `Account No: ${t.bankAccount}`, `Routing No: ${t.bankRouting}`];
 }
 
@@ -90,7 +89,7 @@ function classic(doc: Doc, t: GroundTruth): void {
   doc.font('Helvetica-Bold').text('Remit To:', 40, end + 10, { lineBreak: false });
   doc.font('Helvetica');
   t.remitTo.split(', ').forEach((part, i) => doc.text(part, 40, end + 24 + i * 12, { lineBreak: false }));
-  bankLines(t, 'point').forEach((b, i) => doc.text(b, 300, end + 24 + i * 12, { lineBreak: false }));
+  bankLines(t).forEach((b, i) => doc.text(b, 300, end + 24 + i * 12, { lineBreak: false }));
   doc.text(`Tax ID: ${t.taxId}`, 40, end + 80, { lineBreak: false });
 }
 
@@ -107,7 +106,7 @@ function european(doc: Doc, t: GroundTruth): void {
   const end = totals(doc, t, y, ['Net amount', `VAT ${t.taxRatePct}%`, `Total ${t.currency}`], 'comma');
   doc.text('Remittance address:', 40, end + 10, { lineBreak: false });
   doc.text(t.remitTo, 40, end + 23, { lineBreak: false });
-  bankLines(t, 'comma').forEach((b, i) => doc.text(b, 40, end + 45 + i * 12, { lineBreak: false }));
+  bankLines(t).forEach((b, i) => doc.text(b, 40, end + 45 + i * 12, { lineBreak: false }));
 }
 
 function banded(doc: Doc, t: GroundTruth): void {
@@ -126,7 +125,7 @@ function banded(doc: Doc, t: GroundTruth): void {
   const end = totals(doc, t, y, ['Subtotal', 'Tax', 'Amount Due'], 'point', t.currency === 'EUR' ? '€' : '$');
   doc.text('Please remit to:', 40, end, { lineBreak: false });
   doc.text(t.remitTo, 40, end + 13, { lineBreak: false });
-  bankLines(t, 'point').forEach((b, i) => doc.text(b, 300, end + i * 12, { lineBreak: false }));
+  bankLines(t).forEach((b, i) => doc.text(b, 300, end + i * 12, { lineBreak: false }));
   doc.text(`Tax ID: ${t.taxId}`, 40, end + 50, { lineBreak: false });
 }
 
@@ -141,7 +140,7 @@ function compact(doc: Doc, t: GroundTruth): void {
   doc.text(`Purchase Order: PO-${t.poNumber}`, 250, 104, { lineBreak: false });
   const y = lineTable(doc, t, 150, { head: ['PO Line', 'Description', 'Qty', 'Unit Price', 'Total'], money: 'point', poLine: true, upper: true });
   const end = totals(doc, t, y, ['Subtotal', 'Tax', `Total (${t.currency})`], 'point');
-  bankLines(t, 'point').forEach((b, i) => doc.text(b, 40, end + i * 12, { lineBreak: false }));
+  bankLines(t).forEach((b, i) => doc.text(b, 40, end + i * 12, { lineBreak: false }));
   doc.text(`Tax ID: ${t.taxId}`, 40, end + 40, { lineBreak: false });
 }
 

@@ -2,12 +2,14 @@
  * Settle one exception and store its verdict in the settlement log (the digest, the dashboard and
  * the review page read it). Every entry point — CLI, `npm start`, workers, evals — goes through here.
  */
-import { settleInvoice, type SettleOptions } from '../agent/settle.js';
+import type { SettleOptions } from '../agent/settle.js';
 import type { Verdict } from '../agent/verdict.js';
 import { recordSettlement } from '../runner/settlements.js';
 import type { Runtime } from './runtime.js';
 
 export async function settleAndRecord(runtime: Runtime, options: SettleOptions): Promise<Verdict> {
+  // Loaded on first use: LangChain takes seconds to import, and most commands never settle.
+  const { settleInvoice } = await import('../agent/settle.js');
   const verdict = await settleInvoice(runtime, options);
   await recordSettlement(runtime.db, {
     invoiceId: verdict.invoice_id,

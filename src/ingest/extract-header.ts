@@ -14,7 +14,7 @@ const AMOUNT_TOKEN = /(?:[A-Z]{3}\s?|[$€£]\s?)?\(?-?\d[\d.,'\u00a0 ]*\d\)?(?:
 
 /** The last amount in the text that is not a percentage ("VAT 19%  190.00" → 190.00). */
 const amountAcceptor = (style: NumberStyle): Acceptor => (text) => {
-  const tokens = [...text.matchAll(AMOUNT_TOKEN)].map((m) => m[0].trim()).filter((t) => !/^\d{1,2}$/.test(t));
+  const tokens = [...text.matchAll(AMOUNT_TOKEN)].map((m) => m[0].trim());
   for (const token of tokens.reverse()) {
     const value = parseAmount(token, style);
     if (value !== undefined) return value;

@@ -46,6 +46,8 @@ function score(s: Supplier, name: string | undefined, taxId: string | undefined,
   const evidence = (taxSame ? 1 : 0) + (remit ? 1 : 0) + (s.id === poSupplierId ? 1 : 0);
   if (nameSim >= 0.9) return Math.min(1, 0.9 + 0.04 * evidence);
   if (taxSame && nameSim >= 0.6) return 0.9 + 0.03 * evidence;
+  // No legible name, but the tax id and the PO or remit-to agree: the same company.
+  if (!name && taxSame && evidence >= 2) return 0.88;
   return nameSim * 0.8 + 0.05 * evidence;
 }
 

@@ -4,7 +4,6 @@
  * choice is explicit, not inferred from an API key being present, because switching embedders
  * means re-indexing the knowledge store.
  */
-import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 import { LOCAL_EMBEDDING_MODEL, createLocalEmbedder } from './embedder-local.js';
@@ -33,7 +32,7 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   const known = KNOWN_DIMENSIONS[options.model];
   // The 3-large model is shortened to fit the HNSW limit; it was trained to allow this.
   const requested = options.dimensions ?? (known !== undefined && known > MAX_INDEXED_DIMENSIONS ? 1536 : undefined);
-  const client = new OpenAIEmbeddings({
+  const client = new (await import('@langchain/openai')).OpenAIEmbeddings({
     model: options.model,
     // Self-hosted compatible servers often need no key, but the client insists on one.
     apiKey: options.apiKey ?? 'not-needed',
