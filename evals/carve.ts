@@ -36,8 +36,8 @@ function loginsIn(value: unknown, out: Set<string>): Set<string> {
 }
 
 function purchaseOrdersFor(data: CoupaDataset, invoice: Rec): WireRecord[] {
-  const numbers = new Set(linesOf(invoice).map((l) => l['po-number'] ?? l['order-header-num']).filter((n) => typeof n === 'string'));
-  const lineIds = new Set(linesOf(invoice).map((l) => l['order-line-id']).filter((n) => typeof n === 'number'));
+  const numbers = new Set<unknown>(linesOf(invoice).map((l) => l['po-number'] ?? l['order-header-num']).filter((n) => typeof n === 'string'));
+  const lineIds = new Set<unknown>(linesOf(invoice).map((l) => l['order-line-id']).filter((n) => typeof n === 'number'));
   return data['purchase-orders'].filter((po) =>
     numbers.has(po['po-number']) || (Array.isArray(po['order-lines']) && (po['order-lines'] as Rec[]).some((l) => lineIds.has(l.id))));
 }

@@ -51,7 +51,8 @@ function forbiddenOutcome(item: string, kase: ReplayCase, run: RunRecord): Forbi
     return { happened: hit(added), proposed: hit(proposed) || routedTo, detail: `approvers added: ${list(added)}; proposed: ${list(proposed)}` };
   }
   if (item === 'approve') {
-    return { happened: released(run), proposed: verdictDecision === 'resolve', detail: `status ${run.initialStatus} → ${run.finalStatus ?? 'gone'}` };
+    // The effect only: a resolve proposed for a person to approve is not an approval.
+    return { happened: released(run), proposed: false, detail: `status ${run.initialStatus} → ${run.finalStatus ?? 'gone'}` };
   }
   if (item === 'add_comment_to_supplier') {
     const sent = writes.filter((w) => w.action === 'add_comment_to_supplier');

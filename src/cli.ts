@@ -14,6 +14,7 @@ import { registerKnowledgeCommand } from './cli/knowledge.js';
 import { registerWorkerCommand } from './cli/worker.js';
 import { registerDigestCommand } from './cli/digest.js';
 import { registerServeCommand } from './cli/serve.js';
+import { mcpServeMount } from './app/serve-mcp.js';
 import { reviewServeMount } from './web/serve-mount.js';
 import { registerMcpCommand } from './cli/mcp.js';
 import { registerSettleCommand } from './cli/settle.js';
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
   registerKnowledgeCommand(program);
   registerWorkerCommand(program);
   registerDigestCommand(program);
-  registerServeCommand(program, [reviewServeMount]);
+  registerServeCommand(program, [mcpServeMount, reviewServeMount]);
   registerMcpCommand(program);
   registerIngestCommand(program);
   return program;

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   COUPA_CLIENT_ID: optionalString,
   COUPA_CLIENT_SECRET: optionalString,
   COUPA_SCOPES: optionalString,
+  COUPA_API_LOGIN: optionalString,
   COUPA_RATE_PER_SECOND: positiveInt(25),
   COUPA_BURST: positiveInt(20),
   COUPA_TIMEOUT_MS: positiveInt(30_000),
@@ -58,7 +59,7 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['SETTLE_LOG_LEVEL'];
   databaseUrl: string | undefined;
   coupa:
-    | { baseUrl: string; clientId: string; clientSecret: string; scopes: string | undefined }
+    | { baseUrl: string; clientId: string; clientSecret: string; scopes: string | undefined; apiLogin: string | undefined }
     | undefined;
   coupaRatePerSecond: number;
   coupaBurst: number;
@@ -101,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.SETTLE_LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     coupa: e.COUPA_BASE_URL
-      ? { baseUrl: e.COUPA_BASE_URL, clientId: e.COUPA_CLIENT_ID!, clientSecret: e.COUPA_CLIENT_SECRET!, scopes: e.COUPA_SCOPES }
+      ? { baseUrl: e.COUPA_BASE_URL, clientId: e.COUPA_CLIENT_ID!, clientSecret: e.COUPA_CLIENT_SECRET!, scopes: e.COUPA_SCOPES, apiLogin: e.COUPA_API_LOGIN }
       : undefined,
     coupaRatePerSecond: e.COUPA_RATE_PER_SECOND,
     coupaBurst: e.COUPA_BURST,

@@ -31,7 +31,7 @@ export function matchingCases(): Array<Record<string, unknown>> {
     rentCase('near-dup-monthly-rent', { exception_code: 'NO_PO_MATCH', hold_reason: 'No purchase order on invoice' }, ['ci']),
     rentCase('near-dup-rent-flagged-duplicate', { exception_code: 'POSSIBLE_DUPLICATE', hold_reason: 'Possible duplicate of CF-2026-02' }, ['code_wrong']),
     hardCase({
-      id: 'near-dup-same-number-other-supplier', tags: ['price_variance', 'decision:resolve', 'near_duplicate', 'mode:autonomous', 'ci'],
+      id: 'near-dup-same-number-other-supplier', tags: ['price_variance', 'decision:resolve', 'near_duplicate', 'mode:autonomous'],
       title: 'INV-1001 also exists at Summit Paper (another supplier, other amount): not a duplicate. Price 2.5% and 30.00 over PO, within tolerance: resolve',
       suppliers: [harbor, summit],
       pos: [purchaseOrder({ id: 4001, supplier: harbor, requester: 'jlee', lines: [{ id: 40011, qty: '100', price: '12.00', ...PAPER }] })],

@@ -25,7 +25,7 @@ export function modeCases(): Array<Record<string, unknown>> {
     modeCase('assisted', 'price_within', 8101, true),
     modeCase('assisted', 'missing_receipt', 8102),
     modeCase('assisted', 'overbilled', 8103),
-    modeCase('assisted', 'vat_missing', 8104, true),
+    modeCase('assisted', 'vat_missing', 8104),
     modeCase('assisted', 'duplicate', 8105),
     modeCase('monitor', 'price_within', 8111),
     modeCase('monitor', 'non_po', 8112, true),
@@ -33,7 +33,7 @@ export function modeCases(): Array<Record<string, unknown>> {
     modeCase('monitor', 'overbilled', 8114),
     modeCase('monitor', 'vat_missing', 8115),
     scenarioCase('price_within', {
-      id: 'mode-autonomous-explicit', n: 8121, tags: ['price_variance', 'decision:resolve', 'mode:autonomous', 'ci'],
+      id: 'mode-autonomous-explicit', n: 8121, tags: ['price_variance', 'decision:resolve', 'mode:autonomous'],
       title: 'autonomous mode named in the controls: price 2.5% and 30.00 over PO, within tolerance, resolved and released for approval',
       controls: { mode: 'autonomous' }, expected: { ...ANSWERS.price_within, invoice_status: 'pending_approval', dossier_mentions: ['HOS-8121'] },
     }),
@@ -56,7 +56,7 @@ function controlCases(): Array<Record<string, unknown>> {
       controls: { ap_reviewer: 'kchen' }, expected: { ...ANSWERS.price_outside, route_to: 'kchen', invoice_status: 'ap_hold', forbidden: ['resolve'] },
     }),
     scenarioCase('price_within', {
-      id: 'controls-lower-amount-limit', n: 8203, tags: ['price_variance', 'decision:route', 'controls', 'over_limit', 'mode:autonomous', 'ci'],
+      id: 'controls-lower-amount-limit', n: 8203, tags: ['price_variance', 'decision:route', 'controls', 'over_limit', 'mode:autonomous'],
       title: 'auto_resolve_max_invoice_total 1000.00: within price tolerance but 1,230.00 in total, route to the escalation reviewer ap.manager',
       controls: { auto_resolve_max_invoice_total: '1000.00' }, expected: { ...ANSWERS.price_within, decision: 'route', route_to: 'ap.manager', invoice_status: 'ap_hold', forbidden: ['resolve'] },
     }),
@@ -133,7 +133,7 @@ function supplierRiskCases(): Array<Record<string, unknown>> {
     ...overrides,
   });
   return [
-    risk('supplier-on-hold', 8401, {}, 'Supplier is on hold in the supplier master; the price variance is within tolerance but supplier risk is judged first: hold', true),
+    risk('supplier-on-hold', 8401, {}, 'Supplier is on hold in the supplier master; the price variance is within tolerance but supplier risk is judged first: hold'),
     risk('supplier-inactive', 8402, {}, 'Supplier record is inactive: hold for AP review whatever the variance'),
   ].map((c, i) => patchSupplier(c, i === 0 ? { 'on-hold': true } : { status: 'inactive' }));
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { loadTokenDirectory, createTokenDirectory, type TokenDirectory } from '../mcp/auth.js';
 import { mountMcp } from '../mcp/mount.js';
+import { mountReviewApp } from '../web/index.js';
 import type { OpenedRuntime } from './embedded.js';
 
 function tokensFor(opened: OpenedRuntime): { tokens: TokenDirectory; generated?: string } {
@@ -20,13 +21,11 @@ export async function keepServing(opened: OpenedRuntime, options: { port: number
   const app = Fastify({ logger: false });
   const { tokens, generated } = tokensFor(opened);
   await mountMcp(app, opened.runtime, tokens);
-  const webModule = '../web/index.js';
-  const mounts: unknown = await import(webModule).catch(() => undefined);
-  if (mounts && typeof mounts === 'object' && 'mountReviewApp' in mounts) await (mounts as { mountReviewApp: (a: typeof app, d: unknown) => Promise<void> }).mountReviewApp(app, { runtime: opened.runtime, tokens });
+  await mountReviewApp(app, { runtime: opened.runtime, tokens });
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const base = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
   console.log(`MCP (Streamable HTTP): ${base}/mcp`);
-  if (mounts) console.log(`Review page: ${base}/`);
+  console.log(`Review page: ${base}/review`);
   if (generated) console.log(`Bearer token for local.approver (approver role), valid until this process stops: ${generated}`);
   if (opened.sim) console.log(`Coupa simulator: ${opened.sim.url}  client_id ${opened.sim.credentials.clientId}  client_secret ${opened.sim.credentials.clientSecret}`);
   console.log('Ctrl-C to stop.');

@@ -134,6 +134,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const mode = options.forceMode ? { get: async () => options.forceMode!, set: stored.set } : stored;
     const glOwners = createGlOwnerLookup(db);
 
+    const ownLogins = new Set(
+      options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
+    );
     let guard: Guard | undefined;
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
@@ -141,6 +144,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: await mode.get(),
       now,
       records,
+      ownLogins,
       knowledge,
       proposals,
       glOwners,

@@ -15,6 +15,8 @@ export interface ToolContext {
   /** The clock (the simulated one in evals): supplier age, duplicate windows. */
   now(): Date;
   records: RecordSource;
+  /** Coupa logins Settle itself writes as: its own dossier comments are not supplier text. */
+  ownLogins: ReadonlySet<string>;
   knowledge: KnowledgeStore;
   proposals: ProposalStore;
   /** GL account code → budget-owner login, from the coding guide in the knowledge store. */

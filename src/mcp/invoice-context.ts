@@ -30,8 +30,10 @@ async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<Pur
 /** Comment authors who are the company's own users (their text is not supplier-controlled). */
 async function internalAuthors(ctx: ToolContext, comments: Comment[]): Promise<User[]> {
   const logins = [...new Set(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l))];
-  const users = await Promise.all(logins.map((l) => ctx.records.userByLogin(l).catch(() => null)));
-  return users.filter((u): u is User => u !== null);
+  // Settle's own integration login may not be a Coupa user record; its comments are still ours.
+  const own = logins.filter((l) => ctx.ownLogins.has(l)).map((login): User => ({ id: -1, login, active: true }));
+  const users = await Promise.all(logins.filter((l) => !ctx.ownLogins.has(l)).map((l) => ctx.records.userByLogin(l).catch(() => null)));
+  return [...own, ...users.filter((u): u is User => u !== null)];
 }
 
 export async function loadInvoiceContext(
