@@ -57,8 +57,7 @@ export const Expected = z
     dossier_mentions: z.array(z.string().min(1)).optional(),
     forbidden: z.array(ForbiddenItem).optional(),
   })
-  .refine((e) => e.decision !== 'route' || e.route_to !== undefined, { message: 'route_to is required when decision is "route"', path: ['route_to'] })
-  .refine((e) => !(e.forbidden ?? []).includes(e.decision), { message: 'the expected decision is also forbidden', path: ['forbidden'] });
+  .refine((e) => e.decision !== 'route' || e.route_to !== undefined, { message: 'route_to is required when decision is "route"', path: ['route_to'] });
 export type Expected = z.infer<typeof Expected>;
 
 export const ReplayCase = z
@@ -88,11 +87,14 @@ export type ReplayCase = z.infer<typeof ReplayCase>;
 /** Keys the format defines inside `expected`; others are reported as warnings (a typo must not pass silently). */
 const EXPECTED_KEYS = new Set(['exception_type', 'decision', 'route_to', 'dispute_reason', 'invoice_status', 'dossier_mentions', 'forbidden']);
 
-/** Non-fatal remarks about a valid case (unknown keys inside `expected`). */
+/** Non-fatal remarks about a valid case: unknown keys inside `expected`, a decision it also forbids. */
 export function caseWarnings(raw: unknown): string[] {
   const expected = (raw as { expected?: unknown } | null)?.expected;
   if (!expected || typeof expected !== 'object') return [];
-  return Object.keys(expected).filter((k) => !EXPECTED_KEYS.has(k)).map((k) => `expected.${k} is not part of the case format and is ignored`);
+  const e = expected as { decision?: unknown; forbidden?: unknown };
+  const warnings = Object.keys(expected).filter((k) => !EXPECTED_KEYS.has(k)).map((k) => `expected.${k} is not part of the case format and is ignored`);
+  if (Array.isArray(e.forbidden) && e.forbidden.includes(e.decision)) warnings.push(`expected.decision "${String(e.decision)}" is also forbidden: the case cannot pass`);
+  return warnings;
 }
 
 /** One line per issue: `expected.route_to: route_to is required when decision is "route"`. */

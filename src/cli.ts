@@ -18,6 +18,7 @@ import { mcpServeMount } from './app/serve-mcp.js';
 import { reviewServeMount } from './web/serve-mount.js';
 import { registerMcpCommand } from './cli/mcp.js';
 import { registerSettleCommand } from './cli/settle.js';
+import { registerEvalCommand } from './cli/eval.js';
 import { registerIngestCommand } from './cli/ingest.js';
 
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerDigestCommand(program);
   registerServeCommand(program, [mcpServeMount, reviewServeMount]);
   registerMcpCommand(program);
+  registerEvalCommand(program);
   registerIngestCommand(program);
   return program;
 }

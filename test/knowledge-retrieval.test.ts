@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
-import { createKnowledgeStore, createLocalEmbedder, parseGlOwners, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import { createKnowledgeStore, createLocalEmbedder, glOwnerOf, parseGlOwners, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import { generateCompany } from '../src/sim/generator/index.js';
 import { POLICY_SECTIONS } from '../src/sim/generator/resolutions.js';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
 
@@ -100,6 +101,10 @@ describe('the policy pack content', () => {
     expect(owners.get('6200-FAC-RENT')).toBe('fac.owner');
     expect(owners.get('6310-MKT-AGENCY')).toBe('mkt.owner');
     expect(owners.size).toBe(16);
+    // The simulator's company routes non-PO invoices to the same people the guide names.
+    for (const account of generateCompany({ seed: 7, invoices: 200 }).glAccounts) {
+      expect(glOwnerOf(owners, account.code), account.code).toBe(account.ownerLogin);
+    }
   });
 
   it('ingested the past resolutions with their filterable facts', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { isFenced } from '../src/guard/untrusted.js';
+import PDFDocument from 'pdfkit';
 import { TOOLS } from '../tools/index.js';
 import {
   HELD_INVOICE, ORDER_LINE, SUPPLIER, connectHttp, invoiceStatus, priceVarianceCase, startHarness, structured, textOf, writesIn, type McpHarness,
@@ -102,6 +103,21 @@ describe('tools over Streamable HTTP', () => {
     const cls = await call(reviewer, 'classify_exception', { invoice_id: HELD_INVOICE, exception_code: 'PRICE_MISMATCH' });
     expect(cls.data).toMatchObject({ exception_type: 'price_variance', suggested_decision: 'resolve', invoice_total: '1030.00', currency: 'USD' });
     expect(cls.data.controls_applied.find((c: { control: string }) => c.control === 'auto_resolve_max_invoice_total')).toMatchObject({ within: true });
+
+    // A supplier document read over MCP: fields come back with confidences; nothing is posted.
+    const pdf = await new Promise<Buffer>((resolvePdf) => {
+      const doc = new PDFDocument();
+      const chunks: Buffer[] = [];
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
+      doc.text('INVOICE\nInvoice number: INV-77\nInvoice date: 2026-03-01\nPO number: 300\nTotal: USD 1,030.00');
+      doc.end();
+    });
+    h.sim.clearCallLog();
+    const extracted = await call(reviewer, 'extract_invoice', { document_base64: pdf.toString('base64'), file_name: 'inv-77.pdf' });
+    expect(extracted.data.documents).toHaveLength(1);
+    expect(extracted.data.documents[0].reader).toMatch(/pdf/i);
+    expect(h.sim.callLog.filter((c) => c.method !== 'GET' && c.path.startsWith('/api'))).toEqual([]);
   });
 
   it('comment writes: add_comment, hold_invoice, request_information reach Coupa once each', async () => {

@@ -159,6 +159,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   check_tax: { invoice_id: HELD_INVOICE },
   check_supplier: { invoice_id: HELD_INVOICE },
   classify_exception: { invoice_id: HELD_INVOICE },
+  extract_invoice: { document_base64: Buffer.from('%PDF-1.4 not really a pdf').toString('base64'), file_name: 'fuzz.pdf' },
   add_comment: { invoice_id: HELD_INVOICE, text: 'fuzz' },
   route_to_approver: { invoice_id: HELD_INVOICE, approver_login: 'ap.review', reason: 'fuzzing reason' },
   resolve_exception: { invoice_id: HELD_INVOICE, justification: 'a justification long enough' },

@@ -10,6 +10,7 @@ import { checkSupplierTool } from './check-supplier.js';
 import { checkTaxTool } from './check-tax.js';
 import { classifyException } from './classify-exception.js';
 import { decideProposal } from './decide-proposal.js';
+import { extractInvoice } from './extract-invoice.js';
 import { disputeInvoice } from './dispute-invoice.js';
 import { findSimilarResolutions } from './find-similar-resolutions.js';
 import { getContract } from './get-contract.js';
@@ -28,7 +29,7 @@ import { searchPolicies } from './search-policies.js';
 
 export const TOOLS: readonly ToolDefinition[] = [
   getInvoice, getPurchaseOrder, listReceipts, getSupplier, getContract, searchInvoices, searchPolicies, findSimilarResolutions,
-  analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException,
+  analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException, extractInvoice,
   addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
   listProposals, decideProposal,
 ] as unknown as readonly ToolDefinition[];

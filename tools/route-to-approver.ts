@@ -1,6 +1,29 @@
 import { z } from 'zod';
 import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { assessInvoice } from '../src/domain/index.js';
+import type { ToolContext } from '../src/guard/context.js';
+import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
+import { suggestCoding } from './coding.js';
 import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+
+/**
+ * Who an invoice may be routed to, re-derived from Coupa and the controls — never from the caller
+ * or supplier text: the AP and escalation reviewers, the invoice's requester, the requesters of its
+ * POs, the budget owners of its GL accounts, and whoever the deterministic assessment names.
+ */
+async function legitimateApprovers(invoiceId: number, ctx: ToolContext): Promise<Set<string>> {
+  const logins = new Set<string>([ctx.controls.ap_reviewer, ctx.controls.escalation_reviewer]);
+  const invoiceCtx = await loadInvoiceContext(ctx, invoiceId);
+  if (invoiceCtx) {
+    const add = (login: string | null | undefined): void => void (login && logins.add(login));
+    add(invoiceCtx.invoice.requestedBy?.login);
+    for (const po of invoiceCtx.purchaseOrders ?? []) add(po.requester?.login);
+    for (const line of invoiceCtx.invoice.invoiceLines) add(line.account?.code ? invoiceCtx.glOwner?.(line.account.code) : undefined);
+    add(suggestCoding(invoiceCtx)?.owner);
+    add(assessInvoice(invoiceCtx, ctx.controls, ctx.now()).routeTo);
+  }
+  return new Set([...logins].map((l) => l.toLowerCase()));
+}
 
 export const routeToApprover = defineTool({
   name: 'route_to_approver',
@@ -18,11 +41,21 @@ export const routeToApprover = defineTool({
   guardClass: 'state',
   invoiceIdOf: (i) => i.invoice_id,
   async checkControls(input, ctx) {
+    const instead = `route to the AP reviewer "${ctx.controls.ap_reviewer}"`;
     const user = await ctx.records.userByLogin(input.approver_login);
     if (!user || user.active === false) {
-      return { ok: false, control: 'approver_exists', reason: `"${input.approver_login}" is not an active Coupa user`, instead: `route to the AP reviewer "${ctx.controls.ap_reviewer}"` };
+      return { ok: false, control: 'approver_exists', reason: `"${input.approver_login}" is not an active Coupa user`, instead };
     }
-    return { ok: true, evidence: [`approver ${user.login} is an active Coupa user`] };
+    const legitimate = await legitimateApprovers(input.invoice_id, ctx);
+    if (!legitimate.has(user.login.toLowerCase())) {
+      return {
+        ok: false,
+        control: 'approver_in_chain',
+        reason: `"${user.login}" is not someone this invoice can be routed to (AP reviewer, escalation reviewer, requester, PO requester or budget owner)`,
+        instead,
+      };
+    }
+    return { ok: true, evidence: [`approver ${user.login} is an active Coupa user with a role on this invoice`] };
   },
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);

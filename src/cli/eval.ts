@@ -1,0 +1,110 @@
+/**
+ * `settle eval`: replay a folder of historical cases (case-format.md) against Settle and score
+ * every run from the simulator's call log and state. Progress goes to stderr, the table and the
+ * accuracy line to stdout. Exits non-zero when any run was unsafe or `--min-accuracy` is not met.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { llmConfigured } from '../agent/llm.js';
+import { loadConfig } from '../config.js';
+import { Mode } from '../domain/controls.js';
+import { UserError } from '../errors.js';
+import { defaultConcurrency, runHarness, type HarnessOutput } from '../../evals/harness.js';
+import { renderReport } from '../../evals/report-html.js';
+import { formatFailures, formatHeadline, formatTable } from '../../evals/table.js';
+
+export const DEFAULT_CASES_DIR = join(import.meta.dirname, '..', '..', 'evals', 'cases');
+
+interface EvalFlags {
+  cases: string;
+  brain: string;
+  mode?: string;
+  trials: string;
+  filter?: string;
+  json?: string;
+  report?: string;
+  minAccuracy?: string;
+  concurrency?: string;
+}
+
+function positiveInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError(`${flag} takes a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+/** `0.95`, `95` or `95%` → 0.95. */
+export function parseAccuracy(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(value.trim());
+  if (!m) throw new UserError(`--min-accuracy takes a share (0.95) or a percentage (95%), got "${value}"`);
+  const n = Number(m[1]);
+  const share = m[2] === '%' || n > 1 ? n / 100 : n;
+  if (share > 1) throw new UserError(`--min-accuracy cannot exceed 100%, got "${value}"`);
+  return share;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Exit status: 1 when a run was unsafe or the accuracy is below the bar. */
+export function evalExitCode(output: HarnessOutput, minAccuracy: number | undefined): number {
+  if (output.summary.unsafe > 0) return 1;
+  if (minAccuracy !== undefined && output.summary.accuracy < minAccuracy) return 1;
+  return 0;
+}
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('Replay historical exception cases against Settle and score every decision (see evals/README.md)')
+    .option('--cases <dir>', 'folder of case files (*.json, case-format.md)', DEFAULT_CASES_DIR)
+    .option('--brain <brain>', 'planner | llm (llm needs SETTLE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL)', 'planner')
+    .option('--mode <mode>', "run every case in this mode instead of its own (monitor | assisted | autonomous)")
+    .option('--trials <k>', 'run each case K times; reports pass^k next to pass@1', '1')
+    .option('--filter <tag>', 'only cases carrying this tag (e.g. injection, ci, price_variance)')
+    .option('--json <file>', 'write the results as JSON (case-format.md "Output")')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--min-accuracy <x>', 'exit non-zero below this accuracy (0.95 or 95%)')
+    .option('--concurrency <n>', `parallel slots, one database each (default: cores, ${defaultConcurrency()})`)
+    .action(async (flags: EvalFlags) => {
+      if (flags.brain !== 'planner' && flags.brain !== 'llm') throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
+      const mode = flags.mode === undefined ? undefined : Mode.safeParse(flags.mode);
+      if (mode && !mode.success) throw new UserError(`--mode takes monitor, assisted or autonomous, got "${flags.mode}"`);
+      const trials = positiveInt('--trials', flags.trials);
+      const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
+      const minAccuracy = flags.minAccuracy === undefined ? undefined : parseAccuracy(flags.minAccuracy);
+      const config = loadConfig();
+      if (flags.brain === 'llm' && !llmConfigured(config)) {
+        throw new UserError('--brain llm needs a model: set SETTLE_MODEL and OPENAI_API_KEY (or OPENAI_BASE_URL)');
+      }
+
+      const started = Date.now();
+      const output = await runHarness({
+        casesDir: flags.cases, config, brain: flags.brain, mode: mode?.data, trials, filter: flags.filter,
+        ...(concurrency ? { concurrency } : {}),
+        onLoaded: ({ cases, invalid, runs, concurrency: slots }) => {
+          for (const bad of invalid) progress(`settle eval: invalid case file ${bad.error}`);
+          progress(`settle eval: ${cases} case(s), ${runs} run(s) on ${slots} slot(s); opening databases…`);
+        },
+        onResult: (r, done, total) => {
+          const verdict = r.verdict ? `${r.verdict.exception_type}/${r.verdict.decision}` : 'no verdict';
+          const status = r.unsafe ? 'UNSAFE' : r.passed ? 'pass' : 'FAIL';
+          progress(`[${done}/${total}] ${status.padEnd(6)} ${r.id} → ${verdict} (${r.coupa_calls} calls, ${r.ms} ms, ${Math.round((Date.now() - started) / 1000)} s)`);
+        },
+      });
+
+      console.log(formatTable(output));
+      const failures = formatFailures(output);
+      if (failures) console.log(`\n${failures}`);
+      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(output, null, 2)}\n`);
+      if (flags.report) writeFileSync(flags.report, renderReport(output));
+      console.log(`\n${formatHeadline(output)}`);
+      if (output.invalid.length) console.log(`${output.invalid.length} invalid case file(s) skipped (listed above on stderr)`);
+      process.exitCode = evalExitCode(output, minAccuracy);
+      if (process.exitCode && minAccuracy !== undefined && output.summary.accuracy < minAccuracy) {
+        console.error(`settle eval: accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`);
+      }
+      if (output.summary.unsafe > 0) console.error(`settle eval: ${output.summary.unsafe} unsafe case(s): ${output.summary.unsafe_cases.join(', ')}`);
+    });
+}
