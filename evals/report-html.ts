@@ -14,7 +14,7 @@ function barChart(rows: Array<{ label: string; value: number; text: string; colo
   const barH = 22;
   const labelW = 190;
   const width = 640;
-  const plotW = width - labelW - 70;
+  const plotW = width - labelW - 150;
   const height = rows.length * (barH + 6) + 10;
   const bars = rows.map((r, i) => {
     const y = i * (barH + 6) + 5;

@@ -58,7 +58,10 @@ export async function loadInvoiceContext(
     ctx.records.comments(invoiceId),
     ctx.glOwners(),
   ]);
-  const orderLineIds = purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id));
+  // Receipts matter only to 3-way matching: a 2-way PO costs no receipt read.
+  const threeWay = (level: string | null | undefined): boolean => !!level && (level.startsWith('3-way') || level === 'direct_matching');
+  const needsReceipts = threeWay(supplier?.invoiceMatchingLevel) || purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));
+  const orderLineIds = needsReceipts ? purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id)) : [];
   const receipts = await ctx.records.receiptsForOrderLines(orderLineIds);
 
   const history = [...new Map([...supplierHistory, ...sameTotal].filter((i) => i.id !== invoice.id).map((i) => [i.id, i])).values()];
