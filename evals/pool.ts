@@ -40,7 +40,7 @@ async function runInProcess(tasks: Task[], options: PoolOptions, deliver: (i: nu
 }
 
 /** One worker thread draining the shared queue until it is empty; resolves when the worker is done. */
-function drain(next: () => number | undefined, tasks: Task[], config: Config, deliver: (i: number, r: CaseResult) => void): Promise<void> {
+function drain(next: () => number | undefined, tasks: Task[], config: Config, deliver: (i: number, r: CaseResult) => void, onStartupError: (message: string) => void): Promise<void> {
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { execArgv: [], workerData: { config } });
     let current: number | undefined;
@@ -59,6 +59,7 @@ function drain(next: () => number | undefined, tasks: Task[], config: Config, de
       if (reply.type === 'ready') return feed();
       if (current === undefined) {
         // Start-up failed (no database): this worker takes no tasks; the others carry on.
+        if (reply.type === 'failed') onStartupError(reply.message);
         void worker.terminate().finally(finish);
         return;
       }
@@ -68,6 +69,7 @@ function drain(next: () => number | undefined, tasks: Task[], config: Config, de
     });
     const fail = (message: string): void => {
       if (current !== undefined) deliver(current, failedResult(tasks[current]!, message));
+      else onStartupError(message);
       current = undefined;
       finish();
     };
@@ -85,13 +87,14 @@ export async function runTasks(tasks: Task[], options: PoolOptions): Promise<Cas
     options.onResult?.(result, ++done, tasks.length);
   };
   const slots = Math.max(1, Math.min(options.concurrency, tasks.length));
+  let startupError: string | undefined;
   if (slots === 1) {
     await runInProcess(tasks, options, deliver);
   } else {
     let cursor = 0;
     const next = (): number | undefined => (cursor < tasks.length ? cursor++ : undefined);
-    await Promise.all(Array.from({ length: slots }, () => drain(next, tasks, options.config, deliver)));
+    await Promise.all(Array.from({ length: slots }, () => drain(next, tasks, options.config, deliver, (message) => (startupError ??= message))));
   }
   // Tasks no worker took (every worker failed to start) are reported, not dropped.
-  return results.map((r, i) => r ?? failedResult(tasks[i]!, 'no eval worker could run this case'));
+  return Array.from(results, (r, i) => r ?? failedResult(tasks[i]!, startupError ?? 'no eval worker could run this case'));
 }

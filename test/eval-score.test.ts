@@ -34,7 +34,7 @@ function verdict(decision: Verdict['decision'], extra: Partial<Verdict> = {}): V
     invoice_id: 5001, invoice_number: 'INV-1', supplier: { id: 10, name: 'Supplier 10' }, exception_type: 'price_variance', decision,
     outcome: 'executed', executed: true, route_to: null, dispute_reason: null, root_cause: 'x', rule: null, evidence: [], policy_citations: [],
     suggested_coding: null, flags: [], actions: [], proposal_ids: [], confidence: 0.9, brain: 'planner', model: null, fell_back: false,
-    tool_calls: 5, coupa_calls: 5, tokens: 0, duration_ms: 10, mode: 'autonomous', settled_at: '2026-03-02T10:00:00Z', ...extra,
+    tool_calls: 5, coupa_calls: 5, tokens: 0, duration_ms: 10, mode: 'autonomous', settled_at: '2026-03-02T10:00:00Z', facts: null, ...extra,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkTolerance, type Controls, type Finding } from '../src/domain/index.js';
+import { READ_ANNOTATIONS, defineTool, type ToolDefinition } from '../src/guard/tool.js';
 import type { ControlApplied } from '../src/domain/tolerance.js';
 import { ToolError } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
@@ -11,19 +12,9 @@ import { createFence } from '../src/guard/untrusted.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
 import type { InvoiceContext } from '../src/domain/index.js';
 
-export const ControlOut = z.object({ control: z.string(), limit: z.string(), actual: z.string(), within: z.boolean(), reason: z.string() });
+import { ControlOut, FindingOut } from '../src/mcp/output-schemas.js';
 
-export const FindingOut = z.object({
-  kind: z.string(),
-  exception_type: z.string(),
-  summary: z.string(),
-  line: z.string().nullable(),
-  figures: z.record(z.string(), z.string()),
-  evidence: z.array(z.string()),
-  within_tolerance: z.boolean().nullable().describe('null when no tolerance governs this kind of finding'),
-  controls: z.array(ControlOut),
-});
-export type FindingOut = z.infer<typeof FindingOut>;
+export { ControlOut, FindingOut };
 
 /** Kinds whose evidence quotes supplier-written text: fenced as untrusted. */
 const QUOTES_SUPPLIER_TEXT = new Set(['bank_change_request', 'supplier_text_instruction']);
@@ -63,4 +54,32 @@ export const AnalysisOutput = z.object({ invoice_id: z.number(), findings: z.arr
 export function findingsText(label: string, findings: readonly FindingOut[]): string {
   if (findings.length === 0) return `${label}: no findings.`;
   return `${label}: ${findings.map((f) => `${f.kind}${f.line ? ` (line ${f.line})` : ''}${f.within_tolerance === null ? '' : f.within_tolerance ? ' within tolerance' : ' OUTSIDE tolerance'}`).join('; ')}.`;
+}
+
+/**
+ * An analysis tool that runs one deterministic check over the invoice's records and returns its
+ * findings with the controls that apply: the tool is its description plus the check.
+ */
+export function defineFindingsTool(spec: {
+  name: string;
+  title: string;
+  description: string;
+  label: string;
+  check: (invoiceCtx: InvoiceContext, ctx: ToolContext) => Finding[];
+}): ToolDefinition<typeof AnalysisInput, typeof AnalysisOutput> {
+  return defineTool({
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: AnalysisInput,
+    outputSchema: AnalysisOutput,
+    annotations: READ_ANNOTATIONS,
+    guardClass: 'analysis',
+    invoiceIdOf: (i) => i.invoice_id,
+    async handler({ invoice_id }, ctx) {
+      const invoiceCtx = await requireContext(ctx, invoice_id);
+      const findings = findingsOut(spec.check(invoiceCtx, ctx), ctx.controls);
+      return { data: { invoice_id, findings }, text: findingsText(spec.label, findings), invoiceId: invoice_id };
+    },
+  });
 }

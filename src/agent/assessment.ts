@@ -3,19 +3,11 @@
  * the planner, the verdict and the dossier read one shape.
  */
 import { z } from 'zod';
+import { ControlOut, FindingOut } from '../mcp/output-schemas.js';
 import { lastResult, type TraceEntry } from './trace.js';
 
-const ControlView = z.object({ control: z.string(), limit: z.string(), actual: z.string(), within: z.boolean(), reason: z.string() });
-const FindingView = z.object({
-  kind: z.string(),
-  exception_type: z.string(),
-  summary: z.string(),
-  line: z.string().nullable(),
-  figures: z.record(z.string(), z.string()),
-  evidence: z.array(z.string()),
-  within_tolerance: z.boolean().nullable(),
-  controls: z.array(ControlView),
-});
+const ControlView = ControlOut;
+const FindingView = FindingOut;
 
 export const AssessmentView = z.object({
   invoice_id: z.number(),

@@ -49,20 +49,9 @@ export async function createAnnIndex(client: Pick<pg.PoolClient, 'query'>): Prom
   await client.query('create index if not exists knowledge_chunks_embedding_idx on knowledge_chunks using hnsw (embedding vector_cosine_ops)');
 }
 
-export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+import { inTransaction } from '../db/transaction.js';
+
+export { inTransaction };
 
 function mismatch(found: IndexInfo, embedder: Embedder): KnowledgeIndexMismatchError {
   return new KnowledgeIndexMismatchError(
