@@ -3,8 +3,8 @@
  * runner's queue on it, and the runner's HTTP intake listening on loopback. Opening PGlite and
  * embedding the policy pack cost seconds, so a slot serves many cases in turn and `reset()` gives
  * each case a clean state:
- * - per-run tables (proposals, idempotency keys, settings, settlements, webhook inbox, jobs) are
- *   emptied;
+ * - every per-run table (proposals, idempotency keys, settings, settlements, webhook inbox, jobs,
+ *   and any table a later migration adds) is emptied;
  * - knowledge documents a case added are deleted, and project documents a case overwrote or
  *   superseded are restored;
  * - the audit log is append-only by design, so a run reads only the rows after its starting seq
@@ -23,7 +23,12 @@ import { createRunnerMetrics } from '../src/runner/metrics.js';
 import { createRunnerQueue, type RunnerQueue } from '../src/runner/queue.js';
 import { createRunnerServer } from '../src/runner/server.js';
 
-const PER_RUN_TABLES = ['proposals', 'idempotency_keys', 'settings', 'settlements', 'webhook_events', 'poller_cursor', 'rate_limit_buckets'];
+/**
+ * Tables that survive a reset: the knowledge store (restored separately), the append-only audit
+ * log (read by seq range) and the migration ledger. Every other table is per-run state — also
+ * ones added by later migrations, so a new table cannot leak one case into the next.
+ */
+const KEPT_TABLES: ReadonlySet<string> = new Set(['knowledge_index', 'knowledge_documents', 'knowledge_chunks', 'audit_log', 'settle_migrations']);
 
 export interface EvalSlot {
   readonly db: Db;
@@ -52,6 +57,8 @@ export async function openSlot(config: Config): Promise<EvalSlot> {
     const knowledge = await createKnowledgeStore({ db, embedder: await createEmbedder(config) });
     await knowledge.ingestDirectory(PROJECT_KNOWLEDGE_DIR);
     const baseline = await documentHashes(db);
+    const { rows: tables } = await db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' order by tablename`);
+    const perRunTables = tables.map((t) => t.tablename).filter((t) => !KEPT_TABLES.has(t));
 
     // No retries: a failed run is scored as failed, never silently re-run.
     const queue = createRunnerQueue({ db, retryLimit: 0, maintenanceIntervalSeconds: 3600 });
@@ -77,7 +84,7 @@ export async function openSlot(config: Config): Promise<EvalSlot> {
     return {
       db, knowledge, queue, intakeUrl: `http://127.0.0.1:${port}`, webhookSecret,
       async reset() {
-        await db.query(`truncate ${PER_RUN_TABLES.join(', ')}`);
+        if (perRunTables.length) await db.query(`truncate ${perRunTables.map((t) => `"${t}"`).join(', ')}`);
         await db.query('delete from pgboss.job');
         await restoreKnowledge();
       },
