@@ -26,8 +26,9 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
 
     const { rows: last } = await runtime.db.query<{ verdict: { facts?: string } ; decision: string; exception_type: string; executed: boolean }>(
-      'select verdict, decision, exception_type, executed from settlements where invoice_id = $1 order by settled_at desc, id desc limit 1',
-      [invoiceId],
+      `select verdict, decision, exception_type, executed from settlements
+       where invoice_id = $1 and verdict ->> 'tenant' = $2 order by id desc limit 1`,
+      [invoiceId, runtime.tenant],
     );
     if (last[0]?.verdict?.facts) {
       const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });

@@ -62,6 +62,8 @@ export interface Runtime {
   controls: Controls;
   guard: Guard;
   policies: PolicyLibrary;
+  /** Which Coupa tenant this runtime acts on (a fresh simulator is a new tenant). */
+  tenant: string;
   /** The simulator this runtime talks to, when it is not a real Coupa tenant. */
   simulator: SimulatorHandle | undefined;
   now: () => Date;
@@ -137,6 +139,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ownLogins = new Set(
       options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
     );
+    // A simulator is a new tenant every time it starts, even on the same port.
+    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : config.coupa!.baseUrl;
     let guard: Guard | undefined;
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
@@ -158,12 +162,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       idempotency: createIdempotencyStore(db),
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
-      // A simulator is a new tenant every time it starts, even on the same port.
-      tenant: options.simulator ? `${options.simulator.url}#${randomUUID()}` : config.coupa!.baseUrl,
+      tenant,
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, simulator: options.simulator, now, contextFor,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, tenant, simulator: options.simulator, now, contextFor,
       close: async () => {
         if (!options.db) await db.close();
       },

@@ -21,7 +21,8 @@ export async function settleAndRecord(runtime: Runtime, options: SettleOptions):
     rootCause: verdict.root_cause,
     routeTo: verdict.route_to,
     settledAt: new Date(verdict.settled_at),
-    verdict: verdict as unknown as Record<string, unknown>,
+    // The tenant is kept with the verdict: an earlier settlement only counts against the same Coupa.
+    verdict: { ...verdict, tenant: runtime.tenant } as unknown as Record<string, unknown>,
   });
   return verdict;
 }
