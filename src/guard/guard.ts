@@ -177,21 +177,21 @@ export function createGuard(deps: GuardDeps): Guard {
       // Derived keys are per caller: another identity's identical write is its own write, never a replay.
       const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
 
-      // An approval is bound to the invoice amount the approver saw: a changed invoice is re-investigated.
-      const proposal = options.asApprovalOf;
-      if (proposal?.invoiceTotal != null && invoiceId !== null) {
-        const total = await invoiceTotalOf(ctx, invoiceId, true);
-        if (total === undefined || !new Decimal(total).equals(proposal.invoiceTotal)) {
-          return deny(`control "proposal_binding" exceeded: invoice ${invoiceId} total is ${total ?? 'unreadable'} now, ${proposal.invoiceTotal} when proposed`, 'Reject this proposal and investigate the changed invoice again.', invoiceId, key);
-        }
-      }
-
       // 3. Mode. A person's approval of a stored proposal is the human decision the mode waits for.
       const mode = await deps.mode();
       const approved = options.asApprovalOf !== undefined;
       const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
 
       try {
+        // An approval is bound to the invoice amount the approver saw: a changed invoice is re-investigated.
+        const proposal = options.asApprovalOf;
+        if (proposal?.invoiceTotal != null && invoiceId !== null) {
+          const total = await invoiceTotalOf(ctx, invoiceId, true);
+          if (total === undefined || !new Decimal(total).equals(proposal.invoiceTotal)) {
+            return await deny(`control "proposal_binding" exceeded: invoice ${invoiceId} total is ${total ?? 'unreadable'} now, ${proposal.invoiceTotal} when proposed`, 'Reject this proposal and investigate the changed invoice again.', invoiceId, key);
+          }
+        }
+
         // 4. Controls, re-derived from Coupa by the tool itself — never taken from the caller.
         let check: ControlCheck = { ok: true };
         if (tool.checkControls && !(approved && identity.kind === 'person')) check = await tool.checkControls(input, ctx);
