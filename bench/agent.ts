@@ -1,6 +1,7 @@
 /**
  * Agent benchmark: exceptions settled per second by the offline planner against the in-process
- * simulator, median and p95 time per exception, and Coupa calls per exception by type. Coupa's
+ * simulator, median and p95 time per exception, and Coupa calls per exception by exception type and
+ * by endpoint. Coupa's
  * 25 requests/s per tenant divided by calls per exception bounds throughput against a real tenant.
  *   npx tsx bench/agent.ts [invoices=2000] [concurrency=4]
  */
@@ -22,7 +23,12 @@ export async function benchAgent(invoices = 2000, concurrency = 4): Promise<Reco
   const company = generateCompany({ seed: 7, invoices });
   const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
   const db = await openDb({ dataDir: 'memory://' });
-  const runtime = await createRuntime({ config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false });
+  const byEndpoint = new Map<string, number>();
+  const onCoupaCall = ({ method, path }: { method: string; path: string }): void => {
+    const endpoint = `${method} ${path.replace(/\?.*$/, '').replace(/\/\d+/g, '/:id')}`;
+    byEndpoint.set(endpoint, (byEndpoint.get(endpoint) ?? 0) + 1);
+  };
+  const runtime = await createRuntime({ config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false, onCoupaCall });
   try {
     const labels = [...company.exceptions];
     const verdicts: Verdict[] = [];
@@ -51,6 +57,9 @@ export async function benchAgent(invoices = 2000, concurrency = 4): Promise<Reco
       const c = verdicts.filter((v) => v.exception_type === type).map((v) => v.coupa_calls);
       out[`calls: ${type}`] = (c.reduce((a, b) => a + b, 0) / c.length).toFixed(1);
     }
+    for (const [endpoint, n] of [...byEndpoint].sort((a, b) => b[1] - a[1])) {
+      out[`calls: ${endpoint}`] = (n / verdicts.length).toFixed(2);
+    }
     return out;
   } finally {
     await runtime.close();
@@ -61,5 +70,5 @@ export async function benchAgent(invoices = 2000, concurrency = 4): Promise<Reco
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await benchAgent(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 4));
-  for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(34)} ${v}`);
+  for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(46)} ${v}`);
 }

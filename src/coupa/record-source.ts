@@ -28,7 +28,7 @@ export interface RecordSource {
   supplierInformation(supplierId: number): Promise<SupplierInformation | null>;
   contractsForSupplier(supplierId: number): Promise<Contract[]>;
   userByLogin(login: string): Promise<User | null>;
-  /** Invoices of one supplier dated on or after `sinceDate` (YYYY-MM-DD). */
+  /** Invoices of one supplier dated on or after `sinceDate` (YYYY-MM-DD); dropped from cache by a write to any of them. */
   supplierInvoices(supplierId: number, sinceDate: string): Promise<Invoice[]>;
   /** Invoices of any supplier with exactly this gross total dated on or after `sinceDate`. */
   invoicesWithTotal(total: string, sinceDate: string): Promise<Invoice[]>;
@@ -58,6 +58,9 @@ async function collect<T>(items: AsyncIterable<T>, max = 500): Promise<T[]> {
 export function createRecordSource(coupa: CoupaClient, options: RecordSourceOptions = {}): RecordSource {
   const master = new LRUCache<string, { value: unknown }>({ max: 5_000, ttl: options.masterTtlMs ?? 600_000 });
   const txn = new LRUCache<string, { value: unknown }>({ max: 5_000, ttl: options.transactionTtlMs ?? 30_000 });
+
+  // Supplier history, keyed `supplierId:YYYY-MM-01`, kept apart so a write can find its supplier's entries.
+  const history = new LRUCache<string, { value: unknown }>({ max: 1_000, ttl: options.transactionTtlMs ?? 30_000 });
 
   /** Single-flight cached read: concurrent callers share one request. */
   function cached<T>(cache: LRUCache<string, { value: unknown }>, key: string, load: () => Promise<T>): Promise<T> {
@@ -96,10 +99,14 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
     contractsForSupplier: (id) =>
       cached(master, `contracts:${id}`, () => collect(coupa.listContracts(query().where('supplier[id]', 'eq', id)))),
     userByLogin: (login) => cached(master, `user:${login}`, () => coupa.findUserByLogin(login)),
-    supplierInvoices: (supplierId, since) =>
-      cached(txn, `history:${supplierId}:${since}`, () =>
-        collect(coupa.listInvoices(query().where('supplier[id]', 'eq', supplierId).where('invoice-date', 'gt_or_eq', since))),
-      ),
+    async supplierInvoices(supplierId, since) {
+      // Keyed by the month the window opens in, so exceptions of one supplier in a batch share a read.
+      const from = `${since.slice(0, 7)}-01`;
+      const invoices = await cached(history, `${supplierId}:${from}`, () =>
+        collect(coupa.listInvoices(query().where('supplier[id]', 'eq', supplierId).where('invoice-date', 'gt_or_eq', from))),
+      );
+      return invoices.filter((i) => !i.invoiceDate || i.invoiceDate.slice(0, 10) >= since);
+    },
     invoicesWithTotal: (total, since) =>
       cached(txn, `total:${total}:${since}`, () =>
         collect(coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)), 200),
@@ -107,6 +114,17 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
     comments: (invoiceId) => cached(txn, `comments:${invoiceId}`, () => coupa.listComments(invoiceId)),
     afterWrite(id, updated) {
       txn.delete(`comments:${id}`);
+      // The written invoice is part of its supplier's history: patch it in, or forget the history.
+      const supplierId = updated?.supplier?.id;
+      for (const [key, entry] of [...history.entries()]) {
+        if (supplierId !== undefined && !key.startsWith(`${supplierId}:`)) continue;
+        if (!updated) {
+          history.delete(key);
+          continue;
+        }
+        const patched = (entry.value as Promise<Invoice[]>).then((list) => list.map((i) => (i.id === id ? updated : i)));
+        history.set(key, { value: patched }, { ttl: history.getRemainingTTL(key) });
+      }
       if (updated && updated.id === id) txn.set(`invoice:${id}`, { value: Promise.resolve(updated) });
       else txn.delete(`invoice:${id}`);
     },
