@@ -240,3 +240,43 @@ describe('HTTP transport security', () => {
     expect(noToken.status).toBe(401); // a session id is never authentication
   });
 });
+
+describe('HTTP session lifetime', () => {
+  let short: McpHarness;
+  beforeAll(async () => {
+    short = await startHarness({ mount: { sessionIdleMs: 400, maxSessions: 2 } });
+  });
+  afterAll(async () => short?.close());
+
+  const listTools = (sessionId: string, token: string): Promise<Response> =>
+    fetch(short.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list', params: {} }),
+    });
+  const sessionOf = (client: Client): string => (client.transport as StreamableHTTPClientTransport).sessionId!;
+
+  it('keeps a session in use, and closes one left idle: its id then answers 404', async () => {
+    const client = await connectHttp(short.mcpUrl, short.tokens.reviewer!);
+    const id = sessionOf(client);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    }
+    expect(short.mount.sessions()).toBe(1);
+    await new Promise((r) => setTimeout(r, 900));
+    expect(short.mount.sessions()).toBe(0);
+    expect((await listTools(id, short.tokens.reviewer!)).status).toBe(404);
+    await client.close().catch(() => undefined);
+  });
+
+  it('closes the least recently used session when the cap is reached', async () => {
+    const first = await connectHttp(short.mcpUrl, short.tokens.reviewer!);
+    const second = await connectHttp(short.mcpUrl, short.tokens.approver!);
+    const third = await connectHttp(short.mcpUrl, short.tokens.auditor!);
+    expect(short.mount.sessions()).toBe(2);
+    expect((await listTools(sessionOf(first), short.tokens.reviewer!)).status).toBe(404);
+    expect((await third.listTools()).tools.length).toBeGreaterThan(0);
+    for (const c of [first, second, third]) await c.close().catch(() => undefined);
+  });
+});

@@ -2,11 +2,14 @@
  * Streamable HTTP transport for MCP, mounted on a fastify app at `/mcp`.
  * Each request is authenticated by bearer token (sessions are never authentication); each MCP
  * session is bound to the identity that opened it; a foreign Origin gets 403 (DNS rebinding);
- * bodies and request rates are limited.
+ * bodies and request rates are limited. A session unused for `sessionIdleMs` is closed, and past
+ * `maxSessions` the least recently used one is: a client that vanished holds no memory for ever
+ * (the spec has a client that gets 404 for its session start a new one).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { LRUCache } from 'lru-cache';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Identity } from '../guard/identity.js';
 import { bearerToken, type TokenDirectory } from './auth.js';
@@ -23,6 +26,10 @@ export interface McpHttpOptions {
   /** Max body bytes (default 1 MiB). */
   bodyLimit?: number;
   path?: string;
+  /** Close a session no request has used for this long (default 30 minutes). */
+  sessionIdleMs?: number;
+  /** Open sessions at most; the least recently used one is closed to make room (default 1,000). */
+  maxSessions?: number;
 }
 
 interface Session {
@@ -44,7 +51,17 @@ function jsonRpcError(reply: FastifyReply, status: number, message: string, head
 
 export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOptions): Promise<{ sessions: () => number; closeAll: () => Promise<void> }> {
   const path = options.path ?? '/mcp';
-  const sessions = new Map<string, Session>();
+  const sessions = new LRUCache<string, Session>({
+    max: options.maxSessions ?? 1_000,
+    ttl: options.sessionIdleMs ?? 30 * 60_000,
+    updateAgeOnGet: true,
+    ttlAutopurge: true,
+    // Expired or evicted: close the transport once the entry is gone (`disposeAfter`, not `dispose`:
+    // the transport's onclose deletes its id, which must not touch a slot the cache is reusing).
+    disposeAfter: (session, _id, reason) => {
+      if (reason === 'expire' || reason === 'evict') void session.transport.close().catch(() => undefined);
+    },
+  });
 
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
@@ -107,8 +124,9 @@ export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOpti
   return {
     sessions: () => sessions.size,
     closeAll: async () => {
-      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      const open = [...sessions.values()];
       sessions.clear();
+      await Promise.all(open.map((s) => s.transport.close().catch(() => undefined)));
     },
   };
 }
