@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenDirectory } from '../src/mcp/auth.js';
 import { createReviewServer } from '../src/web/index.js';
 import { tokenEntries } from './mcp.fixture.js';
-import { DUPLICATE_INVOICE, HELD_INVOICE, SCRIPT_INVOICE, startWebHarness, type WebHarness } from './web.fixture.js';
+import { DUPLICATE_INVOICE, HELD_INVOICE, SCRIPT_INVOICE, client, signIn, startWebHarness, type WebHarness } from './web.fixture.js';
 
 let h: WebHarness;
 beforeAll(async () => {
@@ -15,33 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** A cookie-keeping HTTP client for one person. */
-function client(base: string): { get(path: string): Promise<Response>; post(path: string, form: Record<string, string>): Promise<Response>; cookie: () => string; csrf(path?: string): Promise<string> } {
-  let cookie = '';
-  const keep = (res: Response): Response => {
-    const set = res.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
-    return res;
-  };
-  const get = async (path: string): Promise<Response> => keep(await fetch(base + path, { redirect: 'manual', headers: cookie ? { cookie } : {} }));
-  return {
-    get,
-    cookie: () => cookie,
-    post: async (path, form) =>
-      keep(await fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form) })),
-    async csrf(path = '/review/sign-in') {
-      const text = await (await get(path)).text();
-      return /name="_csrf" value="([^"]+)"/.exec(text)![1]!;
-    },
-  };
-}
-
-async function signIn(base: string, token: string, next = '/review'): Promise<{ c: ReturnType<typeof client>; res: Response }> {
-  const c = client(base);
-  const csrf = await c.csrf();
-  const res = await c.post('/review/sign-in', { _csrf: csrf, token, next });
-  return { c, res };
-}
 
 describe('review page sign-in and sessions', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie scoped to /review (not Secure over plain http)', async () => {
@@ -62,6 +35,20 @@ describe('review page sign-in and sessions', () => {
     const queue = await c.get('/review');
     expect(queue.status).toBe(303);
     expect(queue.headers.get('location')).toMatch(/^\/review\/sign-in\?next=/);
+  });
+
+  it('slows token guessing: the eleventh sign-in attempt in a minute from one address gets 429', async () => {
+    const app = await createReviewServer({ runtime: h.runtime, tokens: createTokenDirectory(tokenEntries()) });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await signIn(base, `guess-${i}-0123456789abcdef`)).res.status);
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+      expect(statuses[10]).toBe(429);
+      expect((await signIn(base, h.tokens.approver!)).res.status).toBe(429);
+    } finally {
+      await app.close();
+    }
   });
 
   it('follows only same-app paths after sign-in', async () => {

@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
+import { createIngestStore, createIngestor, createOcrEngine } from '../src/ingest/index.js';
 import { writesIn } from './mcp.fixture.js';
 import { DUPLICATE_INVOICE, HELD_INVOICE, NOTE_TEXT, SCRIPT_INVOICE, SCRIPT_TEXT, launchChromium, signedIn, startWebHarness, type WebHarness } from './web.fixture.js';
 
@@ -163,15 +165,20 @@ describe('review page in a real browser', () => {
     expect(await h.runtime.proposals.get(proposalId)).toMatchObject({ proposer: 'ap.manager', proposerKind: 'person', tool: 'route_to_approver' });
     await first.context.close();
 
-    const second = await signedIn(browser, h, 'approver2');
-    await second.page.goto(`/review/exceptions/${DUPLICATE_INVOICE}`);
-    const csrf = await second.page.locator('input[name="_csrf"]').first().inputValue();
+    // The same approver in two browser sessions (a double click, or two tabs) approves at once.
+    // Two sessions, so each answer carries its own one-time status message.
+    const tabs = [await signedIn(browser, h, 'approver2'), await signedIn(browser, h, 'approver2')];
+    const csrfs: string[] = [];
+    for (const tab of tabs) {
+      await tab.page.goto(`/review/exceptions/${DUPLICATE_INVOICE}`);
+      csrfs.push(await tab.page.locator('input[name="_csrf"]').first().inputValue());
+    }
     const before = writesIn(h.sim.callLog, DUPLICATE_INVOICE).filter((e) => e.path.endsWith('/add_approver')).length;
-    const answers = await Promise.all([1, 2].map(() => second.page.request.post(`/review/proposals/${proposalId}/approve`, { form: { _csrf: csrf } }).then((r) => r.text())));
+    const answers = await Promise.all(tabs.map((tab, i) => tab.page.request.post(`/review/proposals/${proposalId}/approve`, { form: { _csrf: csrfs[i]! } }).then((r) => r.text())));
     expect(answers.filter((t) => /Approved and executed/.test(t))).toHaveLength(1);
     expect(answers.filter((t) => /Nothing done/.test(t))).toHaveLength(1);
     expect(writesIn(h.sim.callLog, DUPLICATE_INVOICE).filter((e) => e.path.endsWith('/add_approver'))).toHaveLength(before + 1);
-    await second.context.close();
+    for (const tab of tabs) await tab.context.close();
   });
 
   it('dashboard: charts render under the CSP, eval accuracy shows, and the approver switches the mode (audited)', async () => {
@@ -213,6 +220,68 @@ describe('review page in a real browser', () => {
       found[name] = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     }
     expect(found).toEqual({ signIn: [], queue: [], exception: [], dashboard: [] });
+    await context.close();
+  });
+});
+
+describe('supplier documents in a real browser', () => {
+  const SUPPLIER_MARKUP = '<img src=x onerror="alert(3)"> Northwind Traders';
+  let documentId: number;
+
+  beforeAll(async () => {
+    // A supplier the small tenant does not know: ingestion sends it to review instead of posting.
+    const pdf = await renderPdf((doc) => {
+      doc.font('Helvetica-Bold').fontSize(18).text(SUPPLIER_MARKUP, 40, 40);
+      doc.font('Helvetica').fontSize(10);
+      doc.text('INVOICE', 400, 40);
+      doc.text('Invoice number: NT-7781', 40, 90);
+      doc.text('Invoice date: 2026-02-20', 40, 105);
+      doc.text('PO number: PO-00991', 40, 120);
+      doc.text('Currency: USD', 40, 135);
+      doc.text('Description', 40, 180).text('Amount', 460, 180);
+      doc.text('Toner, black', 40, 196).text('100.00', 460, 196);
+      doc.text('Subtotal 100.00', 400, 240).text('Tax 0.00', 400, 255).text('Total 100.00', 400, 270);
+    });
+    const ocr = createOcrEngine({ cachePath: join(h.dataDir, 'ocr-cache') });
+    const ingestor = createIngestor({ coupa: h.runtime.coupa, ocr, store: createIngestStore(h.db) });
+    const [outcome] = await ingestor.ingestFile({ fileName: 'northwind.pdf', bytes: pdf, contentType: 'application/pdf' });
+    await ocr.close();
+    expect(outcome?.status).toBe('needs_review');
+    documentId = Number((await h.db.query<{ id: string }>("select id from ingested_documents where file_name = 'northwind.pdf'")).rows[0]!.id);
+  }, 60_000);
+
+  it('axe-core finds no serious or critical violations on the document list and a document', async () => {
+    const context = await browser.newContext({ baseURL: h.baseUrl, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto('/review/sign-in');
+    await page.getByLabel('Access token').fill(h.tokens.approver!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/review$/);
+    const found: Record<string, unknown[]> = {};
+    for (const [name, path] of [['documents', '/review/documents'], ['document', `/review/documents/${documentId}`]] as const) {
+      await page.goto(path);
+      found[name] = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    }
+    expect(found).toEqual({ documents: [], document: [] });
+    await context.close();
+  });
+
+  it('a reviewer sees the page image beside the values read, supplier markup as text, and marks it handled', async () => {
+    const { context, page } = await signedIn(browser, h, 'reviewer');
+    const seen = watch(page);
+    await page.getByRole('link', { name: 'Supplier documents' }).click();
+    await page.getByRole('link', { name: 'northwind.pdf' }).click();
+    await page.waitForURL(new RegExp(`/review/documents/${documentId}$`));
+    const image = page.getByRole('img', { name: 'Page 1 of northwind.pdf' });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(500);
+    await expect.poll(() => page.getByText(SUPPLIER_MARKUP).count()).toBeGreaterThan(0);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+
+    await page.getByLabel('What you did').fill('Not our supplier: forwarded to the sender as misdirected.');
+    await page.getByRole('button', { name: 'Mark handled' }).click();
+    await page.waitForURL(/\/review\/documents$/);
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('northwind.pdf marked handled.');
+    expect(seen).toEqual({ dialogs: [], errors: [] });
     await context.close();
   });
 });

@@ -63,7 +63,8 @@ export async function startWebHarness(): Promise<WebHarness> {
   const runtime = await createRuntime({ config: configFor(dataDir), simulator: sim, db, now: () => new Date(sim.now()), controls: { mode: 'assisted' }, coupaLimiter: false });
   const verdicts = new Map<number, Verdict>();
   for (const invoiceId of [HELD_INVOICE, SCRIPT_INVOICE, DUPLICATE_INVOICE]) verdicts.set(invoiceId, await settleAndRecord(runtime, { invoiceId, brain: 'planner' }));
-  const app = await createReviewServer({ runtime, tokens: createTokenDirectory(tokenEntries()) });
+  // The browser tests sign in more often than a person would: the default of 10 a minute is tested apart.
+  const app = await createReviewServer({ runtime, tokens: createTokenDirectory(tokenEntries()), signInPerMinute: 100 });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const tokens = Object.fromEntries(tokenEntries().map((e, i) => [Object.keys(IDENTITIES)[i]!, e.token]));
   return {
@@ -93,4 +94,32 @@ export async function signedIn(browser: Browser, h: WebHarness, who: string): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/review$/);
   return { context, page };
+}
+
+/** A cookie-keeping HTTP client for one person. */
+export function client(base: string): { get(path: string): Promise<Response>; post(path: string, form: Record<string, string>): Promise<Response>; cookie: () => string; csrf(path?: string): Promise<string> } {
+  let cookie = '';
+  const keep = (res: Response): Response => {
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    return res;
+  };
+  const get = async (path: string): Promise<Response> => keep(await fetch(base + path, { redirect: 'manual', headers: cookie ? { cookie } : {} }));
+  return {
+    get,
+    cookie: () => cookie,
+    post: async (path, form) =>
+      keep(await fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form) })),
+    async csrf(path = '/review/sign-in') {
+      const text = await (await get(path)).text();
+      return /name="_csrf" value="([^"]+)"/.exec(text)![1]!;
+    },
+  };
+}
+
+export async function signIn(base: string, token: string, next = '/review'): Promise<{ c: ReturnType<typeof client>; res: Response }> {
+  const c = client(base);
+  const csrf = await c.csrf();
+  const res = await c.post('/review/sign-in', { _csrf: csrf, token, next });
+  return { c, res };
 }

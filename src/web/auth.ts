@@ -84,7 +84,7 @@ function signInPage(csrf: string, next: string, flash?: Flash): string {
 }
 
 /** Cookie, session (Postgres-backed), form bodies, CSRF, and the sign-in / sign-out routes. */
-export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens: TokenDirectory }): Promise<void> {
+export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens: TokenDirectory; signInPerMinute?: number }): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifySession, {
@@ -105,7 +105,7 @@ export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens:
   app.post(`${BASE}/sign-in`, {
     preHandler: app.csrfProtection,
     // Tokens are long and random; the limit keeps guessing pointless and the logs quiet.
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: deps.signInPerMinute ?? 10, timeWindow: '1 minute' } },
   }, async (request, reply) => {
     const parsed = SignInBody.safeParse(request.body);
     const identity = parsed.success ? deps.tokens.resolve(parsed.data.token) : undefined;

@@ -10,6 +10,7 @@ import type { TokenDirectory } from '../mcp/auth.js';
 import { registerActions } from './actions.js';
 import { registerAssets } from './assets.js';
 import { registerAuth } from './auth.js';
+import { registerDocumentRoutes } from './documents.js';
 import { BASE } from './layout.js';
 import { registerPages } from './pages.js';
 
@@ -21,6 +22,8 @@ export interface ReviewAppDeps {
   tokens: TokenDirectory;
   /** The eval report of the current build; default `<SETTLE_DATA_DIR>/eval-report.json`. */
   evalReportPath?: string;
+  /** Sign-in attempts per minute per address (default 10): guessing tokens stays slow. */
+  signInPerMinute?: number;
 }
 
 // Scripts only from this origin, no inline code, no framing: escaped text stays inert even if
@@ -37,10 +40,11 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
       void reply.header('x-frame-options', 'DENY');
       return payload;
     });
-    await registerAuth(scope, { db: deps.runtime.db, tokens: deps.tokens });
+    await registerAuth(scope, { db: deps.runtime.db, tokens: deps.tokens, ...(deps.signInPerMinute ? { signInPerMinute: deps.signInPerMinute } : {}) });
     registerAssets(scope);
     registerPages(scope, { runtime: deps.runtime, evalReportPath: deps.evalReportPath ?? join(deps.runtime.config.dataDir, 'eval-report.json') });
     registerActions(scope, deps.runtime);
+    registerDocumentRoutes(scope, deps.runtime);
   });
   // The site root leads to the review page, unless another surface already serves it.
   if (!app.hasRoute({ method: 'GET', url: '/' })) app.get('/', async (_request, reply) => reply.redirect(BASE, 302));
