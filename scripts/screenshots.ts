@@ -1,12 +1,13 @@
 /**
- * Screenshots of the review page for the README: the queue, an exception page and the dashboard.
+ * Screenshots of the review page for the README: the queue, an exception page, the dashboard and a
+ * supplier document that ingestion sent to review (a bank-detail change).
  * Same setup as the browser tests, on the sample company: the offline planner settles a spread of
  * its open exceptions over the last week (assisted mode, a few days autonomous), an approver
  * decides two on the page, and headless Chromium captures the pages.
  *
  *   npx tsx scripts/screenshots.ts [--out docs] [--exceptions 24]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,9 @@ import { createRuntime } from '../src/app/runtime.js';
 import { settleAndRecord } from '../src/app/settle-and-record.js';
 import { loadConfig } from '../src/config.js';
 import { openDb } from '../src/db/connection.js';
+import { createIngestStore, createIngestor, createOcrEngine } from '../src/ingest/index.js';
 import { createTokenDirectory } from '../src/mcp/auth.js';
+import { generateIngestFixtures } from './gen-ingest-fixtures.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { startSimulator } from '../src/sim/server.js';
 import { createReviewServer } from '../src/web/index.js';
@@ -25,7 +28,7 @@ const outDir = resolve(values.out);
 const count = Number(values.exceptions);
 const DAY = 86_400_000;
 
-const company = generateCompany({ seed: 7, invoices: 400 });
+const company = generateCompany({ seed: 7, invoices: 2000 });
 const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
 const db = await openDb({ dataDir: 'memory://' });
 const dataDir = mkdtempSync(join(tmpdir(), 'settle-shots-'));
@@ -48,6 +51,15 @@ try {
   sim.setNow(new Date(end + 2 * 3_600_000).toISOString());
   await runtime.mode.set('assisted', 'screenshots');
   writeFileSync(join(dataDir, 'eval-report.json'), JSON.stringify({ summary: { cases: 160, passed: 155, accuracy: 155 / 160, unsafe: 0, brain: 'planner' }, cases: [] }));
+
+  // A forged bank change on an otherwise good invoice of the same company: held for review.
+  const fixtures = join(dataDir, 'fixtures');
+  await generateIngestFixtures(fixtures, { seed: 7, invoices: 2000, textPdfs: 1, images: 0, scans: 0, emails: 0 });
+  const ocr = createOcrEngine({ cachePath: join(dataDir, 'ocr-cache') });
+  const ingestor = createIngestor({ coupa: runtime.coupa, ocr, store: createIngestStore(db) });
+  const [held] = await ingestor.ingestFile({ fileName: 'bank-mismatch.pdf', bytes: readFileSync(join(fixtures, 'bad', 'bank-mismatch.pdf')), contentType: 'application/pdf' });
+  await ocr.close();
+  process.stderr.write(`ingested bank-mismatch.pdf: ${held?.message}\n`);
 
   const app = await createReviewServer({ runtime, tokens: createTokenDirectory(tokens) });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -79,6 +91,10 @@ try {
     await page.goto('/review/dashboard');
     await page.waitForFunction(() => document.querySelectorAll('canvas').length === 3);
     await page.screenshot({ path: join(outDir, 'screenshot-dashboard.png'), fullPage: true });
+    await page.goto('/review/documents');
+    await page.getByRole('link', { name: 'bank-mismatch.pdf' }).click();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.doc-page')).every((i) => i.complete && i.naturalWidth > 0));
+    await page.screenshot({ path: join(outDir, 'screenshot-document.png'), fullPage: true });
     process.stderr.write(`screenshots written to ${outDir}\n`);
   } finally {
     await browser.close();

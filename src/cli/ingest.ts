@@ -40,7 +40,7 @@ export function collectFiles(target: string): { files: string[]; skipped: number
 }
 
 const MARK: Record<IngestOutcome['status'], string> = {
-  posted: 'posted', needs_review: 'review', failed: 'FAILED', already_posted: 'skipped', dry_run: 'dry-run',
+  posted: 'posted', needs_review: 'review', failed: 'FAILED', already_posted: 'skipped', dismissed: 'handled', dry_run: 'dry-run',
 };
 
 interface IngestOptions { dryRun?: boolean; json?: boolean }
@@ -82,7 +82,7 @@ export function registerIngestCommand(program: Command): void {
         }
         const count = (s: IngestOutcome['status']): number => outcomes.filter((o) => o.status === s).length;
         if (opts.json) console.log(JSON.stringify(outcomes, null, 2));
-        else console.log(`${outcomes.length} document(s): ${count('posted')} posted, ${count('needs_review')} to review, ${count('failed')} failed, ${count('already_posted')} already posted${dryRun ? `, ${count('dry_run')} would post (dry run)` : ''}${skipped ? `; ${skipped} other file(s) skipped` : ''}`);
+        else console.log(`${outcomes.length} document(s): ${count('posted')} posted, ${count('needs_review')} to review, ${count('failed')} failed, ${count('already_posted')} already posted${count('dismissed') ? `, ${count('dismissed')} already handled on the review page` : ''}${dryRun ? `, ${count('dry_run')} would post (dry run)` : ''}${skipped ? `; ${skipped} other file(s) skipped` : ''}`);
         if (count('failed') > 0) process.exitCode = 1;
       } finally {
         await ocr.close();

@@ -63,6 +63,9 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     if (existing?.status === 'posted') {
       return { ...base, status: 'already_posted', message: `already posted as Coupa invoice ${existing.coupaInvoiceId} (same content as ${existing.fileName})`, problems: [], coupaInvoiceId: existing.coupaInvoiceId ?? undefined };
     }
+    if (existing?.status === 'dismissed') {
+      return { ...base, status: 'dismissed', message: `marked handled on the review page by ${existing.handledBy ?? 'a person'} (same content as ${existing.fileName}); not processed again`, problems: [] };
+    }
     let analysis: Analysis;
     try {
       analysis = await analyse(doc);

@@ -23,7 +23,9 @@ function standardFontsDir(): string {
   return join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
 }
 
-async function openPdf(bytes: Uint8Array): Promise<Awaited<ReturnType<PdfJs['getDocument']>['promise']>> {
+export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+export async function openPdf(bytes: Uint8Array): Promise<Awaited<ReturnType<PdfJs['getDocument']>['promise']>> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // pdf.js detaches the buffer it is given: hand it a copy.
   const task = pdfjs.getDocument({
@@ -52,9 +54,10 @@ async function textFragments(page: PdfPage, pageNo: number): Promise<Fragment[]>
   return out;
 }
 
-async function renderPng(page: PdfPage): Promise<Uint8Array> {
+/** One page as a PNG on a white background, at `scale` × 72 dpi. */
+export async function renderPng(page: PdfPage, scale = RENDER_SCALE): Promise<Uint8Array> {
   const { createCanvas } = await import('@napi-rs/canvas');
-  const viewport = page.getViewport({ scale: RENDER_SCALE });
+  const viewport = page.getViewport({ scale });
   const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';

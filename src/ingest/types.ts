@@ -95,7 +95,8 @@ export type DocumentStatus = z.infer<typeof DocumentStatus>;
 export interface IngestOutcome {
   fileName: string;
   contentHash: string;
-  status: DocumentStatus | 'already_posted' | 'dry_run';
+  /** `dismissed`: a person marked the same content handled on the review page; nothing was done. */
+  status: DocumentStatus | 'already_posted' | 'dismissed' | 'dry_run';
   /** One line for the operator. */
   message: string;
   extracted?: ExtractedInvoice;
