@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: runs each benchmark in its own process (clean memory figures) and
- * prints its figures. Names: client, sim, generator, knowledge, audit, agent, runner, ingest.
+ * prints its figures. Names: client, sim, generator, knowledge, duplicates, audit, agent, runner, ingest.
  * Benchmarks print figures; none asserts a speed — speed goals are read, not tested.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const BENCHES: Record<string, string> = {
   sim: 'simulator query latency at 100k invoices',
   generator: 'sample-company generator time and peak memory',
   knowledge: 'hybrid search latency and recall, ingestion rate',
+  duplicates: 'duplicate check latency against 100k history invoices',
   audit: 'audit append and verify rates (PGlite and PostgreSQL)',
   agent: 'exceptions settled per second by the planner, Coupa calls per exception',
   runner: 'webhook intake burst and queue drain (PostgreSQL)',
