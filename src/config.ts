@@ -50,8 +50,29 @@ const EnvSchema = z.object({
   SETTLE_CALLOUT_CLIENTS: optionalString,
   SETTLE_SLACK_WEBHOOK_URL: optionalString,
   SETTLE_TEAMS_WEBHOOK_URL: optionalString,
+  SETTLE_TRUST_PROXY: optionalString,
   PORT: positiveInt(8080),
 });
+
+/**
+ * `SETTLE_TRUST_PROXY`: whom to believe about the client's address and protocol (X-Forwarded-*).
+ * `true` (any hop), a number of hops, or comma-separated addresses / CIDRs of the proxies.
+ */
+export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = value?.trim().toLowerCase();
+  if (!v || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops;
+  }
+  const hosts = v.split(',').map((h) => h.trim()).filter(Boolean);
+  const bad = hosts.find((h) => !/^[0-9a-f:.]+(\/\d{1,3})?$/.test(h) && h !== 'loopback' && h !== 'linklocal' && h !== 'uniquelocal');
+  if (bad) throw new ConfigError(`invalid configuration — SETTLE_TRUST_PROXY: "${bad}" is not true, false, a hop count, an address or a CIDR`);
+  return hosts;
+}
 
 export interface Config {
   dataDir: string;
@@ -75,6 +96,8 @@ export interface Config {
   calloutClients: string | undefined;
   slackWebhookUrl: string | undefined;
   teamsWebhookUrl: string | undefined;
+  /** Fastify's `trustProxy` for the HTTP surfaces (secure cookies and client addresses behind TLS proxies). */
+  trustProxy: TrustProxy;
   port: number;
 }
 
@@ -116,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     calloutClients: e.SETTLE_CALLOUT_CLIENTS,
     slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,
     teamsWebhookUrl: e.SETTLE_TEAMS_WEBHOOK_URL,
+    trustProxy: parseTrustProxy(e.SETTLE_TRUST_PROXY),
     port: e.PORT,
   };
 }

@@ -18,7 +18,7 @@ function tokensFor(opened: OpenedRuntime): { tokens: TokenDirectory; generated?:
 }
 
 export async function keepServing(opened: OpenedRuntime, options: { port: number; host?: string }): Promise<void> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, trustProxy: opened.runtime.config.trustProxy });
   const { tokens, generated } = tokensFor(opened);
   await mountMcp(app, opened.runtime, tokens);
   await mountReviewApp(app, { runtime: opened.runtime, tokens });

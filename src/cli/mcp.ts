@@ -65,7 +65,7 @@ async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
   if (opts.identity || opts.role !== 'reviewer') throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
   const tokens = httpTokens(config);
   const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, trustProxy: config.trustProxy });
   try {
     await mountMcp(app, runtime, tokens);
     const address = await app.listen({ port: opts.port ?? DEFAULT_MCP_HTTP_PORT, host: opts.host });

@@ -17,7 +17,7 @@ import { createWebhookVerifier, type WebhookVerifier } from './webhook-signature
 export interface RunnerServerOptions {
   db: Db;
   queue: RunnerQueue;
-  config: Pick<Config, 'webhookSecrets' | 'calloutClients'>;
+  config: Pick<Config, 'webhookSecrets' | 'calloutClients'> & Partial<Pick<Config, 'trustProxy'>>;
   metrics: RunnerMetrics;
   logger?: Logger | undefined;
   /** Overrides for tests (injected clock etc.); by default built from `config`. */
@@ -58,6 +58,7 @@ export function createRunnerServer(options: RunnerServerOptions): FastifyInstanc
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     return503OnClosing: true,
+    trustProxy: options.config.trustProxy ?? false,
   }) as unknown as FastifyInstance;
   void app.register(async (scope) => {
     await registerIntake(scope, {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime.js';
+import type { TrustProxy } from '../config.js';
 import type { TokenDirectory } from '../mcp/auth.js';
 import { registerActions } from './actions.js';
 import { registerAssets } from './assets.js';
@@ -51,8 +52,8 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
 }
 
 /** A fastify instance serving only the review app (and `/` → `/review`); not listening yet. */
-export async function createReviewServer(deps: ReviewAppDeps & { logger?: boolean }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false });
+export async function createReviewServer(deps: ReviewAppDeps & { logger?: boolean; trustProxy?: TrustProxy }): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: deps.trustProxy ?? deps.runtime.config.trustProxy });
   await mountReviewApp(app, deps);
   return app;
 }
