@@ -13,11 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { openDb } from '../src/db/connection.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { startSimulator } from '../src/sim/server.js';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
+import { percentile } from '../src/stats.js';
 
 export async function benchAgent(invoices = 2000, concurrency = 4): Promise<Record<string, string | number>> {
   const company = generateCompany({ seed: 7, invoices });

@@ -17,11 +17,7 @@ import { createIdentity } from '../src/guard/identity.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { startSimulator } from '../src/sim/server.js';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
+import { percentile } from '../src/stats.js';
 
 export async function benchDuplicates(invoices = 100_000, checks = 200): Promise<Record<string, string | number>> {
   const company = generateCompany({ seed: 7, invoices });

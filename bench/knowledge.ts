@@ -18,6 +18,7 @@ import { createKnowledgeStore, type KnowledgeStoreAdmin } from '../src/knowledge
 import type { PreparedDocument } from '../src/knowledge/writer.js';
 import { DEFAULT_EF_SEARCH } from '../src/knowledge/search.js';
 import type { Citation } from '../src/knowledge/types.js';
+import { percentile } from '../src/stats.js';
 
 const CHUNKS_PER_DOC = 10;
 const QUERIES = 100;
@@ -78,10 +79,6 @@ function syntheticDocs(words: Topics, from: number, count: number, next: () => n
     docs.push({ id, kind, title: id, origin: 'bench', metadata: { exception_type: TYPES[(d / CHUNKS_PER_DOC) % TYPES.length]!, supplier_id: String((d / CHUNKS_PER_DOC) % 200) }, chunks });
   }
   return docs;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function latencies(run: (q: string) => Promise<unknown>, queries: string[]): Promise<number[]> {

@@ -16,6 +16,7 @@ import { createRunnerQueue } from '../src/runner/queue.js';
 import { createRunnerServer } from '../src/runner/server.js';
 import { webhookHeaders } from '../src/runner/webhook-signature.js';
 import { createWorkerPool } from '../src/runner/worker.js';
+import { percentile } from '../src/stats.js';
 
 export interface RunnerBenchOptions {
   adminUrl?: string;
@@ -35,10 +36,6 @@ export interface RunnerBenchResult {
   queuedJobs: number;
   drainMs: number;
   settled: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function adminQuery(adminUrl: string, sql: string): Promise<void> {

@@ -8,6 +8,7 @@
  * as settled correctly when it is settled correctly every time (identical to pass@1 when K = 1).
  */
 import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
+import { median } from '../src/stats.js';
 import type { CaseResult } from './run-record.js';
 
 export interface Slice {
@@ -33,13 +34,7 @@ export interface Summary extends Slice {
   invalid_files: number;
 }
 
-/** Median of a list (0 when empty); the mean of the middle two for even lengths. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median };
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 

@@ -4,15 +4,9 @@
  */
 import Table from 'cli-table3';
 import type { Verdict } from '../agent/verdict.js';
+import { median } from '../stats.js';
 
 const DECISIONS = ['resolve', 'route', 'dispute', 'hold', 'request_info'] as const;
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export interface RunSummary {
   exceptions: number;
