@@ -3,25 +3,18 @@
  * PDFs (a page image, no text layer), e-mails carrying PDFs, and the bad inputs ingestion must
  * refuse one by one.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { openPdf, renderPng } from '../../src/ingest/read-pdf.js';
 import { renderPdf } from './layouts.js';
 
-/** Page 1 of a PDF as PNG at `scale` × 72 dpi. */
+/** Page 1 of a PDF as PNG at `scale` × 72 dpi, drawn the way ingestion draws scans for OCR. */
 export async function pdfToPng(pdf: Uint8Array, scale = 2): Promise<Buffer> {
-  const fonts = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
-  const doc = await getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: fonts, verbosity: 0, isEvalSupported: false }).promise;
-  const page = await doc.getPage(1);
-  const viewport = page.getViewport({ scale });
-  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  await page.render({ canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
-  await doc.destroy();
-  return canvas.toBuffer('image/png');
+  const doc = await openPdf(pdf);
+  try {
+    return Buffer.from(await renderPng(await doc.getPage(1), scale));
+  } finally {
+    await doc.destroy();
+  }
 }
 
 /** A PDF whose only page is `png`: what a scanner produces (no text layer). */
