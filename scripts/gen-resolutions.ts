@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ResolutionRecord } from '../src/knowledge/resolution-docs.js';
+import { toResolutionRecord } from '../src/knowledge/resolution-docs.js';
 import { generateCompany, generatePastResolutions } from '../src/sim/generator/index.js';
 
 const SEED = 7;
@@ -27,22 +27,8 @@ if (resolutions.length < MIN_RESOLUTIONS) {
   console.error(`only ${resolutions.length} past resolutions from ${invoices} invoices; pass a larger --invoices`);
   process.exit(1);
 }
-const lines = resolutions.map((r) =>
-  JSON.stringify(
-    // Validated against the loader's schema so a generator change cannot write a file the store rejects.
-    ResolutionRecord.parse({
-      id: r.id,
-      invoice_id: r.invoiceId,
-      supplier_id: r.supplierId,
-      supplier_name: r.supplierName,
-      exception_type: r.exceptionType,
-      decision: r.decision,
-      decided_by: r.decidedBy,
-      decided_at: r.decidedAt,
-      summary: r.summary,
-    }),
-  ),
-);
+// Validated against the loader's schema so a generator change cannot write a file the store rejects.
+const lines = resolutions.map((r) => JSON.stringify(toResolutionRecord(r)));
 const out = resolve(values.out);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${lines.join('\n')}\n`);

@@ -23,6 +23,27 @@ export const ResolutionRecord = z.object({
 });
 export type ResolutionRecord = z.infer<typeof ResolutionRecord>;
 
+/** A resolution as the rest of the code holds it (camelCase), for `toResolutionRecord`. */
+export interface ResolutionFields {
+  id: string;
+  invoiceId: number;
+  supplierId?: number | undefined;
+  supplierName?: string | undefined;
+  exceptionType: ResolutionRecord['exception_type'];
+  decision: ResolutionRecord['decision'];
+  decidedBy: string;
+  decidedAt: string;
+  summary: string;
+}
+
+/** The stored (snake_case) record of a resolution, validated so nothing writes one the loader rejects. */
+export function toResolutionRecord(r: ResolutionFields): ResolutionRecord {
+  return ResolutionRecord.parse({
+    id: r.id, invoice_id: r.invoiceId, supplier_id: r.supplierId, supplier_name: r.supplierName, exception_type: r.exceptionType,
+    decision: r.decision, decided_by: r.decidedBy, decided_at: r.decidedAt, summary: r.summary,
+  });
+}
+
 const words = (s: string): string => s.replace(/_/g, ' ');
 
 /**

@@ -5,7 +5,7 @@
  * overruled reasoning as precedent.
  */
 import type { Db } from '../db/connection.js';
-import { resolutionDocument } from './resolution-docs.js';
+import { resolutionDocument, toResolutionRecord } from './resolution-docs.js';
 import { ResolutionInput, type Embedder } from './types.js';
 import { writeDocuments } from './writer.js';
 
@@ -41,21 +41,7 @@ export async function recordResolution(
   const r = ResolutionInput.parse(input);
   // One record per invoice and source: the agent re-settling an invoice replaces its own entry.
   const documentId = `resolution/invoice-${r.invoiceId}/${r.source}`;
-  const doc = resolutionDocument(
-    {
-      id: documentId,
-      invoice_id: r.invoiceId,
-      supplier_id: r.supplierId,
-      supplier_name: r.supplierName,
-      exception_type: r.exceptionType,
-      decision: r.decision,
-      decided_by: r.decidedBy,
-      decided_at: r.decidedAt ?? clock().toISOString(),
-      summary: r.summary,
-    },
-    MEMORY_ORIGIN,
-    r.source,
-  );
+  const doc = resolutionDocument(toResolutionRecord({ ...r, id: documentId, decidedAt: r.decidedAt ?? clock().toISOString() }), MEMORY_ORIGIN, r.source);
   await writeDocuments(db, embedder, [doc]);
   await markSuperseded(db, [String(r.invoiceId)]);
   const { rows } = await db.query<{ superseded: boolean }>(
