@@ -4,17 +4,9 @@
  */
 import type { Command } from 'commander';
 import { generateCompany } from '../sim/generator/index.js';
-import { dumpDataset, parseEventsUrl, parseInvoices, parsePort, parseSeed, serveSampleCompany } from './sim-serve.js';
+import { dumpDataset, parseEventsUrl, parseInvoices, parsePort, parseSeed, serveSampleCompany, type ServeOptions } from './sim-serve.js';
 
-interface SimFlags {
-  seed: number;
-  invoices: number;
-  port: number;
-  host: string;
-  rateLimit: boolean;
-  eventsUrl?: string;
-  dump?: string;
-}
+type SimFlags = Omit<ServeOptions, 'keepRunning'> & { dump?: string };
 
 export function registerSimCommand(program: Command): void {
   program
@@ -34,9 +26,6 @@ export function registerSimCommand(program: Command): void {
         process.stdout.write(`wrote ${company.summary.invoices} invoices (${company.summary.exceptions} open exceptions, seed ${flags.seed}) to ${flags.dump}\n`);
         return;
       }
-      await serveSampleCompany({
-        seed: flags.seed, invoices: flags.invoices, port: flags.port, host: flags.host, rateLimit: flags.rateLimit,
-        keepRunning: true, ...(flags.eventsUrl ? { eventsUrl: flags.eventsUrl } : {}),
-      });
+      await serveSampleCompany({ ...flags, keepRunning: true });
     });
 }
