@@ -20,6 +20,7 @@ import { registerMcpCommand } from './cli/mcp.js';
 import { registerSettleCommand } from './cli/settle.js';
 import { registerEvalCommand } from './cli/eval.js';
 import { registerIngestCommand } from './cli/ingest.js';
+import { formatIssues } from './issues.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof ConfigError || error instanceof ZodError) {
-      console.error(`settle: ${error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : error.message}`);
+      console.error(`settle: ${error instanceof ZodError ? formatIssues(error) : error.message}`);
       process.exitCode = 2;
       return;
     }

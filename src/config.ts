@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Mode } from './domain/controls.js';
+import { issueLines } from './issues.js';
 
 const optionalString = z
   .string()
@@ -109,7 +110,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const lines = issueLines(parsed.error, 'environment');
     throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
   }
   const e = parsed.data;

@@ -12,7 +12,7 @@ import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimite
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
-import { UserError } from '../errors.js';
+import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
@@ -25,6 +25,7 @@ import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
+import { formatIssues, hasIssues } from '../issues.js';
 
 export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
 
@@ -89,8 +90,7 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   try {
     return resolveControls(input);
   } catch (error) {
-    const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-    throw new UserError(`invalid controls: ${issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? String(error)}`);
+    throw new UserError(`invalid controls: ${hasIssues(error) ? formatIssues(error, { root: 'controls' }) : describeError(error)}`);
   }
 }
 

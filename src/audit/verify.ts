@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { AuditRow } from './entry.js';
 import { AuditRowSchema } from './entry.js';
 import { GENESIS_HASH, hashRow } from './hash.js';
+import { formatIssues } from '../issues.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -56,7 +57,7 @@ export async function* readExport(path: string): AsyncGenerator<AuditRow> {
       throw new Error(`${path}:${lineNo}: not valid JSON`);
     }
     const row = AuditRowSchema.safeParse(parsed);
-    if (!row.success) throw new Error(`${path}:${lineNo}: not an audit row (${row.error.issues[0]?.path.join('.') ?? ''}: ${row.error.issues[0]?.message ?? 'invalid'})`);
+    if (!row.success) throw new Error(`${path}:${lineNo}: not an audit row (${formatIssues(row.error, { root: 'row', limit: 1 })})`);
     yield row.data as AuditRow;
   }
 }

@@ -10,6 +10,7 @@ import {
   Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
 } from './schemas.js';
 import { fromWire } from './wire.js';
+import { issueLines } from '../issues.js';
 
 type AnyObjectSchema = z.ZodObject;
 
@@ -62,7 +63,7 @@ export function parseRecord<S extends AnyObjectSchema>(
   const parsed = schema.safeParse(camel);
   if (parsed.success) return (projected ? keepSentKeys(parsed.data, camel) : parsed.data) as z.output<S>;
   const id = camel !== null && typeof camel === 'object' ? (camel.id as number | string | undefined) : undefined;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
+  const issues = issueLines(parsed.error, '(record)');
   throw new CoupaRecordError(res.name, id, issues);
 }
 

@@ -15,6 +15,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import type { Proposal, ProposalStore } from './proposals.js';
 import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { formatIssues } from '../issues.js';
 
 export type GuardOutcome = 'executed' | 'replayed' | 'proposed' | 'denied' | 'error';
 
@@ -115,16 +116,6 @@ async function invoiceTotalOf(ctx: ToolContext, invoiceId: number, fresh: boolea
   return invoice?.grossTotal ?? invoice?.totalWithTaxes ?? undefined;
 }
 
-function summarizeZod(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => {
-      const path = i.path.join('.') || '(input)';
-      if (i.code === 'unrecognized_keys') return `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-      return `${path}: ${i.message}`;
-    })
-    .join('; ');
-}
 
 export function createGuard(deps: GuardDeps): Guard {
   const byName = new Map(deps.tools.map((t) => [t.name, t]));
@@ -163,7 +154,7 @@ export function createGuard(deps: GuardDeps): Guard {
         rawArgs = rest;
       }
       const parsed = tool.inputSchema.safeParse(rawArgs);
-      if (!parsed.success) return deny(`invalid input — ${summarizeZod(parsed.error)}`, 'Fix the arguments to match the tool schema.');
+      if (!parsed.success) return deny(`invalid input — ${formatIssues(parsed.error)}`, 'Fix the arguments to match the tool schema.');
       const input = parsed.data as Record<string, unknown>;
       const invoiceId = tool.invoiceIdOf?.(input) ?? null;
 

@@ -8,6 +8,7 @@ import { Decision, ExceptionType } from '../domain/vocabulary.js';
 import { chunkMarkdown } from './chunker.js';
 import { KnowledgeInputError } from './text.js';
 import type { PreparedDocument } from './writer.js';
+import { formatIssues } from '../issues.js';
 
 /** One line of `knowledge/resolutions/*.jsonl` (snake_case, like the case format's knowledge block). */
 export const ResolutionRecord = z.object({
@@ -90,8 +91,7 @@ export function parseResolutionLines(name: string, text: string): ResolutionReco
     }
     const parsed = ResolutionRecord.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new KnowledgeInputError(`${name} line ${i + 1}: ${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
+      throw new KnowledgeInputError(`${name} line ${i + 1}: ${formatIssues(parsed.error, { root: 'record', limit: 1 })}`);
     }
     out.push(parsed.data);
   });

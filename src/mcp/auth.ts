@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { Role, createIdentity, type Identity } from '../guard/identity.js';
+import { formatIssues } from '../issues.js';
 
 const TokenEntry = z.strictObject({
   token: z.string().min(16, 'tokens must be at least 16 characters'),
@@ -50,7 +51,7 @@ function parseInline(spec: string): TokenEntry[] {
       const m = /^([^=]+)=([^:]+):(.+)$/.exec(part);
       if (!m) throw new UserError(`SETTLE_MCP_TOKENS: expected "token=login:role+role", got "${part.slice(0, 12)}…"`);
       const parsed = TokenEntry.safeParse({ token: m[1]!.trim(), login: m[2]!.trim(), roles: m[3]!.split('+').map((r) => r.trim()) });
-      if (!parsed.success) throw new UserError(`SETTLE_MCP_TOKENS: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw new UserError(`SETTLE_MCP_TOKENS: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`);
       return parsed.data;
     });
 }
@@ -65,7 +66,7 @@ export function loadTokenDirectory(opts: { file?: string | undefined; inline?: s
       throw new UserError(`SETTLE_TOKENS_FILE ${opts.file}: ${(error as Error).message}`);
     }
     const parsed = z.array(TokenEntry).safeParse(raw);
-    if (!parsed.success) throw new UserError(`SETTLE_TOKENS_FILE ${opts.file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new UserError(`SETTLE_TOKENS_FILE ${opts.file}: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`);
     entries.push(...parsed.data);
   }
   if (opts.inline) entries.push(...parseInline(opts.inline));

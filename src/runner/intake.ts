@@ -15,6 +15,7 @@ import { acceptEvent } from './inbox.js';
 import type { RunnerMetrics } from './metrics.js';
 import type { RunnerQueue } from './queue.js';
 import { WebhookVerificationError, type WebhookVerifier } from './webhook-signature.js';
+import { formatIssues } from '../issues.js';
 
 export interface IntakeOptions {
   db: Db;
@@ -92,7 +93,7 @@ export async function registerWebhookRoute(app: FastifyInstance, options: Intake
       if ('error' in parsed) return reject(reply, metrics, { status: 400, outcome: 'invalid', message: parsed.error });
       const event = ExceptionEventSchema.safeParse(parsed.body);
       if (!event.success) {
-        const message = event.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        const message = formatIssues(event.error, { root: 'body' });
         return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${message}` });
       }
       const headerId = request.headers['webhook-id'];

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RunnerMetrics } from './metrics.js';
 import type { RunnerQueue, SettleJob } from './queue.js';
 import { SettleJobData, type SettleFn } from './types.js';
+import { formatIssues } from '../issues.js';
 
 const SettleOutcomeSchema = z.object({ decision: z.string().min(1), exceptionType: z.string().min(1), executed: z.boolean() });
 
@@ -78,7 +79,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const data = SettleJobData.safeParse(job.data);
     if (!data.success) {
       metrics?.settleFailures.inc({ kind: 'invalid_job' });
-      await queue.fail(job.id, new Error(`invalid job data: ${data.error.issues.map((i) => i.message).join('; ')}`));
+      await queue.fail(job.id, new Error(`invalid job data: ${formatIssues(data.error, { root: 'job' })}`));
       return;
     }
     const { invoiceId, eventId } = data.data;

@@ -3,6 +3,7 @@
  * `{"errors": {"<object>": ["message", …]}}` (coupa-api.md §4), never an HTML page or a stack.
  */
 import type { z } from 'zod';
+import { formatIssuePath } from '../issues.js';
 
 /** A failure to answer with a Coupa-shaped body. Thrown by routes, caught by the error handler. */
 export class SimHttpError extends Error {
@@ -33,8 +34,8 @@ export function notFound(object: string, typeName: string, id: unknown): SimHttp
 /** Turn a zod failure into Coupa's 400 shape, one message per offending field. */
 export function fromZodError(object: string, error: z.ZodError): SimHttpError {
   const messages = error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    return field ? `${field} ${issue.message}` : issue.message;
+    // Coupa's own shape: "field message" (no colon), the bare message for the record itself.
+    return issue.path.length > 0 ? `${formatIssuePath(issue.path)} ${issue.message}` : issue.message;
   });
   return new SimHttpError(400, { [object]: messages.length > 0 ? messages : ['is invalid'] });
 }

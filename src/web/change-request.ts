@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Decision } from '../domain/vocabulary.js';
 import { DisputeReason } from '../../tools/dispute-invoice.js';
+import { formatIssues } from '../issues.js';
 
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2_000).optional());
 
@@ -48,5 +49,5 @@ export function toolCallFor(c: ChangeRequest): { tool: string; args: Record<stri
 
 /** The one-line reason a change request was refused, for the page. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
+  return formatIssues(error, { root: 'form' });
 }

@@ -10,6 +10,7 @@ import { getDocumentForReview, getReviewDocumentContent, listDocumentsForReview,
 import { requireIdentity, requireScope, setFlash } from './auth.js';
 import { DOCUMENTS, documentBody, documentsListBody } from './documents-page.js';
 import { send } from './pages.js';
+import { formatIssues } from '../issues.js';
 
 const DocumentParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const PageParam = DocumentParam.extend({ page: z.coerce.number().int().min(1).max(100) });
@@ -84,7 +85,7 @@ export function registerDocumentRoutes(app: FastifyInstance, runtime: Runtime): 
     }
     const body = HandledBody.safeParse(request.body ?? {});
     if (!body.success) {
-      setFlash(request, { kind: 'error', text: `Not marked handled: ${body.error.issues.map((i) => i.message).join('; ')}.` });
+      setFlash(request, { kind: 'error', text: `Not marked handled: ${formatIssues(body.error, { root: 'form' })}.` });
       return reply.redirect(`${DOCUMENTS}/${doc.id}`, 303);
     }
     if (!(await markDocumentHandled(db, doc.id, identity.id, body.data.note))) {

@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { formatIssues } from '../issues.js';
 
 const Summary = z.looseObject({
   cases: z.number().int().nonnegative(),
@@ -39,7 +40,7 @@ export async function loadEvalSummary(path: string): Promise<EvalSummary | { err
   }
   try {
     const parsed = Report.safeParse(JSON.parse(text));
-    if (!parsed.success) return { error: `${path}: not an eval report (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` };
+    if (!parsed.success) return { error: `${path}: not an eval report (${formatIssues(parsed.error, { root: 'report', limit: 1 })})` };
     const s = parsed.data.summary;
     return { cases: s.cases, passed: s.passed, accuracy: s.accuracy, unsafe: s.unsafe, brain: s.brain, model: s.model, writtenAt, path };
   } catch (error) {

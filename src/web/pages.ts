@@ -13,6 +13,7 @@ import type { SafeHtml } from './html.js';
 import { BASE, page, type PageOptions } from './layout.js';
 import { QueueFilter, loadQueue } from './queue-data.js';
 import { queueBody } from './queue-page.js';
+import { formatIssues } from '../issues.js';
 
 export interface PagesDeps {
   runtime: Runtime;
@@ -47,7 +48,7 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
   app.get(BASE, withIdentity(async (_identity, request, reply) => {
     const parsed = QueueFilter.safeParse(request.query);
     const filter = parsed.success ? parsed.data : {};
-    const error = parsed.success ? undefined : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const error = parsed.success ? undefined : formatIssues(parsed.error, { root: 'query' });
     const items = await loadQueue(runtime, filter);
     return send(request, reply, { title: 'Review queue', current: 'queue', body: () => queueBody(items, filter, error) });
   }));
