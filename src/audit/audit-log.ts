@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
-import { AuditEntry, storableJson, storableText, type AuditRow } from './entry.js';
+import { AuditEntry, storableText, storedInput, type AuditRow } from './entry.js';
 import { writeJsonLines } from './export.js';
 import { GENESIS_HASH, hashRow, type HashedFields } from './hash.js';
 import { AUDIT_COLUMNS, HEAD_SQL, fromDb, streamRows, type DbAuditRow } from './rows.js';
@@ -119,7 +119,7 @@ async function nextFields(client: pg.PoolClient, e: AuditEntry, at: Date): Promi
     actor: storableText(e.actor),
     actorKind: e.actorKind,
     tool: storableText(e.tool),
-    input: storableJson(e.input),
+    input: storedInput(e.input),
     decision: e.decision,
     reason: storableText(e.reason),
     coupaCalls: e.coupaCalls,

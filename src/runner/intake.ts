@@ -13,7 +13,7 @@ import { ExceptionEventSchema } from '../coupa/events.js';
 import { readClientCredentials, type CalloutAuth } from './callout-auth.js';
 import { eventKindOf } from './event-kind.js';
 import { acceptEvent, recordIgnoredEvent } from './inbox.js';
-import { jsonDepthProblem } from './json-limits.js';
+import { jsonDepthProblem } from '../json-depth.js';
 import type { RunnerMetrics } from './metrics.js';
 import type { RunnerQueue } from './queue.js';
 import { WebhookVerificationError, type WebhookVerifier } from './webhook-signature.js';

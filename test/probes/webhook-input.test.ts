@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import { jsonDepthProblem } from '../../src/runner/json-limits.js';
+import { jsonDepthProblem } from '../../src/json-depth.js';
 import { createRunnerMetrics } from '../../src/runner/metrics.js';
 import { SETTLE_QUEUE, createRunnerQueue, type RunnerQueue } from '../../src/runner/queue.js';
 import { createRunnerServer } from '../../src/runner/server.js';

@@ -1,5 +1,5 @@
 /**
- * Limits on the shape of a JSON body, checked on the raw text before anything parses it. An event
+ * Limits on the shape of JSON, checked on the text before anything parses or recurses into it. An event
  * is a thin, flat poke; a body nested tens of thousands deep is poison — it parsed, then failed in
  * the database and came back as 503, so the sender retried it forever. A scan is linear and never
  * recurses, so the check itself cannot run out of stack.
