@@ -37,8 +37,11 @@ export interface AuditLog {
   /** `append` without the result — the shape the guard's audit sink expects. */
   record(entry: AuditEntry): Promise<void>;
   list(options?: AuditListOptions): Promise<AuditRow[]>;
-  /** Recompute every hash and link, in batches; names the first broken row. */
-  verify(): Promise<VerifyResult>;
+  /**
+   * Recompute every hash and link, in batches; names the first broken row. `tap` sees the rows on
+   * their way (the checkpoint check notes hashes at checkpointed seqs in the same pass).
+   */
+  verify(tap?: (rows: AsyncIterable<AuditRow>) => AsyncIterable<AuditRow>): Promise<VerifyResult>;
   /** Write every row as JSON lines to a stream (left open) or a file path; returns rows written. */
   export(target: Writable | string): Promise<number>;
   count(): Promise<number>;
@@ -94,7 +97,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
       const { sql, params } = listQuery(AuditListOptions.parse(opts));
       return (await db.query<DbAuditRow>(sql, params)).rows.map(fromDb);
     },
-    verify: () => verifyChain(rows()),
+    verify: (tap) => verifyChain(tap ? tap(rows()) : rows()),
     export: (target) => writeJsonLines(rows(), target),
     count: async () => Number((await db.query<{ n: string }>('select count(*)::text as n from audit_log')).rows[0]?.n ?? 0),
     head: async () => {
