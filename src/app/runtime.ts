@@ -14,12 +14,14 @@ import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
-import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
+import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
+import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
@@ -49,6 +51,8 @@ export interface RuntimeOptions {
   onCoupaCall?: (event: CallEvent) => void;
   /** Pin the mode regardless of settings (`--dry-run` pins `monitor`). */
   forceMode?: Mode;
+  /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
+  logger?: GuardLogger;
 }
 
 export interface Runtime {
@@ -163,6 +167,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
       tenant,
+      logger: options.logger ?? pino({ level: config.logLevel, name: 'settle-guard' }, pino.destination(2)),
+      supplierTextPolicy: supplierTextPolicyFor,
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     return {
