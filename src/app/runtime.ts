@@ -14,12 +14,14 @@ import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
-import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
+import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
+import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
@@ -54,6 +56,8 @@ export interface RuntimeOptions {
    * at close (the CLI's commands; tests and eval slots leave it off).
    */
   auditCheckpoints?: boolean;
+  /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
+  logger?: GuardLogger;
 }
 
 export interface Runtime {
@@ -168,6 +172,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
       tenant,
+      logger: options.logger ?? pino({ level: config.logLevel, name: 'settle-guard' }, pino.destination(2)),
+      supplierTextPolicy: supplierTextPolicyFor,
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
