@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { embeddedXml } from './einvoice/attachments.js';
 import { IngestError, MAX_PAGES } from './errors.js';
 import type { OcrEngine } from './ocr.js';
 import { buildRows, type Fragment } from './rows.js';
@@ -94,7 +95,8 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
       page.cleanup();
     }
     const textConfidence = confidences.length ? Math.min(...confidences) : 0;
-    return { kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text', pages: doc.numPages, rows: buildRows(fragments), textConfidence };
+    const xml = (await embeddedXml(doc)).map((x) => ({ ...x, embedded: true }));
+    return { kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text', pages: doc.numPages, rows: buildRows(fragments), textConfidence, ...(xml.length ? { xml } : {}) };
   } finally {
     await doc.destroy();
   }
