@@ -62,7 +62,7 @@ async function checkPo(coupa: IngestCoupa, invoice: ExtractedInvoice): Promise<{
 
 /** Validate an extraction against Coupa; `text` is the document's full text (remit-to evidence). */
 export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedInvoice, text: string): Promise<Validation> {
-  const invoice: ExtractedInvoice = { fields: { ...extracted.fields }, lines: [...extracted.lines] };
+  const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
   const { po, problems } = await checkPo(coupa, invoice);
   if (po) invoice.fields.poNumber = confirmed(invoice.fields.poNumber, 0.98);
   const supplierMatch = await matchSupplier(coupa, invoice, text, po?.supplier?.id);
@@ -79,7 +79,7 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
       problems.push({ code: 'duplicate_invoice_number', severity: 'error', field: 'invoiceNumber', message: `${supplier.name} already has invoice ${number} in Coupa (id ${existing.map((e) => e.id).join(', ')})` });
     }
   }
-  problems.push(...confidenceProblems(invoice));
+  problems.push(...(extracted.findings ?? []), ...confidenceProblems(invoice));
   const refs: MatchedRefs = {
     ...(supplier ? { supplierId: supplier.id, supplierName: supplier.name } : {}),
     ...(supplierMatch.remitToAddressId !== undefined ? { remitToAddressId: supplierMatch.remitToAddressId } : {}),
