@@ -57,7 +57,7 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
         const linesConfirmed = lineSum !== undefined && lineSum.eq(subValue);
         return {
           total: field(total, CONFIRMED),
-          subtotal: sub ? field(sub, CONFIRMED) : { value: subValue.toFixed(2), confidence: tax ? CONFIRMED : DERIVED + 0.05, source: 'derived' },
+          subtotal: sub ? field(sub, CONFIRMED) : { value: subValue.toFixed(2), confidence: tax ? CONFIRMED : DERIVED, source: 'derived' },
           ...(tax ? { tax: field(tax, CONFIRMED) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
           linesConfirmed,
           evidence,
@@ -96,7 +96,9 @@ function chooseNumber(cs: readonly Candidate[]): ExtractedField | undefined {
 }
 
 function chooseDate(cs: readonly Candidate[], fallback?: Candidate): ExtractedField | undefined {
-  const best = pick(cs) ?? fallback;
+  const labelled = pick(cs);
+  // A bare "Date" loses to the date printed beside the invoice number.
+  const best = labelled && !(fallback && GENERIC_DATE_LABEL.test(labelled.label)) ? labelled : fallback ?? labelled;
   if (!best) return undefined;
   const rivals = cs.filter((c) => c.rank === best.rank && c.value !== best.value);
   const confidence = rivals.length ? CONFLICTED : GENERIC_DATE_LABEL.test(best.label) || best === fallback ? 0.86 : 0.93;

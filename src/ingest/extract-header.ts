@@ -40,7 +40,10 @@ const idAcceptor: Acceptor = (text) =>
 
 /** VAT and tax ids: EU VAT (country + 8–12), US EIN/SSN, India GSTIN, bare 9–12 digit numbers. Spaces inside are dropped. */
 const TAX_ID = /\b(\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2}|[A-Z]{2}[0-9A-Z]{8,12}|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/;
-const taxIdAcceptor: Acceptor = (text) => TAX_ID.exec(text.toUpperCase().replace(/(?<=[A-Z0-9])[\s.](?=\d)/g, ''))?.[1];
+const taxIdAcceptor: Acceptor = (text) => {
+  const id = TAX_ID.exec(text.toUpperCase().replace(/(?<=[A-Z0-9])[\s.](?=\d)/g, ''))?.[1];
+  return id && /\d{6}/.test(id.replace(/\D/g, '')) ? id : undefined;
+};
 
 const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
   const m = new RegExp(`(?:^|\\s)(\\d[\\d\\s-]{${min - 1},${max + 6}}\\d)(?:\\s|$)`).exec(text);
@@ -50,8 +53,8 @@ const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
 
 /** Cells that carry a neighbouring field's label. */
 const NOT_TAX_AMOUNT = /^(?:tax|vat|btw|tva|iva|ust|mwst)\.?\s*(?:-\s*)?(?:id|reg|no|nr|number|nummer|identification|intra|n°)|^(?:uw|your|n°)\s/i;
-const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile)/i;
-const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig)/i;
+const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
+const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig|date\s*of\s*delivery|delivery\s*date|date\s*de\s*livraison|liefer)/i;
 
 function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: readonly string[]): ExtractedField | undefined {
   const codeIn = (text: string): string | undefined => CURRENCY_CODES.find((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(text));
@@ -66,7 +69,7 @@ function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: rea
   const words = all.toLowerCase().match(/\b(?:us\s+dollars|dollars|euros?|rupees|pounds\s+sterling)\b/);
   const fromWord = words && currencyWord(words[0].replace(/\s+/g, ' '));
   if (fromWord) return { value: fromWord, confidence: 0.9, source: 'pattern' };
-  const symbol = Object.keys(CURRENCY_SYMBOLS).find((s) => all.includes(s)) ?? (/(?:^|[\s(])Rs\.?\s?\d/m.test(all) ? 'Rs' : undefined);
+  const symbol = Object.keys(CURRENCY_SYMBOLS).find((s) => all.includes(s)) ?? (/(?:^|[\s(])Rs\.?\s?-?\d/m.test(all) ? 'Rs' : undefined);
   // `$` is shared by many currencies: below the review threshold unless something else confirms it.
   if (symbol) return { value: currencyOfMark(symbol)!, confidence: symbol === '$' ? 0.7 : 0.9, source: 'pattern' };
   return undefined;
@@ -91,7 +94,7 @@ function taxIdInText(rows: readonly Row[], customer: readonly string[]): Candida
   const out: Candidate[] = [];
   const customerWord = new RegExp(`(?:${customer.join('|')}|client|kunde|klant|uw|your|buyer)\\W{0,12}$`, 'i');
   rows.forEach((row, i) => {
-    for (const m of row.text.matchAll(/(?:vat|tva|btw|ust\.?-?\s*id\.?(?:-?nr\.?)?|ustid|iva|mwst|intra[\s-]?communautaire|gstin|vat\/tin)\s*(?:no\.?|nr\.?|n°|number|id)?\s*[:.]?\s*([A-Z]{2}[\s\dA-Z.]{8,18}|\d[\d\s]{8,14})/gi)) {
+    for (const m of row.text.matchAll(/(?:tva\s*intra[\s-]?communautaire|vat|tva|btw|ust\.?-?\s*id\.?(?:-?nr\.?)?|ustid|iva|mwst|gstin|vat\/tin)\s*(?:no\.?|nr\.?|n°|number|id)?\s*[:.]?\s*([A-Z]{2}\s?\d[\s\dA-Z.]{7,18}|\d[\d\s]{8,14})/gi)) {
       if (customerWord.test(row.text.slice(0, m.index))) continue;
       const value = taxIdAcceptor(m[1]!);
       if (value && /\d{6}/.test(value)) out.push({ value, source: 'pattern', rank: 99, label: m[0].slice(0, 12), row, order: i });
@@ -101,14 +104,17 @@ function taxIdInText(rows: readonly Row[], customer: readonly string[]): Candida
 }
 
 /** Every header-field candidate the rows yield (the supplier is found separately, by evidence). */
-export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary): HeaderCandidates {
+export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary, allRows: readonly Row[] = rows): HeaderCandidates {
   const L = vocab.labels;
   const amount = amountAcceptor(style);
   const date = dateAcceptor(style);
   const invoiceNumber = findCandidates(rows, L.invoiceNumber, idAcceptor);
   const total = findCandidates(rows, L.total, amount, { exclude: NOT_TOTAL });
   const numberRow = invoiceNumber[0]?.row;
-  const numberLineDate = numberRow && parseDate(numberRow.text.replace(invoiceNumber[0]!.value, ' '), style);
+  // "Rechnung Nr. 42 vom 31.01.2014", or "vom 31.10.2018" on the row under it.
+  const after = numberRow && rows[rows.indexOf(numberRow) + 1];
+  const numberLineDate = numberRow && (parseDate(numberRow.text.replace(invoiceNumber[0]!.value, ' '), style)
+    ?? (after && /^(?:vom|du|del|dated|of|van)\s/i.test(after.text) ? parseDate(after.text, style) : undefined));
   const customerLabels = L.customer.filter((p) => p.length > 3);
   const remit = blockBelow(rows, L.remitTo);
   const lastTotal = [...total].sort((a, b) => b.order - a.order)[0];
@@ -123,7 +129,8 @@ export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab
     taxId: [...findCandidates(rows, L.taxId, taxIdAcceptor, { exclude: /^(?:uw|your|n°\s*tva\s*client)/i }), ...taxIdInText(rows, customerLabels)],
     bankAccount: findCandidates(rows, L.bankAccount, digitsAcceptor(6, 17)),
     bankRouting: findCandidates(rows, L.bankRouting, digitsAcceptor(6, 11)),
-    currency: currencyOf(rows, lastTotal?.row, L.currency),
+    // Currency marks are often only in the table ("Einzel/€", "Rs 1939"): look at every row.
+    currency: currencyOf(allRows, lastTotal?.row, L.currency),
     iban: ibanOf(rows),
     ...(remit ? { remitTo: { value: remit.text, confidence: 0.85, source: 'label-below' } } : {}),
     ...(numberLineDate && numberRow ? { numberLineDate: { value: numberLineDate, source: 'label-inline', rank: 50, label: 'beside the invoice number', row: numberRow, order: 0 } } : {}),

@@ -24,7 +24,7 @@ const ROLE_ORDER: readonly TableRole[] = ['poLine', 'quantity', 'amount', 'unitP
 
 interface Column { role: Role; cell: Cell }
 
-function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | undefined; totals: RegExp; note: RegExp } {
+function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | undefined; totals: RegExp; section: RegExp; note: RegExp } {
   const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
   return {
     // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoeveelheid") is named by its last role word; the longest wins a tie.
@@ -38,6 +38,7 @@ function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | u
       return best?.role;
     },
     totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
     note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
   };
 }
@@ -89,7 +90,7 @@ function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): 
   };
 }
 
-type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals' } | { kind: 'note'; text?: string } | { kind: 'header' };
+type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' };
 
 function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: ReturnType<typeof compile>): RowKind {
   if (headerRoles(row, re.roleOf)) return { kind: 'header' };
@@ -99,7 +100,7 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   const hasAmount = row.cells.some((c) => !isPercent(c.text) && parseAmount(c.text.replace(re.totals, ''), style) !== undefined);
   // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
   const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
-  if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals' };
+  if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
   if (re.note.test(first)) return { kind: 'note' };
   const line = buildLine(parts, style);
   if (line) return { kind: 'line', line };
@@ -125,7 +126,8 @@ function fromHeader(rows: readonly Row[], start: number, columns: readonly Colum
     if (kind.kind === 'totals') {
       // A section sub-total when a line follows before the next totals row; else the table is over.
       const next = kinds.slice(i + 1).find((k) => k && k.kind !== 'note');
-      if (next?.kind === 'line' && lines.length > 0) { used.add(row); continue; }
+      // Notes after a section sub-total (the next section's heading) belong to no line above.
+      if (kind.section && next?.kind === 'line' && lines.length > 0) { pendingNotes.push(row); continue; }
       break;
     }
     // Wrapped descriptions continue the line above on the same page; other notes wait to see whether a line follows.
@@ -149,7 +151,8 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
     if (cells.length < 4) continue;
     const [q, p, a] = cells.slice(-3);
     const line = buildLine({ description: cells.slice(0, -3), quantity: [q!], unitPrice: [p!], amount: [a!] }, style);
-    if (line && line.amount.confidence > 0.9) {
+    // Zero × zero = zero proves nothing ("Communications  0.00  0.00  0.00" is a summary row).
+    if (line && line.amount.confidence > 0.9 && !new Dec(line.amount.value).isZero() && !new Dec(line.quantity?.value ?? '0').isZero()) {
       lines.push({ ...line, description: field(line.description.value, 0.8) });
       used.add(row);
     }

@@ -22,7 +22,7 @@ const plain = (s: string): string => s.toLowerCase().normalize('NFKD').replace(/
 
 const nameAcceptor = (text: string): string | undefined => {
   const name = text.trim().replace(/[,;:]+$/, '');
-  return name.length >= 3 && /\p{L}{2}/u.test(name) && !/^\(/.test(name) && !/\d{3,}/.test(name) && !LABEL_LIKE.test(name) ? name : undefined;
+  return name.length >= 3 && /\p{L}{2}/u.test(name) && !/^[(#*]/.test(name) && !/\d{3,}/.test(name) && !LABEL_LIKE.test(name) ? name : undefined;
 };
 
 /** Cells of the customer's blocks (the label and a few rows under it). */
@@ -56,6 +56,9 @@ function domainsOf(rows: readonly Row[], excluded: Set<Cell>): string[] {
   return [...out];
 }
 
+/** An account holder or payee may be a person or a factor: weaker than "Supplier:" or "Sold by". */
+const labelWeight = (label: string): number => (/holder|inhaber|titulaire|kontoname|favou?r|payable|titular|intestatario/i.test(label) ? 2 : 3);
+
 /** Names with a legal form in a cell: the whole lead-in at a cell's start ("Au bon moulin SARL"), else its capitalised words. */
 function legalNames(text: string): string[] {
   const out: string[] = [];
@@ -88,9 +91,26 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
     if (!c.evidence.includes(why)) { c.score += score; c.evidence.push(why); }
     candidates.set(key, c);
   };
-  for (const c of findCandidates(rows, vocab.labels.supplier, nameAcceptor)) {
-    if (![...excluded].some((e) => c.row.cells.includes(e) && e.text.includes(c.value))) add(legalNames(c.value)[0] ?? c.value, 3, `labelled "${c.label.replace(/[:\s]+$/, '')}"`);
+  const isLabel = (text: string): boolean => Object.values(vocab.labels).some((ps) => ps.some((p) => labelRegex(p).test(text)));
+  const accept = (text: string): string | undefined => (isLabel(text) ? undefined : nameAcceptor(text));
+  for (const c of findCandidates(rows, vocab.labels.supplier, accept)) {
+    if (![...excluded].some((e) => c.row.cells.includes(e) && e.text.includes(c.value))) add(legalNames(c.value)[0] ?? c.value, labelWeight(c.label), 'labelled as the supplier');
   }
+  // "Verkäufer:" with its block under it, the name a few rows down; "… Titulaire du compte : NETPRESSE" inside a longer cell.
+  const anywhere = new RegExp(`(?:^|[\\s–—|-])(?:${vocab.labels.supplier.join('|')})\\s*:\\s*(.+)$`, 'iu');
+  rows.forEach((row, i) => {
+    for (const cell of row.cells) {
+      if (excluded.has(cell)) continue;
+      const inline = anywhere.exec(cell.text)?.[1];
+      const value = inline ? accept(inline) : undefined;
+      if (value) { add(legalNames(value)[0] ?? value, labelWeight(cell.text), 'labelled as the supplier'); continue; }
+      if (!vocab.labels.supplier.some((p) => new RegExp(`^(?:${p})\\s*:?$`, 'iu').test(cell.text.trim()))) continue;
+      const below = rows.slice(i + 1, i + 4).filter((r) => r.page === row.page).flatMap((r) => r.cells.filter((c) => c.x < cell.right + 40 && c.right > cell.x - 2));
+      // "Nummer | : 12345676" is a key and its value, not a name.
+      const name = below.filter((c) => !/^\s*:/.test(rows.find((r) => r.cells.includes(c))!.cells[rows.find((r) => r.cells.includes(c))!.cells.indexOf(c) + 1]?.text ?? '')).map((c) => accept(c.text)).find(Boolean);
+      if (name) add(legalNames(name)[0] ?? name, labelWeight(cell.text), 'labelled as the supplier');
+    }
+  });
   const seen = new Map<string, number>();
   for (const row of rows) {
     for (const cell of row.cells) {
@@ -104,7 +124,8 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
   for (const [key, n] of seen) if (n > 1) add(candidates.get(key)!.name, 1, `printed ${n} times`);
   const first = rows[0]?.page ?? 1;
   const top = rows.filter((r) => r.page === first).slice(0, TOP_ROWS).flatMap((r) => r.cells)
-    .filter((c) => !excluded.has(c) && !title.test(c.text) && nameAcceptor(c.text));
+    .filter((c) => !excluded.has(c) && !title.test(c.text) && accept(c.text));
+  for (const c of top) add(nameAcceptor(c.text)!, 0, 'near the top');
   if (top.length > 0) {
     const tallest = Math.max(...top.map((c) => c.height));
     const best = top.find((c) => c.height >= tallest * 0.95)!;

@@ -80,7 +80,7 @@ function extractPrinted(doc: DocumentText): ExtractedInvoice {
   const style = detectNumberStyle(doc.rows.map((r) => r.text), vocab.language.decimal);
   const table = extractLines(doc.rows, style, vocab);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
-  const chosen = chooseFields(headerCandidates(rest, style, vocab), table.lines);
+  const chosen = chooseFields(headerCandidates(rest, style, vocab, doc.rows), table.lines);
   const supplier = extractSupplier(doc.rows, vocab);
   if (supplier.field) chosen.fields.supplierName = supplier.field;
   if (!chosen.fields.invoiceNumber && !chosen.fields.total && chosen.lines.length === 0) {

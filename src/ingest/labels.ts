@@ -22,6 +22,8 @@ export interface Candidate {
   order: number;
 }
 
+const CURRENCY_ONLY = /^(?:[A-Z]{3}|[$€£¥₹])$/u;
+
 /** Rows a label's value may sit on below it: the next one or two. */
 const BELOW_WINDOW = 2.6;
 
@@ -31,7 +33,7 @@ const regexCache = new Map<string, RegExp>();
 export function labelRegex(pattern: string): RegExp {
   let re = regexCache.get(pattern);
   if (!re) {
-    re = new RegExp(`^\\s*(?:${pattern})(?![\\p{L}\\d])\\s*(?:\\([^)]{0,12}\\))?\\s*[:#.]?\\s*(?:[:#]\\s*)?`, 'iu');
+    re = new RegExp(`^\\s*(?:${pattern})(?![\\p{L}])\\s*(?:\\([^)]{0,12}\\))?\\s*[:#.]?\\s*(?:[:#]\\s*)?`, 'iu');
     regexCache.set(pattern, re);
   }
   return re;
@@ -72,7 +74,9 @@ export function findCandidates(
       const rest = cell.text.slice(m[0].length).trim();
       const tries: Array<[FieldSource, string | undefined]> = [['label-inline', rest]];
       // A label followed by other words in its own cell ("Tax 15% on $112.90") is answered by the next cell.
-      if (!options.inlineOnly) tries.push(['label-right', row.cells[c + 1]?.text], ['label-below', rest === '' ? cellBelow(rows, i, cell.x, cell.right) : undefined]);
+      // A currency-only cell between label and value ("Steuerbetrag in | EUR | 56,87") is stepped over.
+      const right = row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
+      if (!options.inlineOnly) tries.push(['label-right', right?.text], ['label-below', rest === '' ? cellBelow(rows, i, cell.x, cell.right) : undefined]);
       for (const [source, text] of tries) {
         const value = text ? accept(text) : undefined;
         if (value !== undefined) {

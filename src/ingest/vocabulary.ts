@@ -23,6 +23,8 @@ const LanguageFile = z.object({
   }),
   table: z.object({ poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns }),
   totalsStart: Patterns,
+  /** Totals rows that may close a section inside the table rather than the table itself. */
+  sectionTotal: Patterns,
   lineNotes: Patterns,
   currencyWords: z.record(z.string(), z.string().length(3)),
 });
@@ -62,6 +64,7 @@ export interface ReadingVocabulary {
   labels: Record<LabelKind, string[]>;
   table: Record<TableRole, string[]>;
   totalsStart: string[];
+  sectionTotal: string[];
   lineNotes: string[];
 }
 
@@ -76,6 +79,7 @@ export function vocabularyFor(code: string): ReadingVocabulary {
     labels: merge((l) => l.labels),
     table: merge((l) => l.table),
     totalsStart: [...new Set(both.flatMap((l) => l.totalsStart))],
+    sectionTotal: [...new Set(both.flatMap((l) => l.sectionTotal))],
     lineNotes: [...new Set(both.flatMap((l) => l.lineNotes))],
   };
 }

@@ -57,7 +57,10 @@ export function checkArithmetic(inv: EInvoice): ArithmeticFinding[] {
     const per = d(l.baseQuantity) ?? new Dec(1);
     // Line allowances and charges (BT-136/141) may sit between price × quantity and the net amount; 2% leeway keeps those from
     // being reported while a mistyped amount still is.
-    if (qty && price && amount && !per.isZero() && !close(qty.times(price).div(per), amount, Dec.max('0.01', amount.abs().times('0.02')).toString())) {
+    const tolerance = Dec.max('0.01', amount?.abs().times('0.02') ?? 0).toString();
+    // Some writers (Odoo) repeat the quantity as the price base; qty × price is then the amount all the same.
+    const fits = (expected: Dec): boolean => amount !== undefined && close(expected, amount, tolerance);
+    if (qty && price && amount && !per.isZero() && !fits(qty.times(price).div(per)) && !fits(qty.times(price))) {
       out.push({ rule: 'line', fields: ['lines'], message: `line ${l.id ?? i + 1}: ${l.quantity} × ${l.unitPrice} is not ${l.netAmount}` });
     }
   });

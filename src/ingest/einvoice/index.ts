@@ -50,6 +50,9 @@ function money(s: string | undefined): string | undefined {
   return v.toFixed(Math.max(2, v.decimalPlaces()));
 }
 
+const isSectionLine = (l: EInvoice['lines'][number]): boolean =>
+  new Dec(l.netAmount).isZero() && (l.quantity === undefined || (/^-?\d+(\.\d+)?$/.test(l.quantity) && new Dec(l.quantity).isZero()));
+
 /** BT-109, or what the other totals prove it to be when a profile leaves it out. */
 function netTotal(inv: EInvoice): string | undefined {
   const t = inv.totals;
@@ -81,8 +84,9 @@ export function eInvoiceToExtraction(inv: EInvoice, embedded: boolean): Extracte
     iban: field(inv.ibans[0]?.replace(/\s/g, '').toUpperCase()),
     remitTo: field(seller.address),
   };
-  // BASIC-profile lines may carry no amount: they say what was bought, not what it cost.
-  const lines: ExtractedLine[] = inv.lines.filter((l) => money(l.netAmount) !== undefined).map((l) => ({
+  // BASIC-profile lines may carry no amount (they say what was bought, not what it cost); section
+  // headings travel as lines of quantity 0 and amount 0 (Odoo). Neither is a line to pay.
+  const lines: ExtractedLine[] = inv.lines.filter((l) => money(l.netAmount) !== undefined && !isSectionLine(l)).map((l) => ({
     description: { value: l.name, confidence: EXACT, source: 'xml' },
     amount: field(money(l.netAmount), 'lines') ?? { value: '', confidence: 0, source: 'xml' },
     ...(quantity(l.quantity) ? { quantity: field(quantity(l.quantity), 'lines')! } : {}),
