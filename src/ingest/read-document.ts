@@ -4,7 +4,7 @@
  * e-mails recursively).
  */
 import { IngestError, MAX_BYTES } from './errors.js';
-import type { OcrEngine } from './ocr.js';
+import { recogniseInLanguage, type OcrEngine } from './ocr.js';
 import { readPdf } from './read-pdf.js';
 import { buildRows } from './rows.js';
 import type { DocumentText } from './types.js';
@@ -50,9 +50,10 @@ export async function readDocument(doc: InputDocument, ocr: OcrEngine): Promise<
   const type = sniffType(doc.bytes);
   if (type === 'pdf') return readPdf(doc.bytes, ocr);
   if (type === 'image') {
-    const page = await ocr.recognize(doc.bytes, 1).catch((error: unknown) => {
+    const [page] = await recogniseInLanguage(ocr, [{ n: 1, png: doc.bytes }]).catch((error: unknown) => {
       throw new IngestError('unsupported_type', `the image cannot be decoded (${(error as Error).message})`);
     });
+    if (!page) throw new IngestError('unsupported_type', 'the image cannot be decoded');
     return { kind: 'image', pages: 1, rows: buildRows(page.fragments), textConfidence: page.confidence };
   }
   if (type === 'xml') {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { embeddedXml } from './einvoice/attachments.js';
 import { IngestError, MAX_PAGES } from './errors.js';
-import type { OcrEngine } from './ocr.js';
+import { recogniseInLanguage, type OcrEngine } from './ocr.js';
 import { buildRows, type Fragment } from './rows.js';
 import type { DocumentText } from './types.js';
 
@@ -77,6 +77,7 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
     }
     const fragments: Fragment[] = [];
     const confidences: number[] = [];
+    const scans: Array<{ n: number; png: Uint8Array }> = [];
     let scanned = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
@@ -88,11 +89,16 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
         confidences.push(1);
       } else {
         scanned += 1;
-        const result = await ocr.recognize(await renderPng(page), n);
+        scans.push({ n, png: await renderPng(page) });
+      }
+      page.cleanup();
+    }
+    if (scans.length > 0) {
+      const pages = await recogniseInLanguage(ocr, scans);
+      for (const result of pages) {
         fragments.push(...result.fragments.map((f) => ({ ...f, x: f.x / RENDER_SCALE, y: f.y / RENDER_SCALE, width: f.width / RENDER_SCALE, height: f.height / RENDER_SCALE })));
         confidences.push(result.confidence);
       }
-      page.cleanup();
     }
     const textConfidence = confidences.length ? Math.min(...confidences) : 0;
     const xml = (await embeddedXml(doc)).map((x) => ({ ...x, embedded: true }));

@@ -70,7 +70,7 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
   const supplier = supplierMatch.supplier;
   if (supplier) invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
   const lineMatch = po ? matchLines(invoice.lines, po) : { orderLineIds: invoice.lines.map(() => null), problems: [] };
-  problems.push(...lineMatch.problems, ...checkAmounts(invoice));
+  problems.push(...lineMatch.problems, ...printedArithmetic(invoice));
   if (supplier) {
     problems.push(...checkBankDetails(invoice, await coupa.getSupplierInformation(supplier.id), supplier.name));
     const number = invoice.fields.invoiceNumber?.value;
@@ -87,6 +87,24 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
     orderLineIds: lineMatch.orderLineIds,
   };
   return { invoice, refs, problems };
+}
+
+/** An e-invoice's sums were checked by the EN 16931 rules (allowances and charges included) when it was read. */
+const printedArithmetic = (invoice: ExtractedInvoice): ValidationProblem[] => (invoice.format && invoice.format !== 'printed' ? [] : checkAmounts(invoice));
+
+/**
+ * What can be said without Coupa (a dry run with no tenant configured): the document's own
+ * findings, its arithmetic and the confidence of every field. Supplier, PO and duplicates are not checked.
+ */
+export function validateOffline(extracted: ExtractedInvoice): Validation {
+  const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
+  const problems: ValidationProblem[] = [
+    ...(extracted.findings ?? []),
+    ...printedArithmetic(invoice),
+    ...confidenceProblems(invoice),
+    { code: 'not_checked_against_coupa', severity: 'warning', message: 'not checked against Coupa (none configured): supplier, PO and duplicates unverified' },
+  ];
+  return { invoice, refs: { orderLineIds: invoice.lines.map(() => null) }, problems };
 }
 
 /** Problems that keep a document from being posted (warnings do not). */

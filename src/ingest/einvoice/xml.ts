@@ -3,7 +3,7 @@
  * (amounts must never pass through a JS number), attributes under `@_`. The helpers walk a path
  * tolerantly: any step may be a single node or a list, and a missing step yields undefined.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type XmlNode = Record<string, unknown>;
 
@@ -24,6 +24,9 @@ const parser = new XMLParser({
  */
 export function parseXml(text: string): XmlNode {
   const withoutDoctype = text.replace(/<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>/i, '');
+  // The parser is lenient about unclosed tags; a half-read invoice must not pass for a whole one.
+  const valid = XMLValidator.validate(withoutDoctype);
+  if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line})`);
   return parser.parse(withoutDoctype) as XmlNode;
 }
 
