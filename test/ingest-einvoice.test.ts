@@ -49,7 +49,7 @@ describe('e-invoice arithmetic', () => {
     const x = extractInvoice(asDocument(xml));
     expect(x.findings!.map((f) => f.message).join(' ')).toContain(rule);
     expect(x.findings!.every((f) => f.severity === 'error')).toBe(true);
-    const weak = Object.values(x.fields).filter((f) => f!.confidence < 0.8);
+    const weak = [...Object.values(x.fields), ...x.lines.map((l) => l.amount)].filter((f) => f!.confidence < 0.8);
     expect(weak.length).toBeGreaterThan(0);
     expect(validateOffline(x).problems.some((p) => p.code === 'einvoice_arithmetic')).toBe(true);
   });
