@@ -68,7 +68,10 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
   const supplierMatch = await matchSupplier(coupa, invoice, text, po?.supplier?.id);
   problems.push(...supplierMatch.problems);
   const supplier = supplierMatch.supplier;
-  if (supplier) invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
+  if (supplier) {
+    invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
+    invoice.evidence = [...(invoice.evidence ?? []), `supplier master: ${supplier.name} (${supplier.id}) matched by ${supplierMatch.evidence.join(', ') || 'its score'}`];
+  }
   const lineMatch = po ? matchLines(invoice.lines, po) : { orderLineIds: invoice.lines.map(() => null), problems: [] };
   problems.push(...lineMatch.problems, ...printedArithmetic(invoice));
   if (supplier) {
