@@ -98,13 +98,14 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
   }
   // "Verkäufer:" with its block under it, the name a few rows down; "… Titulaire du compte : NETPRESSE" inside a longer cell.
   const anywhere = new RegExp(`(?:^|[\\s–—|-])(?:${vocab.labels.supplier.join('|')})\\s*:\\s*(.+)$`, 'iu');
+  const bareLabel = new RegExp(`^(?:${vocab.labels.supplier.join('|')})\\s*:?$`, 'iu');
   rows.forEach((row, i) => {
     for (const cell of row.cells) {
       if (excluded.has(cell)) continue;
       const inline = anywhere.exec(cell.text)?.[1];
       const value = inline ? accept(inline) : undefined;
       if (value) { add(legalNames(value)[0] ?? value, labelWeight(cell.text), 'labelled as the supplier'); continue; }
-      if (!vocab.labels.supplier.some((p) => new RegExp(`^(?:${p})\\s*:?$`, 'iu').test(cell.text.trim()))) continue;
+      if (!bareLabel.test(cell.text.trim())) continue;
       const below = rows.slice(i + 1, i + 4).filter((r) => r.page === row.page).flatMap((r) => r.cells.filter((c) => c.x < cell.right + 40 && c.right > cell.x - 2));
       // "Nummer | : 12345676" is a key and its value, not a name.
       const name = below.filter((c) => !/^\s*:/.test(rows.find((r) => r.cells.includes(c))!.cells[rows.find((r) => r.cells.includes(c))!.cells.indexOf(c) + 1]?.text ?? '')).map((c) => accept(c.text)).find(Boolean);
