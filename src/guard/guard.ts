@@ -16,6 +16,7 @@ import type { Proposal, ProposalStore } from './proposals.js';
 import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { formatIssues } from '../issues.js';
+import { reservedKeyRefusal, reservedPrefixOf } from './reserved-keys.js';
 
 export type GuardOutcome = 'executed' | 'replayed' | 'proposed' | 'denied' | 'error';
 
@@ -63,9 +64,17 @@ export interface GuardDeps {
 export interface Guard {
   /** Tools this identity may see (read-only deployments and missing scopes hide write tools). */
   listTools(identity: Identity): ToolDefinition[];
-  call(identity: Identity, toolName: string, args: unknown, options?: { asApprovalOf?: Proposal }): Promise<GuardResult>;
+  call(identity: Identity, toolName: string, args: unknown, options?: CallOptions): Promise<GuardResult>;
   /** Approve (execute exactly once) or reject a stored proposal. */
   decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult>;
+}
+
+/** What only the system (never a caller's arguments) may set on a call. */
+export interface CallOptions {
+  /** Executing this stored proposal as its approval. */
+  asApprovalOf?: Proposal;
+  /** An idempotency key in a reserved namespace (reserved-keys.ts), minted by Settle itself. */
+  systemKey?: string;
 }
 
 const CLASS_SCOPE: Record<GuardClass, Scope> = {
@@ -131,7 +140,7 @@ export function createGuard(deps: GuardDeps): Guard {
     return identity.scopes.has(requiredScope(tool));
   }
 
-  async function call(identity: Identity, toolName: string, args: unknown, options: { asApprovalOf?: Proposal } = {}): Promise<GuardResult> {
+  async function call(identity: Identity, toolName: string, args: unknown, options: CallOptions = {}): Promise<GuardResult> {
     const counter = { calls: 0 };
     return counterStore.run(counter, async () => {
       const tool = byName.get(toolName);
@@ -150,9 +159,15 @@ export function createGuard(deps: GuardDeps): Guard {
         const { idempotency_key, ...rest } = rawArgs as Record<string, unknown>;
         const parsedKey = IdempotencyKey.safeParse(idempotency_key);
         if (!parsedKey.success) return deny('invalid idempotency_key', 'Use 8–200 characters from A-Z a-z 0-9 . _ : -');
+        const reserved = reservedPrefixOf(parsedKey.data);
+        if (reserved) {
+          const refusal = reservedKeyRefusal(reserved);
+          return deny(refusal.reason, refusal.hint);
+        }
         suppliedKey = parsedKey.data;
         rawArgs = rest;
       }
+      if (options.systemKey !== undefined && isWriteClass(tool.guardClass)) suppliedKey = options.systemKey;
       const parsed = tool.inputSchema.safeParse(rawArgs);
       if (!parsed.success) return deny(`invalid input — ${formatIssues(parsed.error)}`, 'Fix the arguments to match the tool schema.');
       const input = parsed.data as Record<string, unknown>;
@@ -263,7 +278,7 @@ export function createGuard(deps: GuardDeps): Guard {
       return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };
     }
     // Execute exactly the stored arguments, with an idempotency key bound to the proposal.
-    const result = await call(identity, proposal.tool, { ...proposal.input, idempotency_key: `approval:${proposal.id}` }, { asApprovalOf: proposal });
+    const result = await call(identity, proposal.tool, proposal.input, { asApprovalOf: proposal, systemKey: `approval:${proposal.id}` });
     await deps.proposals.finish(proposalId, result.isError ? 'failed' : 'executed', { outcome: result.outcome, text: result.text });
     return result;
   }

@@ -23,6 +23,7 @@ import { IdempotencyKey, type Guard } from '../guard/guard.js';
 import type { Identity } from '../guard/identity.js';
 import { isWriteClass, type ToolDefinition } from '../guard/tool.js';
 import type { PolicyLibrary } from './policies.js';
+import { withOneLineErrors } from './protocol-errors.js';
 import { investigatePrompt } from './prompts.js';
 
 export const SERVER_NAME = 'settle';
@@ -124,5 +125,6 @@ export function createMcpServer(deps: McpServerDeps): Server {
     return investigatePrompt.render(request.params.arguments ?? {});
   });
 
+  withOneLineErrors(server);
   return server;
 }
