@@ -103,7 +103,8 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   }
 }
 
-function coupaClientFor(options: RuntimeOptions): CoupaClient {
+/** The Coupa client a runtime would use (also for commands that need Coupa but no database). */
+export function coupaClientFor(options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall'>): CoupaClient {
   const { config, simulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
