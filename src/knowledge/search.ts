@@ -10,7 +10,7 @@
  */
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
-import { textCandidatesSql } from './fulltext.js';
+import { readTermStats, termStatsParams, textCandidatesSql, type TermStats } from './fulltext.js';
 import { vectorLiteral } from './index-meta.js';
 import { SearchOptionsSchema, type Citation, type Embedder, type KnowledgeKind, type SearchOptions } from './types.js';
 
@@ -74,7 +74,12 @@ export interface Retriever {
   exact(query: string, options?: SearchOptions): Promise<Citation[]>;
   /** The SQL and parameters `hybrid` would run, for EXPLAIN in benchmarks. */
   hybridStatement(query: string, options?: SearchOptions): Promise<{ sql: string; params: unknown[] }>;
+  /** Re-read the term statistics on the next search (after a write that ran ANALYZE). */
+  forgetTermStats(): void;
 }
+
+/** How long cached term statistics are used before re-reading (autovacuum may have refreshed them). */
+const TERM_STATS_TTL_MS = 60_000;
 
 /**
  * Smallest HNSW candidate list. pgvector's default (40) loses neighbours on large, clustered
@@ -115,6 +120,11 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
   if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 1000) throw new RangeError(`efSearch must be an integer from 1 to 1000, got ${efSearch}`);
   const embedQuery = async (query: string): Promise<string> => vectorLiteral((await embedder.embed([query]))[0] ?? []);
   const distance = 'c.embedding <=> $1::vector';
+  let termStats: { value: TermStats; at: number } | undefined;
+  const currentTermStats = async (): Promise<unknown[]> => {
+    if (!termStats || Date.now() - termStats.at > TERM_STATS_TTL_MS) termStats = { value: await readTermStats(db), at: Date.now() };
+    return termStatsParams(termStats.value);
+  };
 
   /** Nearest chunks, best first: through the HNSW index, or by a true scan when `exact`. */
   const nearest = async (query: string, o: ParsedOptions, exact: boolean): Promise<Citation[]> => {
@@ -130,15 +140,15 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
 
   /**
    * Both candidate lists, fused by RRF in SQL; rows are fetched for the final `limit` only.
-   * $1 query vector, $2 query text, $3 candidates per side, $4 limit, then the filters.
+   * $1 query vector, $2 query text, $3 candidates per side, $4 limit, $5-$7 term statistics, then the filters.
    */
   const hybridStatement = async (query: string, o: ParsedOptions): Promise<{ sql: string; params: unknown[]; k: number }> => {
     const k = Math.max(40, o.limit * 4);
-    const f = buildFilters(o, 4);
+    const f = buildFilters(o, 7);
     const sql = `with
       vec as materialized (
         select c.id, ${distance} as d from knowledge_chunks c where ${f.sql} order by ${distance} limit $3),
-      ${textCandidatesSql({ queryParam: '$2', limitParam: '$3', filters: f.sql })},
+      ${textCandidatesSql({ queryParam: '$2', limitParam: '$3', statsParam: 5, filters: f.sql })},
       fused as (
         select id, sum(1.0 / (${RRF_K} + r)) as score from (
           select id, row_number() over (order by d, id) as r from vec
@@ -146,7 +156,7 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
           select id, row_number() over (order by rank desc, id) as r from txt) u
         group by id order by score desc, id limit $4)
       select ${COLUMNS}, f.score from fused f join knowledge_chunks c on c.id = f.id order by f.score desc, c.id`;
-    return { sql, params: [await embedQuery(query), query, k, o.limit, ...f.params], k };
+    return { sql, params: [await embedQuery(query), query, k, o.limit, ...(await currentTermStats()), ...f.params], k };
   };
 
   return {
@@ -154,10 +164,10 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
     exact: (query, options) => nearest(query, SearchOptionsSchema.parse(options ?? {}), true),
     async text(query, options) {
       const o = SearchOptionsSchema.parse(options ?? {});
-      const f = buildFilters(o, 2);
-      const sql = `with ${textCandidatesSql({ queryParam: '$1', limitParam: '$2', filters: f.sql })}
+      const f = buildFilters(o, 5);
+      const sql = `with ${textCandidatesSql({ queryParam: '$1', limitParam: '$2', statsParam: 3, filters: f.sql })}
         select ${COLUMNS}, t.rank as score from txt t join knowledge_chunks c on c.id = t.id order by t.rank desc, c.id`;
-      const { rows } = await db.query<ChunkRow>(sql, [query, o.limit, ...f.params]);
+      const { rows } = await db.query<ChunkRow>(sql, [query, o.limit, ...(await currentTermStats()), ...f.params]);
       return rows.map(toCitation);
     },
     async hybrid(query, options) {
@@ -169,6 +179,9 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
     async hybridStatement(query, options) {
       const { sql, params } = await hybridStatement(query, SearchOptionsSchema.parse(options ?? {}));
       return { sql, params };
+    },
+    forgetTermStats() {
+      termStats = undefined;
     },
   };
 }

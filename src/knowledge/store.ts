@@ -41,6 +41,7 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
   const retriever = createRetriever(db, embedder, deps.efSearch);
   const write = async (docs: PreparedDocument[]): ReturnType<typeof writeDocuments> => {
     const report = await writeDocuments(db, embedder, docs);
+    retriever.forgetTermStats();
     const invoices = docs.flatMap((d) => (d.kind === 'resolution' && typeof d.metadata.invoice_id === 'string' ? [d.metadata.invoice_id] : []));
     await markSuperseded(db, [...new Set(invoices)]);
     return report;
