@@ -17,6 +17,7 @@ import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolD
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { formatIssues } from '../issues.js';
+import { reservedKeyRefusal, reservedPrefixOf } from './reserved-keys.js';
 import { bindCaseArguments, checkCaseScope, supplierTextNaming, type CaseScope } from './scope.js';
 import { checkSupplierText, describeRefusal, type SupplierTextPolicy } from './supplier-text.js';
 import { toToolMessage } from './tool-message.js';
@@ -78,6 +79,8 @@ export interface CallOptions {
   asApprovalOf?: Proposal;
   /** An agent session bound to one case: implied arguments filled in, everything outside it denied. */
   scope?: CaseScope;
+  /** An idempotency key in a reserved namespace (reserved-keys.ts), minted by Settle itself. */
+  systemKey?: string;
 }
 
 export interface Guard {
@@ -187,9 +190,15 @@ export function createGuard(deps: GuardDeps): Guard {
       const { idempotency_key, ...rest } = rawArgs as Record<string, unknown>;
       const parsedKey = IdempotencyKey.safeParse(idempotency_key);
       if (!parsedKey.success) return deny('invalid idempotency_key', 'Use 8–200 characters from A-Z a-z 0-9 . _ : -');
+      const reserved = reservedPrefixOf(parsedKey.data);
+      if (reserved) {
+        const refusal = reservedKeyRefusal(reserved);
+        return deny(refusal.reason, refusal.hint);
+      }
       suppliedKey = parsedKey.data;
       rawArgs = rest;
     }
+    if (options.systemKey !== undefined && isWriteClass(tool.guardClass)) suppliedKey = options.systemKey;
     // In a case session the case fixes what the model no longer sees (the invoice id).
     if (options.scope) rawArgs = bindCaseArguments(tool, rawArgs, options.scope);
     const parsed = tool.inputSchema.safeParse(rawArgs);
@@ -326,7 +335,7 @@ export function createGuard(deps: GuardDeps): Guard {
       return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };
     }
     // Execute exactly the stored arguments, with an idempotency key bound to the proposal.
-    const result = await call(identity, proposal.tool, { ...proposal.input, idempotency_key: `approval:${proposal.id}` }, { asApprovalOf: proposal });
+    const result = await call(identity, proposal.tool, proposal.input, { asApprovalOf: proposal, systemKey: `approval:${proposal.id}` });
     await deps.proposals.finish(proposalId, result.isError ? 'failed' : 'executed', { outcome: result.outcome, text: result.text });
     return result;
   }

@@ -25,6 +25,7 @@ import type { CaseScope } from '../guard/scope.js';
 import { isWriteClass, type ToolDefinition } from '../guard/tool.js';
 import type { PolicyLibrary } from './policies.js';
 import { caseScopedTool } from './case-view.js';
+import { withOneLineErrors } from './protocol-errors.js';
 import { investigatePrompt } from './prompts.js';
 
 export const SERVER_NAME = 'settle';
@@ -130,5 +131,6 @@ export function createMcpServer(deps: McpServerDeps): Server {
     return investigatePrompt.render(request.params.arguments ?? {});
   });
 
+  withOneLineErrors(server);
   return server;
 }
