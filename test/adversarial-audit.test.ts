@@ -3,8 +3,8 @@
  * triggers; a superuser who disables them and edits any column of any row, deletes a row before the
  * head, or forges a row and re-hashes it is exposed by `settle audit verify` — as a real CLI process
  * (exit 1, the first broken row named) and, for a property over random rows and columns, through the
- * same verifier in process. A superuser TRUNCATE of the whole table or of its newest rows needs the
- * head anchored outside the database (not part of this suite).
+ * same verifier in process. A superuser TRUNCATE is caught by the signed checkpoint of the head
+ * kept outside the database.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditLog, type AuditLog } from '../src/audit/index.js';
+import { createAuditLog, createCheckpointer, type AuditLog } from '../src/audit/index.js';
 import { hashRow } from '../src/audit/hash.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
@@ -89,6 +89,26 @@ describe('settle audit verify against tampering', () => {
     else COUNTS.wrong += 1;
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe('settle: chain broken at row #9: row #8 is missing');
+  }, 300_000);
+});
+
+describe('settle audit verify against a superuser TRUNCATE', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'settle-audit-truncate-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('exits 1: the signed checkpoint vouches for rows the log no longer has', async () => {
+    await withDb(dataDir, async (db, log) => {
+      await seed(log);
+      const checkpointer = createCheckpointer({ audit: log, keyFile: join(dataDir, 'audit-signing.key'), checkpointFile: join(dataDir, 'audit-checkpoints.jsonl'), intervalMs: 0 });
+      expect(await checkpointer.checkpoint()).toMatchObject({ seq: ROWS });
+      await tamper(db, 'audit_log_no_truncate', 'truncate audit_log');
+    });
+    const run = await verifyCli(dataDir);
+    COUNTS.tried += 1;
+    if (run.code === 1) COUNTS.detected += 1;
+    else COUNTS.wrong += 1;
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^settle: checkpoints do not hold: .*truncated/);
   }, 300_000);
 });
 
