@@ -25,6 +25,7 @@ import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
+import { preparedStoreSeed } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 
 export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
@@ -121,10 +122,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const embedder = await createEmbedder(config);
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: () => preparedStoreSeed(embedder.model) }));
   try {
     await migrate(db);
-    const knowledge = await createKnowledgeStore({ db, embedder: await createEmbedder(config), now });
+    const knowledge = await createKnowledgeStore({ db, embedder, now });
     for (const dir of options.knowledgeDirs ?? [PROJECT_KNOWLEDGE_DIR]) await knowledge.ingestDirectory(dir);
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 

@@ -4,7 +4,7 @@
  * and serves it over a local socket so the very same `pg` code path — same driver, same SQL —
  * runs against it.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,6 +29,11 @@ export interface DbOptions {
   dataDir?: string | undefined;
   /** Pool size for a real Postgres (default 10). */
   maxConnections?: number;
+  /**
+   * A PGlite data directory to start from (copied) when `dataDir` holds no database yet: it
+   * skips initdb, the slowest part of a first start (see app/prepared-store.ts).
+   */
+  seed?: () => string | undefined;
 }
 
 function wrap(pool: pg.Pool, kind: Db['kind'], connectionString: string, onClose: () => Promise<void>): Db {
@@ -51,15 +56,17 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     return wrap(pool, 'postgres', options.databaseUrl, async () => undefined);
   }
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.seed);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+async function openPglite(dataDir: string | undefined, seed: DbOptions['seed']): Promise<Db> {
   let location: string | undefined;
   if (dataDir && dataDir !== 'memory://') {
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
+  const seedDir = location && !existsSync(join(location, 'PG_VERSION')) ? seed?.() : undefined;
+  if (location && seedDir) cpSync(seedDir, location, { recursive: true });
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
   // maxConnections 2, not 1: pg-pool destroys a client after any query error and reconnects at
   // once; with a limit of 1 the server still counts the closing socket and refuses the new one,

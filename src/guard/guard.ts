@@ -81,6 +81,12 @@ function requiredScope(tool: ToolDefinition): Scope {
   return tool.requiredScope ?? CLASS_SCOPE[tool.guardClass];
 }
 
+/** Whether `identity` sees `tool`: read-only deployments and missing scopes hide it. */
+export function toolVisible(tool: ToolDefinition, identity: Identity, readOnly: boolean): boolean {
+  if (readOnly && isWriteClass(tool.guardClass)) return false;
+  return identity.scopes.has(requiredScope(tool));
+}
+
 /** Write tools accept an optional idempotency key next to their own fields. */
 export const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
 
@@ -126,10 +132,7 @@ export function createGuard(deps: GuardDeps): Guard {
     await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool: name, input, ...e });
   }
 
-  function visible(identity: Identity, tool: ToolDefinition): boolean {
-    if (deps.readOnly && isWriteClass(tool.guardClass)) return false;
-    return identity.scopes.has(requiredScope(tool));
-  }
+  const visible = (identity: Identity, tool: ToolDefinition): boolean => toolVisible(tool, identity, deps.readOnly ?? false);
 
   async function call(identity: Identity, toolName: string, args: unknown, options: { asApprovalOf?: Proposal } = {}): Promise<GuardResult> {
     const counter = { calls: 0 };

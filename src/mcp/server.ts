@@ -29,7 +29,8 @@ export const SERVER_NAME = 'settle';
 export const SERVER_VERSION = '0.1.0';
 
 export interface McpServerDeps {
-  guard: Guard;
+  /** A promise when the guard is still being prepared (a stdio start answers `initialize` first). */
+  guard: Guard | Promise<Guard>;
   identity: Identity;
   policies: PolicyLibrary;
 }
@@ -87,11 +88,11 @@ export function createMcpServer(deps: McpServerDeps): Server {
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: deps.guard.listTools(deps.identity).map(describeTool),
+    tools: (await deps.guard).listTools(deps.identity).map(describeTool),
   }));
 
   server.setRequestHandler(AnyArgumentsCallToolRequestSchema, async (request) => {
-    const result = await deps.guard.call(deps.identity, request.params.name, request.params.arguments ?? {});
+    const result = await (await deps.guard).call(deps.identity, request.params.name, request.params.arguments ?? {});
     return {
       content: [{ type: 'text', text: result.text }],
       ...(result.structured && !result.isError ? { structuredContent: result.structured } : {}),
