@@ -38,15 +38,42 @@ export function preparedStoreKey(embedderModel: string): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** The prepared PGlite data directory, when one was built for exactly these inputs. */
-export function preparedStoreSeed(embedderModel: string, dir = PREPARED_DIR): string | undefined {
+interface PreparedManifest {
+  key: string;
+  /** Directories Postgres needs that hold no file: a packed tarball (npm pack) drops them. */
+  emptyDirs: string[];
+}
+
+function readManifest(dir: string): PreparedManifest | undefined {
   try {
-    if (!existsSync(join(dir, SEED_DIR, 'PG_VERSION'))) return undefined;
-    const { key } = JSON.parse(readFileSync(join(dir, KEY_FILE), 'utf8')) as { key?: string };
-    return key === preparedStoreKey(embedderModel) ? join(dir, SEED_DIR) : undefined;
+    return JSON.parse(readFileSync(join(dir, KEY_FILE), 'utf8')) as PreparedManifest;
   } catch {
-    return undefined; // an unreadable seed only costs a slower first start
+    return undefined;
   }
+}
+
+/**
+ * Copy the prepared database into an empty PGlite `location` when one was built for exactly
+ * these inputs; false (and nothing copied) otherwise — the caller then runs initdb as usual.
+ */
+export function seedFromPreparedStore(location: string, embedderModel: string, dir = PREPARED_DIR): boolean {
+  const manifest = readManifest(dir);
+  if (!manifest || !existsSync(join(dir, SEED_DIR, 'PG_VERSION')) || manifest.key !== preparedStoreKey(embedderModel)) return false;
+  try {
+    cpSync(join(dir, SEED_DIR), location, { recursive: true });
+    for (const empty of manifest.emptyDirs) mkdirSync(join(location, empty), { recursive: true });
+    return true;
+  } catch {
+    // A half-copied seed would be worse than none: clear it and let initdb run.
+    for (const entry of readdirSync(location)) rmSync(join(location, entry), { recursive: true, force: true });
+    return false;
+  }
+}
+
+function emptyDirsUnder(root: string, at = ''): string[] {
+  const entries = readdirSync(join(root, at), { withFileTypes: true });
+  if (entries.length === 0) return [at];
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => emptyDirsUnder(root, join(at, e.name)));
 }
 
 /** Build the prepared store into `dir` (the build runs this from dist/). Returns its size in bytes. */
@@ -65,7 +92,8 @@ export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
     rmSync(join(dir, SEED_DIR), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     cpSync(join(work, 'pglite'), join(dir, SEED_DIR), { recursive: true });
-    writeFileSync(join(dir, KEY_FILE), `${JSON.stringify({ key: preparedStoreKey(embedder.model) }, null, 2)}\n`);
+    const manifest: PreparedManifest = { key: preparedStoreKey(embedder.model), emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)) };
+    writeFileSync(join(dir, KEY_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return sizeOf(join(dir, SEED_DIR));
   } finally {
     rmSync(work, { recursive: true, force: true });

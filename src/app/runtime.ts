@@ -25,7 +25,7 @@ import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
-import { preparedStoreSeed } from './prepared-store.js';
+import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 
 export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
@@ -123,7 +123,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: () => preparedStoreSeed(embedder.model) }));
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) }));
   try {
     await migrate(db);
     const knowledge = await createKnowledgeStore({ db, embedder, now });

@@ -4,7 +4,7 @@
  * and serves it over a local socket so the very same `pg` code path — same driver, same SQL —
  * runs against it.
  */
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -30,10 +30,11 @@ export interface DbOptions {
   /** Pool size for a real Postgres (default 10). */
   maxConnections?: number;
   /**
-   * A PGlite data directory to start from (copied) when `dataDir` holds no database yet: it
-   * skips initdb, the slowest part of a first start (see app/prepared-store.ts).
+   * Fills an empty PGlite directory with a prepared database when `dataDir` holds none yet, so
+   * the first start skips initdb, its slowest part (see app/prepared-store.ts). Returns false
+   * when it has nothing to offer.
    */
-  seed?: () => string | undefined;
+  seed?: (location: string) => boolean;
 }
 
 function wrap(pool: pg.Pool, kind: Db['kind'], connectionString: string, onClose: () => Promise<void>): Db {
@@ -65,8 +66,7 @@ async function openPglite(dataDir: string | undefined, seed: DbOptions['seed']):
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
-  const seedDir = location && !existsSync(join(location, 'PG_VERSION')) ? seed?.() : undefined;
-  if (location && seedDir) cpSync(seedDir, location, { recursive: true });
+  if (location && seed && !existsSync(join(location, 'PG_VERSION'))) seed(location);
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
   // maxConnections 2, not 1: pg-pool destroys a client after any query error and reconnects at
   // once; with a limit of 1 the server still counts the closing socket and refuses the new one,
