@@ -135,7 +135,8 @@ describe('settle mcp refuses bad setups with one line', () => {
 describe('the Claude Desktop configuration in docs/claude-desktop.md', () => {
   it('starts Settle as Claude Desktop would: from another folder, with only the configured env', async () => {
     const doc = readFileSync(join(REPO, 'docs', 'claude-desktop.md'), 'utf8');
-    const block = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    // The clone variant (the npm one would fetch the published package).
+    const block = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!).find((b) => b.includes('/ABSOLUTE/PATH/TO/settle/bin/settle.js'));
     const dataDir = mkdtempSync(join(tmpdir(), 'settle-desktop-'));
     const filled = block!.replaceAll('/ABSOLUTE/PATH/TO/settle/.settle', dataDir).replaceAll('/ABSOLUTE/PATH/TO/settle', REPO.replace(/\/$/, ''));
     const entry = (JSON.parse(filled) as { mcpServers: { settle: { command: string; args: string[]; env: Record<string, string> } } }).mcpServers.settle;

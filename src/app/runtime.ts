@@ -77,7 +77,9 @@ function loadControls(config: Config, overrides: ControlsOverrides | undefined):
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {
-      fromFile = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+      // `$schema` names the JSON Schema for editors (docs/controls.md); it is not a control.
+      const { $schema: _forEditors, ...controls } = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+      fromFile = controls;
     } catch (error) {
       throw new UserError(`SETTLE_CONTROLS_FILE ${config.controlsFile}: ${(error as Error).message}`);
     }

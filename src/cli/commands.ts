@@ -84,6 +84,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: async (p) => (await import('./eval.js')).registerEvalCommand(p),
   },
   {
+    name: 'controls',
+    term: 'controls [options] [command]',
+    description: 'The guard controls: print their JSON Schema, or check a controls file (docs/controls.md)',
+    register: async (p) => (await import('./controls.js')).registerControlsCommand(p),
+  },
+  {
     name: 'ingest',
     term: 'ingest [options] <path>',
     description: 'Read supplier invoices (PDF, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
