@@ -25,6 +25,11 @@ export const ControlsSchema = z.strictObject({
   duplicate_window_days: z.number().int().positive().default(120).describe('how many days back duplicates are searched'),
   ap_reviewer: z.string().min(1).default('ap.review').describe('Coupa login that gets routine routing and held duplicates'),
   escalation_reviewer: z.string().min(1).default('ap.manager').describe('Coupa login for anything over the auto-resolve limit or flagged as a risk'),
+  supplier_url_allowlist: z
+    .array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, { message: 'expected a host name such as "suppliers.example.com"' }))
+    .max(50)
+    .default([])
+    .describe("hosts a supplier-visible message may link to (e.g. the customer's supplier portal); any other URL is refused"),
 });
 export type Controls = z.infer<typeof ControlsSchema>;
 
