@@ -243,8 +243,10 @@ describe('HTTP transport security', () => {
 
 describe('HTTP session lifetime', () => {
   let short: McpHarness;
+  /** Session idleness runs on this clock, advanced by the test: no wall-clock waits. */
+  const clock = { ms: 0, now: () => clock.ms };
   beforeAll(async () => {
-    short = await startHarness({ mount: { sessionIdleMs: 400, maxSessions: 2 } });
+    short = await startHarness({ mount: { sessionIdleMs: 1_000, maxSessions: 2, clock } });
   });
   afterAll(async () => short?.close());
 
@@ -260,11 +262,13 @@ describe('HTTP session lifetime', () => {
     const client = await connectHttp(short.mcpUrl, short.tokens.reviewer!);
     const id = sessionOf(client);
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 200));
+      clock.ms += 600; // used within the limit each time: 1.8 s in all, never idle for 1 s
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     }
     expect(short.mount.sessions()).toBe(1);
-    await new Promise((r) => setTimeout(r, 900));
+    clock.ms += 999;
+    expect(short.mount.sessions()).toBe(1);
+    clock.ms += 2;
     expect(short.mount.sessions()).toBe(0);
     expect((await listTools(id, short.tokens.reviewer!)).status).toBe(404);
     await client.close().catch(() => undefined);
