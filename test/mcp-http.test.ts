@@ -126,10 +126,16 @@ describe('tools over Streamable HTTP', () => {
     expect(comment.data).toMatchObject({ status: 'executed', invoice_status: 'ap_hold' });
     const hold = await call(reviewer, 'hold_invoice', { invoice_id: HELD_INVOICE, dossier: 'Dossier: price 103.00 vs PO 100.00; awaiting AP review.' });
     expect(hold.data).toMatchObject({ status: 'executed', invoice_status: 'ap_hold' });
-    const ask = await call(reviewer, 'request_information', {
+    // A supplier-visible message carrying a bank number is refused, naming the rule, and writes nothing.
+    const leaky = await call(reviewer, 'request_information', {
       invoice_id: HELD_INVOICE, missing: ['price confirmation'], supplier_message: 'Please confirm the unit price; our account 99000104321 is not relevant here.',
     });
-    expect(ask.data).toMatchObject({ status: 'executed', redactions: ['bank account or routing number'] });
+    expect(leaky.isError).toBe(true);
+    expect(leaky.text).toContain('rule "bank-details"');
+    const ask = await call(reviewer, 'request_information', {
+      invoice_id: HELD_INVOICE, missing: ['price confirmation'], supplier_message: 'Please confirm the unit price of 103.00 on line 1.',
+    });
+    expect(ask.data).toMatchObject({ status: 'executed' });
 
     const posts = writesIn(h.sim.callLog, HELD_INVOICE);
     expect(posts.map((e) => `${e.method} ${e.path}`)).toEqual(Array(3).fill(`POST /api/invoices/${HELD_INVOICE}/comments`));
