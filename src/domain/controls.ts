@@ -3,14 +3,40 @@
  * numbers the policy pack in `knowledge/` cites; keep the two in step.
  */
 import { z } from 'zod';
+import { ExceptionType } from './vocabulary.js';
 
 const DecimalString = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
   .refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'expected a non-negative decimal such as "250.00"' });
 
-export const Mode = z.enum(['monitor', 'assisted', 'autonomous']);
+/**
+ * `shadow`: decide everything, write nothing to Coupa and propose nothing — the decision is kept
+ * beside the person's (`src/app/shadow-*.ts`). `monitor`: writes become proposals. `assisted`:
+ * comments execute, state changes wait for an approver. `autonomous`: writes within the controls execute.
+ */
+export const Mode = z.enum(['shadow', 'monitor', 'assisted', 'autonomous']);
 export type Mode = z.infer<typeof Mode>;
+
+/**
+ * One earned-autonomy rule: which slice (exception type, supplier id / number / tag, invoice
+ * amount range) runs in which mode. Rules are read in order and the first match wins; the
+ * controls' `mode` applies to everything no rule matches.
+ */
+export const AutonomyRule = z.strictObject({
+  /** A short name for audit rows and the report; default `rule <n>`. */
+  name: z.string().trim().min(1).max(80).optional(),
+  exception_type: z.union([ExceptionType, z.array(ExceptionType).min(1)]).optional(),
+  /** Supplier ids or supplier numbers (Coupa `number`), as numbers or text. */
+  supplier: z.union([z.union([z.string(), z.number()]), z.array(z.union([z.string(), z.number()])).min(1)]).optional(),
+  /** A tag from `supplier_tags`. */
+  supplier_tag: z.string().trim().min(1).optional(),
+  /** Invoice gross total: at least `amount_min`, below `amount_max`. */
+  amount_min: DecimalString.optional(),
+  amount_max: DecimalString.optional(),
+  mode: Mode,
+});
+export type AutonomyRule = z.infer<typeof AutonomyRule>;
 
 export const ControlsSchema = z.strictObject({
   mode: Mode.default('autonomous'),
@@ -24,6 +50,10 @@ export const ControlsSchema = z.strictObject({
   duplicate_window_days: z.number().int().positive().default(120),
   ap_reviewer: z.string().min(1).default('ap.review'),
   escalation_reviewer: z.string().min(1).default('ap.manager'),
+  /** Earned autonomy per slice; first match wins, `mode` is the default. */
+  autonomy: z.array(AutonomyRule).default([]),
+  /** Supplier groups the autonomy rules name: tag → supplier ids or numbers. */
+  supplier_tags: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).default({}),
 });
 export type Controls = z.infer<typeof ControlsSchema>;
 

@@ -51,7 +51,7 @@ const words = (s: string): string => s.replace(/_/g, ' ');
  * A resolution as a prepared document. `source` is `history`, `agent` or `human`. Whether it is
  * superseded is not part of the document: `markSuperseded` keeps that flag on the chunks.
  */
-export function resolutionDocument(record: ResolutionRecord, origin: string, source: string): PreparedDocument {
+export function resolutionDocument(record: ResolutionRecord, origin: string, source: string, extra: Record<string, string> = {}): PreparedDocument {
   const supplier = record.supplier_name ? `${record.supplier_name}${record.supplier_id ? ` (supplier ${record.supplier_id})` : ''}` : record.supplier_id ? `supplier ${record.supplier_id}` : 'unknown supplier';
   const title = `${words(record.exception_type)} — ${words(record.decision)} — ${supplier}`;
   const text = [
@@ -73,6 +73,7 @@ export function resolutionDocument(record: ResolutionRecord, origin: string, sou
       decided_by: record.decided_by,
       decided_at: record.decided_at,
       source,
+      ...extra,
     },
     chunks,
   };

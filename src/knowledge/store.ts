@@ -5,7 +5,7 @@
 import type { Db } from '../db/connection.js';
 import { createAnnIndex, ensureIndex, inTransaction, readIndexInfo, resetIndex, vectorLiteral } from './index-meta.js';
 import { prepareDirectory, prepareDocument } from './ingest.js';
-import { markSuperseded, recordResolution } from './resolution-memory.js';
+import { findCorrection, markSuperseded, recordResolution } from './resolution-memory.js';
 import { createRetriever } from './search.js';
 import { KnowledgeKind, type Citation, type Embedder, type KnowledgeStats, type KnowledgeStore, type SearchOptions } from './types.js';
 import { emptyReport, pruneOrigin, writeDocuments, type PreparedDocument } from './writer.js';
@@ -55,6 +55,7 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
     exactSearch: async (query, options) => retriever.exact(query, options),
     vectorSearch: async (query, options) => retriever.vector(query, options),
     recordResolution: async (input) => recordResolution(db, embedder, input, deps.now),
+    findCorrection: async (pattern) => findCorrection(db, pattern),
     writePrepared: write,
     async stats(): Promise<KnowledgeStats> {
       const { rows } = await db.query<{ kind: string; docs: string }>('select kind, count(*)::text as docs from knowledge_documents group by kind');

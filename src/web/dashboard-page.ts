@@ -70,18 +70,19 @@ ${jsonScript('dashboard-data', { days: d.days, byType: d.byType.map((t) => ({ ..
 }
 
 const MODE_TEXT: Record<Mode, string> = {
+  shadow: 'Decide every exception and record it beside the person\'s decision; nothing is written or proposed',
   monitor: 'Investigate and propose; nothing is written to Coupa',
   assisted: 'Comments are written; every state change waits for an approver',
   autonomous: 'Settle within the controls; everything else is routed to people',
 };
 
 function modeSwitch(v: DashboardView, identity: Identity, csrf: string): SafeHtml {
-  const controls = Object.entries(v.controls).filter(([k]) => k !== 'mode');
+  const controls = Object.entries(v.controls).filter(([k]) => k !== 'mode' && k !== 'autonomy' && k !== 'supplier_tags');
   const form = identity.scopes.has('settings:mode')
     ? html`<form method="post" action="${BASE}/mode" class="stack">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend>Mode (changes are audited)</legend>
-  ${(['monitor', 'assisted', 'autonomous'] as const).map((m) => html`<div class="radio"><input type="radio" id="mode-${m}" name="mode" value="${m}"${m === v.mode ? html` checked` : ''}><label for="mode-${m}"><strong>${label(m)}</strong> — ${MODE_TEXT[m]}</label></div>`)}
+  ${(['shadow', 'monitor', 'assisted', 'autonomous'] as const).map((m) => html`<div class="radio"><input type="radio" id="mode-${m}" name="mode" value="${m}"${m === v.mode ? html` checked` : ''}><label for="mode-${m}"><strong>${label(m)}</strong> — ${MODE_TEXT[m]}</label></div>`)}
   </fieldset>
   <button type="submit">Switch mode</button>
 </form>`
