@@ -21,6 +21,9 @@ import { registerSettleCommand } from './cli/settle.js';
 import { registerEvalCommand } from './cli/eval.js';
 import { registerIngestCommand } from './cli/ingest.js';
 import { formatIssues } from './issues.js';
+import { registerShadowCommand } from './cli/shadow.js';
+import { registerAutonomyCommand } from './cli/autonomy.js';
+import { registerQaCommand } from './cli/qa.js';
 
 export function buildProgram(): Command {
   const program = new Command('settle')
@@ -39,6 +42,9 @@ export function buildProgram(): Command {
   registerMcpCommand(program);
   registerEvalCommand(program);
   registerIngestCommand(program);
+  registerShadowCommand(program);
+  registerAutonomyCommand(program);
+  registerQaCommand(program);
   return program;
 }
 

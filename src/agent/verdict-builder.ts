@@ -91,6 +91,7 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     settled_at: facts.settledAt.toISOString(),
     invoice_total: a?.invoice_total ?? null,
     currency: a?.currency ?? null,
+    autonomy_rule: typeof primary?.structured?.autonomy_rule === 'string' && primary.structured.autonomy_rule !== 'global mode' ? primary.structured.autonomy_rule : null,
     // No fingerprint for a failed run: the runner must not skip the retry as "unchanged".
     facts: a && outcome !== 'failed' ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
   };

@@ -45,6 +45,8 @@ export const Verdict = z.object({
   /** Invoice gross total (decimal text) and currency the decision was taken on. */
   invoice_total: z.string().nullable().optional(),
   currency: z.string().nullable().optional(),
+  /** The autonomy rule that gave the primary action its mode, when one did. */
+  autonomy_rule: z.string().nullable().optional(),
   /** Fingerprint of the facts decided on: a re-run with the same facts has nothing new to do. */
   facts: z.string().nullable(),
 });

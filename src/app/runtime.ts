@@ -80,7 +80,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
+/** Defaults, `SETTLE_CONTROLS_FILE`, `SETTLE_MODE` and overrides, validated; one clear error otherwise. */
+export function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {

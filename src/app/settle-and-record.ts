@@ -7,6 +7,7 @@ import type { Verdict } from '../agent/verdict.js';
 import { recordSettlement } from '../runner/settlements.js';
 import type { Runtime } from './runtime.js';
 import type { AgentSide } from '../shadow/store.js';
+import { createQaStore } from '../shadow/qa-store.js';
 
 /** Coupa writes a verdict reports as done (the memory write is Settle's own store, not Coupa). */
 export function coupaWritesOf(verdict: Verdict): number {
@@ -41,5 +42,13 @@ export async function settleAndRecord(runtime: Runtime, options: SettleOptions):
     verdict: { ...verdict, tenant: runtime.tenant } as unknown as Record<string, unknown>,
   });
   if (verdict.outcome === 'shadow') await runtime.shadow.recordAgent(shadowSideOf(verdict, runtime.tenant, settlementId));
+  // Every settlement the agent carried out by itself enters the QA draw.
+  if (verdict.outcome === 'executed') {
+    await createQaStore(runtime.db).consider({
+      settlementId, tenant: runtime.tenant, invoiceId: verdict.invoice_id, exceptionType: verdict.exception_type, supplierId: verdict.supplier.id,
+      supplierName: verdict.supplier.name, amount: verdict.invoice_total ?? null, decision: verdict.decision, confidence: verdict.confidence,
+      autonomyRule: verdict.autonomy_rule ?? null, settledAt: new Date(verdict.settled_at),
+    });
+  }
   return verdict;
 }
