@@ -14,6 +14,7 @@ import { computeDigest, parseSince } from '../runner/digest.js';
 import { scheduleDailyDigest, sendDigest } from '../runner/digest-send.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
 import { startShadowWatch } from '../app/shadow-watch.js';
+import { runDemotionCheck } from '../app/autonomy-check.js';
 import { openRunnerRuntime, type RunnerRuntime } from '../app/runner-runtime.js';
 import { createRunnerServer } from '../runner/server.js';
 import { createWorkerPool } from '../runner/worker.js';
@@ -59,6 +60,8 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
         await scheduleDailyDigest(queue.boss, {
           cron: opts.digestCron,
           run: async () => {
+            // Slices whose agreement fell below their threshold demote themselves before the digest says so.
+            await runDemotionCheck({ db, controls: (await runtime.agent()).controls, now: new Date() });
             await sendDigest(await computeDigest(db, { since: parseSince('24h') }), { slackUrl: config.slackWebhookUrl, teamsUrl: config.teamsWebhookUrl });
           },
         });

@@ -9,6 +9,8 @@ import type { EvalSummary } from './eval-report.js';
 import { age, duration, label, percent, when } from './format.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import { BASE } from './layout.js';
+import { shadowPanel } from './autonomy-page.js';
+import type { ShadowReport } from '../shadow/report.js';
 import type { QueueItem } from './queue-data.js';
 
 export interface DashboardView {
@@ -18,6 +20,8 @@ export interface DashboardView {
   evalSummary: EvalSummary | { error: string } | undefined;
   mode: Mode;
   controls: Controls;
+  /** The shadow agreement report (earned autonomy). */
+  shadow?: ShadowReport;
 }
 
 const tile = (title: string, value: SafeHtml | string, note: SafeHtml | string = ''): SafeHtml =>
@@ -98,5 +102,6 @@ export function dashboardBody(v: DashboardView, identity: Identity, csrf: string
   return html`<h1>Dashboard</h1>
 ${tiles(v)}
 ${charts(v.data)}
+${v.shadow && (v.shadow.cases || v.shadow.awaiting_person) ? shadowPanel(v.shadow, identity) : ''}
 ${modeSwitch(v, identity, csrf)}`;
 }
