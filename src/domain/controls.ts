@@ -54,6 +54,8 @@ export const ControlsSchema = z.strictObject({
   autonomy: z.array(AutonomyRule).default([]),
   /** Supplier groups the autonomy rules name: tag → supplier ids or numbers. */
   supplier_tags: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).default({}),
+  /** Hosts a supplier-visible message may link to (e.g. the customer's supplier portal); any other URL is refused. */
+  supplier_url_allowlist: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, { message: 'expected a host name such as "suppliers.example.com"' })).max(50).default([]),
 });
 export type Controls = z.infer<typeof ControlsSchema>;
 
