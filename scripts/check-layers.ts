@@ -24,6 +24,7 @@ export const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   tools: ['src/guard', 'src/domain', 'src/coupa', 'src/mcp', 'src/knowledge', 'src/ingest', 'src/db'],
   'src/agent': ['src/mcp', 'src/guard', 'src/domain', 'src/coupa', 'src/audit', 'src/knowledge'],
   'src/runner': ['src/db', 'src/coupa', 'src/domain'],
+  'src/shadow': ['src/db', 'src/coupa', 'src/domain', 'src/guard'],
   'src/ingest': ['src/coupa', 'src/domain', 'src/guard', 'src/db', 'src/agent', 'src/knowledge', 'src/mcp'],
   'src/web': ANY,
   'src/app': ANY,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
 import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import type { ToolContext } from '../src/guard/context.js';
 import { SuggestedCoding, suggestCoding } from './coding.js';
 import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './findings-output.js';
 
@@ -24,7 +25,19 @@ export const AssessmentOut = z.object({
   findings: z.array(FindingOut),
   controls_applied: z.array(ControlOut),
   suggested_coding: SuggestedCoding.nullable().describe('for non-PO invoices: GL account from the supplier history and its budget owner'),
+  correction: z.object({
+    invoice_id: z.number(), decision: z.string(), route_to: z.string().nullable(), dispute_reason: z.string().nullable(), decided_by: z.string(), decided_at: z.string(),
+  }).nullable().optional().describe("a person overruled this same suggestion for this supplier and exception type before: follow that person's decision (the guard still checks it)"),
 });
+
+const supplierIdOf = (c: InvoiceContext): number | null => c.invoice.supplier?.id ?? null;
+
+/** A person's earlier correction of the same suggestion for this supplier and type (learning from disagreements). */
+async function correctionFor(ctx: ToolContext, exceptionType: string, supplierId: number | null, decision: string): Promise<z.infer<typeof AssessmentOut>['correction']> {
+  if (supplierId === null) return null;
+  const c = await ctx.knowledge.findCorrection({ exceptionType, supplierId, agentDecision: decision });
+  return c ? { invoice_id: c.invoiceId, decision: c.decision, route_to: c.routeTo, dispute_reason: c.disputeReason, decided_by: c.decidedBy, decided_at: c.decidedAt } : null;
+}
 
 export const classifyException = defineTool({
   name: 'classify_exception',
@@ -68,6 +81,7 @@ export const classifyException = defineTool({
       findings: findingsOut(a.findings, ctx.controls),
       controls_applied: a.controlsApplied.map(controlOut),
       suggested_coding: coding,
+      correction: await correctionFor(ctx, a.exceptionType, supplierIdOf(invoiceCtx), a.decision),
     };
     return {
       data,

@@ -8,10 +8,12 @@ import type { ToolContext } from '../src/guard/context.js';
 import { ToolError } from '../src/guard/tool.js';
 
 export const WriteOutcome = z.object({
-  status: z.enum(['executed', 'proposed']),
+  status: z.enum(['executed', 'proposed', 'shadow']).describe('shadow: decided and recorded in shadow mode; nothing was written to Coupa'),
   proposal_id: z.string().optional(),
   invoice_status: z.string().nullable().optional(),
   detail: z.string(),
+  mode: z.string().optional(),
+  autonomy_rule: z.string().optional(),
 });
 export type WriteOutcome = z.infer<typeof WriteOutcome>;
 

@@ -28,6 +28,10 @@ export const AssessmentView = z.object({
   findings: z.array(FindingView),
   controls_applied: z.array(ControlView),
   suggested_coding: z.object({ account: z.string(), owner: z.string().nullable(), basis: z.string() }).nullable().default(null),
+  correction: z.object({
+    invoice_id: z.number(), decision: z.enum(['resolve', 'route', 'dispute', 'hold', 'request_info']), route_to: z.string().nullable(),
+    dispute_reason: z.string().nullable(), decided_by: z.string(), decided_at: z.string(),
+  }).nullable().optional().catch(null),
 });
 export type AssessmentView = z.infer<typeof AssessmentView>;
 export type FindingView = z.infer<typeof FindingView>;
@@ -46,10 +50,24 @@ export const ResolutionView = z.object({
 });
 export type ResolutionView = z.infer<typeof ResolutionView>;
 
+/**
+ * The assessment with a person's earlier correction of the same pattern applied: the suggestion
+ * becomes what that person decided (the guard still checks the controls on it).
+ */
 export function assessmentOf(trace: readonly TraceEntry[]): AssessmentView | undefined {
   const entry = lastResult(trace, 'classify_exception');
   const parsed = AssessmentView.safeParse(entry?.structured);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  const a = parsed.data;
+  const c = a.correction;
+  if (!c || c.decision === a.suggested_decision && (c.route_to ?? a.route_to) === a.route_to) return a;
+  return {
+    ...a,
+    suggested_decision: c.decision,
+    route_to: c.decision === 'route' ? (c.route_to ?? a.route_to) : null,
+    dispute_reason: c.decision === 'dispute' ? (c.dispute_reason ?? a.dispute_reason ?? 'OTHER') : null,
+    rule: `${a.rule}; following ${c.decided_by}'s correction on invoice ${c.invoice_id} (the rules suggested ${a.suggested_decision})`,
+  };
 }
 
 export function citationsOf(trace: readonly TraceEntry[]): CitationView[] {

@@ -196,7 +196,7 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   if (exists && !dossierInHold) {
     const text = renderDossier({
       assessment, decision: verdict.decision,
-      outcomeText: verdict.outcome === 'executed' ? 'done' : verdict.outcome === 'proposed' ? 'proposed — waiting for an approver' : 'not carried out',
+      outcomeText: verdict.outcome === 'executed' ? 'done' : verdict.outcome === 'proposed' ? 'proposed — waiting for an approver' : verdict.outcome === 'shadow' ? 'shadow — recorded, not written to Coupa' : 'not carried out',
       routeTo: verdict.route_to, disputeReason: verdict.dispute_reason, citations: citationsOf(trace), precedents: precedentsOf(trace),
       flags: [...flagsOf(assessment), ...flags], confidence: verdict.confidence, deviation: deviation ?? deviationOf(trace, brain),
       brainLabel: brain === 'llm' ? `Settle agent (${facts.model}${fellBack ? ', planner fallback' : ''})` : 'Settle playbook planner',

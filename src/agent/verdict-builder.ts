@@ -33,7 +33,7 @@ export interface VerdictFacts {
 
 /** The primary action: the last write that carried out a decision (executed or proposed). */
 export function primaryAction(trace: readonly TraceEntry[]): TraceEntry | undefined {
-  return [...trace].reverse().find((t) => ACTION_TOOLS.has(t.name) && t.ok && (t.structured?.status === 'executed' || t.structured?.status === 'proposed'));
+  return [...trace].reverse().find((t) => ACTION_TOOLS.has(t.name) && t.ok && (t.structured?.status === 'executed' || t.structured?.status === 'proposed' || t.structured?.status === 'shadow'));
 }
 
 function evidenceOf(a: AssessmentView): Verdict['evidence'] {
@@ -49,7 +49,8 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
   const decision: Decision = primary ? DECISION_OF_TOOL[primary.name]! : (a?.suggested_decision ?? 'hold');
   // Not actionable only when there is provably nothing to do (invoice gone or no longer held); a
   // run that could not read or write Coupa failed and must be retried.
-  const outcome: Outcome = primary ? (primary.structured?.status === 'executed' ? 'executed' : 'proposed') : facts.notActionable ? 'not_actionable' : 'failed';
+  const status = primary?.structured?.status;
+  const outcome: Outcome = primary ? (status === 'executed' ? 'executed' : status === 'shadow' ? 'shadow' : 'proposed') : facts.notActionable ? 'not_actionable' : 'failed';
   const writes = facts.trace.filter((t) => WRITE_TOOLS.has(t.name));
   const citations = citationsOf(facts.trace).filter((c) => c.section_id);
   const citedIds = new Set<string>();
@@ -73,7 +74,7 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     flags: [...(a ? flagsOf(a) : []), ...facts.extraFlags],
     actions: writes.map((t) => ({
       tool: t.name,
-      outcome: !t.ok ? (/denied/i.test(t.text) ? ('denied' as const) : ('error' as const)) : t.structured?.status === 'proposed' ? ('proposed' as const) : ('executed' as const),
+      outcome: !t.ok ? (/denied/i.test(t.text) ? ('denied' as const) : ('error' as const)) : t.structured?.status === 'proposed' ? ('proposed' as const) : t.structured?.status === 'shadow' ? ('shadow' as const) : ('executed' as const),
       detail: t.text.slice(0, 300),
     })),
     proposal_ids: writes.map((t) => t.structured?.proposal_id).filter((p): p is string => typeof p === 'string'),
@@ -85,8 +86,12 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     coupa_calls: facts.coupaCalls,
     tokens: facts.tokens,
     duration_ms: facts.durationMs,
-    mode: facts.mode,
+    // The mode the primary action ran in (an autonomy rule may differ from the global mode).
+    mode: typeof primary?.structured?.mode === 'string' ? primary.structured.mode : facts.mode,
     settled_at: facts.settledAt.toISOString(),
+    invoice_total: a?.invoice_total ?? null,
+    currency: a?.currency ?? null,
+    autonomy_rule: typeof primary?.structured?.autonomy_rule === 'string' && primary.structured.autonomy_rule !== 'global mode' ? primary.structured.autonomy_rule : null,
     // No fingerprint for a failed run: the runner must not skip the retry as "unchanged".
     facts: a && outcome !== 'failed' ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
   };

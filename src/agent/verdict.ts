@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { Decision, ExceptionType } from '../domain/vocabulary.js';
 
-export const Outcome = z.enum(['executed', 'proposed', 'not_actionable', 'failed']);
+export const Outcome = z.enum(['executed', 'proposed', 'shadow', 'not_actionable', 'failed']);
 export type Outcome = z.infer<typeof Outcome>;
 
 export const EvidenceItem = z.object({ source: z.string(), detail: z.string() });
 export const PolicyCitation = z.object({ document: z.string(), section_id: z.string(), title: z.string().optional() });
-export const ActionTaken = z.object({ tool: z.string(), outcome: z.enum(['executed', 'replayed', 'proposed', 'denied', 'error']), detail: z.string() });
+export const ActionTaken = z.object({ tool: z.string(), outcome: z.enum(['executed', 'replayed', 'proposed', 'shadow', 'denied', 'error']), detail: z.string() });
 
 export const Verdict = z.object({
   invoice_id: z.number().int(),
@@ -19,7 +19,7 @@ export const Verdict = z.object({
   supplier: z.object({ id: z.number().nullable(), name: z.string().nullable() }),
   exception_type: ExceptionType,
   decision: Decision,
-  /** Whether the decision's Coupa effect happened (`executed`) or waits for a person (`proposed`). */
+  /** Whether the decision's Coupa effect happened (`executed`), waits for a person (`proposed`) or was only recorded (`shadow`). */
   outcome: Outcome,
   executed: z.boolean(),
   route_to: z.string().nullable(),
@@ -42,6 +42,11 @@ export const Verdict = z.object({
   duration_ms: z.number().int(),
   mode: z.string(),
   settled_at: z.string(),
+  /** Invoice gross total (decimal text) and currency the decision was taken on. */
+  invoice_total: z.string().nullable().optional(),
+  currency: z.string().nullable().optional(),
+  /** The autonomy rule that gave the primary action its mode, when one did. */
+  autonomy_rule: z.string().nullable().optional(),
   /** Fingerprint of the facts decided on: a re-run with the same facts has nothing new to do. */
   facts: z.string().nullable(),
 });

@@ -9,6 +9,7 @@ import type { SettleFn } from '../runner/types.js';
 import { hashOf } from '../guard/canonical.js';
 import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
+import { observeCase } from './shadow-observer.js';
 
 const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
 
@@ -24,6 +25,13 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     ctx.signal.throwIfAborted();
     const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
     const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
+
+    // An invoice the agent shadowed: the change that queued it may be a person settling it.
+    const shadowed = await runtime.shadow.byInvoice(runtime.tenant, invoiceId);
+    if (shadowed && !shadowed.person) {
+      const seen = await observeCase(runtime, shadowed);
+      if (seen) return { decision: `observed:${seen.person!.decision}`, exceptionType: seen.exceptionType, executed: false };
+    }
 
     const { rows: last } = await runtime.db.query<{ verdict: { facts?: string } ; decision: string; exception_type: string; executed: boolean }>(
       `select verdict, decision, exception_type, executed from settlements

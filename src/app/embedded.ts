@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 import type { SampleCompany } from '../sim/generator/index.js';
 import { loadSampleCompany } from './company-cache.js';
 import { startSimulator } from '../sim/server.js';
-import type { SimulatorHandle } from '../sim/types.js';
+import { ALL_SCOPES, type SimClient, type SimulatorHandle } from '../sim/types.js';
+import { randomBytes } from 'node:crypto';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export interface OpenedRuntime {
@@ -14,6 +15,8 @@ export interface OpenedRuntime {
   /** Present on the embedded default. */
   sim?: SimulatorHandle;
   company?: SampleCompany;
+  /** The sample company's AP team as a Coupa client of its own (they settle what the agent shadows). */
+  people?: SimClient;
   close(): Promise<void>;
 }
 
@@ -37,12 +40,14 @@ export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 
     return { runtime, close: () => runtime.close() };
   }
   const company = await loadSampleCompany({ seed: embedded.seed ?? 7, invoices: embedded.invoices ?? 2000, dataDir: config.dataDir });
-  const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false, port: embedded.simPort ?? 0 });
+  const people: SimClient = { clientId: 'sample-ap-team', clientSecret: randomBytes(18).toString('base64url'), scopes: [...ALL_SCOPES], userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined };
+  const settleClient: SimClient = { clientId: 'settle-sample', clientSecret: randomBytes(18).toString('base64url'), scopes: [...ALL_SCOPES] };
+  const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false, port: embedded.simPort ?? 0, clients: [settleClient, people] });
   say(`no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company (seed ${embedded.seed ?? 7}, ${company.summary.invoices} invoices, ${company.exceptions.length} exceptions) at ${sim.url}`);
   try {
     const runtime = await createRuntime({ config, simulator: sim, now: () => new Date(sim.now()), ...options });
     return {
-      runtime, sim, company,
+      runtime, sim, company, people,
       close: async () => {
         await runtime.close();
         await sim.close();

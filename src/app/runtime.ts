@@ -29,6 +29,10 @@ import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
 import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
+import { controlsRules, createAutonomyResolver } from '../guard/autonomy.js';
+import { createAutonomyStore, type AutonomyStore } from '../shadow/autonomy-store.js';
+import { createShadowStore, type ShadowStore } from '../shadow/store.js';
+import { readSlice } from './slice-reader.js';
 
 export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
 
@@ -71,6 +75,10 @@ export interface Runtime {
   proposals: ProposalStore;
   mode: ModeSetting;
   controls: Controls;
+  /** Runtime promotions and demotions of autonomy slices. */
+  autonomy: AutonomyStore;
+  /** The agent's shadow decisions beside people's. */
+  shadow: ShadowStore;
   guard: Guard;
   policies: PolicyLibrary;
   /** Which Coupa tenant this runtime acts on (a fresh simulator is a new tenant). */
@@ -82,7 +90,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
+/** Defaults, `SETTLE_CONTROLS_FILE`, `SETTLE_MODE` and overrides, validated; one clear error otherwise. */
+export function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {
@@ -149,6 +158,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const stored = createModeSetting(db, controls.mode);
     const mode = options.forceMode ? { get: async () => options.forceMode!, set: stored.set } : stored;
     const glOwners = createGlOwnerLookup(db);
+    const autonomy = createAutonomyStore(db);
+    const shadow = createShadowStore(db);
 
     const ownLogins = new Set(
       options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
@@ -179,11 +190,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       tenant,
       logger: options.logger ?? pino({ level: config.logLevel, name: 'settle-guard' }, pino.destination(2)),
       supplierTextPolicy: supplierTextPolicyFor,
+      // A pinned mode (a dry run, `start --mode`) is the mode for every slice: no rule may lift it.
+      ...(options.forceMode ? {} : {
+        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice }),
+      }),
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, tenant, simulator: options.simulator, now, contextFor,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();

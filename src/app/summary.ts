@@ -13,6 +13,7 @@ export interface RunSummary {
   byDecision: Record<string, number>;
   autoResolvedShare: number;
   proposed: number;
+  shadowed: number;
   notActionable: number;
   medianMs: number;
   meanCoupaCalls: number;
@@ -29,6 +30,7 @@ export function summarize(verdicts: readonly Verdict[]): RunSummary {
     byDecision,
     autoResolvedShare: acted.length ? resolved / acted.length : 0,
     proposed: acted.filter((v) => v.outcome === 'proposed').length,
+    shadowed: acted.filter((v) => v.outcome === 'shadow').length,
     notActionable: verdicts.length - acted.length,
     medianMs: median(acted.map((v) => v.duration_ms)),
     meanCoupaCalls: calls.length ? calls.reduce((a, b) => a + b, 0) / calls.length : 0,
@@ -53,7 +55,32 @@ export function summaryText(verdicts: readonly Verdict[]): string {
   return [
     decisionTable(verdicts),
     `${s.exceptions} exceptions settled: auto-resolved ${s.byDecision.resolve ?? 0} (${pct(s.autoResolvedShare)}), routed ${s.byDecision.route ?? 0}, held ${s.byDecision.hold ?? 0}, disputed ${s.byDecision.dispute ?? 0}, information requested ${s.byDecision.request_info ?? 0}` +
-      `${s.proposed ? `, ${s.proposed} proposed for approval` : ''}${s.notActionable ? `; ${s.notActionable} not actionable` : ''}.`,
+      `${s.proposed ? `, ${s.proposed} proposed for approval` : ''}${s.shadowed ? `, ${s.shadowed} decided in shadow (nothing written to Coupa)` : ''}${s.notActionable ? `; ${s.notActionable} not actionable` : ''}.`,
     `Median ${Math.round(s.medianMs)} ms per exception; Coupa calls per exception: mean ${s.meanCoupaCalls.toFixed(1)}, median ${s.medianCoupaCalls}.`,
   ].join('\n');
+}
+
+export interface SummaryJson {
+  exceptions: number;
+  not_actionable: number;
+  auto_resolved_share: number;
+  median_ms: number;
+  mean_coupa_calls: number;
+  by_exception_type: Record<string, { decisions: Record<string, number>; outcomes: { executed: number; proposed: number; shadow: number; failed: number } }>;
+}
+
+/** The run's summary for scripts (`settle start --json FILE`). */
+export function summaryJson(verdicts: readonly Verdict[]): SummaryJson {
+  const s = summarize(verdicts);
+  const byType: SummaryJson['by_exception_type'] = {};
+  for (const v of verdicts) {
+    if (v.outcome === 'not_actionable') continue;
+    const t = (byType[v.exception_type] ??= { decisions: {}, outcomes: { executed: 0, proposed: 0, shadow: 0, failed: 0 } });
+    t.decisions[v.decision] = (t.decisions[v.decision] ?? 0) + 1;
+    if (v.outcome === 'executed' || v.outcome === 'proposed' || v.outcome === 'shadow' || v.outcome === 'failed') t.outcomes[v.outcome] += 1;
+  }
+  return {
+    exceptions: s.exceptions, not_actionable: s.notActionable, auto_resolved_share: s.autoResolvedShare, median_ms: s.medianMs,
+    mean_coupa_calls: s.meanCoupaCalls, by_exception_type: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }

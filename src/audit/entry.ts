@@ -12,7 +12,7 @@ export const AuditActorKind = z.enum(['person', 'agent', 'policy', 'system']);
 export type AuditActorKind = z.infer<typeof AuditActorKind>;
 
 /** The guard's verdict on the call. */
-export const GuardDecision = z.enum(['allowed', 'denied', 'proposed', 'executed', 'error']);
+export const GuardDecision = z.enum(['allowed', 'denied', 'proposed', 'executed', 'shadow', 'error']);
 export type GuardDecision = z.infer<typeof GuardDecision>;
 
 /** Free text is capped rather than refused: a verbose summary must not make a tool call fail. */

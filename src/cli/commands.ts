@@ -95,6 +95,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Read supplier invoices (PDF, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
     register: async (p) => (await import('./ingest.js')).registerIngestCommand(p),
   },
+  {
+    name: 'shadow',
+    term: 'shadow',
+    description: 'Shadow mode: the agent decides, writes nothing, and is compared with what people decided',
+    register: async (p) => (await import('./shadow.js')).registerShadowCommand(p),
+  },
+  {
+    name: 'autonomy',
+    term: 'autonomy',
+    description: 'Earned autonomy per slice (exception type, supplier, amount): list, promote, check',
+    register: async (p) => (await import('./autonomy.js')).registerAutonomyCommand(p),
+  },
+  {
+    name: 'qa',
+    term: 'qa',
+    description: 'Quality assurance of autonomous settlements: sampled human review',
+    register: async (p) => (await import('./qa.js')).registerQaCommand(p),
+  },
 ];
 
 /** The command a command line names (`settle mcp …`, `settle help mcp`), if any. */

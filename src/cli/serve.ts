@@ -13,6 +13,8 @@ import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { computeDigest, parseSince } from '../runner/digest.js';
 import { scheduleDailyDigest, sendDigest } from '../runner/digest-send.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
+import { startShadowWatch } from '../app/shadow-watch.js';
+import { runDemotionCheck } from '../app/autonomy-check.js';
 import { openRunnerRuntime, type RunnerRuntime } from '../app/runner-runtime.js';
 import { createRunnerServer } from '../runner/server.js';
 import { createWorkerPool } from '../runner/worker.js';
@@ -58,6 +60,8 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
         await scheduleDailyDigest(queue.boss, {
           cron: opts.digestCron,
           run: async () => {
+            // Slices whose agreement fell below their threshold demote themselves before the digest says so.
+            await runDemotionCheck({ db, controls: (await runtime.agent()).controls, now: new Date() });
             await sendDigest(await computeDigest(db, { since: parseSince('24h') }), { slackUrl: config.slackWebhookUrl, teamsUrl: config.teamsWebhookUrl });
           },
         });
@@ -66,11 +70,13 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
       const address = await app.listen({ port: opts.port ?? config.port, host: opts.host });
       pool?.start();
       poller?.start(opts.pollInterval * 1000);
+      const watch = poller ? startShadowWatch(await runtime.agent(), opts.pollInterval * 1000, logger) : undefined;
       process.stderr.write(`settle: serving ${address} (POST /webhooks/coupa, /healthz, /readyz, /metrics; ${concurrency} workers)\n`);
       const signal = await untilSignal();
       process.stderr.write(`settle: ${signal} — draining\n`);
       await app.close();
       await poller?.stop();
+      await watch?.stop();
       await pool?.stop();
       await runtime.close();
     });

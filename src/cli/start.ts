@@ -4,7 +4,17 @@
  * configured tenant), the MCP server and the agent. Exceptions go through the same path a webhook
  * takes (signed POST → intake → queue → workers), with progress, then a summary.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Mode } from '../domain/controls.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { summaryJson } from '../app/summary.js';
+import { sampleCompanyPeopleSettle } from '../app/sample-people.js';
+import { observeShadowCases } from '../app/shadow-observer.js';
+import { buildShadowReport } from '../shadow/report.js';
+import { shadowReportText } from '../shadow/report-text.js';
+import { writeJsonFile } from './json-file.js';
 import Fastify from 'fastify';
 import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { openRuntime, type OpenedRuntime } from '../app/embedded.js';
@@ -29,6 +39,40 @@ interface StartFlags {
   limit?: number;
   keepRunning?: boolean;
   port: number;
+  mode?: Mode;
+  json?: string;
+  peopleDiffer: number;
+}
+
+function parseMode(value: string): Mode {
+  const parsed = Mode.safeParse(value.trim().toLowerCase());
+  if (!parsed.success) throw new InvalidArgumentError(`expected one of ${Mode.options.join(', ')}`);
+  return parsed.data;
+}
+
+function parseShare(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.1');
+  return n;
+}
+
+/**
+ * Shadow mode on the embedded default: the sample company's people settle what the agent shadowed,
+ * Settle reads their decisions back from Coupa and prints the agreement report.
+ */
+async function closeShadowLoop(opened: OpenedRuntime, verdicts: readonly Verdict[], flags: StartFlags): Promise<void> {
+  const { runtime } = opened;
+  const shadowed = verdicts.filter((v) => v.outcome === 'shadow').map((v) => v.invoice_id);
+  if (shadowed.length === 0) return;
+  if (opened.company && opened.sim && opened.people) {
+    say(`settle: shadow — the sample company's AP team now settles the ${shadowed.length} shadowed invoices in Coupa (${Math.round(flags.peopleDiffer * 100)}% deliberately different choices)…`);
+    const people = await sampleCompanyPeopleSettle({ sim: opened.sim, people: opened.people, labels: opened.company.exceptions, invoiceIds: shadowed, seed: flags.seed, share: flags.peopleDiffer });
+    if (people.failed.length) say(`settle: ${people.failed.length} of the people's actions failed in Coupa (first: invoice ${people.failed[0]!.invoiceId}: ${people.failed[0]!.error})`);
+  }
+  const observed = await observeShadowCases(runtime);
+  say(`settle: shadow — read ${observed.observed} people's decisions back from Coupa (${observed.disagreed} differ from the agent's; ${observed.stillOpen} not settled by a person yet)`);
+  const report = buildShadowReport(await runtime.shadow.list({ tenant: runtime.tenant }));
+  console.log(shadowReportText(report, { suppliers: 5 }));
 }
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -63,8 +107,10 @@ function progressLine(done: number, total: number, verdicts: Verdict[]): string 
 
 async function run(flags: StartFlags): Promise<void> {
   const config = loadConfig();
+  // Checked before the run, so a mistyped path does not cost a whole run's summary.
+  if (flags.json && !existsSync(dirname(resolve(flags.json)))) throw new UserError(`--json ${flags.json}: directory ${dirname(resolve(flags.json))} does not exist`);
   say('settle: starting — PGlite store, knowledge, Coupa, MCP tools, agent…');
-  const opened = await openRuntime(config, {}, { seed: flags.seed, invoices: flags.invoices });
+  const opened = await openRuntime(config, flags.mode ? { forceMode: flags.mode } : {}, { seed: flags.seed, invoices: flags.invoices });
   const { runtime } = opened;
   const queue = createRunnerQueue({ db: runtime.db, retryLimit: 2, retryDelaySeconds: 1, expireInSeconds: 600 });
   const app = Fastify({ logger: false });
@@ -105,6 +151,7 @@ async function run(flags: StartFlags): Promise<void> {
     const verdicts = await settledSince(opened, afterId);
     const stats = await queue.stats();
     console.log(summaryText(verdicts));
+    if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts));
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(
       [
@@ -115,6 +162,7 @@ async function run(flags: StartFlags): Promise<void> {
         '  settle start --keep-running     keep the MCP endpoint and the review page up',
       ].join('\n'),
     );
+    await closeShadowLoop(opened, verdicts, flags);
     if (flags.keepRunning) await keepServing(opened, { port: flags.port });
   } finally {
     await pool?.stop();
@@ -134,5 +182,8 @@ export function registerStartCommand(program: Command): void {
     .option('--limit <n>', 'settle at most this many exceptions', positiveInt('--limit'))
     .option('--keep-running', 'afterwards, keep the MCP HTTP endpoint and the review page up until Ctrl-C')
     .option('--port <n>', 'port for --keep-running', parsePort, 8080)
+    .option('--mode <mode>', `mode for this run only, for every slice (${Mode.options.join(', ')}); default: SETTLE_MODE / the controls and their autonomy rules`, parseMode)
+    .option('--json <file>', "write the run's summary as JSON (by exception type: decisions and outcomes)")
+    .option('--people-differ <share>', "shadow mode on the sample company: share of the people's deliberately different decisions", parseShare, 0.1)
     .action(run);
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { positiveInt, untilSignal } from './args.js';
 import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
+import { startShadowWatch } from '../app/shadow-watch.js';
 import { openRunnerRuntime } from '../app/runner-runtime.js';
 import { createWorkerPool } from '../runner/worker.js';
 
@@ -33,10 +34,12 @@ export function registerWorkerCommand(program: Command): void {
       const poller = opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       pool.start();
       poller?.start(opts.pollInterval * 1000);
+      const watch = opts.poll ? startShadowWatch(await runtime.agent(), opts.pollInterval * 1000, logger) : undefined;
       process.stderr.write(`settle: worker running (concurrency ${opts.concurrency}${poller ? `, polling every ${opts.pollInterval}s` : ''}); Ctrl-C to stop\n`);
       const signal = await untilSignal();
       process.stderr.write(`settle: ${signal} — finishing jobs in hand\n`);
       await poller?.stop();
+      await watch?.stop();
       await pool.stop();
       await runtime.close();
     });

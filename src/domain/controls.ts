@@ -4,17 +4,43 @@
  * cites; keep the two in step. The descriptions are the user documentation.
  */
 import { z } from 'zod';
+import { ExceptionType } from './vocabulary.js';
 
 const DecimalString = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
   .refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'expected a non-negative decimal such as "250.00"' });
 
-export const Mode = z.enum(['monitor', 'assisted', 'autonomous']);
+/**
+ * `shadow`: decide everything, write nothing to Coupa and propose nothing — the decision is kept
+ * beside the person's (`src/app/shadow-*.ts`). `monitor`: writes become proposals. `assisted`:
+ * comments execute, state changes wait for an approver. `autonomous`: writes within the controls execute.
+ */
+export const Mode = z.enum(['shadow', 'monitor', 'assisted', 'autonomous']);
 export type Mode = z.infer<typeof Mode>;
 
+/**
+ * One earned-autonomy rule: which slice (exception type, supplier id / number / tag, invoice
+ * amount range) runs in which mode. Rules are read in order and the first match wins; the
+ * controls' `mode` applies to everything no rule matches.
+ */
+export const AutonomyRule = z.strictObject({
+  /** A short name for audit rows and the report; default `rule <n>`. */
+  name: z.string().trim().min(1).max(80).optional(),
+  exception_type: z.union([ExceptionType, z.array(ExceptionType).min(1)]).optional(),
+  /** Supplier ids or supplier numbers (Coupa `number`), as numbers or text. */
+  supplier: z.union([z.union([z.string(), z.number()]), z.array(z.union([z.string(), z.number()])).min(1)]).optional(),
+  /** A tag from `supplier_tags`. */
+  supplier_tag: z.string().trim().min(1).optional(),
+  /** Invoice gross total: at least `amount_min`, below `amount_max`. */
+  amount_min: DecimalString.optional(),
+  amount_max: DecimalString.optional(),
+  mode: Mode,
+});
+export type AutonomyRule = z.infer<typeof AutonomyRule>;
+
 export const ControlsSchema = z.strictObject({
-  mode: Mode.default('autonomous').describe('monitor: nothing is written to Coupa, every decision becomes a proposal; assisted: comments are written, state changes wait for a person; autonomous: writes within these controls execute'),
+  mode: Mode.default('autonomous').describe('shadow: decide everything, write nothing to Coupa and propose nothing (compared with what people decide); monitor: nothing is written to Coupa, every decision becomes a proposal; assisted: comments are written, state changes wait for a person; autonomous: writes within these controls execute'),
   currency: z.string().length(3).default('USD').describe('ISO 4217 code the amount limits below are in'),
   auto_resolve_max_invoice_total: DecimalString.default('5000.00').describe('above this invoice total Settle never resolves without a person: it routes to the escalation reviewer'),
   price_tolerance_pct: DecimalString.default('5').describe('a price variance is resolved only within this percentage of the PO price …'),
@@ -30,6 +56,8 @@ export const ControlsSchema = z.strictObject({
     .max(50)
     .default([])
     .describe("hosts a supplier-visible message may link to (e.g. the customer's supplier portal); any other URL is refused"),
+  autonomy: z.array(AutonomyRule).default([]).describe('earned autonomy per slice (exception type, supplier, amount range → mode); rules are read in order, the first match wins, and `mode` applies to everything no rule matches'),
+  supplier_tags: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).default({}).describe('supplier groups the autonomy rules name: tag → supplier ids or numbers'),
 });
 export type Controls = z.infer<typeof ControlsSchema>;
 

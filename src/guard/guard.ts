@@ -17,12 +17,13 @@ import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolD
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { formatIssues } from '../issues.js';
+import type { AutonomyResolver } from './autonomy.js';
 import { reservedKeyRefusal, reservedPrefixOf } from './reserved-keys.js';
 import { bindCaseArguments, checkCaseScope, supplierTextNaming, type CaseScope } from './scope.js';
 import { checkSupplierText, describeRefusal, type SupplierTextPolicy } from './supplier-text.js';
 import { toToolMessage } from './tool-message.js';
 
-export type GuardOutcome = 'executed' | 'replayed' | 'proposed' | 'denied' | 'error';
+export type GuardOutcome = 'executed' | 'replayed' | 'proposed' | 'shadow' | 'denied' | 'error';
 
 export interface GuardResult {
   outcome: GuardOutcome;
@@ -39,7 +40,7 @@ export interface AuditEntry {
   actorKind: string;
   tool: string;
   input: unknown;
-  decision: 'allowed' | 'denied' | 'proposed' | 'executed' | 'error';
+  decision: 'allowed' | 'denied' | 'proposed' | 'executed' | 'shadow' | 'error';
   reason: string;
   coupaCalls: number;
   resultSummary: string;
@@ -63,6 +64,8 @@ export interface GuardDeps {
   readOnly?: boolean;
   /** Which Coupa tenant writes go to: derived idempotency keys never match across tenants. */
   tenant: string;
+  /** Earned autonomy: the mode for a write on one invoice's slice (default: the global mode). */
+  autonomy?: AutonomyResolver;
   /** Where failed calls are logged (pino or anything with its `warn`/`error` shape); default: nowhere. */
   logger?: GuardLogger;
   /** What a supplier-visible message on this invoice is checked against (other suppliers, bank numbers, internal text, URL allow-list). */
@@ -125,7 +128,9 @@ export function countCoupaCall(): void {
   if (c) c.calls += 1;
 }
 
-function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' {
+function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' | 'shadow' {
+  // Shadow decides as autonomous would (controls included) and then writes nothing.
+  if (mode === 'shadow' && (guardClass === 'comment' || guardClass === 'state')) return 'shadow';
   if (guardClass === 'comment') return mode === 'monitor' ? 'propose' : 'execute';
   if (guardClass === 'state') return mode === 'autonomous' ? 'execute' : 'propose';
   return 'execute';
@@ -138,6 +143,7 @@ interface ProposeArgs {
   invoiceId: number | null;
   key: string;
   mode: Mode;
+  rule: string;
   check: ControlCheck;
   counter: { calls: number };
   ctx: ToolContext;
@@ -222,12 +228,16 @@ export function createGuard(deps: GuardDeps): Guard {
     // Derived keys are per caller: another identity's identical write is its own write, never a replay.
     const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
 
-    // 3. Mode. A person's approval of a stored proposal is the human decision the mode waits for.
-    const mode = await deps.mode();
     const approved = options.asApprovalOf !== undefined;
-    const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
-
     try {
+      // 3. Mode: the global one, or the first autonomy rule matching the invoice's slice (re-read
+      // from Coupa). A person's approval of a stored proposal is the human decision a mode waits for.
+      const globalMode = await deps.mode();
+      const slicing = deps.autonomy !== undefined && (tool.guardClass === 'comment' || tool.guardClass === 'state') && !approved;
+      const { mode, rule } = slicing ? await deps.autonomy!(ctx, invoiceId, globalMode) : { mode: globalMode, rule: 'global mode' };
+      const modeNote = rule === 'global mode' ? `mode ${mode}` : `mode ${mode} by autonomy rule ${rule}`;
+      const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
+
       // 2b. Case scope: an agent session never leaves its invoice, PO(s) and supplier.
       if (options.scope) {
         const violation = checkCaseScope(tool, input, await options.scope.binding(ctx));
@@ -260,9 +270,14 @@ export function createGuard(deps: GuardDeps): Guard {
       // 4. Controls, re-derived from Coupa by the tool itself — never taken from the caller.
       let check: ControlCheck = { ok: true };
       if (tool.checkControls && !(approved && identity.kind === 'person')) check = await tool.checkControls(input, ctx);
-      if (verdict === 'propose') return await propose({ identity, tool, input, invoiceId, key: key!, mode, check, counter, ctx });
+      if (verdict === 'propose') return await propose({ identity, tool, input, invoiceId, key: key!, mode, rule, check, counter, ctx });
       if (!check.ok) {
-        return await deny(`control "${check.control}" exceeded: ${check.reason}`, `Instead: ${check.instead}`, invoiceId, key);
+        return await deny(`control "${check.control}" exceeded: ${check.reason}${rule === 'global mode' ? '' : ` (${modeNote})`}`, `Instead: ${check.instead}`, invoiceId, key);
+      }
+      if (verdict === 'shadow') {
+        const detail = `Shadow mode: ${tool.name} decided within the controls and recorded; nothing was written to Coupa and nothing was proposed.`;
+        await audit(identity, tool.name, input, { decision: 'shadow', reason: `${modeNote}: decided, not written`, coupaCalls: counter.calls, resultSummary: 'not written (shadow)', idempotencyKey: key, invoiceId });
+        return { outcome: 'shadow', isError: false, text: detail, structured: { status: 'shadow', detail, mode, autonomy_rule: rule }, coupaCalls: counter.calls };
       }
 
       // 5. Idempotency, then execution.
@@ -275,11 +290,12 @@ export function createGuard(deps: GuardDeps): Guard {
           },
         );
         await audit(identity, tool.name, input, {
-          decision: 'executed', reason: replayed ? 'replayed stored result for idempotency key' : approved ? `approved proposal ${options.asApprovalOf!.id}` : `mode ${mode}, within controls`,
+          decision: 'executed', reason: replayed ? 'replayed stored result for idempotency key' : approved ? `approved proposal ${options.asApprovalOf!.id}` : `${modeNote}, within controls`,
           coupaCalls: counter.calls, resultSummary: result.text, idempotencyKey: key, invoiceId,
         });
         const text = replayed ? `${result.text} (Repeat of an earlier call with the same idempotency key: nothing new was written.)` : result.text;
-        return { outcome: replayed ? 'replayed' : 'executed', isError: false, text, structured: result.data, coupaCalls: counter.calls };
+        const structured = slicing ? { ...result.data, mode, autonomy_rule: rule } : result.data;
+        return { outcome: replayed ? 'replayed' : 'executed', isError: false, text, structured, coupaCalls: counter.calls };
       }
       const r = await tool.handler(input, ctx);
       const data = tool.outputSchema.parse(r.data) as Record<string, unknown>;
@@ -298,9 +314,10 @@ export function createGuard(deps: GuardDeps): Guard {
   }
 
   async function propose(p: ProposeArgs): Promise<GuardResult> {
-    const { identity, tool, input, invoiceId, key, mode, check, counter } = p;
+    const { identity, tool, input, invoiceId, key, mode, rule, check, counter } = p;
     const invoiceTotal = invoiceId === null ? undefined : await invoiceTotalOf(p.ctx, invoiceId, false);
-    const reason = `mode "${mode}" requires a person to approve ${tool.guardClass === 'comment' ? 'comments' : 'state changes'}`;
+    const byRule = rule === 'global mode' ? '' : ` (autonomy rule ${rule})`;
+    const reason = `mode "${mode}"${byRule} requires a person to approve ${tool.guardClass === 'comment' ? 'comments' : 'state changes'}`;
     const evidence = [...(check.evidence ?? []), ...(check.ok ? [] : [`control "${check.control}" exceeded: ${check.reason}`])];
     const { result: proposal } = await deps.idempotency.once(
       { key: `proposal:${key}`, tool: tool.name, inputHash: hashOf(input), caller: identity.id },
@@ -310,7 +327,7 @@ export function createGuard(deps: GuardDeps): Guard {
     await audit(identity, tool.name, input, { decision: 'proposed', reason, coupaCalls: counter.calls, resultSummary: `proposal ${proposal.id}`, idempotencyKey: key, invoiceId });
     return {
       outcome: 'proposed', isError: false, text, proposalId: proposal.id, coupaCalls: counter.calls,
-      structured: { status: 'proposed', proposal_id: proposal.id, detail: text },
+      structured: { status: 'proposed', proposal_id: proposal.id, detail: text, ...(tool.guardClass === 'comment' || tool.guardClass === 'state' ? { mode, autonomy_rule: rule } : {}) },
     };
   }
 
@@ -330,8 +347,9 @@ export function createGuard(deps: GuardDeps): Guard {
     if (!proposal) return fail(`no proposal ${proposalId}`);
     if (proposal.proposer === identity.id) return fail('the identity that proposed an action cannot approve it');
     // Checked before claiming, so an approval attempted in monitor mode leaves the proposal pending.
-    if (decision === 'approve' && (await deps.mode()) === 'monitor') {
-      return fail('monitor mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals');
+    const globalMode = await deps.mode();
+    if (decision === 'approve' && (globalMode === 'monitor' || globalMode === 'shadow')) {
+      return fail(`${globalMode} mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals`);
     }
     const claimed = await deps.proposals.claimDecision(proposalId, decision === 'approve' ? 'approved' : 'rejected', identity.id, reason);
     // Lost the race to another approver (or decided before): report the status as it is now.

@@ -60,7 +60,7 @@ function utcTimestamp(value: string): string {
  * A resolution as a prepared document. `source` is `history`, `agent` or `human`. Whether it is
  * superseded is not part of the document: `markSuperseded` keeps that flag on the chunks.
  */
-export function resolutionDocument(record: ResolutionRecord, origin: string, source: string): PreparedDocument {
+export function resolutionDocument(record: ResolutionRecord, origin: string, source: string, extra: Record<string, string> = {}): PreparedDocument {
   const supplier = record.supplier_name ? `${record.supplier_name}${record.supplier_id ? ` (supplier ${record.supplier_id})` : ''}` : record.supplier_id ? `supplier ${record.supplier_id}` : 'unknown supplier';
   const title = `${words(record.exception_type)} — ${words(record.decision)} — ${supplier}`;
   const text = [
@@ -82,6 +82,7 @@ export function resolutionDocument(record: ResolutionRecord, origin: string, sou
       decided_by: record.decided_by,
       decided_at: utcTimestamp(record.decided_at),
       source,
+      ...extra,
     },
     chunks,
   };

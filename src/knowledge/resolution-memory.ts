@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { resolutionDocument, toResolutionRecord } from './resolution-docs.js';
-import { ResolutionInput, type Embedder } from './types.js';
+import { ResolutionInput, type Correction, type CorrectionPattern, type Embedder } from './types.js';
 import { writeDocuments } from './writer.js';
 
 export const MEMORY_ORIGIN = 'resolution-memory';
@@ -31,6 +31,21 @@ export async function markSuperseded(db: Pick<Db, 'query'>, invoiceIds?: string[
   );
 }
 
+/** The newest live correction of the agent on this pattern (metadata only: no search, no model). */
+export async function findCorrection(db: Pick<Db, 'query'>, p: CorrectionPattern): Promise<Correction | undefined> {
+  const { rows } = await db.query<{ m: Record<string, string> }>(
+    `select metadata as m from knowledge_chunks
+     where kind = 'resolution' and metadata ->> 'source' = 'human' and metadata ->> 'correction_of' = $1
+       and metadata ->> 'exception_type' = $2 and metadata ->> 'supplier_id' = $3
+       and coalesce((metadata ->> 'superseded')::boolean, false) = false
+     order by metadata ->> 'decided_at' desc limit 1`,
+    [p.agentDecision, p.exceptionType, String(p.supplierId)],
+  );
+  const m = rows[0]?.m;
+  if (!m) return undefined;
+  return { invoiceId: Number(m.invoice_id), decision: m.decision ?? '', routeTo: m.route_to ?? null, disputeReason: m.dispute_reason ?? null, decidedBy: m.decided_by ?? '', decidedAt: m.decided_at ?? '' };
+}
+
 /** Store one settled exception. Returns its document id and whether a human decision already overrules it. */
 export async function recordResolution(
   db: Db,
@@ -41,7 +56,10 @@ export async function recordResolution(
   const r = ResolutionInput.parse(input);
   // One record per invoice and source: the agent re-settling an invoice replaces its own entry.
   const documentId = `resolution/invoice-${r.invoiceId}/${r.source}`;
-  const doc = resolutionDocument(toResolutionRecord({ ...r, id: documentId, decidedAt: r.decidedAt ?? clock().toISOString() }), MEMORY_ORIGIN, r.source);
+  const correction = r.correction
+    ? { correction_of: r.correction.agentDecision, ...(r.correction.routeTo ? { route_to: r.correction.routeTo } : {}), ...(r.correction.disputeReason ? { dispute_reason: r.correction.disputeReason } : {}) }
+    : {};
+  const doc = resolutionDocument(toResolutionRecord({ ...r, id: documentId, decidedAt: r.decidedAt ?? clock().toISOString() }), MEMORY_ORIGIN, r.source, correction);
   await writeDocuments(db, embedder, [doc]);
   await markSuperseded(db, [String(r.invoiceId)]);
   const { rows } = await db.query<{ superseded: boolean }>(

@@ -5,7 +5,7 @@
 import type { Db } from '../db/connection.js';
 import { createAnnIndex, ensureIndex, inTransaction, readIndexInfo, resetIndex, vectorLiteral } from './index-meta.js';
 import { prepareDirectory, prepareDocument } from './ingest.js';
-import { markSuperseded, recordResolution } from './resolution-memory.js';
+import { findCorrection, markSuperseded, recordResolution } from './resolution-memory.js';
 import { createRetriever } from './search.js';
 import { KnowledgeKind, type Citation, type Embedder, type KnowledgeStats, type KnowledgeStore, type SearchOptions } from './types.js';
 import { emptyReport, pruneOrigin, writeDocuments, type PreparedDocument } from './writer.js';
@@ -62,6 +62,7 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
     textSearch: async (query, options) => retriever.text(query, options),
     hybridStatement: async (query, options) => retriever.hybridStatement(query, options),
     recordResolution: async (input) => recordResolution(db, embedder, input, deps.now),
+    findCorrection: async (pattern) => findCorrection(db, pattern),
     writePrepared: write,
     stats: async () => readStats(db, embedder),
   };

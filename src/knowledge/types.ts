@@ -69,6 +69,8 @@ export const ResolutionInput = z.strictObject({
   supplierName: z.string().min(1).optional(),
   source: z.enum(['agent', 'human']),
   decidedAt: z.string().datetime({ offset: true }).optional(),
+  /** A person's decision that differs from the agent's: the next case of the pattern follows it. */
+  correction: z.strictObject({ agentDecision: Decision, routeTo: z.string().min(1).optional(), disputeReason: z.string().min(1).optional() }).optional(),
 });
 export type ResolutionInput = z.input<typeof ResolutionInput>;
 
@@ -98,5 +100,24 @@ export interface KnowledgeStore {
   exactSearch(query: string, options?: SearchOptions): Promise<Citation[]>;
   /** Write a settled exception back as a searchable past resolution. Returns its document id. */
   recordResolution(input: ResolutionInput): Promise<{ documentId: string; superseded: boolean }>;
+  /** The newest person's correction of the agent for this exception type, supplier and agent decision. */
+  findCorrection(pattern: CorrectionPattern): Promise<Correction | undefined>;
   stats(): Promise<KnowledgeStats>;
+}
+
+/** What a correction is looked up by: the same kind of exception, supplier and agent decision. */
+export interface CorrectionPattern {
+  exceptionType: string;
+  supplierId: number;
+  agentDecision: string;
+}
+
+/** A person's decision that overruled the agent's on an earlier invoice of the same pattern. */
+export interface Correction {
+  invoiceId: number;
+  decision: string;
+  routeTo: string | null;
+  disputeReason: string | null;
+  decidedBy: string;
+  decidedAt: string;
 }

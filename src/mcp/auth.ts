@@ -22,6 +22,8 @@ export type TokenEntry = z.infer<typeof TokenEntry>;
 export interface TokenDirectory {
   /** The identity for a bearer token, or undefined when it is unknown. */
   resolve(token: string): Identity | undefined;
+  /** The identity configured for a login (a CLI acting as a named person checks their roles). */
+  byLogin(login: string): Identity | undefined;
   size: number;
 }
 
@@ -31,6 +33,7 @@ export function createTokenDirectory(entries: readonly TokenEntry[]): TokenDirec
   const table = entries.map((e) => ({ digest: digest(e.token), identity: createIdentity(e.login, 'person', e.roles) }));
   return {
     size: table.length,
+    byLogin: (login) => table.find((e) => e.identity.id === login)?.identity,
     resolve(token) {
       const d = digest(token);
       let found: Identity | undefined;

@@ -64,6 +64,7 @@ export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Reco
       section('By root cause', list(d.byRootCause, slackEscape)),
       section(`Waiting for people (oldest first${d.waitingTotal > d.waiting.length ? `, ${d.waiting.length} of ${d.waitingTotal}` : ''})`, waiting),
       section('Top suppliers by exceptions', list(d.topSuppliers, slackEscape)),
+      ...(d.demotions.length ? [section('Autonomy demoted', d.demotions.map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: windowText(d) }] },
     ],
   };
@@ -104,6 +105,7 @@ export function toTeamsMessage(d: DigestData): Record<string, unknown> {
             ...(d.waiting.length ? d.waiting.map((w) => text(waitingLine(w, d.until, cardEscape))) : [text('—')]),
             text('Top suppliers by exceptions', { weight: 'Bolder', separator: true }),
             facts(d.topSuppliers),
+            ...(d.demotions.length ? [text('Autonomy demoted', { weight: 'Bolder', separator: true }), ...d.demotions.map((l) => text(cardEscape(l)))] : []),
           ],
         },
       },

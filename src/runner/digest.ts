@@ -32,6 +32,8 @@ export interface DigestData {
   waiting: WaitingItem[];
   waitingTotal: number;
   topSuppliers: DigestCount[];
+  /** Earned autonomy: slices that demoted themselves in the window, one line each. */
+  demotions: string[];
 }
 
 export interface DigestOptions {
@@ -64,6 +66,15 @@ async function counts(db: Queryable, column: string, since: Date, until: Date, l
   return rows;
 }
 
+/** Slices whose agreement fell below their threshold and that demoted themselves (autonomy_changes). */
+async function demotionsIn(db: Queryable, since: Date, until: Date): Promise<string[]> {
+  const { rows } = await db.query<{ rule: { exception_type?: string | string[]; name?: string }; reason: string }>(
+    `select rule, reason from autonomy_changes where kind = 'demotion' and changed_by = 'settle' and changed_at >= $1 and changed_at < $2 order by id`,
+    [since, until],
+  );
+  return rows.map((r) => `${r.rule.name ?? ([r.rule.exception_type ?? 'slice'].flat().join('|'))} demoted itself to assisted: ${r.reason}`);
+}
+
 /** Compute the digest for `[since, until)`. */
 export async function computeDigest(db: Queryable, options: DigestOptions): Promise<DigestData> {
   const { since } = options;
@@ -94,6 +105,7 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     })),
     waitingTotal: waiting.rows[0]?.total ?? 0,
     topSuppliers: await counts(db, `coalesce(supplier_name, 'supplier ' || supplier_id::text)`, since, until, options.topSuppliers ?? 5),
+    demotions: await demotionsIn(db, since, until),
   };
 }
 

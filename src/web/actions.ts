@@ -11,11 +11,16 @@ import { requireIdentity, requireScope, setFlash } from './auth.js';
 import { ChangeRequest, describeIssues } from './change-request.js';
 import { approveProposal, changeAction, rejectProposal, type DecisionOutcome } from './decisions.js';
 import { BASE } from './layout.js';
+import { ExceptionType } from '../domain/vocabulary.js';
+import { changeSliceMode } from '../app/autonomy-actions.js';
+import { QaVerdictInput, submitQaVerdict } from '../app/qa-review.js';
+import { label } from './format.js';
 
 const ProposalParam = z.object({ id: z.string().min(1).max(100) });
 const ApproveBody = z.object({ note: z.string().trim().max(2_000).default('') });
 const RejectBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2_000) });
 const ModeBody = z.object({ mode: Mode });
+const PromoteBody = z.object({ exception_type: ExceptionType, mode: Mode });
 
 function done(request: FastifyRequest, reply: FastifyReply, outcome: DecisionOutcome, to: string): FastifyReply {
   setFlash(request, { kind: outcome.kind, text: outcome.message });
@@ -59,6 +64,32 @@ export function registerActions(app: FastifyInstance, runtime: Runtime): void {
     const change = ChangeRequest.safeParse({ ...(request.body as object), invoice_id: invoiceId.data });
     if (!change.success) return done(request, reply, { kind: 'error', message: `Nothing done: ${describeIssues(change.error)}` }, to);
     return done(request, reply, await changeAction(runtime, identity, change.data), to);
+  });
+
+  app.post(`${BASE}/autonomy/promote`, guarded, async (request, reply) => {
+    const identity = requireIdentity(request, reply);
+    if (!identity || !requireScope(identity, 'proposals:decide', reply, 'change autonomy')) return reply;
+    const to = `${BASE}/autonomy`;
+    const body = PromoteBody.safeParse(request.body ?? {});
+    if (!body.success) return done(request, reply, { kind: 'error', message: `Nothing changed: ${describeIssues(body.error)}` }, to);
+    const rule = { exception_type: body.data.exception_type, mode: body.data.mode };
+    const change = await changeSliceMode({ store: runtime.autonomy, audit: runtime.audit, controls: runtime.controls }, identity, rule, `set on the review page by ${identity.id}`);
+    return done(request, reply, { kind: 'ok', message: `${label(body.data.exception_type)} is now ${body.data.mode} (${change.kind}), audited under your name.` }, to);
+  });
+
+  app.post(`${BASE}/qa/:id`, guarded, async (request, reply) => {
+    const identity = requireIdentity(request, reply);
+    if (!identity) return reply;
+    if (!identity.scopes.has('invoices:comment') && !requireScope(identity, 'proposals:decide', reply, 'record QA verdicts')) return reply;
+    const to = `${BASE}/autonomy`;
+    const id = z.coerce.number().int().positive().safeParse((request.params as { id?: unknown }).id);
+    if (!id.success) return reply.code(404).type('text/plain').send('No such QA sample.');
+    const raw = { ...(request.body as Record<string, unknown>) };
+    if (raw.correct_decision === '') delete raw.correct_decision;
+    const body = QaVerdictInput.safeParse(raw);
+    if (!body.success) return done(request, reply, { kind: 'error', message: `Not recorded: ${describeIssues(body.error)}` }, to);
+    const outcome = await submitQaVerdict(runtime, identity, id.data, body.data);
+    return done(request, reply, { kind: outcome.ok ? 'ok' : 'warn', message: outcome.message }, to);
   });
 
   app.post(`${BASE}/mode`, guarded, async (request, reply) => {

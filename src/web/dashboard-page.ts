@@ -9,6 +9,8 @@ import type { EvalSummary } from './eval-report.js';
 import { age, duration, label, percent, when } from './format.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import { BASE } from './layout.js';
+import { shadowPanel } from './autonomy-page.js';
+import type { ShadowReport } from '../shadow/report.js';
 import type { QueueItem } from './queue-data.js';
 
 export interface DashboardView {
@@ -18,6 +20,8 @@ export interface DashboardView {
   evalSummary: EvalSummary | { error: string } | undefined;
   mode: Mode;
   controls: Controls;
+  /** The shadow agreement report (earned autonomy). */
+  shadow?: ShadowReport;
 }
 
 const tile = (title: string, value: SafeHtml | string, note: SafeHtml | string = ''): SafeHtml =>
@@ -70,18 +74,19 @@ ${jsonScript('dashboard-data', { days: d.days, byType: d.byType.map((t) => ({ ..
 }
 
 const MODE_TEXT: Record<Mode, string> = {
+  shadow: 'Decide every exception and record it beside the person\'s decision; nothing is written or proposed',
   monitor: 'Investigate and propose; nothing is written to Coupa',
   assisted: 'Comments are written; every state change waits for an approver',
   autonomous: 'Settle within the controls; everything else is routed to people',
 };
 
 function modeSwitch(v: DashboardView, identity: Identity, csrf: string): SafeHtml {
-  const controls = Object.entries(v.controls).filter(([k]) => k !== 'mode');
+  const controls = Object.entries(v.controls).filter(([k]) => k !== 'mode' && k !== 'autonomy' && k !== 'supplier_tags');
   const form = identity.scopes.has('settings:mode')
     ? html`<form method="post" action="${BASE}/mode" class="stack">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend>Mode (changes are audited)</legend>
-  ${(['monitor', 'assisted', 'autonomous'] as const).map((m) => html`<div class="radio"><input type="radio" id="mode-${m}" name="mode" value="${m}"${m === v.mode ? html` checked` : ''}><label for="mode-${m}"><strong>${label(m)}</strong> — ${MODE_TEXT[m]}</label></div>`)}
+  ${(['shadow', 'monitor', 'assisted', 'autonomous'] as const).map((m) => html`<div class="radio"><input type="radio" id="mode-${m}" name="mode" value="${m}"${m === v.mode ? html` checked` : ''}><label for="mode-${m}"><strong>${label(m)}</strong> — ${MODE_TEXT[m]}</label></div>`)}
   </fieldset>
   <button type="submit">Switch mode</button>
 </form>`
@@ -97,5 +102,6 @@ export function dashboardBody(v: DashboardView, identity: Identity, csrf: string
   return html`<h1>Dashboard</h1>
 ${tiles(v)}
 ${charts(v.data)}
+${v.shadow && (v.shadow.cases || v.shadow.awaiting_person) ? shadowPanel(v.shadow, identity) : ''}
 ${modeSwitch(v, identity, csrf)}`;
 }

@@ -6,6 +6,22 @@ import type { Identity } from '../guard/identity.js';
 import { requireIdentity, takeFlash } from './auth.js';
 import { loadDashboard } from './dashboard-data.js';
 import { dashboardBody } from './dashboard-page.js';
+import { autonomyBody, type AutonomyView } from './autonomy-page.js';
+import { buildShadowReport } from '../shadow/report.js';
+import { buildQaReport } from '../shadow/qa-report.js';
+import { createQaStore } from '../shadow/qa-store.js';
+import { controlsRules } from '../guard/autonomy.js';
+
+async function loadAutonomyView(runtime: Runtime): Promise<AutonomyView> {
+  const qa = createQaStore(runtime.db);
+  return {
+    report: buildShadowReport(await runtime.shadow.list()),
+    qa: buildQaReport(await qa.list()),
+    pending: await qa.pending(50),
+    rules: [...(await runtime.autonomy.rules()), ...controlsRules(runtime.controls)],
+    globalMode: await runtime.mode.get(),
+  };
+}
 import { loadEvalSummary } from './eval-report.js';
 import { loadException } from './exception-data.js';
 import { exceptionBody } from './exception-page.js';
@@ -61,14 +77,20 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
     return send(request, reply, { title, current: 'exception', status: view.context ? 200 : 404, body: (csrf) => exceptionBody(view, identity, mode, csrf) });
   }));
 
+  app.get(`${BASE}/autonomy`, withIdentity(async (identity, request, reply) => {
+    const view = await loadAutonomyView(runtime);
+    return send(request, reply, { title: 'Earned autonomy', current: 'autonomy', body: (csrf) => autonomyBody(view, identity, csrf) });
+  }));
+
   app.get(`${BASE}/dashboard`, withIdentity(async (identity, request, reply) => {
+    const shadow = buildShadowReport(await runtime.shadow.list());
     const [data, queue, evalSummary, mode] = await Promise.all([
       loadDashboard(runtime.db, runtime.now()),
       loadQueue(runtime),
       loadEvalSummary(deps.evalReportPath),
       runtime.mode.get(),
     ]);
-    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls };
+    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow };
     return send(request, reply, { title: 'Dashboard', current: 'dashboard', scripts: ['chart.umd.min.js', 'dashboard.js'], body: (csrf) => dashboardBody(view, identity, csrf) });
   }));
 
