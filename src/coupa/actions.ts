@@ -9,7 +9,7 @@ import type { Transport } from './http.js';
 import { query } from './query.js';
 import { idSegment, type CoupaReads } from './reads.js';
 import { resendIsHarmless, writeReconciled, type OutcomeProbe, type ReconcileOptions } from './reconcile.js';
-import { RESOURCES, collect, parseRecord } from './resources.js';
+import { RESOURCES, collect, parseRecord, type ReadProblemSink } from './resources.js';
 import type { Comment, Invoice, InvoiceStatus } from './schemas.js';
 import { toWire } from './wire.js';
 
@@ -44,9 +44,9 @@ export interface CoupaActions {
   attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment>;
 }
 
-export function createActions(transport: Transport, reads: CoupaReads, reconcile: ReconcileOptions = {}): CoupaActions {
+export function createActions(transport: Transport, reads: CoupaReads, onReadProblem?: ReadProblemSink, reconcile: ReconcileOptions = {}): CoupaActions {
   const invoicePath = (id: number): string => `${RESOURCES.invoice.path}/${idSegment(id)}`;
-  const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body);
+  const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body, { onReadProblem });
 
   /** Status actions are confirmed by the status they produce; no baseline needed. */
   const statusProbe = (id: number, applied: (s: InvoiceStatus | string) => boolean): OutcomeProbe<Invoice> => async () => async () => {
@@ -96,7 +96,7 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
     const toSupplier = comment.toSupplier ?? false;
     const send = async (): Promise<Comment> => parseRecord(RESOURCES.comment, await transport.request({
       method: 'POST', path: `${invoicePath(invoiceId)}/comments`, json: toWire({ comments: comment.text, toSupplier }),
-    }));
+    }), { onReadProblem });
     // No baseline read before the write (it would cost a Coupa call on every comment): an identical
     // comment found afterwards counts as applied. If the same text was already on the invoice, not
     // posting it twice is the safe side of the ambiguity.

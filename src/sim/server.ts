@@ -81,6 +81,8 @@ function createContext(options: SimulatorOptions, clients: SimClient[]): SimCont
     nextSeq: () => ++seq,
     state: (request) => states.get(request),
     setState: (request, state) => states.set(request, state),
+    dialect: options.dialect ?? 'coupa',
+    dialectSeed: options.dialectSeed ?? 1,
   };
 }
 

@@ -3,6 +3,7 @@
  * the eval harness and `npm start` use only what is declared here.
  */
 import type { CoupaDataset } from './dataset.js';
+import type { Dialect } from './dialects.js';
 
 export interface SimClient {
   clientId: string;
@@ -67,6 +68,10 @@ export interface SimulatorOptions {
   rateLimit?: { perSecond: number; burst: number } | false;
   tokenTtlSeconds?: number;
   events?: OutboundEventsConfig;
+  /** Serve API answers in a variant shape (dialects.ts): `strings`, `numbers`, `xml`, `mixed`, …; default `coupa`. */
+  dialect?: Dialect;
+  /** Seed of the `mixed` dialect (default 1). */
+  dialectSeed?: number;
 }
 
 export interface SimulatorHandle {
