@@ -69,13 +69,13 @@ function isContainer(v: unknown): v is Container {
  * value as a collection (`asList`), so it works on one object standing for an array too. When
  * `normalize` is set, such a collection is written back as a real array so it can be edited.
  */
-function child(parent: Container, segment: Segment, normalize: boolean): unknown {
+function child(parent: Container, segment: Segment): unknown {
   if (Array.isArray(parent)) return parent[segment as number];
   return (parent as Record<string, unknown>)[segment as string];
 }
 
 function stepInto(parent: Container, segment: Segment, next: Segment | undefined, normalize: boolean): unknown {
-  let value = child(parent, segment, normalize);
+  let value = child(parent, segment);
   if (typeof next === 'number' && !Array.isArray(value)) {
     const asArray = asList(value);
     if (Array.isArray(asArray) && normalize) {
@@ -145,12 +145,19 @@ export function salvageParse<S extends z.ZodType>(schema: S, input: unknown, who
       return { ok: false, issues: error.issues.map((i) => formatIssue(i as IssueLike, '(record)')), problems };
     }
     const lostWhole = path.length < issue.path.length;
-    const inner = lostWhole ? `${formatIssuePath(issue.path.slice(path.length), '')}: ` : '';
+    // A required field set aside earlier now takes its holder with it: report the holder once,
+    // with the first reason (the value that could not be read), not the "missing" that followed.
+    const inside = (p: ReadProblem): boolean => p.field.startsWith(wirePath(path)) && p.field !== wirePath(path);
+    const earlier = lostWhole ? problems.find(inside) : undefined;
+    if (earlier) problems.splice(0, problems.length, ...problems.filter((p) => !inside(p)));
+    const innerPath = formatIssuePath(issue.path.slice(path.length), '');
     problems.push({
       ...who,
       field: wirePath(path),
-      seen: seenText(lostWhole ? original : valueAt(work, path)),
-      problem: `${inner}${issue.message}`,
+      seen: earlier ? earlier.seen : seenText(lostWhole ? original : valueAt(work, path)),
+      problem: earlier
+        ? `${earlier.field.slice(wirePath(path).length).replace(/^\./, '')}: ${earlier.problem}`
+        : `${lostWhole ? `${innerPath}: ` : ''}${issue.message}`,
       lost: typeof path[path.length - 1] === 'number' || lostWhole ? 'element' : 'field',
     });
     done.add(key(path));

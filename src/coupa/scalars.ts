@@ -174,6 +174,12 @@ export function asList(raw: unknown): unknown {
   return v;
 }
 
+/** The element schema of each `list(...)` schema, for tools that walk a record's declared fields. */
+const LIST_ITEMS = new WeakMap<object, z.ZodType>();
+export function listItem(schema: object): z.ZodType | undefined {
+  return LIST_ITEMS.get(schema);
+}
+
 /** A collection of `item`s, read with `asList`; set-aside elements are left out. */
 export function list<T extends z.ZodType>(item: T) {
   const element = z.unknown().transform((v, ctx): unknown => {
@@ -183,7 +189,9 @@ export function list<T extends z.ZodType>(item: T) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   });
-  return z.preprocess(asList, z.array(element)).transform((items) => items.filter((i) => i !== SET_ASIDE) as Array<z.output<T>>);
+  const schema = z.preprocess(asList, z.array(element)).transform((items) => items.filter((i) => i !== SET_ASIDE) as Array<z.output<T>>);
+  LIST_ITEMS.set(schema, item);
+  return schema;
 }
 
 /**

@@ -107,8 +107,8 @@ function lineType<T extends string, A extends string>(quantity: T, amount: A) {
   }));
 }
 
-/** A line number: Coupa prints it as a number or a string; kept as the caller wrote it (text). */
-const LineNum = opt(z.union([z.number(), Text]));
+/** A line number: Coupa prints it as a number or a string; a numeric one reads as the number. */
+const LineNum = opt(z.union([Int, Text]));
 
 export const InvoiceLine = z.looseObject({
   id: RefId,

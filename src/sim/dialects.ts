@@ -38,7 +38,7 @@ export interface DialectContext {
 }
 
 /** A JSON number written with exactly this source text (see `serializeDialect`). */
-class RawNumber {
+export class RawNumber {
   constructor(readonly text: string) {}
 }
 

@@ -102,6 +102,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearCallLog: () => void ctx.callLog.splice(0),
     setFaults: (faults) => ctx.faults.set(faults),
     setNow: (iso) => ctx.clock.set(iso),
+    setDialect(dialect, seed) {
+      ctx.dialect = dialect;
+      if (seed !== undefined) ctx.dialectSeed = seed;
+    },
     now: () => ctx.clock.now(),
     records: (collection) => ctx.store.snapshot(collection) as unknown as CoupaDataset[typeof collection],
     upsert(collection, record) {

@@ -84,6 +84,8 @@ export interface SimulatorHandle {
   clearCallLog(): void;
   setFaults(faults: FaultConfig): void;
   setNow(iso: string): void;
+  /** Serve from now on in this dialect (dialects.ts). */
+  setDialect(dialect: Dialect, seed?: number): void;
   now(): string;
   /** Live wire records of one collection (same keys as CoupaDataset), for assertions. */
   records<K extends keyof CoupaDataset>(collection: K): CoupaDataset[K];
