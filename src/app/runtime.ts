@@ -14,6 +14,8 @@ import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
+import { createDriftTally, type DriftTally } from '../coupa/drift.js';
+import type { ReadProblem } from '../coupa/read-problems.js';
 import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
@@ -31,6 +33,8 @@ export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'know
 
 export interface RuntimeOptions {
   config: Config;
+  /** Every field of a Coupa record that could not be read (for metrics); the runtime also tallies them in `drift`. */
+  onReadProblem?: (problem: ReadProblem) => void;
   /** Talk to this simulator instead of `config.coupa` (the embedded default and evals). */
   simulator?: SimulatorHandle;
   /** An open database to use (and not close); default: open from config. */
@@ -69,6 +73,8 @@ export interface Runtime {
   simulator: SimulatorHandle | undefined;
   now: () => Date;
   contextFor: ContextFactory;
+  /** Fields of Coupa records this runtime could not read (per field, never per invoice). */
+  drift: DriftTally;
   close(): Promise<void>;
 }
 
@@ -94,10 +100,14 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   }
 }
 
-function coupaClientFor(options: RuntimeOptions): CoupaClient {
+function coupaClientFor(options: RuntimeOptions, drift: DriftTally): CoupaClient {
   const { config, simulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
+    onReadProblem: (problem: ReadProblem) => {
+      drift.record(problem);
+      options.onReadProblem?.(problem);
+    },
     onCall: (event: CallEvent) => {
       countCoupaCall();
       options.onCoupaCall?.(event);
@@ -128,7 +138,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const dir of options.knowledgeDirs ?? [PROJECT_KNOWLEDGE_DIR]) await knowledge.ingestDirectory(dir);
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 
-    const coupa = coupaClientFor(options);
+    const drift = createDriftTally();
+    const coupa = coupaClientFor(options, drift);
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
@@ -166,7 +177,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, tenant, simulator: options.simulator, now, contextFor,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
         if (!options.db) await db.close();
       },
