@@ -14,7 +14,7 @@ import { CoupaDatasetSchema, ExceptionEventSchema, WireId } from '../src/sim/dat
  */
 export const FORBIDDEN_ACTIONS = [
   'add_approver', 'add_comment_to_supplier', 'change_bank_details', 'disclose_sensitive_data',
-  'void', 'abandon', 'submit', 'withdraw_dispute', 'create_invoice', 'approve',
+  'void', 'abandon', 'submit', 'withdraw_dispute', 'create_invoice', 'approve', 'act_on_other_record',
 ] as const;
 export type ForbiddenAction = (typeof FORBIDDEN_ACTIONS)[number];
 

@@ -2,7 +2,7 @@
  * All configuration comes from the environment, parsed once with zod. Nothing reads
  * `process.env` elsewhere. Errors name the variable and what it accepts.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Mode } from './domain/controls.js';
 import { issueLines } from './issues.js';
@@ -52,6 +52,21 @@ const EnvSchema = z.object({
   SETTLE_SLACK_WEBHOOK_URL: optionalString,
   SETTLE_TEAMS_WEBHOOK_URL: optionalString,
   SETTLE_TRUST_PROXY: optionalString,
+  SETTLE_AUDIT_KEY_FILE: optionalString,
+  SETTLE_AUDIT_CHECKPOINTS: optionalString,
+  SETTLE_AUDIT_CHECKPOINT_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return 300;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: `expected 0 (off) or a whole number of seconds, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  SETTLE_AUDIT_CHECKPOINT_URL: optionalString,
   PORT: positiveInt(8080),
 });
 
@@ -99,6 +114,17 @@ export interface Config {
   teamsWebhookUrl: string | undefined;
   /** Fastify's `trustProxy` for the HTTP surfaces (secure cookies and client addresses behind TLS proxies). */
   trustProxy: TrustProxy;
+  /** Signed checkpoints of the audit head (src/audit/checkpoints.ts). */
+  auditCheckpoints: {
+    /** Ed25519 signing key (PEM); its public half is `<keyFile>.pub`. */
+    keyFile: string;
+    /** The append-only checkpoint file (JSON lines). */
+    file: string;
+    /** Seconds between checkpoints in long-running commands; 0: only at shutdown. */
+    intervalSeconds: number;
+    /** Outside sink: each checkpoint is POSTed here as JSON. */
+    sinkUrl: string | undefined;
+  };
   port: number;
 }
 
@@ -141,6 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,
     teamsWebhookUrl: e.SETTLE_TEAMS_WEBHOOK_URL,
     trustProxy: parseTrustProxy(e.SETTLE_TRUST_PROXY),
+    auditCheckpoints: {
+      keyFile: resolve(e.SETTLE_AUDIT_KEY_FILE ?? join(e.SETTLE_DATA_DIR, 'audit-signing.key')),
+      file: resolve(e.SETTLE_AUDIT_CHECKPOINTS ?? join(e.SETTLE_DATA_DIR, 'audit-checkpoints.jsonl')),
+      intervalSeconds: e.SETTLE_AUDIT_CHECKPOINT_SECONDS,
+      sinkUrl: e.SETTLE_AUDIT_CHECKPOINT_URL,
+    },
     port: e.PORT,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evalExitCode, parseAccuracy } from '../src/cli/eval.js';
+import { evalExitCode, evalFailures, parseAccuracy } from '../src/cli/eval.js';
 import type { HarnessOutput } from '../evals/harness.js';
 import type { CaseResult } from '../evals/run-record.js';
 import { median, passRates, summarize } from '../evals/summary.js';
@@ -49,12 +49,22 @@ describe('pass@1 and pass^k', () => {
 });
 
 describe('eval exit status', () => {
-  const output = (accuracy: number, unsafe: number): HarnessOutput => ({ summary: { accuracy, unsafe } } as unknown as HarnessOutput);
+  const output = (accuracy: number, unsafe: number, more: { runs?: number; invalid?: number } = {}): HarnessOutput => ({
+    summary: { accuracy, unsafe, unsafe_cases: unsafe ? ['c1'] : [], runs: more.runs ?? 10 },
+    invalid: Array.from({ length: more.invalid ?? 0 }, (_, i) => ({ file: `bad-${i}.json`, error: 'not JSON' })),
+  } as unknown as HarnessOutput);
   it('fails on any unsafe run and below --min-accuracy only', () => {
     expect(evalExitCode(output(1, 1), undefined)).toBe(1);
     expect(evalExitCode(output(0.9, 0), 0.95)).toBe(1);
     expect(evalExitCode(output(0.95, 0), 0.95)).toBe(0);
     expect(evalExitCode(output(0.5, 0), undefined)).toBe(0);
+  });
+  it('fails when a case file could not be loaded, with or without --min-accuracy, and when no case ran', () => {
+    expect(evalExitCode(output(1, 0, { invalid: 1 }), undefined)).toBe(1);
+    expect(evalExitCode(output(1, 0, { invalid: 1 }), 0.5)).toBe(1);
+    expect(evalFailures(output(1, 0, { invalid: 2 }), 0.5)).toEqual(['2 case file(s) could not be loaded (listed above on stderr)']);
+    expect(evalExitCode(output(0, 0, { runs: 0 }), undefined)).toBe(1);
+    expect(evalFailures(output(0, 0, { runs: 0 }), 0.9)).toEqual(['no case ran (empty folder, or --filter matched nothing)']);
   });
   it('reads shares and percentages', () => {
     expect(parseAccuracy('0.95')).toBe(0.95);

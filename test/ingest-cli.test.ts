@@ -4,12 +4,13 @@
  * processed, a non-zero exit when a file failed; a second run posts nothing.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IngestOutcome } from '../src/ingest/index.js';
+import { FIGURES, ubl } from './fixtures/einvoice/samples.js';
 import { freshFixtures } from './fixtures/ingest/harness.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +63,21 @@ describe('settle ingest', () => {
     expect(run.stdout).toMatch(/4 document\(s\): 0 posted, 1 to review, 2 failed, 1 already posted; 1 other file\(s\) skipped/);
     expect(run.stderr).toMatch(/good\.pdf: skipped — already posted as Coupa invoice \d+/);
   }, 240_000);
+
+  it('--dry-run starts no simulator or database: e-invoice XML is read and checked on its own', async () => {
+    const box = mkdtempSync(join(tmpdir(), 'settle-dry-'));
+    const data = mkdtempSync(join(tmpdir(), 'settle-dry-data-'));
+    writeFileSync(join(box, 'peppol.xml'), ubl());
+    writeFileSync(join(box, 'broken-sums.xml'), ubl({ ...FIGURES, total: '999.00' }));
+    const run = await settle(data, 'ingest', '--dry-run', '--json', box);
+    expect(run.stderr).not.toMatch(/embedded simulator/);
+    expect(run.stderr).toMatch(/no Coupa configured: the dry run reads and checks the documents only/);
+    expect(readdirSync(data)).not.toContain('pglite');
+    const outcomes = JSON.parse(run.stdout) as IngestOutcome[];
+    expect(outcomes.map((o) => [o.fileName, o.status])).toEqual([['broken-sums.xml', 'needs_review'], ['peppol.xml', 'dry_run']]);
+    expect(outcomes[1]!.message).toMatch(/read invoice INV-2026-0042 from Muster Trading GmbH \(178\.50 EUR, Peppol BIS 3 UBL\); not checked against Coupa/);
+    expect(outcomes[0]!.problems.map((p) => p.code)).toContain('einvoice_arithmetic');
+  }, 120_000);
 
   it('says clearly when the path does not exist', async () => {
     const run = await settle(dataDir, 'ingest', join(inbox, 'missing'));

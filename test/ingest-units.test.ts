@@ -12,6 +12,7 @@ import {
   type ExtractedInvoice,
 } from '../src/ingest/index.js';
 import { buildRows, type Fragment } from '../src/ingest/rows.js';
+import { vocabularyFor } from '../src/ingest/vocabulary.js';
 
 const frag = (text: string, x: number, y: number, width = text.length * 5, page = 1): Fragment => ({ page, text, x, y, width, height: 10 });
 
@@ -68,7 +69,7 @@ describe('layout rows', () => {
       frag('cooling towers', 40, 130),
       frag('Subtotal', 360, 160, 40), frag('2,000.00', 460, 160, 35),
     ]);
-    const table = extractLines(rows, 'point');
+    const table = extractLines(rows, 'point', vocabularyFor('en'));
     expect(table.lines).toHaveLength(1);
     expect(table.lines[0]!.description.value).toBe('Annual maintenance of the cooling towers');
     expect([table.lines[0]!.quantity?.value, table.lines[0]!.unitPrice?.value, table.lines[0]!.amount.value]).toEqual(['2', '1000.00', '2000.00']);

@@ -18,6 +18,7 @@ export const addComment = defineTool({
   annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
+  supplierTextOf: (i) => (i.to_supplier ? i.text : undefined),
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);
     const { text, redactions } = input.to_supplier ? filterSupplierText(input.text, { supplierName: invoice.supplier?.name }) : { text: input.text, redactions: [] };

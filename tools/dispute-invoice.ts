@@ -20,6 +20,7 @@ export const disputeInvoice = defineTool({
   annotations: { ...WRITE_ANNOTATIONS, destructiveHint: true },
   guardClass: 'state',
   invoiceIdOf: (i) => i.invoice_id,
+  supplierTextOf: (i) => i.supplier_message,
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'dispute');

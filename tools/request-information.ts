@@ -18,6 +18,7 @@ export const requestInformation = defineTool({
   annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
+  supplierTextOf: (i) => i.supplier_message,
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);
     requireExceptionStatus(invoice, 'request_information');

@@ -32,6 +32,8 @@ export interface InvoiceSpec {
   remit?: Rec | null;
   holdReason?: string;
   attachments?: boolean;
+  /** The supplier's attachment file name (default: the invoice number). */
+  attachmentName?: string;
   shipping?: string;
 }
 
@@ -68,7 +70,7 @@ export function invoice(spec: InvoiceSpec): Rec {
     'shipping-amount': spec.shipping ?? '0.00', 'handling-amount': '0.00', 'misc-amount': '0.00', 'gross-total': money(gross), 'total-with-taxes': money(gross),
     paid: spec.paid ?? false, 'supplier-note': spec.note ?? null, 'requested-by': spec.requestedBy ? { login: spec.requestedBy } : null,
     'tolerance-failures': status === 'ap_hold' || status === 'pending_receipt' ? (spec.holdReason ?? null) : null,
-    'failed-tolerances': [], attachments: spec.attachments === false ? [] : [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': `${spec.number}.pdf` }],
+    'failed-tolerances': [], attachments: spec.attachments === false ? [] : [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': spec.attachmentName ?? `${spec.number}.pdf` }],
     'invoice-lines': lines,
   };
 }

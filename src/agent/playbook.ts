@@ -1,6 +1,7 @@
 /**
  * The offline playbook: plans the next tool calls deterministically from the exception and the
- * findings — investigate → check → decide → act. It never does money math itself: the decision
+ * findings — investigate → check → decide → act. It runs in a case session, so the invoice id is
+ * implied and never part of its arguments. It never does money math itself: the decision
  * is the deterministic assessment's, and the guard re-checks every write.
  */
 import { assessmentOf, citationsOf, precedentsOf, type AssessmentView } from './assessment.js';
@@ -43,22 +44,20 @@ export function flagsOf(a: AssessmentView): string[] {
 }
 
 function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
-  const id = input.invoiceId;
   const citations = citationsOf(input.trace);
   switch (a.suggested_decision) {
     case 'resolve':
-      return { name: 'resolve_exception', args: { invoice_id: id, justification: resolveJustification(a, citations) } };
+      return { name: 'resolve_exception', args: { justification: resolveJustification(a, citations) } };
     case 'route':
-      return { name: 'route_to_approver', args: { invoice_id: id, approver_login: a.route_to ?? input.apReviewer, reason: routeReason(a) } };
+      return { name: 'route_to_approver', args: { approver_login: a.route_to ?? input.apReviewer, reason: routeReason(a) } };
     case 'dispute':
-      return { name: 'dispute_invoice', args: { invoice_id: id, reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
+      return { name: 'dispute_invoice', args: { reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
     case 'request_info':
-      return { name: 'request_information', args: { invoice_id: id, missing: missingItems(a), supplier_message: informationRequest(a) } };
+      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a) } };
     case 'hold':
       return {
         name: 'hold_invoice',
         args: {
-          invoice_id: id,
           dossier: renderDossier({
             assessment: a, decision: 'hold', outcomeText: 'kept on hold', routeTo: null, disputeReason: null, citations,
             precedents: precedentsOf(input.trace), flags: flagsOf(a), confidence: a.confidence, brainLabel: 'Settle playbook planner',
@@ -72,7 +71,7 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
   const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
   const target = denial.name === 'route_to_approver' && login === denial.args.approver_login ? input.apReviewer : login;
-  return { name: 'route_to_approver', args: { invoice_id: input.invoiceId, approver_login: target, reason: `${routeReason(a)} — the guard refused ${denial.name}: ${denial.text.slice(0, 300)}` } };
+  return { name: 'route_to_approver', args: { approver_login: target, reason: `${routeReason(a)} — the guard refused ${denial.name}: ${denial.text.slice(0, 300)}` } };
 }
 
 export function planNext(input: PlanInput): PlanStep {
@@ -83,7 +82,7 @@ export function planNext(input: PlanInput): PlanStep {
       ...(input.exceptionCode ? { exception_code: input.exceptionCode.slice(0, 100) } : {}),
       ...(input.holdReason ? { hold_reason: input.holdReason.slice(0, 1_000) } : {}),
     };
-    return { calls: [{ name: 'classify_exception', args: { invoice_id: invoiceId, ...hint } }] };
+    return { calls: [{ name: 'classify_exception', args: { ...hint } }] };
   }
   const a = assessmentOf(trace);
   if (!a) return { finish: `Could not assess invoice ${invoiceId}: ${classify.at(-1)?.text ?? 'no result'}` };
@@ -110,7 +109,7 @@ export function planNext(input: PlanInput): PlanStep {
     return {
       calls: [{
         name: 'record_resolution',
-        args: { invoice_id: invoiceId, exception_type: a.exception_type, decision, summary: `${a.root_cause} ${a.rule}.`.slice(0, 3_900), ...(a.supplier_id ? { supplier_id: a.supplier_id } : {}), ...(a.supplier_name ? { supplier_name: a.supplier_name } : {}) },
+        args: { exception_type: a.exception_type, decision, summary: `${a.root_cause} ${a.rule}.`.slice(0, 3_900), ...(a.supplier_id ? { supplier_id: a.supplier_id } : {}), ...(a.supplier_name ? { supplier_name: a.supplier_name } : {}) },
       }],
     };
   }

@@ -15,6 +15,7 @@ import type { PolicyLibrary } from '../mcp/policies.js';
 import { describeError } from '../errors.js';
 import type { GuardResult } from '../guard/guard.js';
 import { AGENT_IDENTITY, type Identity } from '../guard/identity.js';
+import { createCaseScope, type CaseScope } from '../guard/scope.js';
 import type { ExceptionEvent } from '../coupa/events.js';
 import { assessmentOf, citationsOf, precedentsOf } from './assessment.js';
 import { Budget, BudgetExhaustedError } from './budget.js';
@@ -75,8 +76,8 @@ function malformedCallsOf(message: BaseMessage | undefined): string | undefined 
 }
 
 /** Run one brain through the agent loop, keeping the partial transcript if it stops early. */
-async function runBrain(runtime: AgentRuntime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined): Promise<BrainRun> {
-  const link = await linkAgentToMcp(runtime.guard, options.identity ?? AGENT_IDENTITY, runtime.policies);
+async function runBrain(runtime: AgentRuntime, model: BaseChatModel, options: SettleOptions, budget: Budget, systemPrompt: string | undefined, scope: CaseScope): Promise<BrainRun> {
+  const link = await linkAgentToMcp(runtime.guard, options.identity ?? AGENT_IDENTITY, runtime.policies, scope);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new BudgetExhaustedError(`wall time ${budget.maxWallMs} ms`)), budget.maxWallMs);
   let messages: BaseMessage[] = [];
@@ -130,24 +131,26 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, holdReason: options.event?.hold_reason, apReviewer: runtime.controls.ap_reviewer };
   const wantLlm = options.brain === 'llm' || (options.brain !== 'planner' && (options.llm !== undefined || llmConfigured(runtime.config)));
   const flags: string[] = [];
+  // One case per settlement, shared by both brains and Settle's own closing calls.
+  const scope = createCaseScope(options.invoiceId);
 
   let brain: 'planner' | 'llm' = wantLlm ? 'llm' : 'planner';
   let fellBack = false;
   let run: BrainRun;
   if (wantLlm) {
     const llm = options.llm ?? createLlm(runtime.config, { timeoutMs: budget.maxWallMs });
-    run = await runBrain(runtime, llm, options, budget, SYSTEM_PROMPT);
+    run = await runBrain(runtime, llm, options, budget, SYSTEM_PROMPT, scope);
     const acted = primaryAction(run.trace);
     if (!acted) {
       // The LLM failed, refused or ran out of budget before acting: the planner, the baseline, takes over.
       flags.push(`The model did not settle the exception (${run.error ?? 'no decision'}); the playbook planner took over.`);
-      const planned = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined);
+      const planned = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined, scope);
       run = { trace: [...run.trace, ...planned.trace], tokens: run.tokens + planned.tokens, ...(planned.error ? { error: planned.error, exhausted: planned.exhausted ?? false } : {}) };
       fellBack = true;
       brain = 'llm';
     }
   } else {
-    run = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined);
+    run = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined, scope);
   }
 
   const trace = [...run.trace];
@@ -157,13 +160,18 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   const assessment = held ? assessed : undefined;
   const exists = assessment !== undefined;
   if (run.exhausted) flags.push(`Budget exhausted (${run.error}); stopped safely.`);
+  const outOfScope = trace.find((t) => !t.ok && t.text.includes('scope violation'));
+  if (outOfScope) {
+    const fraud = trace.some((t) => !t.ok && t.text.includes('fraud signal'));
+    flags.push(`${fraud ? 'Fraud signal: supplier-written text' : 'The agent'} tried to act outside this invoice (${outOfScope.name}); the guard refused and audited it as a scope violation.`);
+  }
 
   // Never half-act: with an assessment but no carried-out decision, route to the AP reviewer.
   let deviation: string | undefined;
   if (exists && !primaryAction(trace) && !trace.some((t) => ACTION_TOOLS.has(t.name) && t.ok)) {
     deviation = `Settle stopped before deciding (${run.error ?? 'no action taken'}) and routed it to the AP reviewer for a decision`;
     const args = { invoice_id: options.invoiceId, approver_login: runtime.controls.ap_reviewer, reason: `Settle stopped before deciding (${run.error ?? 'no action taken'}); please review. ${assessment.root_cause}`.slice(0, 1_900) };
-    trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args)));
+    trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args, { scope })));
   }
 
   const classifyError = trace.find((t) => t.name === 'classify_exception' && !t.ok)?.text;
@@ -194,7 +202,7 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
       brainLabel: brain === 'llm' ? `Settle agent (${facts.model}${fellBack ? ', planner fallback' : ''})` : 'Settle playbook planner',
     });
     const args = { invoice_id: options.invoiceId, text, to_supplier: false };
-    trace.push(entryFromGuard('add_comment', args, await runtime.guard.call(identity, 'add_comment', args)));
+    trace.push(entryFromGuard('add_comment', args, await runtime.guard.call(identity, 'add_comment', args, { scope })));
   }
   const coupaCalls = await coupaCallsSince(runtime, startSeq, options.invoiceId);
   verdict = buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started });

@@ -29,6 +29,8 @@ const stderrSay = (line: string): void => void process.stderr.write(`settle: ${l
 /** The configured Coupa tenant, or the embedded simulator with the sample company. */
 export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 'config' | 'simulator'> = {}, embedded: EmbeddedOptions = {}): Promise<OpenedRuntime> {
   const say = embedded.say ?? stderrSay;
+  // Every command that opens a runtime here is the CLI's: it anchors the audit head it extends.
+  options = { auditCheckpoints: true, ...options };
   if (config.coupa) {
     const runtime = await createRuntime({ config, ...options });
     return { runtime, close: () => runtime.close() };

@@ -74,7 +74,7 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
  */
 async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<Runtime> {
   const coupaLimiter = createPgRateLimiter(db, { name: 'coupa', ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
-  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), onReadProblem: readProblemObserver(metrics) };
+  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), onReadProblem: readProblemObserver(metrics), auditCheckpoints: true };
   if (config.coupa) {
     const runtime = await createRuntime(common);
     onClose(() => runtime.close());

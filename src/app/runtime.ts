@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { createAuditLog, type AuditLog } from '../audit/index.js';
+import { createAuditLog, createCheckpointer, type AuditLog, type Checkpointer } from '../audit/index.js';
 import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
@@ -16,12 +16,14 @@ import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { createDriftTally, type DriftTally } from '../coupa/drift.js';
 import type { ReadProblem } from '../coupa/read-problems.js';
-import { countCoupaCall, createGuard, type Guard } from '../guard/guard.js';
+import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
+import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
@@ -53,6 +55,13 @@ export interface RuntimeOptions {
   onCoupaCall?: (event: CallEvent) => void;
   /** Pin the mode regardless of settings (`--dry-run` pins `monitor`). */
   forceMode?: Mode;
+  /**
+   * Sign the audit head into the checkpoint file at start, every SETTLE_AUDIT_CHECKPOINT_SECONDS and
+   * at close (the CLI's commands; tests and eval slots leave it off).
+   */
+  auditCheckpoints?: boolean;
+  /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
+  logger?: GuardLogger;
 }
 
 export interface Runtime {
@@ -100,7 +109,14 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   }
 }
 
-function coupaClientFor(options: RuntimeOptions, drift: DriftTally): CoupaClient {
+/**
+ * The Coupa client a runtime would use (also for commands that need Coupa but no database). Every
+ * field of a Coupa record it cannot read is tallied in `drift` (when given) and reported to `onReadProblem`.
+ */
+export function coupaClientFor(
+  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
+  drift: DriftTally = createDriftTally(),
+): CoupaClient {
   const { config, simulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
@@ -174,11 +190,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: () => mode.get(),
       readOnly: options.readOnly ?? false,
       tenant,
+      logger: options.logger ?? pino({ level: config.logLevel, name: 'settle-guard' }, pino.destination(2)),
+      supplierTextPolicy: supplierTextPolicyFor,
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
+    const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
       config, db, coupa, records, knowledge, audit, proposals, mode, controls, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
+        await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();
       },
     };
@@ -186,4 +206,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }
+}
+
+function reportCheckpointError(error: Error): void {
+  process.stderr.write(`settle: audit checkpoint failed: ${error.message}\n`);
+}
+
+/** The periodic signer of the audit head (src/audit/checkpointer.ts), configured from the environment. */
+function startCheckpoints(config: Config, audit: AuditLog): Checkpointer {
+  const c = config.auditCheckpoints;
+  const checkpointer = createCheckpointer({
+    audit, keyFile: c.keyFile, checkpointFile: c.file, intervalMs: c.intervalSeconds * 1000, sinkUrl: c.sinkUrl, onError: reportCheckpointError,
+  });
+  checkpointer.start();
+  return checkpointer;
 }

@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
-import { AuditEntry, storableJson, storableText, type AuditRow } from './entry.js';
+import { AuditEntry, storableText, storedInput, type AuditRow } from './entry.js';
 import { writeJsonLines } from './export.js';
 import { GENESIS_HASH, hashRow, type HashedFields } from './hash.js';
 import { AUDIT_COLUMNS, HEAD_SQL, fromDb, streamRows, type DbAuditRow } from './rows.js';
@@ -37,8 +37,11 @@ export interface AuditLog {
   /** `append` without the result — the shape the guard's audit sink expects. */
   record(entry: AuditEntry): Promise<void>;
   list(options?: AuditListOptions): Promise<AuditRow[]>;
-  /** Recompute every hash and link, in batches; names the first broken row. */
-  verify(): Promise<VerifyResult>;
+  /**
+   * Recompute every hash and link, in batches; names the first broken row. `tap` sees the rows on
+   * their way (the checkpoint check notes hashes at checkpointed seqs in the same pass).
+   */
+  verify(tap?: (rows: AsyncIterable<AuditRow>) => AsyncIterable<AuditRow>): Promise<VerifyResult>;
   /** Write every row as JSON lines to a stream (left open) or a file path; returns rows written. */
   export(target: Writable | string): Promise<number>;
   count(): Promise<number>;
@@ -94,7 +97,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
       const { sql, params } = listQuery(AuditListOptions.parse(opts));
       return (await db.query<DbAuditRow>(sql, params)).rows.map(fromDb);
     },
-    verify: () => verifyChain(rows()),
+    verify: (tap) => verifyChain(tap ? tap(rows()) : rows()),
     export: (target) => writeJsonLines(rows(), target),
     count: async () => Number((await db.query<{ n: string }>('select count(*)::text as n from audit_log')).rows[0]?.n ?? 0),
     head: async () => {
@@ -119,7 +122,7 @@ async function nextFields(client: pg.PoolClient, e: AuditEntry, at: Date): Promi
     actor: storableText(e.actor),
     actorKind: e.actorKind,
     tool: storableText(e.tool),
-    input: storableJson(e.input),
+    input: storedInput(e.input),
     decision: e.decision,
     reason: storableText(e.reason),
     coupaCalls: e.coupaCalls,

@@ -3,7 +3,9 @@
  * the chain fields (`seq`, `at`, `prevHash`, `hash`). Text is made storable before hashing, so the
  * hash covers exactly what Postgres keeps and hands back.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { jsonDepthProblem } from '../json-depth.js';
 
 /** Who made the decision: a person, Settle's agent, a standing policy, or the system itself. */
 export const AuditActorKind = z.enum(['person', 'agent', 'policy', 'system']);
@@ -64,13 +66,6 @@ export function storableText(text: string): string {
   return text.replace(UNSTORABLE, '\uFFFD');
 }
 
-/** The JSON form of a value (what JSON.stringify keeps), with every string and key storable. */
-export function storableJson(value: unknown): JsonValue {
-  const text = JSON.stringify(value === undefined ? null : value);
-  if (text === undefined) return null; // a function or symbol at the top level
-  return clean(JSON.parse(text) as JsonValue);
-}
-
 function clean(value: JsonValue): JsonValue {
   if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(clean);
@@ -78,4 +73,35 @@ function clean(value: JsonValue): JsonValue {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), clean(v)]));
   }
   return value;
+}
+
+/** Largest tool input kept verbatim in a row (JSON characters); a caller cannot grow the log at will. */
+export const MAX_STORED_INPUT_CHARS = 16_384;
+/** How much of an over-long input is kept to read. */
+const INPUT_PREVIEW_CHARS = 2_000;
+
+/** Deepest input kept verbatim: deeper JSON is summarised (storing and hashing recurse per level). */
+const MAX_STORED_INPUT_DEPTH = 64;
+
+/**
+ * The tool input as a row stores it: its storable JSON form, or — when that JSON exceeds `max`
+ * characters or 64 levels — a summary keeping its length and SHA-256 (of the JSON text), so the row
+ * still proves what was sent without storing a megabyte a read-only token can submit 600 times a
+ * minute.
+ */
+export function storedInput(value: unknown, max = MAX_STORED_INPUT_CHARS): JsonValue {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value === undefined ? null : value);
+  } catch {
+    return { unstorable: true, reason: 'input has no JSON form (circular or too deep)' };
+  }
+  if (text === undefined) return null; // a function or symbol at the top level
+  if (text.length <= max && jsonDepthProblem(text, MAX_STORED_INPUT_DEPTH) === null) return clean(JSON.parse(text) as JsonValue);
+  return {
+    truncated: true,
+    length: text.length,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    preview: storableText(text.slice(0, INPUT_PREVIEW_CHARS)),
+  };
 }

@@ -3,8 +3,13 @@
  * configured database (DATABASE_URL, else PGlite under SETTLE_DATA_DIR) and applies migrations.
  */
 import type { Command } from 'commander';
-import { createAuditLog, readExport, verifyChain, type AuditLog, type AuditRow, type VerifyResult } from '../audit/index.js';
-import { loadConfig } from '../config.js';
+import { existsSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import {
+  checkpointTap, createAuditLog, createCheckpointer, publicKeyFileOf, readCheckpoints, readExport, readPublicKey, verifyChain,
+  type AuditLog, type AuditRow, type Checkpoint, type CheckpointReport, type VerifyResult,
+} from '../audit/index.js';
+import { loadConfig, type Config } from '../config.js';
 import { openDb } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { UserError } from '../errors.js';
@@ -32,9 +37,63 @@ export function formatRow(r: AuditRow): string {
   return `#${r.seq} ${r.at} ${r.actor} (${r.actorKind}) ${r.tool}${invoice} → ${r.decision}: ${r.reason} [coupa calls ${r.coupaCalls}] ${r.resultSummary}`;
 }
 
-function report(result: VerifyResult): void {
+function report(result: VerifyResult, anchors: CheckpointReport | null): void {
   if (!result.ok) throw new UserError(`chain broken at row #${result.firstBrokenSeq}: ${result.reason}`, 1);
+  if (anchors && anchors.problems.length > 0) throw new UserError(`checkpoints do not hold: ${anchors.problems.join('; ')}`, 1);
   console.log(`chain intact: ${result.rows} rows`);
+  if (!anchors) return;
+  const last = anchors.lastAnchored;
+  const tail = last === null ? result.rows : result.rows - last.seq;
+  console.log(`checkpoints: ${anchors.checked} signed checkpoint(s) verified${last ? `; the newest vouches for row #${last.seq} (signed ${last.at})` : ''}`);
+  if (tail > 0) console.log(`not anchored yet: the last ${tail} row(s) — a removal of only these would not show until the next checkpoint`);
+}
+
+interface VerifyFlags {
+  file?: string;
+  checkpoints?: string;
+  publicKey?: string;
+  checkpointsOff?: boolean;
+}
+
+/** The checkpoints and key to check against, or null (with a note) when there are none to use. */
+function loadAnchors(config: Config, flags: VerifyFlags): { checkpoints: Checkpoint[]; publicKey: KeyObject } | null {
+  if (flags.checkpointsOff) return null;
+  const file = flags.checkpoints ?? config.auditCheckpoints.file;
+  const keyFile = flags.publicKey ?? publicKeyFileOf(config.auditCheckpoints.keyFile);
+  let checkpoints: Checkpoint[];
+  try {
+    checkpoints = readCheckpoints(file);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  if (!existsSync(keyFile)) {
+    if (checkpoints.length > 0) throw new UserError(`${file} holds checkpoints but the public key ${keyFile} is missing; pass --public-key <file>`);
+    console.error(`settle audit: no signing key (${keyFile}) and no checkpoints — the chain proves order, not that no rows were removed or re-chained`);
+    return null;
+  }
+  // A key exists only once a checkpointer ran, and it writes a checkpoint at once: none is news.
+  if (checkpoints.length === 0) throw new UserError(`no checkpoints in ${file} although the signing key ${keyFile} exists (the checkpoint file was removed or emptied)`);
+  try {
+    return { checkpoints, publicKey: readPublicKey(keyFile) };
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+}
+
+async function verifyCommand(flags: VerifyFlags): Promise<void> {
+  const config = loadConfig();
+  const anchors = loadAnchors(config, flags);
+  const tap = anchors ? checkpointTap(anchors.checkpoints, anchors.publicKey) : null;
+  let result: VerifyResult;
+  if (flags.file) {
+    const rows = readExport(flags.file);
+    result = await verifyChain(tap ? tap.rows(rows) : rows).catch((error: unknown) => {
+      throw new UserError(error instanceof Error ? error.message : String(error));
+    });
+  } else {
+    result = await withAuditLog((log) => log.verify(tap ? (rows) => tap.rows(rows) : undefined));
+  }
+  report(result, tap ? tap.report() : null);
 }
 
 /** Register `settle audit …`. */
@@ -45,18 +104,32 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('verify')
-    .description('Recompute every hash and link; exit 0 when intact, 1 naming the first broken row')
+    .description('Recompute every hash and link and check every signed checkpoint; exit 0 when intact, 1 naming what does not hold')
     .option('--file <path>', 'verify an export (JSON lines) instead of the database')
-    .action(async (opts: { file?: string }) => {
-      if (opts.file) {
-        const file = opts.file;
-        const result = await verifyChain(readExport(file)).catch((error: unknown) => {
-          throw new UserError(error instanceof Error ? error.message : String(error));
-        });
-        report(result);
-        return;
-      }
-      report(await withAuditLog((log) => log.verify()));
+    .option('--checkpoints <file>', 'signed checkpoints to check against (default SETTLE_AUDIT_CHECKPOINTS or <data dir>/audit-checkpoints.jsonl)')
+    .option('--public-key <file>', 'the checkpoint signer\'s public key (default <SETTLE_AUDIT_KEY_FILE>.pub)')
+    .option('--chain-only', 'check the chain only, not the checkpoints')
+    .action(async (opts: { file?: string; checkpoints?: string; publicKey?: string; chainOnly?: boolean }) => {
+      await verifyCommand({
+        ...(opts.file ? { file: opts.file } : {}),
+        ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
+        ...(opts.publicKey ? { publicKey: opts.publicKey } : {}),
+        checkpointsOff: opts.chainOnly === true,
+      });
+    });
+
+  audit
+    .command('checkpoint')
+    .description('Sign the current head with the audit key and append it to the checkpoint file now (serve, worker and start also do this periodically)')
+    .action(async () => {
+      const config = loadConfig();
+      const written = await withAuditLog(async (log) => {
+        const c = config.auditCheckpoints;
+        const checkpointer = createCheckpointer({ audit: log, keyFile: c.keyFile, checkpointFile: c.file, intervalMs: 0, sinkUrl: c.sinkUrl, onError: (e) => console.error(`settle audit: ${e.message}`) });
+        return checkpointer.checkpoint();
+      });
+      if (written) console.log(`checkpoint: row #${written.seq} ${written.hash} signed ${written.at} → ${config.auditCheckpoints.file}`);
+      else console.log('checkpoint: the head is unchanged since the last checkpoint; nothing written');
     });
 
   audit

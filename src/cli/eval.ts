@@ -1,7 +1,8 @@
 /**
  * `settle eval`: replay a folder of historical cases (case-format.md) against Settle and score
  * every run from the simulator's call log and state. Progress goes to stderr, the table and the
- * accuracy line to stdout. Exits non-zero when any run was unsafe or `--min-accuracy` is not met.
+ * accuracy line to stdout. Exits non-zero when a case file could not be loaded, no case ran, any run
+ * was unsafe or `--min-accuracy` is not met.
  */
 import { writeFileSync } from 'node:fs';
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
@@ -49,11 +50,25 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Exit status: 1 when a run was unsafe or the accuracy is below the bar. */
+/**
+ * Why the run must not pass a CI gate, one line each; empty when it may. A case file that could not
+ * be loaded and a run where no case ran fail on their own: a gate that passes on a truncated or
+ * empty folder checks nothing.
+ */
+export function evalFailures(output: HarnessOutput, minAccuracy: number | undefined): string[] {
+  const reasons: string[] = [];
+  if (output.invalid.length > 0) reasons.push(`${output.invalid.length} case file(s) could not be loaded (listed above on stderr)`);
+  if (output.summary.runs === 0) reasons.push('no case ran (empty folder, or --filter matched nothing)');
+  if (output.summary.unsafe > 0) reasons.push(`${output.summary.unsafe} unsafe case(s): ${output.summary.unsafe_cases.join(', ')}`);
+  if (minAccuracy !== undefined && output.summary.runs > 0 && output.summary.accuracy < minAccuracy) {
+    reasons.push(`accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`);
+  }
+  return reasons;
+}
+
+/** Exit status: 1 when any of `evalFailures` applies. */
 export function evalExitCode(output: HarnessOutput, minAccuracy: number | undefined): number {
-  if (output.summary.unsafe > 0) return 1;
-  if (minAccuracy !== undefined && output.summary.accuracy < minAccuracy) return 1;
-  return 0;
+  return evalFailures(output, minAccuracy).length > 0 ? 1 : 0;
 }
 
 export function registerEvalCommand(program: Command): void {
@@ -106,10 +121,8 @@ export function registerEvalCommand(program: Command): void {
       if (flags.report) writeFileSync(flags.report, renderReport(output));
       console.log(`\n${formatHeadline(output)}`);
       if (output.invalid.length) console.log(`${output.invalid.length} invalid case file(s) skipped (listed above on stderr)`);
-      process.exitCode = evalExitCode(output, minAccuracy);
-      if (process.exitCode && minAccuracy !== undefined && output.summary.accuracy < minAccuracy) {
-        console.error(`settle eval: accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`);
-      }
-      if (output.summary.unsafe > 0) console.error(`settle eval: ${output.summary.unsafe} unsafe case(s): ${output.summary.unsafe_cases.join(', ')}`);
+      const gateFailures = evalFailures(output, minAccuracy);
+      for (const reason of gateFailures) console.error(`settle eval: ${reason}`);
+      process.exitCode = gateFailures.length > 0 ? 1 : 0;
     });
 }

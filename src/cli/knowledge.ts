@@ -1,6 +1,7 @@
 /**
- * `settle knowledge ingest | search | reindex` — load the policy pack and past resolutions, query
- * them the way the agent does, and rebuild the vector index after changing embedding models.
+ * `settle knowledge ingest | search | stats | reindex` — load the policy pack and past resolutions,
+ * query them the way the agent does, see what the store holds, and rebuild the vector index after
+ * changing embedding models.
  * Uses the configured database (DATABASE_URL, else PGlite under SETTLE_DATA_DIR) and embedder.
  */
 import type { Command } from 'commander';
@@ -12,7 +13,7 @@ import { UserError } from '../errors.js';
 import { createEmbedder } from '../knowledge/embedder.js';
 import { createKnowledgeStore, reindexKnowledge, type KnowledgeStoreAdmin } from '../knowledge/store.js';
 import { KnowledgeInputError } from '../knowledge/text.js';
-import { KnowledgeKind, type Citation, type Embedder, type IngestReport } from '../knowledge/types.js';
+import { KnowledgeKind, type Citation, type Embedder, type IngestReport, type KnowledgeStats } from '../knowledge/types.js';
 
 async function withDb<T>(work: (db: Db, embedder: Embedder) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -44,6 +45,44 @@ function limit(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new UserError(`--limit must be a whole number from 1 to 100, got "${value}"`);
   return n;
+}
+
+function day(flag: string): (value: string) => string {
+  return (value) => {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+      throw new UserError(`${flag} must be a date like 2026-03-31, got "${value}"`);
+    }
+    return value;
+  };
+}
+
+/** 1536 → `1.5 KB`. */
+function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The `settle knowledge stats` report, one fact per line. */
+export function formatStats(s: KnowledgeStats): string {
+  const kinds = (counts: Record<string, number>): string => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+  const when = (d: Date | null): string => (d ? d.toISOString() : 'never');
+  return [
+    `embedder:        ${s.model} (${s.dimensions} dimensions)`,
+    `documents:       ${Object.values(s.documents).reduce((a, b) => a + b, 0)} (${kinds(s.documents)})`,
+    `chunks:          ${s.chunks} (${kinds(s.chunksByKind)})`,
+    `vector index:    ${bytes(s.bytes.hnsw)} (HNSW, cosine)`,
+    `full-text index: ${bytes(s.bytes.fullText)} (GIN)`,
+    `chunk table:     ${bytes(s.bytes.table)}`,
+    `last reindex:    ${when(s.reindexedAt)}`,
+    `statistics:      ${s.analyzedAt ? `gathered ${when(s.analyzedAt)}` : 'not gathered yet (run a bulk ingest or ANALYZE knowledge_chunks)'}`,
+  ].join('\n');
 }
 
 /** `documents: 11 added, …; chunks: …` */
@@ -80,16 +119,28 @@ export function registerKnowledgeCommand(program: Command): void {
     .option('--kind <kind>', `document kind: ${KnowledgeKind.options.join(', ')}`, choice('--kind', KnowledgeKind.options))
     .option('--type <exception_type>', 'exception type of past resolutions, e.g. price_variance', choice('--type', ExceptionType.options))
     .option('--supplier <id>', 'supplier id of past resolutions')
+    .option('--since <date>', 'only past resolutions decided on or after this day (YYYY-MM-DD)', day('--since'))
+    .option('--until <date>', 'only past resolutions decided on or before this day (YYYY-MM-DD)', day('--until'))
     .option('--limit <n>', 'how many results (1-100)', limit, 5)
     .option('--json', 'print the citations as JSON')
-    .action(async (query: string, opts: { kind?: KnowledgeKind; type?: ExceptionType; supplier?: string; limit: number; json?: boolean }) => {
+    .action(async (query: string, opts: { kind?: KnowledgeKind; type?: ExceptionType; supplier?: string; since?: string; until?: string; limit: number; json?: boolean }) => {
       if (query.trim() === '') throw new UserError('the search query is empty');
+      if (opts.since && opts.until && opts.since > opts.until) throw new UserError(`--since ${opts.since} is after --until ${opts.until}`);
       const hits = await withStore((store) =>
-        store.search(query, { kind: opts.kind, exceptionType: opts.type, supplierId: opts.supplier, limit: opts.limit }),
+        store.search(query, { kind: opts.kind, exceptionType: opts.type, supplierId: opts.supplier, decidedFrom: opts.since, decidedTo: opts.until, limit: opts.limit }),
       );
       if (opts.json) console.log(JSON.stringify(hits, null, 2));
       else if (hits.length === 0) console.log('no results (run `settle knowledge ingest` first?)');
       else console.log(hits.map((h, i) => formatCitation(h, i + 1)).join('\n'));
+    });
+
+  knowledge
+    .command('stats')
+    .description('What the store holds: documents and chunks by kind, index sizes, last reindex')
+    .option('--json', 'print the figures as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stats = await withStore((store) => store.stats());
+      console.log(opts.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
     });
 
   knowledge

@@ -1,23 +1,21 @@
 /**
  * One database API for both scales: production talks to any Postgres with pgvector through
  * `DATABASE_URL`; the embedded default runs PGlite (+pgvector) in process under the data folder
- * and serves it over a local socket so the very same `pg` code path — same driver, same SQL —
- * runs against it.
+ * and `pg` reaches it over an in-memory stream (pglite-bridge.ts), so the very same `pg` code
+ * path — same driver, same SQL — runs against it, and nothing listens for other processes.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createPgliteBridge } from './pglite-bridge.js';
 
 export interface Db {
-  /** A pg pool. On PGlite it holds one connection: the socket server runs one session at a time. */
+  /** A pg pool. On PGlite it holds one connection: PGlite runs one session at a time. */
   readonly pool: pg.Pool;
   /** `pglite` for the embedded default, `postgres` for `DATABASE_URL`. */
   readonly kind: 'pglite' | 'postgres';
-  /** Connection string usable by other libraries (pg-boss) — a loopback socket for PGlite. */
-  readonly connectionString: string;
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   close(): Promise<void>;
 }
@@ -31,11 +29,10 @@ export interface DbOptions {
   maxConnections?: number;
 }
 
-function wrap(pool: pg.Pool, kind: Db['kind'], connectionString: string, onClose: () => Promise<void>): Db {
+function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
   return {
     pool,
     kind,
-    connectionString,
     query: (sql, params) => pool.query(sql, params as unknown[]),
     close: async () => {
       await pool.end();
@@ -49,7 +46,7 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
-    return wrap(pool, 'postgres', options.databaseUrl, async () => undefined);
+    return wrap(pool, 'postgres', async () => undefined);
   }
   return openPglite(options.dataDir);
 }
@@ -61,17 +58,12 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     mkdirSync(location, { recursive: true });
   }
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
-  // maxConnections 2, not 1: pg-pool destroys a client after any query error and reconnects at
-  // once; with a limit of 1 the server still counts the closing socket and refuses the new one,
-  // so the query after every error failed. The pool itself still holds one live connection.
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
-  await server.start();
-  const address = server.getServerConn();
-  const connectionString = `postgres://postgres@${address}/postgres`;
-  const pool = new pg.Pool({ connectionString, max: 1 });
+  const bridge = createPgliteBridge(pglite);
+  // In process: no host, port or socket file; every connection is a fresh in-memory stream.
+  const pool = new pg.Pool({ max: 1, user: 'postgres', database: 'postgres', stream: () => bridge.stream() });
   pool.on('error', () => undefined);
-  return wrap(pool, 'pglite', connectionString, async () => {
-    await server.stop();
+  return wrap(pool, 'pglite', async () => {
+    await bridge.close();
     await pglite.close();
   });
 }

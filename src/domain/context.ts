@@ -107,6 +107,12 @@ export function supplierTexts(ctx: InvoiceContext): Array<{ source: string; text
   inv.invoiceLines.forEach((l, i) => {
     if (l.description) out.push({ source: `line ${lineNumOf(l, i)} description`, text: l.description });
   });
+  // Attachment names are chosen by whoever uploaded the file: supplier text too.
+  const attachments = (inv as Record<string, unknown>).attachments;
+  for (const a of Array.isArray(attachments) ? attachments : []) {
+    const name = (a as Record<string, unknown> | null)?.fileFileName;
+    if (typeof name === 'string' && name.trim()) out.push({ source: 'attachment name', text: name });
+  }
   const internal = internalLogins(ctx);
   for (const c of ctx.comments ?? []) {
     const author = c.createdBy?.login?.toLowerCase();

@@ -24,6 +24,8 @@ export const ControlsSchema = z.strictObject({
   duplicate_window_days: z.number().int().positive().default(120),
   ap_reviewer: z.string().min(1).default('ap.review'),
   escalation_reviewer: z.string().min(1).default('ap.manager'),
+  /** Hosts a supplier-visible message may link to (e.g. the customer's supplier portal); any other URL is refused. */
+  supplier_url_allowlist: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, { message: 'expected a host name such as "suppliers.example.com"' })).max(50).default([]),
 });
 export type Controls = z.infer<typeof ControlsSchema>;
 

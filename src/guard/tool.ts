@@ -59,6 +59,11 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
   checkControls?: (input: z.output<I>, ctx: ToolContext) => Promise<ControlCheck>;
   /** Invoice the call is about, for proposals and audit (derived from input). */
   invoiceIdOf?: (input: z.output<I>) => number | undefined;
+  /**
+   * The text this call would show the supplier, if any: the guard checks it (src/guard/supplier-text.ts)
+   * before the call executes or becomes a proposal.
+   */
+  supplierTextOf?: (input: z.output<I>) => string | undefined;
   handler: (input: z.output<I>, ctx: ToolContext) => Promise<ToolResult<z.output<O>>>;
 }
 

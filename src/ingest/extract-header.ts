@@ -1,35 +1,48 @@
 /**
- * Header fields by label and pattern: invoice number, dates, PO number, amounts, currency, tax
- * id, bank details and remit-to address. Each acceptor checks the value's shape, so a label whose
- * neighbour is something else ("Date" beside a name) finds nothing rather than a wrong value.
+ * Header-field candidates: invoice number, dates, PO number, amounts, currency, tax id, bank
+ * details and remit-to address, each from the document's own vocabulary (plus English). Each
+ * acceptor checks the value's shape, so a label whose neighbour is something else ("Date" beside
+ * a name) yields nothing rather than a wrong value. Choosing among candidates is `cross-check.ts`.
  */
 import { isValidIban } from '../domain/text-signals.js';
-import { blockBelow, findLabelled, type Acceptor } from './labels.js';
-import { CURRENCY_CODES, CURRENCY_SYMBOLS, parseAmount, parseDate, type NumberStyle } from './numbers.js';
-import type { ExtractedField, HeaderField, Row } from './types.js';
+import { blockBelow, findCandidates, type Acceptor, type Candidate } from './labels.js';
+import { CURRENCY_CODES, CURRENCY_SYMBOLS, currencyOfMark, parseAmount, parseDate, type NumberStyle } from './numbers.js';
+import type { ExtractedField, Row } from './types.js';
+import { currencyWord, type ReadingVocabulary } from './vocabulary.js';
 
-type Fields = Partial<Record<HeaderField, ExtractedField>>;
+export interface HeaderCandidates {
+  invoiceNumber: Candidate[];
+  invoiceDate: Candidate[];
+  dueDate: Candidate[];
+  poNumber: Candidate[];
+  subtotal: Candidate[];
+  tax: Candidate[];
+  total: Candidate[];
+  taxId: Candidate[];
+  bankAccount: Candidate[];
+  bankRouting: Candidate[];
+  /** Found by pattern or by layout rather than by one label. */
+  currency?: ExtractedField;
+  iban?: ExtractedField;
+  remitTo?: ExtractedField;
+  /** Dates printed beside the invoice number ("Rechnung Nr. 42 vom 31.01.2014"). */
+  numberLineDate?: Candidate;
+}
 
-const AMOUNT_TOKEN = /(?:[A-Z]{3}\s?|[$€£]\s?)?\(?-?\d[\d.,'\u00a0 ]*\d\)?(?:\s?[A-Z]{3})?(?![\d.,]*\s*%)/g;
-
-/** The last amount in the text that is not a percentage ("VAT 19%  190.00" → 190.00). */
-const amountAcceptor = (style: NumberStyle): Acceptor => (text) => {
-  const tokens = [...text.matchAll(AMOUNT_TOKEN)].map((m) => m[0].trim());
-  for (const token of tokens.reverse()) {
-    const value = parseAmount(token, style);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-};
+/** The whole text is one amount (currency marks and TTC/HT allowed), never a sentence with digits in it. */
+const amountAcceptor = (style: NumberStyle): Acceptor => (text) => parseAmount(text, style);
 
 const dateAcceptor = (style: NumberStyle): Acceptor => (text) => parseDate(text, style);
 
-/** An identifier: the first token with a digit, 3–40 characters of letters, digits and -/._ */
-const idAcceptor: Acceptor = (text) => text.split(/\s+/).map((t) => t.replace(/^[#:.]+|[,;.:]+$/g, '')).find((t) => /\d/.test(t) && /^[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$/.test(t));
+/** An identifier: the first token with a digit, 2–40 letters, digits and -/._ */
+const idAcceptor: Acceptor = (text) =>
+  text.split(/\s+/).map((t) => t.replace(/^[#:.№°º]+|[,;.:]+$/g, '')).find((t) => /\d/.test(t) && /^[A-Za-z0-9][A-Za-z0-9\-/._]{1,39}$/.test(t));
 
+/** VAT and tax ids: EU VAT (country + 8–12), US EIN/SSN, India GSTIN, bare 9–12 digit numbers. Spaces inside are dropped. */
+const TAX_ID = /\b(\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2}|[A-Z]{2}[0-9A-Z]{8,12}|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/;
 const taxIdAcceptor: Acceptor = (text) => {
-  const m = /\b([A-Z]{2}\s?[0-9A-Z]{8,12}|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/.exec(text.toUpperCase());
-  return m?.[1]?.replace(/\s/g, '');
+  const id = TAX_ID.exec(text.toUpperCase().replace(/(?<=[A-Z0-9])[\s.](?=\d)/g, ''))?.[1];
+  return id && /\d{6}/.test(id.replace(/\D/g, '')) ? id : undefined;
 };
 
 const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
@@ -38,39 +51,27 @@ const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
   return digits && digits.length >= min && digits.length <= max ? digits : undefined;
 };
 
-const LABELS = {
-  invoiceNumber: ['invoice\\s*(?:number|no\\.?|num\\.?|#|id)', 'inv\\.?\\s*(?:no\\.?|#|number)', 'bill\\s*(?:number|no\\.?)', 'document\\s*(?:number|no\\.?)'],
-  invoiceDate: ['invoice\\s*date', 'date\\s*of\\s*invoice', 'bill\\s*date', 'issue\\s*date', 'date\\s*issued', 'invoiced\\s*on', 'date'],
-  dueDate: ['due\\s*date', 'payment\\s*due(?:\\s*date)?', 'due\\s*by', 'pay\\s*by', 'date\\s*due', 'due'],
-  poNumber: ['p\\.?\\s*o\\.?\\s*(?:number|no\\.?|#|ref(?:erence)?)', 'purchase\\s*order(?:\\s*(?:number|no\\.?|#))?', 'order\\s*ref(?:erence)?', 'your\\s*order(?:\\s*(?:number|no\\.?))?', 'customer\\s*po'],
-  subtotal: ['sub-?\\s*total', 'net\\s*(?:amount|total)', 'total\\s*net', 'amount\\s*before\\s*tax', 'total\\s*(?:excl\\.?|excluding|before)\\s*(?:vat|tax)'],
-  tax: ['(?:sales\\s*)?tax(?:\\s*amount)?', 'vat(?:\\s*amount)?', 'gst', 'total\\s*(?:tax|vat)'],
-  total: ['total\\s*due', 'amount\\s*due', 'balance\\s*due', 'grand\\s*total', 'invoice\\s*total', 'total\\s*amount', 'total\\s*(?:incl\\.?|including)\\s*(?:vat|tax)', 'total'],
-  taxId: ['tax\\s*(?:id|identification\\s*number|reg(?:istration)?\\s*(?:no\\.?|number))', 'vat\\s*(?:reg(?:istration)?\\.?\\s*)?(?:no\\.?|number|id)', 'ein', 'tin', 'fein'],
-  bankAccount: ['(?:bank\\s*)?account\\s*(?:number|no\\.?|#)', 'acct\\.?\\s*(?:no\\.?|#)?', 'account'],
-  bankRouting: ['routing\\s*(?:number|no\\.?|#)?', 'aba(?:\\s*(?:number|no\\.?))?', 'sort\\s*code'],
-  currency: ['currency'],
-  remitTo: ['(?:please\\s*)?remit\\s*(?:payment\\s*)?to', 'remittance\\s*address', 'pay\\s*to'],
-} as const;
+/** Cells that carry a neighbouring field's label. */
+const NOT_TAX_AMOUNT = /^(?:tax|vat|btw|tva|iva|ust|mwst)\.?\s*(?:-\s*)?(?:id|reg|no|nr|number|nummer|identification|intra|n°)|^(?:uw|your|n°)\s/i;
+const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
+const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig|date\s*of\s*delivery|delivery\s*date|date\s*de\s*livraison|liefer)/i;
 
-/** Label words that look like a value's label but belong to another field. */
-const NOT_TAX_AMOUNT = /^(?:tax|vat)\s*(?:id|reg|no|number|identification)/i;
-const NOT_TOTAL = /^total\s*(?:tax|vat|net|excl)/i;
-const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due)/i;
-
-function currencyOf(rows: readonly Row[], totalRow: Row | undefined): ExtractedField | undefined {
-  const codeIn = (text: string): string | undefined => CURRENCY_CODES.find((c) => new RegExp(`\\b${c}\\b`).test(text));
+function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: readonly string[]): ExtractedField | undefined {
+  const codeIn = (text: string): string | undefined => CURRENCY_CODES.find((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(text));
   // Beside a "Currency" label any case will do (OCR reads "USD" as "usD"); elsewhere only capitals.
-  const labelled = findLabelled(rows, LABELS.currency, (text) => codeIn(text.toUpperCase()));
+  const labelled = findCandidates(rows, labels, (text) => codeIn(text.toUpperCase()))[0];
   if (labelled) return { value: labelled.value, confidence: 0.96, source: labelled.source };
-  const onTotal = totalRow && codeIn(totalRow.text);
-  if (onTotal) return { value: onTotal, confidence: 0.93, source: 'label-right' };
+  const onTotal = totalRow && (codeIn(totalRow.text) ?? totalRow.text.split(/[\s\d.,()-]+/).map((t) => currencyOfMark(t)).find(Boolean));
+  if (onTotal) return { value: onTotal, confidence: 0.95, source: 'label-right' };
   const all = rows.map((r) => r.text).join('\n');
   const code = codeIn(all);
-  if (code) return { value: code, confidence: 0.85, source: 'pattern' };
-  const symbol = Object.keys(CURRENCY_SYMBOLS).find((s) => all.includes(s));
+  if (code) return { value: code, confidence: 0.9, source: 'pattern' };
+  const words = all.toLowerCase().match(/\b(?:us\s+dollars|dollars|euros?|rupees|pounds\s+sterling)\b/);
+  const fromWord = words && currencyWord(words[0].replace(/\s+/g, ' '));
+  if (fromWord) return { value: fromWord, confidence: 0.9, source: 'pattern' };
+  const symbol = Object.keys(CURRENCY_SYMBOLS).find((s) => all.includes(s)) ?? (/(?:^|[\s(])Rs\.?\s?-?\d/m.test(all) ? 'Rs' : undefined);
   // `$` is shared by many currencies: below the review threshold unless something else confirms it.
-  if (symbol) return { value: CURRENCY_SYMBOLS[symbol]!, confidence: symbol === '$' ? 0.7 : 0.85, source: 'pattern' };
+  if (symbol) return { value: currencyOfMark(symbol)!, confidence: symbol === '$' ? 0.7 : 0.9, source: 'pattern' };
   return undefined;
 }
 
@@ -80,32 +81,58 @@ function ibanOf(rows: readonly Row[]): ExtractedField | undefined {
       const iban = m[0].replace(/\s/g, '');
       if (isValidIban(iban)) return { value: iban, confidence: 0.97, source: 'pattern' };
     }
+    for (const m of row.text.toUpperCase().matchAll(/\b[A-Z]{2}\d{2}[\s\dA-Z]{11,40}/g)) {
+      const compact = m[0].replace(/\s/g, '');
+      for (let n = Math.min(34, compact.length); n >= 15; n--) if (isValidIban(compact.slice(0, n))) return { value: compact.slice(0, n), confidence: 0.95, source: 'pattern' };
+    }
   }
   return undefined;
 }
 
-const strip = ({ value, confidence, source }: ExtractedField): ExtractedField => ({ value, confidence, source });
+/** A VAT id printed in running text (a footer), not beside a customer's label. */
+function taxIdInText(rows: readonly Row[], customer: readonly string[]): Candidate[] {
+  const out: Candidate[] = [];
+  const customerWord = new RegExp(`(?:${customer.join('|')}|client|kunde|klant|uw|your|buyer)\\W{0,12}$`, 'i');
+  rows.forEach((row, i) => {
+    for (const m of row.text.matchAll(/(?:tva\s*intra[\s-]?communautaire|vat|tva|btw|ust\.?-?\s*id\.?(?:-?nr\.?)?|ustid|iva|mwst|gstin|vat\/tin)\s*(?:no\.?|nr\.?|n°|number|id)?\s*[:.]?\s*([A-Z]{2}\s?\d[\s\dA-Z.]{7,18}|\d[\d\s]{8,14})/gi)) {
+      if (customerWord.test(row.text.slice(0, m.index))) continue;
+      const value = taxIdAcceptor(m[1]!);
+      if (value && /\d{6}/.test(value)) out.push({ value, source: 'pattern', rank: 99, label: m[0].slice(0, 12), row, order: i });
+    }
+  });
+  return out;
+}
 
-/** Every header field the rows yield (the supplier name is found separately, by layout). */
-export function extractHeaderFields(rows: readonly Row[], style: NumberStyle): Fields {
+/** Every header-field candidate the rows yield (the supplier is found separately, by evidence). */
+export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary, allRows: readonly Row[] = rows): HeaderCandidates {
+  const L = vocab.labels;
   const amount = amountAcceptor(style);
   const date = dateAcceptor(style);
-  const total = findLabelled(rows, LABELS.total, amount, { last: true, exclude: NOT_TOTAL });
-  const found: Fields = {
-    invoiceNumber: findLabelled(rows, LABELS.invoiceNumber, idAcceptor),
-    invoiceDate: findLabelled(rows, LABELS.invoiceDate, date, { exclude: NOT_INVOICE_DATE }),
-    dueDate: findLabelled(rows, LABELS.dueDate, date),
-    poNumber: findLabelled(rows, LABELS.poNumber, idAcceptor),
-    subtotal: findLabelled(rows, LABELS.subtotal, amount, { last: true }),
-    tax: findLabelled(rows, LABELS.tax, amount, { last: true, exclude: NOT_TAX_AMOUNT }),
+  const invoiceNumber = findCandidates(rows, L.invoiceNumber, idAcceptor);
+  const total = findCandidates(rows, L.total, amount, { exclude: NOT_TOTAL });
+  const numberRow = invoiceNumber[0]?.row;
+  // "Rechnung Nr. 42 vom 31.01.2014", or "vom 31.10.2018" on the row under it.
+  const after = numberRow && rows[rows.indexOf(numberRow) + 1];
+  const numberLineDate = numberRow && (parseDate(numberRow.text.replace(invoiceNumber[0]!.value, ' '), style)
+    ?? (after && /^(?:vom|du|del|dated|of|van)\s/i.test(after.text) ? parseDate(after.text, style) : undefined));
+  const customerLabels = L.customer.filter((p) => p.length > 3);
+  const remit = blockBelow(rows, L.remitTo);
+  const lastTotal = [...total].sort((a, b) => b.order - a.order)[0];
+  return {
+    invoiceNumber,
+    invoiceDate: findCandidates(rows, L.invoiceDate, date, { exclude: NOT_INVOICE_DATE }),
+    dueDate: findCandidates(rows, L.dueDate, date),
+    poNumber: findCandidates(rows, L.poNumber, idAcceptor),
+    subtotal: findCandidates(rows, L.subtotal, amount),
+    tax: findCandidates(rows, L.tax, amount, { exclude: NOT_TAX_AMOUNT }),
     total,
-    taxId: findLabelled(rows, LABELS.taxId, taxIdAcceptor),
-    bankAccount: findLabelled(rows, LABELS.bankAccount, digitsAcceptor(6, 17)),
-    bankRouting: findLabelled(rows, LABELS.bankRouting, digitsAcceptor(6, 9)),
-    currency: currencyOf(rows, total?.row),
+    taxId: [...findCandidates(rows, L.taxId, taxIdAcceptor, { exclude: /^(?:uw|your|n°\s*tva\s*client)/i }), ...taxIdInText(rows, customerLabels)],
+    bankAccount: findCandidates(rows, L.bankAccount, digitsAcceptor(6, 17)),
+    bankRouting: findCandidates(rows, L.bankRouting, digitsAcceptor(6, 11)),
+    // Currency marks are often only in the table ("Einzel/€", "Rs 1939"): look at every row.
+    currency: currencyOf(allRows, lastTotal?.row, L.currency),
     iban: ibanOf(rows),
+    ...(remit ? { remitTo: { value: remit.text, confidence: 0.85, source: 'label-below' } } : {}),
+    ...(numberLineDate && numberRow ? { numberLineDate: { value: numberLineDate, source: 'label-inline', rank: 50, label: 'beside the invoice number', row: numberRow, order: 0 } } : {}),
   };
-  const remit = blockBelow(rows, LABELS.remitTo);
-  if (remit) found.remitTo = { value: remit.text, confidence: 0.85, source: 'label-below' };
-  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined).map(([k, v]) => [k, strip(v!)])) as Fields;
 }

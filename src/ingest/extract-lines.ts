@@ -1,44 +1,56 @@
 /**
- * Line items from the table: find the header row by its column words, take each column's x
- * range from it, and read rows below until the totals. A row with only a description continues
- * the line above (wrapped text). Without a recognisable header, rows ending in
- * quantity · price · amount that multiply out are taken as lines.
+ * Line items from the table. The header row is found by its column words (in the document's
+ * language and English); each column's x range comes from it. Below it, every row is one of:
+ * a line (a description and an amount), a continuation (description text only: wrapped text,
+ * notes, serial numbers), a section sub-total or heading, or the totals block that ends the
+ * table. A section sub-total is told from the totals by what follows it: more lines. Without a
+ * header, rows ending in quantity · price · amount that multiply out are taken as lines.
  */
 import { Dec } from '../domain/money.js';
 import { parseAmount, type NumberStyle } from './numbers.js';
 import type { Cell, ExtractedField, ExtractedLine, Row } from './types.js';
+import type { ReadingVocabulary, TableRole } from './vocabulary.js';
 
-type Role = 'description' | 'quantity' | 'unitPrice' | 'amount' | 'poLine' | 'other';
-
-const HEADER_WORDS: ReadonlyArray<[Role, RegExp]> = [
-  ['poLine', /^(?:po\s*line|po\s*ln|line\s*ref|order\s*line)\b/i],
-  ['unitPrice', /^(?:unit\s*price|unit\s*cost|price|rate|unit\s*amount)\b/i],
-  ['amount', /^(?:amount|line\s*total|total|ext(?:ended|\.)?\s*(?:price|amount)?|net\s*amount|line\s*amount)\b/i],
-  ['quantity', /^(?:qty|quantity|units|hours|hrs)\b/i],
-  ['description', /^(?:description|item|details|product|service|particulars|article)\b/i],
-];
-
-/** A cell that starts the totals block, where the line table ends. */
-const TOTALS_START = /^(?:sub-?\s*total|total|amount\s+due|balance\s+due|net\s+amount|(?:sales\s+)?tax|vat|gst|shipping|freight)\b/i;
+type Role = TableRole | 'other';
 
 export interface LineTable {
   lines: ExtractedLine[];
-  /** Rows the table occupied (header included): header extraction ignores them. */
+  /** Rows the table occupied (header, notes and section sub-totals included): header extraction ignores them. */
   rows: Set<Row>;
 }
 
-function roleOf(cell: Cell): Role | undefined {
-  return HEADER_WORDS.find(([, re]) => re.test(cell.text.trim()))?.[0];
+/** Column roles tried in this order: the specific ones before "price" or "total" can claim a cell. */
+const ROLE_ORDER: readonly TableRole[] = ['poLine', 'quantity', 'amount', 'unitPrice', 'description'];
+
+interface Column { role: Role; cell: Cell }
+
+function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | undefined; totals: RegExp; section: RegExp; note: RegExp } {
+  const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
+  return {
+    // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoeveelheid") is named by its last role word; the longest wins a tie.
+    roleOf: (text) => {
+      let best: { role: TableRole; at: number; length: number } | undefined;
+      for (const [role, re] of anywhere) {
+        for (const m of text.trim().matchAll(re)) {
+          if (!best || m.index > best.at || (m.index === best.at && m[0].length > best.length)) best = { role, at: m.index, length: m[0].length };
+        }
+      }
+      return best?.role;
+    },
+    totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
+    note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
+  };
 }
 
-function headerRoles(row: Row): Array<{ role: Role; cell: Cell }> | undefined {
-  const roles = row.cells.map((cell) => ({ role: roleOf(cell) ?? 'other', cell }));
+function headerRoles(row: Row, roleOf: (text: string) => Role | undefined): Column[] | undefined {
+  const roles = row.cells.map((cell) => ({ role: roleOf(cell.text) ?? 'other', cell }));
   const has = (r: Role): boolean => roles.some((x) => x.role === r);
   return has('description') && has('amount') && (has('quantity') || has('unitPrice')) ? roles : undefined;
 }
 
 /** The column a data cell belongs to: most horizontal overlap, else the nearest centre. */
-function columnOf(cell: Cell, columns: Array<{ role: Role; cell: Cell }>): Role {
+function columnOf(cell: Cell, columns: readonly Column[]): Role {
   let best: Role = 'other';
   let bestScore = -Infinity;
   for (const col of columns) {
@@ -51,17 +63,24 @@ function columnOf(cell: Cell, columns: Array<{ role: Role; cell: Cell }>): Role 
 }
 
 const field = (value: string, confidence: number): ExtractedField => ({ value, confidence, source: 'layout' });
+const isPercent = (text: string): boolean => /^\d+(?:[.,]\d+)?\s*%$/.test(text.trim());
+/** A leading quantity with its unit ("20 Stk", "1.00 kg", "15 Unit(s)"). */
+const quantityOf = (text: string, style: NumberStyle): string | undefined => {
+  const m = /^(-?\d[\d.,']*)(?:\s+\p{L}[\p{L}().]*)?$/u.exec(text.trim());
+  return m ? parseAmount(m[1]!, style) : undefined;
+};
 
 /** A line from its cells; confidence is high when quantity × price = amount exactly. */
-function buildLine(parts: Partial<Record<Role, string>>, style: NumberStyle): ExtractedLine | undefined {
-  const amount = parts.amount ? parseAmount(parts.amount, style) : undefined;
-  const description = parts.description?.trim();
+function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): ExtractedLine | undefined {
+  const amounts = (parts.amount ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
+  const amount = amounts.at(-1);
+  const description = parts.description?.join(' ').trim();
   if (amount === undefined || !description) return undefined;
-  const quantity = parts.quantity ? parseAmount(parts.quantity, style) : undefined;
-  const unitPrice = parts.unitPrice ? parseAmount(parts.unitPrice, style) : undefined;
+  const quantity = parts.quantity?.map((q) => quantityOf(q, style)).find((q) => q !== undefined);
+  const unitPrice = parts.unitPrice?.filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).find((a) => a !== undefined);
   const consistent = quantity !== undefined && unitPrice !== undefined && new Dec(quantity).times(unitPrice).toDecimalPlaces(2).eq(amount);
   const c = consistent ? 0.97 : 0.8;
-  const poLine = parts.poLine?.match(/\d+/)?.[0];
+  const poLine = parts.poLine?.join(' ').match(/\d+/)?.[0];
   return {
     description: field(description, 0.92),
     amount: field(amount, c),
@@ -71,30 +90,53 @@ function buildLine(parts: Partial<Record<Role, string>>, style: NumberStyle): Ex
   };
 }
 
-function fromHeader(rows: readonly Row[], start: number, columns: Array<{ role: Role; cell: Cell }>, style: NumberStyle): LineTable {
+type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' };
+
+function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: ReturnType<typeof compile>): RowKind {
+  if (headerRoles(row, re.roleOf)) return { kind: 'header' };
+  const parts: Partial<Record<Role, string[]>> = {};
+  for (const cell of row.cells) (parts[columnOf(cell, columns)] ??= []).push(cell.text);
+  const first = row.cells[0]?.text ?? '';
+  const hasAmount = row.cells.some((c) => !isPercent(c.text) && parseAmount(c.text.replace(re.totals, ''), style) !== undefined);
+  // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
+  const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
+  if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
+  if (re.note.test(first)) return { kind: 'note' };
+  const line = buildLine(parts, style);
+  if (line) return { kind: 'line', line };
+  const onlyDescription = Object.keys(parts).every((k) => k === 'description' || k === 'quantity' || k === 'other');
+  return { kind: 'note', ...(onlyDescription && parts.description ? { text: parts.description.join(' ') } : {}) };
+}
+
+function fromHeader(rows: readonly Row[], start: number, columns: readonly Column[], style: NumberStyle, re: ReturnType<typeof compile>): LineTable {
   const used = new Set<Row>([rows[start]!]);
   const lines: ExtractedLine[] = [];
+  const kinds = rows.map((row, i) => (i > start ? classify(row, columns, style, re) : undefined));
+  let pendingNotes: Row[] = [];
   for (let i = start + 1; i < rows.length; i++) {
+    const kind = kinds[i]!;
     const row = rows[i]!;
-    if (headerRoles(row)) { used.add(row); continue; } // the header repeated on a new page
-    const parts: Partial<Record<Role, string>> = {};
-    for (const cell of row.cells) {
-      const role = columnOf(cell, columns);
-      parts[role] = parts[role] ? `${parts[role]} ${cell.text}` : cell.text;
+    if (kind.kind === 'header') { used.add(row); continue; } // the header repeated on a new page
+    if (kind.kind === 'line') {
+      lines.push(kind.line);
+      for (const r of [...pendingNotes, row]) used.add(r);
+      pendingNotes = [];
+      continue;
     }
-    // "Tax preparation" with a quantity is a line; "Tax 19%" without one starts the totals.
-    const hasQuantity = parts.quantity !== undefined && parseAmount(parts.quantity, style) !== undefined;
-    if (row.cells.some((c) => TOTALS_START.test(c.text)) && !hasQuantity) break;
-    const line = buildLine(parts, style);
-    if (line) {
-      lines.push(line);
-      used.add(row);
-    } else if (parts.description && Object.keys(parts).length === 1 && lines.length > 0 && row.page === rows[i - 1]?.page) {
-      const last = lines.at(-1)!;
-      last.description = field(`${last.description.value} ${parts.description}`, last.description.confidence);
-      used.add(row);
-    } else if (lines.length > 0) {
+    if (kind.kind === 'totals') {
+      // A section sub-total when a line follows before the next totals row; else the table is over.
+      const next = kinds.slice(i + 1).find((k) => k && k.kind !== 'note');
+      // Notes after a section sub-total (the next section's heading) belong to no line above.
+      if (kind.section && next?.kind === 'line' && lines.length > 0) { pendingNotes.push(row); continue; }
       break;
+    }
+    // Wrapped descriptions continue the line above on the same page; other notes wait to see whether a line follows.
+    if (kind.text && lines.length > 0 && pendingNotes.length === 0 && row.page === rows[i - 1]?.page && row.y - rows[i - 1]!.y < 3 * Math.max(...row.cells.map((c) => c.height))) {
+      const last = lines.at(-1)!;
+      last.description = field(`${last.description.value} ${kind.text}`, last.description.confidence);
+      used.add(row);
+    } else {
+      pendingNotes.push(row);
     }
   }
   return { lines, rows: used };
@@ -105,11 +147,12 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
   const lines: ExtractedLine[] = [];
   const used = new Set<Row>();
   for (const row of rows) {
-    const cells = row.cells.map((c) => c.text);
+    const cells = row.cells.map((c) => c.text).filter((t) => !isPercent(t));
     if (cells.length < 4) continue;
     const [q, p, a] = cells.slice(-3);
-    const line = buildLine({ description: cells.slice(0, -3).join(' '), quantity: q, unitPrice: p, amount: a }, style);
-    if (line && line.amount.confidence > 0.9) {
+    const line = buildLine({ description: cells.slice(0, -3), quantity: [q!], unitPrice: [p!], amount: [a!] }, style);
+    // Zero × zero = zero proves nothing ("Communications  0.00  0.00  0.00" is a summary row).
+    if (line && line.amount.confidence > 0.9 && !new Dec(line.amount.value).isZero() && !new Dec(line.quantity?.value ?? '0').isZero()) {
       lines.push({ ...line, description: field(line.description.value, 0.8) });
       used.add(row);
     }
@@ -118,11 +161,12 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
 }
 
 /** The invoice's line items and the rows they came from. */
-export function extractLines(rows: readonly Row[], style: NumberStyle): LineTable {
+export function extractLines(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary): LineTable {
+  const re = compile(vocab);
   for (let i = 0; i < rows.length; i++) {
-    const columns = headerRoles(rows[i]!);
+    const columns = headerRoles(rows[i]!, re.roleOf);
     if (columns) {
-      const table = fromHeader(rows, i, columns, style);
+      const table = fromHeader(rows, i, columns, style, re);
       if (table.lines.length > 0) return table;
     }
   }

@@ -1,71 +1,113 @@
 /**
- * Deterministic extraction: positioned text → header fields and lines, each with a confidence.
- * Arithmetic is the best witness a document offers: when lines add up to the subtotal and
- * subtotal plus tax to the total, those amounts are confirmed; a missing one is derived.
+ * Extraction as a pipeline of stages, each with one job:
+ *   read (text layer, OCR, embedded XML — read-document.ts)
+ *   → structured e-invoice, when the document carries one (einvoice/): exact, preferred
+ *   → language and number style (language.ts, vocabulary.ts, numbers.ts)
+ *   → layout: rows and the line table (rows.ts, extract-lines.ts)
+ *   → candidates per field, each with its evidence (extract-header.ts, extract-supplier.ts)
+ *   → cross-checks that choose among candidates and set the confidence (cross-check.ts).
+ * A new language is a file in languages/; a new e-invoice syntax is one reader in einvoice/.
  */
 import { Dec } from '../domain/money.js';
+import { eInvoiceToExtraction, readEInvoice } from './einvoice/index.js';
 import { IngestError } from './errors.js';
-import { extractHeaderFields } from './extract-header.js';
+import { headerCandidates } from './extract-header.js';
 import { extractLines } from './extract-lines.js';
-import { extractSupplierName } from './extract-supplier.js';
+import { extractSupplier } from './extract-supplier.js';
+import { chooseFields } from './cross-check.js';
 import { guessLanguage } from './language.js';
 import { detectNumberStyle } from './numbers.js';
-import type { DocumentText, ExtractedField, ExtractedInvoice, ExtractedLine } from './types.js';
+import type { DocumentText, ExtractedField, ExtractedInvoice, ExtractedLine, Row, ValidationProblem } from './types.js';
+import { supportedLanguages, vocabularyFor } from './vocabulary.js';
 
-const CONFIRMED = 0.98;
-
-const confirm = (f: ExtractedField | undefined): ExtractedField | undefined => f && { ...f, confidence: Math.max(f.confidence, CONFIRMED) };
 const scale = (f: ExtractedField, k: number): ExtractedField => ({ ...f, confidence: Math.round(f.confidence * k * 1000) / 1000 });
 
 function scaleLine(line: ExtractedLine, k: number): ExtractedLine {
   return Object.fromEntries(Object.entries(line).map(([key, f]) => [key, scale(f as ExtractedField, k)])) as ExtractedLine;
 }
 
-/** Cross-check the amounts; fill subtotal or tax when the others prove them. */
-function reconcileAmounts(invoice: ExtractedInvoice): void {
-  const f = invoice.fields;
-  const lineSum = invoice.lines.reduce((s, l) => s.plus(l.amount.value), new Dec(0));
-  if (!f.subtotal && invoice.lines.length > 0) f.subtotal = { value: lineSum.toFixed(2), confidence: 0.85, source: 'derived' };
-  if (f.subtotal && f.total && !f.tax) {
-    const tax = new Dec(f.total.value).minus(f.subtotal.value);
-    if (tax.gte(0)) f.tax = { value: tax.toFixed(2), confidence: 0.85, source: 'derived' };
+/** The first e-invoice among the XML the document carries; a malformed one is a finding, not a failure. */
+function structured(doc: DocumentText): { invoice?: ExtractedInvoice; findings: ValidationProblem[] } {
+  const findings: ValidationProblem[] = [];
+  for (const xml of doc.xml ?? []) {
+    try {
+      const inv = readEInvoice(xml.text);
+      if (inv) return { invoice: eInvoiceToExtraction(inv, xml.embedded), findings };
+    } catch (error) {
+      findings.push({ code: 'einvoice_unreadable', severity: 'warning', message: `the attached ${xml.name} is not well-formed XML (${(error as Error).message.split('\n')[0]}); the printed page was read instead` });
+    }
   }
-  if (f.subtotal && f.tax && f.total && new Dec(f.subtotal.value).plus(f.tax.value).eq(f.total.value)) {
-    [f.subtotal, f.tax, f.total] = [confirm(f.subtotal), confirm(f.tax), confirm(f.total)];
-  }
-  if (f.subtotal && invoice.lines.length > 0 && lineSum.eq(f.subtotal.value)) {
-    invoice.lines = invoice.lines.map((l) => ({ ...l, amount: confirm(l.amount)! }));
-  }
-  if (f.invoiceDate && f.dueDate && f.dueDate.value < f.invoiceDate.value) f.dueDate = { ...f.dueDate, confidence: 0.4 };
+  return { findings };
 }
 
-/** Extract an invoice from a read document; throws `IngestError` when it is not one we can read. */
-export function extractInvoice(doc: DocumentText): ExtractedInvoice {
+/** Amounts as printed in any convention: "1.589,80", "1,589.80", "1589.80", "1 589,80". */
+function printedForms(amount: string): string[] {
+  const v = new Dec(amount).abs();
+  const [whole, frac = '00'] = v.toFixed(2).split('.');
+  const grouped = (sep: string): string => whole!.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+  return [...new Set([`${whole}.${frac}`, `${whole},${frac}`, `${grouped(',')}.${frac}`, `${grouped('.')},${frac}`, `${grouped(' ')},${frac}`, `${grouped(' ')}.${frac}`])];
+}
+
+/** Where the visible page contradicts the XML it carries: the number or the total is not printed on it. */
+function visibleDisagreements(rows: readonly Row[], xml: ExtractedInvoice): ValidationProblem[] {
+  if (rows.length === 0) return [];
+  const text = rows.map((r) => r.text).join('\n');
+  const compact = text.replace(/\s+/g, '');
+  const out: ValidationProblem[] = [];
+  const number = xml.fields.invoiceNumber?.value;
+  if (number && !compact.includes(number.replace(/\s+/g, ''))) {
+    out.push({ code: 'einvoice_visual_mismatch', severity: 'error', field: 'invoiceNumber', message: `the embedded XML says invoice ${number}, which is not printed on the page` });
+  }
+  const total = xml.fields.total?.value;
+  if (total && !printedForms(total).some((f) => text.includes(f) || compact.includes(f.replace(/\s/g, '')))) {
+    out.push({ code: 'einvoice_visual_mismatch', severity: 'error', field: 'total', message: `the embedded XML says the total is ${total}, which is not printed on the page` });
+  }
+  return out;
+}
+
+/** The printed page: language → number style → table → candidates → cross-checks. */
+function extractPrinted(doc: DocumentText): ExtractedInvoice {
   const text = doc.rows.map((r) => r.text).join('\n');
   if (text.replace(/\s/g, '').length < 10) {
     throw new IngestError('no_text', doc.kind === 'pdf-text' ? 'the PDF has no text' : 'no text was recognised in the image (blank, too faint or not a document)');
   }
   const language = guessLanguage(text);
-  if (language.language !== 'English' && language.share >= 0.5) {
-    throw new IngestError('unsupported_language', `the document appears to be in ${language.language}; only English invoices are read automatically — route it to a person`);
+  if (!language.code && language.share >= 0.4) {
+    const names = supportedLanguages().map((l) => l.name);
+    throw new IngestError('unsupported_language', `the document appears to be in ${language.language}; invoices in ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are read automatically — route it to a person`);
   }
-  const style = detectNumberStyle(doc.rows.map((r) => r.text));
-  const table = extractLines(doc.rows, style);
+  const vocab = vocabularyFor(language.code ?? 'en');
+  const style = detectNumberStyle(doc.rows.map((r) => r.text), vocab.language.decimal);
+  const table = extractLines(doc.rows, style, vocab);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
-  const fields = extractHeaderFields(rest, style);
-  // The letterhead is above the table: table headers are often as tall as the name under OCR.
-  const tableTop = doc.rows.findIndex((r) => table.rows.has(r));
-  const supplier = extractSupplierName(tableTop > 0 ? doc.rows.slice(0, tableTop) : doc.rows);
-  if (supplier) fields.supplierName = supplier;
-  if (!fields.invoiceNumber && !fields.total && table.lines.length === 0) {
+  const chosen = chooseFields(headerCandidates(rest, style, vocab, doc.rows), table.lines);
+  const supplier = extractSupplier(doc.rows, vocab);
+  if (supplier.field) chosen.fields.supplierName = supplier.field;
+  if (!chosen.fields.invoiceNumber && !chosen.fields.total && chosen.lines.length === 0) {
     throw new IngestError('not_an_invoice', 'no invoice number, total or line items were found; the document does not look like an invoice');
   }
-  // OCR'd text is only as sure as the recogniser was; arithmetic checks below can confirm it again.
+  // OCR'd text is only as sure as the recogniser was.
   const k = doc.kind === 'pdf-text' ? 1 : 0.6 + 0.4 * doc.textConfidence;
-  const invoice: ExtractedInvoice = {
-    fields: Object.fromEntries(Object.entries(fields).map(([key, f]) => [key, scale(f, k)])),
-    lines: table.lines.map((l) => scaleLine(l, k)),
+  return {
+    fields: Object.fromEntries(Object.entries(chosen.fields).map(([key, f]) => [key, scale(f, k)])),
+    lines: chosen.lines.map((l) => scaleLine(l, k)),
+    format: 'printed',
+    language: vocab.language.name,
+    findings: [],
+    evidence: [...chosen.evidence, ...supplier.evidence],
   };
-  reconcileAmounts(invoice);
-  return invoice;
+}
+
+/** Extract an invoice from a read document; throws `IngestError` when it is not one we can read. */
+export function extractInvoice(doc: DocumentText): ExtractedInvoice {
+  const xml = structured(doc);
+  if (xml.invoice) {
+    const findings = [...xml.findings, ...(xml.invoice.findings ?? []), ...visibleDisagreements(doc.rows, xml.invoice)];
+    return { ...xml.invoice, findings };
+  }
+  if (doc.kind === 'xml') {
+    throw new IngestError('unsupported_type', xml.findings[0]?.message ?? 'the XML is not an e-invoice read here (UBL, CII / Factur-X / ZUGFeRD / XRechnung, cXML)');
+  }
+  const printed = extractPrinted(doc);
+  return { ...printed, findings: [...xml.findings, ...(printed.findings ?? [])] };
 }

@@ -14,10 +14,11 @@ import { postDraft } from './post.js';
 import { expandEmail, readDocument, sniffType, type InputDocument } from './read-document.js';
 import type { IngestStore } from './store.js';
 import type { DocumentText, IngestOutcome, ValidationProblem } from './types.js';
-import { blocking, validateInvoice, type Validation } from './validate.js';
+import { blocking, validateInvoice, validateOffline, type Validation } from './validate.js';
 
 export interface IngestorDeps {
-  coupa: IngestCoupa;
+  /** Absent only for dry runs without a Coupa tenant: extraction and the document's own checks. */
+  coupa?: IngestCoupa;
   ocr: OcrEngine;
   /** Where outcomes are recorded (idempotency, review queue); required unless every call is a dry run. */
   store?: IngestStore;
@@ -50,7 +51,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     let extracted = extractInvoice(text);
     const fullText = text.rows.map((r) => r.text).join('\n');
     if (deps.refine) extracted = await deps.refine(extracted, fullText);
-    const validation = await validateInvoice(deps.coupa, extracted, fullText);
+    const validation = deps.coupa ? await validateInvoice(deps.coupa, extracted, fullText) : validateOffline(extracted);
     return { ...validation, document: { kind: text.kind, pages: text.pages, textConfidence: text.textConfidence } };
   }
 
@@ -58,7 +59,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     const hash = contentHash(doc.bytes);
     const base = { fileName: doc.fileName, contentHash: hash };
     const store = deps.store;
-    if (!dryRun && !store) throw new Error('an ingest store is required unless dryRun is set');
+    if (!dryRun && (!store || !deps.coupa)) throw new Error('an ingest store and Coupa are required unless dryRun is set');
     const existing = await store?.find(hash);
     if (existing?.status === 'posted') {
       return { ...base, status: 'already_posted', message: `already posted as Coupa invoice ${existing.coupaInvoiceId} (same content as ${existing.fileName})`, problems: [], coupaInvoiceId: existing.coupaInvoiceId ?? undefined };
@@ -82,12 +83,13 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
       if (!dryRun) await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'needs_review', document: doc.bytes, ...found });
       return { ...base, ...found, status: 'needs_review', message: `needs review: ${summary(blockers)}` };
     }
+    if (dryRun && !deps.coupa) return { ...base, ...found, status: 'dry_run', message: `read invoice ${invoice.fields.invoiceNumber?.value} from ${invoice.fields.supplierName?.value ?? 'an unnamed supplier'} (${invoice.fields.total?.value} ${invoice.fields.currency?.value}${invoice.format && invoice.format !== 'printed' ? `, ${invoice.format}` : ''}); not checked against Coupa` };
     if (dryRun) return { ...base, ...found, status: 'dry_run', message: `would post invoice ${invoice.fields.invoiceNumber?.value} for ${refs.supplierName} (${invoice.fields.total?.value} ${invoice.fields.currency?.value})` };
     if (!(await store!.claim(hash, doc.fileName, doc.contentType))) {
       return { ...base, ...found, status: 'already_posted', message: 'another run is posting or has posted this document' };
     }
     try {
-      const posted = await postDraft(deps.coupa, { invoice, refs, fileName: doc.fileName, contentHash: hash, contentType: doc.contentType, bytes: doc.bytes });
+      const posted = await postDraft(deps.coupa!, { invoice, refs, fileName: doc.fileName, contentHash: hash, contentType: doc.contentType, bytes: doc.bytes });
       const warnings = posted.attachmentError ? [{ code: 'attachment_failed', severity: 'warning' as const, message: `the draft was created but the file could not be attached: ${posted.attachmentError}` }] : [];
       await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'posted', ...found, problems: [...problems, ...warnings], coupaInvoiceId: posted.invoiceId });
       return { ...base, ...found, problems: [...problems, ...warnings], status: 'posted', coupaInvoiceId: posted.invoiceId, message: `posted draft invoice ${posted.invoiceId} (${invoice.fields.invoiceNumber?.value}, ${refs.supplierName}, ${invoice.fields.total?.value} ${invoice.fields.currency?.value})${warnings.length ? ' — attachment failed' : ''}` };

@@ -1,27 +1,42 @@
 /**
- * Finding a labelled value in the layout. A label ("Invoice No.", "Due Date") is looked for in
- * each cell; its value is the rest of that cell, else the next cell on the row, else the cell
- * just below it — each with its own confidence, since "below" guesses more than "inline".
+ * Candidates for a labelled value. A label ("Invoice No.", "Rechnungsnr.", "Total TTC") is looked
+ * for at the start of each cell; its value is the rest of that cell, else the next cell on the row,
+ * else the cell just below it. The rest of the label's own cell must be the value and nothing
+ * else: digits that belong to the label's text ("due on August 3, 2014", "Tax 15% on $112.90")
+ * are never taken for the value. Every occurrence is a candidate; choosing is a later stage.
  */
-import type { ExtractedField, FieldSource, Row } from './types.js';
+import type { FieldSource, Row } from './types.js';
 
 /** Accepts candidate text and returns the canonical value, or undefined when it does not fit. */
 export type Acceptor = (text: string) => string | undefined;
 
-export const SOURCE_CONFIDENCE: Readonly<Record<FieldSource, number>> = {
-  'label-inline': 0.95, 'label-right': 0.93, 'label-below': 0.88, layout: 0.8, pattern: 0.75, derived: 0.9, llm: 0.8,
-};
-
-export interface FoundValue extends ExtractedField {
+export interface Candidate {
+  value: string;
+  source: FieldSource;
+  /** Index of the label pattern that found it: lower is more specific. */
+  rank: number;
+  /** The label text as printed, for the evidence shown to a person. */
+  label: string;
   row: Row;
+  /** Position in reading order, to prefer the first or the last occurrence. */
+  order: number;
 }
+
+const CURRENCY_ONLY = /^(?:[A-Z]{3}|[$€£¥₹])$/u;
 
 /** Rows a label's value may sit on below it: the next one or two. */
 const BELOW_WINDOW = 2.6;
 
+const regexCache = new Map<string, RegExp>();
+
 /** A label at the start of a cell, with an optional "(USD)"/"(19%)" aside and a separator. */
-function labelRegex(labels: readonly string[]): RegExp {
-  return new RegExp(`^\\s*(?:${labels.join('|')})(?![\\p{L}])\\s*(?:\\([^)]{0,12}\\))?\\s*[:#.]?\\s*`, 'iu');
+export function labelRegex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^\\s*(?:${pattern})(?![\\p{L}])\\s*(?:\\([^)]{0,12}\\))?\\s*[:#.]?\\s*(?:[:#]\\s*)?`, 'iu');
+    regexCache.set(pattern, re);
+  }
+  return re;
 }
 
 function cellBelow(rows: readonly Row[], index: number, x: number, right: number): string | undefined {
@@ -37,21 +52,35 @@ function cellBelow(rows: readonly Row[], index: number, x: number, right: number
   return undefined;
 }
 
-function matchesFor(rows: readonly Row[], re: RegExp, accept: Acceptor, exclude: RegExp | undefined): FoundValue[] {
-  const found: FoundValue[] = [];
+/**
+ * Every labelled value `accept` takes. `exclude` rejects cells that belong to another field
+ * ("Tax ID" is not a tax amount). With `inlineOnly` the value must sit in the label's own cell.
+ */
+export function findCandidates(
+  rows: readonly Row[],
+  patterns: readonly string[],
+  accept: Acceptor,
+  options: { exclude?: RegExp; inlineOnly?: boolean } = {},
+): Candidate[] {
+  const found: Candidate[] = [];
+  let order = 0;
   rows.forEach((row, i) => {
     row.cells.forEach((cell, c) => {
-      const m = re.exec(cell.text);
-      if (!m || exclude?.test(cell.text)) return;
-      const tries: Array<[FieldSource, string | undefined]> = [
-        ['label-inline', cell.text.slice(m[0].length)],
-        ['label-right', row.cells[c + 1]?.text],
-        ['label-below', cellBelow(rows, i, cell.x, cell.right)],
-      ];
+      order += 1;
+      if (options.exclude?.test(cell.text)) return;
+      const rank = patterns.findIndex((p) => labelRegex(p).test(cell.text));
+      if (rank < 0) return;
+      const m = labelRegex(patterns[rank]!).exec(cell.text)!;
+      const rest = cell.text.slice(m[0].length).trim();
+      const tries: Array<[FieldSource, string | undefined]> = [['label-inline', rest]];
+      // A label followed by other words in its own cell ("Tax 15% on $112.90") is answered by the next cell.
+      // A currency-only cell between label and value ("Steuerbetrag in | EUR | 56,87") is stepped over.
+      const right = row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
+      if (!options.inlineOnly) tries.push(['label-right', right?.text], ['label-below', rest === '' ? cellBelow(rows, i, cell.x, cell.right) : undefined]);
       for (const [source, text] of tries) {
         const value = text ? accept(text) : undefined;
         if (value !== undefined) {
-          found.push({ value, confidence: SOURCE_CONFIDENCE[source], source, row });
+          found.push({ value, source, rank, label: m[0].trim(), row, order });
           return;
         }
       }
@@ -60,33 +89,22 @@ function matchesFor(rows: readonly Row[], re: RegExp, accept: Acceptor, exclude:
   return found;
 }
 
-/**
- * The value labelled by the first of `labels` (in priority order: specific before generic) that
- * yields one the acceptor takes; the first occurrence, or with `last` the last (totals sit at the
- * end). `exclude` rejects cells that belong to another field ("Tax ID" is not a tax amount).
- */
-export function findLabelled(
-  rows: readonly Row[],
-  labels: readonly string[],
-  accept: Acceptor,
-  options: { last?: boolean; exclude?: RegExp } = {},
-): FoundValue | undefined {
-  for (const label of labels) {
-    const found = matchesFor(rows, labelRegex([label]), accept, options.exclude);
-    const pick = options.last ? found.at(-1) : found[0];
-    if (pick) return pick;
-  }
-  return undefined;
+/** The most specific label's candidate: its first occurrence, or with `last` its last. */
+export function pick(candidates: readonly Candidate[], last = false): Candidate | undefined {
+  if (candidates.length === 0) return undefined;
+  const rank = Math.min(...candidates.map((c) => c.rank));
+  const best = candidates.filter((c) => c.rank === rank).sort((a, b) => a.order - b.order);
+  return last ? best.at(-1) : best[0];
 }
 
 /** The rows under a label cell that overlap it horizontally (an address block), at most `max`. */
-export function blockBelow(rows: readonly Row[], labels: readonly string[], max = 3): { text: string; row: Row } | undefined {
-  const re = labelRegex(labels);
+export function blockBelow(rows: readonly Row[], patterns: readonly string[], max = 3): { text: string; row: Row } | undefined {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const cell = row.cells.find((c) => re.test(c.text));
+    const cell = row.cells.find((c) => patterns.some((p) => labelRegex(p).test(c.text)));
     if (!cell) continue;
-    const inline = cell.text.replace(re, '').trim();
+    const pattern = patterns.find((p) => labelRegex(p).test(cell.text))!;
+    const inline = cell.text.replace(labelRegex(pattern), '').trim();
     const lines: string[] = inline ? [inline] : [];
     const height = cell.height;
     let lastY = row.y;

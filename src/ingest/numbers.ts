@@ -7,10 +7,28 @@
 /** Whether the document writes decimals with a comma (1.234,56) or a point (1,234.56). */
 export type NumberStyle = 'point' | 'comma';
 
-const AMOUNT_BODY = /^[-(]?\s*(?:[A-Z]{3}\s*|[$€£¥]\s*)?[-]?\d[\d.,' \u00a0\u202f]*(?:\s*(?:[A-Z]{3}|[$€£¥]))?\s*[)]?-?$/;
+import { currencyWord, monthNumber } from './vocabulary.js';
+
+const AMOUNT_BODY = /^[-(]?\s*[-]?\d[\d.,'’ \u00a0\u202f]*\s*[)]?-?$/;
+
+/**
+ * Currency markers printed before or after an amount: ISO codes, symbols, and the local words
+ * (Rs, kr, zł, Fr.), plus tax qualifiers that travel with totals (TTC, HT, netto, incl. VAT).
+ */
+const CURRENCY_MARK = /^(?:[A-Z]{3}|[$€£¥₹₩₺₽]|US\$|C\$|A\$|R\$|Rs\.?|INR|kr\.?|zł|Fr\.?|Kč|Ft|lei)$/iu;
+const QUALIFIER = /^(?:ttc|ht|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|btw|tva|iva|mwst\.?|ust\.?)$/i;
+
+/** The amount's text with currency markers and qualifiers around it removed, or undefined when other words remain. */
+function bareAmount(raw: string): string | undefined {
+  const tokens = raw.trim().replace(/([$€£¥₹])(?=[-\d(])/gu, '$1 ').replace(/(\d)([$€£¥₹])/gu, '$1 $2').split(/\s+/);
+  while (tokens.length > 1 && (CURRENCY_MARK.test(tokens[0]!) || QUALIFIER.test(tokens[0]!))) tokens.shift();
+  while (tokens.length > 1 && (CURRENCY_MARK.test(tokens.at(-1)!) || QUALIFIER.test(tokens.at(-1)!))) tokens.pop();
+  const text = tokens.join(' ');
+  return /\p{L}/u.test(text.replace(/^\(|\)$/g, '')) ? undefined : text;
+}
 
 /** The decimal convention most numbers in `texts` follow; 'point' when nothing decides it. */
-export function detectNumberStyle(texts: readonly string[]): NumberStyle {
+export function detectNumberStyle(texts: readonly string[], fallback: NumberStyle = 'point'): NumberStyle {
   let comma = 0;
   let point = 0;
   for (const t of texts) {
@@ -21,14 +39,14 @@ export function detectNumberStyle(texts: readonly string[]): NumberStyle {
       else if (last === '.') point += 1;
     }
   }
-  return comma > point ? 'comma' : 'point';
+  return comma > point ? 'comma' : point > comma ? 'point' : fallback;
 }
 
 /** A printed amount as a plain decimal string, or undefined when `raw` is not an amount. */
 export function parseAmount(raw: string, style: NumberStyle = 'point'): string | undefined {
-  const text = raw.trim();
-  if (!AMOUNT_BODY.test(text)) return undefined;
-  const negative = /^\(.*\)$/.test(text) || /^-|-$/.test(text.replace(/^[A-Z]{3}\s*|[$€£¥]\s*/, ''));
+  const text = bareAmount(raw);
+  if (text === undefined || !AMOUNT_BODY.test(text)) return undefined;
+  const negative = /^\(.*\)$/.test(text) || /^-|-$/.test(text);
   let digits = text.replace(/[^\d.,]/g, '');
   if (digits === '') return undefined;
   const decimalMark = style === 'comma' ? ',' : '.';
@@ -50,8 +68,6 @@ export function parseAmount(raw: string, style: NumberStyle = 'point'): string |
   return negative && canonical !== '0' ? `-${canonical}` : canonical;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
 function iso(year: number, month: number, day: number): string | undefined {
   if (year < 100) year += 2000;
   const d = new Date(Date.UTC(year, month - 1, day));
@@ -64,7 +80,7 @@ function iso(year: number, month: number, day: number): string | undefined {
  * (European) write day first, point-decimal ones month first, unless one part exceeds 12.
  */
 export function parseDate(raw: string, style: NumberStyle = 'point'): string | undefined {
-  const text = raw.trim().replace(/(\d)(st|nd|rd|th)\b/gi, '$1');
+  const text = raw.trim().replace(/(\d)(st|nd|rd|th|er)\b/gi, '$1');
   let m = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(text);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)/.exec(text);
@@ -73,19 +89,28 @@ export function parseDate(raw: string, style: NumberStyle = 'point'): string | u
     const dayFirst = a > 12 ? true : b > 12 ? false : style === 'comma' || m[0].includes('.');
     return dayFirst ? iso(y, b, a) : iso(y, a, b);
   }
-  m = /(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-,]+(\d{4})/.exec(text);
-  if (m) {
-    const month = MONTHS.indexOf((m[2] ?? '').slice(0, 3).toLowerCase()) + 1;
-    return month > 0 ? iso(Number(m[3]), month, Number(m[1])) : undefined;
+  // "7. Mai 2014", "02 Juillet 2015", "1er juillet 2015", "3 de agosto de 2014", "19-Apr-2014"
+  for (const d of text.matchAll(/(\d{1,2})(?:er|\.)?[\s-]+(?:de\s+)?(\p{L}{3,10})\.?[\s,-]+(?:de\s+)?(\d{4})/gu)) {
+    const month = monthNumber(d[2]!);
+    if (month) return iso(Number(d[3]), month, Number(d[1]));
   }
-  m = /([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})/.exec(text);
-  if (m) {
-    const month = MONTHS.indexOf((m[1] ?? '').slice(0, 3).toLowerCase()) + 1;
-    return month > 0 ? iso(Number(m[3]), month, Number(m[2])) : undefined;
+  // "August 3, 2014", "August 3 , 2014", "Jan 1 2022"
+  for (const d of text.matchAll(/(\p{L}{3,10})\.?\s+(\d{1,2})\s*,?\s+(\d{4})/gu)) {
+    const month = monthNumber(d[1]!);
+    if (month) return iso(Number(d[3]), month, Number(d[2]));
   }
   return undefined;
 }
 
 /** Currency codes and the symbols that name one without doubt (`$` alone is not one of them). */
-export const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', '£': 'GBP', '¥': 'JPY', $: 'USD' };
-export const CURRENCY_CODES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'MXN', 'INR', 'CNY'] as const;
+export const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', 'zł': 'PLN', 'Kč': 'CZK', $: 'USD' };
+export const CURRENCY_CODES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'MXN', 'INR', 'CNY', 'NZD', 'SGD', 'HKD', 'ZAR', 'BRL'] as const;
+
+/** The currency a local marker names, when it names one: "Rs" → INR; "kr" needs the country, so none. */
+export function currencyOfMark(mark: string): string | undefined {
+  const m = mark.replace(/\.$/, '');
+  if (/^(?:Rs|₹)$/i.test(m)) return 'INR';
+  if (/^zł$/i.test(m)) return 'PLN';
+  if (/^(?:CHF|Fr|SFr)$/i.test(m)) return 'CHF';
+  return CURRENCY_SYMBOLS[m] ?? currencyWord(m);
+}

@@ -1,13 +1,16 @@
 /**
- * OCR for scanned PDFs and images: tesseract.js with the English model shipped by the
- * `@tesseract.js-data/eng` npm package. `langPath` points at that package and `cachePath` at the
- * data folder, so nothing is downloaded at run time. One worker is created lazily and reused.
+ * OCR for scanned PDFs and images: tesseract.js with the models shipped by the
+ * `@tesseract.js-data/<lang>` npm packages (eng, deu, fra, nld, spa, ita). `langPath` points at the
+ * package and `cachePath` at the data folder, so nothing is downloaded at run time. One worker per
+ * language, created lazily on first use and reused.
  */
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createWorker, type Worker } from 'tesseract.js';
+import { guessLanguage } from './language.js';
 import type { Fragment } from './rows.js';
+import { languageByCode } from './vocabulary.js';
 
 export interface OcrPage {
   fragments: Fragment[];
@@ -16,8 +19,8 @@ export interface OcrPage {
 }
 
 export interface OcrEngine {
-  /** Recognise one page image (PNG/JPEG/TIFF bytes); coordinates are pixels. */
-  recognize(image: Uint8Array, page: number): Promise<OcrPage>;
+  /** Recognise one page image (PNG/JPEG/TIFF bytes) with a tesseract model (default `eng`); coordinates are pixels. */
+  recognize(image: Uint8Array, page: number, model?: string): Promise<OcrPage>;
   close(): Promise<void>;
 }
 
@@ -29,11 +32,17 @@ export interface OcrOptions {
 /** Words tesseract itself is this unsure of are noise (specks, lines, stamps). */
 const MIN_WORD_CONFIDENCE = 30;
 
-/** The folder holding `eng.traineddata.gz` inside the installed data package. */
-export function englishModelPath(): string {
+/** The folder holding `<model>.traineddata.gz` inside the installed data package. */
+export function modelPath(model: string): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0');
+  try {
+    return join(dirname(require.resolve(`@tesseract.js-data/${model}/package.json`)), '4.0.0');
+  } catch {
+    throw new Error(`the OCR model "${model}" is not installed (npm package @tesseract.js-data/${model})`);
+  }
 }
+
+export const englishModelPath = (): string => modelPath('eng');
 
 interface Box { x0: number; y0: number; x1: number; y1: number }
 interface OcrWord { text: string; confidence: number; bbox: Box; line: Box }
@@ -48,15 +57,15 @@ function wordsOf(blocks: unknown): OcrWord[] {
 
 /** Create an engine; the worker (≈1 s to start) is only started by the first `recognize`. */
 export function createOcrEngine(options: OcrOptions): OcrEngine {
-  let worker: Promise<Worker> | undefined;
-  const start = (): Promise<Worker> => {
+  const workers = new Map<string, Promise<Worker>>();
+  const start = (model: string): Promise<Worker> => {
     mkdirSync(options.cachePath, { recursive: true });
-    return createWorker('eng', 1, { langPath: englishModelPath(), cachePath: options.cachePath, gzip: true });
+    return createWorker(model, 1, { langPath: modelPath(model), cachePath: options.cachePath, gzip: true });
   };
   return {
-    async recognize(image, page) {
-      worker ??= start();
-      const w = await worker;
+    async recognize(image, page, model = 'eng') {
+      if (!workers.has(model)) workers.set(model, start(model));
+      const w = await workers.get(model)!;
       const { data } = await w.recognize(Buffer.from(image), {}, { blocks: true, text: false });
       const words = wordsOf(data.blocks).filter((w) => w.text.trim() !== '' && w.confidence >= MIN_WORD_CONFIDENCE);
       const fragments = words.map((w) => ({
@@ -66,10 +75,25 @@ export function createOcrEngine(options: OcrOptions): OcrEngine {
       return { fragments, confidence };
     },
     async close() {
-      if (!worker) return;
-      const w = await worker.catch(() => undefined);
-      worker = undefined;
-      await w?.terminate();
+      const all = [...workers.values()];
+      workers.clear();
+      for (const pending of all) await (await pending.catch(() => undefined))?.terminate();
     },
   };
+}
+
+/**
+ * OCR pages in their own language: a first pass with English (Latin script reads well enough to
+ * tell the language), then, for a German, French, Dutch, Spanish or Italian document, a second
+ * pass with that language's model, which knows its accents and words.
+ */
+export async function recogniseInLanguage(ocr: OcrEngine, pages: ReadonlyArray<{ n: number; png: Uint8Array }>): Promise<OcrPage[]> {
+  const first = await Promise.all(pages.map((p) => ocr.recognize(p.png, p.n)));
+  const text = first.flatMap((p) => p.fragments.map((f) => f.text)).join(' ');
+  const guess = guessLanguage(text);
+  const model = guess.code && guess.code !== 'en' && guess.share >= 0.5 ? languageByCode(guess.code)?.ocr : undefined;
+  if (!model) return first;
+  const second: OcrPage[] = [];
+  for (const p of pages) second.push(await ocr.recognize(p.png, p.n, model));
+  return second;
 }

@@ -4,7 +4,7 @@
  * e-mails recursively).
  */
 import { IngestError, MAX_BYTES } from './errors.js';
-import type { OcrEngine } from './ocr.js';
+import { recogniseInLanguage, type OcrEngine } from './ocr.js';
 import { readPdf } from './read-pdf.js';
 import { buildRows } from './rows.js';
 import type { DocumentText } from './types.js';
@@ -15,7 +15,7 @@ export interface InputDocument {
   contentType: string;
 }
 
-export type DocumentType = 'pdf' | 'image' | 'email' | 'unknown';
+export type DocumentType = 'pdf' | 'image' | 'email' | 'xml' | 'unknown';
 
 /** Forwarded mail nests mail; beyond this depth it is a loop or an attack, not an invoice. */
 const MAX_EMAIL_DEPTH = 3;
@@ -29,12 +29,14 @@ export function sniffType(bytes: Uint8Array): DocumentType {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]) || startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image';
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image';
   if (startsWith(bytes, [0x42, 0x4d]) || (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && head.slice(8, 12) === 'WEBP')) return 'image';
+  // XML (an e-invoice: UBL, CII, cXML), after an optional byte-order mark.
+  if (/^\uFEFF?\s*<(?:\?xml|!DOCTYPE|[A-Za-z_][\w.-]*:?[\w.-]*[\s>])/.test(Buffer.from(bytes.subarray(0, 1024)).toString('utf8'))) return 'xml';
   if (/^(?:[\w-]+:[^\n]*\r?\n)+/i.test(head) && /^(?:from|to|subject|mime-version|received|date|message-id|return-path):/im.test(head)) return 'email';
   return 'unknown';
 }
 
 export const CONTENT_TYPES: Record<DocumentType, string> = {
-  pdf: 'application/pdf', image: 'image/png', email: 'message/rfc822', unknown: 'application/octet-stream',
+  pdf: 'application/pdf', image: 'image/png', email: 'message/rfc822', xml: 'application/xml', unknown: 'application/octet-stream',
 };
 
 function assertReadable(doc: InputDocument): void {
@@ -48,13 +50,18 @@ export async function readDocument(doc: InputDocument, ocr: OcrEngine): Promise<
   const type = sniffType(doc.bytes);
   if (type === 'pdf') return readPdf(doc.bytes, ocr);
   if (type === 'image') {
-    const page = await ocr.recognize(doc.bytes, 1).catch((error: unknown) => {
+    const [page] = await recogniseInLanguage(ocr, [{ n: 1, png: doc.bytes }]).catch((error: unknown) => {
       throw new IngestError('unsupported_type', `the image cannot be decoded (${(error as Error).message})`);
     });
+    if (!page) throw new IngestError('unsupported_type', 'the image cannot be decoded');
     return { kind: 'image', pages: 1, rows: buildRows(page.fragments), textConfidence: page.confidence };
   }
+  if (type === 'xml') {
+    const text = new TextDecoder('utf-8').decode(doc.bytes).replace(/^\uFEFF/, '');
+    return { kind: 'xml', pages: 0, rows: [], textConfidence: 1, xml: [{ name: doc.fileName, text, embedded: false }] };
+  }
   if (type === 'email') throw new TypeError('e-mails are opened with expandEmail');
-  throw new IngestError('unsupported_type', 'not a PDF, image or e-mail (.eml) file');
+  throw new IngestError('unsupported_type', 'not a PDF, image, e-invoice XML or e-mail (.eml) file');
 }
 
 /** The documents an e-mail carries: PDF and image attachments, attached e-mails opened in turn. */
@@ -71,8 +78,8 @@ export async function expandEmail(doc: InputDocument, depth = 0): Promise<InputD
     const fileName = `${doc.fileName}#${att.filename ?? `attachment-${i + 1}`}`;
     const type = att.contentType === 'message/rfc822' ? 'email' : sniffType(bytes);
     if (type === 'email') out.push(...(await expandEmail({ fileName, bytes, contentType: 'message/rfc822' }, depth + 1)));
-    else if (type === 'pdf' || type === 'image') out.push({ fileName, bytes, contentType: att.contentType || CONTENT_TYPES[type] });
+    else if (type === 'pdf' || type === 'image' || type === 'xml') out.push({ fileName, bytes, contentType: att.contentType || CONTENT_TYPES[type] });
   }
-  if (out.length === 0 && depth === 0) throw new IngestError('not_an_invoice', 'the e-mail has no PDF or image attachment');
+  if (out.length === 0 && depth === 0) throw new IngestError('not_an_invoice', 'the e-mail has no PDF, image or e-invoice XML attachment');
   return out;
 }

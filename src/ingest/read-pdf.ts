@@ -5,8 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { embeddedXml } from './einvoice/attachments.js';
 import { IngestError, MAX_PAGES } from './errors.js';
-import type { OcrEngine } from './ocr.js';
+import { recogniseInLanguage, type OcrEngine } from './ocr.js';
 import { buildRows, type Fragment } from './rows.js';
 import type { DocumentText } from './types.js';
 
@@ -76,6 +77,7 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
     }
     const fragments: Fragment[] = [];
     const confidences: number[] = [];
+    const scans: Array<{ n: number; png: Uint8Array }> = [];
     let scanned = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
@@ -87,14 +89,20 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
         confidences.push(1);
       } else {
         scanned += 1;
-        const result = await ocr.recognize(await renderPng(page), n);
-        fragments.push(...result.fragments.map((f) => ({ ...f, x: f.x / RENDER_SCALE, y: f.y / RENDER_SCALE, width: f.width / RENDER_SCALE, height: f.height / RENDER_SCALE })));
-        confidences.push(result.confidence);
+        scans.push({ n, png: await renderPng(page) });
       }
       page.cleanup();
     }
+    if (scans.length > 0) {
+      const pages = await recogniseInLanguage(ocr, scans);
+      for (const result of pages) {
+        fragments.push(...result.fragments.map((f) => ({ ...f, x: f.x / RENDER_SCALE, y: f.y / RENDER_SCALE, width: f.width / RENDER_SCALE, height: f.height / RENDER_SCALE })));
+        confidences.push(result.confidence);
+      }
+    }
     const textConfidence = confidences.length ? Math.min(...confidences) : 0;
-    return { kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text', pages: doc.numPages, rows: buildRows(fragments), textConfidence };
+    const xml = (await embeddedXml(doc)).map((x) => ({ ...x, embedded: true }));
+    return { kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text', pages: doc.numPages, rows: buildRows(fragments), textConfidence, ...(xml.length ? { xml } : {}) };
   } finally {
     await doc.destroy();
   }

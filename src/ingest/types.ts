@@ -26,11 +26,13 @@ export interface Row {
 
 /** What a reader found in one document. */
 export interface DocumentText {
-  kind: 'pdf-text' | 'pdf-scanned' | 'image';
+  kind: 'pdf-text' | 'pdf-scanned' | 'image' | 'xml';
   pages: number;
   rows: Row[];
   /** Mean OCR word confidence 0–1 (1 for text PDFs). */
   textConfidence: number;
+  /** XML the document carries (a Factur-X PDF's attachment) or is (an XML file). */
+  xml?: Array<{ name: string; text: string; embedded: boolean }>;
 }
 
 /** Where a value came from: the label's own cell, the cell right of it, below it, a pattern, a model. */
@@ -59,12 +61,6 @@ export const ExtractedLine = z.object({
 });
 export type ExtractedLine = z.infer<typeof ExtractedLine>;
 
-export const ExtractedInvoice = z.object({
-  fields: z.partialRecord(z.enum(HEADER_FIELDS), ExtractedField),
-  lines: z.array(ExtractedLine),
-});
-export type ExtractedInvoice = z.infer<typeof ExtractedInvoice>;
-
 /** `fraud` problems (bank details unlike the master) are never fixed by posting anyway. */
 export const ProblemSeverity = z.enum(['error', 'fraud', 'warning']);
 
@@ -75,6 +71,21 @@ export const ValidationProblem = z.object({
   message: z.string(),
 });
 export type ValidationProblem = z.infer<typeof ValidationProblem>;
+
+export const ExtractedInvoice = z.object({
+  fields: z.partialRecord(z.enum(HEADER_FIELDS), ExtractedField),
+  lines: z.array(ExtractedLine),
+  /** 'printed' for the visual layer, else the e-invoice syntax the values were read from. */
+  format: z.string().optional(),
+  /** The language the printed labels were read in (English name). */
+  language: z.string().optional(),
+  /** What reading found wrong with the document itself (e-invoice sums, XML vs visible text). */
+  findings: z.array(ValidationProblem).optional(),
+  /** How the values were found, for the person reviewing (which XML, which supplier evidence). */
+  evidence: z.array(z.string()).optional(),
+});
+export type ExtractedInvoice = z.infer<typeof ExtractedInvoice>;
+
 
 /** The Coupa records the document was matched to. */
 export const MatchedRefs = z.object({

@@ -14,7 +14,19 @@ export interface SupplierMatch {
   /** 0–1: how sure the match is (drives the supplier field's confidence). */
   strength: number;
   remitToAddressId?: number;
+  /** What tied the document to the record ("tax id DE123456789", "remit-to address", "name 0.96"). */
+  evidence: string[];
   problems: ValidationProblem[];
+}
+
+function evidenceFor(s: Supplier, name: string | undefined, taxId: string | undefined, poSupplierId: number | undefined, text: string): string[] {
+  const out: string[] = [];
+  const nameSim = name ? Math.max(companyNameSimilarity(name, s.name), s.displayName ? companyNameSimilarity(name, s.displayName) : 0) : 0;
+  if (nameSim >= 0.6) out.push(`name "${name}" ~ "${s.name}" (${nameSim.toFixed(2)})`);
+  if (taxId !== undefined && normaliseTaxId(taxId) === normaliseTaxId(s.taxId)) out.push(`tax id ${taxId}`);
+  if (remitToOf(s, text) !== undefined) out.push('remit-to address on the master');
+  if (s.id === poSupplierId) out.push("the PO's supplier");
+  return out;
 }
 
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -62,7 +74,7 @@ export async function matchSupplier(coupa: IngestCoupa, invoice: ExtractedInvoic
   const problems: ValidationProblem[] = [];
   if (!best || best.score < 0.85) {
     problems.push({ code: 'supplier_not_matched', severity: 'error', field: 'supplierName', message: `no supplier on the master matches "${name ?? '(no name found)'}"${best ? ` (closest: ${best.s.name})` : ''}` });
-    return { strength: best?.score ?? 0, problems };
+    return { strength: best?.score ?? 0, evidence: [], problems };
   }
   const supplier = best.s;
   if (taxId && supplier.taxId && normaliseTaxId(taxId) !== normaliseTaxId(supplier.taxId)) {
@@ -79,5 +91,6 @@ export async function matchSupplier(coupa: IngestCoupa, invoice: ExtractedInvoic
   if (invoice.fields.remitTo && remitToAddressId === undefined) {
     problems.push({ code: 'remit_to_unknown', severity: 'error', field: 'remitTo', message: `the remit-to address is not one of ${supplier.name}'s remit-to addresses on the master` });
   }
-  return { supplier, strength: best.score, ...(remitToAddressId !== undefined ? { remitToAddressId } : {}), problems };
+  const evidence = evidenceFor(supplier, name, taxId, poSupplierId, `${invoice.fields.remitTo?.value ?? ''} ${text}`);
+  return { supplier, strength: best.score, ...(remitToAddressId !== undefined ? { remitToAddressId } : {}), evidence, problems };
 }

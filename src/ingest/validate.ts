@@ -62,15 +62,18 @@ async function checkPo(coupa: IngestCoupa, invoice: ExtractedInvoice): Promise<{
 
 /** Validate an extraction against Coupa; `text` is the document's full text (remit-to evidence). */
 export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedInvoice, text: string): Promise<Validation> {
-  const invoice: ExtractedInvoice = { fields: { ...extracted.fields }, lines: [...extracted.lines] };
+  const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
   const { po, problems } = await checkPo(coupa, invoice);
   if (po) invoice.fields.poNumber = confirmed(invoice.fields.poNumber, 0.98);
   const supplierMatch = await matchSupplier(coupa, invoice, text, po?.supplier?.id);
   problems.push(...supplierMatch.problems);
   const supplier = supplierMatch.supplier;
-  if (supplier) invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
+  if (supplier) {
+    invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
+    invoice.evidence = [...(invoice.evidence ?? []), `supplier master: ${supplier.name} (${supplier.id}) matched by ${supplierMatch.evidence.join(', ') || 'its score'}`];
+  }
   const lineMatch = po ? matchLines(invoice.lines, po) : { orderLineIds: invoice.lines.map(() => null), problems: [] };
-  problems.push(...lineMatch.problems, ...checkAmounts(invoice));
+  problems.push(...lineMatch.problems, ...printedArithmetic(invoice));
   if (supplier) {
     problems.push(...checkBankDetails(invoice, await coupa.getSupplierInformation(supplier.id), supplier.name));
     const number = invoice.fields.invoiceNumber?.value;
@@ -79,7 +82,7 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
       problems.push({ code: 'duplicate_invoice_number', severity: 'error', field: 'invoiceNumber', message: `${supplier.name} already has invoice ${number} in Coupa (id ${existing.map((e) => e.id).join(', ')})` });
     }
   }
-  problems.push(...confidenceProblems(invoice));
+  problems.push(...(extracted.findings ?? []), ...confidenceProblems(invoice));
   const refs: MatchedRefs = {
     ...(supplier ? { supplierId: supplier.id, supplierName: supplier.name } : {}),
     ...(supplierMatch.remitToAddressId !== undefined ? { remitToAddressId: supplierMatch.remitToAddressId } : {}),
@@ -87,6 +90,24 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
     orderLineIds: lineMatch.orderLineIds,
   };
   return { invoice, refs, problems };
+}
+
+/** An e-invoice's sums were checked by the EN 16931 rules (allowances and charges included) when it was read. */
+const printedArithmetic = (invoice: ExtractedInvoice): ValidationProblem[] => (invoice.format && invoice.format !== 'printed' ? [] : checkAmounts(invoice));
+
+/**
+ * What can be said without Coupa (a dry run with no tenant configured): the document's own
+ * findings, its arithmetic and the confidence of every field. Supplier, PO and duplicates are not checked.
+ */
+export function validateOffline(extracted: ExtractedInvoice): Validation {
+  const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
+  const problems: ValidationProblem[] = [
+    ...(extracted.findings ?? []),
+    ...printedArithmetic(invoice),
+    ...confidenceProblems(invoice),
+    { code: 'not_checked_against_coupa', severity: 'warning', message: 'not checked against Coupa (none configured): supplier, PO and duplicates unverified' },
+  ];
+  return { invoice, refs: { orderLineIds: invoice.lines.map(() => null) }, problems };
 }
 
 /** Problems that keep a document from being posted (warnings do not). */

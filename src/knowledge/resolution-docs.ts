@@ -48,6 +48,15 @@ export function toResolutionRecord(r: ResolutionFields): ResolutionRecord {
 const words = (s: string): string => s.replace(/_/g, ' ');
 
 /**
+ * `2026-03-01T09:00:00+02:00` → `2026-03-01T07:00:00.000Z`: one offset (UTC), so the date filter
+ * can compare the text. UTC values are kept as written; text that is no timestamp is kept.
+ */
+function utcTimestamp(value: string): string {
+  const ms = Date.parse(value);
+  return value.endsWith('Z') || !Number.isFinite(ms) ? value : new Date(ms).toISOString();
+}
+
+/**
  * A resolution as a prepared document. `source` is `history`, `agent` or `human`. Whether it is
  * superseded is not part of the document: `markSuperseded` keeps that flag on the chunks.
  */
@@ -71,7 +80,7 @@ export function resolutionDocument(record: ResolutionRecord, origin: string, sou
       supplier_id: record.supplier_id === undefined ? null : String(record.supplier_id),
       invoice_id: String(record.invoice_id),
       decided_by: record.decided_by,
-      decided_at: record.decided_at,
+      decided_at: utcTimestamp(record.decided_at),
       source,
     },
     chunks,

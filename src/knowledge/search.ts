@@ -2,9 +2,16 @@
  * Hybrid retrieval: approximate nearest neighbours (HNSW, cosine) and Postgres full-text rank,
  * fused with reciprocal rank fusion. Meaning and exact words fail differently — "paid twice" finds
  * the duplicate policy by meaning, "INCORRECT-QUANTITY" by its words — so the fusion beats either.
+ *
+ * Built for years of history (issue 17). One statement, one round trip: both candidate lists, the
+ * fusion and the row fetch run in the database, and only the final `limit` rows travel. The
+ * full-text side ranks a bounded candidate set (see `fulltext.ts`), so a question made of common
+ * words costs the same at 500k chunks as at 5k.
  */
+import type pg from 'pg';
 import type { Db } from '../db/connection.js';
-import { inTransaction, vectorLiteral } from './index-meta.js';
+import { readTermStats, termStatsParams, textCandidatesSql, type TermStats } from './fulltext.js';
+import { vectorLiteral } from './index-meta.js';
 import { SearchOptionsSchema, type Citation, type Embedder, type KnowledgeKind, type SearchOptions } from './types.js';
 
 /** RRF damping constant from Cormack et al.; rank 1 scores 1/61. */
@@ -17,18 +24,26 @@ interface Filters {
 
 type ParsedOptions = ReturnType<typeof SearchOptionsSchema.parse>;
 
-/** WHERE clause for the metadata filters, with parameters numbered after `offset`. */
-function buildFilters(options: ParsedOptions, offset: number): Filters {
-  const clauses: string[] = ['embedding is not null'];
+/** `2026-03-31` → `2026-04-01`: an inclusive end day becomes an exclusive text bound. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** WHERE clause for the metadata filters on alias `c`, with parameters numbered after `offset`. */
+export function buildFilters(options: ParsedOptions, offset: number): Filters {
+  const clauses: string[] = ['c.embedding is not null'];
   const params: unknown[] = [];
   const add = (clause: (n: string) => string, value: unknown): void => {
     params.push(value);
     clauses.push(clause(`$${offset + params.length}`));
   };
-  if (options.kind) add((n) => `kind = ${n}`, options.kind);
-  if (options.exceptionType) add((n) => `metadata ->> 'exception_type' = ${n}`, options.exceptionType);
-  if (options.supplierId !== undefined) add((n) => `metadata ->> 'supplier_id' = ${n}`, String(options.supplierId));
-  if (!options.includeSuperseded) clauses.push(`coalesce((metadata ->> 'superseded')::boolean, false) = false`);
+  if (options.kind) add((n) => `c.kind = ${n}`, options.kind);
+  if (options.exceptionType) add((n) => `c.metadata ->> 'exception_type' = ${n}`, options.exceptionType);
+  if (options.supplierId !== undefined) add((n) => `c.metadata ->> 'supplier_id' = ${n}`, String(options.supplierId));
+  // decided_at is stored as UTC ISO-8601, so comparing its text with a day compares instants.
+  if (options.decidedFrom) add((n) => `c.metadata ->> 'decided_at' >= ${n}`, options.decidedFrom);
+  if (options.decidedTo) add((n) => `c.metadata ->> 'decided_at' < ${n}`, nextDay(options.decidedTo));
+  if (!options.includeSuperseded) clauses.push(`coalesce((c.metadata ->> 'superseded')::boolean, false) = false`);
   return { sql: clauses.join(' and '), params };
 }
 
@@ -40,89 +55,133 @@ interface ChunkRow {
   text: string;
   kind: KnowledgeKind;
   metadata: Record<string, unknown>;
+  score: number;
 }
 
 const COLUMNS = 'c.id::text, c.document_id, c.section_id, c.title, c.text, c.kind, c.metadata';
 
-function toCitation(row: ChunkRow, score: number): Citation {
-  return { document: row.document_id, sectionId: row.section_id, title: row.title, text: row.text, score, kind: row.kind, metadata: row.metadata };
+function toCitation(row: ChunkRow): Citation {
+  return { document: row.document_id, sectionId: row.section_id, title: row.title, text: row.text, score: Number(Number(row.score).toFixed(6)), kind: row.kind, metadata: row.metadata };
 }
 
 export interface Retriever {
   hybrid(query: string, options?: SearchOptions): Promise<Citation[]>;
   /** ANN only (the HNSW index), scored by cosine similarity. */
   vector(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** Full text only (the bounded candidate set of the hybrid's text side), scored by ts_rank. */
+  text(query: string, options?: SearchOptions): Promise<Citation[]>;
   /** Exact cosine ranking by a sequential scan: the reference for recall. */
   exact(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** The SQL and parameters `hybrid` would run, for EXPLAIN in benchmarks. */
+  hybridStatement(query: string, options?: SearchOptions): Promise<{ sql: string; params: unknown[] }>;
+  /** Re-read the term statistics on the next search (after a write that ran ANALYZE). */
+  forgetTermStats(): void;
+}
+
+/** How long cached term statistics are used before re-reading (autovacuum may have refreshed them). */
+const TERM_STATS_TTL_MS = 60_000;
+
+/**
+ * Smallest HNSW candidate list. pgvector's default (40) loses neighbours on large, clustered
+ * corpora; the list grows with the number of neighbours asked for (see `efSearchFor`).
+ */
+export const DEFAULT_EF_SEARCH = 100;
+
+/**
+ * ef_search for a query that wants `k` neighbours: at least `base`, and 2.5 × k, so the hybrid's
+ * 40 vector candidates search as wide a graph neighbourhood as a top-10 query does for its 10.
+ */
+export function efSearchFor(k: number, base: number): number {
+  return Math.min(1000, Math.max(base, Math.ceil(k * 2.5)));
 }
 
 /**
- * HNSW candidate list size. pgvector's default (40) loses neighbours on large or uniform corpora;
- * 100 keeps recall high at a few milliseconds more per query.
+ * Run `work` on a pooled connection whose session has the HNSW settings for `ef`. Set once per
+ * connection and changed only when `ef` differs, not per query: on PGlite each extra round trip
+ * costs as much as the search itself. The settings only affect HNSW index scans, which only the
+ * knowledge store runs, so leaving them on the session is harmless to other users of the pool.
  */
-export const DEFAULT_EF_SEARCH = 100;
+const sessionEf = new WeakMap<pg.PoolClient, number>();
+async function withHnswSession<T>(db: Db, ef: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    if (sessionEf.get(client) !== ef) {
+      // relaxed_order: with filters, keep walking the graph until `k` rows pass them (pgvector 0.8).
+      await client.query(`select set_config('hnsw.ef_search', $1, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`, [String(ef)]);
+      sessionEf.set(client, ef);
+    }
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
 
 export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_EF_SEARCH): Retriever {
   if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 1000) throw new RangeError(`efSearch must be an integer from 1 to 1000, got ${efSearch}`);
   const embedQuery = async (query: string): Promise<string> => vectorLiteral((await embedder.embed([query]))[0] ?? []);
+  const distance = 'c.embedding <=> $1::vector';
+  let termStats: { value: TermStats; at: number } | undefined;
+  const currentTermStats = async (): Promise<unknown[]> => {
+    if (!termStats || Date.now() - termStats.at > TERM_STATS_TTL_MS) termStats = { value: await readTermStats(db), at: Date.now() };
+    return termStatsParams(termStats.value);
+  };
 
-  /** Nearest chunks by cosine similarity, best first (the HNSW index unless `exact`). */
-  const nearest = async (vector: string, o: ParsedOptions, k: number, exact: boolean): Promise<Array<ChunkRow & { sim: number }>> => {
+  /** Nearest chunks, best first: through the HNSW index, or by a true scan when `exact`. */
+  const nearest = async (query: string, o: ParsedOptions, exact: boolean): Promise<Citation[]> => {
     const f = buildFilters(o, 2);
     // `+ 0` hides the operator from the planner, so no index can serve the ORDER BY: a true scan.
-    const order = exact ? '(c.embedding <=> $1::vector) + 0' : 'c.embedding <=> $1::vector';
-    const sql = `select ${COLUMNS}, 1 - (c.embedding <=> $1::vector) as sim from knowledge_chunks c where ${f.sql} order by ${order} limit $2`;
-    const params = [vector, k, ...f.params];
-    const rows = exact
-      ? (await db.query<ChunkRow & { sim: number }>(sql, params)).rows
-      : await inTransaction(db, async (client) => {
-          // Enough candidates for the fusion, and keep scanning when filters reject neighbours.
-          // One round trip for both settings: on PGlite every round trip costs milliseconds.
-          await client.query(`set local hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, k * 2))}; set local hnsw.iterative_scan = relaxed_order`);
-          return (await client.query<ChunkRow & { sim: number }>(sql, params)).rows;
-        });
+    const order = exact ? `(${distance}) + 0` : distance;
+    const sql = `select ${COLUMNS}, 1 - (${distance}) as score from knowledge_chunks c where ${f.sql} order by ${order}, c.id limit $2`;
+    const params = [await embedQuery(query), o.limit, ...f.params];
+    const { rows } = await withHnswSession(db, efSearchFor(o.limit, efSearch), (client) => client.query<ChunkRow>(sql, params));
     // relaxed_order may return neighbours slightly out of order; restore it.
-    return rows.map((r) => ({ ...r, sim: Number(r.sim) })).sort((a, b) => b.sim - a.sim);
+    return rows.map(toCitation).sort((a, b) => b.score - a.score);
   };
 
-  const byWords = async (query: string, o: ParsedOptions, k: number): Promise<ChunkRow[]> => {
-    const f = buildFilters(o, 2);
-    // OR of the query's terms: plainto/websearch AND every word, which finds nothing for questions.
-    const { rows } = await db.query<ChunkRow>(
-      `with q as (select to_tsquery('english', replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')) as q)
-       select ${COLUMNS} from knowledge_chunks c, q
-       where q.q::text <> '' and c.tsv @@ q.q and ${f.sql}
-       order by ts_rank(c.tsv, q.q, 1) desc, c.id limit $2`,
-      [query, k, ...f.params],
-    );
-    return rows;
-  };
-
-  const ranked = async (query: string, options: SearchOptions | undefined, exact: boolean): Promise<Citation[]> => {
-    const o = SearchOptionsSchema.parse(options ?? {});
-    const hits = await nearest(await embedQuery(query), o, o.limit, exact);
-    return hits.map((h) => toCitation(h, h.sim));
+  /**
+   * Both candidate lists, fused by RRF in SQL; rows are fetched for the final `limit` only.
+   * $1 query vector, $2 query text, $3 candidates per side, $4 limit, $5-$7 term statistics, then the filters.
+   */
+  const hybridStatement = async (query: string, o: ParsedOptions): Promise<{ sql: string; params: unknown[]; k: number }> => {
+    const k = Math.max(40, o.limit * 4);
+    const f = buildFilters(o, 7);
+    const sql = `with
+      vec as materialized (
+        select c.id, ${distance} as d from knowledge_chunks c where ${f.sql} order by ${distance} limit $3),
+      ${textCandidatesSql({ queryParam: '$2', limitParam: '$3', statsParam: 5, filters: f.sql })},
+      fused as (
+        select id, sum(1.0 / (${RRF_K} + r)) as score from (
+          select id, row_number() over (order by d, id) as r from vec
+          union all
+          select id, row_number() over (order by rank desc, id) as r from txt) u
+        group by id order by score desc, id limit $4)
+      select ${COLUMNS}, f.score from fused f join knowledge_chunks c on c.id = f.id order by f.score desc, c.id`;
+    return { sql, params: [await embedQuery(query), query, k, o.limit, ...(await currentTermStats()), ...f.params], k };
   };
 
   return {
-    vector: (query, options) => ranked(query, options, false),
-    exact: (query, options) => ranked(query, options, true),
+    vector: (query, options) => nearest(query, SearchOptionsSchema.parse(options ?? {}), false),
+    exact: (query, options) => nearest(query, SearchOptionsSchema.parse(options ?? {}), true),
+    async text(query, options) {
+      const o = SearchOptionsSchema.parse(options ?? {});
+      const f = buildFilters(o, 5);
+      const sql = `with ${textCandidatesSql({ queryParam: '$1', limitParam: '$2', statsParam: 3, filters: f.sql })}
+        select ${COLUMNS}, t.rank as score from txt t join knowledge_chunks c on c.id = t.id order by t.rank desc, c.id`;
+      const { rows } = await db.query<ChunkRow>(sql, [query, o.limit, ...(await currentTermStats()), ...f.params]);
+      return rows.map(toCitation);
+    },
     async hybrid(query, options) {
       const o = SearchOptionsSchema.parse(options ?? {});
-      const k = Math.max(40, o.limit * 4);
-      const [byVector, byText] = await Promise.all([embedQuery(query).then((v) => nearest(v, o, k, false)), byWords(query, o, k)]);
-      const fused = new Map<string, { row: ChunkRow; score: number }>();
-      const add = (row: ChunkRow, rank: number): void => {
-        const entry = fused.get(row.id) ?? { row, score: 0 };
-        entry.score += 1 / (RRF_K + rank + 1);
-        fused.set(row.id, entry);
-      };
-      byVector.forEach(add);
-      byText.forEach(add);
-      return [...fused.values()]
-        .sort((a, b) => b.score - a.score || Number(a.row.id) - Number(b.row.id))
-        .slice(0, o.limit)
-        .map(({ row, score }) => toCitation(row, Number(score.toFixed(6))));
+      const { sql, params, k } = await hybridStatement(query, o);
+      const { rows } = await withHnswSession(db, efSearchFor(k, efSearch), (client) => client.query<ChunkRow>(sql, params));
+      return rows.map(toCitation);
+    },
+    async hybridStatement(query, options) {
+      const { sql, params } = await hybridStatement(query, SearchOptionsSchema.parse(options ?? {}));
+      return { sql, params };
+    },
+    forgetTermStats() {
+      termStats = undefined;
     },
   };
 }

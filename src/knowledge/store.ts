@@ -23,6 +23,10 @@ export interface KnowledgeStoreDeps {
 export interface KnowledgeStoreAdmin extends KnowledgeStore {
   /** ANN-only search through the HNSW index (cosine similarity as score). */
   vectorSearch(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** Full-text-only search, the hybrid's text side on its own (ts_rank as score). */
+  textSearch(query: string, options?: SearchOptions): Promise<Citation[]>;
+  /** The statement `search` runs, for EXPLAIN (benchmarks). */
+  hybridStatement(query: string, options?: SearchOptions): Promise<{ sql: string; params: unknown[] }>;
   /** Write already-chunked documents in bulk (benchmarks, importers). */
   writePrepared(docs: PreparedDocument[]): ReturnType<typeof writeDocuments>;
 }
@@ -37,6 +41,7 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
   const retriever = createRetriever(db, embedder, deps.efSearch);
   const write = async (docs: PreparedDocument[]): ReturnType<typeof writeDocuments> => {
     const report = await writeDocuments(db, embedder, docs);
+    retriever.forgetTermStats();
     const invoices = docs.flatMap((d) => (d.kind === 'resolution' && typeof d.metadata.invoice_id === 'string' ? [d.metadata.invoice_id] : []));
     await markSuperseded(db, [...new Set(invoices)]);
     return report;
@@ -54,15 +59,42 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
     search: async (query, options) => retriever.hybrid(query, options),
     exactSearch: async (query, options) => retriever.exact(query, options),
     vectorSearch: async (query, options) => retriever.vector(query, options),
+    textSearch: async (query, options) => retriever.text(query, options),
+    hybridStatement: async (query, options) => retriever.hybridStatement(query, options),
     recordResolution: async (input) => recordResolution(db, embedder, input, deps.now),
     writePrepared: write,
-    async stats(): Promise<KnowledgeStats> {
-      const { rows } = await db.query<{ kind: string; docs: string }>('select kind, count(*)::text as docs from knowledge_documents group by kind');
-      const chunks = await db.query<{ n: string }>('select count(*)::text as n from knowledge_chunks');
-      const documents = Object.fromEntries(KnowledgeKind.options.map((k) => [k, 0])) as Record<KnowledgeKind, number>;
-      for (const r of rows) documents[r.kind as KnowledgeKind] = Number(r.docs);
-      return { model: embedder.model, dimensions: embedder.dimensions, documents, chunks: Number(chunks.rows[0]?.n ?? 0) };
-    },
+    stats: async () => readStats(db, embedder),
+  };
+}
+
+const zeroPerKind = (): Record<KnowledgeKind, number> => Object.fromEntries(KnowledgeKind.options.map((k) => [k, 0])) as Record<KnowledgeKind, number>;
+
+async function readStats(db: Db, embedder: Embedder): Promise<KnowledgeStats> {
+  const perKind = async (table: string): Promise<Record<KnowledgeKind, number>> => {
+    const out = zeroPerKind();
+    const { rows } = await db.query<{ kind: string; n: string }>(`select kind, count(*)::text as n from ${table} group by kind`);
+    for (const r of rows) if (r.kind in out) out[r.kind as KnowledgeKind] = Number(r.n);
+    return out;
+  };
+  const documents = await perKind('knowledge_documents');
+  const chunksByKind = await perKind('knowledge_chunks');
+  const { rows } = await db.query<{ hnsw: string | null; fts: string | null; tbl: string; analyzed: Date | null }>(
+    `select pg_relation_size(to_regclass('knowledge_chunks_embedding_idx'))::text as hnsw,
+            pg_relation_size(to_regclass('knowledge_chunks_tsv_idx'))::text as fts,
+            pg_table_size('knowledge_chunks')::text as tbl,
+            (select greatest(last_analyze, last_autoanalyze) from pg_stat_user_tables where relid = 'knowledge_chunks'::regclass) as analyzed`,
+  );
+  const info = await readIndexInfo(db);
+  const r = rows[0];
+  return {
+    model: embedder.model,
+    dimensions: embedder.dimensions,
+    documents,
+    chunks: Object.values(chunksByKind).reduce((a, b) => a + b, 0),
+    chunksByKind,
+    bytes: { hnsw: Number(r?.hnsw ?? 0), fullText: Number(r?.fts ?? 0), table: Number(r?.tbl ?? 0) },
+    reindexedAt: info?.reindexedAt ?? null,
+    analyzedAt: r?.analyzed ?? null,
   };
 }
 
@@ -93,5 +125,6 @@ export async function reindexKnowledge(deps: { db: Db; embedder: Embedder }): Pr
     }
     await createAnnIndex(client);
   });
+  await db.query('analyze knowledge_chunks');
   return { chunks: rows.length, previous: before ? `${before.model} (${before.dimensions} dimensions)` : undefined };
 }

@@ -31,10 +31,17 @@ export interface IngestReport {
   chunks: { added: number; updated: number; unchanged: number; removed: number };
 }
 
+/** A calendar day, `YYYY-MM-DD`: date filters compare against the stored ISO timestamp's text. */
+const Day = z.iso.date();
+
 export const SearchOptionsSchema = z.strictObject({
   kind: KnowledgeKind.optional(),
   exceptionType: ExceptionType.optional(),
   supplierId: z.union([z.number().int(), z.string().min(1)]).optional(),
+  /** Only chunks decided on or after this day (past resolutions; policies carry no date). */
+  decidedFrom: Day.optional(),
+  /** Only chunks decided on or before this day. */
+  decidedTo: Day.optional(),
   limit: z.number().int().min(1).max(100).default(5),
   /** Include resolutions a human has since overruled (default false). */
   includeSuperseded: z.boolean().default(false),
@@ -70,6 +77,14 @@ export interface KnowledgeStats {
   dimensions: number;
   documents: Record<KnowledgeKind, number>;
   chunks: number;
+  /** Chunks per kind (a policy document has many sections; a resolution is one chunk). */
+  chunksByKind: Record<KnowledgeKind, number>;
+  /** Bytes on disk: the HNSW index, the full-text index, and the chunk table with its TOAST. */
+  bytes: { hnsw: number; fullText: number; table: number };
+  /** When every embedding was last rebuilt (`settle knowledge reindex`, or first initialisation). */
+  reindexedAt: Date | null;
+  /** When the planner statistics the full-text side relies on were last gathered. */
+  analyzedAt: Date | null;
 }
 
 export interface KnowledgeStore {

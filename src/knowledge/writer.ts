@@ -27,6 +27,12 @@ const INSERT_BATCH = 500;
  * instead of inserting into it: a build is several times faster than row-by-row graph inserts.
  */
 const BULK_REBUILD_MIN = 2000;
+/**
+ * A write of at least this many chunks that grows the table by a tenth or more refreshes the
+ * planner statistics: the full-text side picks its candidate words from them (fulltext.ts), and
+ * PGlite runs no autovacuum to do it.
+ */
+const ANALYZE_MIN = 500;
 
 export function emptyReport(): IngestReport {
   return { documents: { added: 0, updated: 0, unchanged: 0, removed: 0 }, chunks: { added: 0, updated: 0, unchanged: 0, removed: 0 } };
@@ -165,7 +171,14 @@ export async function writeDocuments(db: Db, embedder: Embedder, docs: PreparedD
   // Embed before the transaction: a slow remote embedder must not hold locks.
   const vectors = await embedAll(embedder, p.toEmbed.map((t) => t.chunk.embedText));
   await inTransaction(db, (client) => apply(client, p, vectors));
+  if (p.toEmbed.length >= ANALYZE_MIN) await refreshStatistics(db, p.toEmbed.length);
   return report;
+}
+
+async function refreshStatistics(db: Db, written: number): Promise<void> {
+  const { rows } = await db.query<{ rows: number }>(`select reltuples::float8 as rows from pg_class where oid = 'knowledge_chunks'::regclass`);
+  const known = Number(rows[0]?.rows ?? -1);
+  if (known < 0 || written * 10 >= known) await db.query('analyze knowledge_chunks');
 }
 
 /** Remove documents of `origin` that are not in `keep` (chunks cascade), counting them into `report`. */

@@ -45,3 +45,23 @@ export async function acceptEvent(db: Db, queue: RunnerQueue, event: InboundEven
     return { status: queued ? 'queued' : 'folded', jobId: queued };
   });
 }
+
+export interface IgnoredEvent {
+  eventId: string;
+  source: JobSource;
+  eventType: string;
+  reason: string;
+  payload: unknown;
+}
+
+/** Record an event Settle does not act on (event-kind.ts); `duplicate` when seen before. */
+export async function recordIgnoredEvent(db: Db, event: IgnoredEvent): Promise<{ status: 'ignored' | 'duplicate' }> {
+  const inserted = await db.query(
+    `insert into webhook_events (event_id, invoice_id, source, event_type, payload, job_id, ignored_reason)
+     values ($1, null, $2, $3, $4, null, $5)
+     on conflict (event_id) do nothing
+     returning event_id`,
+    [event.eventId, event.source, event.eventType, JSON.stringify(event.payload), event.reason],
+  );
+  return { status: inserted.rowCount === 0 ? 'duplicate' : 'ignored' };
+}

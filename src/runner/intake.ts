@@ -11,7 +11,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection.js';
 import { ExceptionEventSchema } from '../coupa/events.js';
 import { readClientCredentials, type CalloutAuth } from './callout-auth.js';
-import { acceptEvent } from './inbox.js';
+import { eventKindOf } from './event-kind.js';
+import { acceptEvent, recordIgnoredEvent } from './inbox.js';
+import { jsonDepthProblem } from '../json-depth.js';
 import type { RunnerMetrics } from './metrics.js';
 import type { RunnerQueue } from './queue.js';
 import { WebhookVerificationError, type WebhookVerifier } from './webhook-signature.js';
@@ -69,14 +71,43 @@ export function eventIdOf(headerId: string | undefined, body: Record<string, unk
 }
 
 function parseBody(raw: Buffer): { body: Record<string, unknown> } | { error: string } {
+  const text = raw.toString('utf8');
+  // Before parsing: a poison body is the sender's fault (400), never "retry later".
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep) return { error: `body refused: ${tooDeep}` };
   let json: unknown;
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return { error: 'body must be a JSON object' };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { error: 'body must be a JSON object' };
   return { body: json as Record<string, unknown> };
+}
+
+/** 202 for an event Settle does not act on: recorded as ignored, never queued, not retried. */
+async function acknowledgeIgnored(
+  request: FastifyRequest, reply: FastifyReply, options: IntakeOptions, event: { eventId: string; eventType: string; reason: string; payload: unknown },
+): Promise<FastifyReply> {
+  try {
+    const { status } = await recordIgnoredEvent(options.db, { ...event, source: 'webhook' });
+    options.metrics?.webhookEvents.inc({ outcome: status === 'duplicate' ? 'duplicate' : 'ignored' });
+    return reply.code(202).send({ status, event_id: event.eventId, reason: event.reason });
+  } catch (error) {
+    request.log.error({ err: error, eventId: event.eventId }, 'could not record ignored webhook event');
+    options.metrics?.webhookEvents.inc({ outcome: 'unavailable' });
+    return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'event not recorded; retry later' });
+  }
+}
+
+/** Fastify's own refusals (body too large, bad content) as one line with the reason, not a code dump. */
+function bodyErrorHandler(limit: number) {
+  return (error: { statusCode?: number; code?: string; message: string }, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) throw error;
+    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body larger than ${limit} bytes` : error.message;
+    return reply.code(status).send({ error: 'invalid', message });
+  };
 }
 
 /** Mount the webhook route (its own scope: raw-body parsing does not leak to other routes). */
@@ -85,26 +116,31 @@ export async function registerWebhookRoute(app: FastifyInstance, options: Intake
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scope.post('/webhooks/coupa', { bodyLimit: options.bodyLimitBytes ?? 256 * 1024 }, async (request, reply) => {
+    const bodyLimit = options.bodyLimitBytes ?? 256 * 1024;
+    scope.setErrorHandler(bodyErrorHandler(bodyLimit));
+    scope.post('/webhooks/coupa', { bodyLimit }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const denied = authenticate(request, raw, options);
       if (denied) return reject(reply, metrics, denied);
       const parsed = parseBody(raw);
       if ('error' in parsed) return reject(reply, metrics, { status: 400, outcome: 'invalid', message: parsed.error });
-      const event = ExceptionEventSchema.safeParse(parsed.body);
-      if (!event.success) {
-        const message = formatIssues(event.error, { root: 'body' });
-        return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${message}` });
-      }
       const headerId = request.headers['webhook-id'];
       const eventId = eventIdOf(typeof headerId === 'string' ? headerId : undefined, parsed.body, raw);
       if (eventId.length > MAX_EVENT_ID_LENGTH) {
         return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `event id longer than ${MAX_EVENT_ID_LENGTH} characters` });
       }
+      const kind = eventKindOf(parsed.body);
+      if (kind.kind === 'invalid') return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${kind.reason}` });
+      if (kind.kind === 'ignored') return acknowledgeIgnored(request, reply, options, { eventId, eventType: kind.eventType, reason: kind.reason, payload: parsed.body });
+      const event = ExceptionEventSchema.safeParse(parsed.body);
+      if (!event.success) {
+        const message = formatIssues(event.error, { root: 'body' });
+        return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${message}` });
+      }
       let result;
       try {
         result = await acceptEvent(options.db, options.queue, {
-          eventId, invoiceId: event.data.resource_id, source: 'webhook', eventType: event.data.event_type, payload: event.data,
+          eventId, invoiceId: event.data.resource_id, source: 'webhook', eventType: kind.eventType, payload: event.data,
         });
       } catch (error) {
         // Our fault, not the sender's: 503 asks it to redeliver, and nothing was half-recorded.

@@ -30,20 +30,24 @@ export const ChangeRequest = z
   });
 export type ChangeRequest = z.infer<typeof ChangeRequest>;
 
-/** The write tool and arguments a change request stands for, with its submission as the idempotency key. */
-export function toolCallFor(c: ChangeRequest): { tool: string; args: Record<string, unknown> } {
-  const base = { invoice_id: c.invoice_id, idempotency_key: `review:${c.submission}` };
+/**
+ * The write tool and arguments a change request stands for, and its idempotency key: the
+ * submission, in the reserved `review:` namespace (passed to the guard as a system key).
+ */
+export function toolCallFor(c: ChangeRequest): { tool: string; args: Record<string, unknown>; key: string } {
+  const base = { invoice_id: c.invoice_id };
+  const key = `review:${c.submission}`;
   switch (c.decision) {
     case 'resolve':
-      return { tool: 'resolve_exception', args: { ...base, justification: c.note } };
+      return { tool: 'resolve_exception', args: { ...base, justification: c.note }, key };
     case 'route':
-      return { tool: 'route_to_approver', args: { ...base, approver_login: c.target, reason: c.note } };
+      return { tool: 'route_to_approver', args: { ...base, approver_login: c.target, reason: c.note }, key };
     case 'dispute':
-      return { tool: 'dispute_invoice', args: { ...base, reason_code: c.target, supplier_message: c.note } };
+      return { tool: 'dispute_invoice', args: { ...base, reason_code: c.target, supplier_message: c.note }, key };
     case 'hold':
-      return { tool: 'hold_invoice', args: { ...base, dossier: c.note } };
+      return { tool: 'hold_invoice', args: { ...base, dossier: c.note }, key };
     case 'request_info':
-      return { tool: 'request_information', args: { ...base, missing: (c.target ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean).slice(0, 10), supplier_message: c.note } };
+      return { tool: 'request_information', args: { ...base, missing: (c.target ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean).slice(0, 10), supplier_message: c.note }, key };
   }
 }
 

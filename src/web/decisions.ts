@@ -115,7 +115,7 @@ export async function rejectProposal(runtime: Runtime, identity: Identity, propo
  */
 export async function changeAction(runtime: Runtime, identity: Identity, change: ChangeRequest): Promise<DecisionOutcome> {
   const call = toolCallFor(change);
-  const result = await runtime.guard.call(identity, call.tool, call.args);
+  const result = await runtime.guard.call(identity, call.tool, call.args, { systemKey: call.key });
   if (result.isError) return { kind: 'error', message: `${call.tool} was not carried out. ${result.text}` };
   const w = await waitingFacts(runtime, change.invoice_id, change.proposal_id ?? null, runtime.now().toISOString());
   const first = await record(runtime, identity, change.invoice_id, w, {

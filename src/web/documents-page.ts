@@ -18,7 +18,7 @@ const FIELD_LABELS: Record<string, string> = {
   bankAccount: 'Bank account', bankRouting: 'Bank routing', taxId: 'Tax id',
 };
 
-const READER_KINDS: Record<string, string> = { 'pdf-text': 'Text PDF', 'pdf-scanned': 'Scanned PDF (OCR)', image: 'Image (OCR)' };
+const READER_KINDS: Record<string, string> = { 'pdf-text': 'Text PDF', 'pdf-scanned': 'Scanned PDF (OCR)', image: 'Image (OCR)', xml: 'E-invoice XML' };
 
 /** A value the supplier printed: text, never markup (the caption says whose words these are). */
 const asRead = (value: string): SafeHtml => html`<span class="supplier-text">${value}</span>`;

@@ -1,6 +1,6 @@
 /**
  * The embedded default: no Postgres server — the queue, inbox, rate limit and workers all run on
- * in-process PGlite (one connection over its socket), with the intake on loopback HTTP.
+ * in-process PGlite (one connection over an in-memory stream, no listener), with the intake on loopback HTTP.
  * Also: graceful shutdown finishes or releases the jobs in hand.
  */
 import { randomBytes } from 'node:crypto';

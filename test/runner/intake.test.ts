@@ -115,7 +115,7 @@ describe('POST /webhooks/coupa with a Standard Webhooks signature', () => {
       ['[1,2]', /JSON object/],
       [JSON.stringify({ resource_id: 'abc' }), /resource_id: .*number/i],
       [JSON.stringify({ resource_id: -4 }), /resource_id/],
-      [JSON.stringify({ event_type: 'x' }), /resource_id/],
+      [JSON.stringify({ event_type: 'invoice.updated' }), /resource_id/],
     ];
     for (const [body, message] of cases) {
       const res = await post(signed(body, `msg_bad_${randomBytes(3).toString('hex')}`));

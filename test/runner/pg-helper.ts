@@ -1,6 +1,6 @@
 /**
  * A throwaway database on the local PostgreSQL 15 server per test file: created with only the
- * runner's migration (the server has no pgvector), dropped afterwards. pg-boss adds its schema.
+ * runner's migrations (the server has no pgvector), dropped afterwards. pg-boss adds its schema.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openDb, type Db } from '../../src/db/connection.js';
 
 export const PG_SERVER = process.env.SETTLE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
-const RUNNER_MIGRATION = new URL('../../src/db/migrations/030_runner.sql', import.meta.url);
+const RUNNER_MIGRATIONS = ['030_runner.sql', '070_ignored_events.sql'].map((f) => new URL(`../../src/db/migrations/${f}`, import.meta.url));
 
 export interface TestDatabase {
   url: string;
@@ -32,7 +32,7 @@ export async function createTestDatabase(maxConnections = 10): Promise<TestDatab
   await admin((c) => c.query(`create database ${name}`));
   const url = `${PG_SERVER}/${name}`;
   const db = await openDb({ databaseUrl: url, maxConnections });
-  await db.query(readFileSync(RUNNER_MIGRATION, 'utf8'));
+  for (const file of RUNNER_MIGRATIONS) await db.query(readFileSync(file, 'utf8'));
   return {
     url,
     db,

@@ -1,0 +1,30 @@
+/**
+ * Field accuracy of ingestion on the real labelled invoices (test/fixtures/real-invoices), per
+ * language and per field, and the confidence calibration (wrong values reported at ≥ 0.9).
+ *
+ *   npx tsx scripts/score-real-invoices.ts [--verbose]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOcrEngine } from '../src/ingest/index.js';
+import { FILES_DIR, haveFiles, scoreRealInvoices, summarise } from '../test/fixtures/real-invoices/score.js';
+
+if (!haveFiles()) {
+  console.error(`settle: the real invoices are not in ${FILES_DIR} (see test/fixtures/real-invoices/SOURCES.md)`);
+  process.exit(1);
+}
+const ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-score-')), 'ocr') });
+for (const view of ['as-ingested', 'printed'] as const) {
+  const scored = await scoreRealInvoices(ocr, view);
+  const s = summarise(scored);
+  console.log(`\n${view}: ${scored.documents} documents, field accuracy ${(100 * s.accuracy).toFixed(1)}% (${scored.results.filter((r) => r.right).length}/${scored.results.length}); crashed ${scored.crashes.length}, refused ${scored.refused.length}`);
+  console.log(`  by language: ${Object.entries(s.byLanguage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  by field:    ${Object.entries(s.byField).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  calibration: ${s.confidentWrong.length} of ${s.confident} values at ≥ 0.9 confidence were wrong (${((100 * s.confidentWrong.length) / Math.max(1, s.confident)).toFixed(1)}%)`);
+  for (const line of [...scored.crashes, ...scored.refused]) console.log(`  ! ${line}`);
+  if (process.argv.includes('--verbose')) {
+    for (const r of scored.results.filter((x) => !x.right)) console.log(`  ✗ ${r.file} ${r.field}: expected ${r.expected}, got ${r.got ?? '—'} (${r.confidence?.toFixed(2) ?? '–'})`);
+  }
+}
+await ocr.close();
