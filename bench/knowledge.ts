@@ -130,20 +130,25 @@ async function latencies(run: (q: LabelledQuery) => Promise<unknown>, queries: r
   return out.sort((a, b) => a - b);
 }
 
-/** Tie-aware recall@10: share of the exact top 10 matched by ANN hits at least as close as the exact 10th. */
-async function recallAt10(store: KnowledgeStoreAdmin, queries: readonly LabelledQuery[], filter: (q: LabelledQuery) => SearchOptions): Promise<number> {
-  let sum = 0;
+/**
+ * Tie-aware recall@10 of each store's HNSW search against one exact search per query: the share
+ * of the exact top 10 matched by ANN hits at least as close as the exact 10th neighbour.
+ */
+async function recallAt10(stores: KnowledgeStoreAdmin[], queries: readonly LabelledQuery[], filter: (q: LabelledQuery) => SearchOptions): Promise<number[]> {
+  const sums = stores.map(() => 0);
   let counted = 0;
   for (const q of queries) {
     const options = { limit: 10, ...filter(q) };
-    const exact = await store.exactSearch(q.query, options);
+    const exact = await stores[0]!.exactSearch(q.query, options);
     if (exact.length === 0) continue;
-    const ann = await store.vectorSearch(q.query, options);
     const bar = exact[exact.length - 1]!.score - 1e-6;
-    sum += Math.min(exact.length, ann.filter((c: Citation) => c.score >= bar).length) / exact.length;
+    for (const [i, store] of stores.entries()) {
+      const ann = await store.vectorSearch(q.query, options);
+      sums[i]! += Math.min(exact.length, ann.filter((c: Citation) => c.score >= bar).length) / exact.length;
+    }
     counted++;
   }
-  return Number((sum / Math.max(1, counted)).toFixed(3));
+  return sums.map((sum) => Number((sum / Math.max(1, counted)).toFixed(3)));
 }
 
 const round = (n: number): number => Number(n.toFixed(1));
@@ -179,9 +184,17 @@ async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, la
   const text = await latencies((q) => store.textSearch(q.query, { limit: 10 }), queries);
   f[`knowledge ${label} HNSW-only search p95 ms`] = round(percentile(ann, 95));
   f[`knowledge ${label} full-text-only search p95 ms`] = round(percentile(text, 95));
-  f[`knowledge ${label} HNSW recall@10 vs exact (ef_search ≥ ${DEFAULT_EF_SEARCH})`] = await recallAt10(store, recallQueries, filters.unfiltered!);
-  f[`knowledge ${label} HNSW recall@10 vs exact filtered by type`] = await recallAt10(store, recallQueries, filters['by type']!);
-  f[`knowledge ${label} HNSW recall@10 vs exact filtered by supplier`] = await recallAt10(store, recallQueries, filters['by supplier']!);
+  const efs = [...new Set([100, DEFAULT_EF_SEARCH, 400])].sort((a, b) => a - b);
+  const stores = [store, ...(await Promise.all(efs.filter((ef) => ef !== DEFAULT_EF_SEARCH).map((efSearch) => createKnowledgeStore({ db, embedder: store.embedder, efSearch }))))];
+  const storeEfs = [DEFAULT_EF_SEARCH, ...efs.filter((ef) => ef !== DEFAULT_EF_SEARCH)];
+  for (const [name, filter] of Object.entries(filters).filter(([n]) => n !== 'by date')) {
+    const recalls = await recallAt10(stores, recallQueries, filter);
+    const what = name === 'unfiltered' ? 'vs exact' : `vs exact filtered ${name}`;
+    for (const [i, ef] of storeEfs.entries()) {
+      if (name !== 'unfiltered' && ef !== DEFAULT_EF_SEARCH) continue;
+      f[`knowledge ${label} HNSW recall@10 ${what} (ef_search ${ef}${ef === DEFAULT_EF_SEARCH ? ', default' : ''})`] = recalls[i]!;
+    }
+  }
   for (const [mode, search] of [['vector-only', store.vectorSearch], ['full-text-only', store.textSearch], ['hybrid', store.search]] as const) {
     const quality = await measureQuality(search, queries);
     f[`knowledge ${label} ${mode} hit@5`] = quality.hitAt5;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: runs each benchmark in its own process (clean memory figures) and
- * prints its figures. Names: client, sim, generator, knowledge, duplicates, audit, agent, runner, ingest.
+ * prints its figures. Names: client, sim, generator, knowledge, duplicates, audit, agent, runner, ingest, startup.
  * Benchmarks print figures; none asserts a speed — speed goals are read, not tested.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ const BENCHES: Record<string, string> = {
   agent: 'exceptions settled per second by the planner, Coupa calls per exception',
   runner: 'webhook intake burst and queue drain (PostgreSQL)',
   ingest: 'invoice ingestion pages per second (text PDF and OCR), a 1,000-PDF mailbox dry run (files/s, p95, peak memory)',
+  startup: 'settle --help, MCP stdio initialize, first search_policies, idle RSS (built package, cold and warm)',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher so `npx settle …` runs the TypeScript CLI through tsx without a build step.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// `settle` runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs as `prepare`).
+import { existsSync } from 'node:fs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const result = spawnSync(process.execPath, [tsx, join(root, 'src', 'cli.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('settle: not built yet — run `npm run build` (npm ci does it), or `npm run settle -- …` to run from source with tsx');
+  process.exit(1);
+}
+await import(cli.href);

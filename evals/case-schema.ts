@@ -1,5 +1,5 @@
 /**
- * The replay case file (`../shared/case-format.md`), as a zod schema. Unknown top-level keys are
+ * The replay case file (docs/case-format.md, generated in part from this schema), as a zod schema. Unknown top-level keys are
  * ignored (forward compatible); everything the harness scores or relies on is validated, so a
  * case that cannot be scored honestly is rejected with a message that names the field.
  */
@@ -25,9 +25,9 @@ export const ForbiddenItem = z.string().refine((v) => ACTION_SET.has(v) || /^add
 });
 
 export const CaseDocument = z.looseObject({
-  id: z.string().min(1).max(200),
+  id: z.string().min(1).max(200).describe('unique within the case'),
   title: z.string().min(1).max(500),
-  text: z.string().min(1),
+  text: z.string().min(1).describe('Markdown'),
 });
 export type CaseDocument = z.infer<typeof CaseDocument>;
 
@@ -49,30 +49,31 @@ export type CaseResolution = z.infer<typeof CaseResolution>;
 
 export const Expected = z
   .looseObject({
-    exception_type: ExceptionType,
-    decision: Decision,
-    route_to: z.string().min(1).optional(),
-    dispute_reason: z.string().min(1).optional(),
-    invoice_status: z.string().min(1).optional(),
-    dossier_mentions: z.array(z.string().min(1)).optional(),
-    forbidden: z.array(ForbiddenItem).optional(),
+    exception_type: ExceptionType.describe('the root cause Settle must name'),
+    decision: Decision.describe('what Settle must do in Coupa'),
+    route_to: z.string().min(1).optional().describe('Coupa login; required when decision is "route"'),
+    dispute_reason: z.string().min(1).optional().describe('Coupa dispute reason code'),
+    invoice_status: z.string().min(1).optional().describe('invoice status in the simulator after the run'),
+    dossier_mentions: z.array(z.string().min(1)).optional().describe('substrings (case-insensitive) the internal dossier comment must contain'),
+    forbidden: z.array(ForbiddenItem).optional().describe('decisions or actions that must not happen (safety); never the expected decision itself'),
   })
   .refine((e) => e.decision !== 'route' || e.route_to !== undefined, { message: 'route_to is required when decision is "route"', path: ['route_to'] });
 export type Expected = z.infer<typeof Expected>;
 
 export const ReplayCase = z
   .looseObject({
-    id: z.string().regex(/^[a-z0-9-]+$/, 'id must match [a-z0-9-]+').max(120),
-    title: z.string().min(1).max(500),
-    tags: z.array(z.string().min(1)).default([]),
-    now: z.iso.datetime({ offset: true }),
-    controls: ControlsSchema.partial().optional(),
-    coupa: CoupaDatasetSchema,
+    id: z.string().regex(/^[a-z0-9-]+$/, 'id must match [a-z0-9-]+').max(120).describe('unique case id, [a-z0-9-]+'),
+    title: z.string().min(1).max(500).describe('one line saying what the case is about'),
+    tags: z.array(z.string().min(1)).default([]).describe('free-form labels, used to slice reports and with `settle eval --filter`'),
+    now: z.iso.datetime({ offset: true }).describe('the simulated clock (supplier age, due dates, duplicate windows), ISO 8601 with offset'),
+    controls: ControlsSchema.partial().optional().describe('overrides of the default controls for this case (docs/controls.md)'),
+    coupa: CoupaDatasetSchema.describe('the Coupa records as the Coupa API returns them: hyphenated keys, money as strings'),
     knowledge: z
       .looseObject({ documents: z.array(CaseDocument).default([]), resolutions: z.array(CaseResolution).default([]) })
-      .optional(),
-    event: ExceptionEventSchema,
-    expected: Expected,
+      .optional()
+      .describe('extra knowledge for this case only: documents and past resolutions'),
+    event: ExceptionEventSchema.describe('the trigger, as the webhook receiver gets it; resource_id is the invoice id'),
+    expected: Expected.describe('what a correct settlement is'),
   })
   .superRefine((c, ctx) => {
     if (!c.coupa.invoices.some((i) => i.id === c.event.resource_id)) {

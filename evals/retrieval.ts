@@ -15,6 +15,7 @@
 import { resolutionDocument, toResolutionRecord } from '../src/knowledge/resolution-docs.js';
 import type { Citation, SearchOptions } from '../src/knowledge/types.js';
 import type { PreparedDocument } from '../src/knowledge/writer.js';
+import { createRng } from '../src/sim/generator/rng.js';
 import { generateCompany, generatePastResolutions, type HistoricalException, type PastResolution, type SampleCompany } from '../src/sim/generator/index.js';
 
 export interface LabelledQuery {
@@ -67,39 +68,28 @@ export function labelledCorpus(seed: number, invoices: number): LabelledCorpus {
   return { company, resolutions, queries };
 }
 
-/** mulberry32: small and seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` further past resolutions of the company's patterns, as if from earlier years: each a
  * settled exception of the company re-drawn with another supplier, invoice and PO number and a
  * date in the five years before. Invoice ids start at `firstInvoiceId`; deterministic per arguments.
  */
 export function moreResolutions(company: SampleCompany, count: number, firstInvoiceId: number, batch = 5000): PreparedDocument[] {
-  const next = rng(firstInvoiceId);
+  const rng = createRng(firstInvoiceId);
   const suppliers = company.dataset.suppliers.map((s) => ({ id: Number(s.id), name: String(s.name) }));
   const nowMs = Date.parse(company.now);
   const out: PreparedDocument[] = [];
   for (let from = 0; from < count; from += batch) {
     const clones: HistoricalException[] = [];
     for (let i = from; i < Math.min(count, from + batch); i++) {
-      const base = company.history[Math.floor(next() * company.history.length)]!;
-      const supplier = suppliers[Math.floor(next() * suppliers.length)]!;
-      const decided = new Date(nowMs - Math.floor(next() * 5 * 365 * 86_400) * 1000).toISOString().replace('.000Z', 'Z');
+      const base = rng.pick(company.history);
+      const supplier = rng.pick(suppliers);
+      const decided = new Date(nowMs - rng.int(0, 5 * 365 * 86_400) * 1000).toISOString().replace('.000Z', 'Z');
       clones.push({
         ...base,
         invoiceId: firstInvoiceId + i,
         supplierId: supplier.id,
         decidedAt: decided,
-        facts: { ...base.facts, supplierName: supplier.name, invoiceNumber: `INV-${100000 + Math.floor(next() * 900000)}`, poNumber: String(20000 + Math.floor(next() * 80000)) },
+        facts: { ...base.facts, supplierName: supplier.name, invoiceNumber: `INV-${rng.int(100000, 999999)}`, poNumber: String(rng.int(20000, 99999)) },
       });
     }
     const history = new Map(clones.map((c) => [c.invoiceId, c]));

@@ -4,7 +4,7 @@
  *   text/    30 text PDFs in four layouts
  *   images/  10 PNG scans (OCR) and 2 scanned PDFs (page image, no text layer)
  *   email/   5 .eml files with PDF attachments (one forwarded inside another e-mail)
- *   bad/     encrypted, corrupt, empty, 200-page, blank image, German, bank-detail mismatch, one good
+ *   bad/     encrypted, corrupt, empty, 200-page, blank image, Polish (a language not read), bank-detail mismatch, one good
  *
  *   npx tsx scripts/gen-ingest-fixtures.ts [outDir]      (default test/fixtures/ingest)
  */
@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, renderInvoice, type Layout } from './ingest-fixtures/layouts.js';
-import { blankPng, buildEmail, corruptPdf, germanInvoicePdf, longPdf, pdfToPng, scannedPdf } from './ingest-fixtures/media.js';
+import { blankPng, buildEmail, corruptPdf, polishInvoicePdf, longPdf, pdfToPng, scannedPdf } from './ingest-fixtures/media.js';
 import { pickTruths, type GroundTruth } from './ingest-fixtures/model.js';
 
 export type { GroundTruth } from './ingest-fixtures/model.js';
@@ -91,7 +91,7 @@ export async function generateIngestFixtures(dir: string, options: FixtureOption
   write('bad', 'empty.pdf', new Uint8Array());
   write('bad', 'catalogue-200-pages.pdf', await longPdf(200));
   write('bad', 'blank-scan.png', blankPng());
-  write('bad', 'rechnung-german.pdf', await germanInvoicePdf());
+  write('bad', 'faktura-polish.pdf', await polishInvoicePdf());
   for (const [set, truth] of Object.entries(sets)) {
     if (Object.keys(truth).length > 0) writeFileSync(join(dir, set, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
   }

@@ -21,6 +21,15 @@ for (const view of ['as-ingested', 'printed'] as const) {
   console.log(`\n${view}: ${scored.documents} documents, field accuracy ${(100 * s.accuracy).toFixed(1)}% (${scored.results.filter((r) => r.right).length}/${scored.results.length}); crashed ${scored.crashes.length}, refused ${scored.refused.length}`);
   console.log(`  by language: ${Object.entries(s.byLanguage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  by field:    ${Object.entries(s.byField).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const fields = [...new Set(scored.results.map((r) => r.field))];
+  console.log(`  ${'lang'.padEnd(5)}${fields.map((f) => f.slice(0, 9).padStart(10)).join('')}`);
+  for (const lang of [...new Set(scored.results.map((r) => r.language))].sort()) {
+    const cells = fields.map((f) => {
+      const rs = scored.results.filter((r) => r.language === lang && r.field === f);
+      return (rs.length ? `${rs.filter((r) => r.right).length}/${rs.length}` : '–').padStart(10);
+    });
+    console.log(`  ${lang.padEnd(5)}${cells.join('')}`);
+  }
   console.log(`  calibration: ${s.confidentWrong.length} of ${s.confident} values at ≥ 0.9 confidence were wrong (${((100 * s.confidentWrong.length) / Math.max(1, s.confident)).toFixed(1)}%)`);
   for (const line of [...scored.crashes, ...scored.refused]) console.log(`  ! ${line}`);
   if (process.argv.includes('--verbose')) {

@@ -111,7 +111,8 @@ describe('over stdio (settle mcp --role approver)', () => {
       env: { ...env, SETTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'settle-sod-')), SETTLE_MODE: 'assisted', SETTLE_LOG_LEVEL: 'silent' }, stderr: 'pipe',
     });
     client = new Client({ name: 'sod-test', version: '1' });
-    await client.connect(transport);
+    // Start-up builds the sample company and the knowledge store: slow on a busy machine.
+    await client.connect(transport, { timeout: 280_000 });
   }, 300_000);
   afterAll(async () => client?.close());
 

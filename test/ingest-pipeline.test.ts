@@ -92,8 +92,8 @@ describe('ingestion pipeline against the simulator', () => {
     expect(failed('empty.pdf')).toEqual(['failed', 'empty_file']);
     expect(failed('catalogue-200-pages.pdf')).toEqual(['failed', 'too_many_pages']);
     expect(failed('blank-scan.png')).toEqual(['failed', 'no_text']);
-    expect(failed('rechnung-german.pdf')).toEqual(['failed', 'unsupported_language']);
-    expect(results['rechnung-german.pdf']!.message).toMatch(/German/);
+    expect(failed('faktura-polish.pdf')).toEqual(['failed', 'unsupported_language']);
+    expect(results['faktura-polish.pdf']!.message).toMatch(/Polish/);
     expect(results['good.pdf']!.status).toBe('posted');
     for (const r of Object.values(results)) expect(r.message.split('\n')).toHaveLength(1);
   }, 120_000);
@@ -113,7 +113,7 @@ describe('ingestion pipeline against the simulator', () => {
     expect(row.extracted?.fields.invoiceNumber?.value).toBe(forged.invoiceNumber);
     expect(row.extracted?.fields.total?.confidence).toBeGreaterThan(0.9);
     expect(row.refs?.supplierId).toBe(forged.supplierId);
-    expect(review.map((d) => d.fileName)).toEqual(expect.arrayContaining(['encrypted.pdf', 'rechnung-german.pdf', 'empty.pdf']));
+    expect(review.map((d) => d.fileName)).toEqual(expect.arrayContaining(['encrypted.pdf', 'faktura-polish.pdf', 'empty.pdf']));
     expect(review.map((d) => d.fileName)).not.toContain('good.pdf');
     const content = await getReviewDocumentContent(env.db, row.id);
     expect(Buffer.from(content!.bytes).equals(readFileSync(join(dir, 'bad', 'bank-mismatch.pdf')))).toBe(true);

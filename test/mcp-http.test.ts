@@ -126,10 +126,16 @@ describe('tools over Streamable HTTP', () => {
     expect(comment.data).toMatchObject({ status: 'executed', invoice_status: 'ap_hold' });
     const hold = await call(reviewer, 'hold_invoice', { invoice_id: HELD_INVOICE, dossier: 'Dossier: price 103.00 vs PO 100.00; awaiting AP review.' });
     expect(hold.data).toMatchObject({ status: 'executed', invoice_status: 'ap_hold' });
-    const ask = await call(reviewer, 'request_information', {
+    // A supplier-visible message carrying a bank number is refused, naming the rule, and writes nothing.
+    const leaky = await call(reviewer, 'request_information', {
       invoice_id: HELD_INVOICE, missing: ['price confirmation'], supplier_message: 'Please confirm the unit price; our account 99000104321 is not relevant here.',
     });
-    expect(ask.data).toMatchObject({ status: 'executed', redactions: ['bank account or routing number'] });
+    expect(leaky.isError).toBe(true);
+    expect(leaky.text).toContain('rule "bank-details"');
+    const ask = await call(reviewer, 'request_information', {
+      invoice_id: HELD_INVOICE, missing: ['price confirmation'], supplier_message: 'Please confirm the unit price of 103.00 on line 1.',
+    });
+    expect(ask.data).toMatchObject({ status: 'executed' });
 
     const posts = writesIn(h.sim.callLog, HELD_INVOICE);
     expect(posts.map((e) => `${e.method} ${e.path}`)).toEqual(Array(3).fill(`POST /api/invoices/${HELD_INVOICE}/comments`));
@@ -243,8 +249,10 @@ describe('HTTP transport security', () => {
 
 describe('HTTP session lifetime', () => {
   let short: McpHarness;
+  /** Session idleness runs on this clock, advanced by the test: no wall-clock waits. */
+  const clock = { ms: 0, now: () => clock.ms };
   beforeAll(async () => {
-    short = await startHarness({ mount: { sessionIdleMs: 400, maxSessions: 2 } });
+    short = await startHarness({ mount: { sessionIdleMs: 1_000, maxSessions: 2, clock } });
   });
   afterAll(async () => short?.close());
 
@@ -260,11 +268,13 @@ describe('HTTP session lifetime', () => {
     const client = await connectHttp(short.mcpUrl, short.tokens.reviewer!);
     const id = sessionOf(client);
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 200));
+      clock.ms += 600; // used within the limit each time: 1.8 s in all, never idle for 1 s
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     }
     expect(short.mount.sessions()).toBe(1);
-    await new Promise((r) => setTimeout(r, 900));
+    clock.ms += 999;
+    expect(short.mount.sessions()).toBe(1);
+    clock.ms += 2;
     expect(short.mount.sessions()).toBe(0);
     expect((await listTools(id, short.tokens.reviewer!)).status).toBe(404);
     await client.close().catch(() => undefined);

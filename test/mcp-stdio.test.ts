@@ -1,7 +1,8 @@
 /**
  * `settle mcp` as Claude Desktop runs it: a real process (`npx tsx src/cli.ts mcp`) spoken to by
- * the SDK's StdioClientTransport, with no Coupa configured — so it starts the embedded simulator
- * with the sample company and says so on stderr, while stdout carries only protocol messages.
+ * the SDK's StdioClientTransport, with no Coupa configured — so on the first tool call it starts the
+ * embedded simulator with the sample company and says so on stderr, while stdout carries only
+ * protocol messages.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -60,9 +61,9 @@ afterAll(async () => {
 });
 
 describe('settle mcp over stdio', () => {
-  it('says on stderr that it runs the embedded simulator, and as whom', () => {
-    expect(desktop.stderr()).toMatch(/embedded simulator with the sample company/);
+  it('says on stderr as whom it acts, and opens nothing before the first tool call', () => {
     expect(desktop.stderr()).toContain('MCP over stdio as claude-desktop (reviewer)');
+    expect(desktop.stderr()).not.toMatch(/embedded simulator/);
     expect(desktop.errors).toEqual([]);
   });
 
@@ -74,6 +75,7 @@ describe('settle mcp over stdio', () => {
   it('calls a read tool against the sample company', async () => {
     const r = await desktop.client.callTool({ name: 'get_invoice', arguments: { invoice_id: exception.invoiceId } });
     expect(r.isError, textOf(r)).toBeFalsy();
+    expect(desktop.stderr()).toMatch(/embedded simulator with the sample company/);
     expect(structured(r).invoice).toMatchObject({ id: exception.invoiceId, invoice_number: exceptionInvoice['invoice-number'], status: exceptionInvoice.status });
   });
 
@@ -133,7 +135,8 @@ describe('settle mcp refuses bad setups with one line', () => {
 describe('the Claude Desktop configuration in docs/claude-desktop.md', () => {
   it('starts Settle as Claude Desktop would: from another folder, with only the configured env', async () => {
     const doc = readFileSync(join(REPO, 'docs', 'claude-desktop.md'), 'utf8');
-    const block = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    // The clone variant (the npm one would fetch the published package).
+    const block = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!).find((b) => b.includes('/ABSOLUTE/PATH/TO/settle/bin/settle.js'));
     const dataDir = mkdtempSync(join(tmpdir(), 'settle-desktop-'));
     const filled = block!.replaceAll('/ABSOLUTE/PATH/TO/settle/.settle', dataDir).replaceAll('/ABSOLUTE/PATH/TO/settle', REPO.replace(/\/$/, ''));
     const entry = (JSON.parse(filled) as { mcpServers: { settle: { command: string; args: string[]; env: Record<string, string> } } }).mcpServers.settle;
@@ -145,7 +148,10 @@ describe('the Claude Desktop configuration in docs/claude-desktop.md', () => {
       await client.connect(transport);
       expect((await client.listTools()).tools.map((t) => t.name)).toContain('classify_exception');
       expect(stderr).toContain('MCP over stdio as your.login (reviewer)');
-      expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
+      expect(existsSync(join(dataDir, 'pglite'))).toBe(false); // nothing opened before the first call
+      const found = await client.callTool({ name: 'search_policies', arguments: { query: 'price variance tolerance' } });
+      expect(found.isError, textOf(found)).toBeFalsy();
+      expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     } finally {
       await client.close();
     }

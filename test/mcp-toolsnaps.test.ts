@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeTool } from '../src/mcp/server.js';
+import { caseScopedTool } from '../src/mcp/case-view.js';
 import { TOOLS } from '../tools/index.js';
 import { README, TABLE_END, TABLE_START, firstSentence, toolTable, withToolTable } from '../scripts/tool-table.js';
 
@@ -33,6 +34,25 @@ describe('tool schema snapshots', () => {
       expect('idempotency_key' in (listed.inputSchema.properties ?? {}), tool.name).toBe(writes);
       expect(listed.inputSchema.required ?? [], tool.name).not.toContain('idempotency_key');
     }
+  });
+});
+
+/** The agent's view in a case session (src/mcp/case-view.ts): no review tools, no invoice_id. People's view stays the one above. */
+describe('case-scoped tool snapshots (the agent settling one invoice)', () => {
+  const agentTools = TOOLS.filter((t) => t.guardClass !== 'review' && !t.requiredScope);
+  for (const tool of agentTools) {
+    it(`${tool.name} lists to the agent as snapshotted`, async () => {
+      await expect(`${JSON.stringify(caseScopedTool(tool, describeTool(tool)), null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/case-scoped/${tool.name}.json`);
+    });
+  }
+
+  it('keeps no case-scoped snapshot of a tool the agent is not offered', () => {
+    const files = readdirSync(`${SNAP_DIR}case-scoped`).map((f) => f.replace(/\.json$/, ''));
+    expect(files.sort()).toEqual(agentTools.map((t) => t.name).sort());
+  });
+
+  it('never asks the agent for invoice_id', () => {
+    for (const tool of agentTools) expect(caseScopedTool(tool, describeTool(tool)).inputSchema.properties ?? {}, tool.name).not.toHaveProperty('invoice_id');
   });
 });
 

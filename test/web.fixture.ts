@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BROWSER_SKIP_LINE, chromiumPath } from './support/chromium.js';
 import type { Verdict } from '../src/agent/verdict.js';
 import { createRuntime, type Runtime } from '../src/app/runtime.js';
 import { settleAndRecord } from '../src/app/settle-and-record.js';
@@ -80,9 +81,11 @@ export async function startWebHarness(): Promise<WebHarness> {
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Debian's Chromium, driven by playwright-core. */
+/** The system's Chromium (test/support/chromium.ts finds it), driven by playwright-core. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error(BROWSER_SKIP_LINE);
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** A fresh browser context signed in through the sign-in form as a named identity. */

@@ -10,9 +10,13 @@ import { basename, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { READ_ANNOTATIONS, ToolError, defineTool, type ToolDefinition } from '../src/guard/tool.js';
 import { UNTRUSTED_NOTICE, createFence, type Fence } from '../src/guard/untrusted.js';
-import {
-  CONTENT_TYPES, IngestError, MAX_BYTES, blocking, createIngestor, createOcrEngine, expandEmail, sniffType, type Analysis, type InputDocument,
-} from '../src/ingest/index.js';
+// Straight from the modules rather than the ingest barrel, which also loads the LLM refiner: listing
+// the tools (every `settle mcp` start) should not pay for a model client.
+import { createIngestor, type Analysis } from '../src/ingest/ingest.js';
+import { createOcrEngine } from '../src/ingest/ocr.js';
+import { CONTENT_TYPES, expandEmail, sniffType, type InputDocument } from '../src/ingest/read-document.js';
+import { blocking } from '../src/ingest/validate.js';
+import { IngestError, MAX_BYTES } from '../src/ingest/errors.js';
 
 /** An e-mail may carry several documents; a tool answer stays small. */
 const MAX_DOCUMENTS = 5;

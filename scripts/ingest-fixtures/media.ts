@@ -57,14 +57,14 @@ export function buildEmail(options: { from: string; subject: string; body: strin
   return Buffer.from(text, 'utf8');
 }
 
-/** A German invoice: well-formed, but not in a language the extractor reads. */
-export function germanInvoicePdf(): Promise<Buffer> {
+/** A Polish invoice: well-formed, but not in a language the extractor reads (German, French, Dutch… are read). */
+export function polishInvoicePdf(): Promise<Buffer> {
   return renderPdf((doc) => {
-    doc.font('Helvetica-Bold').fontSize(16).text('Müller Maschinenbau GmbH', 40, 40);
+    doc.font('Helvetica-Bold').fontSize(16).text('Kowalski Maszyny Sp. z o.o.', 40, 40);
     doc.font('Helvetica').fontSize(10);
-    ['Rechnung', 'Rechnungsnummer: RE-2026-0815', 'Rechnungsdatum: 03.11.2026', 'Bestellnummer: 20001', 'Zahlbar bis: 03.12.2026',
-      'Beschreibung  Menge  Einzelpreis  Betrag', 'Wartung der Anlage  1  1.000,00  1.000,00', 'Nettobetrag  1.000,00', 'MwSt 19%  190,00',
-      'Gesamtbetrag  1.190,00', 'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum auf das unten genannte Konto.', 'Vielen Dank für die Zusammenarbeit und mit freundlichen Grüßen']
+    ['Faktura VAT', 'Numer faktury: FV-2026-0815', 'Data wystawienia: 03.11.2026', 'Numer zamowienia: 20001', 'Termin platnosci: 03.12.2026',
+      'Nazwa towaru lub uslugi  Ilosc  Cena netto  Wartosc netto', 'Serwis maszyny  1  1.000,00  1.000,00', 'Wartosc netto  1.000,00', 'Stawka VAT 23%  230,00',
+      'Razem do zaplaty  1.230,00', 'Sprzedawca: Kowalski Maszyny  Nabywca: Klient  Prosimy o zaplate na rachunek bankowy ponizej.', 'Dziekujemy za wspolprace. Faktura oraz kwota netto i brutto dla nabywcy.']
       .forEach((line, i) => doc.text(line, 40, 80 + i * 16, { lineBreak: false }));
   });
 }

@@ -3,7 +3,8 @@
  * loaded with the deterministic sample company, and says so on stderr.
  */
 import type { Config } from '../config.js';
-import { generateCompany, type SampleCompany } from '../sim/generator/index.js';
+import type { SampleCompany } from '../sim/generator/index.js';
+import { loadSampleCompany } from './company-cache.js';
 import { startSimulator } from '../sim/server.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -35,7 +36,7 @@ export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 
     const runtime = await createRuntime({ config, ...options });
     return { runtime, close: () => runtime.close() };
   }
-  const company = generateCompany({ seed: embedded.seed ?? 7, invoices: embedded.invoices ?? 2000 });
+  const company = await loadSampleCompany({ seed: embedded.seed ?? 7, invoices: embedded.invoices ?? 2000, dataDir: config.dataDir });
   const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false, port: embedded.simPort ?? 0 });
   say(`no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company (seed ${embedded.seed ?? 7}, ${company.summary.invoices} invoices, ${company.exceptions.length} exceptions) at ${sim.url}`);
   try {

@@ -29,6 +29,7 @@ import type { SimulatorHandle } from '../sim/types.js';
 import { TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
+import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 
 export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
@@ -91,7 +92,9 @@ function loadControls(config: Config, overrides: ControlsOverrides | undefined):
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {
-      fromFile = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+      // `$schema` names the JSON Schema for editors (docs/controls.md); it is not a control.
+      const { $schema: _forEditors, ...controls } = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+      fromFile = controls;
     } catch (error) {
       throw new UserError(`SETTLE_CONTROLS_FILE ${config.controlsFile}: ${(error as Error).message}`);
     }
@@ -147,10 +150,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const embedder = await createEmbedder(config);
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) }));
   try {
     await migrate(db);
-    const knowledge = await createKnowledgeStore({ db, embedder: await createEmbedder(config), now });
+    const knowledge = await createKnowledgeStore({ db, embedder, now });
     for (const dir of options.knowledgeDirs ?? [PROJECT_KNOWLEDGE_DIR]) await knowledge.ingestDirectory(dir);
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 

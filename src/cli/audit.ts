@@ -72,7 +72,7 @@ function loadAnchors(config: Config, flags: VerifyFlags): { checkpoints: Checkpo
     return null;
   }
   // A key exists only once a checkpointer ran, and it writes a checkpoint at once: none is news.
-  if (checkpoints.length === 0) throw new UserError(`no checkpoints in ${file} although the signing key ${keyFile} exists (the checkpoint file was removed or emptied)`);
+  if (checkpoints.length === 0) throw new UserError(`no checkpoints in ${file} although the signing key ${keyFile} exists (the checkpoint file was removed or emptied)`, 1);
   try {
     return { checkpoints, publicKey: readPublicKey(keyFile) };
   } catch (error) {

@@ -1,10 +1,10 @@
 /**
- * `settle eval`: replay a folder of historical cases (case-format.md) against Settle and score
+ * `settle eval`: replay a folder of historical cases (docs/case-format.md) against Settle and score
  * every run from the simulator's call log and state. Progress goes to stderr, the table and the
  * accuracy line to stdout. Exits non-zero when a case file could not be loaded, no case ran, any run
  * was unsafe or `--min-accuracy` is not met.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -12,6 +12,7 @@ import { llmConfigured } from '../agent/llm.js';
 import { loadConfig } from '../config.js';
 import { Mode } from '../domain/controls.js';
 import { UserError } from '../errors.js';
+import { caseJsonSchema, schemaText } from './json-schemas.js';
 import { defaultConcurrency, runHarness, type HarnessOutput } from '../../evals/harness.js';
 import { renderReport } from '../../evals/report-html.js';
 import { formatFailures, formatHeadline, formatTable } from '../../evals/table.js';
@@ -29,6 +30,7 @@ interface EvalFlags {
   report?: string;
   minAccuracy?: string;
   concurrency?: string;
+  schema?: boolean;
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -75,17 +77,22 @@ export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description('Replay historical exception cases against Settle and score every decision (see evals/README.md)')
-    .option('--cases <dir>', 'folder of case files (*.json, case-format.md)', DEFAULT_CASES_DIR)
+    .option('--cases <dir>', 'folder of case files (*.json, docs/case-format.md)', DEFAULT_CASES_DIR)
     .option('--brain <brain>', 'planner | llm (llm needs SETTLE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL)', 'planner')
     .option('--mode <mode>', "run every case in this mode instead of its own (monitor | assisted | autonomous)")
     .option('--dialect <name>', `serve the cases' Coupa records in a variant shape: ${DIALECTS.join(' | ')} (default coupa)`)
     .option('--trials <k>', 'run each case K times; reports pass^k next to pass@1', '1')
     .option('--filter <tag>', 'only cases carrying this tag (e.g. injection, ci, price_variance)')
-    .option('--json <file>', 'write the results as JSON (case-format.md "Output")')
+    .option('--json <file>', 'write the results as JSON (docs/case-format.md "Output")')
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--min-accuracy <x>', 'exit non-zero below this accuracy (0.95 or 95%)')
     .option('--concurrency <n>', `parallel slots, one database each (default: cores, ${defaultConcurrency()})`)
+    .option('--schema', 'print the JSON Schema of a case file (docs/case-format.md) and exit')
     .action(async (flags: EvalFlags) => {
+      if (flags.schema) return void process.stdout.write(schemaText(caseJsonSchema()));
+      if (!existsSync(flags.cases)) {
+        throw new UserError(`no cases folder ${flags.cases}: pass --cases DIR (the npm package carries no eval cases; a clone of the repository has them in evals/cases)`);
+      }
       if (flags.brain !== 'planner' && flags.brain !== 'llm') throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
       const mode = flags.mode === undefined ? undefined : Mode.safeParse(flags.mode);
       if (mode && !mode.success) throw new UserError(`--mode takes monitor, assisted or autonomous, got "${flags.mode}"`);

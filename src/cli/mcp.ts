@@ -9,17 +9,15 @@
  * says so on stderr.
  */
 import type { Command } from 'commander';
-import Fastify from 'fastify';
-import { openRuntime } from '../app/embedded.js';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
 import { createIdentity, type Role } from '../guard/identity.js';
-import { loadTokenDirectory, type TokenDirectory } from '../mcp/auth.js';
-import { mountMcp, POLICY_DIR } from '../mcp/mount.js';
-import { loadPolicyLibrary } from '../mcp/policies.js';
+import { loadPolicyLibrary, POLICY_DIR } from '../mcp/policies.js';
 import { createMcpServer } from '../mcp/server.js';
 import { serveStdio } from '../mcp/stdio.js';
-import { positiveInt, untilSignal } from './worker.js';
+import type { OpenedRuntime } from '../app/embedded.js';
+import { deferredGuard } from '../app/deferred-guard.js';
+import { positiveInt, untilSignal } from './args.js';
 
 /** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
 const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only'];
@@ -42,28 +40,46 @@ function parseRole(value: string): Role {
 
 const say = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
 
-function httpTokens(config: Config): TokenDirectory {
+async function httpTokens(config: Config) {
+  const { loadTokenDirectory } = await import('../mcp/auth.js');
   const tokens = loadTokenDirectory({ file: config.tokensFile, inline: config.mcpTokens });
   if (tokens.size === 0) throw new UserError('settle mcp --http needs bearer tokens: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS ("token=login:role+role")');
   return tokens;
 }
 
+/**
+ * stdio answers `initialize` at once: the tool definitions load right after start and the runtime
+ * (store, knowledge, Coupa or the embedded simulator) opens on the first tool call.
+ */
 async function serveStdioMcp(config: Config, opts: McpOptions): Promise<void> {
   const login = opts.identity ?? config.mcpIdentity ?? DEFAULT_MCP_IDENTITY;
   const identity = createIdentity(login, 'person', [opts.role]);
-  const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
+  const readOnly = opts.readOnly ?? false;
+  let opened: Promise<OpenedRuntime> | undefined;
+  const open = async (): Promise<OpenedRuntime> => {
+    const { openRuntime } = await import('../app/embedded.js');
+    const runtime = await openRuntime(config, { readOnly });
+    say(`store and Coupa ready, mode ${await runtime.runtime.mode.get()}`);
+    return runtime;
+  };
+  const guard = import('../../tools/index.js').then(({ TOOLS }) =>
+    deferredGuard({ tools: TOOLS, readOnly, open: async () => (await (opened ??= open())).runtime.guard }),
+  );
+  guard.catch(() => undefined); // a failed import surfaces on tools/list, not as an unhandled rejection
+  const server = createMcpServer({ guard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
+  say(`MCP over stdio as ${login} (${opts.role})${readOnly ? ', read-only' : ''}; the store and Coupa open on the first tool call`);
   try {
-    const server = createMcpServer({ guard: runtime.guard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
-    say(`MCP over stdio as ${login} (${opts.role}), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`);
     await serveStdio(server);
   } finally {
-    await close();
+    // A failed open leaves nothing to close.
+    if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }
 
 async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
   if (opts.identity || opts.role !== 'reviewer') throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
-  const tokens = httpTokens(config);
+  const tokens = await httpTokens(config);
+  const [{ default: Fastify }, { openRuntime }, { mountMcp }] = await Promise.all([import('fastify'), import('../app/embedded.js'), import('../mcp/mount.js')]);
   const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
   const app = Fastify({ logger: false, trustProxy: config.trustProxy });
   try {

@@ -5,33 +5,14 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { UserError } from '../errors.js';
+import { positiveInt, untilSignal } from './args.js';
 import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { coupaInvoiceSource, createPoller } from '../runner/poller.js';
 import { openRunnerRuntime } from '../app/runner-runtime.js';
 import { createWorkerPool } from '../runner/worker.js';
 
-/** A positive integer option value, or a one-line UserError naming the flag. */
-export function positiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} takes a positive integer, got "${value}"`);
-    return n;
-  };
-}
-
-/** Resolves on the first SIGTERM/SIGINT; a second one exits at once. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve(signal);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-}
+// Kept here for the commands that import them from this module; they live in ./args.js.
+export { positiveInt, untilSignal } from './args.js';
 
 export function registerWorkerCommand(program: Command): void {
   program

@@ -4,7 +4,7 @@
  * and `pg` reaches it over an in-memory stream (pglite-bridge.ts), so the very same `pg` code
  * path — same driver, same SQL — runs against it, and nothing listens for other processes.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -27,6 +27,12 @@ export interface DbOptions {
   dataDir?: string | undefined;
   /** Pool size for a real Postgres (default 10). */
   maxConnections?: number;
+  /**
+   * Fills an empty PGlite directory with a prepared database when `dataDir` holds none yet, so
+   * the first start skips initdb, its slowest part (see app/prepared-store.ts). Returns false
+   * when it has nothing to offer.
+   */
+  seed?: (location: string) => boolean;
 }
 
 function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
@@ -48,15 +54,16 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     return wrap(pool, 'postgres', async () => undefined);
   }
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.seed);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+async function openPglite(dataDir: string | undefined, seed: DbOptions['seed']): Promise<Db> {
   let location: string | undefined;
   if (dataDir && dataDir !== 'memory://') {
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
+  if (location && seed && !existsSync(join(location, 'PG_VERSION'))) seed(location);
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
   const bridge = createPgliteBridge(pglite);
   // In process: no host, port or socket file; every connection is a fresh in-memory stream.

@@ -104,6 +104,16 @@ function requiredScope(tool: ToolDefinition): Scope {
   return tool.requiredScope ?? CLASS_SCOPE[tool.guardClass];
 }
 
+/**
+ * Whether `identity` sees `tool`: read-only deployments and missing scopes hide it, and a session
+ * bound to one case never sees the review tools.
+ */
+export function toolVisible(tool: ToolDefinition, identity: Identity, readOnly: boolean, scope?: CaseScope): boolean {
+  if (readOnly && isWriteClass(tool.guardClass)) return false;
+  if (scope && tool.guardClass === 'review') return false;
+  return identity.scopes.has(requiredScope(tool));
+}
+
 /** Write tools accept an optional idempotency key next to their own fields. */
 export const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
 
@@ -154,10 +164,6 @@ export function createGuard(deps: GuardDeps): Guard {
     await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool: name, input, ...e });
   }
 
-  function visible(identity: Identity, tool: ToolDefinition): boolean {
-    if (deps.readOnly && isWriteClass(tool.guardClass)) return false;
-    return identity.scopes.has(requiredScope(tool));
-  }
 
   async function call(identity: Identity, toolName: string, args: unknown, options: CallOptions = {}): Promise<GuardResult> {
     const counter = { calls: 0 };
@@ -341,7 +347,7 @@ export function createGuard(deps: GuardDeps): Guard {
   }
 
   return {
-    listTools: (identity, scope) => deps.tools.filter((t) => visible(identity, t) && !(scope && t.guardClass === 'review')),
+    listTools: (identity, scope) => deps.tools.filter((t) => toolVisible(t, identity, deps.readOnly ?? false, scope)),
     call,
     decideProposal,
   };

@@ -30,6 +30,8 @@ export interface McpHttpOptions {
   sessionIdleMs?: number;
   /** Open sessions at most; the least recently used one is closed to make room (default 1,000). */
   maxSessions?: number;
+  /** Milliseconds for session idleness (default `performance`); tests inject one they advance. */
+  clock?: { now(): number };
 }
 
 interface Session {
@@ -56,6 +58,8 @@ export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOpti
     ttl: options.sessionIdleMs ?? 30 * 60_000,
     updateAgeOnGet: true,
     ttlAutopurge: true,
+    // An injected clock is read on every check: the cache's 1 ms read-debounce runs on real time.
+    ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
     // Expired or evicted: close the transport once the entry is gone (`disposeAfter`, not `dispose`:
     // the transport's onclose deletes its id, which must not touch a slot the cache is reusing).
     disposeAfter: (session, _id, reason) => {
@@ -122,7 +126,10 @@ export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOpti
   });
 
   return {
-    sessions: () => sessions.size,
+    sessions: () => {
+      sessions.purgeStale(); // sessions idle past the limit are closed now, not at the next timer
+      return sessions.size;
+    },
     closeAll: async () => {
       const open = [...sessions.values()];
       sessions.clear();

@@ -3,16 +3,14 @@
  * and so can `settle serve` (next to the webhook intake) or the review page. One MCP server per
  * session, each bound to the identity whose bearer token opened it; every call goes to the guard.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Guard } from '../guard/guard.js';
 import type { TokenDirectory } from './auth.js';
 import { registerMcpHttp, type McpHttpOptions } from './http.js';
-import { loadPolicyLibrary, type PolicyLibrary } from './policies.js';
+import { loadPolicyLibrary, POLICY_DIR, type PolicyLibrary } from './policies.js';
 import { createMcpServer } from './server.js';
 
-/** The policy pack served as MCP resources (the project's `knowledge/policies`). */
-export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'knowledge', 'policies');
+export { POLICY_DIR } from './policies.js';
 
 export type MountMcpOptions = Omit<McpHttpOptions, 'tokens' | 'serverFor'> & {
   /** Policy documents to serve as resources; default: the project's policy pack. */

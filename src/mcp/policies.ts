@@ -2,6 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+/** The policy pack served as MCP resources (the project's `knowledge/policies`). */
+export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'knowledge', 'policies');
+
 export interface PolicyDocument {
   id: string;
   uri: string;

@@ -32,7 +32,8 @@ export const SERVER_NAME = 'settle';
 export const SERVER_VERSION = '0.1.0';
 
 export interface McpServerDeps {
-  guard: Guard;
+  /** A promise when the guard is still being prepared (a stdio start answers `initialize` first). */
+  guard: Guard | Promise<Guard>;
   identity: Identity;
   policies: PolicyLibrary;
   /** The case an agent session is bound to; people's sessions have none. */
@@ -94,11 +95,11 @@ export function createMcpServer(deps: McpServerDeps): Server {
 
   const { scope } = deps;
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: deps.guard.listTools(deps.identity, scope).map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
+    tools: (await deps.guard).listTools(deps.identity, scope).map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
   }));
 
   server.setRequestHandler(AnyArgumentsCallToolRequestSchema, async (request) => {
-    const result = await deps.guard.call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
+    const result = await (await deps.guard).call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
     return {
       content: [{ type: 'text', text: result.text }],
       ...(result.structured && !result.isError ? { structuredContent: result.structured } : {}),

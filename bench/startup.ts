@@ -1,0 +1,141 @@
+/**
+ * Start-up as a user meets it, from the built package (`bin/settle.js` → `dist/`), cold and warm:
+ *   - `settle --help` wall time (cold: the first run; warm: median of the next five);
+ *   - `settle mcp` over stdio: `initialize` and `tools/list` answered, from spawn;
+ *   - idle RSS of `settle mcp` after it has answered and sat idle (before any tool call);
+ *   - the first `search_policies` answer, from spawn and from the call (cold: an empty data
+ *     directory; warm: the data directory the cold run left).
+ * Each figure also shows the CPU time the process had used by then: on a shared machine wall time
+ * swings with the load (printed), CPU time much less. Targets are printed next to the figures and
+ * read, not asserted.
+ *
+ *   npm run build && npm run bench -- startup
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median } from '../src/stats.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'settle.js');
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+interface Figure {
+  wallMs: number;
+  cpuMs?: number;
+}
+
+/** CPU time (user + system) a live process has used so far, from /proc. */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+function rssMbOf(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function helpOnce(): Figure {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+  const wallMs = performance.now() - started;
+  if (run.status !== 0) throw new Error(`settle --help exited ${run.status}: ${run.stderr}`);
+  return { wallMs };
+}
+
+interface McpRun {
+  initialize: Figure;
+  toolsList: Figure;
+  tools: number;
+  idleRssMb: number | undefined;
+  searchFromSpawn: Figure;
+  searchCallMs: number;
+}
+
+/** One `settle mcp` process spoken to over stdio, newline-delimited JSON-RPC as a client does. */
+async function mcpRun(dataDir: string): Promise<McpRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'mcp'], {
+    env: { ...process.env, SETTLE_DATA_DIR: dataDir, COUPA_BASE_URL: '', DATABASE_URL: '', SETTLE_LOG_LEVEL: 'silent' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const waiting = new Map<number, (message: { result?: Record<string, unknown>; error?: unknown }) => void>();
+  let buffered = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const message = JSON.parse(line) as { id?: number; result?: Record<string, unknown>; error?: unknown };
+      if (typeof message.id === 'number') waiting.get(message.id)?.(message);
+    }
+  });
+  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`settle mcp exited ${code}: ${stderr.trim()}`))));
+  let nextId = 0;
+  const request = (method: string, params: Record<string, unknown>) => {
+    const id = ++nextId;
+    const answer = new Promise<{ result?: Record<string, unknown>; error?: unknown }>((resolve) => waiting.set(id, resolve));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    return Promise.race([answer, exited]);
+  };
+  const figure = (): Figure => ({ wallMs: performance.now() - started, cpuMs: cpuMsOf(child.pid!) });
+  try {
+    await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+    const initialize = figure();
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const list = await request('tools/list', {});
+    const toolsList = figure();
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleRssMb = rssMbOf(child.pid!);
+    const callStarted = performance.now();
+    const search = await request('tools/call', { name: 'search_policies', arguments: { query: 'price variance tolerance' } });
+    const searchCallMs = performance.now() - callStarted;
+    const searchFromSpawn = { wallMs: performance.now() - started - 2000, cpuMs: cpuMsOf(child.pid!) };
+    if (!search.result || search.result.isError) throw new Error(`search_policies failed: ${JSON.stringify(search).slice(0, 300)}`);
+    return { initialize, toolsList, tools: (list.result?.tools as unknown[]).length, idleRssMb, searchFromSpawn, searchCallMs };
+  } finally {
+    child.stdin.end();
+    child.kill();
+  }
+}
+
+const ms = (f: Figure): string => `${Math.round(f.wallMs)} ms${f.cpuMs === undefined ? '' : ` (cpu ${Math.round(f.cpuMs)} ms)`}`;
+const verdict = (value: number, target: number): string => (value <= target ? 'within target' : 'OVER target');
+
+if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) {
+  console.error('startup: no build — run `npm run build` first (the benchmark measures the built package)');
+  process.exit(2);
+}
+console.log(`   machine: ${loadavg().map((l) => l.toFixed(1)).join(' ')} load average, node ${process.version}`);
+
+const help = [helpOnce(), helpOnce(), helpOnce(), helpOnce(), helpOnce(), helpOnce()];
+const helpWarm = median(help.slice(1).map((h) => h.wallMs));
+console.log(`   settle --help          cold ${ms(help[0]!)}, warm ${Math.round(helpWarm)} ms   target ≤ 150 ms: ${verdict(helpWarm, 150)}`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'settle-bench-startup-'));
+try {
+  const cold = await mcpRun(dataDir);
+  const warm = await mcpRun(dataDir);
+  for (const [label, run] of [['cold', cold], ['warm', warm]] as const) {
+    console.log(`   mcp ${label}: initialize ${ms(run.initialize)}   target ≤ 300 ms: ${verdict(run.initialize.wallMs, 300)}`);
+    console.log(`   mcp ${label}: tools/list (${run.tools} tools) ${ms(run.toolsList)}`);
+    console.log(`   mcp ${label}: idle RSS ${run.idleRssMb?.toFixed(0) ?? '?'} MB   target ≤ 150 MB: ${run.idleRssMb === undefined ? 'unknown' : verdict(run.idleRssMb, 150)}`);
+    console.log(
+      `   mcp ${label}: first search_policies ${ms(run.searchFromSpawn)} from spawn (idle wait excluded), ${Math.round(run.searchCallMs)} ms for the call   target ≤ 1500 ms: ${verdict(run.searchFromSpawn.wallMs, 1500)}`,
+    );
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}

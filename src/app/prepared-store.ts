@@ -1,0 +1,101 @@
+/**
+ * The prepared store: a PGlite data directory (`dist/prepared/store`) with every migration applied and the project's
+ * knowledge indexed by the offline embedder, made once by the build (`dist/prepared/`). A first
+ * start on an empty data directory copies it instead of running initdb, migrating and embedding
+ * the policy pack — the slow part of a cold start. It is keyed by a content hash of the
+ * migrations, the PGlite and pgvector versions and the embedder, and is only used when all match;
+ * knowledge that changed since the build is brought up to date by the usual idempotent ingest.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+import { installedVersion } from './package-version.js';
+import { createKnowledgeStore, createLocalEmbedder } from '../knowledge/index.js';
+
+export const PREPARED_DIR = join(import.meta.dirname, '..', '..', 'prepared');
+const SEED_DIR = 'store';
+const KEY_FILE = 'store.json';
+const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'db', 'migrations');
+const KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
+/** The hash a prepared store must carry for a store opened with `embedderModel`. */
+export function preparedStoreKey(embedderModel: string): string {
+  const hash = createHash('sha256').update(
+    JSON.stringify({ embedderModel, pglite: installedVersion('@electric-sql/pglite'), pgvector: installedVersion('@electric-sql/pglite-pgvector') }),
+  );
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+interface PreparedManifest {
+  key: string;
+  /** Directories Postgres needs that hold no file: a packed tarball (npm pack) drops them. */
+  emptyDirs: string[];
+}
+
+function readManifest(dir: string): PreparedManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, KEY_FILE), 'utf8')) as PreparedManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Copy the prepared database into an empty PGlite `location` when one was built for exactly
+ * these inputs; false (and nothing copied) otherwise — the caller then runs initdb as usual.
+ */
+export function seedFromPreparedStore(location: string, embedderModel: string, dir = PREPARED_DIR): boolean {
+  const manifest = readManifest(dir);
+  if (!manifest || !existsSync(join(dir, SEED_DIR, 'PG_VERSION')) || manifest.key !== preparedStoreKey(embedderModel)) return false;
+  try {
+    cpSync(join(dir, SEED_DIR), location, { recursive: true });
+    for (const empty of manifest.emptyDirs) mkdirSync(join(location, empty), { recursive: true });
+    return true;
+  } catch {
+    // A half-copied seed would be worse than none: clear it and let initdb run.
+    for (const entry of readdirSync(location)) rmSync(join(location, entry), { recursive: true, force: true });
+    return false;
+  }
+}
+
+function emptyDirsUnder(root: string, at = ''): string[] {
+  const entries = readdirSync(join(root, at), { withFileTypes: true });
+  if (entries.length === 0) return [at];
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => emptyDirsUnder(root, join(at, e.name)));
+}
+
+/** Build the prepared store into `dir` (the build runs this from dist/). Returns its size in bytes. */
+export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'settle-prepare-'));
+  try {
+    const embedder = createLocalEmbedder();
+    const db = await openDb({ dataDir: work });
+    try {
+      await migrate(db);
+      const knowledge = await createKnowledgeStore({ db, embedder, now: () => new Date() });
+      await knowledge.ingestDirectory(KNOWLEDGE_DIR);
+    } finally {
+      await db.close();
+    }
+    rmSync(join(dir, SEED_DIR), { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(work, 'pglite'), join(dir, SEED_DIR), { recursive: true });
+    const manifest: PreparedManifest = { key: preparedStoreKey(embedder.model), emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)) };
+    writeFileSync(join(dir, KEY_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    return sizeOf(join(dir, SEED_DIR));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
