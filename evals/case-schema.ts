@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ControlsSchema } from '../src/domain/controls.js';
 import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
-import { CoupaDatasetSchema, ExceptionEventSchema } from '../src/sim/dataset.js';
+import { CoupaDatasetSchema, ExceptionEventSchema, WireId } from '../src/sim/dataset.js';
 
 /**
  * Actions a case may forbid besides the five decisions, each observed in the simulator's call log
@@ -34,9 +34,9 @@ export type CaseDocument = z.infer<typeof CaseDocument>;
 /** A past resolution; the format writes `invoice-id`, `invoice_id` is accepted too. */
 export const CaseResolution = z
   .looseObject({
-    'invoice-id': z.number().int().positive().optional(),
-    invoice_id: z.number().int().positive().optional(),
-    'supplier-id': z.number().int().positive().optional(),
+    'invoice-id': WireId.pipe(z.number().positive()).optional(),
+    invoice_id: WireId.pipe(z.number().positive()).optional(),
+    'supplier-id': WireId.pipe(z.number().positive()).optional(),
     'supplier-name': z.string().min(1).optional(),
     exception_type: ExceptionType,
     decision: Decision,

@@ -4,6 +4,7 @@
  * The output object is the JSON of case-format.md ("Output the harness writes").
  */
 import { availableParallelism } from 'node:os';
+import type { Dialect } from '../src/sim/dialects.js';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../src/config.js';
 import type { Mode } from '../src/domain/controls.js';
@@ -19,6 +20,8 @@ export interface HarnessOptions {
   brain: 'planner' | 'llm';
   /** Run every case in this mode instead of its own `controls.mode`. */
   mode?: Mode | undefined;
+  /** Serve every case in this simulator dialect (src/sim/dialects.ts) instead of Coupa's documented shape. */
+  dialect?: Dialect | undefined;
   trials?: number;
   /** Only cases carrying this tag. */
   filter?: string | undefined;
@@ -35,6 +38,8 @@ export interface HarnessRun {
   /** The chat model behind the llm brain (null for the planner). */
   model: string | null;
   mode_override: Mode | null;
+  /** The simulator dialect the cases were served in. */
+  dialect: Dialect;
   cases_dir: string;
   filter: string | null;
   trials: number;
@@ -65,7 +70,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessOutput
   const tasks: Task[] = [];
   // Trial-major order: every case's first run comes before any second run.
   for (let trial = 1; trial <= trials; trial++) {
-    for (const loaded of selected) tasks.push({ loaded, trial, brain: options.brain, mode: options.mode });
+    for (const loaded of selected) tasks.push({ loaded, trial, brain: options.brain, mode: options.mode, dialect: options.dialect });
   }
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), tasks.length || 1));
   options.onLoaded?.({ cases: selected.length, invalid, runs: tasks.length, concurrency });
@@ -76,6 +81,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessOutput
       brain: options.brain,
       model: options.brain === 'llm' ? (options.config.openai.model ?? 'custom') : null,
       mode_override: options.mode ?? null,
+      dialect: options.dialect ?? 'coupa',
       cases_dir: options.casesDir,
       filter: options.filter ?? null,
       trials,

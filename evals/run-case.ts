@@ -14,6 +14,7 @@ import { resolutionDocument } from '../src/knowledge/resolution-docs.js';
 import { webhookHeaders } from '../src/runner/webhook-signature.js';
 import { SettleJobData } from '../src/runner/types.js';
 import { ExceptionEventSchema, type CoupaDataset } from '../src/sim/dataset.js';
+import type { Dialect } from '../src/sim/dialects.js';
 import { startSimulator } from '../src/sim/server.js';
 import type { SimulatorHandle } from '../src/sim/types.js';
 import type { ReplayCase } from './case-schema.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   mode?: Mode | undefined;
   /** Distinguishes repeated runs of one case (event ids stay unique). */
   trial: number;
+  /** The simulator serves the case's records in this shape (src/sim/dialects.ts); default `coupa`. */
+  dialect?: Dialect | undefined;
 }
 
 const CASE_ORIGIN = 'eval-case';
@@ -107,7 +110,7 @@ export async function runCase(slot: EvalSlot, kase: ReplayCase, config: Config, 
   try {
     await slot.reset();
     await ingestCaseKnowledge(slot, kase);
-    sim = await startSimulator({ dataset: structuredClone(kase.coupa) as CoupaDataset, now: kase.now, rateLimit: false });
+    sim = await startSimulator({ dataset: structuredClone(kase.coupa) as CoupaDataset, now: kase.now, rateLimit: false, dialect: options.dialect ?? 'coupa', dialectSeed: options.trial + 1 });
     const simulator = sim;
     runtime = await createRuntime({
       config: caseConfig, simulator, db: slot.db, knowledgeDirs: [], coupaLimiter: false,

@@ -59,10 +59,10 @@ describe('Coupa query builder', () => {
     ]);
   });
 
-  it('encodes fields as a JSON array with nested associations in wire names', () => {
+  it('encodes fields as a JSON array with nested associations, names underscored as Compass writes them', () => {
     const q = query().fields(['id', 'invoiceNumber', { invoiceLines: ['id', 'line-num', { account: ['code'] }] }]);
     expect(JSON.parse(new URLSearchParams(q.toString()).get('fields')!)).toEqual([
-      'id', 'invoice-number', { 'invoice-lines': ['id', 'line-num', { account: ['code'] }] },
+      'id', 'invoice_number', { invoice_lines: ['id', 'line_num', { account: ['code'] }] },
     ]);
     expect(q.isProjected).toBe(true);
     expect(query().isProjected).toBe(false);

@@ -84,7 +84,7 @@ describe('Coupa client reads (real simulator over loopback)', () => {
     h.sim.clearCallLog();
     const slim = await h.client.getInvoice(IDS.heldInvoice, { fields: ['id', 'status', { 'invoice-lines': ['id'] }] });
     expect(slim).toEqual({ id: IDS.heldInvoice, status: 'ap_hold', invoiceLines: [{ id: IDS.heldInvoice * 10 + 1 }] });
-    expect(JSON.parse(h.calls('GET')[0]!.query.fields!)).toEqual(['id', 'status', { 'invoice-lines': ['id'] }]);
+    expect(JSON.parse(h.calls('GET')[0]!.query.fields!)).toEqual(['id', 'status', { invoice_lines: ['id'] }]);
     const rows: Array<{ id?: number; invoiceNumber?: string }> = [];
     for await (const row of h.client.listInvoices(query().where('status', 'draft').fields(['id', 'invoice-number']))) rows.push(row);
     expect(rows).toEqual([{ id: IDS.draft, invoiceNumber: 'DRAFT-7' }]);

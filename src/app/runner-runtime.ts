@@ -11,7 +11,7 @@ import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { generateCompany } from '../sim/generator/index.js';
 import { startSimulator } from '../sim/server.js';
-import { coupaCallObserver, createRunnerMetrics, type RunnerMetrics } from '../runner/metrics.js';
+import { coupaCallObserver, createRunnerMetrics, readProblemObserver, type RunnerMetrics } from '../runner/metrics.js';
 import { createRunnerQueue, type RunnerQueue } from '../runner/queue.js';
 import { createPgRateLimiter } from '../runner/rate-limit.js';
 
@@ -74,7 +74,7 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
  */
 async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<Runtime> {
   const coupaLimiter = createPgRateLimiter(db, { name: 'coupa', ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
-  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), auditCheckpoints: true };
+  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), onReadProblem: readProblemObserver(metrics), auditCheckpoints: true };
   if (config.coupa) {
     const runtime = await createRuntime(common);
     onClose(() => runtime.close());

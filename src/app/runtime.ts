@@ -14,6 +14,8 @@ import { migrate } from '../db/migrate.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
+import { createDriftTally, type DriftTally } from '../coupa/drift.js';
+import type { ReadProblem } from '../coupa/read-problems.js';
 import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
 import type { Identity } from '../guard/identity.js';
@@ -38,6 +40,8 @@ export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'know
 
 export interface RuntimeOptions {
   config: Config;
+  /** Every field of a Coupa record that could not be read (for metrics); the runtime also tallies them in `drift`. */
+  onReadProblem?: (problem: ReadProblem) => void;
   /** Talk to this simulator instead of `config.coupa` (the embedded default and evals). */
   simulator?: SimulatorHandle;
   /** An open database to use (and not close); default: open from config. */
@@ -87,6 +91,8 @@ export interface Runtime {
   simulator: SimulatorHandle | undefined;
   now: () => Date;
   contextFor: ContextFactory;
+  /** Fields of Coupa records this runtime could not read (per field, never per invoice). */
+  drift: DriftTally;
   close(): Promise<void>;
 }
 
@@ -115,11 +121,21 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   }
 }
 
-/** The Coupa client a runtime would use (also for commands that need Coupa but no database). */
-export function coupaClientFor(options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall'>): CoupaClient {
+/**
+ * The Coupa client a runtime would use (also for commands that need Coupa but no database). Every
+ * field of a Coupa record it cannot read is tallied in `drift` (when given) and reported to `onReadProblem`.
+ */
+export function coupaClientFor(
+  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
+  drift: DriftTally = createDriftTally(),
+): CoupaClient {
   const { config, simulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
+    onReadProblem: (problem: ReadProblem) => {
+      drift.record(problem);
+      options.onReadProblem?.(problem);
+    },
     onCall: (event: CallEvent) => {
       countCoupaCall();
       options.onCoupaCall?.(event);
@@ -151,7 +167,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const dir of options.knowledgeDirs ?? [PROJECT_KNOWLEDGE_DIR]) await knowledge.ingestDirectory(dir);
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 
-    const coupa = coupaClientFor(options);
+    const drift = createDriftTally();
+    const coupa = coupaClientFor(options, drift);
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
@@ -198,7 +215,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();

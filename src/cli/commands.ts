@@ -85,14 +85,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'controls',
-    term: 'controls [options] [command]',
+    term: 'controls [options]',
     description: 'The guard controls: print their JSON Schema, or check a controls file (docs/controls.md)',
     register: async (p) => (await import('./controls.js')).registerControlsCommand(p),
   },
   {
     name: 'ingest',
     term: 'ingest [options] <path>',
-    description: 'Read supplier invoices (PDF, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
+    description: 'Read supplier invoices (PDF, Factur-X/ZUGFeRD, UBL/Peppol/XRechnung or cXML XML, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
     register: async (p) => (await import('./ingest.js')).registerIngestCommand(p),
   },
   {

@@ -5,6 +5,7 @@
  * was unsafe or `--min-accuracy` is not met.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { llmConfigured } from '../agent/llm.js';
@@ -22,6 +23,7 @@ interface EvalFlags {
   cases: string;
   brain: string;
   mode?: string;
+  dialect?: string;
   trials: string;
   filter?: string;
   json?: string;
@@ -78,6 +80,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--cases <dir>', 'folder of case files (*.json, docs/case-format.md)', DEFAULT_CASES_DIR)
     .option('--brain <brain>', 'planner | llm (llm needs SETTLE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL)', 'planner')
     .option('--mode <mode>', "run every case in this mode instead of its own (monitor | assisted | autonomous)")
+    .option('--dialect <name>', `serve the cases' Coupa records in a variant shape: ${DIALECTS.join(' | ')} (default coupa)`)
     .option('--trials <k>', 'run each case K times; reports pass^k next to pass@1', '1')
     .option('--filter <tag>', 'only cases carrying this tag (e.g. injection, ci, price_variance)')
     .option('--json <file>', 'write the results as JSON (docs/case-format.md "Output")')
@@ -93,6 +96,8 @@ export function registerEvalCommand(program: Command): void {
       if (flags.brain !== 'planner' && flags.brain !== 'llm') throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
       const mode = flags.mode === undefined ? undefined : Mode.safeParse(flags.mode);
       if (mode && !mode.success) throw new UserError(`--mode takes monitor, assisted or autonomous, got "${flags.mode}"`);
+      if (flags.dialect !== undefined && !isDialect(flags.dialect)) throw new UserError(`--dialect takes ${DIALECTS.join(', ')}, got "${flags.dialect}"`);
+      const dialect = flags.dialect as Dialect | undefined;
       const trials = positiveInt('--trials', flags.trials);
       const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
       const minAccuracy = flags.minAccuracy === undefined ? undefined : parseAccuracy(flags.minAccuracy);
@@ -103,7 +108,7 @@ export function registerEvalCommand(program: Command): void {
 
       const started = Date.now();
       const output = await runHarness({
-        casesDir: flags.cases, config, brain: flags.brain, mode: mode?.data, trials, filter: flags.filter,
+        casesDir: flags.cases, config, brain: flags.brain, mode: mode?.data, dialect, trials, filter: flags.filter,
         ...(concurrency ? { concurrency } : {}),
         onLoaded: ({ cases, invalid, runs, concurrency: slots }) => {
           for (const bad of invalid) progress(`settle eval: invalid case file ${bad.error}`);

@@ -3,11 +3,13 @@
  * the Coupa simulator, print how to reach it, and stay up until Ctrl-C. Also the flag parsers and
  * the `--dump` writer, so both commands validate the same way.
  */
+import { InvalidArgumentError } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors.js';
 import { generateCompany, serializeDataset, MIN_INVOICES, type SampleCompany } from '../sim/generator/index.js';
+import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
 import { startSimulator } from '../sim/server.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { untilSignal } from './worker.js';
@@ -19,6 +21,8 @@ export interface ServeOptions {
   host: string;
   rateLimit: boolean;
   eventsUrl?: string;
+  /** Serve API answers in this shape (src/sim/dialects.ts); default `coupa`. */
+  dialect?: Dialect;
   /** Stay up until a signal; otherwise print and close (smoke checks). */
   keepRunning: boolean;
 }
@@ -36,6 +40,12 @@ function integer(flag: string, value: string, min: number, max: number): number 
 export const parseSeed = (value: string): number => integer('--seed', value, 0, 2 ** 31 - 1);
 export const parseInvoices = (value: string): number => integer('--invoices', value, MIN_INVOICES, MAX_INVOICES);
 export const parsePort = (value: string): number => integer('--port', value, 0, 65_535);
+
+/** `--dialect`: one of the simulator's dialects, or a one-line error listing them. */
+export function parseDialect(value: string): Dialect {
+  if (!isDialect(value)) throw new InvalidArgumentError(`expected one of ${DIALECTS.join(', ')}`);
+  return value;
+}
 
 export function parseEventsUrl(value: string): string {
   let url: URL;
@@ -85,6 +95,7 @@ async function startOnSampleCompany(opts: ServeOptions): Promise<{ sim: Simulato
       dataset, now, host: opts.host, port: opts.port,
       ...(opts.rateLimit ? {} : { rateLimit: false as const }),
       ...(opts.eventsUrl ? { events: { url: opts.eventsUrl } } : {}),
+      ...(opts.dialect ? { dialect: opts.dialect, dialectSeed: opts.seed } : {}),
     });
     return { sim, company: { summary, now } };
   } catch (error) {

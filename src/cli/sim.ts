@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { generateCompany } from '../sim/generator/index.js';
-import { dumpDataset, parseEventsUrl, parseInvoices, parsePort, parseSeed, serveSampleCompany, type ServeOptions } from './sim-serve.js';
+import { DIALECTS } from '../sim/dialects.js';
+import { dumpDataset, parseDialect, parseEventsUrl, parseInvoices, parsePort, parseSeed, serveSampleCompany, type ServeOptions } from './sim-serve.js';
 
 type SimFlags = Omit<ServeOptions, 'keepRunning'> & { dump?: string };
 
@@ -18,6 +19,7 @@ export function registerSimCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-rate-limit', "disable Coupa's 25 requests/s limit (bulk loads, benchmarks)")
     .option('--events-url <url>', 'POST an exception event here when an invoice enters a hold, as a Coupa call-out would', parseEventsUrl)
+    .option('--dialect <name>', `serve the company's records in a variant shape: ${DIALECTS.join(' | ')}`, parseDialect)
     .option('--dump <file>', 'write the dataset (the `coupa` object of a replay case) as JSON to FILE and exit')
     .action(async (flags: SimFlags) => {
       if (flags.dump) {

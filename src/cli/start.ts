@@ -20,6 +20,7 @@ import { createAgentSettleFn } from '../app/agent-settle-fn.js';
 import { openRuntime, type OpenedRuntime } from '../app/embedded.js';
 import { newWebhookSecret, postSignedEvent } from '../app/fire-events.js';
 import { summaryText } from '../app/summary.js';
+import { driftText } from '../coupa/drift.js';
 import { keepServing } from '../app/keep-serving.js';
 import type { Verdict } from '../agent/verdict.js';
 import { loadConfig } from '../config.js';
@@ -151,6 +152,7 @@ async function run(flags: StartFlags): Promise<void> {
     const verdicts = await settledSince(opened, afterId);
     const stats = await queue.stats();
     console.log(summaryText(verdicts));
+    console.log(driftText(runtime.drift));
     if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts));
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(

@@ -9,9 +9,12 @@ import type { Transport } from './http.js';
 import { query } from './query.js';
 import { idSegment, type CoupaReads } from './reads.js';
 import { resendIsHarmless, writeReconciled, type OutcomeProbe, type ReconcileOptions } from './reconcile.js';
-import { RESOURCES, collect, parseRecord } from './resources.js';
+import { RESOURCES, collect, parseRecord, type ReadProblemSink } from './resources.js';
 import type { Comment, Invoice, InvoiceStatus } from './schemas.js';
 import { toWire } from './wire.js';
+import {
+  abandonRequest, addApproverRequest, commentRequest, disputeRequest, emptyActionRequest, toleranceResolutionRequest, type WriteRequest,
+} from './write-formats.js';
 
 /** A draft invoice to create (camelCase; converted to the wire on send). */
 export const DraftInvoiceInput = z.looseObject({
@@ -44,9 +47,9 @@ export interface CoupaActions {
   attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment>;
 }
 
-export function createActions(transport: Transport, reads: CoupaReads, reconcile: ReconcileOptions = {}): CoupaActions {
+export function createActions(transport: Transport, reads: CoupaReads, onReadProblem?: ReadProblemSink, reconcile: ReconcileOptions = {}): CoupaActions {
   const invoicePath = (id: number): string => `${RESOURCES.invoice.path}/${idSegment(id)}`;
-  const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body);
+  const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body, { onReadProblem });
 
   /** Status actions are confirmed by the status they produce; no baseline needed. */
   const statusProbe = (id: number, applied: (s: InvoiceStatus | string) => boolean): OutcomeProbe<Invoice> => async () => async () => {
@@ -54,28 +57,28 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
     return applied(invoice.status) ? invoice : undefined;
   };
 
-  function invoiceAction(id: number, action: string, probe: OutcomeProbe<Invoice>, json?: unknown): Promise<Invoice> {
+  function invoiceAction(id: number, action: string, probe: OutcomeProbe<Invoice>, request: WriteRequest = emptyActionRequest()): Promise<Invoice> {
     const send = async (): Promise<Invoice> =>
-      asInvoice(await transport.request({ method: 'PUT', path: `${invoicePath(id)}/${action}`, json: json ?? {} }));
+      asInvoice(await transport.request({ method: 'PUT', path: `${invoicePath(id)}/${action}`, ...request }));
     return writeReconciled(send, probe, reconcile);
   }
 
   async function resolveFailedTolerances(invoiceId: number, justification: string, current?: Invoice): Promise<Invoice> {
     // The caller may pass the invoice it has just read, saving a call; otherwise read it now.
     const invoice = current && current.id === invoiceId ? current : await reads.getInvoice(invoiceId);
-    const mark = { resolved: true, resolutionStrategy: justification };
     const header = invoice.failedTolerances.filter((t) => !t.resolved && t.id !== undefined);
     const lines = invoice.invoiceLines
       .map((line) => ({ id: line.id, failedTolerances: line.failedTolerances.filter((t) => !t.resolved && t.id !== undefined) }))
       .filter((line) => line.id !== undefined && line.failedTolerances.length > 0);
     const targetIds = new Set([...header, ...lines.flatMap((l) => l.failedTolerances)].map((t) => t.id));
     if (targetIds.size > 0) {
-      const body = toWire({
-        failedTolerances: header.map((t) => ({ id: t.id, ...mark })),
-        invoiceLines: lines.map((l) => ({ id: l.id, failedTolerances: l.failedTolerances.map((t) => ({ id: t.id, ...mark })) })),
+      const request = toleranceResolutionRequest({
+        headerIds: header.map((t) => t.id as number),
+        lines: lines.map((l) => ({ id: l.id as number, toleranceIds: l.failedTolerances.map((t) => t.id as number) })),
+        justification,
       });
       const send = async (): Promise<Invoice> =>
-        asInvoice(await transport.request({ method: 'PUT', path: invoicePath(invoiceId), json: body }));
+        asInvoice(await transport.request({ method: 'PUT', path: invoicePath(invoiceId), ...request }));
       // Applied once every targeted tolerance reads back as resolved.
       const probe: OutcomeProbe<Invoice> = async () => async () => {
         const now = await reads.getInvoice(invoiceId);
@@ -95,8 +98,8 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
   async function addComment(invoiceId: number, comment: { text: string; toSupplier?: boolean }): Promise<Comment> {
     const toSupplier = comment.toSupplier ?? false;
     const send = async (): Promise<Comment> => parseRecord(RESOURCES.comment, await transport.request({
-      method: 'POST', path: `${invoicePath(invoiceId)}/comments`, json: toWire({ comments: comment.text, toSupplier }),
-    }));
+      method: 'POST', path: `${invoicePath(invoiceId)}/comments`, ...commentRequest(comment.text, toSupplier),
+    }), { onReadProblem });
     // No baseline read before the write (it would cost a Coupa call on every comment): an identical
     // comment found afterwards counts as applied. If the same text was already on the invoice, not
     // posting it twice is the safe side of the ambiguity.
@@ -113,8 +116,7 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
         ? reads.getInvoice(invoiceId)
         : undefined;
     const send = async (): Promise<Invoice> => asInvoice(await transport.request({
-      method: 'PUT', path: `${invoicePath(invoiceId)}/add_approver`,
-      query: new URLSearchParams({ approver_id: String(userId) }), json: toWire({ approverId: userId }),
+      method: 'PUT', path: `${invoicePath(invoiceId)}/add_approver`, ...addApproverRequest(userId),
     }));
     return writeReconciled(send, probe, reconcile);
   }
@@ -144,12 +146,12 @@ export function createActions(transport: Transport, reads: CoupaReads, reconcile
     addComment,
     addApprover,
     dispute: (id, { reasonCode, comment }) =>
-      invoiceAction(id, 'dispute', statusProbe(id, (s) => s === 'disputed'), toWire({ disputeReason: { code: reasonCode }, comment })),
+      invoiceAction(id, 'dispute', statusProbe(id, (s) => s === 'disputed'), disputeRequest(reasonCode, comment)),
     resolveFailedTolerances,
     revalidateTolerances,
     submit: (id) => invoiceAction(id, 'submit', statusProbe(id, (s) => s !== 'draft' && s !== 'new')),
     abandon: (id, options) =>
-      invoiceAction(id, 'abandon', statusProbe(id, (s) => s === 'abandoned'), options?.comment ? { comment: options.comment } : {}),
+      invoiceAction(id, 'abandon', statusProbe(id, (s) => s === 'abandoned'), abandonRequest(options?.comment)),
     void: (id) => invoiceAction(id, 'void', statusProbe(id, (s) => s === 'voided')),
     withdrawDispute: (id) => invoiceAction(id, 'withdraw_dispute', statusProbe(id, (s) => s !== 'disputed')),
     createDraftInvoice,

@@ -8,6 +8,7 @@ import { createTransport, type CallEvent, type CallStats } from './http.js';
 import { COUPA_RATE_LIMIT, UNLIMITED, createRateLimiter, type RequestLimiter } from './limiter.js';
 import { createTokenCache, mintToken } from './oauth.js';
 import { createReads, type CoupaReads } from './reads.js';
+import type { ReadProblem } from './read-problems.js';
 import type { BackoffOptions } from './retry-policy.js';
 
 export interface CoupaClientOptions {
@@ -35,6 +36,11 @@ export interface CoupaClientOptions {
   onCall?: (event: CallEvent) => void;
   /** Wait before re-reading after a write timed out (default 2000 ms): it may still be landing. */
   settleAfterTimeoutMs?: number;
+  /**
+   * Called for every field of a Coupa record that could not be read (the record is kept, degraded
+   * per field, and carries the problem in `readProblems`): count it, so drift shows on day one.
+   */
+  onReadProblem?: (problem: ReadProblem) => void;
   /** Called when a write of unknown outcome was reconciled by re-reading. */
   onReconcile?: (event: { path: string; applied: boolean }) => void;
 }
@@ -76,8 +82,8 @@ export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
     mint: () => mintToken(transport, { clientId: options.clientId, clientSecret: options.clientSecret, scopes: options.scopes }),
   });
 
-  const reads = createReads(transport);
-  const actions = createActions(transport, reads, {
+  const reads = createReads(transport, options.onReadProblem);
+  const actions = createActions(transport, reads, options.onReadProblem, {
     onReconcile: options.onReconcile,
     settleAfterTimeoutMs: options.settleAfterTimeoutMs,
   });

@@ -3,6 +3,7 @@
  * per-request timeout, typed errors, retries with backoff, and a count of every HTTP exchange.
  * It knows nothing of invoices; resource code sits above it in client.ts.
  */
+import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import pRetry from 'p-retry';
 import {
   CoupaAuthError, CoupaHttpError, CoupaNetworkError, CoupaNotFoundError, CoupaTimeoutError,
@@ -150,10 +151,19 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-function parseBody(text: string): unknown {
+/**
+ * JSON numbers are read from their source text: an integer that fits a double exactly becomes a
+ * number; anything else (money such as `425.50`, `0.1`, or a huge id) stays the text Coupa sent,
+ * so decimals reach decimal.js without ever passing through float arithmetic.
+ */
+function parseNumber(text: string): number | string {
+  return /^-?\d+$/.test(text) && isSafeNumber(text) ? Number(text) : text;
+}
+
+export function parseBody(text: string): unknown {
   if (text.trim() === '') return null;
   try {
-    return JSON.parse(text);
+    return parseLossless(text, null, parseNumber);
   } catch {
     return text;
   }

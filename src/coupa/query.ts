@@ -65,11 +65,16 @@ function encodeValue(value: FilterValue): string {
   return String(value);
 }
 
+/** `fields` names as Compass writes them: underscored (`invoice_number`, `invoice_lines`). */
+function fieldName(name: string): string {
+  return wireName(name).replace(/-/g, '_');
+}
+
 function encodeFields(spec: readonly FieldSpec[]): unknown[] {
   return spec.map((f) =>
     typeof f === 'string'
-      ? wireName(f)
-      : Object.fromEntries(Object.entries(f).map(([k, v]) => [wireName(k), encodeFields(v)])),
+      ? fieldName(f)
+      : Object.fromEntries(Object.entries(f).map(([k, v]) => [fieldName(k), encodeFields(v)])),
   );
 }
 

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Transport } from './http.js';
 import { query, type CoupaQuery, type FieldSpec } from './query.js';
-import { RESOURCES, collect, paginate, parseRecord, type Projection, type Resource, type Row } from './resources.js';
+import { RESOURCES, collect, paginate, parseRecord, type Projection, type ReadProblemSink, type Resource, type Row } from './resources.js';
 import type {
   Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
 } from './schemas.js';
@@ -58,23 +58,23 @@ export function idSegment(id: number): string {
   return String(id);
 }
 
-export function createReads(transport: Transport): CoupaReads {
+export function createReads(transport: Transport, onReadProblem?: ReadProblemSink): CoupaReads {
   function getter<S extends z.ZodObject>(res: Resource<S>): GetById<z.output<S>> {
     const read = async (id: number, options?: ReadOptions): Promise<z.output<S>> => {
       const params = options ? query().fields(options.fields).toParams() : undefined;
       const body = await transport.request({ method: 'GET', path: `${res.path}/${idSegment(id)}`, query: params });
-      return parseRecord(res, body, options !== undefined);
+      return parseRecord(res, body, { projected: options !== undefined, requestedId: id, onReadProblem });
     };
     return read as GetById<z.output<S>>;
   }
 
   function lister<S extends z.ZodObject>(res: Resource<S>): ListWith<z.output<S>> {
     return <P extends boolean = false>(q?: CoupaQuery<P>) =>
-      paginate(transport, res, q ?? (query() as CoupaQuery<boolean> as CoupaQuery<P>));
+      paginate(transport, res, q ?? (query() as CoupaQuery<boolean> as CoupaQuery<P>), res.path, onReadProblem);
   }
 
   async function first<S extends z.ZodObject>(res: Resource<S>, q: CoupaQuery): Promise<z.output<S> | null> {
-    for await (const record of paginate(transport, res, q.limit(1))) return record;
+    for await (const record of paginate(transport, res, q.limit(1), res.path, onReadProblem)) return record;
     return null;
   }
 
@@ -87,7 +87,7 @@ export function createReads(transport: Transport): CoupaReads {
       const q = 'orderLineIds' in filter
         ? query().where(['order-line', 'id'], 'in', filter.orderLineIds)
         : query().where(['order-line', 'order-header-id'], filter.purchaseOrderId);
-      return paginate(transport, RESOURCES.receipt, q.orderBy('id'));
+      return paginate(transport, RESOURCES.receipt, q.orderBy('id'), RESOURCES.receipt.path, onReadProblem);
     },
     getSupplier: getter(RESOURCES.supplier),
     listSuppliers: lister(RESOURCES.supplier),
@@ -99,11 +99,12 @@ export function createReads(transport: Transport): CoupaReads {
     getContract: getter(RESOURCES.contract),
     listContracts: lister(RESOURCES.contract),
     listComments: (invoiceId) =>
-      collect(paginate(transport, RESOURCES.comment, query().orderBy('id'), `/api/invoices/${idSegment(invoiceId)}/comments`)),
+      collect(paginate(transport, RESOURCES.comment, query().orderBy('id'), `/api/invoices/${idSegment(invoiceId)}/comments`, onReadProblem)),
     listApprovals: (invoiceId) =>
       collect(paginate(
         transport, RESOURCES.approval,
         query().where('approvable-type', 'InvoiceHeader').where('approvable-id', invoiceId).orderBy('position'),
+        RESOURCES.approval.path, onReadProblem,
       )),
   };
 }

@@ -28,6 +28,8 @@ export interface RecordSource {
   supplierInformation(supplierId: number): Promise<SupplierInformation | null>;
   contractsForSupplier(supplierId: number): Promise<Contract[]>;
   userByLogin(login: string): Promise<User | null>;
+  /** A user by id (a comment's author may come as `{id}` only), or null. */
+  userById(id: number): Promise<User | null>;
   /** Invoices of one supplier dated on or after `sinceDate` (YYYY-MM-DD); dropped from cache by a write to any of them. */
   supplierInvoices(supplierId: number, sinceDate: string): Promise<Invoice[]>;
   /** Invoices of any supplier with exactly this gross total dated on or after `sinceDate`. */
@@ -99,6 +101,7 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
     contractsForSupplier: (id) =>
       cached(master, `contracts:${id}`, () => collect(coupa.listContracts(query().where('supplier[id]', 'eq', id)))),
     userByLogin: (login) => cached(master, `user:${login}`, () => coupa.findUserByLogin(login)),
+    userById: (id) => cached(master, `user-id:${id}`, () => orNull(coupa.getUser(id))),
     async supplierInvoices(supplierId, since) {
       // Keyed by the month the window opens in, so exceptions of one supplier in a batch share a read.
       const from = `${since.slice(0, 7)}-01`;

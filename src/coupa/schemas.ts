@@ -1,84 +1,135 @@
 /**
  * zod schemas of the Coupa records Settle reads, in Settle's camelCase convention
- * (the client converts from the hyphenated wire with `fromWire` before parsing).
- * Objects are loose: Coupa returns many more fields than Settle needs, and real tenants add
- * custom fields; unknown keys pass through untouched. Money and quantities stay decimal
- * strings — never JS numbers — and are turned into `Money`/`Decimal` only in `src/domain`.
+ * (the client converts from the hyphenated or underscored wire with `fromWire` before parsing).
+ *
+ * The schemas follow Coupa's documented field types and accept every benign variant of them
+ * (scalars.ts): integers as numbers or numeric strings, decimals as strings or JSON numbers,
+ * booleans as "true"/"false", null ≡ absent ≡ "" for optional fields, one object where an array
+ * belongs, references by bare id or natural key. Objects are loose: unknown keys and
+ * `custom-fields` stay on the record and are ignored by the logic. Money and quantities stay
+ * decimal strings — never JS numbers — and become `Money`/`Decimal` only in `src/domain`.
+ * A field that still cannot be read is dropped by `parseRecord` and named in `readProblems`.
  */
 import { z } from 'zod';
+import { absentable, Bool, Code, DateTime, Decimal as DecimalText, Int, Text, isBlank, list, opt, ref, snakeValue, unwrapScalar } from './scalars.js';
 
-/** A decimal amount as Coupa sends it ("425.99"); a bare JSON number is accepted and stringified. */
-export const Decimal = z
-  .union([z.string(), z.number()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
-  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), { message: 'expected a decimal number such as "425.99"' });
+/** A decimal amount as a plain decimal string ("425.99"); JSON numbers and other spellings are converted exactly. */
+export const Decimal = DecimalText;
 
-const NullableDecimal = Decimal.nullish();
-const Id = z.number().int();
-const DateTime = z.string();
+const NullableDecimal = opt(Decimal);
+const Id = Int;
+const OptId = opt(Int);
+/** A record's own id inside another record: a number, or absent (never null). */
+const RefId = absentable(Int);
+const OptText = opt(Text);
+const OptCode = opt(Code);
+const OptBool = opt(Bool);
+const OptDateTime = opt(DateTime);
 
-export const Ref = z.looseObject({ id: Id.optional(), code: z.string().nullish(), name: z.string().nullish() });
-export const CurrencyRef = z.looseObject({ id: Id.optional(), code: z.string() });
-export const UserRef = z.looseObject({
-  id: Id.optional(),
-  login: z.string().nullish(),
-  email: z.string().nullish(),
-  firstname: z.string().nullish(),
-  lastname: z.string().nullish(),
+/** One field Settle could not read, as `parseRecord` reports it (see read-problems.ts). */
+export const ReadProblem = z.object({
+  /** Resource name, e.g. `invoice`, `purchase order`. */
+  resource: z.string(),
+  recordId: z.union([z.number(), z.string()]).optional(),
+  /** Wire path of the field, e.g. `invoice-lines[0].order-line-num`. */
+  field: z.string(),
+  /** The value seen, as JSON text (shortened). */
+  seen: z.string(),
+  /** What was expected. */
+  problem: z.string(),
+  /** `field`: the value was set aside; `element`: a whole collection element or sub-record was. */
+  lost: z.enum(['field', 'element']),
 });
-export const AccountRef = z.looseObject({ id: Id.optional(), code: z.string().nullish(), name: z.string().nullish() });
-export const CountryRef = z.looseObject({ id: Id.optional(), code: z.string().nullish(), name: z.string().nullish() });
+export type ReadProblem = z.infer<typeof ReadProblem>;
+
+/** Every top-level record carries the fields it could not read (never taken from the wire). */
+const readable = { readProblems: z.array(ReadProblem).optional() };
+
+export const Ref = z.looseObject({ id: RefId, code: OptCode, name: OptText });
+export const CurrencyRef = z.looseObject({ id: RefId, code: Code });
+export const UserRef = z.looseObject({
+  id: RefId,
+  login: OptText,
+  email: OptText,
+  firstname: OptText,
+  lastname: OptText,
+});
+export const AccountRef = z.looseObject({ id: RefId, code: OptCode, name: OptText });
+export const CountryRef = z.looseObject({ id: RefId, code: OptCode, name: OptText });
+
+/** Coupa does not document the format of breach figures ("5.00", "5%", …): kept as text. */
+const BreachText = opt(z.unknown().transform((raw, ctx) => {
+  const v = unwrapScalar(raw);
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  ctx.addIssue({ code: 'custom', message: 'expected a figure' });
+  return z.NEVER;
+}));
 
 export const FailedTolerance = z.looseObject({
-  id: Id.optional(),
-  code: z.string(),
-  failableType: z.string().nullish(),
-  failableId: Id.nullish(),
-  resolved: z.boolean().default(false),
-  resolutionStrategy: z.string().nullish(),
-  // Coupa does not document the format of breach figures ("5.00", "5%", …): kept as text.
-  breachAmount: z.union([z.string(), z.number()]).transform(String).nullish(),
-  breachLimit: z.union([z.string(), z.number()]).transform(String).nullish(),
-  breachDetail1: z.string().nullish(),
-  breachDetail2: z.string().nullish(),
+  id: RefId,
+  // A failed tolerance whose code cannot be read is still a failed tolerance.
+  code: opt(Code).transform((c) => c ?? 'UNKNOWN'),
+  failableType: OptText,
+  failableId: OptId,
+  resolved: OptBool.transform((v) => v ?? false),
+  resolutionStrategy: OptText,
+  breachAmount: BreachText,
+  breachLimit: BreachText,
+  breachDetail1: OptText,
+  breachDetail2: OptText,
 });
 export type FailedTolerance = z.infer<typeof FailedTolerance>;
 
 export const RemitToAddress = z.looseObject({
-  id: Id.optional(),
-  remitToCode: z.string().nullish(),
-  name: z.string().nullish(),
-  street1: z.string().nullish(),
-  street2: z.string().nullish(),
-  city: z.string().nullish(),
-  state: z.string().nullish(),
-  postalCode: z.string().nullish(),
-  country: CountryRef.nullish(),
-  active: z.boolean().nullish(),
-  vatNumber: z.string().nullish(),
+  id: RefId,
+  remitToCode: OptCode,
+  name: OptText,
+  street1: OptText,
+  street2: OptText,
+  city: OptText,
+  state: OptText,
+  postalCode: OptText,
+  country: ref(CountryRef, 'code'),
+  active: OptBool,
+  vatNumber: OptText,
 });
 export type RemitToAddress = z.infer<typeof RemitToAddress>;
 
+/** `InvoiceAmountLine`, `invoice_amount_line`, `Amount` … → Coupa's class name. */
+function lineType<T extends string, A extends string>(quantity: T, amount: A) {
+  // Absent means Coupa's default, the quantity line (a preprocess runs for absent keys too).
+  return z.preprocess((raw) => (isBlank(raw) ? quantity : unwrapScalar(raw)), z.unknown().transform((v, ctx): T | A => {
+    const key = typeof v === 'string' ? v.toLowerCase().replace(/[^a-z]/g, '') : '';
+    if (key.includes('amount')) return amount;
+    if (key.includes('quantity') || key.includes('qty')) return quantity;
+    ctx.addIssue({ code: 'custom', message: `expected ${quantity} or ${amount}` });
+    return z.NEVER;
+  }));
+}
+
+/** A line number: Coupa prints it as a number or a string; a numeric one reads as the number. */
+const LineNum = opt(z.union([Int, Text]));
+
 export const InvoiceLine = z.looseObject({
-  id: Id.optional(),
-  lineNum: z.union([z.number(), z.string()]).nullish(),
-  type: z.enum(['InvoiceQuantityLine', 'InvoiceAmountLine']).default('InvoiceQuantityLine'),
-  description: z.string().nullish(),
+  id: RefId,
+  lineNum: LineNum,
+  type: lineType('InvoiceQuantityLine', 'InvoiceAmountLine'),
+  description: OptText,
   quantity: NullableDecimal,
   price: NullableDecimal,
   total: NullableDecimal,
-  orderLineId: Id.nullish(),
-  poNumber: z.string().nullish(),
-  orderHeaderNum: z.string().nullish(),
-  orderLineNum: z.string().nullish(),
-  sourcePartNum: z.string().nullish(),
-  matchReference: z.string().nullish(),
+  orderLineId: OptId,
+  poNumber: OptCode,
+  orderHeaderNum: OptCode,
+  orderLineNum: OptCode,
+  sourcePartNum: OptCode,
+  matchReference: OptCode,
   taxAmount: NullableDecimal,
   taxRate: NullableDecimal,
-  uom: Ref.nullish(),
-  account: AccountRef.nullish(),
-  item: z.looseObject({ id: Id.optional(), itemNumber: z.string().nullish(), name: z.string().nullish() }).nullish(),
-  failedTolerances: z.array(FailedTolerance).default([]),
+  uom: ref(Ref, 'code'),
+  account: ref(AccountRef, 'code'),
+  item: ref(z.looseObject({ id: RefId, itemNumber: OptCode, name: OptText }), 'name'),
+  failedTolerances: list(FailedTolerance),
 });
 export type InvoiceLine = z.infer<typeof InvoiceLine>;
 
@@ -89,21 +140,41 @@ export const InvoiceStatus = z.enum([
 ]);
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
-/** Tenants and releases add statuses; an unknown one must not make an invoice unreadable. */
-const AnyInvoiceStatus = z.union([InvoiceStatus, z.string().min(1)]);
+/** Tenants and releases add statuses; an unknown one must not make an invoice unreadable. "AP Hold" is `ap_hold`. */
+const AnyInvoiceStatus = Code.pipe(z.string().min(1, { error: 'expected a status' })).transform(snakeValue);
+
+/** `supplier-id: 7` beside (or instead of) `supplier: {id: 7}`: lift flat references into objects. */
+export function liftFlatRefs(keys: readonly string[]) {
+  return (raw: unknown): unknown => {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+    const o = raw as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      if (!isBlank(o[key])) continue;
+      for (const [suffix, field] of [['Id', 'id'], ['Code', 'code'], ['Login', 'login'], ['Name', 'name']] as const) {
+        const flat = o[`${key}${suffix}`];
+        if (!isBlank(flat) && (typeof flat === 'string' || typeof flat === 'number')) {
+          out ??= { ...o };
+          out[key] = { ...((out[key] as object | null | undefined) ?? {}), [field]: flat };
+        }
+      }
+    }
+    return out ?? raw;
+  };
+}
 
 export const Invoice = z.looseObject({
   id: Id,
-  invoiceNumber: z.string(),
-  invoiceDate: z.string().nullish(),
+  invoiceNumber: Code,
+  invoiceDate: OptDateTime,
   status: AnyInvoiceStatus,
-  createdAt: DateTime.nullish(),
-  updatedAt: DateTime.nullish(),
-  currency: CurrencyRef.nullish(),
-  supplier: z.looseObject({ id: Id.optional(), name: z.string().nullish(), number: z.string().nullish() }).nullish(),
-  remitToAddress: RemitToAddress.nullish(),
-  paymentTerm: Ref.nullish(),
-  lineLevelTaxation: z.boolean().nullish(),
+  createdAt: OptDateTime,
+  updatedAt: OptDateTime,
+  currency: ref(CurrencyRef, 'code'),
+  supplier: ref(z.looseObject({ id: RefId, name: OptText, number: OptCode }), 'name'),
+  remitToAddress: ref(RemitToAddress, 'code'),
+  paymentTerm: ref(Ref, 'code'),
+  lineLevelTaxation: OptBool,
   taxAmount: NullableDecimal,
   taxRate: NullableDecimal,
   shippingAmount: NullableDecimal,
@@ -111,172 +182,207 @@ export const Invoice = z.looseObject({
   miscAmount: NullableDecimal,
   grossTotal: NullableDecimal,
   totalWithTaxes: NullableDecimal,
-  paid: z.boolean().nullish(),
-  paymentDate: z.string().nullish(),
-  internalNote: z.string().nullish(),
-  supplierNote: z.string().nullish(),
-  comments: z.string().nullish(),
-  requestedBy: UserRef.nullish(),
-  toleranceFailures: z.string().nullish(),
-  failedTolerances: z.array(FailedTolerance).default([]),
-  disputeReasons: z.array(z.looseObject({ code: z.string().nullish() })).nullish(),
-  invoiceLines: z.array(InvoiceLine).default([]),
-  approvals: z.array(z.looseObject({})).nullish(),
+  paid: OptBool,
+  paymentDate: OptDateTime,
+  internalNote: OptText,
+  supplierNote: OptText,
+  comments: OptText,
+  requestedBy: ref(UserRef, 'login'),
+  toleranceFailures: OptText,
+  failedTolerances: list(FailedTolerance),
+  disputeReasons: list(ref(z.looseObject({ code: OptCode }), 'code')).nullish(),
+  invoiceLines: list(InvoiceLine),
+  approvals: list(z.looseObject({})).nullish(),
+  ...readable,
 });
 export type Invoice = z.infer<typeof Invoice>;
 
 export const MatchType = z.enum(['2-way', '3-way', '3-way-fifo', '3-way-direct', 'direct_matching', 'none']);
 export type MatchType = z.infer<typeof MatchType>;
 
+/** `3_way`, `Three-Way`, `3 way fifo`, `direct-matching` → Coupa's value. */
+const AnyMatchType = z.unknown().transform((raw, ctx): MatchType => {
+  const v = unwrapScalar(raw);
+  const s = typeof v === 'string' ? v.trim().toLowerCase().replace(/three/g, '3').replace(/two/g, '2').replace(/[\s_]+/g, '-') : '';
+  if (s === 'direct-matching' || s === 'direct') return 'direct_matching';
+  const parsed = MatchType.safeParse(s);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: `expected a match type (${MatchType.options.join(', ')})` });
+  return z.NEVER;
+});
+
 export const OrderLine = z.looseObject({
   id: Id,
-  lineNum: z.union([z.number(), z.string()]).nullish(),
-  type: z.enum(['OrderQuantityLine', 'OrderAmountLine']).default('OrderQuantityLine'),
-  description: z.string().nullish(),
+  lineNum: LineNum,
+  type: lineType('OrderQuantityLine', 'OrderAmountLine'),
+  description: OptText,
   quantity: NullableDecimal,
   price: NullableDecimal,
   total: NullableDecimal,
   received: NullableDecimal,
   invoiced: NullableDecimal,
-  receiptRequired: z.boolean().nullish(),
-  matchType: MatchType.nullish(),
-  sourcePartNum: z.string().nullish(),
-  orderHeaderId: Id.nullish(),
-  account: AccountRef.nullish(),
-  uom: Ref.nullish(),
-  currency: CurrencyRef.nullish(),
-  contract: z.looseObject({ id: Id.optional() }).nullish(),
+  receiptRequired: OptBool,
+  matchType: opt(AnyMatchType),
+  sourcePartNum: OptCode,
+  orderHeaderId: OptId,
+  account: ref(AccountRef, 'code'),
+  uom: ref(Ref, 'code'),
+  currency: ref(CurrencyRef, 'code'),
+  contract: ref(z.looseObject({ id: RefId }), 'name'),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
 export const PurchaseOrder = z.looseObject({
   id: Id,
-  poNumber: z.string(),
-  status: z.string(),
-  currency: CurrencyRef.nullish(),
-  supplier: z.looseObject({ id: Id.optional(), name: z.string().nullish() }).nullish(),
-  requester: UserRef.nullish(),
-  createdAt: DateTime.nullish(),
-  updatedAt: DateTime.nullish(),
-  orderLines: z.array(OrderLine).default([]),
+  poNumber: Code,
+  status: OptCode.transform((s) => s ?? 'unknown'),
+  currency: ref(CurrencyRef, 'code'),
+  supplier: ref(z.looseObject({ id: RefId, name: OptText }), 'name'),
+  requester: ref(UserRef, 'login'),
+  createdAt: OptDateTime,
+  updatedAt: OptDateTime,
+  orderLines: list(OrderLine),
+  ...readable,
 });
 export type PurchaseOrder = z.infer<typeof PurchaseOrder>;
 
 export const ReceivingTransaction = z.looseObject({
   id: Id,
-  type: z.string().default('InventoryReceipt'),
-  status: z.string().nullish(),
+  type: OptText.transform((t) => t ?? 'InventoryReceipt'),
+  status: OptCode,
   quantity: NullableDecimal,
   price: NullableDecimal,
   total: NullableDecimal,
-  transactionDate: z.string().nullish(),
-  matchReference: z.string().nullish(),
-  orderLine: z.looseObject({ id: Id, orderHeaderId: Id.nullish(), lineNum: z.union([z.number(), z.string()]).nullish() }),
-  createdAt: DateTime.nullish(),
+  transactionDate: OptDateTime,
+  matchReference: OptCode,
+  // The order line it receives against: an object, or a bare id.
+  orderLine: z.preprocess(
+    (v) => (typeof v === 'number' || typeof v === 'string' ? { id: v } : unwrapScalar(v)),
+    z.looseObject({ id: Id, orderHeaderId: OptId, lineNum: LineNum }),
+  ),
+  createdAt: OptDateTime,
+  ...readable,
 });
 export type ReceivingTransaction = z.infer<typeof ReceivingTransaction>;
 
 export const Supplier = z.looseObject({
   id: Id,
-  name: z.string(),
-  displayName: z.string().nullish(),
-  number: z.string().nullish(),
-  status: z.string().default('active'),
-  onHold: z.boolean().nullish(),
-  taxId: z.string().nullish(),
-  invoiceMatchingLevel: z.string().nullish(),
-  paymentTerm: Ref.nullish(),
-  primaryAddress: RemitToAddress.nullish(),
-  remitToAddresses: z.array(RemitToAddress).default([]),
-  createdAt: DateTime.nullish(),
-  updatedAt: DateTime.nullish(),
+  name: Text,
+  displayName: OptText,
+  number: OptCode,
+  status: OptCode.transform((s) => s ?? 'active'),
+  onHold: OptBool,
+  taxId: OptCode,
+  invoiceMatchingLevel: OptCode,
+  paymentTerm: ref(Ref, 'code'),
+  primaryAddress: ref(RemitToAddress, 'code'),
+  remitToAddresses: list(RemitToAddress),
+  createdAt: OptDateTime,
+  updatedAt: OptDateTime,
+  ...readable,
 });
 export type Supplier = z.infer<typeof Supplier>;
 
 /** Supplier Information (SIM) record: where bank details live in Coupa (§5.8). */
 export const SupplierInformation = z.looseObject({
   id: Id,
-  supplier: z.looseObject({ id: Id }).nullish(),
-  supplierId: Id.nullish(),
-  name: z.string().nullish(),
-  taxId: z.string().nullish(),
-  supplierInformationAddresses: z
-    .array(
-      z.looseObject({
-        id: Id.optional(),
-        kind: z.string().nullish(),
-        bankName: z.string().nullish(),
-        bankAccountNumber: z.string().nullish(),
-        bankRoutingNumber: z.string().nullish(),
-        ibanNumber: z.string().nullish(),
-        swiftCode: z.string().nullish(),
-        nameOnBankAccount: z.string().nullish(),
-        street1: z.string().nullish(),
-        city: z.string().nullish(),
-        postalCode: z.string().nullish(),
-        country: CountryRef.nullish(),
-      }),
-    )
-    .default([]),
+  supplier: ref(z.looseObject({ id: Id }), 'name'),
+  supplierId: OptId,
+  name: OptText,
+  taxId: OptCode,
+  supplierInformationAddresses: list(
+    z.looseObject({
+      id: RefId,
+      kind: OptText,
+      bankName: OptText,
+      bankAccountNumber: OptCode,
+      bankRoutingNumber: OptCode,
+      ibanNumber: OptCode,
+      swiftCode: OptCode,
+      nameOnBankAccount: OptText,
+      street1: OptText,
+      city: OptText,
+      postalCode: OptText,
+      country: ref(CountryRef, 'code'),
+    }),
+  ),
+  ...readable,
 });
 export type SupplierInformation = z.infer<typeof SupplierInformation>;
 
 export const User = z.looseObject({
   id: Id,
-  login: z.string(),
-  email: z.string().nullish(),
-  firstname: z.string().nullish(),
-  lastname: z.string().nullish(),
-  active: z.boolean().default(true),
-  roles: z.array(z.looseObject({ name: z.string() })).nullish(),
-  manager: UserRef.nullish(),
-  invoiceApprovalLimit: z.looseObject({ amount: NullableDecimal }).nullish(),
+  login: Code,
+  email: OptText,
+  firstname: OptText,
+  lastname: OptText,
+  active: OptBool.transform((v) => v ?? true),
+  roles: list(ref(z.looseObject({ name: Text }), 'name')).nullish(),
+  manager: ref(UserRef, 'login'),
+  invoiceApprovalLimit: opt(z.looseObject({ amount: NullableDecimal })),
+  ...readable,
 });
 export type User = z.infer<typeof User>;
 
 export const PriceTerm = z.looseObject({
-  sourcePartNum: z.string().nullish(),
-  description: z.string().nullish(),
+  sourcePartNum: OptCode,
+  description: OptText,
   price: Decimal,
-  uom: Ref.nullish(),
-  priceType: z.string().default('firm'),
+  uom: ref(Ref, 'code'),
+  priceType: OptCode.transform((t) => t ?? 'firm'),
 });
 export type PriceTerm = z.infer<typeof PriceTerm>;
 
 export const Contract = z.looseObject({
   id: Id,
-  name: z.string().nullish(),
-  number: z.string().nullish(),
-  status: z.string().nullish(),
-  supplier: z.looseObject({ id: Id.optional(), name: z.string().nullish() }).nullish(),
-  currency: CurrencyRef.nullish(),
-  startDate: z.string().nullish(),
-  endDate: z.string().nullish(),
-  priceTerms: z.array(PriceTerm).default([]),
+  name: OptText,
+  number: OptCode,
+  status: OptCode,
+  supplier: ref(z.looseObject({ id: RefId, name: OptText }), 'name'),
+  currency: ref(CurrencyRef, 'code'),
+  startDate: OptDateTime,
+  endDate: OptDateTime,
+  priceTerms: list(PriceTerm),
+  ...readable,
 });
 export type Contract = z.infer<typeof Contract>;
 
+/** The comment text: Coupa calls it `comments`; `comment`, `text` and `body` are read too. */
+export function commentText(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const o = raw as Record<string, unknown>;
+  if (!isBlank(o.comments)) return raw;
+  const alt = [o.comment, o.text, o.body].find((v) => !isBlank(v));
+  return alt === undefined ? { ...o, comments: '' } : { ...o, comments: alt };
+}
+
+/**
+ * A comment. One with no Coupa author (`created-by` null, or `{id: null}`, as the supplier portal
+ * and e-mail channels leave it) is supplier-written, untrusted text.
+ */
 export const Comment = z.looseObject({
-  id: Id.optional(),
-  comments: z.string(),
-  commentableType: z.string().nullish(),
-  commentableId: Id.nullish(),
-  toSupplier: z.boolean().default(false),
-  createdAt: DateTime.nullish(),
-  createdBy: UserRef.nullish(),
+  id: RefId,
+  comments: Text,
+  commentableType: OptText,
+  commentableId: OptId,
+  toSupplier: OptBool.transform((v) => v ?? false),
+  createdAt: OptDateTime,
+  createdBy: ref(UserRef, 'login'),
+  ...readable,
 });
 export type Comment = z.infer<typeof Comment>;
 
 export const Approval = z.looseObject({
   id: Id,
-  position: z.number().nullish(),
-  status: z.string(),
-  approvableType: z.string().nullish(),
-  approvableId: Id.nullish(),
-  approver: UserRef.nullish(),
-  approverId: Id.nullish(),
-  note: z.string().nullish(),
-  createdAt: DateTime.nullish(),
+  position: opt(Int),
+  status: Code.transform(snakeValue),
+  approvableType: OptText,
+  approvableId: OptId,
+  approver: ref(UserRef, 'login'),
+  approverId: OptId,
+  note: OptText,
+  createdAt: OptDateTime,
+  ...readable,
 });
 export type Approval = z.infer<typeof Approval>;
 

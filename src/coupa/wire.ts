@@ -6,9 +6,21 @@
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** `invoice-number` / `invoice_number` → `invoiceNumber`. */
+/**
+ * `invoice-number` / `invoice_number` / `Invoice Number` / `InvoiceNumber` / `invoiceNumber` →
+ * `invoiceNumber` (exports and middleware re-spell Coupa's keys). XML-converter attribute keys
+ * (`@nil`, `#text`) are left as they are.
+ */
 export function camelKey(key: string): string {
-  return key.replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  if (/^[@#$]/.test(key)) return key;
+  if (/^[a-z][a-zA-Z0-9]*$/.test(key)) return key;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  if (words.length === 0) return key;
+  return words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
 }
 
 /** `invoiceNumber` → `invoice-number`. */

@@ -10,6 +10,7 @@ import { duplicateFindings, findDuplicateCandidates, POSSIBLE_DUPLICATE, type Du
 import { finding, sortByRisk, type Finding } from './findings.js';
 import type { HintReading } from './hint.js';
 import { matchInvoice } from './match.js';
+import { checkReadProblems } from './read-problems.js';
 import { checkRequiredData } from './required-data.js';
 import { checkSupplier } from './supplier.js';
 import { checkTax, checkVatId } from './tax.js';
@@ -44,6 +45,7 @@ export function collectFindings(ctx: InvoiceContext, controls: Controls, now: Da
     ...checkSupplier(ctx, controls, now),
     ...duplicateFindings(duplicates),
     ...duplicateExplainingOverBilling(duplicates, matching),
+    ...checkReadProblems(ctx),
     ...checkRequiredData(ctx),
     ...checkVatId(ctx),
     ...matching,
@@ -52,7 +54,7 @@ export function collectFindings(ctx: InvoiceContext, controls: Controls, now: Da
 }
 
 /** Kinds that never name the exception type by themselves (they only gate `resolve`). */
-export const GATE_ONLY_KINDS: ReadonlySet<string> = new Set(['new_supplier', 'supplier_text_instruction']);
+export const GATE_ONLY_KINDS: ReadonlySet<string> = new Set(['new_supplier', 'supplier_text_instruction', 'unreadable_field']);
 
 /** The exception type the records show: the riskiest finding's, else the hint's, else `other`. */
 export function exceptionTypeOf(findings: readonly Finding[], hint: HintReading): ExceptionType {

@@ -98,6 +98,18 @@ export function decide(input: DecideInput): DecisionOutcome {
     return done({ decision: 'hold', notify: controls.ap_reviewer, rule: '2 duplicate → hold', deciding: dup, rootCause: sentence([dup[0].summary]), confidence: Math.min(0.97, Math.max(0.75, score)) });
   }
 
+  // Settle's addition: a field the decision rests on could not be read from Coupa. Every rule
+  // below could be misled by it (an unreadable payment term looks missing, an unreadable price
+  // looks within tolerance), so a person checks it; the dossier names record, field and value.
+  const unreadable = findings.filter((f) => f.kind === 'unreadable_field');
+  if (unreadable[0]) {
+    return done({
+      decision: 'route', routeTo: controls.ap_reviewer, rule: '2½ a field the decision rests on could not be read → route to the AP reviewer',
+      deciding: unreadable, exceptionType: exceptionTypeOf(findings, hint), confidence: 0.6,
+      rootCause: sentence([unreadable[0].summary, ...unreadable[0].evidence.slice(0, 3)]),
+    });
+  }
+
   const missing = of(MISSING_INFO);
   if (missing.length) return done({ decision: 'request_info', rule: '3 missing information → request_info', deciding: missing, rootCause: sentence(missing.map((f) => f.summary)) });
 

@@ -16,6 +16,8 @@ export const FINDING_KINDS = [
   'bank_details_not_on_file',
   // 2. duplicates
   'duplicate',
+  // 2½. a field the decision rests on could not be read from Coupa → a person checks it
+  'unreadable_field',
   // 3. missing information
   'missing_vat_id',
   'missing_invoice_date',
@@ -48,6 +50,7 @@ export const EXCEPTION_TYPE_OF: Readonly<Record<FindingKind, ExceptionType>> = {
   bank_change_request: 'supplier_data_mismatch',
   bank_details_not_on_file: 'supplier_data_mismatch',
   duplicate: 'duplicate',
+  unreadable_field: 'other',
   missing_vat_id: 'missing_information',
   missing_invoice_date: 'missing_information',
   missing_payment_term: 'missing_information',

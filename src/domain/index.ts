@@ -18,6 +18,7 @@ export { compareInvoiceNumbers, normaliseInvoiceNumber, type NumberMatch } from 
 export { matchInvoice, matchLevelOf, type MatchLevel } from './match.js';
 export { CurrencyMismatchError, Dec, Money, MoneyParseError, decimalOr, formatPct, formatQty, minorUnits, parseDecimal } from './money.js';
 export { consumesPo, invoicedOn, receivedOn } from './po-usage.js';
+export { checkReadProblems, isMaterial, readProblemsOf } from './read-problems.js';
 export { checkRequiredData } from './required-data.js';
 export { checkSupplier } from './supplier.js';
 export {

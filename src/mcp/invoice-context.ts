@@ -27,6 +27,21 @@ async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<Pur
   return [...new Map(all.map((p) => [p.id, p])).values()];
 }
 
+/**
+ * A tenant may name a comment's author by id only (`created-by: {id: 105}`): look the user up so
+ * the company's own comments are not mistaken for supplier text. An author with no id is nobody
+ * in Coupa (supplier portal, e-mail) and stays supplier-written.
+ */
+async function withAuthorLogins(ctx: ToolContext, comments: Comment[]): Promise<Comment[]> {
+  const ids = [...new Set(comments.filter((c) => !c.createdBy?.login && typeof c.createdBy?.id === 'number').map((c) => c.createdBy!.id as number))];
+  if (ids.length === 0) return comments;
+  const users = new Map((await Promise.all(ids.map((id) => ctx.records.userById(id).catch(() => null)))).filter((u): u is User => u !== null).map((u) => [u.id, u]));
+  return comments.map((c) => {
+    const user = typeof c.createdBy?.id === 'number' && !c.createdBy.login ? users.get(c.createdBy.id) : undefined;
+    return user ? { ...c, createdBy: { ...c.createdBy, login: user.login } } : c;
+  });
+}
+
 /** Comment authors who are the company's own users (their text is not supplier-controlled). */
 async function internalAuthors(ctx: ToolContext, comments: Comment[]): Promise<User[]> {
   const logins = [...new Set(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l))];
@@ -48,7 +63,7 @@ export async function loadInvoiceContext(
   const since = isoDate(invoiceMs - ctx.controls.duplicate_window_days * DAY_MS);
   const total = invoice.grossTotal ?? invoice.totalWithTaxes;
 
-  const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, comments, glOwners] = await Promise.all([
+  const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, rawComments, glOwners] = await Promise.all([
     purchaseOrdersOf(ctx, invoice),
     supplierId ? ctx.records.supplier(supplierId) : Promise.resolve(null),
     supplierId ? ctx.records.supplierInformation(supplierId) : Promise.resolve(null),
@@ -58,6 +73,7 @@ export async function loadInvoiceContext(
     ctx.records.comments(invoiceId),
     ctx.glOwners(),
   ]);
+  const comments = await withAuthorLogins(ctx, rawComments);
   // Receipts matter only to 3-way matching: a 2-way PO costs no receipt read.
   const threeWay = (level: string | null | undefined): boolean => !!level && (level.startsWith('3-way') || level === 'direct_matching');
   const needsReceipts = threeWay(supplier?.invoiceMatchingLevel) || purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));

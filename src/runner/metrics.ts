@@ -3,6 +3,9 @@
  * the agent, the guard and the Coupa client can count into the same place: pass `metrics` down.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { fieldPattern } from '../coupa/drift.js';
+import type { ReadProblem } from '../coupa/read-problems.js';
+import { isMaterial } from '../domain/read-problems.js';
 import type { QueueStats, RunnerQueue } from './queue.js';
 
 export interface RunnerMetrics {
@@ -18,6 +21,8 @@ export interface RunnerMetrics {
   /** For the Coupa client's `onCall` hook: every HTTP exchange; status 0 = no response. */
   readonly coupaCalls: Counter<'method' | 'status'>;
   readonly coupaErrors: Counter<'method' | 'status'>;
+  /** Fields of Coupa records that could not be read, by resource, field pattern and whether a decision rests on it. */
+  readonly coupaReadProblems: Counter<'resource' | 'field' | 'decisive'>;
   /** Duration of one SettleFn call. */
   readonly agentLatency: Histogram<'outcome'>;
   readonly queueDepth: Gauge<'state'>;
@@ -53,6 +58,10 @@ export function createRunnerMetrics(options: RunnerMetricsOptions = {}): RunnerM
     guardDenials: new Counter({ name: 'settle_guard_denials_total', help: 'Writes refused by the guard', labelNames: ['tool', 'reason'], registers }),
     coupaCalls: new Counter({ name: 'settle_coupa_calls_total', help: 'HTTP exchanges with Coupa', labelNames: ['method', 'status'], registers }),
     coupaErrors: new Counter({ name: 'settle_coupa_errors_total', help: 'Coupa exchanges that failed (no response, 429 or >= 500)', labelNames: ['method', 'status'], registers }),
+    coupaReadProblems: new Counter({
+      name: 'settle_coupa_read_problems_total', help: 'Fields of Coupa records that could not be read and were set aside (tenant drift)',
+      labelNames: ['resource', 'field', 'decisive'], registers,
+    }),
     agentLatency: new Histogram({
       name: 'settle_agent_latency_seconds', help: 'Time to settle one invoice', labelNames: ['outcome'], registers,
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
@@ -92,4 +101,9 @@ export function coupaCallObserver(metrics: RunnerMetrics): (event: CoupaCallEven
     metrics.coupaCalls.inc(labels);
     if (event.status === 0 || event.status === 429 || event.status >= 500) metrics.coupaErrors.inc(labels);
   };
+}
+
+/** For the Coupa client's `onReadProblem` hook: one count per field that could not be read. */
+export function readProblemObserver(metrics: RunnerMetrics): (problem: ReadProblem) => void {
+  return (problem) => metrics.coupaReadProblems.inc({ resource: problem.resource, field: fieldPattern(problem.field), decisive: String(isMaterial(problem)) });
 }

@@ -59,7 +59,7 @@ export function observePerson(input: {
   const updatedBy = loginOf((invoice as { updatedBy?: { login?: unknown } }).updatedBy);
   if (updatedBy && ownLogins.has(updatedBy) && !HELD.has(status)) return undefined; // Settle's own write, never a person's
   if (status === 'disputed') {
-    const code = [...(invoice.disputeReasons ?? [])].reverse().find((r) => r.code)?.code ?? null;
+    const code = [...(invoice.disputeReasons ?? [])].reverse().find((r) => r?.code)?.code ?? null;
     return { decision: 'dispute', routeTo: null, disputeReason: code, login: updatedBy, evidence: [`status disputed${code ? `, reason ${code}` : ''}`] };
   }
   if (RELEASED.has(status)) {

@@ -2,6 +2,7 @@
  * Everything one simulator instance owns, handed to its hooks and routes. Nothing here is global:
  * two instances in one process share no state.
  */
+import type { Dialect } from './dialects.js';
 import type { FastifyRequest } from 'fastify';
 import type { TokenGrant, TokenService } from './auth.js';
 import type { EventNotifier } from './callouts.js';
@@ -30,6 +31,9 @@ export interface SimContext {
   nextSeq(): number;
   state(request: FastifyRequest): RequestState | undefined;
   setState(request: FastifyRequest, state: RequestState): void;
+  /** The shape API answers are written in (dialects.ts); `coupa` = as stored. */
+  dialect: Dialect;
+  dialectSeed: number;
 }
 
 /** The user an API client acts as, for `created-by`/`updated-by` (UserSimple shape). */

@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 
+/** An id as a number or a numeric string ("5001"), as hand-written and exported records carry it. */
+export const WireId = z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int());
+
 /** One wire record: must carry an integer `id`; everything else is Coupa's business. */
-export const WireRecord = z.looseObject({ id: z.number().int() });
+export const WireRecord = z.looseObject({ id: WireId });
 export type WireRecord = z.infer<typeof WireRecord> & Record<string, unknown>;
 
 export const CoupaDatasetSchema = z.looseObject({
@@ -18,7 +21,7 @@ export const CoupaDatasetSchema = z.looseObject({
   'receiving-transactions': z.array(WireRecord).default([]),
   invoices: z.array(WireRecord).default([]),
   approvals: z.array(WireRecord).default([]),
-  comments: z.array(z.looseObject({ id: z.number().int().optional() })).default([]),
+  comments: z.array(z.looseObject({ id: WireId.optional() })).default([]),
 });
 export type CoupaDataset = {
   users: WireRecord[];

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { applyDialect, serializeDialect } from './dialects.js';
 import type { SimContext } from './context.js';
 import { scopeFor } from './scopes.js';
 
@@ -73,6 +74,18 @@ function checkAuth(ctx: SimContext, request: FastifyRequest, reply: FastifyReply
   }
 }
 
+/** A successful JSON answer of the API, rewritten in the instance's dialect (the store is untouched). */
+function inDialect(ctx: SimContext, request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  if (ctx.dialect === 'coupa' || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
+  if (!request.url.startsWith('/api/') || !String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
+  const users = ctx.store.collection('users');
+  const body = applyDialect(ctx.dialect, JSON.parse(payload), {
+    seed: ctx.dialectSeed,
+    isUserLogin: (login) => (users.lookup('login', [`s:${login}`])?.size ?? 0) > 0,
+  });
+  return serializeDialect(body);
+}
+
 /** Register the lifecycle hooks on `app`. */
 export function registerHooks(app: FastifyInstance, ctx: SimContext): void {
   app.addHook('onRequest', async (request, reply) => {
@@ -95,6 +108,7 @@ export function registerHooks(app: FastifyInstance, ctx: SimContext): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const state = ctx.state(request);
     if (!state) return payload;
+    payload = inDialect(ctx, request, reply, payload);
     state.entry.status = reply.statusCode;
     if (state.fault?.dropAfterWrite && reply.statusCode < 400) {
       // The write has been applied; the client never learns it (coupa-api.md: reconcile by re-reading).

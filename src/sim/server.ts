@@ -81,6 +81,8 @@ function createContext(options: SimulatorOptions, clients: SimClient[]): SimCont
     nextSeq: () => ++seq,
     state: (request) => states.get(request),
     setState: (request, state) => states.set(request, state),
+    dialect: options.dialect ?? 'coupa',
+    dialectSeed: options.dialectSeed ?? 1,
   };
 }
 
@@ -100,6 +102,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearCallLog: () => void ctx.callLog.splice(0),
     setFaults: (faults) => ctx.faults.set(faults),
     setNow: (iso) => ctx.clock.set(iso),
+    setDialect(dialect, seed) {
+      ctx.dialect = dialect;
+      if (seed !== undefined) ctx.dialectSeed = seed;
+    },
     now: () => ctx.clock.now(),
     records: (collection) => ctx.store.snapshot(collection) as unknown as CoupaDataset[typeof collection],
     upsert(collection, record) {

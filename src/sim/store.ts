@@ -4,6 +4,7 @@
  * are also served on their own (`/purchase_order_lines`), so the store keeps a derived
  * `order-lines` collection in step with the purchase orders.
  */
+import { canonicalRecord } from './canonical.js';
 import { cloneJson } from './clone.js';
 import type { CoupaDataset } from './dataset.js';
 import { Collection, type WireObject } from './collection.js';
@@ -88,7 +89,7 @@ export class SimStore {
 
   private load(dataset: Partial<CoupaDataset>): void {
     for (const name of DATASET_KEYS) {
-      const records = cloneJson(dataset[name] ?? []) as Array<Record<string, unknown>>;
+      const records = (cloneJson(dataset[name] ?? []) as unknown[]).map(canonicalRecord) as Array<Record<string, unknown>>;
       const target = this.collection(name);
       // Comments in a case file may come without ids; number them after the highest given one.
       const withIds = records.filter((r): r is WireObject => typeof r.id === 'number');

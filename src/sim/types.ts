@@ -3,6 +3,7 @@
  * the eval harness and `npm start` use only what is declared here.
  */
 import type { CoupaDataset } from './dataset.js';
+import type { Dialect } from './dialects.js';
 
 export interface SimClient {
   clientId: string;
@@ -67,6 +68,10 @@ export interface SimulatorOptions {
   rateLimit?: { perSecond: number; burst: number } | false;
   tokenTtlSeconds?: number;
   events?: OutboundEventsConfig;
+  /** Serve API answers in a variant shape (dialects.ts): `strings`, `numbers`, `xml`, `mixed`, …; default `coupa`. */
+  dialect?: Dialect;
+  /** Seed of the `mixed` dialect (default 1). */
+  dialectSeed?: number;
 }
 
 export interface SimulatorHandle {
@@ -79,6 +84,8 @@ export interface SimulatorHandle {
   clearCallLog(): void;
   setFaults(faults: FaultConfig): void;
   setNow(iso: string): void;
+  /** Serve from now on in this dialect (dialects.ts). */
+  setDialect(dialect: Dialect, seed?: number): void;
   now(): string;
   /** Live wire records of one collection (same keys as CoupaDataset), for assertions. */
   records<K extends keyof CoupaDataset>(collection: K): CoupaDataset[K];
