@@ -68,6 +68,9 @@ async function counts(db: Queryable, column: string, since: Date, until: Date, l
 
 /** Slices whose agreement fell below their threshold and that demoted themselves (autonomy_changes). */
 async function demotionsIn(db: Queryable, since: Date, until: Date): Promise<string[]> {
+  // A runner-only schema (workers on a database without the agent's tables) has had no demotions.
+  const { rows: present } = await db.query<{ t: string | null }>(`select to_regclass('autonomy_changes')::text as t`);
+  if (!present[0]?.t) return [];
   const { rows } = await db.query<{ rule: { exception_type?: string | string[]; name?: string }; reason: string }>(
     `select rule, reason from autonomy_changes where kind = 'demotion' and changed_by = 'settle' and changed_at >= $1 and changed_at < $2 order by id`,
     [since, until],
