@@ -38,7 +38,7 @@ describe('QA review in a real browser', () => {
     expect(await page.getByRole('heading', { name: 'QA review' }).isVisible()).toBe(true);
     const item = page.locator(`#qa-${sample!.id}`);
     expect(await item.innerText()).toMatch(new RegExp(`Invoice ${DUPLICATE_INVOICE}`));
-    await item.getByLabel('Disagree').check();
+    await item.getByLabel('Disagree', { exact: true }).check();
     await item.getByLabel('Correct decision (if you disagree)').selectOption('route');
     await item.getByLabel('Reason').fill('Same amount but a different service month: route to the AP manager to confirm.');
     await item.getByRole('button', { name: 'Record QA verdict' }).click();
