@@ -34,19 +34,11 @@ export interface PersonSide {
   observedAt: Date;
 }
 
-export interface ShadowCase {
+/** The agent's side as stored (its decision fields grouped under `agent`), with the person's beside it. */
+export interface ShadowCase
+  extends Pick<AgentSide, 'tenant' | 'invoiceId' | 'settlementId' | 'exceptionType' | 'supplierId' | 'supplierName' | 'amount' | 'currency' | 'coupaWrites' | 'decidedAt'> {
   id: number;
-  tenant: string;
-  invoiceId: number;
-  settlementId: number | null;
-  exceptionType: string;
-  supplierId: number | null;
-  supplierName: string | null;
-  amount: string | null;
-  currency: string | null;
-  agent: { decision: string; routeTo: string | null; disputeReason: string | null; confidence: number | null };
-  coupaWrites: number;
-  decidedAt: Date;
+  agent: Pick<AgentSide, 'decision' | 'routeTo' | 'disputeReason' | 'confidence'>;
   person: PersonSide | null;
   agreed: boolean | null;
   /** `agent resolve / person route`, … ; null when they agreed or the person has not acted. */
