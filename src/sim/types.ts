@@ -32,7 +32,10 @@ export interface FaultConfig {
 
 export interface CallLogEntry {
   seq: number;
+  /** The simulated clock (the company's "now"). */
   at: string;
+  /** Wall-clock ms (Date.now()) when the request arrived: requests per second as Coupa would count them. */
+  receivedMs?: number;
   method: string;
   /** Path without the query string, e.g. `/api/invoices/5001/dispute`. */
   path: string;
