@@ -51,7 +51,7 @@ async function runPass(company: SampleCompany, labels: SampleCompany['exceptions
   const runtime = await createRuntime({ config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false, onCoupaCall });
   try {
     // What `settle start` does: the run's exceptions are known, so reads are batched ahead of them.
-    const prefetcher = createRunPrefetcher(runtime, labels.map((l) => l.invoiceId));
+    const prefetcher = createRunPrefetcher(runtime, labels.map((l) => l.invoiceId), { ownLogins: runtime.ownLogins });
     const queue = [...labels];
     const verdicts: Verdict[] = [];
     const plannerMs: number[] = [];

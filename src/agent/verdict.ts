@@ -39,6 +39,9 @@ export const Verdict = z.object({
   tool_calls: z.number().int(),
   coupa_calls: z.number().int(),
   tokens: z.number().int(),
+  /** Model input (prompt) and output (completion) tokens: with SETTLE_MODEL_PRICE_IN/OUT, the model cost. */
+  tokens_in: z.number().int().optional(),
+  tokens_out: z.number().int().optional(),
   duration_ms: z.number().int(),
   mode: z.string(),
   settled_at: z.string(),

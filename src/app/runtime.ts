@@ -87,6 +87,8 @@ export interface Runtime {
   policies: PolicyLibrary;
   /** Which Coupa tenant this runtime acts on (a fresh simulator is a new tenant). */
   tenant: string;
+  /** Settle's own Coupa logins (its comments are never supplier text). */
+  ownLogins: ReadonlySet<string>;
   /** The simulator this runtime talks to, when it is not a real Coupa tenant. */
   simulator: SimulatorHandle | undefined;
   now: () => Date;
@@ -215,7 +217,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();
