@@ -57,8 +57,22 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaObje
   return json;
 }
 
-/** The tool as MCP lists it: write tools also accept an optional idempotency key. */
+/**
+ * The tool as MCP lists it: write tools also accept an optional idempotency key. Tool definitions
+ * never change in a process, and converting their zod schemas is a tenth of a settlement's CPU (the
+ * agent opens a server per exception), so each description is built once and handed out as a copy.
+ */
+const described = new WeakMap<ToolDefinition, Tool>();
 export function describeTool(tool: ToolDefinition): Tool {
+  let description = described.get(tool);
+  if (!description) {
+    description = buildDescription(tool);
+    described.set(tool, description);
+  }
+  return structuredClone(description);
+}
+
+function buildDescription(tool: ToolDefinition): Tool {
   const input = jsonSchemaOf(tool.inputSchema, 'input');
   if (isWriteClass(tool.guardClass)) {
     input.properties = {
