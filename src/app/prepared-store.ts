@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { openDb } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { installedVersion } from './package-version.js';
+import { dataPath } from '../paths.js';
 import { createKnowledgeStore, createLocalEmbedder } from '../knowledge/index.js';
 
-export const PREPARED_DIR = join(import.meta.dirname, '..', '..', 'prepared');
+export const PREPARED_DIR = dataPath('prepared');
 const SEED_DIR = 'store';
 const KEY_FILE = 'store.json';
-const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'db', 'migrations');
-const KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+const MIGRATIONS_DIR = dataPath('src', 'db', 'migrations');
+const KNOWLEDGE_DIR = dataPath('knowledge');
 
 function sizeOf(path: string): number {
   const stat = statSync(path);

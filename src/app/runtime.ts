@@ -35,8 +35,9 @@ import { controlsRules, createAutonomyResolver } from '../guard/autonomy.js';
 import { createAutonomyStore, type AutonomyStore } from '../shadow/autonomy-store.js';
 import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
+import { dataPath } from '../paths.js';
 
-export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+export const PROJECT_KNOWLEDGE_DIR = dataPath('knowledge');
 
 export interface RuntimeOptions {
   config: Config;

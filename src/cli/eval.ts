@@ -6,7 +6,6 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { llmConfigured } from '../agent/llm.js';
 import { loadConfig } from '../config.js';
@@ -16,8 +15,9 @@ import { caseJsonSchema, schemaText } from './json-schemas.js';
 import { defaultConcurrency, runHarness, type HarnessOutput } from '../../evals/harness.js';
 import { renderReport } from '../../evals/report-html.js';
 import { formatFailures, formatHeadline, formatTable } from '../../evals/table.js';
+import { dataPath } from '../paths.js';
 
-export const DEFAULT_CASES_DIR = join(import.meta.dirname, '..', '..', 'evals', 'cases');
+export const DEFAULT_CASES_DIR = dataPath('evals', 'cases');
 
 interface EvalFlags {
   cases: string;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dataPath } from '../paths.js';
 
 const Patterns = z.array(z.string());
 
@@ -38,8 +39,8 @@ const OtherFile = z.object({ languages: z.record(z.string(), z.array(z.string())
 export const SUPPORTED_CODES = ['en', 'de', 'fr', 'nl', 'es', 'it'] as const;
 
 function load<T>(name: string, schema: z.ZodType<T>): T {
-  const url = new URL(`./languages/${name}.json`, import.meta.url);
-  const parsed = schema.safeParse(JSON.parse(readFileSync(url, 'utf8')));
+  const file = dataPath('src', 'ingest', 'languages', `${name}.json`);
+  const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
