@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   onReadProblem?: (problem: ReadProblem) => void;
   /** Talk to this simulator instead of `config.coupa` (the embedded default and evals). */
   simulator?: SimulatorHandle;
+  /** Talk to a simulator that starts on the first Coupa request (app/embedded.ts). */
+  lazySimulator?: LazySimulator;
   /** An open database to use (and not close); default: open from config. */
   db?: Db;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
@@ -69,6 +71,18 @@ export interface RuntimeOptions {
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
 }
+
+/**
+ * An embedded simulator not started yet: the client sends to `LAZY_SIMULATOR_URL` through
+ * `fetch`, which starts the simulator on the first request and forwards there.
+ */
+export interface LazySimulator {
+  credentials: SimulatorHandle['credentials'];
+  fetch: typeof fetch;
+}
+
+/** Where a client of a lazily started simulator sends its requests (`LazySimulator.fetch` rewrites them). */
+export const LAZY_SIMULATOR_URL = 'http://embedded-simulator.invalid';
 
 export interface Runtime {
   config: Config;
@@ -127,10 +141,10 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
  * field of a Coupa record it cannot read is tallied in `drift` (when given) and reported to `onReadProblem`.
  */
 export function coupaClientFor(
-  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
+  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
   drift: DriftTally = createDriftTally(),
 ): CoupaClient {
-  const { config, simulator } = options;
+  const { config, simulator, lazySimulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
     onReadProblem: (problem: ReadProblem) => {
@@ -143,6 +157,10 @@ export function coupaClientFor(
     },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
   };
+  if (lazySimulator) {
+    const { clientId, clientSecret } = lazySimulator.credentials;
+    return createCoupaClient({ baseUrl: LAZY_SIMULATOR_URL, clientId, clientSecret, fetch: lazySimulator.fetch, ...common });
+  }
   if (simulator) {
     return createCoupaClient({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret, ...common });
   }
@@ -179,11 +197,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const autonomy = createAutonomyStore(db);
     const shadow = createShadowStore(db);
 
-    const ownLogins = new Set(
-      options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
-    );
+    const simulated = options.simulator?.credentials ?? options.lazySimulator?.credentials;
+    const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
-    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : config.coupa!.baseUrl;
+    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
     let guard: Guard | undefined;
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
