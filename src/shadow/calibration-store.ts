@@ -1,0 +1,51 @@
+/**
+ * Fitted calibrations, versioned: each fit is a new row (its id is the version), the newest is in
+ * force. The artifact is validated on the way in and out (it is also read from JSON files).
+ */
+import { CalibrationArtifact, gateOf, type ConfidenceGate } from '../domain/calibration-artifact.js';
+import type { Queryable } from '../db/transaction.js';
+
+export interface StoredCalibration {
+  id: number;
+  fittedAt: Date;
+  fittedBy: string;
+  artifact: CalibrationArtifact;
+}
+
+export interface CalibrationStore {
+  save(artifact: CalibrationArtifact, by: string): Promise<StoredCalibration>;
+  /** The calibration in force, or undefined before the first fit. */
+  latest(): Promise<StoredCalibration | undefined>;
+}
+
+interface Row { id: string; fitted_at: Date; fitted_by: string; artifact: unknown }
+
+const fromRow = (r: Row): StoredCalibration => ({ id: Number(r.id), fittedAt: new Date(r.fitted_at), fittedBy: r.fitted_by, artifact: CalibrationArtifact.parse(r.artifact) });
+
+export function createCalibrationStore(db: Queryable): CalibrationStore {
+  return {
+    async save(artifact, by) {
+      const valid = CalibrationArtifact.parse(artifact);
+      const { rows } = await db.query<Row>(
+        'insert into confidence_calibrations (fitted_at, fitted_by, n, sources, artifact) values ($1, $2, $3, $4, $5) returning id, fitted_at, fitted_by, artifact',
+        [valid.fitted_at, by, valid.n, JSON.stringify(valid.sources), JSON.stringify(valid)],
+      );
+      return fromRow(rows[0]!);
+    },
+    async latest() {
+      const { rows } = await db.query<Row>('select id, fitted_at, fitted_by, artifact from confidence_calibrations order by id desc limit 1');
+      return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+  };
+}
+
+/** How a calibration is named on audit rows, proposals and pages. */
+export function calibrationLabel(c: StoredCalibration): string {
+  return `calibration #${c.id} (${c.artifact.fitted_at.slice(0, 10)}, ${c.artifact.n} labels)`;
+}
+
+/** The gate of the calibration in force, or null before the first fit. */
+export async function currentGate(store: CalibrationStore): Promise<ConfidenceGate | null> {
+  const c = await store.latest();
+  return c ? gateOf(c.artifact, calibrationLabel(c)) : null;
+}
