@@ -2,8 +2,8 @@
  * How well a confidence matches outcomes: the reliability diagram (per confidence bin, the mean
  * confidence against the share that was right) and the expected calibration error (ECE: the
  * case-weighted mean gap between the two over the bins). Also the held-back check: each label is
- * scored by a calibration fitted without it (k-fold cross-fitting), so a fit is never graded on
- * the data it learnt from. Pure.
+ * scored by a calibration fitted without it (k-fold cross-fitting, folds fixed by a hash of the
+ * label's id), so a fit is never graded on the data it learnt from. Pure.
  */
 import { binOf, calibrate, DEFAULT_BINS, fitCalibration, type ConfidenceLabel, type FitOptions } from './calibration.js';
 
@@ -61,11 +61,16 @@ export function crossFitted(labels: readonly ConfidenceLabel[], k = 5, options: 
 export interface CalibrationCheck {
   n: number;
   raw: Reliability;
-  /** Held back: every label scored by the fit on the other folds. */
+  /** Held back: each label scored by the fit on the other folds. */
   calibrated: Reliability;
 }
 
-/** Raw against cross-fitted reliability, over all labels and per exception type. */
+/**
+ * Raw against held-back calibrated reliability, over all labels and per exception type. Every label
+ * is scored once, by the fit that did not see it. A type with few labels whose probability sits on a
+ * bin edge can show a larger calibrated ECE than it has: the folds' fits land on either side of the
+ * edge and split it into two small bins — read its figure with its count.
+ */
 export function checkCalibration(labels: readonly ConfidenceLabel[], k = 5, options: FitOptions = {}): { overall: CalibrationCheck; by_type: Record<string, CalibrationCheck> } {
   const scored = crossFitted(labels, k, options);
   const check = (group: typeof scored): CalibrationCheck => ({
