@@ -34,7 +34,7 @@ export function eceTable(overall: CalibrationCheck, byType: Record<string, Calib
 export function thresholdTable(a: CalibrationArtifact): string {
   const table = new Table({ head: ['exception type', 'threshold', 'labels', 'alone', 'value alone', 'exp. false release', 'seen false release', 'exp. accuracy'], style });
   const row = (type: string, t: CalibrationArtifact['thresholds']['overall']): void => {
-    table.push([type, t.threshold === null ? 'none: people' : t.threshold.toFixed(3), t.cases, t.autonomous, t.autonomous_value, pct(t.expected_false_release), t.observed_false_release_value, pct(t.expected_accuracy)]);
+    table.push([type, t.threshold === null ? 'none: people' : t.threshold.toFixed(3), t.cases, t.autonomous, t.autonomous_value, `${(t.expected_false_release * 100).toFixed(2)}%`, t.observed_false_release_value, pct(t.expected_accuracy)]);
   };
   for (const [type, t] of Object.entries(a.thresholds.by_type)) row(type, t);
   row('other types', a.thresholds.overall);
