@@ -15,6 +15,8 @@ import { checkCalibration, foldOf, reliability } from '../src/domain/reliability
 import { gateByConfidence } from '../src/guard/autonomy.js';
 import { createRng } from '../src/sim/generator/rng.js';
 import { calibrationPanel } from '../src/web/calibration-panel.js';
+import { calibrationSection } from '../src/cli/eval.js';
+import type { HarnessOutput } from '../evals/harness.js';
 
 const label = (id: string, exceptionType: string, raw: number, correct: boolean, extra: Partial<ConfidenceLabel> = {}): ConfidenceLabel => ({
   id, source: 'eval', exceptionType, raw, correct, released: false, amount: '100.00', ...extra,
@@ -144,5 +146,21 @@ describe('dashboard panel', () => {
     expect(page).toContain(`${(artifact.check.overall.raw.ece * 100).toFixed(1)}%`);
     expect(page).not.toContain('<b>odd</b>');
     expect(calibrationPanel(undefined).toString()).toContain('No calibration yet');
+  });
+});
+
+describe('settle eval', () => {
+  it("prints ECE and the reliability diagram of the run's confidence, raw and held-back calibrated", () => {
+    // Runs whose raw confidence says 0.9 but half of which failed.
+    const cases = Array.from({ length: 40 }, (_, i) => ({
+      id: `case-${i}`, trial: 1, passed: i % 2 === 0,
+      verdict: { exception_type: 'price_variance', decision: 'resolve', confidence: 0.9, invoice_total: '100.00' },
+    }));
+    const text = calibrationSection({ cases } as unknown as HarnessOutput);
+    expect(text).toMatch(/│ price_variance\s+│ 40\s+│ 40\.0%/);
+    expect(text).toContain('Reliability, raw confidence (ECE 40.0%, 40 labels');
+    const calibrated = /Reliability, calibrated \(held back\) \(ECE ([\d.]+)%/.exec(text);
+    expect(Number(calibrated?.[1])).toBeLessThan(40); // far from 0 at 40 runs: each fold sees only 32
+    expect(calibrationSection({ cases: [] } as unknown as HarnessOutput)).toContain('too few runs');
   });
 });
