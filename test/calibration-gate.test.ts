@@ -41,11 +41,11 @@ afterAll(async () => {
 });
 
 /** Labels at every raw score: price variances released with a third wrong, missing-PO routes all right. */
-function labelsFile(): string {
+function labelsFile(priceWrongEvery = 3): string {
   const labels: ConfidenceLabel[] = [];
   for (let i = 0; i < 60; i++) {
     const raw = 0.3 + (i % 7) / 10;
-    labels.push({ id: `eval:pv-${i}`, source: 'eval', exceptionType: 'price_variance', raw, correct: i % 3 !== 0, released: true, amount: '1200.00' });
+    labels.push({ id: `eval:pv-${i}`, source: 'eval', exceptionType: 'price_variance', raw, correct: i % priceWrongEvery !== 0, released: true, amount: '1200.00' });
     labels.push({ id: `eval:po-${i}`, source: 'eval', exceptionType: 'missing_po', raw, correct: true, released: false, amount: '900.00' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'settle-cal-'));
@@ -100,5 +100,14 @@ describe('calibrated confidence gates autonomy', () => {
     expect(po.outcome).toBe('executed');
     expect(po.autonomy_rule ?? null).toBeNull();
     expect(po.calibration).toBe(label);
+
+    // A newer fit is in force from the next write: with price variances right 59 times in 60 and a 1% target, one settles alone.
+    const second = await fitFromSources(db, { files: [labelsFile(1_000)], shadow: false, qa: false, targets: { targetFalseRelease: 0.01, minAccuracy: 0.9 }, now: runtime.now(), store: true, by: 'test' });
+    expect(second.stored!.id).toBe(stored!.id + 1);
+    expect(second.artifact.thresholds.by_type.price_variance!.threshold).not.toBeNull();
+    const next = company.exceptions.find((l) => l.exceptionType === 'price_variance' && l.expectedDecision === 'resolve' && l.invoiceId !== price.invoiceId)!;
+    const pv2 = await settleAndRecord(runtime, { invoiceId: next.invoiceId, event: next.event });
+    expect(pv2.outcome).toBe('executed');
+    expect(pv2.calibration).toBe(second.label);
   }, 300_000);
 });

@@ -33,7 +33,7 @@ import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 import { controlsRules, createAutonomyResolver } from '../guard/autonomy.js';
 import { createAutonomyStore, type AutonomyStore } from '../shadow/autonomy-store.js';
-import { createCalibrationStore, currentGate } from '../shadow/calibration-store.js';
+import { createCalibrationStore, gateReader } from '../shadow/calibration-store.js';
 import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
@@ -182,7 +182,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const autonomy = createAutonomyStore(db);
     const shadow = createShadowStore(db);
     const calibrationStore = createCalibrationStore(db);
-    const calibration = { gate: () => currentGate(calibrationStore) };
+    const calibration = { gate: gateReader(calibrationStore) };
 
     const ownLogins = new Set(
       options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],

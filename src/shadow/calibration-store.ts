@@ -16,6 +16,8 @@ export interface CalibrationStore {
   save(artifact: CalibrationArtifact, by: string): Promise<StoredCalibration>;
   /** The calibration in force, or undefined before the first fit. */
   latest(): Promise<StoredCalibration | undefined>;
+  /** Its version alone (a cheap read), or null before the first fit. */
+  latestId(): Promise<number | null>;
 }
 
 interface Row { id: string; fitted_at: Date; fitted_by: string; artifact: unknown }
@@ -32,6 +34,10 @@ export function createCalibrationStore(db: Queryable): CalibrationStore {
       );
       return fromRow(rows[0]!);
     },
+    async latestId() {
+      const { rows } = await db.query<{ id: string }>('select max(id)::text as id from confidence_calibrations');
+      return rows[0]?.id ? Number(rows[0].id) : null;
+    },
     async latest() {
       const { rows } = await db.query<Row>('select id, fitted_at, fitted_by, artifact from confidence_calibrations order by id desc limit 1');
       return rows[0] ? fromRow(rows[0]) : undefined;
@@ -44,8 +50,20 @@ export function calibrationLabel(c: StoredCalibration): string {
   return `calibration #${c.id} (${c.artifact.fitted_at.slice(0, 10)}, ${c.artifact.n} labels)`;
 }
 
-/** The gate of the calibration in force, or null before the first fit. */
-export async function currentGate(store: CalibrationStore): Promise<ConfidenceGate | null> {
-  const c = await store.latest();
-  return c ? gateOf(c.artifact, calibrationLabel(c)) : null;
+/**
+ * The gate of the calibration in force, or null before the first fit. The guard asks on every
+ * write, so the artifact (labels included) is read and validated only when a newer fit appears.
+ */
+export function gateReader(store: CalibrationStore): () => Promise<ConfidenceGate | null> {
+  let cached: { id: number; gate: ConfidenceGate } | undefined;
+  return async () => {
+    const id = await store.latestId();
+    if (id === null) return null;
+    if (cached?.id !== id) {
+      const c = await store.latest();
+      if (!c) return null;
+      cached = { id: c.id, gate: gateOf(c.artifact, calibrationLabel(c)) };
+    }
+    return cached.gate;
+  };
 }
