@@ -30,7 +30,12 @@ for (const view of ['as-ingested', 'printed'] as const) {
     });
     console.log(`  ${lang.padEnd(5)}${cells.join('')}`);
   }
-  console.log(`  calibration: ${s.confidentWrong.length} of ${s.confident} values at ≥ 0.9 confidence were wrong (${((100 * s.confidentWrong.length) / Math.max(1, s.confident)).toFixed(1)}%)`);
+  console.log(`  calibration: ${s.confidentWrong.length} of ${s.confident} values at ≥ 0.9 confidence were wrong (${((100 * s.confidentWrong.length) / Math.max(1, s.confident)).toFixed(1)}%; target ≤ 2%)`);
+  const confident = scored.results.filter((r) => r.got !== undefined && (r.confidence ?? 0) >= 0.9);
+  const wrongOf = (rs: typeof confident): string => (rs.length ? `${rs.filter((r) => !r.right).length}/${rs.length}` : '–');
+  console.log(`  wrong at ≥ 0.9, by field:    ${fields.map((f) => `${f} ${wrongOf(confident.filter((r) => r.field === f))}`).join(', ')}`);
+  console.log(`  wrong at ≥ 0.9, by language: ${[...new Set(scored.results.map((r) => r.language))].sort().map((l) => `${l} ${wrongOf(confident.filter((r) => r.language === l))}`).join(', ')}`);
+  for (const r of s.confidentWrong) console.log(`  ✗≥0.9 ${r.file} ${r.field}: expected ${r.expected}, got ${r.got} (${r.confidence?.toFixed(2)})`);
   for (const line of [...scored.crashes, ...scored.refused]) console.log(`  ! ${line}`);
   if (process.argv.includes('--verbose')) {
     for (const r of scored.results.filter((x) => !x.right)) console.log(`  ✗ ${r.file} ${r.field}: expected ${r.expected}, got ${r.got ?? '—'} (${r.confidence?.toFixed(2) ?? '–'})`);

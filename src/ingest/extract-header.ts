@@ -65,7 +65,9 @@ function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: rea
   if (onTotal) return { value: onTotal, confidence: 0.95, source: 'label-right' };
   const all = rows.map((r) => r.text).join('\n');
   const code = codeIn(all);
-  if (code) return { value: code, confidence: 0.9, source: 'pattern' };
+  // A code printed somewhere is a strong hint only when it is the document's only currency code.
+  const codes = CURRENCY_CODES.filter((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(all));
+  if (code) return { value: code, confidence: codes.length === 1 ? 0.9 : 0.7, source: 'pattern' };
   const words = all.toLowerCase().match(/\b(?:us\s+dollars|dollars|euros?|rupees|pounds\s+sterling)\b/);
   const fromWord = words && currencyWord(words[0].replace(/\s+/g, ' '));
   if (fromWord) return { value: fromWord, confidence: 0.9, source: 'pattern' };

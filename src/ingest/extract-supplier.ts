@@ -13,6 +13,8 @@ import type { ReadingVocabulary } from './vocabulary.js';
 const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
 const NAME_WITH_FORM = new RegExp(String.raw`((?:[\p{L}\d&'’.\-]+[ ,]{1,2}){0,5}?)(${LEGAL_FORM})(?![\p{L}])`, 'gu');
 const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|e-?mail|page)\b|www\.|https?:|@/i;
+/** The most a name chosen by position and form alone can score (below the 0.9 of a checked value). */
+export const POSITIONAL_CAP = 0.85;
 /** How many rows from the top the supplier's letterhead can reach. */
 const TOP_ROWS = 10;
 
@@ -143,6 +145,9 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
   if (!best) return { evidence: [] };
   const runnerUp = ranked[1]?.score ?? 0;
   // Two independent kinds of evidence and a clear lead are needed for ≥ 0.9; one alone stays a guess.
-  const confidence = Math.min(0.95, 0.55 + 0.07 * best.score + (best.score - runnerUp >= 2 ? 0.05 : 0));
+  // Position (top, size, repetition) and a legal form are never enough for ≥ 0.9: a label naming
+  // the supplier or the document's own web/e-mail domain must say so too.
+  const checkable = best.evidence.some((e) => e.startsWith('labelled') || e.startsWith('matches the domain'));
+  const confidence = Math.min(checkable ? 0.95 : POSITIONAL_CAP, 0.55 + 0.07 * best.score + (best.score - runnerUp >= 2 ? 0.05 : 0));
   return { field: { value: best.name, confidence: Math.round(confidence * 100) / 100, source: 'layout' }, evidence: [`supplier "${best.name}": ${best.evidence.join(', ')}`] };
 }
