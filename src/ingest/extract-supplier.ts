@@ -7,6 +7,7 @@
  * the name, VAT id and IBAN against Coupa's supplier master.
  */
 import { findCandidates, labelRegex } from './labels.js';
+import type { OwnCompanyCheck } from './own-company.js';
 import type { Cell, ExtractedField, Row } from './types.js';
 import type { ReadingVocabulary } from './vocabulary.js';
 
@@ -80,13 +81,14 @@ function legalNames(text: string): string[] {
 }
 
 /** The supplier name as printed, with a confidence and the evidence that chose it. */
-export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary): { field?: ExtractedField; evidence: string[] } {
+export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary, own?: OwnCompanyCheck): { field?: ExtractedField; evidence: string[] } {
   const excluded = customerCells(rows, vocab.labels.customer);
   const title = new RegExp(`^(?:${vocab.labels.title.join('|')})\\b`, 'iu');
   const candidates = new Map<string, NameCandidate>();
   const add = (name: string, score: number, why: string): void => {
     const key = plain(name);
-    if (key.length < 3) return;
+    // The customer's own name, wherever it is printed, is never the supplier.
+    if (key.length < 3 || own?.isOwnName(name)) return;
     const c = candidates.get(key) ?? { name, score: 0, evidence: [] };
     // The longest spelling is the one to show; each kind of evidence counts once.
     if (name.length > c.name.length) c.name = name;
@@ -134,7 +136,7 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
     const best = top.find((c) => c.height >= tallest * 0.95)!;
     add(nameAcceptor(best.text)!, 1, 'largest text at the top');
   }
-  for (const domain of domainsOf(rows, excluded)) {
+  for (const domain of domainsOf(rows, excluded).filter((d) => !own?.isOwnDomain(d))) {
     for (const c of candidates.values()) {
       const p = plain(c.name);
       if (p.length >= 3 && (p.includes(domain) || (domain.includes(p) && p.length >= 4))) add(c.name, 3, `matches the domain ${domain}`);

@@ -16,6 +16,7 @@ import { extractLines } from './extract-lines.js';
 import { extractSupplier } from './extract-supplier.js';
 import { chooseFields } from './cross-check.js';
 import { guessLanguage } from './language.js';
+import { ownCompanyCheck, SAMPLE_OWN_COMPANY, type OwnCompany, type OwnCompanyCheck } from './own-company.js';
 import { detectNumberStyle } from './numbers.js';
 import type { DocumentText, ExtractedField, ExtractedInvoice, ExtractedLine, Row, ValidationProblem } from './types.js';
 import { supportedLanguages, vocabularyFor } from './vocabulary.js';
@@ -66,7 +67,7 @@ function visibleDisagreements(rows: readonly Row[], xml: ExtractedInvoice): Vali
 }
 
 /** The printed page: language → number style → table → candidates → cross-checks. */
-function extractPrinted(doc: DocumentText): ExtractedInvoice {
+function extractPrinted(doc: DocumentText, own: OwnCompanyCheck): ExtractedInvoice {
   const text = doc.rows.map((r) => r.text).join('\n');
   if (text.replace(/\s/g, '').length < 10) {
     throw new IngestError('no_text', doc.kind === 'pdf-text' ? 'the PDF has no text' : 'no text was recognised in the image (blank, too faint or not a document)');
@@ -80,8 +81,12 @@ function extractPrinted(doc: DocumentText): ExtractedInvoice {
   const style = detectNumberStyle(doc.rows.map((r) => r.text), vocab.language.decimal);
   const table = extractLines(doc.rows, style, vocab);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
-  const chosen = chooseFields(headerCandidates(rest, style, vocab, doc.rows), table.lines);
-  const supplier = extractSupplier(doc.rows, vocab);
+  const candidates = headerCandidates(rest, style, vocab, doc.rows);
+  // The customer's own VAT id and IBAN are printed too (as the buyer's): never the supplier's.
+  candidates.taxId = candidates.taxId.filter((c) => !own.isOwnTaxId(c.value));
+  if (candidates.iban && own.isOwnIban(candidates.iban.value)) delete candidates.iban;
+  const chosen = chooseFields(candidates, table.lines);
+  const supplier = extractSupplier(doc.rows, vocab, own);
   if (supplier.field) chosen.fields.supplierName = supplier.field;
   if (!chosen.fields.invoiceNumber && !chosen.fields.total && chosen.lines.length === 0) {
     throw new IngestError('not_an_invoice', 'no invoice number, total or line items were found; the document does not look like an invoice');
@@ -98,8 +103,11 @@ function extractPrinted(doc: DocumentText): ExtractedInvoice {
   };
 }
 
-/** Extract an invoice from a read document; throws `IngestError` when it is not one we can read. */
-export function extractInvoice(doc: DocumentText): ExtractedInvoice {
+/**
+ * Extract an invoice from a read document; throws `IngestError` when it is not one we can read.
+ * `ownCompany`: the customer's own details, never taken for the supplier's.
+ */
+export function extractInvoice(doc: DocumentText, ownCompany: OwnCompany = SAMPLE_OWN_COMPANY): ExtractedInvoice {
   const xml = structured(doc);
   if (xml.invoice) {
     const findings = [...xml.findings, ...(xml.invoice.findings ?? []), ...visibleDisagreements(doc.rows, xml.invoice)];
@@ -108,6 +116,6 @@ export function extractInvoice(doc: DocumentText): ExtractedInvoice {
   if (doc.kind === 'xml') {
     throw new IngestError('unsupported_type', xml.findings[0]?.message ?? 'the XML is not an e-invoice read here (UBL, CII / Factur-X / ZUGFeRD / XRechnung, cXML)');
   }
-  const printed = extractPrinted(doc);
+  const printed = extractPrinted(doc, ownCompanyCheck(ownCompany));
   return { ...printed, findings: [...xml.findings, ...(printed.findings ?? [])] };
 }
