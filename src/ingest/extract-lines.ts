@@ -24,7 +24,7 @@ const ROLE_ORDER: readonly TableRole[] = ['poLine', 'quantity', 'amount', 'unitP
 
 interface Column { role: Role; cell: Cell }
 
-interface Compiled { roleOf: (text: string) => Role | undefined; totals: RegExp; section: RegExp; note: RegExp; carried: RegExp }
+interface Compiled { roleOf: (text: string) => Role | undefined; totals: RegExp; totalAnywhere: RegExp; section: RegExp; note: RegExp; carried: RegExp }
 
 function compile(vocab: ReadingVocabulary): Compiled {
   const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
@@ -40,6 +40,7 @@ function compile(vocab: ReadingVocabulary): Compiled {
       return best?.role;
     },
     totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    totalAnywhere: new RegExp(`(?<![\\p{L}])(?:${vocab.labels.total.join('|')})(?![\\p{L}])`, 'iu'),
     section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
     note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
     carried: new RegExp(`(?:^|\\s)(?:${vocab.carriedForward.join('|')})`, 'iu'),
@@ -77,7 +78,8 @@ const quantityOf = (text: string, style: NumberStyle): string | undefined => {
 function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): ExtractedLine | undefined {
   const amounts = (parts.amount ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
   const amount = amounts.at(-1);
-  const description = parts.description?.join(' ').trim();
+  // The description printed under another column's heading ("Ordernummer" over "4718… BenQ monitor"): the words beside the numbers.
+  const description = (parts.description?.join(' ') ?? [...(parts.other ?? []), ...(parts.poLine ?? [])].filter((t) => /\p{L}{3}/u.test(t)).join(' ')).trim();
   if (amount === undefined || !description) return undefined;
   const quantity = parts.quantity?.map((q) => quantityOf(q, style)).find((q) => q !== undefined);
   const unitPrice = parts.unitPrice?.filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).find((a) => a !== undefined);
@@ -106,6 +108,8 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   // "Carried forward  30.00" at a page break: the table goes on over the page.
   if (hasAmount && !hasQuantity && row.cells.some((c) => re.carried.test(c.text))) return { kind: 'carried' };
   if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
+  // A row of totals headings with their amounts on the row below ("SUB TOTAL | I.V.A. | TOTAL") ends the table too.
+  if (!hasAmount && row.cells.length >= 2 && row.cells.filter((c) => re.totals.test(c.text)).length >= 2) return { kind: 'totals', section: false };
   if (re.note.test(first)) return { kind: 'note' };
   const line = buildLine(parts, style);
   if (line) return { kind: 'line', line };
@@ -181,9 +185,12 @@ function describedAmount(row: Row, style: NumberStyle, re: Compiled): { x: numbe
  * printed on a totals row. The sum is the evidence; without it nothing is taken.
  */
 function fromAmountRuns(rows: readonly Row[], style: NumberStyle, re: Compiled): LineTable {
-  const targets = new Set(rows.filter((r) => r.cells.some((c) => re.totals.test(c.text)))
-    .flatMap((r) => r.cells.map((c) => parseAmount(c.text, style)).filter((a): a is string => a !== undefined && !new Dec(a).isZero()))
-    .map((a) => new Dec(a).toFixed(2)));
+  // Amounts beside a totals word, or at the end of a cell that carries one ("Invoice Total: $101.00").
+  const trailing = (text: string): string | undefined => parseAmount(/(\S+\s?\S*)$/.exec(text)?.[1] ?? '', style) ?? parseAmount(/(\S+)$/.exec(text)?.[1] ?? '', style);
+  const targets = new Set(rows.flatMap((r) => {
+    if (r.cells.some((c) => re.totals.test(c.text))) return r.cells.map((c) => parseAmount(c.text, style));
+    return r.cells.filter((c) => re.totalAnywhere.test(c.text)).map((c) => trailing(c.text));
+  }).filter((a): a is string => a !== undefined && !new Dec(a).isZero()).map((a) => new Dec(a).toFixed(2)));
   let best: Array<{ row: Row; description: string; amount: string }> = [];
   for (let i = 0; i < rows.length; i++) {
     const first = describedAmount(rows[i]!, style, re);

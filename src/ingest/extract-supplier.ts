@@ -11,7 +11,7 @@ import type { OwnCompanyCheck } from './own-company.js';
 import type { Cell, ExtractedField, Row } from './types.js';
 import type { ReadingVocabulary } from './vocabulary.js';
 
-const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
+const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.\s?[àa]\.?\s?r\.?\s?[lL]\.?|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
 const NAME_WITH_FORM = new RegExp(String.raw`((?:[\p{L}\d&'’.\-]+[ ,]{1,2}){0,5}?)(${LEGAL_FORM})(?![\p{L}])`, 'gu');
 const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|e-?mail|page)\b|www\.|https?:|@/i;
 /** The most a name chosen by position and form alone can score (below the 0.9 of a checked value). */
@@ -24,7 +24,9 @@ interface NameCandidate { name: string; score: number; evidence: string[] }
 const plain = (s: string): string => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(new RegExp(LEGAL_FORM, 'giu'), ' ').replace(/[^a-z0-9]+/g, '');
 
 const nameAcceptor = (text: string): string | undefined => {
-  const name = text.trim().replace(/[,;:]+$/, '');
+  // "NUMERO:" is a label waiting for its value, not a name.
+  if (/:\s*$/.test(text)) return undefined;
+  const name = text.trim().replace(/[,;]+$/, '');
   return name.length >= 3 && /\p{L}{2}/u.test(name) && !/^[(#*]/.test(name) && !/\d{3,}/.test(name) && !LABEL_LIKE.test(name) ? name : undefined;
 };
 
