@@ -36,6 +36,9 @@ function customerCells(rows: readonly Row[], patterns: readonly string[]): Set<C
   rows.forEach((row, i) => {
     for (const label of row.cells.filter((c) => patterns.some((p) => labelRegex(p).test(c.text)))) {
       out.add(label);
+      // "To: | iViveLabs Ltd": a bare label's value may sit beside it rather than under it.
+      const beside = row.cells[row.cells.indexOf(label) + 1];
+      if (beside && /^[^:]{0,30}:?\s*$/.test(label.text) && label.text.replace(labelRegex(patterns.find((p) => labelRegex(p).test(label.text))!), '').trim() === '') out.add(beside);
       for (const next of rows.slice(i + 1, i + 6)) {
         if (next.page !== row.page) break;
         for (const c of next.cells) if (c.x < label.right + 60 && c.right > label.x - 2) out.add(c);
