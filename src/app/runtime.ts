@@ -33,6 +33,8 @@ import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 import { controlsRules, createAutonomyResolver } from '../guard/autonomy.js';
 import { createAutonomyStore, type AutonomyStore } from '../shadow/autonomy-store.js';
+import { createCalibrationStore, gateReader } from '../shadow/calibration-store.js';
+import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
 
@@ -81,6 +83,8 @@ export interface Runtime {
   controls: Controls;
   /** Runtime promotions and demotions of autonomy slices. */
   autonomy: AutonomyStore;
+  /** The confidence calibration in force (none before the first `settle calibrate fit`). */
+  calibration: { gate(): Promise<ConfidenceGate | null> };
   /** The agent's shadow decisions beside people's. */
   shadow: ShadowStore;
   guard: Guard;
@@ -177,6 +181,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const glOwners = createGlOwnerLookup(db);
     const autonomy = createAutonomyStore(db);
     const shadow = createShadowStore(db);
+    const calibrationStore = createCalibrationStore(db);
+    const calibration = { gate: gateReader(calibrationStore) };
 
     const ownLogins = new Set(
       options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
@@ -209,13 +215,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       supplierTextPolicy: supplierTextPolicyFor,
       // A pinned mode (a dry run, `start --mode`) is the mode for every slice: no rule may lift it.
       ...(options.forceMode ? {} : {
-        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice }),
+        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice, confidenceGate: calibration.gate }),
       }),
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();
