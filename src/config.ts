@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   SETTLE_MODEL: optionalString,
   SETTLE_EMBEDDING_MODEL: optionalString,
   SETTLE_CONTROLS_FILE: optionalString,
+  SETTLE_OWN_COMPANY_FILE: optionalString,
   SETTLE_TOKENS_FILE: optionalString,
   SETTLE_MCP_TOKENS: optionalString,
   SETTLE_MCP_IDENTITY: optionalString,
@@ -103,6 +104,8 @@ export interface Config {
   coupaTimeoutMs: number;
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string | undefined; embeddingModel: string | undefined };
   controlsFile: string | undefined;
+  /** JSON naming the customer's own company (src/ingest/own-company.ts): never taken for a supplier. */
+  ownCompanyFile: string | undefined;
   tokensFile: string | undefined;
   mcpTokens: string | undefined;
   /** Login `settle mcp` (stdio) acts as; default `claude-desktop`. */
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     coupaTimeoutMs: e.COUPA_TIMEOUT_MS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.SETTLE_MODEL, embeddingModel: e.SETTLE_EMBEDDING_MODEL },
     controlsFile: e.SETTLE_CONTROLS_FILE,
+    ownCompanyFile: e.SETTLE_OWN_COMPANY_FILE,
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
     mcpIdentity: e.SETTLE_MCP_IDENTITY,

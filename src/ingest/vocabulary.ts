@@ -27,6 +27,8 @@ const LanguageFile = z.object({
   /** Totals rows that may close a section inside the table rather than the table itself. */
   sectionTotal: Patterns,
   lineNotes: Patterns,
+  /** A running total carried from one page of the table to the next ("Übertrag", "report"): neither a line nor the end. */
+  carriedForward: Patterns,
   currencyWords: z.record(z.string(), z.string().length(3)),
 });
 export type Language = z.infer<typeof LanguageFile>;
@@ -67,6 +69,7 @@ export interface ReadingVocabulary {
   totalsStart: string[];
   sectionTotal: string[];
   lineNotes: string[];
+  carriedForward: string[];
 }
 
 export function vocabularyFor(code: string): ReadingVocabulary {
@@ -82,6 +85,7 @@ export function vocabularyFor(code: string): ReadingVocabulary {
     totalsStart: [...new Set(both.flatMap((l) => l.totalsStart))],
     sectionTotal: [...new Set(both.flatMap((l) => l.sectionTotal))],
     lineNotes: [...new Set(both.flatMap((l) => l.lineNotes))],
+    carriedForward: [...new Set(both.flatMap((l) => l.carriedForward))],
   };
 }
 
