@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   SETTLE_MODEL_PRICE_IN: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million input tokens, e.g. 2.50').optional(),
   SETTLE_MODEL_PRICE_OUT: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million output tokens, e.g. 10').optional(),
   SETTLE_CONTROLS_FILE: optionalString,
+  SETTLE_OWN_COMPANY_FILE: optionalString,
   SETTLE_TOKENS_FILE: optionalString,
   SETTLE_MCP_TOKENS: optionalString,
   SETTLE_MCP_IDENTITY: optionalString,
@@ -108,6 +109,8 @@ export interface Config {
   /** Model prices per million tokens (decimal text), when both SETTLE_MODEL_PRICE_IN and _OUT are set. */
   modelPrice: { in: string; out: string } | undefined;
   controlsFile: string | undefined;
+  /** JSON naming the customer's own company (src/ingest/own-company.ts): never taken for a supplier. */
+  ownCompanyFile: string | undefined;
   tokensFile: string | undefined;
   mcpTokens: string | undefined;
   /** Login `settle mcp` (stdio) acts as; default `claude-desktop`. */
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { in: e.SETTLE_MODEL_PRICE_IN ?? '0', out: e.SETTLE_MODEL_PRICE_OUT ?? '0' }
       : undefined,
     controlsFile: e.SETTLE_CONTROLS_FILE,
+    ownCompanyFile: e.SETTLE_OWN_COMPANY_FILE,
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
     mcpIdentity: e.SETTLE_MCP_IDENTITY,

@@ -28,6 +28,8 @@ import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
 import { cleanToolError, readTrace, type TraceEntry } from './trace.js';
 import { buildVerdict, primaryAction } from './verdict-builder.js';
+import { calibrateVerdict } from './verdict-calibration.js';
+import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import type { Verdict } from './verdict.js';
 
 export type BrainChoice = 'auto' | 'planner' | 'llm';
@@ -41,6 +43,8 @@ export interface AgentRuntime {
   config: Pick<Config, 'openai'>;
   mode: { get(): Promise<Mode> };
   now(): Date;
+  /** The confidence calibration in force: the verdict's confidence becomes its probability. */
+  calibration?: { gate(): Promise<ConfidenceGate | null> };
 }
 
 export interface SettleOptions {
@@ -198,7 +202,8 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
     failure: exists ? undefined : assessed ? `Invoice is ${assessed.status}, not held in an exception: nothing to settle.` : (classifyError ?? run.error),
     notActionable: !exists && (assessed !== undefined || /not found/i.test(classifyError ?? '')),
   };
-  let verdict = buildVerdict(facts);
+  const gate = (await runtime.calibration?.gate()) ?? null;
+  let verdict = calibrateVerdict(buildVerdict(facts), gate);
 
   // The dossier, written from the verdict (a planner hold already carried it).
   const primary = primaryAction(trace);
@@ -215,6 +220,6 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
     trace.push(entryFromGuard('add_comment', args, await runtime.guard.call(identity, 'add_comment', args, { scope })));
   }
   const coupaCalls = await coupaCallsSince(runtime, startSeq, options.invoiceId);
-  verdict = buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started });
+  verdict = calibrateVerdict(buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started }), gate);
   return verdict;
 }

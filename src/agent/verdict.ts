@@ -32,7 +32,12 @@ export const Verdict = z.object({
   flags: z.array(z.string()),
   actions: z.array(ActionTaken),
   proposal_ids: z.array(z.string()),
+  /** Probability the decision is right: calibrated on labelled outcomes when a calibration is in force, else the raw score. */
   confidence: z.number().min(0).max(1),
+  /** The agent's raw confidence score (a heuristic per decision rule), when `confidence` was calibrated. */
+  confidence_raw: z.number().min(0).max(1).optional(),
+  /** The calibration that turned the raw score into `confidence`. */
+  calibration: z.string().optional(),
   brain: z.enum(['planner', 'llm']),
   model: z.string().nullable(),
   fell_back: z.boolean(),
