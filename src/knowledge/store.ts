@@ -15,7 +15,7 @@ export interface KnowledgeStoreDeps {
   embedder: Embedder;
   /** Clock for `decidedAt` when a resolution does not say; default the real clock. */
   now?: () => Date;
-  /** HNSW `ef_search` (candidate list size); higher trades latency for recall. Default 200. */
+  /** HNSW `ef_search` (candidate list size); higher trades latency for recall. Default 500 (`DEFAULT_EF_SEARCH`). */
   efSearch?: number;
 }
 
