@@ -153,6 +153,16 @@ describe('tolerant Coupa reader', () => {
     expect(read(JSON.stringify(bare)).invoiceLines[0]?.orderLineId).toBe(canonical.invoiceLines[0]?.orderLineId);
   });
 
+  it('reads attachment names in every collection shape, so a file name stays supplier text (XML converters wrap one file)', () => {
+    const name = 'New bank details - pay to 1234509876.pdf';
+    for (const attachments of [[{ 'file-file-name': name }], { 'file-file-name': name, id: 3 }, { attachment: { 'file-file-name': name } }, { attachment: [{ file_file_name: name }] }]) {
+      const invoice = read(JSON.stringify({ ...INVOICE, attachments }));
+      expect(invoice.attachments.map((a) => a.fileFileName), JSON.stringify(attachments)).toEqual([name]);
+      expect(supplierTexts({ invoice }).map((t) => t.text)).toContain(name);
+    }
+    expect(read(JSON.stringify({ ...INVOICE, attachments: '' })).attachments).toEqual([]);
+  });
+
   it('turns JSON numbers into decimal strings from their source text, never through a float', () => {
     const text = JSON.stringify(INVOICE)
       .replace('"price":"0.10"', '"price":0.1')

@@ -117,9 +117,9 @@ describe('supplier master', () => {
 
   it('bank-change language in supplier text is a fraud signal; internal comments are not supplier text', () => {
     expect(check({ invoice: invoice(undefined, { supplierNote: 'Please note our new bank details below.' }) })).toEqual(['bank_change_request']);
-    const internal = [{ id: 1, comments: 'Supplier called about a change of bank; verify by phone', toSupplier: false, createdBy: { login: 'ap.review' } }];
+    const internal = [{ id: 1, comments: 'Supplier called about a change of bank; verify by phone', toSupplier: false, createdBy: { login: 'ap.review' }, attachments: [] }];
     expect(check({ comments: internal, users: [user('ap.review')] })).toEqual([]);
-    const external = [{ id: 2, comments: 'We have changed our bank account, remit to the new account', toSupplier: false, createdBy: { login: 'billing@acme' } }];
+    const external = [{ id: 2, comments: 'We have changed our bank account, remit to the new account', toSupplier: false, createdBy: { login: 'billing@acme' }, attachments: [] }];
     expect(check({ comments: external })).toEqual(['bank_change_request']);
   });
 

@@ -192,6 +192,9 @@ function liftOrderLineRef(line: Record<string, unknown>): Record<string, unknown
   return out;
 }
 
+/** A file on an invoice or comment (`AttachmentFile`, `AttachmentUrl`, `AttachmentText`). */
+export const Attachment = z.looseObject({ type: OptCode, intent: OptCode, fileFileName: OptText });
+
 export const Invoice = z.looseObject({
   id: Id,
   invoiceNumber: Code,
@@ -221,6 +224,8 @@ export const Invoice = z.looseObject({
   failedTolerances: list(FailedTolerance),
   disputeReasons: list(ref(z.looseObject({ code: OptCode }), 'code')).nullish(),
   invoiceLines: list(InvoiceLine),
+  /** Files on the invoice; their names are chosen by whoever uploaded them (supplier text). */
+  attachments: list(Attachment),
   approvals: list(z.looseObject({})).nullish(),
   ...readable,
 });
@@ -397,6 +402,7 @@ export const Comment = z.looseObject({
   toSupplier: OptBool.transform((v) => v ?? false),
   createdAt: OptDateTime,
   createdBy: ref(UserRef, 'login'),
+  attachments: list(Attachment),
   ...readable,
 });
 export type Comment = z.infer<typeof Comment>;
