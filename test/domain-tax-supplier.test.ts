@@ -49,9 +49,14 @@ describe('tax', () => {
     expect(checkVatId(context({ supplier: supplier({ taxId: null }), invoice: invoice(undefined, { currency: { code: 'EUR' } }) }))).toEqual([]);
   });
 
-  it('an invoice whose remit-to states an empty vat-number does not show the VAT id, whatever the master holds', () => {
-    const printedEmpty = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress: { id: 900, vatNumber: null, country: { code: 'FR' } } });
-    expect(kinds(checkVatId(context({ invoice: printedEmpty, supplier: supplier({ taxId: 'FR600959265' }) })))).toEqual(['missing_vat_id']);
+  it('a remit-to with a null or absent vat-number reads alike: the hold saying the VAT id is missing decides, else the master\'s id counts', () => {
+    const hold = { exceptionCode: 'MISSING_REQUIRED_FIELD', holdReason: 'VAT registration number missing on invoice' };
+    for (const remitToAddress of [{ id: 900, vatNumber: null, country: { code: 'FR' } }, { id: 900, country: { code: 'FR' } }]) {
+      const inv = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress });
+      const master = supplier({ taxId: 'FR600959265' });
+      expect(kinds(checkVatId(context({ invoice: inv, supplier: master, event: hold }))), JSON.stringify(remitToAddress)).toEqual(['missing_vat_id']);
+      expect(kinds(checkVatId(context({ invoice: inv, supplier: master, event: { exceptionCode: 'PRICE_MISMATCH' } }))), JSON.stringify(remitToAddress)).toEqual([]);
+    }
   });
 });
 

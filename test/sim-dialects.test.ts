@@ -61,7 +61,11 @@ function normal(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => normal(v));
   if (typeof value === 'string' && DATE_LIKE.test(value) && !Number.isNaN(Date.parse(value))) return Date.parse(value);
   if (value === null || typeof value !== 'object') return value;
-  if (key !== undefined && ID_ONLY.has(key)) return { id: (value as { id?: unknown }).id };
+  // A reference carrying no id (`created-by: {id: null}`, a supplier-portal author) is no reference.
+  if (key !== undefined && ID_ONLY.has(key)) {
+    const id = (value as { id?: unknown }).id;
+    return id == null ? undefined : { id };
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null || v === undefined || IGNORED.has(k) || !DECLARED.has(k)) continue;
