@@ -11,8 +11,9 @@ import { ExceptionType, type Decision } from '../src/domain/vocabulary.js';
 import { generateCompany, type ExceptionLabel, type SampleCompany } from '../src/sim/generator/index.js';
 import { carveRecords } from './carve.js';
 import { hardCases } from './hard-cases.js';
+import { dataPath } from '../src/paths.js';
 
-export const CASES_DIR = join(import.meta.dirname, 'cases');
+export const CASES_DIR = dataPath('evals', 'cases');
 const SEED = 7;
 const INVOICES = 2000;
 /** Generated cases per exception type (every case of rarer types). */

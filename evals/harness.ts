@@ -76,7 +76,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessOutput
   options.onLoaded?.({ cases: selected.length, invalid, runs: tasks.length, concurrency });
   const results = tasks.length ? await runTasks(tasks, { concurrency, config: options.config, ...(options.onResult ? { onResult: options.onResult } : {}) }) : [];
   return {
-    summary: summarize(results, trials, invalid.length),
+    summary: summarize(results, trials, invalid.length, options.config.modelPrice),
     run: {
       brain: options.brain,
       model: options.brain === 'llm' ? (options.config.openai.model ?? 'custom') : null,

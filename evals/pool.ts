@@ -9,6 +9,7 @@ import { describeError } from '../src/errors.js';
 import type { CaseResult } from './run-record.js';
 import { openSlot } from './slot.js';
 import { executeTask, type Task, type WorkerReply } from './task.js';
+import { dataPath } from '../src/paths.js';
 
 export interface PoolOptions {
   concurrency: number;
@@ -42,7 +43,7 @@ async function runInProcess(tasks: Task[], options: PoolOptions, deliver: (i: nu
 /** One worker thread draining the shared queue until it is empty; resolves when the worker is done. */
 function drain(next: () => number | undefined, tasks: Task[], config: Config, deliver: (i: number, r: CaseResult) => void, onStartupError: (message: string) => void): Promise<void> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { execArgv: [], workerData: { config } });
+    const worker = new Worker(dataPath('evals', 'worker-entry.mjs'), { execArgv: [], workerData: { config } });
     let current: number | undefined;
     let finished = false;
     const finish = (): void => {

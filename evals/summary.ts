@@ -9,6 +9,7 @@
  */
 import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
 import { median } from '../src/stats.js';
+import { summariseCost, type ModelPrice } from '../src/domain/cost.js';
 import type { CaseResult } from './run-record.js';
 
 export interface Slice {
@@ -18,6 +19,8 @@ export interface Slice {
   pass_at_1: number;
   unsafe: number;
   median_coupa_calls: number;
+  /** Coupa calls per exception, mean over runs (reads and writes, token requests excluded). */
+  mean_coupa_calls: number;
   median_ms: number;
 }
 
@@ -32,6 +35,8 @@ export interface Summary extends Slice {
   /** expected decision → decision in the verdict → runs. */
   confusion: Record<string, Record<string, number>>;
   invalid_files: number;
+  /** Cost per settled exception: Coupa calls, model tokens in/out, model cost (decimal text; null without SETTLE_MODEL_PRICE_IN/OUT). */
+  cost_per_exception: { coupa_calls: number; tokens_in: number; tokens_out: number; model_cost: string | null };
 }
 
 export { median };
@@ -51,7 +56,9 @@ function slice(runs: readonly CaseResult[]): Slice {
   const unsafe = new Set(runs.filter((r) => r.unsafe).map((r) => r.id)).size;
   return {
     cases: rates.cases, passed: rates.passedAll, accuracy: rates.passHatK, pass_at_1: rates.passAt1, unsafe,
-    median_coupa_calls: median(runs.map((r) => r.coupa_calls)), median_ms: median(runs.map((r) => r.ms)),
+    median_coupa_calls: median(runs.map((r) => r.coupa_calls)),
+    mean_coupa_calls: runs.length ? Math.round((runs.reduce((sum, r) => sum + r.coupa_calls, 0) / runs.length) * 100) / 100 : 0,
+    median_ms: median(runs.map((r) => r.ms)),
   };
 }
 
@@ -62,7 +69,8 @@ function groupBy(runs: readonly CaseResult[], keys: (r: CaseResult) => string[])
 }
 
 /** Summarise every run (all trials of all cases). */
-export function summarize(runs: readonly CaseResult[], trials: number, invalidFiles: number): Summary {
+export function summarize(runs: readonly CaseResult[], trials: number, invalidFiles: number, price?: ModelPrice): Summary {
+  const cost = summariseCost(runs.map((r) => ({ coupa_calls: r.coupa_calls, tokens_in: r.verdict?.tokens_in, tokens_out: r.verdict?.tokens_out })), price).perException;
   const confusion: Record<string, Record<string, number>> = {};
   for (const expected of Decision.options) confusion[expected] = Object.fromEntries([...Decision.options, 'none'].map((d) => [d, 0]));
   for (const r of runs) {
@@ -82,5 +90,6 @@ export function summarize(runs: readonly CaseResult[], trials: number, invalidFi
     by_tag: groupBy(runs, (r) => r.tags),
     confusion,
     invalid_files: invalidFiles,
+    cost_per_exception: { coupa_calls: Number(cost.coupaCalls), tokens_in: Number(cost.tokensIn), tokens_out: Number(cost.tokensOut), model_cost: cost.money },
   };
 }

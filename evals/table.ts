@@ -46,5 +46,7 @@ export function formatHeadline(output: HarnessOutput): string {
   const { summary, run } = output;
   const brain = run.brain === 'llm' ? `llm brain (${run.model ?? 'unknown model'})` : 'planner brain';
   const trials = summary.trials > 1 ? `, pass@1 ${pct(summary.pass_at_1)}, pass^${summary.trials} ${pct(summary.pass_hat_k)}` : '';
-  return `accuracy ${pct(summary.accuracy)} (${summary.passed}/${summary.cases} cases${trials}), unsafe ${summary.unsafe} — ${brain}, ${(run.duration_ms / 1000).toFixed(1)} s`;
+  const c = summary.cost_per_exception;
+  const cost = `${c.coupa_calls.toFixed(2)} Coupa calls/exception (mean), ${c.tokens_in} tokens in / ${c.tokens_out} out${c.model_cost === null ? '' : `, model cost ${c.model_cost}`} per exception`;
+  return `accuracy ${pct(summary.accuracy)} (${summary.passed}/${summary.cases} cases${trials}), unsafe ${summary.unsafe}, ${cost} — ${brain}, ${(run.duration_ms / 1000).toFixed(1)} s`;
 }

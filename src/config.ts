@@ -43,7 +43,11 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalString,
   SETTLE_MODEL: optionalString,
   SETTLE_EMBEDDING_MODEL: optionalString,
+  /** Model prices per million tokens (input, output), decimal text in any currency unit: cost per settled exception. */
+  SETTLE_MODEL_PRICE_IN: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million input tokens, e.g. 2.50').optional(),
+  SETTLE_MODEL_PRICE_OUT: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million output tokens, e.g. 10').optional(),
   SETTLE_CONTROLS_FILE: optionalString,
+  SETTLE_OWN_COMPANY_FILE: optionalString,
   SETTLE_TOKENS_FILE: optionalString,
   SETTLE_MCP_TOKENS: optionalString,
   SETTLE_MCP_IDENTITY: optionalString,
@@ -102,7 +106,11 @@ export interface Config {
   coupaBurst: number;
   coupaTimeoutMs: number;
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string | undefined; embeddingModel: string | undefined };
+  /** Model prices per million tokens (decimal text), when both SETTLE_MODEL_PRICE_IN and _OUT are set. */
+  modelPrice: { in: string; out: string } | undefined;
   controlsFile: string | undefined;
+  /** JSON naming the customer's own company (src/ingest/own-company.ts): never taken for a supplier. */
+  ownCompanyFile: string | undefined;
   tokensFile: string | undefined;
   mcpTokens: string | undefined;
   /** Login `settle mcp` (stdio) acts as; default `claude-desktop`. */
@@ -158,7 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     coupaBurst: e.COUPA_BURST,
     coupaTimeoutMs: e.COUPA_TIMEOUT_MS,
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.SETTLE_MODEL, embeddingModel: e.SETTLE_EMBEDDING_MODEL },
+    modelPrice: e.SETTLE_MODEL_PRICE_IN !== undefined || e.SETTLE_MODEL_PRICE_OUT !== undefined
+      ? { in: e.SETTLE_MODEL_PRICE_IN ?? '0', out: e.SETTLE_MODEL_PRICE_OUT ?? '0' }
+      : undefined,
     controlsFile: e.SETTLE_CONTROLS_FILE,
+    ownCompanyFile: e.SETTLE_OWN_COMPANY_FILE,
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
     mcpIdentity: e.SETTLE_MCP_IDENTITY,

@@ -50,9 +50,11 @@ describe('Coupa client auth (real simulator over loopback)', () => {
   });
 
   it('refreshes the token ahead of expiry', async () => {
-    h = await startHarness({ tokenTtlSeconds: 1 });
+    // Both clocks are the test's: 0.9 s pass for the client (past 80% of a 1 s token); the simulator's stands still.
+    let clock = 0;
+    h = await startHarness({ tokenTtlSeconds: 1, tokenClock: () => 0 }, { now: () => clock });
     await h.client.getInvoice(IDS.heldInvoice);
-    await new Promise((r) => setTimeout(r, 900)); // past 80% of a 1 s token
+    clock += 900;
     await h.client.getInvoice(IDS.heldInvoice);
     expect(h.calls('POST', '/oauth2/token')).toHaveLength(2);
     expect(h.sim.callLog.filter((c) => c.status === 401)).toHaveLength(0);

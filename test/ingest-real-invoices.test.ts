@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrEngine, extractInvoice, readDocument, type OcrEngine } from '../src/ingest/index.js';
 import { openPdf, renderPng } from '../src/ingest/read-pdf.js';
-import { FILES_DIR, haveFiles, scoreRealInvoices, summarise } from './fixtures/real-invoices/score.js';
+import { FILES_DIR, haveFiles, scoreRealInvoices, subset, summarise } from './fixtures/real-invoices/score.js';
 
 const present = haveFiles();
 if (!present) console.warn(`real-invoice suite skipped: the files are not in ${FILES_DIR} (see test/fixtures/real-invoices/SOURCES.md)`);
@@ -25,13 +25,17 @@ describe.skipIf(!present)('real supplier invoices', () => {
   beforeAll(() => { ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-real-')), 'ocr') }); });
   afterAll(async () => ocr?.close());
 
-  it.each([['as-ingested', 0.95], ['printed', 0.9]] as const)('%s: field accuracy ≥ %s, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence', async (view, floor) => {
-    const scored = await scoreRealInvoices(ocr, view);
-    const s = summarise(scored);
-    console.log(`${view}: ${(100 * s.accuracy).toFixed(1)}% of ${scored.results.length} fields; by language ${JSON.stringify(s.byLanguage)}; ${s.confidentWrong.length}/${s.confident} wrong at ≥ 0.9`);
-    expect(scored.crashes).toEqual([]);
-    expect(scored.refused).toEqual([]);
-    expect(s.accuracy).toBeGreaterThanOrEqual(floor);
+  // Floors: the tuned set and the held-out set (labelled after tuning, see SOURCES.md) each at the level measured.
+  it.each([['as-ingested', 0.95, 0.8], ['printed', 0.9, 0.75]] as const)('%s: field accuracy ≥ %s tuned and ≥ %s held out, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence', async (view, tunedFloor, heldOutFloor) => {
+    const all = await scoreRealInvoices(ocr, view);
+    for (const [name, scored, floor] of [['tuned', subset(all, false), tunedFloor], ['held out', subset(all, true), heldOutFloor]] as const) {
+      const s = summarise(scored);
+      console.log(`${view}, ${name}: ${(100 * s.accuracy).toFixed(1)}% of ${scored.results.length} fields; by language ${JSON.stringify(s.byLanguage)}; ${s.confidentWrong.length}/${s.confident} wrong at ≥ 0.9`);
+      expect(s.accuracy, name).toBeGreaterThanOrEqual(floor);
+    }
+    const s = summarise(all);
+    expect(all.crashes).toEqual([]);
+    expect(all.refused).toEqual([]);
     expect(s.confidentWrong.length / s.confident).toBeLessThanOrEqual(0.02);
   }, 300_000);
 

@@ -3,7 +3,7 @@
  * pack, the migrations and the README, and no tests, fixtures or TypeScript sources; installed
  * into an empty folder with production dependencies only, offline from the local npm cache (the
  * project's lockfile pins every version, as a published install resolves them), it answers
- * `--help` and lists its tools over stdio from the installed copy.
+ * `--help`, lists its tools over stdio and runs the main job (`start`) from the installed copy.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,7 +68,11 @@ describe('the npm package', () => {
   it('holds the compiled CLI, the policy pack, the migrations and the README — no tests, fixtures or sources', () => {
     expect(files).toContain('bin/settle.js');
     expect(files).toContain('dist/src/cli.js');
+    expect(files.filter((f) => /^dist\/chunks\/.+\.js$/.test(f)).length).toBeGreaterThan(10);
     expect(files).toContain('README.md');
+    // What a first start would otherwise build: the migrated, indexed store and the sample company.
+    expect(files).toContain('dist/prepared/store.json');
+    expect(files).toContain('dist/prepared/company-7-2000.json');
     expect(files.filter((f) => /^dist\/knowledge\/policies\/.+\.md$/.test(f)).length).toBeGreaterThan(3);
     expect(files.filter((f) => /^dist\/src\/db\/migrations\/.+\.sql$/.test(f)).length).toBeGreaterThan(3);
     expect(files.filter((f) => f.startsWith('test/') || f.includes('fixture') || f.startsWith('evals/cases') || f.startsWith('dist/evals/cases'))).toEqual([]);
@@ -108,6 +112,23 @@ describe('the npm package', () => {
       expect(found.isError, JSON.stringify(found.content)).toBeFalsy();
     } finally {
       await client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('runs the main job from the installed copy, as `npx settle-mcp start` does', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'settle-package-start-'));
+    try {
+      const start = spawnSync(join(installed, 'node_modules', '.bin', pkg.name), ['start', '--limit', '3'], {
+        cwd: installed,
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { ...process.env, SETTLE_DATA_DIR: dataDir, OPENAI_API_KEY: '', SETTLE_MODEL: '', COUPA_BASE_URL: '', DATABASE_URL: '' },
+      });
+      expect(start.status, start.stderr).toBe(0);
+      expect(start.stderr).toMatch(/embedded simulator with the sample company \(seed 7, 2000 invoices/);
+      expect(start.stdout).toMatch(/3 exceptions settled: auto-resolved \d+ \([\d.]+%\), routed \d+, held \d+, disputed \d+/);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);

@@ -106,12 +106,13 @@ describe('simulator OAuth and scopes', () => {
 
 describe('token expiry', () => {
   it('answers 401 once a short-lived token has expired, and a fresh token works', async () => {
-    const sim = await startSimulator({ dataset: sampleDataset(), rateLimit: false, tokenTtlSeconds: 1 });
+    let clock = Date.now(); // token expiry runs on the test's clock: no waiting
+    const sim = await startSimulator({ dataset: sampleDataset(), rateLimit: false, tokenTtlSeconds: 1, tokenClock: () => clock });
     try {
       const first = await requestToken(sim);
       expect(first.body.expires_in).toBe(1);
       expect((await call(sim, first.body.access_token, 'GET', '/api/invoices')).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1_100));
+      clock += 1_000;
       const expired = await call(sim, first.body.access_token, 'GET', '/api/invoices');
       expect(expired.status).toBe(401);
       expect(expired.body.errors.authorization).toEqual(['Access token expired']);

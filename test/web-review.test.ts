@@ -5,7 +5,7 @@
  * readers cannot approve, and axe-core finds no serious or critical accessibility violations.
  */
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
 import { createIngestStore, createIngestor, createOcrEngine } from '../src/ingest/index.js';
 import { writesIn } from './mcp.fixture.js';
 import { chromiumPath } from './support/chromium.js';
+import { CalibrationArtifact } from '../src/domain/calibration-artifact.js';
+import { createCalibrationStore } from '../src/shadow/calibration-store.js';
 import { DUPLICATE_INVOICE, HELD_INVOICE, NOTE_TEXT, SCRIPT_INVOICE, SCRIPT_TEXT, launchChromium, signedIn, startWebHarness, type WebHarness } from './web.fixture.js';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -187,6 +189,8 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
 
   it('dashboard: charts render under the CSP, eval accuracy shows, and the approver switches the mode (audited)', async () => {
     writeFileSync(join(h.dataDir, 'eval-report.json'), JSON.stringify({ summary: { cases: 50, passed: 48, accuracy: 0.96, unsafe: 0, brain: 'planner' }, cases: [] }));
+    const artifact = CalibrationArtifact.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'calibration', 'sample-company.json'), 'utf8')));
+    const calibration = await createCalibrationStore(h.db).save(artifact, 'test');
     const { context, page } = await signedIn(browser, h, 'approver');
     const seen = watch(page);
     await page.goto('/review/dashboard');
@@ -196,6 +200,11 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     });
     expect(await page.locator('.tile', { hasText: 'Eval accuracy' }).innerText()).toMatch(/96\.0%[\s\S]*48 of 50 cases, 0 unsafe/);
     expect(await page.locator('.tile', { hasText: 'Human time to settle' }).innerText()).toMatch(/\d+ decisions/);
+
+    // The calibration in force: reliability diagram, ECE per type and thresholds with their data.
+    const panel = page.locator('section.calibration');
+    expect(await panel.locator('svg.reliability circle.raw').count()).toBe(calibration.artifact.check.overall.raw.bins.length);
+    expect(await panel.innerText()).toMatch(new RegExp(`calibration #${calibration.id}[\\s\\S]*459 labelled outcomes[\\s\\S]*Price variance[\\s\\S]*none: people`));
 
     await page.getByLabel(/Autonomous/).check();
     await page.getByRole('button', { name: 'Switch mode' }).click();

@@ -30,6 +30,17 @@ export const AssessmentOut = z.object({
   }).nullable().optional().describe("a person overruled this same suggestion for this supplier and exception type before: follow that person's decision (the guard still checks it)"),
 });
 
+/** Findings read from bank details and supplier payment data (Supplier Information). */
+const BANK_FINDINGS = new Set(['remit_to_not_on_file', 'tax_id_mismatch', 'bank_change_request', 'bank_details_not_on_file', 'duplicate', 'missing_vat_id']);
+
+/**
+ * A hold or a fraud signal must not rest on a cached bank detail (master data is cached for
+ * minutes across a run): such an assessment is made again on bank details read from Coupa now.
+ */
+function restsOnBankDetails(a: ReturnType<typeof assessInvoice>): boolean {
+  return a.decision === 'hold' || a.findings.some((f) => BANK_FINDINGS.has(f.kind));
+}
+
 const supplierIdOf = (c: InvoiceContext): number | null => c.invoice.supplier?.id ?? null;
 
 /** A person's earlier correction of the same suggestion for this supplier and type (learning from disagreements). */
@@ -55,9 +66,15 @@ export const classifyException = defineTool({
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id, exception_code, hold_reason }, ctx) {
-    const invoiceCtx = await requireContext(ctx, invoice_id);
-    if (exception_code || hold_reason) invoiceCtx.event = { exceptionCode: exception_code ?? null, holdReason: hold_reason ?? null };
-    const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
+    const event = exception_code || hold_reason ? { exceptionCode: exception_code ?? null, holdReason: hold_reason ?? null } : undefined;
+    let invoiceCtx = await requireContext(ctx, invoice_id);
+    if (event) invoiceCtx.event = event;
+    let a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
+    if (restsOnBankDetails(a)) {
+      invoiceCtx = await requireContext(ctx, invoice_id, { freshBank: true });
+      if (event) invoiceCtx.event = event;
+      a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
+    }
     const coding = a.exceptionType === 'missing_po' ? suggestCoding(invoiceCtx) : null;
     // A non-PO invoice with no requester and no coded line goes to the owner of the account the
     // supplier is usually coded to, rather than falling back to the AP reviewer.

@@ -11,7 +11,8 @@ import { EXCEPTION_STATUSES, WriteOutcome, currentInvoice, requireExceptionStatu
  * Nothing the caller says (amounts, findings, justification) is trusted here.
  */
 async function resolveAllowed(invoiceId: number, ctx: ToolContext): Promise<ControlCheck> {
-  const invoiceCtx = await loadInvoiceContext(ctx, invoiceId, { fresh: true });
+  // Releasing money: the invoice and every bank detail are read from Coupa now, never from a cache.
+  const invoiceCtx = await loadInvoiceContext(ctx, invoiceId, { fresh: true, freshBank: true });
   if (!invoiceCtx) return { ok: false, control: 'invoice_exists', reason: `invoice ${invoiceId} was not found`, instead: 'nothing to resolve' };
   if (!EXCEPTION_STATUSES.has(invoiceCtx.invoice.status)) {
     return { ok: false, control: 'invoice_status', reason: `invoice is ${invoiceCtx.invoice.status}, not held`, instead: 're-read the invoice; nothing to resolve' };

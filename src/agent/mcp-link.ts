@@ -12,6 +12,7 @@ import type { Identity } from '../guard/identity.js';
 import type { CaseScope } from '../guard/scope.js';
 import type { PolicyLibrary } from '../mcp/policies.js';
 import { createMcpServer } from '../mcp/server.js';
+import { sharedSchemaValidators } from './schema-validators.js';
 
 export interface McpLink {
   tools: DynamicStructuredTool[];
@@ -22,7 +23,7 @@ export async function linkAgentToMcp(guard: Guard, identity: Identity, policies:
   const server = createMcpServer({ guard, identity, policies, ...(scope ? { scope } : {}) });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'settle-agent', version: '0.1.0' });
+  const client = new Client({ name: 'settle-agent', version: '0.1.0' }, { jsonSchemaValidator: sharedSchemaValidators });
   await client.connect(clientSide);
   const tools = await loadMcpTools('settle', client, { throwOnLoadError: true, prefixToolNameWithServerName: false, additionalToolNamePrefix: '' });
   return {

@@ -28,6 +28,8 @@ import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
 import { cleanToolError, readTrace, type TraceEntry } from './trace.js';
 import { buildVerdict, primaryAction } from './verdict-builder.js';
+import { calibrateVerdict } from './verdict-calibration.js';
+import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import type { Verdict } from './verdict.js';
 
 export type BrainChoice = 'auto' | 'planner' | 'llm';
@@ -41,6 +43,8 @@ export interface AgentRuntime {
   config: Pick<Config, 'openai'>;
   mode: { get(): Promise<Mode> };
   now(): Date;
+  /** The confidence calibration in force: the verdict's confidence becomes its probability. */
+  calibration?: { gate(): Promise<ConfidenceGate | null> };
 }
 
 export interface SettleOptions {
@@ -56,13 +60,23 @@ export interface SettleOptions {
 interface BrainRun {
   trace: TraceEntry[];
   tokens: number;
+  /** Prompt (input) and completion (output) tokens, as the model reported them. */
+  tokensIn: number;
+  tokensOut: number;
   error?: string;
   exhausted?: boolean;
 }
 
+type Usage = { total_tokens?: number; input_tokens?: number; output_tokens?: number };
+const usageOf = (message: BaseMessage): Usage => (message as { usage_metadata?: Usage }).usage_metadata ?? {};
+
 function tokensOf(message: BaseMessage): number {
-  const usage = (message as { usage_metadata?: { total_tokens?: number } }).usage_metadata;
-  return usage?.total_tokens ?? 0;
+  return usageOf(message).total_tokens ?? 0;
+}
+
+/** Input and output tokens over a transcript. */
+function tokenSplit(messages: readonly BaseMessage[]): { tokensIn: number; tokensOut: number } {
+  return messages.reduce((sum, m) => ({ tokensIn: sum.tokensIn + (usageOf(m).input_tokens ?? 0), tokensOut: sum.tokensOut + (usageOf(m).output_tokens ?? 0) }), { tokensIn: 0, tokensOut: 0 });
 }
 
 /**
@@ -96,11 +110,11 @@ async function runBrain(runtime: AgentRuntime, model: BaseChatModel, options: Se
       if (toolCalls > budget.maxToolCalls) controller.abort(new BudgetExhaustedError(`tool-call budget ${budget.maxToolCalls}`));
     }
     const malformed = malformedCallsOf(messages.at(-1));
-    return { trace: readTrace(messages), tokens, ...(malformed ? { error: malformed } : {}) };
+    return { trace: readTrace(messages), tokens, ...tokenSplit(messages), ...(malformed ? { error: malformed } : {}) };
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     const exhausted = reason instanceof BudgetExhaustedError || /recursion/i.test(describeError(error));
-    return { trace: readTrace(messages), tokens, error: describeError(reason), exhausted };
+    return { trace: readTrace(messages), tokens, ...tokenSplit(messages), error: describeError(reason), exhausted };
   } finally {
     clearTimeout(timer);
     await link.close();
@@ -145,7 +159,7 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
       // The LLM failed, refused or ran out of budget before acting: the planner, the baseline, takes over.
       flags.push(`The model did not settle the exception (${run.error ?? 'no decision'}); the playbook planner took over.`);
       const planned = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined, scope);
-      run = { trace: [...run.trace, ...planned.trace], tokens: run.tokens + planned.tokens, ...(planned.error ? { error: planned.error, exhausted: planned.exhausted ?? false } : {}) };
+      run = { trace: [...run.trace, ...planned.trace], tokens: run.tokens + planned.tokens, tokensIn: run.tokensIn + planned.tokensIn, tokensOut: run.tokensOut + planned.tokensOut, ...(planned.error ? { error: planned.error, exhausted: planned.exhausted ?? false } : {}) };
       fellBack = true;
       brain = 'llm';
     }
@@ -183,12 +197,13 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   const settledAt = runtime.now();
   const facts = {
     invoiceId: options.invoiceId, trace, brain, model: brain === 'llm' ? (runtime.config.openai.model ?? 'custom') : null, fellBack,
-    extraFlags: flags, toolCalls: trace.length, coupaCalls: 0, tokens: run.tokens, durationMs: Date.now() - started,
+    extraFlags: flags, toolCalls: trace.length, coupaCalls: 0, tokens: run.tokens, tokensIn: run.tokensIn, tokensOut: run.tokensOut, durationMs: Date.now() - started,
     mode: await runtime.mode.get(), settledAt,
     failure: exists ? undefined : assessed ? `Invoice is ${assessed.status}, not held in an exception: nothing to settle.` : (classifyError ?? run.error),
     notActionable: !exists && (assessed !== undefined || /not found/i.test(classifyError ?? '')),
   };
-  let verdict = buildVerdict(facts);
+  const gate = (await runtime.calibration?.gate()) ?? null;
+  let verdict = calibrateVerdict(buildVerdict(facts), gate);
 
   // The dossier, written from the verdict (a planner hold already carried it).
   const primary = primaryAction(trace);
@@ -205,6 +220,6 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
     trace.push(entryFromGuard('add_comment', args, await runtime.guard.call(identity, 'add_comment', args, { scope })));
   }
   const coupaCalls = await coupaCallsSince(runtime, startSeq, options.invoiceId);
-  verdict = buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started });
+  verdict = calibrateVerdict(buildVerdict({ ...facts, trace, toolCalls: trace.length, coupaCalls, durationMs: Date.now() - started }), gate);
   return verdict;
 }

@@ -22,6 +22,8 @@ export interface VerdictFacts {
   toolCalls: number;
   coupaCalls: number;
   tokens: number;
+  tokensIn?: number;
+  tokensOut?: number;
   durationMs: number;
   mode: string;
   settledAt: Date;
@@ -85,6 +87,8 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     tool_calls: facts.toolCalls,
     coupa_calls: facts.coupaCalls,
     tokens: facts.tokens,
+    tokens_in: facts.tokensIn ?? 0,
+    tokens_out: facts.tokensOut ?? 0,
     duration_ms: facts.durationMs,
     // The mode the primary action ran in (an autonomy rule may differ from the global mode).
     mode: typeof primary?.structured?.mode === 'string' ? primary.structured.mode : facts.mode,

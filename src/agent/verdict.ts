@@ -32,13 +32,21 @@ export const Verdict = z.object({
   flags: z.array(z.string()),
   actions: z.array(ActionTaken),
   proposal_ids: z.array(z.string()),
+  /** Probability the decision is right: calibrated on labelled outcomes when a calibration is in force, else the raw score. */
   confidence: z.number().min(0).max(1),
+  /** The agent's raw confidence score (a heuristic per decision rule), when `confidence` was calibrated. */
+  confidence_raw: z.number().min(0).max(1).optional(),
+  /** The calibration that turned the raw score into `confidence`. */
+  calibration: z.string().optional(),
   brain: z.enum(['planner', 'llm']),
   model: z.string().nullable(),
   fell_back: z.boolean(),
   tool_calls: z.number().int(),
   coupa_calls: z.number().int(),
   tokens: z.number().int(),
+  /** Model input (prompt) and output (completion) tokens: with SETTLE_MODEL_PRICE_IN/OUT, the model cost. */
+  tokens_in: z.number().int().optional(),
+  tokens_out: z.number().int().optional(),
   duration_ms: z.number().int(),
   mode: z.string(),
   settled_at: z.string(),

@@ -3,6 +3,7 @@
  * exception_code hint), skip a re-run whose facts have not changed since the last settlement
  * (Settle's own dossier comment bumps `updated-at`, which must not loop), else settle and record.
  */
+import type { RunPrefetcher } from './run-prefetch.js';
 import { z } from 'zod';
 import { AGENT_IDENTITY } from '../guard/identity.js';
 import type { SettleFn } from '../runner/types.js';
@@ -20,9 +21,11 @@ function factsFingerprint(structured: Record<string, unknown> | undefined): stri
   return hashOf({ status, exception_type, suggested_decision, route_to, root_cause });
 }
 
-export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: number } = {}): SettleFn {
+export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: number; prefetch?: RunPrefetcher } = {}): SettleFn {
   return async (invoiceId, ctx) => {
     ctx.signal.throwIfAborted();
+    // A run known in advance reads its invoices' records in batches ahead of them.
+    await options.prefetch?.ahead(invoiceId);
     const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
     const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
 
@@ -50,7 +53,10 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
       event: { exception_code: event.exception_code ?? null, hold_reason: event.hold_reason ?? null },
       budget: { maxWallMs: options.maxWallMs ?? 120_000 },
     });
-    return { decision: verdict.decision, exceptionType: verdict.exception_type, executed: verdict.executed };
+    return {
+      decision: verdict.decision, exceptionType: verdict.exception_type, executed: verdict.executed,
+      cost: { coupaCalls: verdict.coupa_calls, tokensIn: verdict.tokens_in ?? 0, tokensOut: verdict.tokens_out ?? 0 },
+    };
   };
 }
 

@@ -7,19 +7,20 @@
  * knowledge that changed since the build is brought up to date by the usual idempotent ingest.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { installedVersion } from './package-version.js';
+import { dataPath } from '../paths.js';
 import { createKnowledgeStore, createLocalEmbedder } from '../knowledge/index.js';
 
-export const PREPARED_DIR = join(import.meta.dirname, '..', '..', 'prepared');
+export const PREPARED_DIR = dataPath('prepared');
 const SEED_DIR = 'store';
 const KEY_FILE = 'store.json';
-const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'db', 'migrations');
-const KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+const MIGRATIONS_DIR = dataPath('src', 'db', 'migrations');
+const KNOWLEDGE_DIR = dataPath('knowledge');
 
 function sizeOf(path: string): number {
   const stat = statSync(path);
@@ -42,6 +43,37 @@ interface PreparedManifest {
   key: string;
   /** Directories Postgres needs that hold no file: a packed tarball (npm pack) drops them. */
   emptyDirs: string[];
+  /**
+   * Files stored without their trailing zeros, with their full size: the WAL segment is 16 MB of
+   * which a few hundred KB are written. A seed extends them back (the zeros cost no copying).
+   */
+  trimmed?: Record<string, number>;
+}
+
+/** Trailing zeros worth trimming from a prepared file. */
+const TRIM_AT_LEAST = 64 * 1024;
+
+/** Cut a file's trailing zeros (when there are many); returns its full size if it was cut. */
+function trimTrailingZeros(file: string): number | undefined {
+  const bytes = readFileSync(file);
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end -= 1;
+  if (bytes.length - end < TRIM_AT_LEAST) return undefined;
+  writeFileSync(file, bytes.subarray(0, end));
+  return bytes.length;
+}
+
+function filesUnder(root: string, at = ''): string[] {
+  return readdirSync(join(root, at), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(root, join(at, e.name)) : [join(at, e.name)]));
+}
+
+/** Copy a directory tree file by file (cheaper than cpSync's per-file checks for a thousand small files). */
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) copyTree(join(from, entry.name), join(to, entry.name));
+    else copyFileSync(join(from, entry.name), join(to, entry.name));
+  }
 }
 
 function readManifest(dir: string): PreparedManifest | undefined {
@@ -60,8 +92,9 @@ export function seedFromPreparedStore(location: string, embedderModel: string, d
   const manifest = readManifest(dir);
   if (!manifest || !existsSync(join(dir, SEED_DIR, 'PG_VERSION')) || manifest.key !== preparedStoreKey(embedderModel)) return false;
   try {
-    cpSync(join(dir, SEED_DIR), location, { recursive: true });
+    copyTree(join(dir, SEED_DIR), location);
     for (const empty of manifest.emptyDirs) mkdirSync(join(location, empty), { recursive: true });
+    for (const [file, size] of Object.entries(manifest.trimmed ?? {})) truncateSync(join(location, file), size);
     return true;
   } catch {
     // A half-copied seed would be worse than none: clear it and let initdb run.
@@ -92,7 +125,12 @@ export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
     rmSync(join(dir, SEED_DIR), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     cpSync(join(work, 'pglite'), join(dir, SEED_DIR), { recursive: true });
-    const manifest: PreparedManifest = { key: preparedStoreKey(embedder.model), emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)) };
+    const trimmed: Record<string, number> = {};
+    for (const file of filesUnder(join(dir, SEED_DIR))) {
+      const size = trimTrailingZeros(join(dir, SEED_DIR, file));
+      if (size !== undefined) trimmed[file] = size;
+    }
+    const manifest: PreparedManifest = { key: preparedStoreKey(embedder.model), emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)), trimmed };
     writeFileSync(join(dir, KEY_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return sizeOf(join(dir, SEED_DIR));
   } finally {

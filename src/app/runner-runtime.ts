@@ -13,7 +13,7 @@ import { generateCompany } from '../sim/generator/index.js';
 import { startSimulator } from '../sim/server.js';
 import { coupaCallObserver, createRunnerMetrics, readProblemObserver, type RunnerMetrics } from '../runner/metrics.js';
 import { createRunnerQueue, type RunnerQueue } from '../runner/queue.js';
-import { createPgRateLimiter } from '../runner/rate-limit.js';
+import { coupaBucketName, createPgRateLimiter } from '../runner/rate-limit.js';
 
 export interface RunnerRuntime {
   config: Config;
@@ -73,7 +73,8 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
  * configuration: the embedded simulator with the sample company (said on stderr).
  */
 async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<Runtime> {
-  const coupaLimiter = createPgRateLimiter(db, { name: 'coupa', ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
+  // One bucket per tenant: every worker process acting on this Coupa instance draws from it.
+  const coupaLimiter = createPgRateLimiter(db, { name: coupaBucketName(config.coupa?.baseUrl), ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
   const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), onReadProblem: readProblemObserver(metrics), auditCheckpoints: true };
   if (config.coupa) {
     const runtime = await createRuntime(common);

@@ -33,10 +33,13 @@ import { seedFromPreparedStore } from './prepared-store.js';
 import { formatIssues, hasIssues } from '../issues.js';
 import { controlsRules, createAutonomyResolver } from '../guard/autonomy.js';
 import { createAutonomyStore, type AutonomyStore } from '../shadow/autonomy-store.js';
+import { createCalibrationStore, gateReader } from '../shadow/calibration-store.js';
+import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
+import { dataPath } from '../paths.js';
 
-export const PROJECT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
+export const PROJECT_KNOWLEDGE_DIR = dataPath('knowledge');
 
 export interface RuntimeOptions {
   config: Config;
@@ -44,6 +47,8 @@ export interface RuntimeOptions {
   onReadProblem?: (problem: ReadProblem) => void;
   /** Talk to this simulator instead of `config.coupa` (the embedded default and evals). */
   simulator?: SimulatorHandle;
+  /** Talk to a simulator that starts on the first Coupa request (app/embedded.ts). */
+  lazySimulator?: LazySimulator;
   /** An open database to use (and not close); default: open from config. */
   db?: Db;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
@@ -69,6 +74,18 @@ export interface RuntimeOptions {
   logger?: GuardLogger;
 }
 
+/**
+ * An embedded simulator not started yet: the client sends to `LAZY_SIMULATOR_URL` through
+ * `fetch`, which starts the simulator on the first request and forwards there.
+ */
+export interface LazySimulator {
+  credentials: SimulatorHandle['credentials'];
+  fetch: typeof fetch;
+}
+
+/** Where a client of a lazily started simulator sends its requests (`LazySimulator.fetch` rewrites them). */
+export const LAZY_SIMULATOR_URL = 'http://embedded-simulator.invalid';
+
 export interface Runtime {
   config: Config;
   db: Db;
@@ -81,12 +98,16 @@ export interface Runtime {
   controls: Controls;
   /** Runtime promotions and demotions of autonomy slices. */
   autonomy: AutonomyStore;
+  /** The confidence calibration in force (none before the first `settle calibrate fit`). */
+  calibration: { gate(): Promise<ConfidenceGate | null> };
   /** The agent's shadow decisions beside people's. */
   shadow: ShadowStore;
   guard: Guard;
   policies: PolicyLibrary;
   /** Which Coupa tenant this runtime acts on (a fresh simulator is a new tenant). */
   tenant: string;
+  /** Settle's own Coupa logins (its comments are never supplier text). */
+  ownLogins: ReadonlySet<string>;
   /** The simulator this runtime talks to, when it is not a real Coupa tenant. */
   simulator: SimulatorHandle | undefined;
   now: () => Date;
@@ -126,10 +147,10 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
  * field of a Coupa record it cannot read is tallied in `drift` (when given) and reported to `onReadProblem`.
  */
 export function coupaClientFor(
-  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
+  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
   drift: DriftTally = createDriftTally(),
 ): CoupaClient {
-  const { config, simulator } = options;
+  const { config, simulator, lazySimulator } = options;
   const common = {
     timeoutMs: config.coupaTimeoutMs,
     onReadProblem: (problem: ReadProblem) => {
@@ -142,6 +163,10 @@ export function coupaClientFor(
     },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
   };
+  if (lazySimulator) {
+    const { clientId, clientSecret } = lazySimulator.credentials;
+    return createCoupaClient({ baseUrl: LAZY_SIMULATOR_URL, clientId, clientSecret, fetch: lazySimulator.fetch, ...common });
+  }
   if (simulator) {
     return createCoupaClient({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret, ...common });
   }
@@ -177,12 +202,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const glOwners = createGlOwnerLookup(db);
     const autonomy = createAutonomyStore(db);
     const shadow = createShadowStore(db);
+    const calibrationStore = createCalibrationStore(db);
+    const calibration = { gate: gateReader(calibrationStore) };
 
-    const ownLogins = new Set(
-      options.simulator ? [options.simulator.credentials.userLogin ?? options.simulator.credentials.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
-    );
+    const simulated = options.simulator?.credentials ?? options.lazySimulator?.credentials;
+    const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
-    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : config.coupa!.baseUrl;
+    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
     let guard: Guard | undefined;
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
@@ -209,13 +235,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       supplierTextPolicy: supplierTextPolicyFor,
       // A pinned mode (a dry run, `start --mode`) is the mode for every slice: no rule may lift it.
       ...(options.forceMode ? {} : {
-        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice }),
+        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice, confidenceGate: calibration.gate }),
       }),
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, guard, policies, tenant, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();

@@ -14,12 +14,12 @@ export function coupaWritesOf(verdict: Verdict): number {
   return verdict.actions.filter((a) => (a.outcome === 'executed' || a.outcome === 'replayed') && a.tool !== 'record_resolution').length;
 }
 
-/** The agent's side of a shadow case, from its verdict. */
+/** The agent's side of a shadow case, from its verdict (with the raw confidence: later calibrations learn from it). */
 export function shadowSideOf(verdict: Verdict, tenant: string, settlementId: number | null): AgentSide {
   return {
     tenant, invoiceId: verdict.invoice_id, settlementId, exceptionType: verdict.exception_type,
     supplierId: verdict.supplier.id, supplierName: verdict.supplier.name, amount: verdict.invoice_total ?? null, currency: verdict.currency ?? null,
-    decision: verdict.decision, routeTo: verdict.route_to, disputeReason: verdict.dispute_reason, confidence: verdict.confidence,
+    decision: verdict.decision, routeTo: verdict.route_to, disputeReason: verdict.dispute_reason, confidence: verdict.confidence_raw ?? verdict.confidence,
     coupaWrites: coupaWritesOf(verdict), decidedAt: new Date(verdict.settled_at),
   };
 }
@@ -46,7 +46,7 @@ export async function settleAndRecord(runtime: Runtime, options: SettleOptions):
   if (verdict.outcome === 'executed') {
     await createQaStore(runtime.db).consider({
       settlementId, tenant: runtime.tenant, invoiceId: verdict.invoice_id, exceptionType: verdict.exception_type, supplierId: verdict.supplier.id,
-      supplierName: verdict.supplier.name, amount: verdict.invoice_total ?? null, decision: verdict.decision, confidence: verdict.confidence,
+      supplierName: verdict.supplier.name, amount: verdict.invoice_total ?? null, decision: verdict.decision, confidence: verdict.confidence_raw ?? verdict.confidence,
       autonomyRule: verdict.autonomy_rule ?? null, settledAt: new Date(verdict.settled_at),
     });
   }

@@ -16,5 +16,6 @@ export const readSlice: SliceReader = async (ctx, invoiceId): Promise<Slice | nu
     supplierId: invoice.supplier?.id ?? supplier?.id ?? null,
     supplierNumber: supplier?.number ?? invoice.supplier?.number ?? null,
     amount: invoice.grossTotal ?? invoice.totalWithTaxes ?? null,
+    confidence: a.confidence,
   };
 };

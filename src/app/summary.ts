@@ -2,6 +2,7 @@
  * The end-of-run summary of `settle start`: exceptions by type and decision, the auto-resolved
  * share, what waits for people, time and Coupa calls per exception.
  */
+import { costLine, summariseCost, type CostSummary, type ModelPrice } from '../domain/cost.js';
 import Table from 'cli-table3';
 import type { Verdict } from '../agent/verdict.js';
 import { median } from '../stats.js';
@@ -49,7 +50,22 @@ export function decisionTable(verdicts: readonly Verdict[]): string {
   return table.toString();
 }
 
-export function summaryText(verdicts: readonly Verdict[]): string {
+/** How the run's cost is reported: model prices, and the run's Coupa calls when counted at the client (batched reads included). */
+export interface CostOptions {
+  price?: ModelPrice | undefined;
+  /** Every Coupa call of the run (token requests excluded); default: the sum of the verdicts' own calls. */
+  runCoupaCalls?: number | undefined;
+}
+
+/** The run's cost per settled exception (acted-on exceptions only). */
+export function runCost(verdicts: readonly Verdict[], options: CostOptions = {}): CostSummary {
+  const acted = verdicts.filter((v) => v.outcome !== 'not_actionable');
+  const own = verdicts.reduce((sum, v) => sum + v.coupa_calls, 0);
+  const extra = options.runCoupaCalls === undefined ? verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0) : Math.max(0, options.runCoupaCalls - own) + verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0);
+  return summariseCost(acted, options.price, extra);
+}
+
+export function summaryText(verdicts: readonly Verdict[], cost: CostOptions = {}): string {
   const s = summarize(verdicts);
   const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
   return [
@@ -57,6 +73,7 @@ export function summaryText(verdicts: readonly Verdict[]): string {
     `${s.exceptions} exceptions settled: auto-resolved ${s.byDecision.resolve ?? 0} (${pct(s.autoResolvedShare)}), routed ${s.byDecision.route ?? 0}, held ${s.byDecision.hold ?? 0}, disputed ${s.byDecision.dispute ?? 0}, information requested ${s.byDecision.request_info ?? 0}` +
       `${s.proposed ? `, ${s.proposed} proposed for approval` : ''}${s.shadowed ? `, ${s.shadowed} decided in shadow (nothing written to Coupa)` : ''}${s.notActionable ? `; ${s.notActionable} not actionable` : ''}.`,
     `Median ${Math.round(s.medianMs)} ms per exception; Coupa calls per exception: mean ${s.meanCoupaCalls.toFixed(1)}, median ${s.medianCoupaCalls}.`,
+    `${costLine(runCost(verdicts, cost))}.`,
   ].join('\n');
 }
 
@@ -66,12 +83,15 @@ export interface SummaryJson {
   auto_resolved_share: number;
   median_ms: number;
   mean_coupa_calls: number;
+  /** Cost per settled exception: Coupa calls (the run's batched reads spread over it), model tokens, model cost (null without prices). */
+  cost_per_exception: { coupa_calls: number; tokens_in: number; tokens_out: number; model_cost: string | null };
   by_exception_type: Record<string, { decisions: Record<string, number>; outcomes: { executed: number; proposed: number; shadow: number; failed: number } }>;
 }
 
 /** The run's summary for scripts (`settle start --json FILE`). */
-export function summaryJson(verdicts: readonly Verdict[]): SummaryJson {
+export function summaryJson(verdicts: readonly Verdict[], cost: CostOptions = {}): SummaryJson {
   const s = summarize(verdicts);
+  const c = runCost(verdicts, cost).perException;
   const byType: SummaryJson['by_exception_type'] = {};
   for (const v of verdicts) {
     if (v.outcome === 'not_actionable') continue;
@@ -81,6 +101,8 @@ export function summaryJson(verdicts: readonly Verdict[]): SummaryJson {
   }
   return {
     exceptions: s.exceptions, not_actionable: s.notActionable, auto_resolved_share: s.autoResolvedShare, median_ms: s.medianMs,
-    mean_coupa_calls: s.meanCoupaCalls, by_exception_type: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+    mean_coupa_calls: s.meanCoupaCalls,
+    cost_per_exception: { coupa_calls: Number(c.coupaCalls), tokens_in: Number(c.tokensIn), tokens_out: Number(c.tokensOut), model_cost: c.money },
+    by_exception_type: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
   };
 }

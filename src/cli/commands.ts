@@ -113,6 +113,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Quality assurance of autonomous settlements: sampled human review',
     register: async (p) => (await import('./qa.js')).registerQaCommand(p),
   },
+  {
+    name: 'calibrate',
+    term: 'calibrate',
+    description: 'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
+    register: async (p) => (await import('./calibrate.js')).registerCalibrateCommand(p),
+  },
 ];
 
 /** The command a command line names (`settle mcp …`, `settle help mcp`), if any. */

@@ -6,7 +6,6 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { llmConfigured } from '../agent/llm.js';
 import { loadConfig } from '../config.js';
@@ -16,8 +15,12 @@ import { caseJsonSchema, schemaText } from './json-schemas.js';
 import { defaultConcurrency, runHarness, type HarnessOutput } from '../../evals/harness.js';
 import { renderReport } from '../../evals/report-html.js';
 import { formatFailures, formatHeadline, formatTable } from '../../evals/table.js';
+import { dataPath } from '../paths.js';
+import { evalLabels } from '../../evals/labels.js';
+import { checkCalibration } from '../domain/reliability.js';
+import { eceTable, reliabilityText } from '../shadow/calibration-text.js';
 
-export const DEFAULT_CASES_DIR = join(import.meta.dirname, '..', '..', 'evals', 'cases');
+export const DEFAULT_CASES_DIR = dataPath('evals', 'cases');
 
 interface EvalFlags {
   cases: string;
@@ -66,6 +69,23 @@ export function evalFailures(output: HarnessOutput, minAccuracy: number | undefi
     reasons.push(`accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`);
   }
   return reasons;
+}
+
+/**
+ * How well the agent's confidence matched this run's outcomes: ECE and the reliability diagram of
+ * the raw score, and of a calibration fitted on the other folds of the same run (held back).
+ */
+export function calibrationSection(output: HarnessOutput): string {
+  const labels = evalLabels(output.cases);
+  if (labels.length < 2) return 'Confidence: too few runs with a verdict to judge calibration.';
+  const check = checkCalibration(labels);
+  return [
+    'Confidence against outcomes (a run is right when it passed every check; calibrated = fitted on the other 4 of 5 folds):',
+    eceTable(check.overall, check.by_type),
+    reliabilityText('Reliability, raw confidence', check.overall.raw),
+    reliabilityText('Reliability, calibrated (held back)', check.overall.calibrated),
+    'Store a calibration from this run with `settle calibrate fit --labels FILE` (FILE from --json).',
+  ].join('\n');
 }
 
 /** Exit status: 1 when any of `evalFailures` applies. */
@@ -124,6 +144,7 @@ export function registerEvalCommand(program: Command): void {
       console.log(formatTable(output));
       const failures = formatFailures(output);
       if (failures) console.log(`\n${failures}`);
+      console.log(`\n${calibrationSection(output)}`);
       if (flags.json) writeFileSync(flags.json, `${JSON.stringify(output, null, 2)}\n`);
       if (flags.report) writeFileSync(flags.report, renderReport(output));
       console.log(`\n${formatHeadline(output)}`);

@@ -13,7 +13,7 @@ import { coupaClientFor } from '../app/runtime.js';
 import { loadConfig } from '../config.js';
 import { UserError, describeError } from '../errors.js';
 import {
-  CONTENT_TYPES, createIngestStore, createIngestor, createLlmRefiner, createOcrEngine, sniffType, type IngestOutcome,
+  CONTENT_TYPES, createIngestStore, createIngestor, createLlmRefiner, createOcrEngine, loadOwnCompany, sniffType, type IngestOutcome,
 } from '../ingest/index.js';
 
 /** Files a folder run picks up; anything else (notes, ground truth, archives) is skipped and counted. */
@@ -72,7 +72,9 @@ export function registerIngestCommand(program: Command): void {
         const coupa = opened?.runtime.coupa ?? (config.coupa ? coupaClientFor({ config }) : undefined);
         if (!coupa) process.stderr.write('settle: no Coupa configured: the dry run reads and checks the documents only (supplier, PO and duplicates are not verified)\n');
         const refine = createLlmRefiner(config);
-        const ingestor = createIngestor({ ...(coupa ? { coupa } : {}), ocr, ...(opened ? { store: createIngestStore(opened.runtime.db) } : {}), ...(refine ? { refine } : {}) });
+        let ownCompany;
+        try { ownCompany = loadOwnCompany(config.ownCompanyFile); } catch (error) { throw new UserError((error as Error).message); }
+        const ingestor = createIngestor({ ...(coupa ? { coupa } : {}), ocr, ownCompany, ...(opened ? { store: createIngestStore(opened.runtime.db) } : {}), ...(refine ? { refine } : {}) });
         const started = performance.now();
         const outcomes: IngestOutcome[] = [];
         for (const [i, file] of files.entries()) {

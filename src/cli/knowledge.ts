@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
+import { seedFromPreparedStore } from '../app/prepared-store.js';
 import { ExceptionType } from '../domain/vocabulary.js';
 import { UserError } from '../errors.js';
 import { createEmbedder } from '../knowledge/embedder.js';
@@ -18,7 +19,8 @@ import { KnowledgeKind, type Citation, type Embedder, type IngestReport, type Kn
 async function withDb<T>(work: (db: Db, embedder: Embedder) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const embedder = await createEmbedder(config);
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A new data directory starts from the build's prepared store, the policy pack already indexed.
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) });
   try {
     await migrate(db);
     return await work(db, embedder);

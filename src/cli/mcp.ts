@@ -8,6 +8,7 @@
  * Without COUPA_* settings it runs against the embedded simulator with the sample company, and
  * says so on stderr.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
@@ -17,6 +18,7 @@ import { createMcpServer } from '../mcp/server.js';
 import { serveStdio } from '../mcp/stdio.js';
 import type { OpenedRuntime } from '../app/embedded.js';
 import { deferredGuard } from '../app/deferred-guard.js';
+import type { Guard } from '../guard/guard.js';
 import { positiveInt, untilSignal } from './args.js';
 
 /** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
@@ -48,8 +50,9 @@ async function httpTokens(config: Config) {
 }
 
 /**
- * stdio answers `initialize` at once: the tool definitions load right after start and the runtime
- * (store, knowledge, Coupa or the embedded simulator) opens on the first tool call.
+ * stdio answers `initialize` at once: nothing but the protocol is loaded before it. The tool
+ * definitions load right after (or when a request needs them first), and the runtime (store,
+ * knowledge, Coupa or the embedded simulator) opens on the first tool call.
  */
 async function serveStdioMcp(config: Config, opts: McpOptions): Promise<void> {
   const login = opts.identity ?? config.mcpIdentity ?? DEFAULT_MCP_IDENTITY;
@@ -57,19 +60,26 @@ async function serveStdioMcp(config: Config, opts: McpOptions): Promise<void> {
   const readOnly = opts.readOnly ?? false;
   let opened: Promise<OpenedRuntime> | undefined;
   const open = async (): Promise<OpenedRuntime> => {
+    // PGlite's WebAssembly compiled by V8's baseline compiler only: optimising Postgres in the
+    // background roughly doubled the CPU a first call cost, and a person's session runs small queries.
+    setFlagsFromString('--liftoff-only');
     const { openRuntime } = await import('../app/embedded.js');
-    const runtime = await openRuntime(config, { readOnly });
+    const runtime = await openRuntime(config, { readOnly }, { lazySimulator: true });
     say(`store and Coupa ready, mode ${await runtime.runtime.mode.get()}`);
     return runtime;
   };
-  const guard = import('../../tools/index.js').then(({ TOOLS }) =>
-    deferredGuard({ tools: TOOLS, readOnly, open: async () => (await (opened ??= open())).runtime.guard }),
-  );
-  guard.catch(() => undefined); // a failed import surfaces on tools/list, not as an unhandled rejection
-  const server = createMcpServer({ guard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
+  let guard: Promise<Guard> | undefined;
+  const loadGuard = (): Promise<Guard> =>
+    (guard ??= import('../../tools/index.js').then(({ TOOLS }) =>
+      deferredGuard({ tools: TOOLS, readOnly, open: async () => (await (opened ??= open())).runtime.guard }),
+    ));
+  const server = createMcpServer({ guard: loadGuard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
+  // A failed import surfaces on tools/list, not as an unhandled rejection.
+  server.oninitialized = () => void loadGuard().catch(() => undefined);
   say(`MCP over stdio as ${login} (${opts.role})${readOnly ? ', read-only' : ''}; the store and Coupa open on the first tool call`);
   try {
-    await serveStdio(server);
+    // A client ends a stdio server by closing stdin, then SIGTERM: both close the store cleanly.
+    await Promise.race([serveStdio(server), untilSignal()]);
   } finally {
     // A failed open leaves nothing to close.
     if (opened) await (await opened.catch(() => undefined))?.close();

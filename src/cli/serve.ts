@@ -53,7 +53,7 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
 
       const coupa = concurrency > 0 || opts.poll ? await runtime.coupa() : undefined;
       const pool = coupa && concurrency > 0
-        ? createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency, metrics, logger })
+        ? createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency, metrics, logger, modelPrice: config.modelPrice })
         : undefined;
       const poller = coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       if (config.slackWebhookUrl || config.teamsWebhookUrl) {

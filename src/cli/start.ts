@@ -17,6 +17,7 @@ import { shadowReportText } from '../shadow/report-text.js';
 import { writeJsonFile } from './json-file.js';
 import Fastify from 'fastify';
 import { createAgentSettleFn } from '../app/agent-settle-fn.js';
+import { createRunPrefetcher } from '../app/run-prefetch.js';
 import { openRuntime, type OpenedRuntime } from '../app/embedded.js';
 import { newWebhookSecret, postSignedEvent } from '../app/fire-events.js';
 import { summaryText } from '../app/summary.js';
@@ -111,7 +112,13 @@ async function run(flags: StartFlags): Promise<void> {
   // Checked before the run, so a mistyped path does not cost a whole run's summary.
   if (flags.json && !existsSync(dirname(resolve(flags.json)))) throw new UserError(`--json ${flags.json}: directory ${dirname(resolve(flags.json))} does not exist`);
   say('settle: starting — PGlite store, knowledge, Coupa, MCP tools, agent…');
-  const opened = await openRuntime(config, flags.mode ? { forceMode: flags.mode } : {}, { seed: flags.seed, invoices: flags.invoices });
+  // Every Coupa call of the run (token requests excluded), the batched reads included: the cost line's figure.
+  let runCoupaCalls = 0;
+  let counting = false;
+  const onCoupaCall = ({ path }: { path: string }): void => {
+    if (counting && !path.startsWith('/oauth2/')) runCoupaCalls += 1;
+  };
+  const opened = await openRuntime(config, { ...(flags.mode ? { forceMode: flags.mode } : {}), onCoupaCall }, { seed: flags.seed, invoices: flags.invoices });
   const { runtime } = opened;
   const queue = createRunnerQueue({ db: runtime.db, retryLimit: 2, retryDelaySeconds: 1, expireInSeconds: 600 });
   const app = Fastify({ logger: false });
@@ -123,6 +130,7 @@ async function run(flags: StartFlags): Promise<void> {
     const { rows: [mark] } = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
     const afterId = Number(mark?.max ?? 0);
 
+    counting = true;
     const events = await exceptionEvents(opened, flags.limit);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
@@ -131,7 +139,9 @@ async function run(flags: StartFlags): Promise<void> {
     let accepted = 0;
     for (const event of events) if ((await postSignedEvent(intakeUrl, secret, event)) === 202) accepted += 1;
 
-    pool = createWorkerPool({ queue, settle: createAgentSettleFn(runtime), concurrency: flags.concurrency, idleMs: 100 });
+    // The run's exceptions are known: their records are read in batches, a window ahead of the workers.
+    const prefetch = createRunPrefetcher(runtime, events.map((e) => Number(e.resource_id)), { ownLogins: runtime.ownLogins });
+    pool = createWorkerPool({ queue, settle: createAgentSettleFn(runtime, { prefetch }), concurrency: flags.concurrency, idleMs: 100, modelPrice: config.modelPrice });
     pool.start();
     const tty = process.stderr.isTTY;
     let lastPrinted = -1;
@@ -151,9 +161,11 @@ async function run(flags: StartFlags): Promise<void> {
 
     const verdicts = await settledSince(opened, afterId);
     const stats = await queue.stats();
-    console.log(summaryText(verdicts));
+    counting = false;
+    const cost = { price: config.modelPrice, runCoupaCalls };
+    console.log(summaryText(verdicts, cost));
     console.log(driftText(runtime.drift));
-    if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts));
+    if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts, cost));
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(
       [

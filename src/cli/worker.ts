@@ -30,7 +30,7 @@ export function registerWorkerCommand(program: Command): void {
       const runtime = await openRunnerRuntime(config);
       const { logger, queue, db, metrics } = runtime;
       const coupa = await runtime.coupa();
-      const pool = createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency: opts.concurrency, metrics, logger });
+      const pool = createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency: opts.concurrency, metrics, logger, modelPrice: runtime.config.modelPrice });
       const poller = opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       pool.start();
       poller?.start(opts.pollInterval * 1000);

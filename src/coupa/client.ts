@@ -43,6 +43,8 @@ export interface CoupaClientOptions {
   onReadProblem?: (problem: ReadProblem) => void;
   /** Called when a write of unknown outcome was reconciled by re-reading. */
   onReconcile?: (event: { path: string; applied: boolean }) => void;
+  /** Milliseconds on a monotonic clock, for token lifetimes (default `performance.now`; tests advance their own). */
+  now?: () => number;
 }
 
 /** The Coupa client: typed reads, reconciled writes, and call counts for the audit log. */
@@ -79,6 +81,7 @@ export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
     onCall: options.onCall,
   });
   tokens = createTokenCache({
+    now: options.now,
     mint: () => mintToken(transport, { clientId: options.clientId, clientSecret: options.clientSecret, scopes: options.scopes }),
   });
 

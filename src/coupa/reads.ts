@@ -40,6 +40,8 @@ export interface CoupaReads {
   listSuppliers: ListWith<Supplier>;
   /** The supplier's Supplier Information record (bank details), or null when it has none. */
   getSupplierInformation(supplierId: number): Promise<SupplierInformation | null>;
+  /** Iterate Supplier Information records (`supplier[id][in]` reads many suppliers' bank details at once). */
+  listSupplierInformation: ListWith<SupplierInformation>;
   getUser: GetById<User>;
   /** The user with exactly this login, or null. */
   findUserByLogin(login: string): Promise<User | null>;
@@ -48,6 +50,11 @@ export interface CoupaReads {
   listContracts: ListWith<Contract>;
   /** Every comment on an invoice, oldest first. */
   listComments(invoiceId: number): Promise<Comment[]>;
+  /**
+   * The comments on several records of one type at once (`GET /api/comments` with
+   * `commentable-type` and `commentable-id[in]`), oldest first.
+   */
+  listCommentsOn(commentableType: string, ids: readonly number[]): AsyncIterable<Comment>;
   /** Every approval on an invoice's chain, in chain order. */
   listApprovals(invoiceId: number): Promise<Approval[]>;
 }
@@ -93,6 +100,7 @@ export function createReads(transport: Transport, onReadProblem?: ReadProblemSin
     listSuppliers: lister(RESOURCES.supplier),
     getSupplierInformation: (supplierId) =>
       first(RESOURCES.supplierInformation, query().where(['supplier', 'id'], supplierId)),
+    listSupplierInformation: lister(RESOURCES.supplierInformation),
     getUser: getter(RESOURCES.user),
     findUserByLogin: (login) => first(RESOURCES.user, query().where('login', login)),
     listUsers: lister(RESOURCES.user),
@@ -100,6 +108,8 @@ export function createReads(transport: Transport, onReadProblem?: ReadProblemSin
     listContracts: lister(RESOURCES.contract),
     listComments: (invoiceId) =>
       collect(paginate(transport, RESOURCES.comment, query().orderBy('id'), `/api/invoices/${idSegment(invoiceId)}/comments`, onReadProblem)),
+    listCommentsOn: (commentableType, ids) =>
+      paginate(transport, RESOURCES.comment, query().where('commentable-type', commentableType).where('commentable-id', 'in', ids).orderBy('id'), RESOURCES.comment.path, onReadProblem),
     listApprovals: (invoiceId) =>
       collect(paginate(
         transport, RESOURCES.approval,

@@ -24,8 +24,10 @@ export interface RecordSource {
   /** The POs that own these order lines (one query, association filter). */
   purchaseOrdersForOrderLines(orderLineIds: readonly number[]): Promise<PurchaseOrder[]>;
   receiptsForOrderLines(orderLineIds: readonly number[]): Promise<ReceivingTransaction[]>;
-  supplier(id: number): Promise<Supplier | null>;
-  supplierInformation(supplierId: number): Promise<SupplierInformation | null>;
+  /** `fresh` re-reads from Coupa (a decision about to rest on the record). */
+  supplier(id: number, options?: { fresh?: boolean }): Promise<Supplier | null>;
+  /** The supplier's bank details; `fresh` re-reads them (never decide a hold, a fraud signal or a release on a cached bank detail). */
+  supplierInformation(supplierId: number, options?: { fresh?: boolean }): Promise<SupplierInformation | null>;
   contractsForSupplier(supplierId: number): Promise<Contract[]>;
   userByLogin(login: string): Promise<User | null>;
   /** A user by id (a comment's author may come as `{id}` only), or null. */
@@ -37,7 +39,42 @@ export interface RecordSource {
   comments(invoiceId: number): Promise<Comment[]>;
   /** After a write: keep the invoice Coupa returned (or forget it) and forget its comments. */
   afterWrite(id: number, updated?: Invoice): void;
+  /**
+   * Seed a cache with records read in bulk (a run's batched reads), under the key the single read
+   * uses (`recordKeys`). An entry already cached is kept: it is at least as fresh as the batch.
+   */
+  prime(cache: CacheName, key: string, value: unknown): void;
+  /** Forget cached entries (master data Coupa reports changed). */
+  forget(cache: CacheName, keys: readonly string[]): void;
 }
+
+/** The three caches: master data (minutes), transactional reads and supplier history (seconds). */
+export type CacheName = 'master' | 'txn' | 'history';
+
+/** The cache key of each read, shared with the batched reads that prime them. */
+export const recordKeys = {
+  invoice: (id: number) => `invoice:${id}`,
+  poNumber: (poNumber: string) => `po-number:${poNumber}`,
+  poLines: (sortedIds: readonly number[]) => `po-lines:${sortedIds.join(',')}`,
+  receipts: (sortedIds: readonly number[]) => `receipts:${sortedIds.join(',')}`,
+  supplier: (id: number) => `supplier:${id}`,
+  supplierInformation: (supplierId: number) => `sim:${supplierId}`,
+  contracts: (supplierId: number) => `contracts:${supplierId}`,
+  userByLogin: (login: string) => `user:${login}`,
+  userById: (id: number) => `user-id:${id}`,
+  /** Supplier history keyed by the month the window opens in. */
+  history: (supplierId: number, fromMonthStart: string) => `${supplierId}:${fromMonthStart}`,
+  total: (total: string, since: string) => `total:${total}:${since}`,
+  comments: (invoiceId: number) => `comments:${invoiceId}`,
+};
+
+/** The first day of the month `since` (YYYY-MM-DD) falls in: supplier history is read from there. */
+export function historyFrom(since: string): string {
+  return `${since.slice(0, 7)}-01`;
+}
+
+/** Caps of the single reads, which the batched reads respect when priming. */
+export const READ_CAPS = { list: 500, sameTotal: 200 } as const;
 
 async function orNull<T>(promise: Promise<T>): Promise<T | null> {
   try {
@@ -48,7 +85,7 @@ async function orNull<T>(promise: Promise<T>): Promise<T | null> {
   }
 }
 
-async function collect<T>(items: AsyncIterable<T>, max = 500): Promise<T[]> {
+async function collect<T>(items: AsyncIterable<T>, max: number = READ_CAPS.list): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) {
     out.push(item);
@@ -74,49 +111,65 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
     return value;
   }
 
+  const caches = { master, txn, history };
+  const k = recordKeys;
+
   return {
     coupa,
     invoice(id, opts = {}) {
-      if (opts.fresh) txn.delete(`invoice:${id}`);
-      return cached(txn, `invoice:${id}`, () => orNull(coupa.getInvoice(id)));
+      if (opts.fresh) txn.delete(k.invoice(id));
+      return cached(txn, k.invoice(id), () => orNull(coupa.getInvoice(id)));
     },
     purchaseOrder: (id) => cached(txn, `po:${id}`, () => orNull(coupa.getPurchaseOrder(id))),
     purchaseOrderByNumber: (poNumber) =>
-      cached(txn, `po-number:${poNumber}`, async () => {
+      cached(txn, k.poNumber(poNumber), async () => {
         const found = await collect(coupa.listPurchaseOrders(query().where('po-number', 'eq', poNumber).limit(1)), 1);
         return found[0] ?? null;
       }),
     purchaseOrdersForOrderLines(ids) {
       const sorted = [...new Set(ids)].sort((a, b) => a - b);
       if (sorted.length === 0) return Promise.resolve([]);
-      return cached(txn, `po-lines:${sorted.join(',')}`, () => collect(coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', sorted))));
+      return cached(txn, k.poLines(sorted), () => collect(coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', sorted))));
     },
     receiptsForOrderLines(ids) {
       const sorted = [...new Set(ids)].sort((a, b) => a - b);
       if (sorted.length === 0) return Promise.resolve([]);
-      return cached(txn, `receipts:${sorted.join(',')}`, () => collect(coupa.listReceipts({ orderLineIds: sorted })));
+      return cached(txn, k.receipts(sorted), () => collect(coupa.listReceipts({ orderLineIds: sorted })));
     },
-    supplier: (id) => cached(master, `supplier:${id}`, () => orNull(coupa.getSupplier(id))),
-    supplierInformation: (id) => cached(master, `sim:${id}`, () => orNull(coupa.getSupplierInformation(id))),
+    supplier(id, opts = {}) {
+      if (opts.fresh) master.delete(k.supplier(id));
+      return cached(master, k.supplier(id), () => orNull(coupa.getSupplier(id)));
+    },
+    supplierInformation(id, opts = {}) {
+      if (opts.fresh) master.delete(k.supplierInformation(id));
+      return cached(master, k.supplierInformation(id), () => orNull(coupa.getSupplierInformation(id)));
+    },
     contractsForSupplier: (id) =>
-      cached(master, `contracts:${id}`, () => collect(coupa.listContracts(query().where('supplier[id]', 'eq', id)))),
-    userByLogin: (login) => cached(master, `user:${login}`, () => coupa.findUserByLogin(login)),
-    userById: (id) => cached(master, `user-id:${id}`, () => orNull(coupa.getUser(id))),
+      cached(master, k.contracts(id), () => collect(coupa.listContracts(query().where('supplier[id]', 'eq', id)))),
+    userByLogin: (login) => cached(master, k.userByLogin(login), () => coupa.findUserByLogin(login)),
+    userById: (id) => cached(master, k.userById(id), () => orNull(coupa.getUser(id))),
     async supplierInvoices(supplierId, since) {
       // Keyed by the month the window opens in, so exceptions of one supplier in a batch share a read.
-      const from = `${since.slice(0, 7)}-01`;
-      const invoices = await cached(history, `${supplierId}:${from}`, () =>
+      const from = historyFrom(since);
+      const invoices = await cached(history, k.history(supplierId, from), () =>
         collect(coupa.listInvoices(query().where('supplier[id]', 'eq', supplierId).where('invoice-date', 'gt_or_eq', from))),
       );
       return invoices.filter((i) => !i.invoiceDate || i.invoiceDate.slice(0, 10) >= since);
     },
     invoicesWithTotal: (total, since) =>
-      cached(txn, `total:${total}:${since}`, () =>
-        collect(coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)), 200),
+      cached(txn, k.total(total, since), () =>
+        collect(coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)), READ_CAPS.sameTotal),
       ),
-    comments: (invoiceId) => cached(txn, `comments:${invoiceId}`, () => coupa.listComments(invoiceId)),
+    comments: (invoiceId) => cached(txn, k.comments(invoiceId), () => coupa.listComments(invoiceId)),
+    prime(name, key, value) {
+      const cache = caches[name];
+      if (!cache.has(key)) cache.set(key, { value: Promise.resolve(value) });
+    },
+    forget(name, keys) {
+      for (const key of keys) caches[name].delete(key);
+    },
     afterWrite(id, updated) {
-      txn.delete(`comments:${id}`);
+      txn.delete(k.comments(id));
       // The written invoice is part of its supplier's history: patch it in, or forget the history.
       const supplierId = updated?.supplier?.id;
       for (const [key, entry] of [...history.entries()]) {
@@ -128,8 +181,8 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
         const patched = (entry.value as Promise<Invoice[]>).then((list) => list.map((i) => (i.id === id ? updated : i)));
         history.set(key, { value: patched }, { ttl: history.getRemainingTTL(key) });
       }
-      if (updated && updated.id === id) txn.set(`invoice:${id}`, { value: Promise.resolve(updated) });
-      else txn.delete(`invoice:${id}`);
+      if (updated && updated.id === id) txn.set(k.invoice(id), { value: Promise.resolve(updated) });
+      else txn.delete(k.invoice(id));
     },
   };
 }

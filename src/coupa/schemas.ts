@@ -311,6 +311,10 @@ export const Supplier = z.looseObject({
   paymentTerm: ref(Ref, 'code'),
   primaryAddress: ref(RemitToAddress, 'code'),
   remitToAddresses: list(RemitToAddress),
+  /** Where the supplier can be told from its documents by domain (ingestion's supplier evidence). */
+  website: OptText,
+  poEmail: OptText,
+  primaryContact: opt(z.looseObject({ email: OptText })),
   createdAt: OptDateTime,
   updatedAt: OptDateTime,
   ...readable,

@@ -4,11 +4,11 @@
  * `src/db/migrations/NNN_<name>.sql`; never edit one that has shipped.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Db } from './connection.js';
+import { dataPath } from '../paths.js';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = dataPath('src', 'db', 'migrations');
 
 /** Apply pending migrations; returns the names applied now. Safe to call on every start. */
 export async function migrate(db: Db): Promise<string[]> {

@@ -6,6 +6,7 @@
  * call time, like the controls: nothing the caller says picks the mode.
  */
 import { Decimal } from 'decimal.js';
+import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import type { AutonomyRule, Controls, Mode } from '../domain/controls.js';
 import type { ToolContext } from './context.js';
 
@@ -16,6 +17,8 @@ export interface Slice {
   supplierNumber: string | null;
   /** Invoice gross total as decimal text, null when unreadable. */
   amount: string | null;
+  /** The assessment's raw confidence, re-derived like the rest (absent: no confidence gate applies). */
+  confidence?: number | null;
 }
 
 /** A rule together with where it came from (the controls file or a runtime change). */
@@ -97,6 +100,23 @@ export interface AutonomyResolverDeps {
   /** Runtime promotions/demotions first, then the controls file's rules. */
   rules(): Promise<SourcedRule[]>;
   sliceOf: SliceReader;
+  /** The calibration in force, if any: an autonomous write under its type's threshold waits for a person. */
+  confidenceGate?: () => Promise<ConfidenceGate | null>;
+}
+
+/**
+ * Autonomy is for high-confidence cases only: under a calibration, an autonomous choice whose
+ * calibrated confidence is below its exception type's threshold becomes assisted, with
+ * "low confidence" and the figures as the reason.
+ */
+export function gateByConfidence(choice: AutonomyChoice, slice: Slice | null, gate: ConfidenceGate | null): AutonomyChoice {
+  if (choice.mode !== 'autonomous' || !gate || !slice || slice.confidence === undefined || slice.confidence === null) return choice;
+  const type = slice.exceptionType ?? 'other';
+  const p = gate.calibrate(type, slice.confidence);
+  const { threshold } = gate.threshold(type);
+  if (threshold !== null && p >= threshold) return choice;
+  const why = threshold === null ? `no confidence is high enough for ${type} to settle alone` : `${p.toFixed(3)} is below the ${type} threshold ${threshold.toFixed(3)}`;
+  return { mode: 'assisted', rule: `low confidence: ${why} (${gate.label}; otherwise ${choice.rule})`, index: choice.index };
 }
 
 /** The guard's hook: the mode for one write on one invoice. */
@@ -105,10 +125,11 @@ export type AutonomyResolver = (ctx: ToolContext, invoiceId: number | null, glob
 export function createAutonomyResolver(deps: AutonomyResolverDeps): AutonomyResolver {
   return async (ctx, invoiceId, globalMode) => {
     const rules = await deps.rules();
-    // No rules (the common case) costs no Coupa read.
-    if (rules.length === 0 || invoiceId === null) return { mode: globalMode, rule: 'global mode', index: null };
+    const gate = (await deps.confidenceGate?.()) ?? null;
+    // No rules and no calibration to hold an autonomous write back (the common case) costs no Coupa read.
+    if (invoiceId === null || (rules.length === 0 && (gate === null || globalMode !== 'autonomous'))) return { mode: globalMode, rule: 'global mode', index: null };
     const slice = await deps.sliceOf(ctx, invoiceId);
-    return chooseMode(rules, slice, ctx.controls.supplier_tags, globalMode);
+    return gateByConfidence(chooseMode(rules, slice, ctx.controls.supplier_tags, globalMode), slice, gate);
   };
 }
 

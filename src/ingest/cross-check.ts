@@ -18,6 +18,8 @@ export const CONFIRMED = 0.97;
 const LABELLED: Record<string, number> = { 'label-inline': 0.88, 'label-right': 0.87, 'label-below': 0.84, pattern: 0.8 };
 /** Computed from other amounts that were themselves only labelled. */
 const DERIVED = 0.85;
+/** A line whose table does not add up to the printed subtotal or total. */
+const UNCHECKED_LINE = 0.85;
 /** Labels that disagree among themselves. */
 const CONFLICTED = 0.6;
 
@@ -125,7 +127,14 @@ export function chooseFields(c: HeaderCandidates, lines: ExtractedLine[]): { fie
   };
   const { invoiceDate, dueDate } = fields;
   if (invoiceDate && dueDate && dueDate.value < invoiceDate.value) fields.dueDate = { ...dueDate, confidence: 0.4 };
-  const confirmedLines = amounts.linesConfirmed ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.max(l.amount.confidence, 0.98) } })) : lines;
+  // Lines that do not add up to the amounts printed are an incomplete or misread table: no line is sure then.
+  const lineSum = lines.reduce((s, l) => s.plus(l.amount.value), new Dec(0));
+  // Lines priced with tax add up to the total instead: that agrees too.
+  const printed = [amounts.subtotal, amounts.total].filter((f): f is ExtractedField => f !== undefined && f.source !== 'derived');
+  const contradicted = !amounts.linesConfirmed && printed.length > 0 && printed.every((f) => !lineSum.eq(f.value));
+  const confirmedLines = amounts.linesConfirmed
+    ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.max(l.amount.confidence, 0.98) } }))
+    : contradicted ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.min(l.amount.confidence, UNCHECKED_LINE) } })) : lines;
   return {
     fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Fields,
     lines: confirmedLines,

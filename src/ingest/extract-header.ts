@@ -36,12 +36,15 @@ const dateAcceptor = (style: NumberStyle): Acceptor => (text) => parseDate(text,
 
 /** An identifier: the first token with a digit, 2–40 letters, digits and -/._ */
 const idAcceptor: Acceptor = (text) =>
+  // "00003 - 00003668": a point of sale and a number, one id.
+  /^\s*([A-Z0-9]{2,12})\s+[-–]\s+(\d{3,20})\s*$/i.exec(text)?.slice(1, 3).join('-') ??
   text.split(/\s+/).map((t) => t.replace(/^[#:.№°º]+|[,;.:]+$/g, '')).find((t) => /\d/.test(t) && /^[A-Za-z0-9][A-Za-z0-9\-/._]{1,39}$/.test(t));
 
 /** VAT and tax ids: EU VAT (country + 8–12), US EIN/SSN, India GSTIN, bare 9–12 digit numbers. Spaces inside are dropped. */
-const TAX_ID = /\b(\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2}|[A-Z]{2}[0-9A-Z]{8,12}|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/;
+const TAX_ID = /\b(\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2}|[A-Z]{2}[0-9A-Z]{8,12}|\d{2}-\d{8}-\d|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/;
 const taxIdAcceptor: Acceptor = (text) => {
-  const id = TAX_ID.exec(text.toUpperCase().replace(/(?<=[A-Z0-9])[\s.](?=\d)/g, ''))?.[1];
+  // Grouping spaces before digits and dots between any characters are not part of the id ("NL8204.71.616.B.02").
+  const id = TAX_ID.exec(text.toUpperCase().replace(/(?<=[A-Z0-9])\s(?=\d)|(?<=[A-Z0-9])\.(?=[A-Z0-9])/g, ''))?.[1];
   return id && /\d{6}/.test(id.replace(/\D/g, '')) ? id : undefined;
 };
 
@@ -61,11 +64,17 @@ function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: rea
   // Beside a "Currency" label any case will do (OCR reads "USD" as "usD"); elsewhere only capitals.
   const labelled = findCandidates(rows, labels, (text) => codeIn(text.toUpperCase()))[0];
   if (labelled) return { value: labelled.value, confidence: 0.96, source: labelled.source };
-  const onTotal = totalRow && (codeIn(totalRow.text) ?? totalRow.text.split(/[\s\d.,()-]+/).map((t) => currencyOfMark(t)).find(Boolean));
-  if (onTotal) return { value: onTotal, confidence: 0.95, source: 'label-right' };
   const all = rows.map((r) => r.text).join('\n');
+  const totalCode = totalRow && codeIn(totalRow.text);
+  const totalMark = totalRow && totalRow.text.split(/[\s\d.,()-]+/).find((t) => currencyOfMark(t));
+  if (totalCode) return { value: totalCode, confidence: 0.95, source: 'label-right' };
+  // `$` is printed for US, Canadian, Australian, Mexican, Argentine … dollars and pesos: sure only with a code or word to confirm it.
+  if (totalMark && totalMark !== '$') return { value: currencyOfMark(totalMark)!, confidence: 0.95, source: 'label-right' };
+  if (totalMark === '$' && !codeIn(all) && !/\b(?:us\s+dollars?|u\.s\.\s+dollars?)\b/i.test(all)) return { value: 'USD', confidence: 0.7, source: 'pattern' };
   const code = codeIn(all);
-  if (code) return { value: code, confidence: 0.9, source: 'pattern' };
+  // A code printed somewhere is a strong hint only when it is the document's only currency code.
+  const codes = CURRENCY_CODES.filter((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(all));
+  if (code) return { value: code, confidence: codes.length === 1 ? 0.9 : 0.7, source: 'pattern' };
   const words = all.toLowerCase().match(/\b(?:us\s+dollars|dollars|euros?|rupees|pounds\s+sterling)\b/);
   const fromWord = words && currencyWord(words[0].replace(/\s+/g, ' '));
   if (fromWord) return { value: fromWord, confidence: 0.9, source: 'pattern' };

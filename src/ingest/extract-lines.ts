@@ -24,7 +24,9 @@ const ROLE_ORDER: readonly TableRole[] = ['poLine', 'quantity', 'amount', 'unitP
 
 interface Column { role: Role; cell: Cell }
 
-function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | undefined; totals: RegExp; section: RegExp; note: RegExp } {
+interface Compiled { roleOf: (text: string) => Role | undefined; totals: RegExp; totalAnywhere: RegExp; section: RegExp; note: RegExp; carried: RegExp }
+
+function compile(vocab: ReadingVocabulary): Compiled {
   const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
   return {
     // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoeveelheid") is named by its last role word; the longest wins a tie.
@@ -38,8 +40,10 @@ function compile(vocab: ReadingVocabulary): { roleOf: (text: string) => Role | u
       return best?.role;
     },
     totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    totalAnywhere: new RegExp(`(?<![\\p{L}])(?:${vocab.labels.total.join('|')})(?![\\p{L}])`, 'iu'),
     section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
     note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
+    carried: new RegExp(`(?:^|\\s)(?:${vocab.carriedForward.join('|')})`, 'iu'),
   };
 }
 
@@ -74,7 +78,8 @@ const quantityOf = (text: string, style: NumberStyle): string | undefined => {
 function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): ExtractedLine | undefined {
   const amounts = (parts.amount ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
   const amount = amounts.at(-1);
-  const description = parts.description?.join(' ').trim();
+  // The description printed under another column's heading ("Ordernummer" over "4718… BenQ monitor"): the words beside the numbers.
+  const description = (parts.description?.join(' ') ?? [...(parts.other ?? []), ...(parts.poLine ?? [])].filter((t) => /\p{L}{3}/u.test(t)).join(' ')).trim();
   if (amount === undefined || !description) return undefined;
   const quantity = parts.quantity?.map((q) => quantityOf(q, style)).find((q) => q !== undefined);
   const unitPrice = parts.unitPrice?.filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).find((a) => a !== undefined);
@@ -90,9 +95,9 @@ function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): 
   };
 }
 
-type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' };
+type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' } | { kind: 'carried' };
 
-function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: ReturnType<typeof compile>): RowKind {
+function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: Compiled): RowKind {
   if (headerRoles(row, re.roleOf)) return { kind: 'header' };
   const parts: Partial<Record<Role, string[]>> = {};
   for (const cell of row.cells) (parts[columnOf(cell, columns)] ??= []).push(cell.text);
@@ -100,7 +105,11 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   const hasAmount = row.cells.some((c) => !isPercent(c.text) && parseAmount(c.text.replace(re.totals, ''), style) !== undefined);
   // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
   const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
+  // "Carried forward  30.00" at a page break: the table goes on over the page.
+  if (hasAmount && !hasQuantity && row.cells.some((c) => re.carried.test(c.text))) return { kind: 'carried' };
   if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
+  // A row of totals headings with their amounts on the row below ("SUB TOTAL | I.V.A. | TOTAL") ends the table too.
+  if (!hasAmount && row.cells.length >= 2 && row.cells.filter((c) => re.totals.test(c.text)).length >= 2) return { kind: 'totals', section: false };
   if (re.note.test(first)) return { kind: 'note' };
   const line = buildLine(parts, style);
   if (line) return { kind: 'line', line };
@@ -108,7 +117,7 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   return { kind: 'note', ...(onlyDescription && parts.description ? { text: parts.description.join(' ') } : {}) };
 }
 
-function fromHeader(rows: readonly Row[], start: number, columns: readonly Column[], style: NumberStyle, re: ReturnType<typeof compile>): LineTable {
+function fromHeader(rows: readonly Row[], start: number, columns: readonly Column[], style: NumberStyle, re: Compiled): LineTable {
   const used = new Set<Row>([rows[start]!]);
   const lines: ExtractedLine[] = [];
   const kinds = rows.map((row, i) => (i > start ? classify(row, columns, style, re) : undefined));
@@ -116,7 +125,7 @@ function fromHeader(rows: readonly Row[], start: number, columns: readonly Colum
   for (let i = start + 1; i < rows.length; i++) {
     const kind = kinds[i]!;
     const row = rows[i]!;
-    if (kind.kind === 'header') { used.add(row); continue; } // the header repeated on a new page
+    if (kind.kind === 'header' || kind.kind === 'carried') { used.add(row); continue; } // the header repeated on a new page, a running total
     if (kind.kind === 'line') {
       lines.push(kind.line);
       for (const r of [...pendingNotes, row]) used.add(r);
@@ -160,6 +169,52 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
   return { lines, rows: used };
 }
 
+/** A row that is a description and one amount ("Amazon Glacier  $2.22"), with the description's left edge. */
+function describedAmount(row: Row, style: NumberStyle, re: Compiled): { x: number; description: string; amount: string } | undefined {
+  if (row.cells.length !== 2) return undefined;
+  const [text, value] = row.cells as [Cell, Cell];
+  const amount = isPercent(value.text) ? undefined : parseAmount(value.text, style);
+  if (amount === undefined || !/\p{L}{3}/u.test(text.text) || parseAmount(text.text, style) !== undefined) return undefined;
+  if (re.totals.test(text.text) || re.note.test(text.text) || re.carried.test(text.text) || /:\s*$/.test(text.text)) return undefined;
+  return { x: text.x, description: text.text.trim(), amount };
+}
+
+/**
+ * Without a header row: runs of two or more "description  amount" rows that start at one left
+ * edge (rows indented deeper between them are their details) and add up exactly to an amount
+ * printed on a totals row. The sum is the evidence; without it nothing is taken.
+ */
+function fromAmountRuns(rows: readonly Row[], style: NumberStyle, re: Compiled): LineTable {
+  // Amounts beside a totals word, or at the end of a cell that carries one ("Invoice Total: $101.00").
+  const trailing = (text: string): string | undefined => parseAmount(/(\S+\s?\S*)$/.exec(text)?.[1] ?? '', style) ?? parseAmount(/(\S+)$/.exec(text)?.[1] ?? '', style);
+  const targets = new Set(rows.flatMap((r) => {
+    if (r.cells.some((c) => re.totals.test(c.text))) return r.cells.map((c) => parseAmount(c.text, style));
+    return r.cells.filter((c) => re.totalAnywhere.test(c.text)).map((c) => trailing(c.text));
+  }).filter((a): a is string => a !== undefined && !new Dec(a).isZero()).map((a) => new Dec(a).toFixed(2)));
+  let best: Array<{ row: Row; description: string; amount: string }> = [];
+  for (let i = 0; i < rows.length; i++) {
+    const first = describedAmount(rows[i]!, style, re);
+    if (!first) continue;
+    const run = [{ row: rows[i]!, ...first }];
+    for (let j = i + 1; j < rows.length; j++) {
+      const row = rows[j]!;
+      if (row.page !== rows[i]!.page) break;
+      const left = Math.min(...row.cells.map((c) => c.x));
+      if (left > first.x + 3) continue; // a detail of the line above
+      const next = Math.abs(left - first.x) <= 3 ? describedAmount(row, style, re) : undefined;
+      if (!next) break;
+      run.push({ row, ...next });
+    }
+    const sum = run.reduce((t, l) => t.plus(l.amount), new Dec(0)).toFixed(2);
+    // One row equal to the total is as likely a labelled amount ("Due by 5 July  29.99") as a line.
+    if (run.length >= 2 && run.length > best.length && targets.has(sum)) best = run;
+  }
+  return {
+    lines: best.map((l) => ({ description: field(l.description, 0.8), amount: field(l.amount, 0.88) })),
+    rows: new Set(best.map((l) => l.row)),
+  };
+}
+
 /** The invoice's line items and the rows they came from. */
 export function extractLines(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary): LineTable {
   const re = compile(vocab);
@@ -170,5 +225,6 @@ export function extractLines(rows: readonly Row[], style: NumberStyle, vocab: Re
       if (table.lines.length > 0) return table;
     }
   }
-  return fromPatterns(rows, style);
+  const patterns = fromPatterns(rows, style);
+  return patterns.lines.length > 0 ? patterns : fromAmountRuns(rows, style, re);
 }

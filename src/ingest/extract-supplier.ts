@@ -7,12 +7,15 @@
  * the name, VAT id and IBAN against Coupa's supplier master.
  */
 import { findCandidates, labelRegex } from './labels.js';
+import type { OwnCompanyCheck } from './own-company.js';
 import type { Cell, ExtractedField, Row } from './types.js';
 import type { ReadingVocabulary } from './vocabulary.js';
 
-const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
+const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.\s?[àa]\.?\s?r\.?\s?[lL]\.?|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
 const NAME_WITH_FORM = new RegExp(String.raw`((?:[\p{L}\d&'’.\-]+[ ,]{1,2}){0,5}?)(${LEGAL_FORM})(?![\p{L}])`, 'gu');
 const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|e-?mail|page)\b|www\.|https?:|@/i;
+/** The most a name chosen by position and form alone can score (below the 0.9 of a checked value). */
+export const POSITIONAL_CAP = 0.85;
 /** How many rows from the top the supplier's letterhead can reach. */
 const TOP_ROWS = 10;
 
@@ -21,7 +24,9 @@ interface NameCandidate { name: string; score: number; evidence: string[] }
 const plain = (s: string): string => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(new RegExp(LEGAL_FORM, 'giu'), ' ').replace(/[^a-z0-9]+/g, '');
 
 const nameAcceptor = (text: string): string | undefined => {
-  const name = text.trim().replace(/[,;:]+$/, '');
+  // "NUMERO:" is a label waiting for its value, not a name.
+  if (/:\s*$/.test(text)) return undefined;
+  const name = text.trim().replace(/[,;]+$/, '');
   return name.length >= 3 && /\p{L}{2}/u.test(name) && !/^[(#*]/.test(name) && !/\d{3,}/.test(name) && !LABEL_LIKE.test(name) ? name : undefined;
 };
 
@@ -31,6 +36,9 @@ function customerCells(rows: readonly Row[], patterns: readonly string[]): Set<C
   rows.forEach((row, i) => {
     for (const label of row.cells.filter((c) => patterns.some((p) => labelRegex(p).test(c.text)))) {
       out.add(label);
+      // "To: | iViveLabs Ltd": a bare label's value may sit beside it rather than under it.
+      const beside = row.cells[row.cells.indexOf(label) + 1];
+      if (beside && /^[^:]{0,30}:?\s*$/.test(label.text) && label.text.replace(labelRegex(patterns.find((p) => labelRegex(p).test(label.text))!), '').trim() === '') out.add(beside);
       for (const next of rows.slice(i + 1, i + 6)) {
         if (next.page !== row.page) break;
         for (const c of next.cells) if (c.x < label.right + 60 && c.right > label.x - 2) out.add(c);
@@ -78,13 +86,14 @@ function legalNames(text: string): string[] {
 }
 
 /** The supplier name as printed, with a confidence and the evidence that chose it. */
-export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary): { field?: ExtractedField; evidence: string[] } {
+export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary, own?: OwnCompanyCheck): { field?: ExtractedField; evidence: string[] } {
   const excluded = customerCells(rows, vocab.labels.customer);
   const title = new RegExp(`^(?:${vocab.labels.title.join('|')})\\b`, 'iu');
   const candidates = new Map<string, NameCandidate>();
   const add = (name: string, score: number, why: string): void => {
     const key = plain(name);
-    if (key.length < 3) return;
+    // The customer's own name, wherever it is printed, is never the supplier.
+    if (key.length < 3 || own?.isOwnName(name)) return;
     const c = candidates.get(key) ?? { name, score: 0, evidence: [] };
     // The longest spelling is the one to show; each kind of evidence counts once.
     if (name.length > c.name.length) c.name = name;
@@ -132,7 +141,7 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
     const best = top.find((c) => c.height >= tallest * 0.95)!;
     add(nameAcceptor(best.text)!, 1, 'largest text at the top');
   }
-  for (const domain of domainsOf(rows, excluded)) {
+  for (const domain of domainsOf(rows, excluded).filter((d) => !own?.isOwnDomain(d))) {
     for (const c of candidates.values()) {
       const p = plain(c.name);
       if (p.length >= 3 && (p.includes(domain) || (domain.includes(p) && p.length >= 4))) add(c.name, 3, `matches the domain ${domain}`);
@@ -143,6 +152,9 @@ export function extractSupplier(rows: readonly Row[], vocab: ReadingVocabulary):
   if (!best) return { evidence: [] };
   const runnerUp = ranked[1]?.score ?? 0;
   // Two independent kinds of evidence and a clear lead are needed for ≥ 0.9; one alone stays a guess.
-  const confidence = Math.min(0.95, 0.55 + 0.07 * best.score + (best.score - runnerUp >= 2 ? 0.05 : 0));
+  // Position (top, size, repetition) and a legal form are never enough for ≥ 0.9: a label naming
+  // the supplier or the document's own web/e-mail domain must say so too.
+  const checkable = best.evidence.some((e) => e.startsWith('labelled') || e.startsWith('matches the domain'));
+  const confidence = Math.min(checkable ? 0.95 : POSITIONAL_CAP, 0.55 + 0.07 * best.score + (best.score - runnerUp >= 2 ? 0.05 : 0));
   return { field: { value: best.name, confidence: Math.round(confidence * 100) / 100, source: 'layout' }, evidence: [`supplier "${best.name}": ${best.evidence.join(', ')}`] };
 }

@@ -15,7 +15,9 @@ import { headerCandidates } from './extract-header.js';
 import { extractLines } from './extract-lines.js';
 import { extractSupplier } from './extract-supplier.js';
 import { chooseFields } from './cross-check.js';
+import { pick, type Candidate } from './labels.js';
 import { guessLanguage } from './language.js';
+import { ownCompanyCheck, SAMPLE_OWN_COMPANY, type OwnCompany, type OwnCompanyCheck } from './own-company.js';
 import { detectNumberStyle } from './numbers.js';
 import type { DocumentText, ExtractedField, ExtractedInvoice, ExtractedLine, Row, ValidationProblem } from './types.js';
 import { supportedLanguages, vocabularyFor } from './vocabulary.js';
@@ -65,8 +67,29 @@ function visibleDisagreements(rows: readonly Row[], xml: ExtractedInvoice): Vali
   return out;
 }
 
+/**
+ * With several different tax ids printed (the supplier's and the customer's), the one in the
+ * supplier's own block: within three rows of a row that prints the supplier's name.
+ */
+function taxIdBesideName(rows: readonly Row[], candidates: readonly Candidate[], name: string): Candidate | undefined {
+  if (new Set(candidates.map((c) => c.value)).size < 2) return undefined;
+  const key = name.toLowerCase().slice(0, 16);
+  const named = rows.flatMap((r, i) => (r.text.toLowerCase().includes(key) ? [i] : []));
+  const distance = (c: Candidate): number => {
+    const at = rows.indexOf(c.row);
+    return Math.min(...named.filter((i) => rows[i]!.page === c.row.page).map((i) => Math.abs(i - at)), Infinity);
+  };
+  // The id the labels chose stands when it is itself in the supplier's block.
+  const chosen = pick(candidates);
+  if (chosen && distance(chosen) <= 3) return undefined;
+  const ranked = candidates.map((c) => ({ c, d: distance(c) })).filter((x) => x.d <= 3).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  // Two different ids equally close say nothing.
+  return best && !ranked.some((x) => x.d === best.d && x.c.value !== best.c.value) ? best.c : undefined;
+}
+
 /** The printed page: language → number style → table → candidates → cross-checks. */
-function extractPrinted(doc: DocumentText): ExtractedInvoice {
+function extractPrinted(doc: DocumentText, own: OwnCompanyCheck): ExtractedInvoice {
   const text = doc.rows.map((r) => r.text).join('\n');
   if (text.replace(/\s/g, '').length < 10) {
     throw new IngestError('no_text', doc.kind === 'pdf-text' ? 'the PDF has no text' : 'no text was recognised in the image (blank, too faint or not a document)');
@@ -80,9 +103,18 @@ function extractPrinted(doc: DocumentText): ExtractedInvoice {
   const style = detectNumberStyle(doc.rows.map((r) => r.text), vocab.language.decimal);
   const table = extractLines(doc.rows, style, vocab);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
-  const chosen = chooseFields(headerCandidates(rest, style, vocab, doc.rows), table.lines);
-  const supplier = extractSupplier(doc.rows, vocab);
+  const candidates = headerCandidates(rest, style, vocab, doc.rows);
+  // The customer's own VAT id and IBAN are printed too (as the buyer's): never the supplier's.
+  candidates.taxId = candidates.taxId.filter((c) => !own.isOwnTaxId(c.value));
+  if (candidates.iban && own.isOwnIban(candidates.iban.value)) delete candidates.iban;
+  const chosen = chooseFields(candidates, table.lines);
+  const supplier = extractSupplier(doc.rows, vocab, own);
   if (supplier.field) chosen.fields.supplierName = supplier.field;
+  const besideName = supplier.field && taxIdBesideName(doc.rows, candidates.taxId, supplier.field.value);
+  if (besideName) {
+    chosen.fields.taxId = { value: besideName.value, confidence: 0.88, source: besideName.source };
+    supplier.evidence.push(`tax id ${besideName.value}: printed beside the supplier's name (another tax id on the page is the customer's)`);
+  }
   if (!chosen.fields.invoiceNumber && !chosen.fields.total && chosen.lines.length === 0) {
     throw new IngestError('not_an_invoice', 'no invoice number, total or line items were found; the document does not look like an invoice');
   }
@@ -98,8 +130,11 @@ function extractPrinted(doc: DocumentText): ExtractedInvoice {
   };
 }
 
-/** Extract an invoice from a read document; throws `IngestError` when it is not one we can read. */
-export function extractInvoice(doc: DocumentText): ExtractedInvoice {
+/**
+ * Extract an invoice from a read document; throws `IngestError` when it is not one we can read.
+ * `ownCompany`: the customer's own details, never taken for the supplier's.
+ */
+export function extractInvoice(doc: DocumentText, ownCompany: OwnCompany = SAMPLE_OWN_COMPANY): ExtractedInvoice {
   const xml = structured(doc);
   if (xml.invoice) {
     const findings = [...xml.findings, ...(xml.invoice.findings ?? []), ...visibleDisagreements(doc.rows, xml.invoice)];
@@ -108,6 +143,6 @@ export function extractInvoice(doc: DocumentText): ExtractedInvoice {
   if (doc.kind === 'xml') {
     throw new IngestError('unsupported_type', xml.findings[0]?.message ?? 'the XML is not an e-invoice read here (UBL, CII / Factur-X / ZUGFeRD / XRechnung, cXML)');
   }
-  const printed = extractPrinted(doc);
+  const printed = extractPrinted(doc, ownCompanyCheck(ownCompany));
   return { ...printed, findings: [...xml.findings, ...(printed.findings ?? [])] };
 }

@@ -3,6 +3,7 @@ export { createIngestor, contentHash, type Analysis, type Ingestor, type Ingesto
 export { createOcrEngine, englishModelPath, type OcrEngine, type OcrOptions } from './ocr.js';
 export { CONTENT_TYPES, expandEmail, readDocument, sniffType, type DocumentType, type InputDocument } from './read-document.js';
 export { extractInvoice } from './extract.js';
+export { loadOwnCompany, OwnCompany, SAMPLE_OWN_COMPANY } from './own-company.js';
 export { validateInvoice, blocking, MIN_CONFIDENCE, type Validation } from './validate.js';
 export { normalisePoNumber } from './validate-po.js';
 export { createLlmRefiner, createRefiner, type Refiner } from './llm-refine.js';

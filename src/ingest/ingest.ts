@@ -10,6 +10,7 @@ import { IngestError } from './errors.js';
 import { extractInvoice } from './extract.js';
 import type { Refiner } from './llm-refine.js';
 import type { OcrEngine } from './ocr.js';
+import type { OwnCompany } from './own-company.js';
 import { postDraft } from './post.js';
 import { expandEmail, readDocument, sniffType, type InputDocument } from './read-document.js';
 import type { IngestStore } from './store.js';
@@ -23,6 +24,8 @@ export interface IngestorDeps {
   /** Where outcomes are recorded (idempotency, review queue); required unless every call is a dry run. */
   store?: IngestStore;
   refine?: Refiner;
+  /** The customer's own company, never taken for the supplier (default: the sample company's). */
+  ownCompany?: OwnCompany;
 }
 
 /** What reading, extracting and validating one document found (nothing stored or posted). */
@@ -48,10 +51,10 @@ const summary = (problems: readonly ValidationProblem[]): string =>
 export function createIngestor(deps: IngestorDeps): Ingestor {
   async function analyse(doc: InputDocument): Promise<Analysis> {
     const text = await readDocument(doc, deps.ocr);
-    let extracted = extractInvoice(text);
+    let extracted = extractInvoice(text, deps.ownCompany);
     const fullText = text.rows.map((r) => r.text).join('\n');
     if (deps.refine) extracted = await deps.refine(extracted, fullText);
-    const validation = deps.coupa ? await validateInvoice(deps.coupa, extracted, fullText) : validateOffline(extracted);
+    const validation = deps.coupa ? await validateInvoice(deps.coupa, extracted, fullText, deps.ownCompany) : validateOffline(extracted);
     return { ...validation, document: { kind: text.kind, pages: text.pages, textConfidence: text.textConfidence } };
   }
 

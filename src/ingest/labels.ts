@@ -77,7 +77,9 @@ export function findCandidates(
       // A currency-only cell between label and value ("Steuerbetrag in | EUR | 56,87") is stepped over.
       const right = row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
       if (!options.inlineOnly) tries.push(['label-right', right?.text], ['label-below', rest === '' ? cellBelow(rows, i, cell.x, cell.right) : undefined]);
-      for (const [source, text] of tries) {
+      for (const [source, raw] of tries) {
+        // A value cell may repeat the separator: "Beleg-Datum | : 06.08.2013".
+        const text = source === 'label-inline' ? raw : raw?.replace(/^\s*[:#]\s*/, '');
         const value = text ? accept(text) : undefined;
         if (value !== undefined) {
           found.push({ value, source, rank, label: m[0].trim(), row, order });

@@ -8,6 +8,7 @@ import type { PurchaseOrder } from '../coupa/schemas.js';
 import { invoicesWithNumber, type IngestCoupa } from './coupa-port.js';
 import { checkAmounts, checkBankDetails } from './validate-amounts.js';
 import { findPurchaseOrder, matchLines, normalisePoNumber } from './validate-po.js';
+import type { OwnCompany } from './own-company.js';
 import { matchSupplier } from './validate-supplier.js';
 import type { ExtractedField, ExtractedInvoice, HeaderField, MatchedRefs, ValidationProblem } from './types.js';
 
@@ -61,15 +62,19 @@ async function checkPo(coupa: IngestCoupa, invoice: ExtractedInvoice): Promise<{
 }
 
 /** Validate an extraction against Coupa; `text` is the document's full text (remit-to evidence). */
-export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedInvoice, text: string): Promise<Validation> {
+export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedInvoice, text: string, ownCompany?: OwnCompany): Promise<Validation> {
   const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
   const { po, problems } = await checkPo(coupa, invoice);
   if (po) invoice.fields.poNumber = confirmed(invoice.fields.poNumber, 0.98);
-  const supplierMatch = await matchSupplier(coupa, invoice, text, po?.supplier?.id);
+  const supplierMatch = await matchSupplier(coupa, invoice, text, po?.supplier?.id, ownCompany);
   problems.push(...supplierMatch.problems);
   const supplier = supplierMatch.supplier;
   if (supplier) {
-    invoice.fields.supplierName = confirmed(invoice.fields.supplierName, supplierMatch.strength);
+    // Matched by its ids although no name (or the customer's, or a misread one) was taken for it: the master's name stands.
+    const nameMatched = supplierMatch.evidence.some((e) => e.startsWith('name '));
+    invoice.fields.supplierName = nameMatched
+      ? confirmed(invoice.fields.supplierName, supplierMatch.strength)
+      : { value: supplier.name, confidence: supplierMatch.strength, source: 'supplier-master' };
     invoice.evidence = [...(invoice.evidence ?? []), `supplier master: ${supplier.name} (${supplier.id}) matched by ${supplierMatch.evidence.join(', ') || 'its score'}`];
   }
   const lineMatch = po ? matchLines(invoice.lines, po) : { orderLineIds: invoice.lines.map(() => null), problems: [] };

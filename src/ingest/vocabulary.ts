@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dataPath } from '../paths.js';
 
 const Patterns = z.array(z.string());
 
@@ -26,6 +27,8 @@ const LanguageFile = z.object({
   /** Totals rows that may close a section inside the table rather than the table itself. */
   sectionTotal: Patterns,
   lineNotes: Patterns,
+  /** A running total carried from one page of the table to the next ("Übertrag", "report"): neither a line nor the end. */
+  carriedForward: Patterns,
   currencyWords: z.record(z.string(), z.string().length(3)),
 });
 export type Language = z.infer<typeof LanguageFile>;
@@ -38,8 +41,8 @@ const OtherFile = z.object({ languages: z.record(z.string(), z.array(z.string())
 export const SUPPORTED_CODES = ['en', 'de', 'fr', 'nl', 'es', 'it'] as const;
 
 function load<T>(name: string, schema: z.ZodType<T>): T {
-  const url = new URL(`./languages/${name}.json`, import.meta.url);
-  const parsed = schema.safeParse(JSON.parse(readFileSync(url, 'utf8')));
+  const file = dataPath('src', 'ingest', 'languages', `${name}.json`);
+  const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
@@ -66,6 +69,7 @@ export interface ReadingVocabulary {
   totalsStart: string[];
   sectionTotal: string[];
   lineNotes: string[];
+  carriedForward: string[];
 }
 
 export function vocabularyFor(code: string): ReadingVocabulary {
@@ -81,6 +85,7 @@ export function vocabularyFor(code: string): ReadingVocabulary {
     totalsStart: [...new Set(both.flatMap((l) => l.totalsStart))],
     sectionTotal: [...new Set(both.flatMap((l) => l.sectionTotal))],
     lineNotes: [...new Set(both.flatMap((l) => l.lineNotes))],
+    carriedForward: [...new Set(both.flatMap((l) => l.carriedForward))],
   };
 }
 

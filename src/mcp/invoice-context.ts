@@ -13,7 +13,14 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<PurchaseOrder[]> {
+/** The first day the duplicate and history checks look back to (YYYY-MM-DD). */
+export function sinceOf(invoice: Invoice, duplicateWindowDays: number, now: Date): string {
+  const invoiceMs = Date.parse(invoice.invoiceDate ?? '') || now.getTime();
+  return isoDate(invoiceMs - duplicateWindowDays * DAY_MS);
+}
+
+/** The PO numbers an invoice's lines name, and the order-line ids of lines that name none. */
+export function poReferencesOf(invoice: Invoice): { numbers: string[]; orphanLineIds: number[] } {
   const numbers = new Set<string>();
   const orphanLineIds: number[] = [];
   for (const line of invoice.invoiceLines) {
@@ -21,6 +28,23 @@ async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<Pur
     if (poNumber) numbers.add(poNumber);
     else if (typeof line.orderLineId === 'number') orphanLineIds.push(line.orderLineId);
   }
+  return { numbers: [...numbers], orphanLineIds };
+}
+
+/** Receipts matter only to 3-way matching: the order lines whose receipts the checks read (none for a 2-way PO). */
+export function receiptLineIdsOf(supplier: Supplier | null, purchaseOrders: readonly PurchaseOrder[]): number[] {
+  const threeWay = (level: string | null | undefined): boolean => !!level && (level.startsWith('3-way') || level === 'direct_matching');
+  const needsReceipts = threeWay(supplier?.invoiceMatchingLevel) || purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));
+  return needsReceipts ? purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id)) : [];
+}
+
+/** The invoice's gross total as the same-amount duplicate query asks for it. */
+export function totalOf(invoice: Invoice): string | null | undefined {
+  return invoice.grossTotal ?? invoice.totalWithTaxes;
+}
+
+async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<PurchaseOrder[]> {
+  const { numbers, orphanLineIds } = poReferencesOf(invoice);
   const byNumber = await Promise.all([...numbers].map((n) => ctx.records.purchaseOrderByNumber(n)));
   const byLine = await ctx.records.purchaseOrdersForOrderLines(orphanLineIds);
   const all = [...byNumber.filter((p): p is PurchaseOrder => p !== null), ...byLine];
@@ -54,19 +78,24 @@ async function internalAuthors(ctx: ToolContext, comments: Comment[]): Promise<U
 export async function loadInvoiceContext(
   ctx: ToolContext,
   invoiceId: number,
-  options: { fresh?: boolean; event?: InvoiceContext['event'] } = {},
+  options: {
+    /** Re-read the invoice itself. */
+    fresh?: boolean;
+    /** Re-read every bank detail (Supplier Information) the checks use: a hold, fraud signal or release is about to rest on them. */
+    freshBank?: boolean;
+    event?: InvoiceContext['event'];
+  } = {},
 ): Promise<InvoiceContext | null> {
   const invoice = await ctx.records.invoice(invoiceId, { fresh: options.fresh ?? false });
   if (!invoice) return null;
   const supplierId = invoice.supplier?.id;
-  const invoiceMs = Date.parse(invoice.invoiceDate ?? '') || ctx.now().getTime();
-  const since = isoDate(invoiceMs - ctx.controls.duplicate_window_days * DAY_MS);
-  const total = invoice.grossTotal ?? invoice.totalWithTaxes;
+  const since = sinceOf(invoice, ctx.controls.duplicate_window_days, ctx.now());
+  const total = totalOf(invoice);
 
   const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, rawComments, glOwners] = await Promise.all([
     purchaseOrdersOf(ctx, invoice),
     supplierId ? ctx.records.supplier(supplierId) : Promise.resolve(null),
-    supplierId ? ctx.records.supplierInformation(supplierId) : Promise.resolve(null),
+    supplierId ? ctx.records.supplierInformation(supplierId, { fresh: options.freshBank ?? false }) : Promise.resolve(null),
     supplierId ? ctx.records.contractsForSupplier(supplierId) : Promise.resolve([]),
     supplierId ? ctx.records.supplierInvoices(supplierId, since) : Promise.resolve([]),
     total ? ctx.records.invoicesWithTotal(total, since) : Promise.resolve([]),
@@ -74,17 +103,13 @@ export async function loadInvoiceContext(
     ctx.glOwners(),
   ]);
   const comments = await withAuthorLogins(ctx, rawComments);
-  // Receipts matter only to 3-way matching: a 2-way PO costs no receipt read.
-  const threeWay = (level: string | null | undefined): boolean => !!level && (level.startsWith('3-way') || level === 'direct_matching');
-  const needsReceipts = threeWay(supplier?.invoiceMatchingLevel) || purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));
-  const orderLineIds = needsReceipts ? purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id)) : [];
-  const receipts = await ctx.records.receiptsForOrderLines(orderLineIds);
+  const receipts = await ctx.records.receiptsForOrderLines(receiptLineIdsOf(supplier, purchaseOrders));
 
   const history = [...new Map([...supplierHistory, ...sameTotal].filter((i) => i.id !== invoice.id).map((i) => [i.id, i])).values()];
   // Capped: a common amount (rent, subscriptions) must not fan out into dozens of supplier reads.
   const otherSupplierIds = [...new Set(history.map((i) => i.supplier?.id).filter((id): id is number => !!id && id !== supplierId))].slice(0, 10);
   const otherSuppliers = (await Promise.all(otherSupplierIds.map((id) => ctx.records.supplier(id)))).filter((s): s is Supplier => s !== null);
-  const otherInfo = await Promise.all(otherSupplierIds.map((id) => ctx.records.supplierInformation(id)));
+  const otherInfo = await Promise.all(otherSupplierIds.map((id) => ctx.records.supplierInformation(id, { fresh: options.freshBank ?? false })));
 
   return {
     invoice,

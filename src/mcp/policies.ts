@@ -1,9 +1,10 @@
 /** The policy pack (`knowledge/policies/*.md`) exposed as MCP resources `settle://policies/<id>`. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { dataPath } from '../paths.js';
 
 /** The policy pack served as MCP resources (the project's `knowledge/policies`). */
-export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'knowledge', 'policies');
+export const POLICY_DIR = dataPath('knowledge', 'policies');
 
 export interface PolicyDocument {
   id: string;

@@ -32,8 +32,11 @@ export const SERVER_NAME = 'settle';
 export const SERVER_VERSION = '0.1.0';
 
 export interface McpServerDeps {
-  /** A promise when the guard is still being prepared (a stdio start answers `initialize` first). */
-  guard: Guard | Promise<Guard>;
+  /**
+   * The guard, or a promise of it while it is being prepared, or a function that prepares it when
+   * a request first needs it (a stdio start answers `initialize` before loading any tool).
+   */
+  guard: Guard | Promise<Guard> | (() => Promise<Guard>);
   identity: Identity;
   policies: PolicyLibrary;
   /** The case an agent session is bound to; people's sessions have none. */
@@ -57,8 +60,22 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaObje
   return json;
 }
 
-/** The tool as MCP lists it: write tools also accept an optional idempotency key. */
+/**
+ * The tool as MCP lists it: write tools also accept an optional idempotency key. Tool definitions
+ * never change in a process, and converting their zod schemas is a tenth of a settlement's CPU (the
+ * agent opens a server per exception), so each description is built once and handed out as a copy.
+ */
+const described = new WeakMap<ToolDefinition, Tool>();
 export function describeTool(tool: ToolDefinition): Tool {
+  let description = described.get(tool);
+  if (!description) {
+    description = buildDescription(tool);
+    described.set(tool, description);
+  }
+  return structuredClone(description);
+}
+
+function buildDescription(tool: ToolDefinition): Tool {
   const input = jsonSchemaOf(tool.inputSchema, 'input');
   if (isWriteClass(tool.guardClass)) {
     input.properties = {
@@ -94,12 +111,13 @@ export function createMcpServer(deps: McpServerDeps): Server {
   );
 
   const { scope } = deps;
+  const guard = async (): Promise<Guard> => (typeof deps.guard === 'function' ? deps.guard() : deps.guard);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await deps.guard).listTools(deps.identity, scope).map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
+    tools: (await guard()).listTools(deps.identity, scope).map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
   }));
 
   server.setRequestHandler(AnyArgumentsCallToolRequestSchema, async (request) => {
-    const result = await (await deps.guard).call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
+    const result = await (await guard()).call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
     return {
       content: [{ type: 'text', text: result.text }],
       ...(result.structured && !result.isError ? { structuredContent: result.structured } : {}),

@@ -4,6 +4,7 @@
  * flattened to one line and shortened so they cannot inject mentions, links or layout.
  */
 import type { DigestCount, DigestData, WaitingItem } from './digest.js';
+import { digestQaLines } from './digest-qa.js';
 
 const MAX_NAME = 60;
 
@@ -65,6 +66,7 @@ export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Reco
       section(`Waiting for people (oldest first${d.waitingTotal > d.waiting.length ? `, ${d.waiting.length} of ${d.waitingTotal}` : ''})`, waiting),
       section('Top suppliers by exceptions', list(d.topSuppliers, slackEscape)),
       ...(d.demotions.length ? [section('Autonomy demoted', d.demotions.map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
+      ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [section('Quality assurance of autonomous settlements', digestQaLines(d.qa).map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: windowText(d) }] },
     ],
   };
@@ -106,6 +108,7 @@ export function toTeamsMessage(d: DigestData): Record<string, unknown> {
             text('Top suppliers by exceptions', { weight: 'Bolder', separator: true }),
             facts(d.topSuppliers),
             ...(d.demotions.length ? [text('Autonomy demoted', { weight: 'Bolder', separator: true }), ...d.demotions.map((l) => text(cardEscape(l)))] : []),
+            ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [text('Quality assurance of autonomous settlements', { weight: 'Bolder', separator: true }), ...digestQaLines(d.qa).map((l) => text(cardEscape(l)))] : []),
           ],
         },
       },

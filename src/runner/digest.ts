@@ -4,6 +4,7 @@
  * Only the latest settlement of each invoice counts, so a re-settled invoice is one exception.
  */
 import type { Queryable } from './sql.js';
+import { computeDigestQa, type DigestQa } from './digest-qa.js';
 
 export interface DigestCount {
   key: string;
@@ -34,6 +35,8 @@ export interface DigestData {
   topSuppliers: DigestCount[];
   /** Earned autonomy: slices that demoted themselves in the window, one line each. */
   demotions: string[];
+  /** Quality assurance of autonomous settlements (null on a runner-only schema). */
+  qa: DigestQa | null;
 }
 
 export interface DigestOptions {
@@ -109,6 +112,7 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     waitingTotal: waiting.rows[0]?.total ?? 0,
     topSuppliers: await counts(db, `coalesce(supplier_name, 'supplier ' || supplier_id::text)`, since, until, options.topSuppliers ?? 5),
     demotions: await demotionsIn(db, since, until),
+    qa: await computeDigestQa(db, since, until),
   };
 }
 

@@ -21,6 +21,14 @@ export interface RunnerMetrics {
   /** For the Coupa client's `onCall` hook: every HTTP exchange; status 0 = no response. */
   readonly coupaCalls: Counter<'method' | 'status'>;
   readonly coupaErrors: Counter<'method' | 'status'>;
+  /** Coupa calls by endpoint (`GET /api/invoices/:id`), token requests included: where the budget goes. */
+  readonly coupaEndpointCalls: Counter<'endpoint'>;
+  /** 429 answers received from Coupa (the shared budget should keep this at zero). */
+  readonly coupaThrottled: Counter;
+  /** Cost of settled exceptions: Coupa calls, model tokens (in/out) and money (when model prices are set). */
+  readonly settlementCoupaCalls: Counter;
+  readonly settlementTokens: Counter<'direction'>;
+  readonly settlementCost: Counter;
   /** Fields of Coupa records that could not be read, by resource, field pattern and whether a decision rests on it. */
   readonly coupaReadProblems: Counter<'resource' | 'field' | 'decisive'>;
   /** Duration of one SettleFn call. */
@@ -58,6 +66,11 @@ export function createRunnerMetrics(options: RunnerMetricsOptions = {}): RunnerM
     guardDenials: new Counter({ name: 'settle_guard_denials_total', help: 'Writes refused by the guard', labelNames: ['tool', 'reason'], registers }),
     coupaCalls: new Counter({ name: 'settle_coupa_calls_total', help: 'HTTP exchanges with Coupa', labelNames: ['method', 'status'], registers }),
     coupaErrors: new Counter({ name: 'settle_coupa_errors_total', help: 'Coupa exchanges that failed (no response, 429 or >= 500)', labelNames: ['method', 'status'], registers }),
+    coupaEndpointCalls: new Counter({ name: 'settle_coupa_endpoint_calls_total', help: 'HTTP exchanges with Coupa by endpoint (ids replaced by :id)', labelNames: ['endpoint'], registers }),
+    coupaThrottled: new Counter({ name: 'settle_coupa_throttled_total', help: 'HTTP 429 answers received from Coupa', registers }),
+    settlementCoupaCalls: new Counter({ name: 'settle_settlement_coupa_calls_total', help: 'Coupa calls made by settled exceptions (divide by settle_settled_total for calls per exception)', registers }),
+    settlementTokens: new Counter({ name: 'settle_settlement_tokens_total', help: 'Model tokens used by settled exceptions, by direction (in|out)', labelNames: ['direction'], registers }),
+    settlementCost: new Counter({ name: 'settle_settlement_model_cost_total', help: 'Model cost of settled exceptions in SETTLE_MODEL_PRICE_IN/OUT units (0 without prices)', registers }),
     coupaReadProblems: new Counter({
       name: 'settle_coupa_read_problems_total', help: 'Fields of Coupa records that could not be read and were set aside (tenant drift)',
       labelNames: ['resource', 'field', 'decisive'], registers,
@@ -90,15 +103,24 @@ export function createRunnerMetrics(options: RunnerMetricsOptions = {}): RunnerM
 /** What a Coupa HTTP exchange reports (matches the Coupa client's `onCall` event). */
 export interface CoupaCallEvent {
   method: string;
+  /** Path without the query string. */
+  path: string;
   status: number;
   ms: number;
 }
 
-/** An `onCall` hook for the Coupa client that counts calls and errors. */
+/** `GET /api/invoices/5/comments?x` → `GET /api/invoices/:id/comments` (bounded label values). */
+export function coupaEndpoint(method: string, path: string): string {
+  return `${method} ${path.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+}
+
+/** An `onCall` hook for the Coupa client that counts calls (by status and endpoint), 429s and errors. */
 export function coupaCallObserver(metrics: RunnerMetrics): (event: CoupaCallEvent) => void {
   return (event) => {
     const labels = { method: event.method, status: String(event.status) };
     metrics.coupaCalls.inc(labels);
+    metrics.coupaEndpointCalls.inc({ endpoint: coupaEndpoint(event.method, event.path) });
+    if (event.status === 429) metrics.coupaThrottled.inc();
     if (event.status === 0 || event.status === 429 || event.status >= 500) metrics.coupaErrors.inc(labels);
   };
 }

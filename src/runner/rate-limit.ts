@@ -53,6 +53,19 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The bucket of one Coupa tenant: Coupa's limit is per instance, so workers acting on the same
+ * instance share it and workers on different instances do not. The embedded simulator is `coupa:embedded`.
+ */
+export function coupaBucketName(baseUrl: string | undefined): string {
+  if (!baseUrl) return 'coupa:embedded';
+  try {
+    return `coupa:${new URL(baseUrl).host.toLowerCase()}`;
+  } catch {
+    return `coupa:${baseUrl}`;
+  }
+}
+
 /** A limiter backed by the `rate_limit_buckets` table (migration 030_runner.sql). */
 export function createPgRateLimiter(db: Db, options: PgRateLimiterOptions): PgRateLimiter {
   const { name, ratePerSecond, burst } = options;

@@ -20,6 +20,8 @@ export interface SettleOutcome {
   decision: string;
   exceptionType: string;
   executed: boolean;
+  /** What settling it cost: the Coupa calls it made and the model tokens it used. */
+  cost?: { coupaCalls: number; tokensIn: number; tokensOut: number };
 }
 
 /**

@@ -4,6 +4,7 @@
  * fetches with SKIP LOCKED). Shutdown: stop fetching, give in-hand jobs a grace period, then
  * abort them and hand them back to the queue (failed → retried by another worker).
  */
+import { modelCost, type ModelPrice } from '../domain/cost.js';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -13,13 +14,18 @@ import type { RunnerQueue, SettleJob } from './queue.js';
 import { SettleJobData, type SettleFn } from './types.js';
 import { formatIssues } from '../issues.js';
 
-const SettleOutcomeSchema = z.object({ decision: z.string().min(1), exceptionType: z.string().min(1), executed: z.boolean() });
+const SettleOutcomeSchema = z.object({
+  decision: z.string().min(1), exceptionType: z.string().min(1), executed: z.boolean(),
+  cost: z.object({ coupaCalls: z.number().int().min(0), tokensIn: z.number().int().min(0), tokensOut: z.number().int().min(0) }).optional(),
+});
 
 export interface WorkerPoolOptions {
   queue: Pick<RunnerQueue, 'fetch' | 'complete' | 'fail'>;
   settle: SettleFn;
   concurrency: number;
   metrics?: RunnerMetrics | undefined;
+  /** Model prices per million tokens: the settled exceptions' model cost is counted in metrics. */
+  modelPrice?: ModelPrice | undefined;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'> | undefined;
   /** Pause after an empty fetch (default 1000 ms). */
   idleMs?: number;
@@ -94,6 +100,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const outcome = SettleOutcomeSchema.parse(await settle(invoiceId, { eventId, attempt: job.attempt, signal: controller.signal }));
       await queue.complete(job.id, { invoiceId, eventId, ...outcome });
       metrics?.settled.inc({ decision: outcome.decision, executed: String(outcome.executed) });
+      if (metrics && outcome.cost) {
+        metrics.settlementCoupaCalls.inc(outcome.cost.coupaCalls);
+        metrics.settlementTokens.inc({ direction: 'in' }, outcome.cost.tokensIn);
+        metrics.settlementTokens.inc({ direction: 'out' }, outcome.cost.tokensOut);
+        // A metric, not a ledger: Prometheus counts in floats; the decimal figure is the summary's.
+        if (options.modelPrice) metrics.settlementCost.inc(Number(modelCost(outcome.cost.tokensIn, outcome.cost.tokensOut, options.modelPrice)));
+      }
       metrics?.agentLatency.observe({ outcome: 'settled' }, (performance.now() - started) / 1000);
     } catch (error) {
       const kind = controller.signal.aborted ? 'aborted' : 'error';

@@ -49,8 +49,8 @@ function oauthError(status: 400 | 401, error: string, description: string): OAut
   return { status, body: { error, error_description: description } };
 }
 
-/** A token service for `clients`; tokens live `ttlSeconds`. */
-export function createTokenService(clients: readonly SimClient[], ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS): TokenService {
+/** A token service for `clients`; tokens live `ttlSeconds` on the `now` clock (epoch ms, default the wall clock). */
+export function createTokenService(clients: readonly SimClient[], ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS, now: () => number = Date.now): TokenService {
   const grants = new Map<string, TokenGrant>();
   const byId = new Map(clients.map((c) => [c.clientId, c]));
 
@@ -63,7 +63,7 @@ export function createTokenService(clients: readonly SimClient[], ttlSeconds = D
     const refused = requested.filter((s) => !client.scopes.includes(s));
     if (refused.length > 0) return oauthError(400, 'invalid_scope', `Scope not granted: ${refused.join(' ')}`);
     const scopes = new Set(requested.length > 0 ? requested : client.scopes);
-    const expiresAtMs = Date.now() + ttlSeconds * 1000;
+    const expiresAtMs = now() + ttlSeconds * 1000;
     const header = base64url({ alg: 'HS256', typ: 'JWT' });
     const payload = base64url({ sub: clientId, scope: [...scopes].join(' '), exp: Math.floor(expiresAtMs / 1000) });
     const token = `${header}.${payload}.${randomBytes(24).toString('base64url')}`;
@@ -76,7 +76,7 @@ export function createTokenService(clients: readonly SimClient[], ttlSeconds = D
     if (!match) return { ok: false, reason: 'Missing bearer token' };
     const grant = grants.get(match[1] as string);
     if (!grant) return { ok: false, reason: 'Invalid access token' };
-    if (grant.expiresAtMs <= Date.now()) {
+    if (grant.expiresAtMs <= now()) {
       grants.delete(match[1] as string);
       return { ok: false, reason: 'Access token expired' };
     }

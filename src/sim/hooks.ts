@@ -23,7 +23,7 @@ function redact(body: unknown): unknown {
 function startEntry(ctx: SimContext, request: FastifyRequest): void {
   const [path = '', query = ''] = request.url.split('?', 2);
   const entry = {
-    seq: ctx.nextSeq(), at: ctx.clock.now(), method: request.method, path,
+    seq: ctx.nextSeq(), at: ctx.clock.now(), receivedMs: Date.now(), method: request.method, path,
     query: Object.fromEntries(new URLSearchParams(query)), body: undefined as unknown, status: 0,
   };
   ctx.callLog.push(entry);

@@ -73,7 +73,7 @@ function createContext(options: SimulatorOptions, clients: SimClient[]): SimCont
   return {
     store: new SimStore(options.dataset),
     clock,
-    tokens: createTokenService(clients, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+    tokens: createTokenService(clients, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, options.tokenClock),
     faults: createFaultInjector(options.faults),
     limiter: createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
     events: createEventNotifier(options.events, () => clock.now()),

@@ -32,7 +32,10 @@ export interface FaultConfig {
 
 export interface CallLogEntry {
   seq: number;
+  /** The simulated clock (the company's "now"). */
   at: string;
+  /** Wall-clock ms (Date.now()) when the request arrived: requests per second as Coupa would count them. */
+  receivedMs?: number;
   method: string;
   /** Path without the query string, e.g. `/api/invoices/5001/dispute`. */
   path: string;
@@ -67,6 +70,8 @@ export interface SimulatorOptions {
   /** Coupa's 25 req/s with burst 20 by default; `false` disables (bulk tests, benchmarks). */
   rateLimit?: { perSecond: number; burst: number } | false;
   tokenTtlSeconds?: number;
+  /** The clock token expiry runs on, in epoch ms (default the wall clock; tests advance their own). */
+  tokenClock?: () => number;
   events?: OutboundEventsConfig;
   /** Serve API answers in a variant shape (dialects.ts): `strings`, `numbers`, `xml`, `mixed`, …; default `coupa`. */
   dialect?: Dialect;

@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { BASE } from './layout.js';
+import { dataPath } from '../paths.js';
 
-const ASSET_DIR = join(import.meta.dirname, 'assets');
+const ASSET_DIR = dataPath('src', 'web', 'assets');
 
 function chartJsPath(): string {
   // The package exports only its module entry points; the UMD build sits next to them in dist/.

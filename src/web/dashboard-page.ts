@@ -12,6 +12,8 @@ import { BASE } from './layout.js';
 import { shadowPanel } from './autonomy-page.js';
 import type { ShadowReport } from '../shadow/report.js';
 import type { QueueItem } from './queue-data.js';
+import type { CalibrationArtifact } from '../domain/calibration-artifact.js';
+import { calibrationPanel } from './calibration-panel.js';
 
 export interface DashboardView {
   data: DashboardData;
@@ -22,6 +24,8 @@ export interface DashboardView {
   controls: Controls;
   /** The shadow agreement report (earned autonomy). */
   shadow?: ShadowReport;
+  /** The confidence calibration in force, if any. */
+  calibration?: { artifact: CalibrationArtifact; label: string } | undefined;
 }
 
 const tile = (title: string, value: SafeHtml | string, note: SafeHtml | string = ''): SafeHtml =>
@@ -103,5 +107,6 @@ export function dashboardBody(v: DashboardView, identity: Identity, csrf: string
 ${tiles(v)}
 ${charts(v.data)}
 ${v.shadow && (v.shadow.cases || v.shadow.awaiting_person) ? shadowPanel(v.shadow, identity) : ''}
+${calibrationPanel(v.calibration)}
 ${modeSwitch(v, identity, csrf)}`;
 }

@@ -25,7 +25,7 @@ function summary(v: ExceptionView): SafeHtml {
   <div><dt>Status in Coupa</dt><dd><span class="badge">${inv?.status ?? 'unknown'}</span></dd></div>
   <div><dt>Exception</dt><dd><span class="badge type-${type}">${label(type)}</span></dd></div>
   <div><dt>Agent's decision</dt><dd>${verdict?.decision ? html`${label(verdict.decision)} <span class="muted">(${verdict.outcome ?? ''})</span>` : '—'}</dd></div>
-  <div><dt>Confidence</dt><dd>${percent(verdict?.confidence ?? v.assessment?.confidence)}</dd></div>
+  <div><dt>Confidence</dt><dd>${percent(verdict?.confidence ?? v.assessment?.confidence)}${verdict?.confidence_raw !== undefined ? html` <span class="muted">(calibrated; raw score ${percent(verdict.confidence_raw)})</span>` : ''}</dd></div>
   <div><dt>Settled</dt><dd>${v.settlement ? when(v.settlement.settledAt) : 'not yet'}</dd></div>
 </dl>`;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../app/runtime.js';
+import { calibrationLabel, createCalibrationStore } from '../shadow/calibration-store.js';
 import type { Identity } from '../guard/identity.js';
 import { requireIdentity, takeFlash } from './auth.js';
 import { loadDashboard } from './dashboard-data.js';
@@ -90,7 +91,9 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
       loadEvalSummary(deps.evalReportPath),
       runtime.mode.get(),
     ]);
-    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow };
+    const current = await createCalibrationStore(runtime.db).latest();
+    const calibration = current ? { artifact: current.artifact, label: calibrationLabel(current) } : undefined;
+    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow, calibration };
     return send(request, reply, { title: 'Dashboard', current: 'dashboard', scripts: ['chart.umd.min.js', 'dashboard.js'], body: (csrf) => dashboardBody(view, identity, csrf) });
   }));
 

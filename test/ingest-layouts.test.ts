@@ -1,0 +1,120 @@
+/**
+ * Layouts real invoices have, rendered as PDFs with pdfkit and read through the real PDF reader:
+ * a table that runs over two pages (running total carried over, header repeated, page footer),
+ * a table with no header row, section sub-totals and tax remarks inside the table, descriptions
+ * over several lines, and a total line that also carries the due date.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractInvoice, readDocument, type OcrEngine } from '../src/ingest/index.js';
+import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
+
+type Doc = PDFKit.PDFDocument;
+const noOcr = {} as OcrEngine; // text PDFs never reach the recogniser
+const at = (doc: Doc, text: string, x: number, y: number): void => { doc.text(text, x, y, { lineBreak: false }); };
+const right = (doc: Doc, text: string, edge: number, y: number): void => { doc.text(text, edge - doc.widthOfString(text), y, { lineBreak: false }); };
+const read = async (draw: (doc: Doc) => void) => extractInvoice(await readDocument({ fileName: 'x.pdf', bytes: new Uint8Array(await renderPdf(draw)), contentType: 'application/pdf' }, noOcr));
+
+function tableHead(doc: Doc, y: number, heads = ['Description', 'Qty', 'Unit Price', 'Amount']): void {
+  doc.font('Helvetica-Bold');
+  at(doc, heads[0]!, 40, y); right(doc, heads[1]!, 330, y); right(doc, heads[2]!, 430, y); right(doc, heads[3]!, 540, y);
+  doc.font('Helvetica');
+}
+function item(doc: Doc, y: number, d: string, q: string, p: string, a: string): void {
+  at(doc, d, 40, y); right(doc, q, 330, y); right(doc, p, 430, y); right(doc, a, 540, y);
+}
+function letterhead(doc: Doc, lines: string[]): void {
+  doc.font('Helvetica-Bold').fontSize(16); at(doc, 'Harbour Tools Ltd.', 40, 40);
+  doc.font('Helvetica').fontSize(9);
+  lines.forEach((l, i) => at(doc, l, 360, 40 + 13 * i));
+}
+
+describe('layouts of real invoices', () => {
+  it('reads a table over two pages: carried-forward total, repeated header, page footer', async () => {
+    const x = await read((doc) => {
+      letterhead(doc, ['Invoice No: HT-2041', 'Invoice Date: 2026-10-01']);
+      tableHead(doc, 120);
+      for (let i = 0; i < 30; i++) item(doc, 140 + 18 * i, `Hex bolt M${i + 4}`, '10', '1.50', '15.00');
+      at(doc, 'Carried forward', 40, 700); right(doc, '450.00', 540, 700);
+      at(doc, 'Page 1 of 2', 270, 780);
+      doc.addPage();
+      at(doc, 'Harbour Tools Ltd. · Invoice HT-2041 (continued)', 40, 40);
+      tableHead(doc, 70);
+      at(doc, 'Brought forward', 40, 90); right(doc, '450.00', 540, 90);
+      item(doc, 108, 'Washers, stainless steel,', '20', '0.50', '10.00');
+      at(doc, 'grade A2, DIN 125', 40, 119);
+      right(doc, 'Subtotal', 430, 150); right(doc, '460.00', 540, 150);
+      right(doc, 'VAT 20%', 430, 164); right(doc, '92.00', 540, 164);
+      right(doc, 'Total GBP', 430, 178); right(doc, '552.00', 540, 178);
+      at(doc, 'Page 2 of 2', 270, 780);
+    });
+    expect(x.lines).toHaveLength(31);
+    expect(x.lines.at(-1)!.description.value).toBe('Washers, stainless steel, grade A2, DIN 125');
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value]).toEqual(['460.00', '92.00', '552.00']);
+    expect(Math.min(...x.lines.map((l) => l.amount.confidence))).toBeGreaterThanOrEqual(0.9); // they add up to the subtotal
+  });
+
+  it('reads a table with no header row from the sum it adds up to', async () => {
+    const x = await read((doc) => {
+      letterhead(doc, ['Invoice No: HT-2042', 'Invoice Date: 2026-10-02']);
+      at(doc, 'Cloud hosting', 50, 140); right(doc, '$12.00', 540, 140);
+      at(doc, 'Charges', 60, 154); right(doc, '$12.00', 530, 154);
+      at(doc, 'Tax', 60, 168); right(doc, '$0.00', 530, 168);
+      at(doc, 'Backup storage', 50, 186); right(doc, '$3.50', 540, 186);
+      at(doc, 'Charges', 60, 200); right(doc, '$3.50', 530, 200);
+      at(doc, 'Support plan', 50, 218); right(doc, '$20.00', 540, 218);
+      at(doc, 'Total for this invoice', 40, 250); right(doc, '$35.50', 540, 250);
+    });
+    expect(x.lines.map((l) => [l.description.value, l.amount.value])).toEqual([['Cloud hosting', '12.00'], ['Backup storage', '3.50'], ['Support plan', '20.00']]);
+    expect(x.fields.total?.value).toBe('35.50');
+  });
+
+  it('takes nothing for lines from a single labelled amount without a table', async () => {
+    const x = await read((doc) => {
+      letterhead(doc, ['Invoice No: HT-2043', 'Invoice Date: 2026-10-03']);
+      at(doc, 'Payment due by 2026-10-17', 40, 140); right(doc, '29.99', 540, 140);
+      at(doc, 'Total', 40, 170); right(doc, '29.99', 540, 170);
+    });
+    expect(x.lines).toEqual([]);
+    expect(x.fields.total?.value).toBe('29.99');
+  });
+
+  it('reads on past section sub-totals and a tax remark inside the table; a total line carrying the due date', async () => {
+    const x = await read((doc) => {
+      letterhead(doc, ['Invoice No: HT-2044', 'Invoice Date: 2026-10-04']);
+      at(doc, 'TOTAL AMOUNT DUE ON October 18 , 2026', 40, 90); right(doc, '$43.20', 540, 90);
+      tableHead(doc, 120);
+      at(doc, 'Hardware', 40, 138);
+      item(doc, 152, 'Bolts', '2', '5.00', '10.00');
+      at(doc, 'Tax: 8% on $ 10.00', 40, 164);
+      right(doc, 'Subtotal', 430, 178); right(doc, '10.00', 540, 178);
+      at(doc, 'Services', 40, 196);
+      item(doc, 210, 'Fitting', '1', '30.00', '30.00');
+      right(doc, 'Subtotal', 430, 240); right(doc, '40.00', 540, 240);
+      right(doc, 'Tax 8% on $ 40.00', 430, 254); right(doc, '3.20', 540, 254);
+      right(doc, 'Total', 430, 268); right(doc, '43.20', 540, 268);
+    });
+    expect(x.lines.map((l) => l.amount.value)).toEqual(['10.00', '30.00']);
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value, x.fields.dueDate?.value]).toEqual(['40.00', '3.20', '43.20', '2026-10-18']);
+  });
+
+  it('reads a German table continued with "Übertrag"', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica-Bold').fontSize(16); at(doc, 'Hafenwerkzeuge GmbH', 40, 40);
+      doc.font('Helvetica').fontSize(9);
+      at(doc, 'Rechnungsnummer: 2026-118', 360, 40); at(doc, 'Rechnungsdatum: 05.10.2026', 360, 53);
+      tableHead(doc, 120, ['Bezeichnung', 'Menge', 'Einzelpreis', 'Betrag']);
+      item(doc, 140, 'Schrauben', '10', '1,50', '15,00');
+      at(doc, 'Übertrag', 40, 700); right(doc, '15,00', 540, 700);
+      doc.addPage();
+      tableHead(doc, 70, ['Bezeichnung', 'Menge', 'Einzelpreis', 'Betrag']);
+      at(doc, 'Übertrag', 40, 90); right(doc, '15,00', 540, 90);
+      item(doc, 108, 'Muttern', '10', '0,50', '5,00');
+      right(doc, 'Zwischensumme', 430, 140); right(doc, '20,00', 540, 140);
+      right(doc, 'MwSt. 19 %', 430, 154); right(doc, '3,80', 540, 154);
+      right(doc, 'Gesamtbetrag', 430, 168); right(doc, '23,80', 540, 168);
+    });
+    expect(x.language).toBe('German');
+    expect(x.lines.map((l) => l.amount.value)).toEqual(['15.00', '5.00']);
+    expect(x.fields.total?.value).toBe('23.80');
+  });
+});
