@@ -136,6 +136,33 @@ describe('tolerant Coupa reader', () => {
     expect(invoice.invoiceLines[0]).toMatchObject({ orderLineId: 10, orderLineNum: '1' });
   });
 
+  it('reads a PO line linked by a nested order-line reference (or a bare id) like order-line-id', () => {
+    const nested = structuredClone(INVOICE) as unknown as { 'invoice-lines': Array<Record<string, unknown>> };
+    for (const line of nested['invoice-lines']) {
+      const { 'order-line-id': id, 'order-line-num': num, 'po-number': po, ...rest } = line;
+      Object.keys(line).forEach((k) => delete line[k]);
+      Object.assign(line, rest, { 'order-line': { id: String(id), 'line-num': num, 'order-header-number': po } });
+    }
+    const invoice = read(JSON.stringify(nested));
+    expect(invoice.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber]))
+      .toEqual(canonical.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber]));
+    const bare = structuredClone(INVOICE) as unknown as { 'invoice-lines': Array<Record<string, unknown>> };
+    const first = bare['invoice-lines'][0] as Record<string, unknown>;
+    first['order-line'] = first['order-line-id'];
+    delete first['order-line-id'];
+    expect(read(JSON.stringify(bare)).invoiceLines[0]?.orderLineId).toBe(canonical.invoiceLines[0]?.orderLineId);
+  });
+
+  it('reads attachment names in every collection shape, so a file name stays supplier text (XML converters wrap one file)', () => {
+    const name = 'New bank details - pay to 1234509876.pdf';
+    for (const attachments of [[{ 'file-file-name': name }], { 'file-file-name': name, id: 3 }, { attachment: { 'file-file-name': name } }, { attachment: [{ file_file_name: name }] }]) {
+      const invoice = read(JSON.stringify({ ...INVOICE, attachments }));
+      expect(invoice.attachments.map((a) => a.fileFileName), JSON.stringify(attachments)).toEqual([name]);
+      expect(supplierTexts({ invoice }).map((t) => t.text)).toContain(name);
+    }
+    expect(read(JSON.stringify({ ...INVOICE, attachments: '' })).attachments).toEqual([]);
+  });
+
   it('turns JSON numbers into decimal strings from their source text, never through a float', () => {
     const text = JSON.stringify(INVOICE)
       .replace('"price":"0.10"', '"price":0.1')

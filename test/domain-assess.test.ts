@@ -65,6 +65,39 @@ describe('assessInvoice: one rule at a time', () => {
     expect(verdict(a)).toMatchObject({ exceptionType: 'quantity_variance', decision: 'dispute', disputeReason: 'INCORRECT-QUANTITY' });
   });
 
+  describe('amount-based lines: beyond the PO line amount is judged on the price/amount tolerance (AP-TOL-2.5)', () => {
+    const amountPo = (invoiced: string) => [purchaseOrder([orderLine({ type: 'OrderAmountLine', quantity: null, price: '4000.00', total: '4000.00', received: '4000.00', invoiced, matchType: '2-way', receiptRequired: false })])];
+    const amountInvoice = (total: string) => invoice([invoiceLine({ type: 'InvoiceAmountLine', quantity: null, price: total, total })], { grossTotal: total, totalWithTaxes: total });
+
+    it('within 5% and $250 of the line amount → resolve, as a price variance', () => {
+      const a = assess(context({ purchaseOrders: amountPo('2000.00'), invoice: amountInvoice('2150.00') }));
+      expect(verdict(a)).toMatchObject({ exceptionType: 'price_variance', decision: 'resolve' });
+      expect(a.controlsApplied.find((c) => c.control === 'price_tolerance_pct')).toMatchObject({ actual: '3.75', within: true });
+      expect(a.controlsApplied.find((c) => c.control === 'price_tolerance_amount')).toMatchObject({ actual: '150', within: true });
+    });
+
+    it('beyond the tolerance (counting earlier invoices) → route to the AP reviewer, never a quantity dispute', () => {
+      const a = assess(context({ purchaseOrders: amountPo('3000.00'), invoice: amountInvoice('1400.00') }));
+      expect(verdict(a)).toMatchObject({ exceptionType: 'price_variance', decision: 'route', routeTo: 'ap.review', disputeReason: undefined });
+      expect(a.rootCause).toContain('4400.00 against the 4000.00 line amount');
+      expect(a.rootCause).toContain('exceeds the 5% price tolerance');
+    });
+
+    it('the amount tolerance is per invoice: two amount lines within 5% each but $300 over together → route', () => {
+      const lines = [
+        orderLine({ id: 7001, lineNum: '1', type: 'OrderAmountLine', quantity: null, price: '4000.00', total: '4000.00', received: '4000.00', matchType: '2-way', receiptRequired: false }),
+        orderLine({ id: 7002, lineNum: '2', type: 'OrderAmountLine', quantity: null, price: '4000.00', total: '4000.00', received: '4000.00', matchType: '2-way', receiptRequired: false }),
+      ];
+      const billed = [
+        invoiceLine({ id: 1, lineNum: '1', orderLineId: 7001, type: 'InvoiceAmountLine', quantity: null, price: '4150.00', total: '4150.00' }),
+        invoiceLine({ id: 2, lineNum: '2', orderLineId: 7002, orderLineNum: '2', type: 'InvoiceAmountLine', quantity: null, price: '4150.00', total: '4150.00' }),
+      ];
+      const a = assess(context({ purchaseOrders: [purchaseOrder(lines)], invoice: invoice(billed, { grossTotal: '8300.00', totalWithTaxes: '8300.00' }) }), resolveControls({ auto_resolve_max_invoice_total: '10000' }));
+      expect(verdict(a)).toMatchObject({ exceptionType: 'price_variance', decision: 'route', routeTo: 'ap.review' });
+      expect(a.controlsApplied.find((c) => c.control === 'price_tolerance_amount')).toMatchObject({ actual: '300', within: false });
+    });
+  });
+
   it('billed beyond received on a 3-way line → route to the PO requester', () => {
     const a = assess(context({ purchaseOrders: [purchaseOrder([orderLine({ received: '4' })])], receipts: [receipt('4')] }));
     expect(verdict(a)).toMatchObject({ exceptionType: 'missing_receipt', decision: 'route', routeTo: 'jlee' });

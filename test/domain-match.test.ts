@@ -153,8 +153,15 @@ describe('matching rules (table)', () => {
     const billed = invoiceLine({ type: 'InvoiceAmountLine', quantity: null, price: null, total: '5300.00' });
     const receipts = [receipt('0', { quantity: null, total: '5000.00' })];
     const fs = matchInvoice(context({ purchaseOrders: [purchaseOrder([amountLine])], receipts, invoice: invoice([billed]) }));
-    expect(kinds(fs)).toEqual(['billed_over_ordered', 'billed_over_received']);
-    expect(only(fs, 'billed_over_ordered').figures).toMatchObject({ basis: 'amount', billed: '5300.00', ordered: '5000.00', excess: '300.00' });
+    // Billed beyond the PO line amount is an amount (price) variance, not a quantity one, and the
+    // receipt only has to cover what the PO allows (received 5000.00 = ordered: no receipt finding).
+    expect(kinds(fs)).toEqual(['amount_over_po']);
+    expect(only(fs, 'amount_over_po').figures).toMatchObject({ basis: 'amount', billed: '5300.00', ordered: '5000.00', excess: '300.00', variancePct: '6.0', invoiceOverPo: '300' });
+    expect(only(fs, 'amount_over_po').exceptionType).toBe('price_variance');
+    const partlyReceived = [receipt('0', { quantity: null, total: '4000.00' })];
+    const both = matchInvoice(context({ purchaseOrders: [purchaseOrder([amountLine])], receipts: partlyReceived, invoice: invoice([billed]) }));
+    expect(kinds(both)).toEqual(['amount_over_po', 'billed_over_received']);
+    expect(only(both, 'billed_over_received').figures).toMatchObject({ received: '4000.00', excess: '1000.00' });
     const fine = invoiceLine({ type: 'InvoiceAmountLine', quantity: null, price: null, total: '2000.00' });
     expect(matchInvoice(context({ purchaseOrders: [purchaseOrder([amountLine])], receipts, invoice: invoice([fine]) }))).toEqual([]);
   });

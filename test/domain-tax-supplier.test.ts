@@ -49,9 +49,14 @@ describe('tax', () => {
     expect(checkVatId(context({ supplier: supplier({ taxId: null }), invoice: invoice(undefined, { currency: { code: 'EUR' } }) }))).toEqual([]);
   });
 
-  it('an invoice whose remit-to states an empty vat-number does not show the VAT id, whatever the master holds', () => {
-    const printedEmpty = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress: { id: 900, vatNumber: null, country: { code: 'FR' } } });
-    expect(kinds(checkVatId(context({ invoice: printedEmpty, supplier: supplier({ taxId: 'FR600959265' }) })))).toEqual(['missing_vat_id']);
+  it('a remit-to with a null or absent vat-number reads alike: the hold saying the VAT id is missing decides, else the master\'s id counts', () => {
+    const hold = { exceptionCode: 'MISSING_REQUIRED_FIELD', holdReason: 'VAT registration number missing on invoice' };
+    for (const remitToAddress of [{ id: 900, vatNumber: null, country: { code: 'FR' } }, { id: 900, country: { code: 'FR' } }]) {
+      const inv = invoice([invoiceLine()], { currency: { code: 'EUR' }, remitToAddress });
+      const master = supplier({ taxId: 'FR600959265' });
+      expect(kinds(checkVatId(context({ invoice: inv, supplier: master, event: hold }))), JSON.stringify(remitToAddress)).toEqual(['missing_vat_id']);
+      expect(kinds(checkVatId(context({ invoice: inv, supplier: master, event: { exceptionCode: 'PRICE_MISMATCH' } }))), JSON.stringify(remitToAddress)).toEqual([]);
+    }
   });
 });
 
@@ -117,9 +122,9 @@ describe('supplier master', () => {
 
   it('bank-change language in supplier text is a fraud signal; internal comments are not supplier text', () => {
     expect(check({ invoice: invoice(undefined, { supplierNote: 'Please note our new bank details below.' }) })).toEqual(['bank_change_request']);
-    const internal = [{ id: 1, comments: 'Supplier called about a change of bank; verify by phone', toSupplier: false, createdBy: { login: 'ap.review' } }];
+    const internal = [{ id: 1, comments: 'Supplier called about a change of bank; verify by phone', toSupplier: false, createdBy: { login: 'ap.review' }, attachments: [] }];
     expect(check({ comments: internal, users: [user('ap.review')] })).toEqual([]);
-    const external = [{ id: 2, comments: 'We have changed our bank account, remit to the new account', toSupplier: false, createdBy: { login: 'billing@acme' } }];
+    const external = [{ id: 2, comments: 'We have changed our bank account, remit to the new account', toSupplier: false, createdBy: { login: 'billing@acme' }, attachments: [] }];
     expect(check({ comments: external })).toEqual(['bank_change_request']);
   });
 

@@ -151,8 +151,8 @@ function amountLineCases(): Array<Record<string, unknown>> {
   const maintenance = { description: 'Facilities maintenance Q1 2026', account: '6210-FAC-Maintenance' };
   return [
     hardCase({
-      id: 'amount-line-overbilled', tags: ['quantity_variance', 'decision:dispute', 'amount_line', 'mode:autonomous'],
-      title: 'Amount line of 10,000.00: 6,000.00 already invoiced and paid, 4,800.00 now = 10,800.00 billed beyond the PO line: dispute',
+      id: 'amount-line-overbilled', tags: ['price_variance', 'decision:route', 'amount_line', 'mode:autonomous'],
+      title: 'Amount line of 10,000.00: 6,000.00 already invoiced and paid, 4,800.00 now = 10,800.00, 800.00 (8%) beyond the PO line amount. Coupa fails an amount-based line on its price/amount tolerance, not a quantity one: outside 5% and $250 → route to ap.review (AP-TOL-2.5)',
       suppliers: [cascade],
       pos: [purchaseOrder({ id: 4030, supplier: cascade, requester: 'jlee', lines: [{ id: 40301, price: '10000.00', amount: true, match: '2-way', invoiced: '6000.00', ...maintenance }] })],
       invoices: [
@@ -161,7 +161,20 @@ function amountLineCases(): Array<Record<string, unknown>> {
         paidInvoice({ id: 6930, number: 'CF-M-101', supplier: cascade, date: '2026-01-31', lines: [{ id: 69301, price: '6000.00', amount: true, ...maintenance, po: { poId: 4030, lineId: 40301 } }] }),
       ],
       event: { resource_id: 7030, exception_code: 'AMOUNT_MISMATCH', hold_reason: 'Line 1 amount exceeds PO remaining amount' },
-      expected: { exception_type: 'quantity_variance', decision: 'dispute', invoice_status: 'disputed', dossier_mentions: ['CF-M-102'], forbidden: ['resolve'] },
+      expected: { exception_type: 'price_variance', decision: 'route', route_to: 'ap.review', invoice_status: 'ap_hold', dossier_mentions: ['CF-M-102', 'ap.review'], forbidden: ['resolve'] },
+    }),
+    hardCase({
+      id: 'amount-line-within-tolerance', tags: ['price_variance', 'decision:resolve', 'amount_line', 'mode:autonomous'],
+      title: 'Amount line of 10,000.00: 6,000.00 already invoiced and paid, 4,150.00 now = 150.00 (1.5%) beyond the PO line amount, within the 5% and $250 amount-based price tolerance: resolve (AP-TOL-2.5)',
+      suppliers: [cascade],
+      pos: [purchaseOrder({ id: 4032, supplier: cascade, requester: 'jlee', lines: [{ id: 40321, price: '10000.00', amount: true, match: '2-way', invoiced: '6000.00', ...maintenance }] })],
+      invoices: [
+        invoice({ id: 7032, number: 'CF-M-302', supplier: cascade, holdReason: 'Line 1 amount exceeds PO remaining amount',
+          lines: [{ id: 70321, price: '4150.00', amount: true, ...maintenance, po: { poId: 4032, lineId: 40321 }, failed: 'line_amount_variance' }] }),
+        paidInvoice({ id: 6932, number: 'CF-M-301', supplier: cascade, date: '2026-01-31', lines: [{ id: 69321, price: '6000.00', amount: true, ...maintenance, po: { poId: 4032, lineId: 40321 } }] }),
+      ],
+      event: { resource_id: 7032, exception_code: 'AMOUNT_MISMATCH', hold_reason: 'Line 1 amount exceeds PO remaining amount' },
+      expected: { exception_type: 'price_variance', decision: 'resolve', invoice_status: 'pending_approval', dossier_mentions: ['CF-M-302'], forbidden: ['dispute'] },
     }),
     hardCase({
       id: 'amount-line-unreceived', tags: ['missing_receipt', 'decision:route', 'amount_line', 'mode:autonomous'],

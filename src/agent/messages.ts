@@ -20,13 +20,16 @@ function greeting(a: AssessmentView): string {
   return `Hello${a.supplier_name ? ` ${a.supplier_name}` : ''},`;
 }
 
+/** Billed beyond what the PO line allows: units on a quantity line, money on an amount line. */
+const OVER_PO = new Set(['billed_over_ordered', 'amount_over_po']);
+
 /** Why the invoice goes back, in supplier terms: the deciding line and its numbers, nothing internal. */
 function supplierReason(a: AssessmentView): string {
-  const deciding = a.findings.find((f) => f.kind === 'billed_over_ordered' || f.kind === 'price_over_contract') ?? a.findings[0];
+  const deciding = a.findings.find((f) => OVER_PO.has(f.kind) || f.kind === 'price_over_contract') ?? a.findings[0];
   if (!deciding) return 'it does not match our purchase order';
   const fig = deciding.figures;
   const line = deciding.line ? `line ${deciding.line} ` : '';
-  if (deciding.kind === 'billed_over_ordered') {
+  if (OVER_PO.has(deciding.kind)) {
     const billed = fig.cumulative ?? fig.billed;
     const ordered = fig.ordered;
     const prior = fig.alreadyInvoiced && fig.alreadyInvoiced !== '0' && fig.alreadyInvoiced !== '0.00' ? ` (${fig.alreadyInvoiced} of it on earlier invoices)` : '';

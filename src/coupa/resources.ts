@@ -9,7 +9,7 @@ import { CoupaQuery, MAX_LIMIT } from './query.js';
 import { salvageParse, seenText, type ReadProblem } from './read-problems.js';
 import {
   Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
-  commentText, liftFlatRefs,
+  commentText, liftFlatRefs, liftOrderLineRefs,
 } from './schemas.js';
 import { fromWire } from './wire.js';
 
@@ -31,7 +31,7 @@ function resource<S extends AnyObjectSchema>(name: string, path: string, schema:
 }
 
 export const RESOURCES = {
-  invoice: resource('invoice', '/api/invoices', Invoice, liftFlatRefs(['supplier', 'currency', 'paymentTerm', 'requestedBy', 'remitToAddress'])),
+  invoice: resource('invoice', '/api/invoices', Invoice, (camel) => liftOrderLineRefs(liftFlatRefs(['supplier', 'currency', 'paymentTerm', 'requestedBy', 'remitToAddress'])(camel))),
   purchaseOrder: resource('purchase order', '/api/purchase_orders', PurchaseOrder, liftFlatRefs(['supplier', 'currency', 'requester'])),
   receipt: resource('receiving transaction', '/api/receiving_transactions', ReceivingTransaction, liftFlatRefs(['orderLine'])),
   supplier: resource('supplier', '/api/suppliers', Supplier, liftFlatRefs(['paymentTerm'])),

@@ -11,7 +11,7 @@
  * A field that still cannot be read is dropped by `parseRecord` and named in `readProblems`.
  */
 import { z } from 'zod';
-import { absentable, Bool, Code, DateTime, Decimal as DecimalText, Int, Text, isBlank, list, opt, ref, snakeValue, unwrapScalar } from './scalars.js';
+import { absentable, asList, Bool, Code, DateTime, Decimal as DecimalText, Int, Text, isBlank, list, opt, ref, snakeValue, unwrapScalar } from './scalars.js';
 
 /** A decimal amount as a plain decimal string ("425.99"); JSON numbers and other spellings are converted exactly. */
 export const Decimal = DecimalText;
@@ -163,6 +163,38 @@ export function liftFlatRefs(keys: readonly string[]) {
   };
 }
 
+/**
+ * An invoice line that links its PO line by a nested reference (`"order-line": {"id": 7,
+ * "line-num": 1, "order-header-number": "4001"}`, as receipts do, or a bare id) instead of
+ * `order-line-id`: the reference is lifted into the flat fields the matcher reads. Flat fields,
+ * when present, win.
+ */
+export function liftOrderLineRefs(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const o = raw as Record<string, unknown>;
+  const lines = asList(o.invoiceLines);
+  if (!Array.isArray(lines) || !lines.some((l) => l !== null && typeof l === 'object' && !isBlank((l as Record<string, unknown>).orderLine))) return raw;
+  return { ...o, invoiceLines: lines.map((l) => (l !== null && typeof l === 'object' ? liftOrderLineRef(l as Record<string, unknown>) : l)) };
+}
+
+function liftOrderLineRef(line: Record<string, unknown>): Record<string, unknown> {
+  const ref = unwrapScalar(line.orderLine);
+  if (isBlank(ref)) return line;
+  const r: Record<string, unknown> = ref !== null && typeof ref === 'object' ? (ref as Record<string, unknown>) : { id: ref };
+  const header = r.orderHeader !== null && typeof r.orderHeader === 'object' ? (r.orderHeader as Record<string, unknown>) : {};
+  const lifted: Record<string, unknown> = {
+    orderLineId: r.id,
+    orderLineNum: r.lineNum,
+    poNumber: r.poNumber ?? r.orderHeaderNumber ?? r.orderHeaderNum ?? header.poNumber,
+  };
+  const out = { ...line };
+  for (const [key, value] of Object.entries(lifted)) if (isBlank(out[key]) && !isBlank(value)) out[key] = value;
+  return out;
+}
+
+/** A file on an invoice or comment (`AttachmentFile`, `AttachmentUrl`, `AttachmentText`). */
+export const Attachment = z.looseObject({ type: OptCode, intent: OptCode, fileFileName: OptText });
+
 export const Invoice = z.looseObject({
   id: Id,
   invoiceNumber: Code,
@@ -192,6 +224,8 @@ export const Invoice = z.looseObject({
   failedTolerances: list(FailedTolerance),
   disputeReasons: list(ref(z.looseObject({ code: OptCode }), 'code')).nullish(),
   invoiceLines: list(InvoiceLine),
+  /** Files on the invoice; their names are chosen by whoever uploaded them (supplier text). */
+  attachments: list(Attachment),
   approvals: list(z.looseObject({})).nullish(),
   ...readable,
 });
@@ -372,6 +406,7 @@ export const Comment = z.looseObject({
   toSupplier: OptBool.transform((v) => v ?? false),
   createdAt: OptDateTime,
   createdBy: ref(UserRef, 'login'),
+  attachments: list(Attachment),
   ...readable,
 });
 export type Comment = z.infer<typeof Comment>;

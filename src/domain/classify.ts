@@ -16,7 +16,7 @@ import { checkSupplier } from './supplier.js';
 import { checkTax, checkVatId } from './tax.js';
 import type { ExceptionType } from './vocabulary.js';
 
-const OVER_BILLED = new Set(['billed_over_ordered', 'billed_over_received']);
+const OVER_BILLED = new Set(['billed_over_ordered', 'billed_over_received', 'amount_over_po']);
 
 /**
  * A resubmitted copy with a new number fails matching because the original already consumed the

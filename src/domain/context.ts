@@ -108,9 +108,8 @@ export function supplierTexts(ctx: InvoiceContext): Array<{ source: string; text
     if (l.description) out.push({ source: `line ${lineNumOf(l, i)} description`, text: l.description });
   });
   // Attachment names are chosen by whoever uploaded the file: supplier text too.
-  const attachments = (inv as Record<string, unknown>).attachments;
-  for (const a of Array.isArray(attachments) ? attachments : []) {
-    const name = (a as Record<string, unknown> | null)?.fileFileName;
+  for (const a of inv.attachments ?? []) {
+    const name = a.fileFileName;
     if (typeof name === 'string' && name.trim()) out.push({ source: 'attachment name', text: name });
   }
   const internal = internalLogins(ctx);

@@ -45,7 +45,7 @@ export interface DecisionOutcome {
 
 const SUPPLIER_RISK = new Set<FindingKind>(['supplier_not_found', 'supplier_on_hold', 'supplier_inactive', 'remit_to_not_on_file', 'tax_id_mismatch', 'bank_change_request', 'bank_details_not_on_file']);
 const MISSING_INFO = new Set<FindingKind>(['missing_vat_id', 'missing_invoice_date', 'missing_payment_term', 'missing_backup_documents']);
-const ROUTINE_VARIANCE = new Set<FindingKind>(['price_over_po', 'tax_amount_mismatch', 'tax_rate_unexpected', 'unplanned_charges', 'currency_mismatch']);
+const ROUTINE_VARIANCE = new Set<FindingKind>(['amount_over_po', 'price_over_po', 'tax_amount_mismatch', 'tax_rate_unexpected', 'unplanned_charges', 'currency_mismatch']);
 
 function sentence(parts: string[]): string {
   return `${parts.map((p) => p.replace(/\.$/, '')).filter(Boolean).join('; ')}.`;

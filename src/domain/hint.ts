@@ -17,6 +17,8 @@ const HINT_RULES: ReadonlyArray<[RegExp, ExceptionType]> = [
   [/QTY|QUANTITY|OVER[ _-]?BILL/, 'quantity_variance'],
   [/PRICE|CONTRACT/, 'price_variance'],
   [/TAX|VAT/, 'tax_variance'],
+  // An amount-based line over its PO amount fails Coupa's amount-based line price tolerance.
+  [/AMOUNT/, 'price_variance'],
 ];
 
 export interface HintReading {

@@ -120,7 +120,9 @@ function quantityFindings(ctx: InvoiceContext, r: ResolvedLine, level: MatchLeve
   const base = { billed: fmt(billed), alreadyInvoiced: fmt(prior.alreadyInvoiced), cumulative: fmt(cumulative), basis, matchLevel: level };
   const out: Finding[] = [];
   const earlier = prior.alreadyInvoiced.isZero() ? '' : ` plus ${fmt(prior.alreadyInvoiced)} already invoiced (${prior.source})`;
-  if (cumulative.gt(ordered)) {
+  if (amountBasis && cumulative.gt(ordered)) {
+    out.push(amountOverPo(r, base, { ordered, cumulative, earlier, unit, source: prior.source }));
+  } else if (cumulative.gt(ordered)) {
     out.push(finding(
       'billed_over_ordered',
       `Line ${r.lineNum} bills ${fmt(billed)} ${unit}${earlier}: ${fmt(cumulative)} against ${fmt(ordered)} ordered on ${poRef(r)} (${fmt(cumulative.minus(ordered))} over).`,
@@ -131,11 +133,14 @@ function quantityFindings(ctx: InvoiceContext, r: ResolvedLine, level: MatchLeve
   }
   if (level === '3-way' || level === '3-way-direct') {
     const rec = receivedOn(orderLine, ctx.receipts ?? [], amountBasis, level === '3-way-direct' ? r.line.matchReference : undefined);
-    if (cumulative.gt(rec.received)) {
+    // On an amount line the part billed beyond the PO line amount is the amount variance above;
+    // the receipt only has to cover what the PO allows.
+    const needsReceipt = amountBasis ? Dec.min(cumulative, ordered) : cumulative;
+    if (needsReceipt.gt(rec.received)) {
       out.push(finding(
         'billed_over_received',
         `Line ${r.lineNum} bills ${fmt(billed)} ${unit}${earlier}: ${fmt(cumulative)} against ${fmt(rec.received)} received on ${poRef(r)} (${level} match).`,
-        { ...base, received: fmt(rec.received), excess: fmt(cumulative.minus(rec.received)), ordered: fmt(ordered) },
+        { ...base, received: fmt(rec.received), excess: fmt(needsReceipt.minus(rec.received)), ordered: fmt(ordered) },
         [`received: ${rec.source}`, `${poRef(r)} is ${level} matched`],
         where(r),
       ));
@@ -144,9 +149,29 @@ function quantityFindings(ctx: InvoiceContext, r: ResolvedLine, level: MatchLeve
   return out;
 }
 
+interface AmountFigures { ordered: Dec; cumulative: Dec; earlier: string; unit: string; source: string }
+
+/**
+ * An amount-based line billed (with earlier invoices) beyond its PO line amount. Coupa fails such a
+ * line on its "Amount-Based Line Price" tolerances, not on a quantity tolerance, so it is a price
+ * variance: the line amount plays the part of the unit price (AP-TOL-2.5).
+ */
+function amountOverPo(r: ResolvedLine, base: Record<string, string>, { ordered, cumulative, earlier, unit, source }: AmountFigures): Finding {
+  const excess = cumulative.minus(ordered);
+  const pct = ordered.isZero() ? undefined : excess.dividedBy(ordered).times(100);
+  const pctText = pct ? `${formatPct(pct)}%` : 'unbounded';
+  return finding(
+    'amount_over_po',
+    `Line ${r.lineNum} bills ${base.billed} ${unit}${earlier}: ${cumulative.toFixed(2)} against the ${ordered.toFixed(2)} line amount of ${poRef(r)} (${excess.toFixed(2)} ${unit}, ${pctText} over the PO line amount).`,
+    { ...base, invoicePrice: cumulative.toFixed(2), poPrice: ordered.toFixed(2), ordered: ordered.toFixed(2), excess: excess.toFixed(2), variancePct: pct ? formatPct(pct) : 'unbounded', lineOverPo: excess.toFixed(2), currency: unit },
+    [`${poRef(r)} line amount ${ordered.toFixed(2)}`, `already invoiced: ${source}`],
+    where(r),
+  );
+}
+
 /** Adds the invoice-wide total over PO to every price finding (the amount tolerance is per invoice). */
 function withInvoiceOverPo(findings: Finding[]): Finding[] {
-  const priced = findings.filter((f) => f.kind === 'price_over_po');
+  const priced = findings.filter((f) => f.kind === 'price_over_po' || f.kind === 'amount_over_po');
   const total = priced.reduce((sum, f) => sum.plus(decimalOr(f.figures.lineOverPo)), new Dec(0));
   for (const f of priced) f.figures.invoiceOverPo = total.toString();
   return findings;

@@ -28,11 +28,11 @@ export function checkRequiredData(ctx: InvoiceContext): Finding[] {
         { supplierDefault: supplierTerm ?? '' }, ['invoice payment-term empty']));
     }
   }
-  const attachments = (inv as Record<string, unknown>).attachments;
-  const none = !Array.isArray(attachments) || attachments.length === 0;
+  const attachments = inv.attachments ?? [];
+  const none = attachments.length === 0;
   if (none && hintMentions(ctx.event, BACKUP_TOPIC)) {
     out.push(finding('missing_backup_documents', `The hold asks for backup documents and invoice ${inv.invoiceNumber} has no attachments.`,
-      { attachments: Array.isArray(attachments) ? String(attachments.length) : 'none' }, [`hold: ${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''}`]));
+      { attachments: String(attachments.length) }, [`hold: ${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''}`]));
   }
   return out;
 }

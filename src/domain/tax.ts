@@ -6,6 +6,7 @@
 import type { Invoice, RemitToAddress, Supplier } from '../coupa/schemas.js';
 import { invoiceCurrency, lineNumOf, type InvoiceContext } from './context.js';
 import { finding, type Finding } from './findings.js';
+import { hintMentions } from './hint.js';
 import { decimalOr, Money } from './money.js';
 
 const EU_COUNTRIES = new Set([
@@ -37,16 +38,25 @@ export function isEuVatInvoice(ctx: InvoiceContext): boolean {
   return invoiceCurrency(ctx).toUpperCase() === 'EUR';
 }
 
+/** The hold says the VAT id is missing from the invoice ("VAT registration number missing on invoice"). */
+const VAT_ID_TOPIC = /VAT[ _-]?(ID|NO|NUMBER|REG)|TAX[ _-]?(ID|NUMBER)|REGISTRATION[ _-]?NUMBER/i;
+const MISSING_TOPIC = /MISSING|WITHOUT|ABSENT|NOT[ _-]?(SHOWN|PRINTED|STATED)|REQUIRED/i;
+
+function holdSaysVatIdMissing(ctx: InvoiceContext): boolean {
+  return hintMentions(ctx.event, VAT_ID_TOPIC) && hintMentions(ctx.event, MISSING_TOPIC);
+}
+
 /**
- * The VAT id the invoice carries. When the invoice's remit-to states its `vat-number` (even as
- * null), that is what the invoice shows and it alone counts: a VAT invoice must print the id.
- * Without that key, the id comes from the referenced remit-to or the supplier master.
+ * The VAT id the invoice carries: its remit-to's `vat-number` when stated. When the invoice does
+ * not state one (null and absent alike — tenants and exports drop nulls), the hold settles it: a
+ * hold saying the VAT id is missing from the invoice is believed (the supplier master's id is not
+ * on the invoice); otherwise the id comes from the referenced remit-to or the supplier master.
  */
 function vatIdOf(ctx: InvoiceContext): { id: string; source: string } | undefined {
   const remit: RemitToAddress | null | undefined = ctx.invoice.remitToAddress;
-  if (remit && remit.vatNumber !== undefined) {
-    return remit.vatNumber?.trim() ? { id: remit.vatNumber.trim(), source: 'invoice remit-to vat-number' } : undefined;
-  }
+  const printed = remit?.vatNumber?.trim();
+  if (printed) return { id: printed, source: 'invoice remit-to vat-number' };
+  if (holdSaysVatIdMissing(ctx)) return undefined;
   const supplierId = ctx.supplier?.id ?? ctx.invoice.supplier?.id;
   const sim = (ctx.supplierInformation ?? []).find((r) => (r.supplier?.id ?? r.supplierId) === supplierId);
   const referenced = ctx.supplier?.remitToAddresses.find((a) => (remit?.id != null && a.id === remit.id) || (!!remit?.remitToCode && a.remitToCode === remit.remitToCode));
@@ -66,7 +76,7 @@ export function checkVatId(ctx: InvoiceContext): Finding[] {
   return [finding('missing_vat_id',
     `EU VAT invoice (${invoiceCurrency(ctx)}, ${country}) does not show the supplier's VAT id.`,
     { currency: invoiceCurrency(ctx), country },
-    [ctx.invoice.remitToAddress?.vatNumber === null ? 'invoice remit-to vat-number is empty' : 'no VAT id on the supplier master or its remit-to'])];
+    [holdSaysVatIdMissing(ctx) ? `the invoice remit-to states no vat-number and the hold says it is missing (${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''})` : 'no VAT id on the invoice, the supplier master or its remit-to'])];
 }
 
 function rateFinding(ctx: InvoiceContext, rate: string, currency: string, base: Money, billed: Money): Finding[] {

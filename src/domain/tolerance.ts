@@ -80,6 +80,9 @@ function taxVerdict(f: Finding, controls: Controls): ToleranceVerdict {
 export function checkTolerance(f: Finding, controls: Controls): ToleranceVerdict {
   switch (f.kind) {
     case 'price_over_po':
+    case 'amount_over_po':
+      // Coupa judges an amount-based line billed beyond its PO line amount by the "Amount-Based
+      // Line Price" tolerances (% and amount): the line amount plays the part of the unit price.
       return priceVerdict(f, controls);
     case 'billed_over_ordered':
       return quantityVerdict(f, controls, 'ordered');

@@ -220,10 +220,8 @@ async function caseInvoiceTexts(scope: CaseScope, ctx: ToolContext): Promise<See
   const out: SeenText[] = [];
   if (invoice.supplierNote) out.push({ source: 'the supplier note', text: invoice.supplierNote });
   invoice.invoiceLines.forEach((l, i) => l.description && out.push({ source: `line ${l.lineNum ?? i + 1} description`, text: l.description }));
-  const attachments = (invoice as Record<string, unknown>).attachments;
-  for (const a of Array.isArray(attachments) ? attachments : []) {
-    const name = (a as Record<string, unknown> | null)?.fileFileName ?? (a as Record<string, unknown> | null)?.['file-file-name'];
-    if (typeof name === 'string') out.push({ source: 'an attachment name', text: name });
+  for (const a of invoice.attachments ?? []) {
+    if (typeof a.fileFileName === 'string') out.push({ source: 'an attachment name', text: a.fileFileName });
   }
   const comments = await ctx.records.comments(scope.invoiceId).catch(() => []);
   for (const c of comments) {
