@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
+import { inTransaction } from '../db/transaction.js';
 import { readTermStats, termStatsParams, textCandidatesSql, type TermStats } from './fulltext.js';
 import { vectorLiteral } from './index-meta.js';
 import { SearchOptionsSchema, type Citation, type Embedder, type KnowledgeKind, type SearchOptions } from './types.js';
@@ -104,24 +105,14 @@ export function efSearchFor(k: number, base: number): number {
  *   862 ms instead of 138 ms at 20k chunks). Indexes on the filters (supplier, date) remain
  *   open to it, so a selective filter is still served by its index and an exact sort.
  * All three are `SET LOCAL`, gone at commit, so other users of the pool never see them. The
- * settings go in one round trip with BEGIN (a simple-protocol batch).
+ * settings go in one round trip right after BEGIN (a simple-protocol batch).
  */
 async function withHnswSettings<T>(db: Db, ef: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   if (!Number.isInteger(ef) || ef < 1 || ef > 1000) throw new RangeError(`ef_search must be an integer from 1 to 1000, got ${ef}`);
-  const client = await db.pool.connect();
-  try {
-    await client.query(`begin; set local hnsw.ef_search = ${ef}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`);
-    try {
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    client.release();
-  }
+  return inTransaction(db, async (client) => {
+    await client.query(`set local hnsw.ef_search = ${ef}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`);
+    return work(client);
+  });
 }
 
 export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_EF_SEARCH): Retriever {
