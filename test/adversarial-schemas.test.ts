@@ -16,34 +16,9 @@ import { AGENT_IDENTITY } from '../src/guard/identity.js';
 import { bindCaseArguments, createCaseScope } from '../src/guard/scope.js';
 import { createMcpServer } from '../src/mcp/server.js';
 import { TOOLS } from '../tools/index.js';
-import { HELD_INVOICE, SUPPLIER, startHarness, textOf, writesIn, type McpHarness } from './mcp.fixture.js';
+import { HELD_INVOICE, startHarness, textOf, VALID_TOOL_INPUTS, writesIn, type McpHarness } from './mcp.fixture.js';
 
-/** A valid call per tool (the fixture's held invoice, its PO, supplier and contract). */
-const VALID: Record<string, Record<string, unknown>> = {
-  get_invoice: { invoice_id: HELD_INVOICE },
-  get_purchase_order: { purchase_order_id: 300 },
-  list_receipts: { invoice_id: HELD_INVOICE },
-  get_supplier: { supplier_id: SUPPLIER },
-  get_contract: { contract_id: 200 },
-  search_invoices: { supplier_id: SUPPLIER },
-  search_policies: { query: 'duplicate invoices' },
-  find_similar_resolutions: { query: 'duplicate invoices' },
-  analyze_match: { invoice_id: HELD_INVOICE },
-  check_duplicates: { invoice_id: HELD_INVOICE },
-  check_tax: { invoice_id: HELD_INVOICE },
-  check_supplier: { invoice_id: HELD_INVOICE },
-  classify_exception: { invoice_id: HELD_INVOICE },
-  extract_invoice: { document_base64: Buffer.from('%PDF-1.4 not really a pdf').toString('base64'), file_name: 'fuzz.pdf' },
-  add_comment: { invoice_id: HELD_INVOICE, text: 'fuzz' },
-  route_to_approver: { invoice_id: HELD_INVOICE, approver_login: 'ap.review', reason: 'fuzzing reason' },
-  resolve_exception: { invoice_id: HELD_INVOICE, justification: 'a justification long enough' },
-  dispute_invoice: { invoice_id: HELD_INVOICE, reason_code: 'OTHER', supplier_message: 'a supplier message long enough' },
-  hold_invoice: { invoice_id: HELD_INVOICE, dossier: 'a dossier that is long enough' },
-  request_information: { invoice_id: HELD_INVOICE, missing: ['tax id'], supplier_message: 'a supplier message long enough' },
-  record_resolution: { invoice_id: HELD_INVOICE, exception_type: 'price_variance', decision: 'resolve', summary: 'long enough summary' },
-  list_proposals: {},
-  decide_proposal: { proposal_id: 'p-1', decision: 'reject', reason: 'because' },
-};
+const VALID = VALID_TOOL_INPUTS;
 
 const SHAPED = [
   "'; DROP TABLE audit_log; --", "1' OR '1'='1", 'invoice_id = 1; DELETE FROM proposals', "$$; truncate audit_log; $$",

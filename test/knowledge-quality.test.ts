@@ -12,6 +12,7 @@ import { migrate } from '../src/db/migrate.js';
 import { hashEmbed } from '../src/knowledge/embedder-local.js';
 import { createKnowledgeStore, createLocalEmbedder, createOpenAiEmbedder, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from './support/fake-embeddings.js';
+import { openLocalKnowledgeStore } from './knowledge.fixture.js';
 
 let corpus: LabelledCorpus;
 let slice: LabelledQuery[];
@@ -40,9 +41,7 @@ describe('retrieval quality with the offline embedder', () => {
   let db: Db;
   let store: KnowledgeStoreAdmin;
   beforeAll(async () => {
-    db = await openDb();
-    await migrate(db);
-    store = await createKnowledgeStore({ db, embedder: createLocalEmbedder() });
+    ({ db, store } = await openLocalKnowledgeStore());
     await loadStore(store);
   }, 300_000);
   afterAll(async () => {

@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../src/db/connection.js';
-import { migrate } from '../src/db/migrate.js';
-import { createKnowledgeStore, createLocalEmbedder, glOwnerOf, parseGlOwners, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import type { Db } from '../src/db/connection.js';
+import { glOwnerOf, parseGlOwners, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { POLICY_SECTIONS } from '../src/sim/generator/resolutions.js';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
+import { openLocalKnowledgeStore } from './knowledge.fixture.js';
 
 interface Labelled {
   query: string;
@@ -23,9 +23,7 @@ let db: Db;
 let store: KnowledgeStoreAdmin;
 
 beforeAll(async () => {
-  db = await openDb();
-  await migrate(db);
-  store = await createKnowledgeStore({ db, embedder: createLocalEmbedder() });
+  ({ db, store } = await openLocalKnowledgeStore());
   await store.ingestDirectory('knowledge');
 });
 afterAll(async () => {

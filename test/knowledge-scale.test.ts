@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStats } from '../src/cli/knowledge.js';
-import { openDb, type Db } from '../src/db/connection.js';
-import { migrate } from '../src/db/migrate.js';
-import { chunkMarkdown, createKnowledgeStore, createLocalEmbedder, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import type { Db } from '../src/db/connection.js';
+import { chunkMarkdown, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
 import { resolutionDocument } from '../src/knowledge/resolution-docs.js';
 import type { PreparedDocument } from '../src/knowledge/writer.js';
+import { openLocalKnowledgeStore } from './knowledge.fixture.js';
 
 const TYPES = ['price_variance', 'quantity_variance', 'duplicate', 'tax_variance'] as const;
 const DOCS = 2400;
@@ -42,9 +42,7 @@ const docs = history();
 const countWhere = (match: (meta: Record<string, unknown>) => boolean): number => docs.filter((d) => match(d.metadata)).length;
 
 beforeAll(async () => {
-  db = await openDb();
-  await migrate(db);
-  store = await createKnowledgeStore({ db, embedder: createLocalEmbedder() });
+  ({ db, store } = await openLocalKnowledgeStore());
   const { chunks } = chunkMarkdown('## NEEDLE-1 Odd one\nRoute invoice price mismatches of ZQX-ORCHID-4471 to the treasury desk.', { title: 'Needle' });
   await store.writePrepared([...docs, { id: 'needle', kind: 'policy', title: 'Needle', origin: 'test', metadata: {}, chunks }]);
 }, 600_000);

@@ -228,3 +228,30 @@ export function writesIn(log: readonly CallLogEntry[], invoiceId?: number): Call
 export function invoiceStatus(sim: SimulatorHandle, id: number): string | undefined {
   return sim.records('invoices').find((i) => i.id === id)?.status as string | undefined;
 }
+
+/** A valid call per tool, against the harness tenant (its held invoice, PO, supplier and contract). */
+export const VALID_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
+  get_invoice: { invoice_id: HELD_INVOICE },
+  get_purchase_order: { purchase_order_id: 300 },
+  list_receipts: { invoice_id: HELD_INVOICE },
+  get_supplier: { supplier_id: SUPPLIER },
+  get_contract: { contract_id: 200 },
+  search_invoices: { supplier_id: SUPPLIER },
+  search_policies: { query: 'duplicate invoices' },
+  find_similar_resolutions: { query: 'duplicate invoices' },
+  analyze_match: { invoice_id: HELD_INVOICE },
+  check_duplicates: { invoice_id: HELD_INVOICE },
+  check_tax: { invoice_id: HELD_INVOICE },
+  check_supplier: { invoice_id: HELD_INVOICE },
+  classify_exception: { invoice_id: HELD_INVOICE },
+  extract_invoice: { document_base64: Buffer.from('%PDF-1.4 not really a pdf').toString('base64'), file_name: 'fuzz.pdf' },
+  add_comment: { invoice_id: HELD_INVOICE, text: 'fuzz' },
+  route_to_approver: { invoice_id: HELD_INVOICE, approver_login: 'ap.review', reason: 'fuzzing reason' },
+  resolve_exception: { invoice_id: HELD_INVOICE, justification: 'a justification long enough' },
+  dispute_invoice: { invoice_id: HELD_INVOICE, reason_code: 'OTHER', supplier_message: 'a supplier message long enough' },
+  hold_invoice: { invoice_id: HELD_INVOICE, dossier: 'a dossier that is long enough' },
+  request_information: { invoice_id: HELD_INVOICE, missing: ['tax id'], supplier_message: 'a supplier message long enough' },
+  record_resolution: { invoice_id: HELD_INVOICE, exception_type: 'price_variance', decision: 'resolve', summary: 'long enough summary' },
+  list_proposals: {},
+  decide_proposal: { proposal_id: 'p-1', decision: 'reject', reason: 'because' },
+};
