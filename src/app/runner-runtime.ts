@@ -35,6 +35,16 @@ export interface RuntimeOptions {
   queue?: boolean;
 }
 
+/** Run one command against the store without starting the queue, closing it whatever happens. */
+export async function withStoreRuntime<T>(config: Config, work: (runtime: RunnerRuntime) => Promise<T>): Promise<T> {
+  const runtime = await openRunnerRuntime(config, { queue: false });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
 /** Open everything the runner commands need; `close()` releases it in reverse order. */
 export async function openRunnerRuntime(config: Config, options: RuntimeOptions = {}): Promise<RunnerRuntime> {
   const logger = pino({ level: config.logLevel }, pino.destination(2));

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_TARGETS } from '../domain/confidence-threshold.js';
-import { openRunnerRuntime } from '../app/runner-runtime.js';
+import { withStoreRuntime } from '../app/runner-runtime.js';
 import { fitFromSources } from '../app/calibration-fit.js';
 import { calibrationLabel, createCalibrationStore } from '../shadow/calibration-store.js';
 import { calibrationText } from '../shadow/calibration-text.js';
@@ -38,23 +38,19 @@ export function registerCalibrateCommand(program: Command): void {
     .option('--dry-run', 'compute and print, store nothing')
     .action(async (flags: FitFlags) => {
       const targets = { targetFalseRelease: parseShare('--target-false-release', flags.targetFalseRelease), minAccuracy: parseShare('--min-accuracy', flags.minAccuracy) };
-      const runtime = await openRunnerRuntime(loadConfig(), { queue: false });
-      try {
+      await withStoreRuntime(loadConfig(), async (runtime) => {
         const { artifact, label } = await fitFromSources(runtime.db, {
           files: flags.labels ?? [], shadow: flags.shadow, qa: flags.qa, targets, now: new Date(), store: !flags.dryRun, by: 'settle calibrate',
         });
         console.log(calibrationText(artifact, label));
         if (flags.json) await writeJsonFile(flags.json, artifact);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
   cal.command('show')
     .description('The calibration in force: ECE raw and calibrated per type, reliability diagram, thresholds and their data')
     .option('--json <file>', 'also write it as JSON')
     .action(async (flags: { json?: string }) => {
-      const runtime = await openRunnerRuntime(loadConfig(), { queue: false });
-      try {
+      await withStoreRuntime(loadConfig(), async (runtime) => {
         const current = await createCalibrationStore(runtime.db).latest();
         if (!current) {
           console.log('No calibration yet: confidence is the raw score and no case is held back for low confidence. Fit one with `settle calibrate fit --labels EVAL.json`.');
@@ -62,8 +58,6 @@ export function registerCalibrateCommand(program: Command): void {
         }
         console.log(calibrationText(current.artifact, `${calibrationLabel(current)}, by ${current.fittedBy}`));
         if (flags.json) await writeJsonFile(flags.json, current.artifact);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import { openRunnerRuntime } from '../app/runner-runtime.js';
+import { withStoreRuntime } from '../app/runner-runtime.js';
 import { parseSince } from '../runner/digest.js';
 import { buildShadowReport } from '../shadow/report.js';
 import { shadowReportText } from '../shadow/report-text.js';
@@ -34,13 +34,10 @@ export function registerShadowCommand(program: Command): void {
           throw new UserError((error as Error).message);
         }
       }
-      const runtime = await openRunnerRuntime(loadConfig(), { queue: false });
-      try {
+      await withStoreRuntime(loadConfig(), async (runtime) => {
         const report = buildShadowReport(await createShadowStore(runtime.db).list(since ? { since } : {}), since);
         console.log(shadowReportText(report, { suppliers: opts.suppliers }));
         if (opts.json) await writeJsonFile(opts.json, report);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 }
