@@ -44,7 +44,9 @@ export const requestInformation = defineTool({
     let recorded: number[] = [];
     if (requests && plan) {
       const supplier = invoice.supplier?.id ? await ctx.records.supplier(invoice.supplier.id) : null;
-      const sent = await requests.ask({ invoiceId: input.invoice_id, invoiceNumber: invoice.invoiceNumber ?? null, supplier, items: plan.fresh, message: text });
+      // The item names reach the supplier too (the mail's list, reminders): filtered like the message.
+      const items = plan.fresh.map((i) => ({ ...i, asked: filterSupplierText(i.asked, { supplierName: invoice.supplier?.name }).text }));
+      const sent = await requests.ask({ invoiceId: input.invoice_id, invoiceNumber: invoice.invoiceNumber ?? null, supplier, items, message: text });
       recorded = sent.recorded.map((r) => r.id);
       mailNote = sent.emailedTo ? ' Also sent by e-mail to the supplier contact.' : ` Not e-mailed: ${sent.emailProblem}.`;
     }
