@@ -258,4 +258,14 @@ describe('supplier replies by e-mail re-open the case', () => {
     expect(await pendingKeys(PARTIAL)).toEqual(['payment_term']);
     expect(toSupplier.length).toBe(mailsBefore);
   });
+
+  it('a value the supplier sends re-opens the case once; a person applies it (routed to the AP reviewer), nobody asks again', async () => {
+    await supplierReplies(`NW-${PARTIAL}`, 'Sorry for the delay: our payment terms are Net 30.');
+    expect(relayed.at(-1)?.body).toMatchObject({ status: 'answered', still_pending: [] });
+    const decided = await drainQueue();
+    expect(decided.get(PARTIAL)).toBe('route');
+    expect(await pendingKeys(PARTIAL)).toEqual([]);
+    const [answered] = (await runtime.supplierRequests.store.list({ tenant: runtime.tenant, invoiceId: PARTIAL, status: 'answered' })).filter((r) => r.itemKey === 'payment_term');
+    expect(answered?.answer).toEqual({ payment_term: 'Net 30' });
+  });
 });

@@ -12,7 +12,7 @@ import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
 import { observeCase } from './shadow-observer.js';
 
-const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
+const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish(), supplier_reply_id: z.number().int().positive().nullish() });
 
 /** What a settlement was decided on; equal fingerprints mean nothing new to act on. */
 function factsFingerprint(structured: Record<string, unknown> | undefined): string | undefined {
@@ -52,6 +52,7 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     const verdict = await settleAndRecord(runtime, {
       invoiceId,
       event: { exception_code: event.exception_code ?? null, hold_reason: event.hold_reason ?? null },
+      afterSupplierReply: events[0]?.source === 'supplier_reply' ? (event.supplier_reply_id ?? null) : null,
       budget: { maxWallMs: options.maxWallMs ?? 120_000 },
     });
     return {

@@ -119,6 +119,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
     register: async (p) => (await import('./calibrate.js')).registerCalibrateCommand(p),
   },
+  {
+    name: 'requests',
+    term: 'requests [options]',
+    description: 'Supplier requests: what Settle asked suppliers for and still waits on, oldest first',
+    register: async (p) => (await import('./requests.js')).registerRequestsCommand(p),
+  },
 ];
 
 /** The command a command line names (`settle mcp …`, `settle help mcp`), if any. */
