@@ -9,6 +9,9 @@ import { createAgentSettleFn } from '../src/app/agent-settle-fn.js';
 import { chaseRequests, scanPortal } from '../src/app/supplier-loop.js';
 import { addBusinessDays, businessDaysBetween } from '../src/requests/business-days.js';
 import { createRunnerQueue, type RunnerQueue } from '../src/runner/queue.js';
+import { computeDigest } from '../src/runner/digest.js';
+import { toSlackBlocks } from '../src/runner/digest-format.js';
+import { supplierRequestsPanel } from '../src/web/supplier-requests-panel.js';
 import { mcpDataset, NOW, priceVarianceCase, SUPPLIER } from './mcp.fixture.js';
 import { commentsOn, invoiceOf, startAgentWorld, type AgentWorld } from './support/agent-harness.js';
 
@@ -103,5 +106,14 @@ describe('chasing on a fake clock', () => {
     expect(await chaseAt(12)).toMatchObject({ reminded: [], escalated: [] });
     const [row] = await world.runtime.supplierRequests.store.list({ tenant: world.runtime.tenant, invoiceId: SILENT });
     expect(row).toMatchObject({ status: 'pending', reminders: 2, escalatedTo: 'ap.review' });
+  });
+
+  it('the digest and the dashboard list what waits on suppliers, oldest first', async () => {
+    const until = addBusinessDays(asked, 12);
+    const digest = await computeDigest(world.db, { since: new Date(asked.getTime() - 86_400_000), until });
+    expect(digest.supplierRequests).toMatchObject({ pending: 1, escalated: 1, answeredInWindow: 1 });
+    expect(digest.supplierRequests!.oldest[0]).toMatchObject({ invoiceId: SILENT, reminders: 2, escalatedTo: 'ap.review' });
+    expect(JSON.stringify(toSlackBlocks(digest))).toContain('Waiting on suppliers');
+    expect(String(supplierRequestsPanel(digest.supplierRequests, until))).toContain(`NW-${SILENT}`);
   });
 });

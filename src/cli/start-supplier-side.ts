@@ -46,6 +46,8 @@ export async function playSupplierSide(opened: OpenedRuntime, options: SupplierS
   const requests = mailer.sent();
   if (requests.length === 0) return null;
   const persona = createSupplierPersona({ seed: options.seed });
+  // Before the first reply: the running workers may settle a re-opened invoice at once.
+  const mark = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
   const tally = { document: 0, off_topic: 0, silent: 0 };
   for (const mail of requests) {
     const reply = await persona.answer(mail);
@@ -58,7 +60,6 @@ export async function playSupplierSide(opened: OpenedRuntime, options: SupplierS
     if (status !== 202) say(`settle: the inbound-mail webhook answered ${status} to a supplier reply`);
   }
   say(`settle: suppliers answered ${requests.length} request e-mails — ${tally.document} with the document, ${tally.off_topic} off-topic, ${tally.silent} never; settling the re-opened invoices…`);
-  const mark = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
   await settled(options.queue, options.idle);
   const { rows } = await runtime.db.query<{ decision: string; n: string }>('select decision, count(*) as n from settlements where id > $1 group by decision order by decision', [Number(mark.rows[0]?.max ?? 0)]);
 
