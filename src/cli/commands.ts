@@ -63,12 +63,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'serve [options]',
     description: 'Serve the webhook intake and operational endpoints, with workers, poller and daily digest',
     register: async (p) => {
-      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }] = await Promise.all([
+      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }, { inboundMailServeMount }] = await Promise.all([
         import('./serve.js'),
         import('../app/serve-mcp.js'),
         import('../web/serve-mount.js'),
+        import('../app/inbound-mail-mount.js'),
       ]);
-      registerServeCommand(p, [mcpServeMount, reviewServeMount]);
+      registerServeCommand(p, [mcpServeMount, reviewServeMount, inboundMailServeMount]);
     },
   },
   {
