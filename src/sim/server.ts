@@ -44,6 +44,7 @@ import type { WireObject } from './collection.js';
 import type { RequestState, SimContext } from './context.js';
 import type { CoupaDataset } from './dataset.js';
 import { createFaultInjector, createRateLimiter } from './faults.js';
+import { AVATAX_SIM_PATH, createAvaTaxSimState } from './routes/avatax.js';
 import { SimStore } from './store.js';
 import { ALL_SCOPES, type CallLogEntry, type SimClient, type SimulatorHandle, type SimulatorOptions } from './types.js';
 
@@ -83,6 +84,7 @@ function createContext(options: SimulatorOptions, clients: SimClient[]): SimCont
     setState: (request, state) => states.set(request, state),
     dialect: options.dialect ?? 'coupa',
     dialectSeed: options.dialectSeed ?? 1,
+    avatax: createAvaTaxSimState(),
   };
 }
 
@@ -105,6 +107,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setDialect(dialect, seed) {
       ctx.dialect = dialect;
       if (seed !== undefined) ctx.dialectSeed = seed;
+    },
+    avataxUrl: `http://${host}:${address.port}${AVATAX_SIM_PATH}`,
+    setTaxEngineFault(fault, hangMs) {
+      ctx.avatax.fault = fault;
+      if (hangMs !== undefined) ctx.avatax.hangMs = hangMs;
     },
     now: () => ctx.clock.now(),
     records: (collection) => ctx.store.snapshot(collection) as unknown as CoupaDataset[typeof collection],
