@@ -67,6 +67,23 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
   }
 }
 
+/**
+ * Tax branch (a): before resolving, Coupa's wrong expected rate is corrected to the engine's
+ * (the guard re-asks the engine and allows only those rates).
+ */
+function taxCorrection(a: AssessmentView): PlannedCall | undefined {
+  if (a.suggested_decision !== 'resolve') return undefined;
+  const wrong = a.findings.filter((f) => f.kind === 'tax_coupa_rate_wrong' && f.line && f.figures.correctRate);
+  if (wrong.length === 0) return undefined;
+  return {
+    name: 'correct_tax_rate',
+    args: {
+      corrections: wrong.map((f) => ({ line_num: f.line!, tax_rate: f.figures.correctRate! })),
+      justification: wrong.map((f) => f.summary).join(' ').slice(0, 2_000),
+    },
+  };
+}
+
 /** A denied write says what to do instead; the planner follows it to a safe route. */
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
   const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
@@ -98,6 +115,8 @@ export function planNext(input: PlanInput): PlanStep {
   }
 
   const actions = trace.filter((t) => ACTION_TOOLS.has(t.name));
+  const correction = taxCorrection(a);
+  if (actions.length === 0 && correction && !trace.some((t) => t.name === 'correct_tax_rate')) return { calls: [correction] };
   if (actions.length === 0) return { calls: [actionCall(a, input)] };
   const last = actions.at(-1)!;
   // One safe fallback after a denial or failure; never loop on writes.

@@ -26,6 +26,8 @@ export {
   type SupplierFacts, type SupplierLink,
 } from './supplier-identity.js';
 export { EU_VAT_RATES, checkTax, checkVatId, isEuVatInvoice } from './tax.js';
+export { checkTaxAgainstEngine, describeJurisdictions, describeSource, shipFromOf, shipToOf, taxQuoteRequestOf } from './tax-engine-check.js';
+export type { TaxAddress, TaxEngineFailure, TaxEvidence, TaxJurisdiction, TaxQuote, TaxQuoteLine, TaxQuoteRequest } from './tax-quote.js';
 export { BANK_CHANGE_PATTERNS, INSTRUCTION_PATTERNS, findAccountMentions, findBankChangeLanguage, findInstructions, isValidIban, maskAccount } from './text-signals.js';
 export {
   checkAmountLimit, checkSupplierAge, checkTolerance, invoiceTotal, type ControlApplied, type ToleranceVerdict,
