@@ -90,3 +90,43 @@ describe('AvaTax adapter against the simulator', () => {
     await expect(avatax(5_000, 'wrong').quote(austin)).rejects.toMatchObject({ failure: 'rejected' });
   });
 });
+
+describe('TaxJar adapter against a TaxJar-format stub', () => {
+  it('posts /v2/taxes with a Bearer token and reads line items, levels and nexus', async () => {
+    const Fastify = (await import('fastify')).default;
+    const stub = Fastify();
+    const seen: Array<{ auth?: string; body: unknown }> = [];
+    stub.post('/v2/taxes', async (request, reply) => {
+      seen.push({ auth: request.headers.authorization, body: request.body });
+      if (request.headers.authorization !== 'Bearer tj-key') return reply.code(401).send({ error: 'Unauthorized', detail: 'Not authorized for route', status: 401 });
+      return {
+        tax: {
+          order_total_amount: 1200, shipping: 0, taxable_amount: 1000, amount_to_collect: 82.5, rate: 0.0825, has_nexus: true, freight_taxable: false, tax_source: 'destination',
+          jurisdictions: { country: 'US', state: 'TX', county: 'TRAVIS', city: 'AUSTIN' },
+          breakdown: {
+            taxable_amount: 1000, tax_collectable: 82.5, combined_tax_rate: 0.0825,
+            line_items: [
+              { id: '1', taxable_amount: 1000, tax_collectable: 82.5, combined_tax_rate: 0.0825, state_taxable_amount: 1000, state_sales_tax_rate: 0.0625, state_amount: 62.5, county_tax_rate: 0, county_amount: 0, city_tax_rate: 0.01, city_amount: 10, special_district_tax_rate: 0.01, special_district_amount: 10 },
+              { id: '2', taxable_amount: 0, tax_collectable: 0, combined_tax_rate: 0 },
+            ],
+          },
+        },
+      };
+    });
+    await stub.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = stub.server.address() as { port: number };
+      const { createTaxJarEngine } = await import('../src/tax/taxjar.js');
+      const engine = createTaxJarEngine({ baseUrl: `http://127.0.0.1:${address.port}`, apiKey: 'tj-key' });
+      const q = await engine.quote(austin);
+      expect(q).toMatchObject({ engine: 'taxjar', totalTax: '82.50', hasNexus: true });
+      expect(q.lines[0]).toMatchObject({ rate: '8.25', tax: '82.50' });
+      expect(q.lines[0]!.jurisdictions.map((j) => [j.type, j.rate, j.tax])).toEqual([['State', '6.25', '62.50'], ['City', '1', '10.00'], ['Special', '1', '10.00']]);
+      expect(q.lines[1]).toMatchObject({ exempt: true, tax: '0.00' });
+      expect(seen[0]!.body).toMatchObject({ to_country: 'US', to_state: 'TX', to_zip: '78701', shipping: 0, line_items: [{ id: '1', quantity: 10, unit_price: 100, product_tax_code: 'P0000000' }, { id: '2', quantity: 1, unit_price: 200, product_tax_code: 'NT' }] });
+      await expect(createTaxJarEngine({ baseUrl: `http://127.0.0.1:${address.port}`, apiKey: 'bad' }).quote(austin)).rejects.toMatchObject({ failure: 'rejected' });
+    } finally {
+      await stub.close();
+    }
+  });
+});
