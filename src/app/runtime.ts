@@ -4,6 +4,7 @@
  * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
  */
 import type { TaxEngine } from '../tax/engine.js';
+import { supplierVerifierFor } from '../registry/verify.js';
 import { taxEvidenceFor } from './tax-evidence.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -76,6 +77,8 @@ export interface RuntimeOptions {
   logger?: GuardLogger;
   /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
   taxEngine?: TaxEngine;
+  /** fetch for the registries (tests point VIES at a stub through VIES_BASE_URL instead). */
+  registryFetch?: typeof fetch;
 }
 
 /**
@@ -215,6 +218,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
     let guard: Guard | undefined;
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
+    const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
       controls: { ...controls, mode: await mode.get() },
@@ -226,6 +230,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       proposals,
       glOwners,
       taxEvidence,
+      verifySupplier,
       decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
     });
     guard = createGuard({

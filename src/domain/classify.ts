@@ -12,6 +12,7 @@ import type { HintReading } from './hint.js';
 import { matchInvoice } from './match.js';
 import { checkReadProblems } from './read-problems.js';
 import { checkRequiredData } from './required-data.js';
+import { checkRegistries } from './registry-check.js';
 import { checkSupplier } from './supplier.js';
 import { checkTax, checkVatId } from './tax.js';
 import { checkTaxAgainstEngine } from './tax-engine-check.js';
@@ -45,6 +46,7 @@ export function collectFindings(ctx: InvoiceContext, controls: Controls, now: Da
   const matching = [...matchInvoice(ctx), ...(checkTaxAgainstEngine(ctx, controls) ?? checkTax(ctx)), ...checkUnplannedCharges(ctx)];
   const findings = [
     ...checkSupplier(ctx, controls, now),
+    ...checkRegistries(ctx),
     ...duplicateFindings(duplicates),
     ...duplicateExplainingOverBilling(duplicates, matching),
     ...checkReadProblems(ctx),

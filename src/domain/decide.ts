@@ -44,6 +44,8 @@ export interface DecisionOutcome {
 }
 
 const SUPPLIER_RISK = new Set<FindingKind>(['supplier_not_found', 'supplier_on_hold', 'supplier_inactive', 'remit_to_not_on_file', 'tax_id_mismatch', 'bank_change_request', 'bank_details_not_on_file']);
+/** Supplier master data a registry contradicts: held, and the change goes to the supplier-master approver. */
+const REGISTRY_MISMATCH = new Set<FindingKind>(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
 const MISSING_INFO = new Set<FindingKind>(['missing_vat_id', 'missing_invoice_date', 'missing_payment_term', 'missing_backup_documents']);
 /** Tax findings the tax team, not AP, settles. */
 const TAX_TEAM = new Set<FindingKind>(['tax_engine_unavailable', 'tax_needs_specialist', 'use_tax_due']);
@@ -93,6 +95,14 @@ export function decide(input: DecideInput): DecisionOutcome {
 
   const risk = of(SUPPLIER_RISK);
   if (risk.length) return done({ decision: 'hold', notify: controls.escalation_reviewer, rule: '1 supplier record or payment data → hold', deciding: risk, rootCause: sentence(risk.map((f) => f.summary)) });
+  const mismatch = of(REGISTRY_MISMATCH);
+  if (mismatch.length) {
+    return done({ decision: 'hold', notify: controls.supplier_master_approver, rule: '1 supplier master data contradicted by a registry → hold; change request to the supplier-master approver', deciding: mismatch, rootCause: sentence(mismatch.map((f) => f.summary)) });
+  }
+  const registryDown = findings.filter((f) => f.kind === 'registry_unavailable');
+  if (registryDown[0]) {
+    return done({ decision: 'route', routeTo: controls.supplier_master_approver, rule: '1 registry unavailable → route to the supplier-master approver (never assumed valid)', deciding: registryDown, rootCause: sentence([registryDown[0].summary, ...registryDown[0].evidence]), confidence: 0.7 });
+  }
 
   const dup = findings.filter((f) => f.kind === 'duplicate');
   if (dup[0]) {

@@ -14,6 +14,13 @@ export const FINDING_KINDS = [
   'tax_id_mismatch',
   'bank_change_request',
   'bank_details_not_on_file',
+  // supplier data against outside registries (registry-check.ts)
+  'vat_id_invalid',
+  'registered_name_differs',
+  'iban_invalid',
+  'iban_country_differs',
+  'tin_invalid',
+  'registry_unavailable',
   // 2. duplicates
   'duplicate',
   // 2½. a field the decision rests on could not be read from Coupa → a person checks it
@@ -56,6 +63,12 @@ export const EXCEPTION_TYPE_OF: Readonly<Record<FindingKind, ExceptionType>> = {
   tax_id_mismatch: 'supplier_data_mismatch',
   bank_change_request: 'supplier_data_mismatch',
   bank_details_not_on_file: 'supplier_data_mismatch',
+  vat_id_invalid: 'supplier_data_mismatch',
+  registered_name_differs: 'supplier_data_mismatch',
+  iban_invalid: 'supplier_data_mismatch',
+  iban_country_differs: 'supplier_data_mismatch',
+  tin_invalid: 'supplier_data_mismatch',
+  registry_unavailable: 'supplier_data_mismatch',
   duplicate: 'duplicate',
   unreadable_field: 'other',
   missing_vat_id: 'missing_information',

@@ -21,6 +21,8 @@ export { consumesPo, invoicedOn, receivedOn } from './po-usage.js';
 export { checkReadProblems, isMaterial, readProblemsOf } from './read-problems.js';
 export { checkRequiredData } from './required-data.js';
 export { checkSupplier } from './supplier.js';
+export { checkRegistries, maskIban, registryFactsOf, type RegistryFacts } from './registry-check.js';
+export type { BankRegistryAnswer, RegistryEvidence, TinAnswer, VatRegistryAnswer } from './registry-evidence.js';
 export {
   SUPPLIER_NAME_SIMILARITY, companyNameSimilarity, linkSuppliers, normaliseCompanyName, normaliseTaxId, supplierFacts,
   type SupplierFacts, type SupplierLink,

@@ -3,6 +3,8 @@
  * model: the acting identity, the controls, the clock, Settle's own Coupa credentials.
  */
 import type { Controls, Mode } from '../domain/controls.js';
+import type { RegistryFacts } from '../domain/registry-check.js';
+import type { RegistryEvidence } from '../domain/registry-evidence.js';
 import type { TaxEvidence, TaxQuoteRequest } from '../domain/tax-quote.js';
 import type { KnowledgeStore } from '../knowledge/index.js';
 import type { RecordSource } from '../coupa/record-source.js';
@@ -27,6 +29,8 @@ export interface ToolContext {
    * thrown. Absent: no engine is consulted and the tax check uses the invoice's own rate.
    */
   taxEvidence?: (request: TaxQuoteRequest) => Promise<TaxEvidence>;
+  /** Asks the registries (src/registry/) about the supplier's identifiers; used when `verify_supplier_registries` is on. */
+  verifySupplier?: (facts: RegistryFacts) => Promise<RegistryEvidence>;
   /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
   decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
 }

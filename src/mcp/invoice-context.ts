@@ -4,7 +4,7 @@
  * Returns null when the invoice itself does not exist.
  */
 import type { Comment, Invoice, PurchaseOrder, Supplier, User } from '../coupa/schemas.js';
-import { taxQuoteRequestOf, type InvoiceContext } from '../domain/index.js';
+import { registryFactsOf, taxQuoteRequestOf, type InvoiceContext } from '../domain/index.js';
 import type { ToolContext } from '../guard/context.js';
 
 const DAY_MS = 86_400_000;
@@ -128,5 +128,9 @@ export async function loadInvoiceContext(
   // The tax engine is asked only when the invoice names where the goods go and bills tax.
   const taxRequest = ctx.taxEvidence ? taxQuoteRequestOf(loaded) : undefined;
   if (taxRequest && ctx.taxEvidence) loaded.taxEvidence = await ctx.taxEvidence(taxRequest);
+  if (ctx.controls.verify_supplier_registries && ctx.verifySupplier) {
+    const facts = registryFactsOf(loaded);
+    if (facts.vatId || facts.banks.length || facts.usTin) loaded.registryEvidence = await ctx.verifySupplier(facts);
+  }
   return loaded;
 }
