@@ -84,6 +84,15 @@ function taxCorrection(a: AssessmentView): PlannedCall | undefined {
   };
 }
 
+const REGISTRY_KINDS = new Set(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
+
+/** Change-request rows from the registry findings: field, Coupa's value → the registry's, evidence. */
+function supplierChanges(a: AssessmentView): Array<Record<string, string>> {
+  return a.findings.filter((f) => REGISTRY_KINDS.has(f.kind)).map((f) => ({
+    field: f.figures.field ?? f.kind, coupa_value: f.figures.coupa ?? '', registry_value: f.figures.registry ?? '', evidence: (f.evidence[0] ?? f.summary).slice(0, 500),
+  }));
+}
+
 /** A denied write says what to do instead; the planner follows it to a safe route. */
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
   const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
@@ -123,6 +132,11 @@ export function planNext(input: PlanInput): PlanStep {
   if (!last.ok && actions.length === 1) return { calls: [fallbackRoute(last, a, input)] };
 
   const executed = actions.find((t) => t.ok && t.structured?.status === 'executed');
+  // A registry contradicted the supplier master: pre-fill the change request for its approver (once).
+  const changes = supplierChanges(a);
+  if (executed && changes.length && !trace.some((t) => t.name === 'request_supplier_change')) {
+    return { calls: [{ name: 'request_supplier_change', args: { changes } }] };
+  }
   if (executed && !lastResult(trace, 'record_resolution') && !trace.some((t) => t.name === 'record_resolution')) {
     const decision = Object.entries(ACTION_TOOL).find(([, tool]) => tool === executed.name)?.[0] ?? a.suggested_decision;
     return {
