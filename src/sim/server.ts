@@ -26,6 +26,9 @@
  *   `POST /api/invoices/:id/comments` `{"comments":"…","to-supplier":false}`; `POST /api/comments` with
  *   `commentable-type`/`commentable-id`. `POST /api/invoices/:id/attachments`: multipart `attachment[file]` etc.
  *   or JSON `{"type":"text","text":"…"}`.
+ *   Invoice lines also take `tax-rate` and `tax-code` (Coupa's expected tax; billed amounts stay as they are).
+ * - Tax engine in AvaTax REST v2's format (routes/avatax.ts): `POST /avatax/api/v2/transactions/create`, HTTP Basic
+ *   `sim-account:sim-license`, rates from Settle's offline table; `setTaxEngineFault` makes it time out, 429 or 503.
  * - 429 + `Retry-After` above `rateLimit` (token bucket, 25/s burst 20 by default; counts every request).
  * - Call log: one entry per request, in arrival order. `status` 0 = dropped before processing;
  *   `dropped: true` with a 2xx status = the write was applied and then the connection was destroyed.
