@@ -78,7 +78,8 @@ async function serveStdioMcp(opts: McpOptions): Promise<void> {
       // background roughly doubled the CPU a first call cost, and a person's session runs small queries.
       setFlagsFromString('--liftoff-only');
       const { openRuntime } = await import('../app/embedded.js');
-      const runtime = await openRuntime(config, { readOnly }, { lazySimulator: true });
+      // For the same reason a small buffer pool: it starts ~90 ms of CPU sooner and holds ~110 MB less.
+      const runtime = await openRuntime(config, { readOnly, pgliteSharedBuffers: '16MB' }, { lazySimulator: true });
       say(`store and Coupa ready, mode ${await runtime.runtime.mode.get()}`);
       return runtime;
     };
