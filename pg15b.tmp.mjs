@@ -1,0 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
+setFlagsFromString('--liftoff-only');
+import { readFileSync } from 'node:fs';
+const { PGlite } = await import('@electric-sql/pglite');
+const { vector } = await import('@electric-sql/pglite-pgvector');
+const extra = process.argv.slice(3).flatMap((s) => ['-c', s]);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+const db = await PGlite.create(process.argv[2], { extensions: { vector }, ...(extra.length ? { startParams: [...PGlite.defaultStartParams, ...extra] } : {}) });
+const c = process.cpuUsage(c0);
+await db.query("select 1");
+const rss = readFileSync('/proc/self/status', 'utf8').match(/VmRSS:\s+(\d+)/)[1];
+console.log(extra.join(' ') || '(defaults)', ': create', Math.round(performance.now() - t0), 'ms wall', Math.round((c.user + c.system) / 1000), 'ms cpu, rss', Math.round(rss / 1024), 'MB', (await db.query('show shared_buffers')).rows[0]);
+await db.close();
