@@ -119,6 +119,12 @@ export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
       await migrate(db);
       const knowledge = await createKnowledgeStore({ db, embedder, now: () => new Date() });
       await knowledge.ingestDirectory(KNOWLEDGE_DIR);
+      // Start the WAL afresh: what initdb, the migrations and the ingest wrote (13 MB) is
+      // checkpointed and its segment removed rather than recycled, so a first start copies a
+      // near-empty segment (its trailing zeros trimmed below) instead of that history.
+      await db.query('set wal_recycle = off');
+      await db.query('select pg_switch_wal()');
+      await db.query('checkpoint');
     } finally {
       await db.close();
     }
