@@ -89,8 +89,14 @@ async function serveStdioMcp(opts: McpOptions): Promise<void> {
         deferredGuard({ tools: TOOLS, readOnly, open: async () => (await (opened ??= open())).runtime.guard }),
       ));
     const server = createMcpServer({ guard: loadGuard, identity, policies: loadPolicyLibrary(POLICY_DIR) });
-    // A failed import surfaces on tools/list, not as an unhandled rejection.
-    server.oninitialized = () => void loadGuard().catch(() => undefined);
+    // The tools load once the client is initialized (a failed import surfaces on tools/list, not as an
+    // unhandled rejection); then the runtime's code, so a first tool call only starts the store.
+    // The store itself opens on that call: it would hold ~100 MB for a session that may never use it.
+    server.oninitialized = () =>
+      void loadGuard()
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .then(() => import('../app/embedded.js'))
+        .catch(() => undefined);
     say(`MCP over stdio as ${login} (${opts.role})${readOnly ? ', read-only' : ''}; the store and Coupa open on the first tool call`);
     // A client ends a stdio server by closing stdin, then SIGTERM: both close the store cleanly.
     await Promise.race([serveStdio(server, early), untilSignal()]);
