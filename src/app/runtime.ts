@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   lazySimulator?: LazySimulator;
   /** An open database to use (and not close); default: open from config. */
   db?: Db;
+  /** PGlite's shared_buffers when the runtime opens the embedded store (db/connection.ts). */
+  pgliteSharedBuffers?: string;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
   controls?: ControlsOverrides;
   /** The clock (evals pin it to the case's `now`). */
@@ -192,7 +194,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) }));
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model), sharedBuffers: options.pgliteSharedBuffers }));
   try {
     await migrate(db);
     const knowledge = await createKnowledgeStore({ db, embedder, now });
