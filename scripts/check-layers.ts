@@ -18,7 +18,9 @@ export const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   'src/db': [],
   'src/audit': ['src/db'],
   'src/knowledge': ['src/db', 'src/domain'],
-  'src/sim': ['src/coupa', 'src/domain'],
+  'src/sim': ['src/coupa', 'src/domain', 'src/tax'],
+  'src/tax': ['src/domain'],
+  'src/registry': ['src/domain'],
   'src/guard': ['src/domain', 'src/db', 'src/coupa', 'src/knowledge', 'src/audit', 'src/requests'],
   // Supplier conversations: the request store and mail, replies that re-queue the invoice.
   'src/requests': ['src/db', 'src/coupa', 'src/domain', 'src/runner'],

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Mode } from './domain/controls.js';
+import { parseExternalConfig, type ExternalConfig } from './external-config.js';
 import { issueLines } from './issues.js';
 
 const optionalString = z
@@ -144,6 +145,8 @@ export interface Config {
   /** Chasing pending supplier requests: a reminder every `reminderBusinessDays`, escalation after `escalateAfterReminders`. */
   chase: { reminderBusinessDays: number; escalateAfterReminders: number };
   port: number;
+  /** Tax engine and registries (src/external-config.ts). */
+  external: ExternalConfig;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  const external = parseExternalConfig(env);
+  if ('errors' in external) throw new ConfigError(`invalid configuration — ${external.errors.join('; ')}`);
   const coupaParts = [e.COUPA_BASE_URL, e.COUPA_CLIENT_ID, e.COUPA_CLIENT_SECRET];
   if (coupaParts.some(Boolean) && !coupaParts.every(Boolean)) {
     throw new ConfigError(
@@ -202,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     chase: { reminderBusinessDays: e.SETTLE_REMINDER_BUSINESS_DAYS, escalateAfterReminders: e.SETTLE_ESCALATE_AFTER_REMINDERS },
     port: e.PORT,
+    external: external.config,
   };
 }

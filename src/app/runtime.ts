@@ -3,6 +3,9 @@
  * Coupa client (a real tenant, or the embedded simulator), guard and tool context. `start`,
  * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
  */
+import type { TaxEngine } from '../tax/engine.js';
+import { supplierVerifierFor } from '../registry/verify.js';
+import { taxEvidenceFor } from './tax-evidence.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +57,8 @@ export interface RuntimeOptions {
   lazySimulator?: LazySimulator;
   /** An open database to use (and not close); default: open from config. */
   db?: Db;
+  /** PGlite's shared_buffers when the runtime opens the embedded store (db/connection.ts). */
+  pgliteSharedBuffers?: string;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
   controls?: ControlsOverrides;
   /** The clock (evals pin it to the case's `now`). */
@@ -77,6 +82,10 @@ export interface RuntimeOptions {
   mailer?: Mailer;
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
+  /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
+  taxEngine?: TaxEngine;
+  /** fetch for the registries (tests point VIES at a stub through VIES_BASE_URL instead). */
+  registryFetch?: typeof fetch;
 }
 
 /**
@@ -192,7 +201,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) }));
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model), sharedBuffers: options.pgliteSharedBuffers }));
   try {
     await migrate(db);
     const knowledge = await createKnowledgeStore({ db, embedder, now });
@@ -219,6 +228,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const mailer = options.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createOutboxMailer(config.mail.from));
     const supplierRequests = createSupplierRequests({ db, tenant, now, mail: { mailer, replyAddress: config.mail.replyAddress } });
     let guard: Guard | undefined;
+    const taxEvidence = taxEvidenceFor(config, options.taxEngine);
+    const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
       controls: { ...controls, mode: await mode.get() },
@@ -229,6 +240,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       knowledge,
       proposals,
       glOwners,
+      taxEvidence,
+      verifySupplier,
       decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
       supplierRequests,
     });
