@@ -4,6 +4,7 @@
  */
 import type { ToolDefinition } from '../src/guard/tool.js';
 import { addComment } from './add-comment.js';
+import { attachSupplierDocument } from './attach-supplier-document.js';
 import { analyzeMatch } from './analyze-match.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkSupplierTool } from './check-supplier.js';
@@ -36,3 +37,9 @@ export const TOOLS: readonly ToolDefinition[] = [
   listProposals, decideProposal,
   correctTaxRate, requestSupplierChange,
 ] as unknown as readonly ToolDefinition[];
+
+/**
+ * Tools only Settle's own system identities call through the guard (audited, idempotent, mode-
+ * checked like any write) — held by no role, so never listed to a model or an MCP client.
+ */
+export const SYSTEM_TOOLS: readonly ToolDefinition[] = [attachSupplierDocument] as unknown as readonly ToolDefinition[];

@@ -29,7 +29,7 @@ import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
 import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
-import { TOOLS } from '../../tools/index.js';
+import { SYSTEM_TOOLS, TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
 import { seedFromPreparedStore } from './prepared-store.js';
@@ -246,7 +246,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       supplierRequests,
     });
     guard = createGuard({
-      tools: TOOLS,
+      tools: [...TOOLS, ...SYSTEM_TOOLS],
       contextFor,
       audit,
       proposals,

@@ -11,6 +11,7 @@ export const Scope = z.enum([
   'proposals:decide', // approve or reject proposals; never held by the agent
   'settings:mode', // switch monitor / assisted / autonomous
   'audit:read', // read and export the audit trail
+  'documents:attach', // put a supplier's mailed document on its invoice; held only by Settle's inbound-mail identity
 ]);
 export type Scope = z.infer<typeof Scope>;
 
@@ -45,6 +46,12 @@ export function createIdentity(id: string, kind: ActorKind, roles: readonly Role
 
 /** Settle's own agent identity (the runner and `npm start`). */
 export const AGENT_IDENTITY: Identity = createIdentity('settle-agent', 'agent', ['agent']);
+
+/**
+ * Settle's inbound supplier mail: attaches a document a supplier mailed to its invoice through the
+ * guard (audited, idempotent). It holds no role a token can name: nobody else gets its scope.
+ */
+export const INBOUND_MAIL_IDENTITY: Identity = { id: 'settle-inbound-mail', kind: 'system', roles: [], scopes: new Set<Scope>(['invoices:read', 'documents:attach']) };
 
 export function hasScope(identity: Identity, scope: Scope): boolean {
   return identity.scopes.has(scope);
