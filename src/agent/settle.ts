@@ -148,7 +148,8 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   const wantLlm = options.brain === 'llm' || (options.brain !== 'planner' && (options.llm !== undefined || llmConfigured(runtime.config)));
   const flags: string[] = [];
   // One case per settlement, shared by both brains and Settle's own closing calls.
-  const scope = createCaseScope(options.invoiceId);
+  // A run a supplier's reply re-triggered writes in its own idempotency scope, whatever the brain.
+  const scope = createCaseScope(options.invoiceId, { idempotencyContext: options.afterSupplierReply ? `supplier-reply:${options.afterSupplierReply}` : undefined });
 
   let brain: 'planner' | 'llm' = wantLlm ? 'llm' : 'planner';
   let fellBack = false;

@@ -226,7 +226,11 @@ export function createGuard(deps: GuardDeps): Guard {
 
     const ctx: ToolContext = await deps.contextFor(identity);
     // Derived keys are per caller: another identity's identical write is its own write, never a replay.
-    const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
+    // A case session's idempotency context (a re-run after a supplier's reply) is part of the derivation.
+    const context = options.scope?.idempotencyContext;
+    const key = isWriteClass(tool.guardClass)
+      ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input, ...(context ? { context } : {}) })}`)
+      : null;
 
     const approved = options.asApprovalOf !== undefined;
     try {
