@@ -7,7 +7,7 @@ import { chasePending, type ChaseResult } from '../requests/chase.js';
 import { scanPortalReplies, type PortalDeps } from '../requests/portal.js';
 import { createDocumentStore, type DocumentStore } from '../requests/documents.js';
 import type { AttachOutcome, AttachRequest, ReplyDeps, ReplyOutcome } from '../requests/replies.js';
-import { INBOUND_MAIL_IDENTITY } from '../guard/identity.js';
+import { AGENT_IDENTITY, INBOUND_MAIL_IDENTITY } from '../guard/identity.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -58,6 +58,15 @@ export function chaseRequests(runtime: Runtime, now: () => Date = runtime.now): 
   return chasePending({
     tenant: runtime.tenant, store: runtime.supplierRequests.store, now, policy: runtime.config.chase,
     mail: runtime.supplierRequests.mail, apOwner: runtime.controls.ap_reviewer,
-    addComment: (id, c) => runtime.coupa.addComment(id, c),
+    // Reminders and escalations are Settle's agent writing to Coupa: through the guard like any write.
+    addComment: async (id, c) => {
+      const r = await runtime.guard.call(AGENT_IDENTITY, 'add_comment', { invoice_id: id, text: c.text, to_supplier: c.toSupplier });
+      if (r.isError) throw new Error(r.text);
+      return r;
+    },
+    routeToOwner: async (id, reason) => {
+      const r = await runtime.guard.call(AGENT_IDENTITY, 'route_to_approver', { invoice_id: id, approver_login: runtime.controls.ap_reviewer, reason });
+      return { ok: !r.isError, text: r.text };
+    },
   });
 }
