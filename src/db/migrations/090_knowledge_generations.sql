@@ -14,12 +14,14 @@ begin
     update knowledge_generations set n = n + 1;
     return null;
   end if;
-  if tg_op in ('INSERT', 'UPDATE') then
+  if tg_op = 'INSERT' then
     insert into knowledge_generations (kind, n) select distinct kind, 1 from new_rows
     on conflict (kind) do update set n = knowledge_generations.n + 1;
-  end if;
-  if tg_op in ('DELETE', 'UPDATE') then
+  elsif tg_op = 'DELETE' then
     insert into knowledge_generations (kind, n) select distinct kind, 1 from old_rows
+    on conflict (kind) do update set n = knowledge_generations.n + 1;
+  else
+    insert into knowledge_generations (kind, n) select kind, 1 from (select kind from old_rows union select kind from new_rows) k
     on conflict (kind) do update set n = knowledge_generations.n + 1;
   end if;
   return null;
