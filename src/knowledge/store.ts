@@ -18,6 +18,8 @@ export interface KnowledgeStoreDeps {
   now?: () => Date;
   /** HNSW `ef_search` (candidate list size); higher trades latency for recall. Default 500 (`DEFAULT_EF_SEARCH`). */
   efSearch?: number;
+  /** ef_search of the hybrid search's vector side (`DEFAULT_HYBRID_EF_SEARCH`). */
+  hybridEfSearch?: number;
   /**
    * Reuse search answers while the chunks they come from are unchanged (search-cache.ts); default
    * on. Benchmarks of the search itself turn it off.
@@ -44,7 +46,7 @@ export interface KnowledgeStoreAdmin extends KnowledgeStore {
 export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<KnowledgeStoreAdmin> {
   const { db, embedder } = deps;
   await ensureIndex(db, embedder);
-  const retriever = createRetriever(db, embedder, deps.efSearch);
+  const retriever = createRetriever(db, embedder, deps.efSearch, deps.hybridEfSearch);
   const cache = deps.searchCache === false ? undefined : createSearchCache(db);
   const allKinds = KnowledgeKind.options;
   const search = async (query: string, options?: SearchOptions): Promise<Citation[]> => {
