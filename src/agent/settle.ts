@@ -1,6 +1,7 @@
 /**
- * `settleInvoice`: one exception, end to end. A LangChain agent (LLM or the offline playbook
- * planner) investigates and acts through Settle's MCP tools; Settle then builds the verdict from
+ * `settleInvoice`: one exception, end to end. A LangChain agent (an LLM over Settle's MCP tools)
+ * or the offline playbook planner (its own loop through the same guard, planner-run.ts)
+ * investigates and acts; Settle then builds the verdict from
  * the trace, writes the dossier, and — if the brain failed or ran out of budget before acting —
  * routes the invoice to the AP reviewer instead of leaving it half-done.
  */
@@ -23,7 +24,7 @@ import { renderDossier } from './dossier.js';
 import { createLlm, llmConfigured } from './llm.js';
 import { linkAgentToMcp } from './mcp-link.js';
 import { oneDecisionMiddleware, toolErrorsToModel } from './loop-middleware.js';
-import { PlaybookPlannerModel } from './planner-model.js';
+import { runPlanner } from './planner-run.js';
 import { ACTION_TOOLS, HELD_STATUSES, flagsOf } from './playbook.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
 import { cleanToolError, readTrace, type TraceEntry } from './trace.js';
@@ -123,6 +124,12 @@ async function runBrain(runtime: AgentRuntime, model: BaseChatModel, options: Se
   }
 }
 
+/** The offline planner, driven directly through the guard (planner-run.ts), not through the agent loop. */
+async function runPlaybook(runtime: AgentRuntime, settings: Parameters<typeof runPlanner>[3], options: SettleOptions, budget: Budget, scope: CaseScope): Promise<BrainRun> {
+  const run = await runPlanner(runtime.guard, options.identity ?? AGENT_IDENTITY, scope, settings, budget);
+  return { ...run, tokens: 0, tokensIn: 0, tokensOut: 0 };
+}
+
 function entryFromGuard(name: string, args: Record<string, unknown>, result: GuardResult): TraceEntry {
   return { id: `settle_${name}_${Date.now()}`, name, args, ok: !result.isError, text: result.isError ? cleanToolError(result.text) : result.text, ...(result.structured ? { structured: result.structured } : {}) };
 }
@@ -160,13 +167,13 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
     if (!acted) {
       // The LLM failed, refused or ran out of budget before acting: the planner, the baseline, takes over.
       flags.push(`The model did not settle the exception (${run.error ?? 'no decision'}); the playbook planner took over.`);
-      const planned = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined, scope);
+      const planned = await runPlaybook(runtime, plannerSettings, options, budget, scope);
       run = { trace: [...run.trace, ...planned.trace], tokens: run.tokens + planned.tokens, tokensIn: run.tokensIn + planned.tokensIn, tokensOut: run.tokensOut + planned.tokensOut, ...(planned.error ? { error: planned.error, exhausted: planned.exhausted ?? false } : {}) };
       fellBack = true;
       brain = 'llm';
     }
   } else {
-    run = await runBrain(runtime, new PlaybookPlannerModel(plannerSettings), options, budget, undefined, scope);
+    run = await runPlaybook(runtime, plannerSettings, options, budget, scope);
   }
 
   const trace = [...run.trace];
