@@ -23,7 +23,8 @@ const UNCHECKED_LINE = 0.85;
 /** Labels that disagree among themselves. */
 const CONFLICTED = 0.6;
 
-const GENERIC_DATE_LABEL = /^(?:date|datum|data|fecha|du|vom)\W*$/i;
+/** A bare "Date", or the order's date standing in for the invoice's: never more than a guess. */
+const GENERIC_DATE_LABEL = /^(?:date|datum|data|fecha|du|vom|order\s*date|bestelldatum|besteldatum|date\s*de\s*(?:la\s*)?commande|fecha\s*(?:del?\s*)?pedido|data\s*(?:dell['’]\s*)?ordine)\W*$/i;
 
 const field = (c: Candidate, confidence: number): ExtractedField => ({ value: c.value, confidence, source: c.source });
 const distinct = (cs: readonly Candidate[]): string[] => [...new Set(cs.map((c) => c.value))];
@@ -53,6 +54,8 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
         if (!subValue.plus(taxValue).eq(total.value)) continue;
         // A printed non-zero tax that is left out of the sum is no proof of anything.
         if (!tax && taxes.some((t) => !new Dec(t.value).isZero())) continue;
+        // Lines equal to the total with no tax, beside a printed subtotal that differs: the lines are priced with tax.
+        if (!sub && !tax && subs.length > 0) continue;
         // Nothing but a total equal to the lines: no tax was printed (or it is included); that is evidence, not proof.
         const provenBy = `${sub ? 'subtotal' : 'the lines'} ${subValue.toFixed(2)} + tax ${taxValue.toFixed(2)} = total ${total.value}`;
         evidence.push(provenBy);
@@ -68,8 +71,10 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
     }
   }
   const total = pick(c.total, true);
-  const sub = pick(c.subtotal, true);
-  const tax = pick(c.tax, true);
+  // Subtotal and tax from the total's own page when it prints them (a later page may explain a sample bill).
+  const samePage = (cs: Candidate[]): Candidate[] => (total && cs.some((x) => x.row.page === total.row.page) ? cs.filter((x) => x.row.page === total.row.page) : cs);
+  const sub = pick(samePage(c.subtotal), true);
+  const tax = pick(samePage(c.tax), true);
   const out: AmountChoice = { linesConfirmed: false, evidence };
   if (total) out.total = field(total, labelledConfidence(total, c.total, true));
   if (sub) out.subtotal = field(sub, labelledConfidence(sub, c.subtotal, true));

@@ -5,6 +5,7 @@
  * a name) yields nothing rather than a wrong value. Choosing among candidates is `cross-check.ts`.
  */
 import { isValidIban } from '../domain/text-signals.js';
+import { dollarCurrency } from './dollar-country.js';
 import { blockBelow, findCandidates, type Acceptor, type Candidate } from './labels.js';
 import { CURRENCY_CODES, CURRENCY_SYMBOLS, currencyOfMark, parseAmount, parseDate, type NumberStyle } from './numbers.js';
 import type { ExtractedField, Row } from './types.js';
@@ -56,8 +57,13 @@ const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
 
 /** Cells that carry a neighbouring field's label. */
 const NOT_TAX_AMOUNT = /^(?:tax|vat|btw|tva|iva|ust|mwst)\.?\s*(?:-\s*)?(?:id|reg|no|nr|number|nummer|identification|intra|n°)|^(?:uw|your|n°)\s/i;
-const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
-const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig|date\s*of\s*delivery|delivery\s*date|date\s*de\s*livraison|liefer)/i;
+const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile|impuestos?|parcial)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
+// "Lieferdatum/Rechnungsdatum" names the invoice date too: a combined label is not excluded.
+const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig|date\s*of\s*delivery|delivery\s*date|date\s*de\s*livraison|liefer)(?![\p{L}\s.-]*\/)/iu;
+/** A combined label's first half ("Lieferdatum/"), before the invoice-date label proper. */
+const COMBINED = String.raw`(?:\p{L}[\p{L}.\s-]{2,30}\/\s*)?`;
+/** A rate printed before the tax label ("21% BTW", "19 % MwSt."). */
+const RATE_FIRST = String.raw`(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?`;
 
 function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: readonly string[]): ExtractedField | undefined {
   const codeIn = (text: string): string | undefined => CURRENCY_CODES.find((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(text));
@@ -70,7 +76,11 @@ function currencyOf(rows: readonly Row[], totalRow: Row | undefined, labels: rea
   if (totalCode) return { value: totalCode, confidence: 0.95, source: 'label-right' };
   // `$` is printed for US, Canadian, Australian, Mexican, Argentine … dollars and pesos: sure only with a code or word to confirm it.
   if (totalMark && totalMark !== '$') return { value: currencyOfMark(totalMark)!, confidence: 0.95, source: 'label-right' };
-  if (totalMark === '$' && !codeIn(all) && !/\b(?:us\s+dollars?|u\.s\.\s+dollars?)\b/i.test(all)) return { value: 'USD', confidence: 0.7, source: 'pattern' };
+  const usWords = /\b(?:us\s+dollars?|u\.s\.\s+dollars?)\b/i.test(all);
+  // The page's country decides what its "$" or "pesos" is; inferred, so below the review threshold.
+  const local = !usWords && !codeIn(all) ? dollarCurrency(all) : undefined;
+  if (local) return { value: local.currency, confidence: 0.85, source: 'pattern' };
+  if (totalMark === '$' && !codeIn(all) && !usWords) return { value: 'USD', confidence: 0.7, source: 'pattern' };
   const code = codeIn(all);
   // A code printed somewhere is a strong hint only when it is the document's only currency code.
   const codes = CURRENCY_CODES.filter((c) => new RegExp(`(?<![A-Z])${c}(?![A-Z])`).test(all));
@@ -122,18 +132,21 @@ export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab
   const numberRow = invoiceNumber[0]?.row;
   // "Rechnung Nr. 42 vom 31.01.2014", or "vom 31.10.2018" on the row under it.
   const after = numberRow && rows[rows.indexOf(numberRow) + 1];
-  const numberLineDate = numberRow && (parseDate(numberRow.text.replace(invoiceNumber[0]!.value, ' '), style)
+  // Only the number's own cell and those to its right: a date to its left is another field's ("Ihre Bestellung vom 1. Juni").
+  const numberCell = numberRow?.cells.findIndex((c) => c.text.includes(invoiceNumber[0]!.value)) ?? -1;
+  const numberLine = numberRow?.cells.slice(Math.max(0, numberCell)).map((c) => c.text).join('  ');
+  const numberLineDate = numberRow && numberLine && (parseDate(numberLine.replace(invoiceNumber[0]!.value, ' '), style)
     ?? (after && /^(?:vom|du|del|dated|of|van)\s/i.test(after.text) ? parseDate(after.text, style) : undefined));
   const customerLabels = L.customer.filter((p) => p.length > 3);
   const remit = blockBelow(rows, L.remitTo);
   const lastTotal = [...total].sort((a, b) => b.order - a.order)[0];
   return {
     invoiceNumber,
-    invoiceDate: findCandidates(rows, L.invoiceDate, date, { exclude: NOT_INVOICE_DATE }),
+    invoiceDate: findCandidates(rows, L.invoiceDate.map((p) => COMBINED + `(?:${p})`), date, { exclude: NOT_INVOICE_DATE }),
     dueDate: findCandidates(rows, L.dueDate, date),
     poNumber: findCandidates(rows, L.poNumber, idAcceptor),
     subtotal: findCandidates(rows, L.subtotal, amount),
-    tax: findCandidates(rows, L.tax, amount, { exclude: NOT_TAX_AMOUNT }),
+    tax: findCandidates(rows, L.tax.map((p) => RATE_FIRST + `(?:${p})`), amount, { exclude: NOT_TAX_AMOUNT }),
     total,
     taxId: [...findCandidates(rows, L.taxId, taxIdAcceptor, { exclude: /^(?:uw|your|n°\s*tva\s*client)/i }), ...taxIdInText(rows, customerLabels)],
     bankAccount: findCandidates(rows, L.bankAccount, digitsAcceptor(6, 17)),
