@@ -16,6 +16,8 @@ type Fields = Partial<Record<HeaderField, ExtractedField>>;
 export const CONFIRMED = 0.97;
 /** Found beside a label, nothing else to check it by. */
 const LABELLED: Record<string, number> = { 'label-inline': 0.88, 'label-right': 0.87, 'label-below': 0.84, pattern: 0.8 };
+/** Subtotal + tax within a cent of the total (amounts rounded each on its own). */
+const ROUNDED = 0.88;
 /** Computed from other amounts that were themselves only labelled. */
 const DERIVED = 0.85;
 /** A line whose table does not add up to the printed subtotal or total. */
@@ -51,7 +53,10 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
       if (!subValue) continue;
       for (const tax of [...taxes, undefined]) {
         const taxValue = tax ? new Dec(tax.value) : new Dec(0);
-        if (!subValue.plus(taxValue).eq(total.value)) continue;
+        // Within a cent: each amount was rounded on its own ("leur somme peut différer du montant total") — agreement, not proof.
+        const gap = subValue.plus(taxValue).minus(total.value).abs();
+        if (gap.gt('0.01')) continue;
+        const proof = gap.isZero() ? CONFIRMED : ROUNDED;
         // A printed non-zero tax that is left out of the sum is no proof of anything.
         if (!tax && taxes.some((t) => !new Dec(t.value).isZero())) continue;
         // Lines equal to the total with no tax, beside a printed subtotal that differs: the lines are priced with tax.
@@ -61,9 +66,9 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
         evidence.push(provenBy);
         const linesConfirmed = lineSum !== undefined && lineSum.eq(subValue);
         return {
-          total: field(total, CONFIRMED),
-          subtotal: sub ? field(sub, CONFIRMED) : { value: subValue.toFixed(2), confidence: tax ? CONFIRMED : DERIVED, source: 'derived' },
-          ...(tax ? { tax: field(tax, CONFIRMED) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
+          total: field(total, proof),
+          subtotal: sub ? field(sub, proof) : { value: subValue.toFixed(2), confidence: tax ? proof : DERIVED, source: 'derived' },
+          ...(tax ? { tax: field(tax, proof) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
           linesConfirmed,
           evidence,
         };

@@ -39,7 +39,8 @@ const dateAcceptor = (style: NumberStyle): Acceptor => (text) => parseDate(text,
 const idAcceptor: Acceptor = (text) =>
   // "00003 - 00003668": a point of sale and a number, one id.
   /^\s*([A-Z0-9]{2,12})\s+[-–]\s+(\d{3,20})\s*$/i.exec(text)?.slice(1, 3).join('-') ??
-  text.split(/\s+/).map((t) => t.replace(/^[#:.№°º]+|[,;.:]+$/g, '')).find((t) => /\d/.test(t) && /^[A-Za-z0-9][A-Za-z0-9\-/._]{1,39}$/.test(t));
+  // A date is not a number ("Factuur datum | 8-9-2022" under a "Factuur" heading).
+  text.split(/\s+/).map((t) => t.replace(/^[#:.№°º]+|[,;.:]+$/g, '')).find((t) => /\d/.test(t) && /^[A-Za-z0-9][A-Za-z0-9\-/._]{1,39}$/.test(t) && !/^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$/.test(t));
 
 /** VAT and tax ids: EU VAT (country + 8–12), US EIN/SSN, India GSTIN, bare 9–12 digit numbers. Spaces inside are dropped. */
 const TAX_ID = /\b(\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2}|[A-Z]{2}[0-9A-Z]{8,12}|\d{2}-\d{8}-\d|\d{2}-\d{7}|\d{3}-\d{2}-\d{4}|\d{9,12})\b/;
@@ -57,7 +58,7 @@ const digitsAcceptor = (min: number, max: number): Acceptor => (text) => {
 
 /** Cells that carry a neighbouring field's label. */
 const NOT_TAX_AMOUNT = /^(?:tax|vat|btw|tva|iva|ust|mwst)\.?\s*(?:-\s*)?(?:id|reg|no|nr|number|nummer|identification|intra|n°)|^(?:uw|your|n°)\s/i;
-const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile|impuestos?|parcial)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
+const NOT_TOTAL = /^(?:total|totaal|totale|gesamt)\s*(?:tax|vat|btw|tva|iva|net|netto|excl|exkl|h\.?t\.?\b|hors|taxes|imponibile|impuestos?|parcial|without|w\/o|sans|ohne|sin|senza|zonder)|^gesamtbetrag\s*der\s*(?:zu|ab)schl/i;
 // "Lieferdatum/Rechnungsdatum" names the invoice date too: a combined label is not excluded.
 const NOT_INVOICE_DATE = /^(?:due\s*date|date\s*due|date\s*limite|date\s*d'échéance|f[äa]llig|date\s*of\s*delivery|delivery\s*date|date\s*de\s*livraison|liefer)(?![\p{L}\s.-]*\/)/iu;
 /** A combined label's first half ("Lieferdatum/"), before the invoice-date label proper. */
