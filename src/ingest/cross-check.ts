@@ -5,7 +5,7 @@
  * labels disagreeing lowers it. Calibrated on real invoices (test/fixtures/real-invoices).
  */
 import { Dec } from '../domain/money.js';
-import type { HeaderCandidates } from './extract-header.js';
+import { TITLE_RANK, type HeaderCandidates } from './extract-header.js';
 import type { Candidate } from './labels.js';
 import { pick } from './labels.js';
 import type { ExtractedField, ExtractedLine, HeaderField } from './types.js';
@@ -103,7 +103,7 @@ function chooseNumber(cs: readonly Candidate[]): ExtractedField | undefined {
   const same = cs.filter((c) => c.value === best.value).length;
   const rivals = cs.filter((c) => c.rank === best.rank && c.value !== best.value);
   const generic = best.label.replace(/[\s:#.]/g, '') === '';
-  const confidence = rivals.length ? CONFLICTED : generic ? 0.8 : same > 1 ? 0.95 : best.source === 'label-below' ? 0.88 : 0.92;
+  const confidence = rivals.length ? CONFLICTED : generic || best.rank >= TITLE_RANK ? 0.8 : same > 1 ? 0.95 : best.source === 'label-below' ? 0.88 : 0.92;
   return field(best, confidence);
 }
 

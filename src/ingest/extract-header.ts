@@ -6,6 +6,7 @@
  */
 import { isValidIban } from '../domain/text-signals.js';
 import { dollarCurrency } from './dollar-country.js';
+import { checkedVatIds } from './vat-checksums.js';
 import { blockBelow, findCandidates, type Acceptor, type Candidate } from './labels.js';
 import { CURRENCY_CODES, CURRENCY_SYMBOLS, currencyOfMark, parseAmount, parseDate, type NumberStyle } from './numbers.js';
 import type { ExtractedField, Row } from './types.js';
@@ -123,12 +124,28 @@ function taxIdInText(rows: readonly Row[], customer: readonly string[]): Candida
   return out;
 }
 
+/** Rank given to a number found under the document's title rather than beside a number label. */
+export const TITLE_RANK = 100;
+
+/** Without any labelled tax id: an EU VAT id printed bare (a footer, a margin) whose check digits hold, not the customer's. */
+function checkedTaxIds(rows: readonly Row[], customer: readonly string[]): Candidate[] {
+  const customerWord = new RegExp(`(?:${customer.join('|')}|client|kunde|klant|uw|your|buyer)\\W{0,12}$`, 'i');
+  return rows.flatMap((row, i) => checkedVatIds(row.text).filter((id) => {
+    const at = new RegExp(id.split('').join('[\\s.]?'), 'i').exec(row.text)?.index ?? 0;
+    return !customerWord.test(row.text.slice(0, at));
+  }).map((value) => ({ value, source: 'pattern' as const, rank: 100, label: 'VAT id (check digits verified)', row, order: i })));
+}
+
 /** Every header-field candidate the rows yield (the supplier is found separately, by evidence). */
 export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary, allRows: readonly Row[] = rows): HeaderCandidates {
   const L = vocab.labels;
   const amount = amountAcceptor(style);
   const date = dateAcceptor(style);
-  const invoiceNumber = findCandidates(rows, L.invoiceNumber, idAcceptor);
+  // The document's title alone in its cell ("FACTURA") with the number under it: a last resort, ranked after every label.
+  const titles = L.title.filter((p) => !/p[aá]g|seite|page/i.test(p)).map((p) => `(?:${p})(?=\\s*$)`);
+  const labelledNumbers = findCandidates(rows, L.invoiceNumber, idAcceptor);
+  const invoiceNumber = labelledNumbers.length > 0 ? labelledNumbers
+    : findCandidates(rows, titles, idAcceptor).map((c) => ({ ...c, rank: TITLE_RANK + c.rank }));
   const total = findCandidates(rows, L.total, amount, { exclude: NOT_TOTAL });
   const numberRow = invoiceNumber[0]?.row;
   // "Rechnung Nr. 42 vom 31.01.2014", or "vom 31.10.2018" on the row under it.
@@ -141,6 +158,7 @@ export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab
   const customerLabels = L.customer.filter((p) => p.length > 3);
   const remit = blockBelow(rows, L.remitTo);
   const lastTotal = [...total].sort((a, b) => b.order - a.order)[0];
+  const labelledTaxIds = [...findCandidates(rows, L.taxId, taxIdAcceptor, { exclude: /^(?:uw|your|n°\s*tva\s*client)/i }), ...taxIdInText(rows, customerLabels)];
   return {
     invoiceNumber,
     invoiceDate: findCandidates(rows, L.invoiceDate.map((p) => COMBINED + `(?:${p})`), date, { exclude: NOT_INVOICE_DATE }),
@@ -149,7 +167,7 @@ export function headerCandidates(rows: readonly Row[], style: NumberStyle, vocab
     subtotal: findCandidates(rows, L.subtotal, amount),
     tax: findCandidates(rows, L.tax.map((p) => RATE_FIRST + `(?:${p})`), amount, { exclude: NOT_TAX_AMOUNT }),
     total,
-    taxId: [...findCandidates(rows, L.taxId, taxIdAcceptor, { exclude: /^(?:uw|your|n°\s*tva\s*client)/i }), ...taxIdInText(rows, customerLabels)],
+    taxId: labelledTaxIds.length > 0 ? labelledTaxIds : checkedTaxIds(rows, customerLabels),
     bankAccount: findCandidates(rows, L.bankAccount, digitsAcceptor(6, 17)),
     bankRouting: findCandidates(rows, L.bankRouting, digitsAcceptor(6, 11)),
     // Currency marks are often only in the table ("Einzel/€", "Rs 1939"): look at every row.

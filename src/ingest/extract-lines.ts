@@ -76,11 +76,11 @@ function splitMerged(cell: Cell, re: Compiled): Cell[] {
 }
 
 function headerRoles(row: Row, re: Compiled): Column[] | undefined {
-  let roles = row.cells.flatMap((c) => splitMerged(c, re)).map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);
+  const roles = row.cells.flatMap((c) => splitMerged(c, re)).map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);
   const has = (r: Role): boolean => roles.some((x) => x.role === r);
   // "Produit | Description | Taxes | Prix": without a quantity, the only price column is the line's amount.
   if (!has('amount') && !has('grossAmount') && !has('quantity') && has('description') && roles.filter((x) => x.role === 'unitPrice').length === 1) {
-    roles = roles.map((x) => (x.role === 'unitPrice' ? { ...x, role: 'amount' } : x));
+    return roles.map((x) => (x.role === 'unitPrice' ? { ...x, role: 'amount' } : x));
   }
   const amount = has('amount') || has('grossAmount');
   // The description may be printed under a heading of its own ("Artikelomschrijving"): quantity, price and amount say it is the table.
