@@ -48,7 +48,8 @@ function compile(vocab: ReadingVocabulary): Compiled {
       if (!best) return undefined;
       return best.role === 'amount' && gross.test(text) ? 'grossAmount' : best.role;
     },
-    totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    // A rate may come first: "20% TVA", "21% BTW".
+    totals: new RegExp(`^(?:\\d{1,2}(?:[.,]\\d{1,2})?\\s*%\\s*)?(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
     totalAnywhere: new RegExp(`(?<![\\p{L}])(?:${vocab.labels.total.join('|')})(?![\\p{L}])`, 'iu'),
     section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
     note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
@@ -138,7 +139,8 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   for (const cell of row.cells) (parts[columnOf(cell, columns)] ??= []).push(cell.text);
   const first = row.cells[0]?.text ?? '';
   // "Total Without Taxes 650.00 €" in one cell: a totals word and its amount at the end.
-  const endsInAmount = (text: string): boolean => parseAmount(/(\S+\s?\S*)$/.exec(text)?.[1] ?? '', style) !== undefined || parseAmount(/(\S+)$/.exec(text)?.[1] ?? '', style) !== undefined;
+  // Only words before it: "Tax: 8% on $ 10.00" is a remark about a base, not a totals row.
+  const endsInAmount = (text: string): boolean => [/^(\D*?)\s(\S+\s?\S*)$/.exec(text), /^(\D*?)\s(\S+)$/.exec(text)].some((m) => m !== null && parseAmount(m[2]!, style) !== undefined);
   const hasAmount = row.cells.some((c) => !isPercent(c.text) && (parseAmount(c.text.replace(re.totals, ''), style) !== undefined || (re.totals.test(c.text) && endsInAmount(c.text))));
   // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
   const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
