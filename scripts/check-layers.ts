@@ -21,7 +21,9 @@ export const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   'src/sim': ['src/coupa', 'src/domain', 'src/tax'],
   'src/tax': ['src/domain'],
   'src/registry': ['src/domain'],
-  'src/guard': ['src/domain', 'src/db', 'src/coupa', 'src/knowledge', 'src/audit'],
+  'src/guard': ['src/domain', 'src/db', 'src/coupa', 'src/knowledge', 'src/audit', 'src/requests'],
+  // Supplier conversations: the request store and mail, replies that re-queue the invoice.
+  'src/requests': ['src/db', 'src/coupa', 'src/domain', 'src/runner'],
   'src/mcp': ['src/guard', 'src/coupa', 'src/domain', 'src/knowledge', 'src/audit', 'src/db'],
   tools: ['src/guard', 'src/domain', 'src/coupa', 'src/mcp', 'src/knowledge', 'src/ingest', 'src/db'],
   'src/agent': ['src/mcp', 'src/guard', 'src/domain', 'src/coupa', 'src/audit', 'src/knowledge'],

@@ -14,6 +14,7 @@ export interface PlannerSettings {
   exceptionCode?: string | null | undefined;
   holdReason?: string | null | undefined;
   apReviewer: string;
+  afterSupplierReply?: number | null;
 }
 
 export class PlaybookPlannerModel extends BaseChatModel {

@@ -19,6 +19,8 @@ export interface PlanInput {
   exceptionCode?: string | null | undefined;
   holdReason?: string | null | undefined;
   apReviewer: string;
+  /** Re-opened by a supplier's answer (issue 25). */
+  afterSupplierReply?: number | null | undefined;
   trace: readonly TraceEntry[];
 }
 
@@ -53,7 +55,9 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
     case 'dispute':
       return { name: 'dispute_invoice', args: { reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
     case 'request_info':
-      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a) } };
+      // After a reply the message differs, so the write is not a replay of the first request: the tool
+      // then sees what was answered (route it to a person) or is still pending (not asked again).
+      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a, { replyRef: input.afterSupplierReply ?? null }) } };
     case 'hold':
       return {
         name: 'hold_invoice',

@@ -55,6 +55,8 @@ export interface SettleOptions {
   identity?: Identity;
   /** Supply a chat model directly (tests); otherwise built from config. */
   llm?: BaseChatModel;
+  /** Re-opened because the supplier answered a request (the reply's id): a repeated request thanks it and says what is still needed. */
+  afterSupplierReply?: number | null;
 }
 
 interface BrainRun {
@@ -142,7 +144,7 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
   const identity = options.identity ?? AGENT_IDENTITY;
   const budget = Budget.parse(options.budget ?? {});
   const startSeq = (await runtime.audit.head())?.seq ?? 0;
-  const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, holdReason: options.event?.hold_reason, apReviewer: runtime.controls.ap_reviewer };
+  const plannerSettings = { invoiceId: options.invoiceId, exceptionCode: options.event?.exception_code, holdReason: options.event?.hold_reason, apReviewer: runtime.controls.ap_reviewer, afterSupplierReply: options.afterSupplierReply ?? null };
   const wantLlm = options.brain === 'llm' || (options.brain !== 'planner' && (options.llm !== undefined || llmConfigured(runtime.config)));
   const flags: string[] = [];
   // One case per settlement, shared by both brains and Settle's own closing calls.

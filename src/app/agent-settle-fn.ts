@@ -12,7 +12,7 @@ import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
 import { observeCase } from './shadow-observer.js';
 
-const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
+const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish(), supplier_reply_id: z.number().int().positive().nullish() });
 
 /** What a settlement was decided on; equal fingerprints mean nothing new to act on. */
 function factsFingerprint(structured: Record<string, unknown> | undefined): string | undefined {
@@ -26,7 +26,7 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     ctx.signal.throwIfAborted();
     // A run known in advance reads its invoices' records in batches ahead of them.
     await options.prefetch?.ahead(invoiceId);
-    const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
+    const { rows: events } = await runtime.db.query<{ payload: unknown; source: string }>('select payload, source from webhook_events where event_id = $1', [ctx.eventId]);
     const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
 
     // An invoice the agent shadowed: the change that queued it may be a person settling it.
@@ -41,7 +41,8 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
        where invoice_id = $1 and verdict ->> 'tenant' = $2 order by id desc limit 1`,
       [invoiceId, runtime.tenant],
     );
-    if (last[0]?.verdict?.facts) {
+    // A supplier's answer is a new fact even when Coupa does not show it yet (a value a person must apply).
+    if (last[0]?.verdict?.facts && events[0]?.source !== 'supplier_reply') {
       const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });
       if (!probe.isError && factsFingerprint(probe.structured) === last[0].verdict.facts) {
         return { decision: 'unchanged', exceptionType: last[0].exception_type, executed: false };
@@ -51,6 +52,7 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     const verdict = await settleAndRecord(runtime, {
       invoiceId,
       event: { exception_code: event.exception_code ?? null, hold_reason: event.hold_reason ?? null },
+      afterSupplierReply: events[0]?.source === 'supplier_reply' ? (event.supplier_reply_id ?? null) : null,
       budget: { maxWallMs: options.maxWallMs ?? 120_000 },
     });
     return {

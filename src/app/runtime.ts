@@ -42,6 +42,9 @@ import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
 import { dataPath } from '../paths.js';
 
+import { createOutboxMailer, createSmtpMailer, type Mailer } from '../requests/mailer.js';
+import { createSupplierRequests, type SupplierRequests } from '../requests/service.js';
+
 export const PROJECT_KNOWLEDGE_DIR = dataPath('knowledge');
 
 export interface RuntimeOptions {
@@ -75,6 +78,8 @@ export interface RuntimeOptions {
    * at close (the CLI's commands; tests and eval slots leave it off).
    */
   auditCheckpoints?: boolean;
+  /** Outbound supplier mail; default: SMTP from `SETTLE_SMTP_URL`, else an in-process outbox. */
+  mailer?: Mailer;
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
   /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
@@ -121,6 +126,8 @@ export interface Runtime {
   simulator: SimulatorHandle | undefined;
   now: () => Date;
   contextFor: ContextFactory;
+  /** Pending supplier requests and the mail they go out by. */
+  supplierRequests: SupplierRequests;
   /** Fields of Coupa records this runtime could not read (per field, never per invoice). */
   drift: DriftTally;
   close(): Promise<void>;
@@ -218,6 +225,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
+    const mailer = options.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createOutboxMailer(config.mail.from));
+    const supplierRequests = createSupplierRequests({ db, tenant, now, mail: { mailer, replyAddress: config.mail.replyAddress } });
     let guard: Guard | undefined;
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
     const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
@@ -234,6 +243,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       taxEvidence,
       verifySupplier,
       decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
+      supplierRequests,
     });
     guard = createGuard({
       tools: TOOLS,
@@ -254,8 +264,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift, supplierRequests,
       close: async () => {
+        mailer.close();
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();
       },

@@ -33,6 +33,10 @@ import { createWebhookVerifier } from '../runner/webhook-signature.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { parseInvoices, parsePort, parseSeed } from './sim-serve.js';
 import { positiveInt } from './worker.js';
+import { INBOUND_MAIL_PATH, registerInboundMailRoute } from '../requests/inbound-mail.js';
+import { requestCounts, requestCountsLine } from '../requests/summary.js';
+import { replyDepsFor } from '../app/supplier-loop.js';
+import { playSupplierSide } from './start-supplier-side.js';
 
 interface StartFlags {
   seed: number;
@@ -127,6 +131,7 @@ async function run(flags: StartFlags): Promise<void> {
     await queue.start();
     const secret = newWebhookSecret();
     await registerIntake(app, { db: runtime.db, queue, verifier: createWebhookVerifier({ secrets: [secret] }) });
+    await registerInboundMailRoute(app, { deps: replyDepsFor(runtime, queue), verifier: createWebhookVerifier({ secrets: [secret] }), now: runtime.now });
     const { rows: [mark] } = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
     const afterId = Number(mark?.max ?? 0);
 
@@ -156,16 +161,23 @@ async function run(flags: StartFlags): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     if (tty) process.stderr.write('\n');
+    const verdicts = await settledSince(opened, afterId);
+    // The first pass's cost; the supplier side's re-runs are reported on their own line.
+    counting = false;
+    const activePool = pool;
+    const supplierSide = opened.company
+      ? await playSupplierSide(opened, { inboundUrl: intakeUrl.replace('/webhooks/coupa', INBOUND_MAIL_PATH), secret, seed: flags.seed, queue, idle: () => activePool.busy === 0 })
+      : null;
     await pool.stop();
     pool = undefined;
 
-    const verdicts = await settledSince(opened, afterId);
     const stats = await queue.stats();
-    counting = false;
     const cost = { price: config.modelPrice, runCoupaCalls };
     console.log(summaryText(verdicts, cost));
     console.log(driftText(runtime.drift));
-    if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts, cost));
+    console.log(requestCountsLine(await requestCounts(runtime.db, runtime.tenant)));
+    if (supplierSide) console.log(supplierSide);
+    if (flags.json) await writeJsonFile(flags.json, { ...summaryJson(verdicts, cost), supplier_requests: await requestCounts(runtime.db, runtime.tenant) });
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(
       [

@@ -10,6 +10,7 @@ import type { KnowledgeStore } from '../knowledge/index.js';
 import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
 import type { ProposalStore } from './proposals.js';
+import type { SupplierRequests } from '../requests/service.js';
 
 export interface ToolContext {
   identity: Identity;
@@ -33,6 +34,8 @@ export interface ToolContext {
   verifySupplier?: (facts: RegistryFacts) => Promise<RegistryEvidence>;
   /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
   decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
+  /** Pending supplier requests and outbound mail (absent: the Coupa comment only, as before). */
+  supplierRequests?: SupplierRequests | undefined;
 }
 
 export type ContextFactory = (identity: Identity) => Promise<ToolContext>;

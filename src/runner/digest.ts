@@ -5,6 +5,7 @@
  */
 import type { Queryable } from './sql.js';
 import { computeDigestQa, type DigestQa } from './digest-qa.js';
+import { computeDigestRequests, type DigestRequests } from './digest-requests.js';
 
 export interface DigestCount {
   key: string;
@@ -37,6 +38,8 @@ export interface DigestData {
   demotions: string[];
   /** Quality assurance of autonomous settlements (null on a runner-only schema). */
   qa: DigestQa | null;
+  /** What waits on suppliers, oldest first (null on a runner-only schema). */
+  supplierRequests?: DigestRequests | null;
 }
 
 export interface DigestOptions {
@@ -113,6 +116,7 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     topSuppliers: await counts(db, `coalesce(supplier_name, 'supplier ' || supplier_id::text)`, since, until, options.topSuppliers ?? 5),
     demotions: await demotionsIn(db, since, until),
     qa: await computeDigestQa(db, since, until),
+    supplierRequests: await computeDigestRequests(db, since, until, options.waitingLimit ?? 10),
   };
 }
 
