@@ -22,7 +22,13 @@ const LanguageFile = z.object({
     total: Patterns, taxId: Patterns, bankAccount: Patterns, bankRouting: Patterns, currency: Patterns, remitTo: Patterns,
     supplier: Patterns, customer: Patterns, title: Patterns,
   }),
-  table: z.object({ poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns }),
+  table: z.object({
+    poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns,
+    /** A column of tax rates ("Alícuota", "USt. %"): neither a price nor an amount. */
+    taxRate: Patterns,
+    /** Words that mark an amount column as tax-inclusive ("Subtotal c/IVA", "Prijs incl. BTW"). */
+    gross: Patterns,
+  }),
   totalsStart: Patterns,
   /** Totals rows that may close a section inside the table rather than the table itself. */
   sectionTotal: Patterns,
