@@ -22,6 +22,8 @@ export interface PlannerSettings {
   exceptionCode?: string | null | undefined;
   holdReason?: string | null | undefined;
   apReviewer: string;
+  /** Re-opened by a supplier's answer (issue 25): the planner's follow-up request then differs from the first. */
+  afterSupplierReply?: number | null;
 }
 
 export interface PlannerRun {
