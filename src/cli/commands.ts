@@ -119,6 +119,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
     register: async (p) => (await import('./calibrate.js')).registerCalibrateCommand(p),
   },
+  {
+    name: 'grir',
+    term: 'grir [options]',
+    description: 'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
+    register: async (p) => (await import('./grir.js')).registerGrirCommand(p),
+  },
 ];
 
 /** The command a command line names (`settle mcp …`, `settle help mcp`), if any. */

@@ -133,7 +133,9 @@ function fxDifference(item: OpenItem, ctx: ItemContext): Finding | undefined {
     cause: 'fx_difference',
     evidence: [
       `invoice ${foreign.invoiceNumber} is in ${foreign.currency} (${foreign.total}), the PO in ${ctx.line.currency}`,
-      `quantities agree (${item.receivedQty}); booked at ${foreign.accountingTotal ?? '?'} ${ctx.line.currency} against ${item.receivedValue} at the PO price`,
+      foreign.accountingTotal !== null && foreign.accountingCurrency === ctx.line.currency
+        ? `quantities agree (${item.receivedQty}); booked at ${foreign.accountingTotal} ${ctx.line.currency} against ${item.receivedValue} at the PO price`
+        : `quantities agree (${item.receivedQty}); the invoice carries no ${ctx.line.currency} accounting total, so its value cannot be brought to the PO currency`,
     ],
   };
 }
