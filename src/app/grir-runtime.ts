@@ -13,6 +13,7 @@ import type { GrirLabel } from '../sim/generator/grir-book.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { ALL_SCOPES } from '../sim/types.js';
 import { loadSampleCompany } from './company-cache.js';
+import { SAMPLE_GRIR_SOURCE, grirSourceOf } from '../grir/source.js';
 
 /** PO lines in the sample company's GR/IR book. */
 export const SAMPLE_GRIR_PO_LINES = 4000;
@@ -39,7 +40,7 @@ export async function openGrirRuntime(config: Config, say: (line: string) => voi
         ...(config.coupa.scopes ? { scopes: config.coupa.scopes.split(/\s+/) } : {}),
         ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst, timeoutMs: config.coupaTimeoutMs,
       });
-      return { db, records: createRecordSource(coupa), source: config.coupa.baseUrl, now: () => new Date(), close: () => db.close() };
+      return { db, records: createRecordSource(coupa), source: grirSourceOf(config), now: () => new Date(), close: () => db.close() };
     }
     const company = await loadSampleCompany({ seed: 7, invoices: 2000, dataDir: config.dataDir });
     const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
@@ -50,7 +51,7 @@ export async function openGrirRuntime(config: Config, say: (line: string) => voi
     say(`no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company and its GR/IR book (${book.summary.poLines} PO lines) at ${sim.url}`);
     const coupa = createCoupaClient({ baseUrl: sim.url, clientId: client.clientId, clientSecret: client.clientSecret, limiter: false });
     return {
-      db, sim, labels: book.labels, records: createRecordSource(coupa), source: 'embedded:sample-company-7', now: () => new Date(sim.now()),
+      db, sim, labels: book.labels, records: createRecordSource(coupa), source: SAMPLE_GRIR_SOURCE, now: () => new Date(sim.now()),
       close: async () => {
         await sim.close();
         await db.close();

@@ -22,7 +22,7 @@ import type { Guard } from '../guard/guard.js';
 import { positiveInt, untilSignal } from './args.js';
 
 /** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
-const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only'];
+const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only', 'accountant'];
 export const DEFAULT_MCP_IDENTITY = 'claude-desktop';
 export const DEFAULT_MCP_HTTP_PORT = 8081;
 

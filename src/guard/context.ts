@@ -7,6 +7,7 @@ import type { KnowledgeStore } from '../knowledge/index.js';
 import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
 import type { ProposalStore } from './proposals.js';
+import type { Db } from '../db/connection.js';
 
 export interface ToolContext {
   identity: Identity;
@@ -21,6 +22,8 @@ export interface ToolContext {
   proposals: ProposalStore;
   /** GL account code → budget-owner login, from the coding guide in the knowledge store. */
   glOwners(): Promise<ReadonlyMap<string, string>>;
+  /** The GR/IR book's store and the tenant it belongs to (absent where no book is kept). */
+  grir?: { db: Db; source: string };
   /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
   decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
 }
