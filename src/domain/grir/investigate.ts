@@ -77,7 +77,9 @@ function wrongUom(item: OpenItem, ctx: ItemContext): Finding | undefined {
 function duplicateReceipt(item: OpenItem, ctx: ItemContext): Finding | undefined {
   if (item.kind !== 'received_not_invoiced' || item.quantityDiff === null) return undefined;
   const voided = new Set(ctx.receipts.filter((r) => r.status === 'voided').map((r) => r.id));
-  const counted = ctx.receipts.filter((r) => receiptSign(r, voided) === 1 && r.transactionDate !== null);
+  // A receipt cancelled by a Void… transaction is no duplicate of anything (found by eval case grir-no-explanation-void-txn).
+  const cancelled = new Set(ctx.receipts.filter((r) => r.type.toLowerCase().startsWith('void') && r.originalTransactionId !== null).map((r) => r.originalTransactionId as number));
+  const counted = ctx.receipts.filter((r) => receiptSign(r, voided) === 1 && !cancelled.has(r.id) && !r.type.toLowerCase().startsWith('void') && r.transactionDate !== null);
   const diff = d(item.quantityDiff);
   for (let i = 0; i < counted.length; i++) {
     for (let j = i + 1; j < counted.length; j++) {
