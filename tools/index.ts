@@ -9,6 +9,8 @@ import { checkDuplicates } from './check-duplicates.js';
 import { checkSupplierTool } from './check-supplier.js';
 import { checkTaxTool } from './check-tax.js';
 import { classifyException } from './classify-exception.js';
+import { correctTaxRate } from './correct-tax-rate.js';
+import { requestSupplierChange } from './request-supplier-change.js';
 import { decideProposal } from './decide-proposal.js';
 import { extractInvoice } from './extract-invoice.js';
 import { disputeInvoice } from './dispute-invoice.js';
@@ -36,4 +38,5 @@ export const TOOLS: readonly ToolDefinition[] = [
   addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
   listProposals, decideProposal,
   grirOpenItems, proposeGrirClearing, proposeAdjustment,
+  correctTaxRate, requestSupplierChange,
 ] as unknown as readonly ToolDefinition[];

@@ -10,7 +10,7 @@ import type { TraceEntry } from './trace.js';
 import type { Outcome, Verdict } from './verdict.js';
 
 const DECISION_OF_TOOL: Record<string, Decision> = Object.fromEntries(Object.entries(ACTION_TOOL).map(([d, t]) => [t, d as Decision]));
-const WRITE_TOOLS = new Set([...ACTION_TOOLS, 'add_comment', 'record_resolution']);
+const WRITE_TOOLS = new Set([...ACTION_TOOLS, 'add_comment', 'record_resolution', 'correct_tax_rate', 'request_supplier_change']);
 
 export interface VerdictFacts {
   invoiceId: number;

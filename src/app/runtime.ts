@@ -3,6 +3,9 @@
  * Coupa client (a real tenant, or the embedded simulator), guard and tool context. `start`,
  * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
  */
+import type { TaxEngine } from '../tax/engine.js';
+import { supplierVerifierFor } from '../registry/verify.js';
+import { taxEvidenceFor } from './tax-evidence.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,6 +76,10 @@ export interface RuntimeOptions {
   auditCheckpoints?: boolean;
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
+  /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
+  taxEngine?: TaxEngine;
+  /** fetch for the registries (tests point VIES at a stub through VIES_BASE_URL instead). */
+  registryFetch?: typeof fetch;
 }
 
 /**
@@ -211,6 +218,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // A simulator is a new tenant every time it starts, even on the same port.
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
     let guard: Guard | undefined;
+    const taxEvidence = taxEvidenceFor(config, options.taxEngine);
+    const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
     const contextFor: ContextFactory = async (identity: Identity) => ({
       identity,
       controls: { ...controls, mode: await mode.get() },
@@ -222,6 +231,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       proposals,
       glOwners,
       grir: { db, source: grirSourceOf(config) },
+      taxEvidence,
+      verifySupplier,
       decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
     });
     guard = createGuard({

@@ -236,7 +236,8 @@ export function createGuard(deps: GuardDeps): Guard {
       const slicing = deps.autonomy !== undefined && (tool.guardClass === 'comment' || tool.guardClass === 'state') && !approved;
       const { mode, rule } = slicing ? await deps.autonomy!(ctx, invoiceId, globalMode) : { mode: globalMode, rule: 'global mode' };
       const modeNote = rule === 'global mode' ? `mode ${mode}` : `mode ${mode} by autonomy rule ${rule}`;
-      const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
+      const modal = modeVerdict(tool.guardClass, mode);
+      const verdict = approved ? 'execute' : tool.alwaysPropose && modal === 'execute' ? 'propose' : modal;
 
       // 2b. Case scope: an agent session never leaves its invoice, PO(s) and supplier.
       if (options.scope) {

@@ -55,6 +55,11 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
    * read — no idempotency key, no proposal — that only approvers may run).
    */
   requiredScope?: Scope;
+  /**
+   * A person always decides (supplier master change requests): in every mode the call becomes a
+   * proposal, executed only as a person's approval.
+   */
+  alwaysPropose?: boolean;
   /** Optional control check for writes; runs after scope and mode checks, before execution. */
   checkControls?: (input: z.output<I>, ctx: ToolContext) => Promise<ControlCheck>;
   /** Invoice the call is about, for proposals and audit (derived from input). */
