@@ -26,7 +26,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   // The agent settling one invoice may propose that invoice's adjustment; the GR/IR book is people's work.
   agent: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:propose-adjustment'],
   reviewer: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
-  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read', 'grir:read'],
+  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
   auditor: ['invoices:read', 'audit:read'],
   'read-only': ['invoices:read'],
   accountant: ['invoices:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment', 'grir:approve', 'audit:read'],
