@@ -25,10 +25,11 @@ export const ALLOWED: Record<string, readonly string[] | typeof ANY> = {
   // Supplier conversations: the request store and mail, replies that re-queue the invoice.
   'src/requests': ['src/db', 'src/coupa', 'src/domain', 'src/runner'],
   'src/mcp': ['src/guard', 'src/coupa', 'src/domain', 'src/knowledge', 'src/audit', 'src/db'],
-  tools: ['src/guard', 'src/domain', 'src/coupa', 'src/mcp', 'src/knowledge', 'src/ingest', 'src/db'],
+  tools: ['src/guard', 'src/domain', 'src/coupa', 'src/mcp', 'src/knowledge', 'src/ingest', 'src/db', 'src/grir'],
   'src/agent': ['src/mcp', 'src/guard', 'src/domain', 'src/coupa', 'src/audit', 'src/knowledge'],
   'src/runner': ['src/db', 'src/coupa', 'src/domain'],
   'src/shadow': ['src/db', 'src/coupa', 'src/domain', 'src/guard'],
+  'src/grir': ['src/db', 'src/coupa', 'src/domain', 'src/audit', 'src/guard'],
   'src/ingest': ['src/coupa', 'src/domain', 'src/guard', 'src/db', 'src/agent', 'src/knowledge', 'src/mcp'],
   'src/web': ANY,
   'src/app': ANY,

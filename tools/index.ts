@@ -19,6 +19,9 @@ import { getContract } from './get-contract.js';
 import { getInvoice } from './get-invoice.js';
 import { getPurchaseOrder } from './get-purchase-order.js';
 import { getSupplier } from './get-supplier.js';
+import { grirOpenItems } from './grir-open-items.js';
+import { proposeAdjustment } from './propose-adjustment.js';
+import { proposeGrirClearing } from './propose-grir-clearing.js';
 import { holdInvoice } from './hold-invoice.js';
 import { listProposals } from './list-proposals.js';
 import { listReceipts } from './list-receipts.js';
@@ -34,5 +37,6 @@ export const TOOLS: readonly ToolDefinition[] = [
   analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException, extractInvoice,
   addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
   listProposals, decideProposal,
+  grirOpenItems, proposeGrirClearing, proposeAdjustment,
   correctTaxRate, requestSupplierChange,
 ] as unknown as readonly ToolDefinition[];

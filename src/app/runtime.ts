@@ -14,6 +14,7 @@ import { createAuditLog, createCheckpointer, type AuditLog, type Checkpointer } 
 import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
+import { grirSourceOf } from '../grir/source.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
@@ -240,6 +241,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       knowledge,
       proposals,
       glOwners,
+      grir: { db, source: grirSourceOf(config) },
       taxEvidence,
       verifySupplier,
       decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),

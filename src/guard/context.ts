@@ -11,6 +11,7 @@ import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
 import type { ProposalStore } from './proposals.js';
 import type { SupplierRequests } from '../requests/service.js';
+import type { Db } from '../db/connection.js';
 
 export interface ToolContext {
   identity: Identity;
@@ -25,6 +26,8 @@ export interface ToolContext {
   proposals: ProposalStore;
   /** GL account code → budget-owner login, from the coding guide in the knowledge store. */
   glOwners(): Promise<ReadonlyMap<string, string>>;
+  /** The GR/IR book's store and the tenant it belongs to (absent where no book is kept). */
+  grir?: { db: Db; source: string };
   /**
    * Asks the configured tax engine (src/tax/) for a quote; a failure comes back as evidence, never
    * thrown. Absent: no engine is consulted and the tax check uses the invoice's own rate.
