@@ -3,7 +3,8 @@ import { assessInvoice } from '../src/domain/index.js';
 import { ToolError, WRITE_ANNOTATIONS, defineTool, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { EXCEPTION_STATUSES, WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { HELD_STATUSES } from '../src/coupa/invoice-statuses.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 /**
  * The guard's control check for releasing money: re-read the invoice, PO, receipts and supplier
@@ -14,7 +15,7 @@ async function resolveAllowed(invoiceId: number, ctx: ToolContext): Promise<Cont
   // Releasing money: the invoice and every bank detail are read from Coupa now, never from a cache.
   const invoiceCtx = await loadInvoiceContext(ctx, invoiceId, { fresh: true, freshBank: true });
   if (!invoiceCtx) return { ok: false, control: 'invoice_exists', reason: `invoice ${invoiceId} was not found`, instead: 'nothing to resolve' };
-  if (!EXCEPTION_STATUSES.has(invoiceCtx.invoice.status)) {
+  if (!HELD_STATUSES.has(invoiceCtx.invoice.status)) {
     return { ok: false, control: 'invoice_status', reason: `invoice is ${invoiceCtx.invoice.status}, not held`, instead: 're-read the invoice; nothing to resolve' };
   }
   const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
@@ -54,7 +55,7 @@ export const resolveException = defineTool({
     // Marks every unresolved failure resolved with the justification, then revalidates.
     const updated = await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification, invoice);
     ctx.records.afterWrite(input.invoice_id, updated);
-    if (EXCEPTION_STATUSES.has(updated.status)) {
+    if (HELD_STATUSES.has(updated.status)) {
       throw new ToolError(`invoice ${input.invoice_id} is still ${updated.status} after revalidation`, 'a failure Coupa still reports needs a person: route it to the AP reviewer');
     }
     const detail = `Invoice ${input.invoice_id} resolved: tolerances marked resolved and revalidated; status ${updated.status}.`;

@@ -8,6 +8,7 @@ import { assessmentOf, citationsOf, precedentsOf, type AssessmentView } from './
 import { renderDossier } from './dossier.js';
 import { disputeMessage, informationRequest, missingItems, policyQuery, resolveJustification, routeReason } from './messages.js';
 import { lastResult, type TraceEntry } from './trace.js';
+import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 
 export interface PlannedCall {
   name: string;
@@ -33,9 +34,6 @@ export const ACTION_TOOL: Record<string, string> = {
   request_info: 'request_information',
 };
 export const ACTION_TOOLS = new Set(Object.values(ACTION_TOOL));
-
-/** Statuses in which an invoice waits on AP (mirrors the write tools' check). */
-export const HELD_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
 
 export const INJECTION_FLAG = 'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
 

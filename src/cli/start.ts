@@ -26,6 +26,7 @@ import { keepServing } from '../app/keep-serving.js';
 import type { Verdict } from '../agent/verdict.js';
 import { loadConfig } from '../config.js';
 import { query } from '../coupa/index.js';
+import { QUEUE_STATUSES } from '../coupa/invoice-statuses.js';
 import type { ExceptionEvent } from '../sim/dataset.js';
 import { registerIntake } from '../runner/intake.js';
 import { createRunnerQueue } from '../runner/queue.js';
@@ -85,7 +86,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
     return opened.company.exceptions.slice(0, limit).map((l) => ({ ...l.event, event_type: l.event.event_type ?? 'invoice.exception.created', resource_id: l.invoiceId }));
   }
   const events: ExceptionEvent[] = [];
-  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', ['ap_hold', 'pending_receipt']).fields(['id', 'status']).orderBy('id', 'asc'));
+  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', [...QUEUE_STATUSES]).fields(['id', 'status']).orderBy('id', 'asc'));
   for await (const inv of held) {
     if (typeof inv.id === 'number') events.push({ event_type: 'invoice.exception.created', resource_id: inv.id });
     if (limit && events.length >= limit) break;
