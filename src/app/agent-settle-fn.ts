@@ -10,6 +10,7 @@ import type { SettleFn } from '../runner/types.js';
 import { hashOf } from '../guard/canonical.js';
 import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
+import { latestSettlementRow } from '../runner/settlement-log.js';
 import { observeCase } from './shadow-observer.js';
 
 const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
@@ -36,15 +37,11 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
       if (seen) return { decision: `observed:${seen.person!.decision}`, exceptionType: seen.exceptionType, executed: false };
     }
 
-    const { rows: last } = await runtime.db.query<{ verdict: { facts?: string } ; decision: string; exception_type: string; executed: boolean }>(
-      `select verdict, decision, exception_type, executed from settlements
-       where invoice_id = $1 and verdict ->> 'tenant' = $2 order by id desc limit 1`,
-      [invoiceId, runtime.tenant],
-    );
-    if (last[0]?.verdict?.facts) {
+    const last = await latestSettlementRow<{ verdict: { facts?: string } | null; exception_type: string }>(runtime.db, invoiceId, { tenant: runtime.tenant });
+    if (last?.verdict?.facts) {
       const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });
-      if (!probe.isError && factsFingerprint(probe.structured) === last[0].verdict.facts) {
-        return { decision: 'unchanged', exceptionType: last[0].exception_type, executed: false };
+      if (!probe.isError && factsFingerprint(probe.structured) === last.verdict.facts) {
+        return { decision: 'unchanged', exceptionType: last.exception_type, executed: false };
       }
     }
 

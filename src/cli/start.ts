@@ -30,6 +30,7 @@ import { QUEUE_STATUSES } from '../coupa/invoice-statuses.js';
 import type { ExceptionEvent } from '../sim/dataset.js';
 import { registerIntake } from '../runner/intake.js';
 import { createRunnerQueue } from '../runner/queue.js';
+import { lastSettlementId, verdictsAfter } from '../runner/settlement-log.js';
 import { createWebhookVerifier } from '../runner/webhook-signature.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { parseInvoices, parsePort, parseSeed } from './sim-serve.js';
@@ -95,8 +96,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
 }
 
 async function settledSince(opened: OpenedRuntime, afterId: number): Promise<Verdict[]> {
-  const { rows } = await opened.runtime.db.query<{ verdict: Verdict }>('select verdict from settlements where id > $1 order by id', [afterId]);
-  return rows.map((r) => r.verdict).filter((v) => v && typeof v === 'object' && 'decision' in v);
+  return (await verdictsAfter(opened.runtime.db, afterId)).filter((v): v is Verdict => v !== null && typeof v === 'object' && 'decision' in v);
 }
 
 function progressLine(done: number, total: number, verdicts: Verdict[]): string {
@@ -128,8 +128,7 @@ async function run(flags: StartFlags): Promise<void> {
     await queue.start();
     const secret = newWebhookSecret();
     await registerIntake(app, { db: runtime.db, queue, verifier: createWebhookVerifier({ secrets: [secret] }) });
-    const { rows: [mark] } = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
-    const afterId = Number(mark?.max ?? 0);
+    const afterId = await lastSettlementId(runtime.db);
 
     counting = true;
     const events = await exceptionEvents(opened, flags.limit);
