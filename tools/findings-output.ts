@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { checkTolerance, type Controls, type Finding } from '../src/domain/index.js';
-import { READ_ANNOTATIONS, defineTool, type ToolDefinition } from '../src/guard/tool.js';
+import { defineTool, type ToolDefinition } from '../src/guard/tool.js';
 import type { ControlApplied } from '../src/domain/tolerance.js';
 import { ToolError } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
@@ -73,7 +73,6 @@ export function defineFindingsTool(spec: {
     description: spec.description,
     inputSchema: AnalysisInput,
     outputSchema: AnalysisOutput,
-    annotations: READ_ANNOTATIONS,
     guardClass: 'analysis',
     invoiceIdOf: (i) => i.invoice_id,
     async handler({ invoice_id }, ctx) {

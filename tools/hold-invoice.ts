@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const holdInvoice = defineTool({
@@ -13,8 +13,8 @@ export const holdInvoice = defineTool({
     dossier: z.string().trim().min(20).max(10_000),
   }),
   outputSchema: WriteOutcome,
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
+  decision: 'hold',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
 
 export const requestInformation = defineTool({
@@ -15,8 +15,8 @@ export const requestInformation = defineTool({
     supplier_message: z.string().trim().min(20).max(4_000),
   }),
   outputSchema: WriteOutcome.extend({ redactions: z.array(z.string()).optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
+  decision: 'request_info',
   invoiceIdOf: (i) => i.invoice_id,
   supplierTextOf: (i) => i.supplier_message,
   async handler(input, ctx) {

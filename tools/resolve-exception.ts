@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assessInvoice } from '../src/domain/index.js';
-import { ToolError, WRITE_ANNOTATIONS, defineTool, type ControlCheck } from '../src/guard/tool.js';
+import { ToolError, defineTool, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
 import { HELD_STATUSES } from '../src/coupa/invoice-statuses.js';
@@ -45,8 +45,8 @@ export const resolveException = defineTool({
     justification: z.string().trim().min(20).max(2_000).describe('why this is within policy, citing the section id'),
   }),
   outputSchema: WriteOutcome,
-  annotations: { ...WRITE_ANNOTATIONS, destructiveHint: true },
   guardClass: 'state',
+  decision: 'resolve',
   invoiceIdOf: (i) => i.invoice_id,
   checkControls: (input, ctx) => resolveAllowed(input.invoice_id, ctx),
   async handler(input, ctx) {

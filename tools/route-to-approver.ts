@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import { assessInvoice } from '../src/domain/index.js';
 import type { ToolContext } from '../src/guard/context.js';
 import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
@@ -37,8 +37,9 @@ export const routeToApprover = defineTool({
     reason: z.string().trim().min(10).max(2_000),
   }),
   outputSchema: WriteOutcome.extend({ approver: z.string().optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'state',
+  decision: 'route',
+  additive: true,
   invoiceIdOf: (i) => i.invoice_id,
   async checkControls(input, ctx) {
     const instead = `route to the AP reviewer "${ctx.controls.ap_reviewer}"`;

@@ -24,7 +24,8 @@ import { createLlm, llmConfigured } from './llm.js';
 import { linkAgentToMcp } from './mcp-link.js';
 import { oneDecisionMiddleware, toolErrorsToModel } from './loop-middleware.js';
 import { PlaybookPlannerModel } from './planner-model.js';
-import { ACTION_TOOLS, flagsOf } from './playbook.js';
+import { flagsOf } from './playbook.js';
+import { DECISION_TOOLS } from '../../tools/index.js';
 import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 import { SYSTEM_PROMPT, taskMessage } from './prompts.js';
 import { cleanToolError, readTrace, type TraceEntry } from './trace.js';
@@ -128,7 +129,7 @@ function entryFromGuard(name: string, args: Record<string, unknown>, result: Gua
 
 /** Why the brain's decision is not the suggested one: a guard refusal it followed, or the model's own choice. */
 function deviationOf(trace: readonly TraceEntry[], brain: 'planner' | 'llm'): string | undefined {
-  const refused = trace.find((t) => ACTION_TOOLS.has(t.name) && !t.ok);
+  const refused = trace.find((t) => DECISION_TOOLS.has(t.name) && !t.ok);
   if (refused) return `the guard refused ${refused.name} (${refused.text.slice(0, 200)})`;
   return brain === 'llm' ? 'the model chose this decision' : undefined;
 }
@@ -183,7 +184,7 @@ export async function settleInvoice(runtime: AgentRuntime, options: SettleOption
 
   // Never half-act: with an assessment but no carried-out decision, route to the AP reviewer.
   let deviation: string | undefined;
-  if (exists && !primaryAction(trace) && !trace.some((t) => ACTION_TOOLS.has(t.name) && t.ok)) {
+  if (exists && !primaryAction(trace) && !trace.some((t) => DECISION_TOOLS.has(t.name) && t.ok)) {
     deviation = `Settle stopped before deciding (${run.error ?? 'no action taken'}) and routed it to the AP reviewer for a decision`;
     const args = { invoice_id: options.invoiceId, approver_login: runtime.controls.ap_reviewer, reason: `Settle stopped before deciding (${run.error ?? 'no action taken'}); please review. ${assessment.root_cause}`.slice(0, 1_900) };
     trace.push(entryFromGuard('route_to_approver', args, await runtime.guard.call(identity, 'route_to_approver', args, { scope })));

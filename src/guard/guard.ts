@@ -13,7 +13,7 @@ import type { ContextFactory, ToolContext } from './context.js';
 import type { Identity, Scope } from './identity.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Proposal, ProposalStore } from './proposals.js';
-import { ToolError, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
+import { ToolError, isCoupaWriteClass, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { formatIssues } from '../issues.js';
@@ -130,7 +130,7 @@ export function countCoupaCall(): void {
 
 function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' | 'shadow' {
   // Shadow decides as autonomous would (controls included) and then writes nothing.
-  if (mode === 'shadow' && (guardClass === 'comment' || guardClass === 'state')) return 'shadow';
+  if (mode === 'shadow' && isCoupaWriteClass(guardClass)) return 'shadow';
   if (guardClass === 'comment') return mode === 'monitor' ? 'propose' : 'execute';
   if (guardClass === 'state') return mode === 'autonomous' ? 'execute' : 'propose';
   return 'execute';
@@ -233,7 +233,7 @@ export function createGuard(deps: GuardDeps): Guard {
       // 3. Mode: the global one, or the first autonomy rule matching the invoice's slice (re-read
       // from Coupa). A person's approval of a stored proposal is the human decision a mode waits for.
       const globalMode = await deps.mode();
-      const slicing = deps.autonomy !== undefined && (tool.guardClass === 'comment' || tool.guardClass === 'state') && !approved;
+      const slicing = deps.autonomy !== undefined && isCoupaWriteClass(tool.guardClass) && !approved;
       const { mode, rule } = slicing ? await deps.autonomy!(ctx, invoiceId, globalMode) : { mode: globalMode, rule: 'global mode' };
       const modeNote = rule === 'global mode' ? `mode ${mode}` : `mode ${mode} by autonomy rule ${rule}`;
       const verdict = approved ? 'execute' : modeVerdict(tool.guardClass, mode);
@@ -327,7 +327,7 @@ export function createGuard(deps: GuardDeps): Guard {
     await audit(identity, tool.name, input, { decision: 'proposed', reason, coupaCalls: counter.calls, resultSummary: `proposal ${proposal.id}`, idempotencyKey: key, invoiceId });
     return {
       outcome: 'proposed', isError: false, text, proposalId: proposal.id, coupaCalls: counter.calls,
-      structured: { status: 'proposed', proposal_id: proposal.id, detail: text, ...(tool.guardClass === 'comment' || tool.guardClass === 'state' ? { mode, autonomy_rule: rule } : {}) },
+      structured: { status: 'proposed', proposal_id: proposal.id, detail: text, ...(isCoupaWriteClass(tool.guardClass) ? { mode, autonomy_rule: rule } : {}) },
     };
   }
 
