@@ -18,7 +18,7 @@ import {
 } from '../src/coupa/errors.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
-import type { ToolContext } from '../src/guard/context.js';
+import type { ToolServices } from '../src/guard/context.js';
 import { createGuard, type GuardLogger } from '../src/guard/guard.js';
 import { createIdempotencyStore } from '../src/guard/idempotency.js';
 import { createIdentity } from '../src/guard/identity.js';
@@ -90,7 +90,7 @@ describe('toToolMessage through the guard and a real MCP client', () => {
     };
     const guard = createGuard({
       tools: [probe], audit, proposals: createProposalStore(db), idempotency: createIdempotencyStore(db), mode: async () => 'autonomous', tenant: 't', logger,
-      contextFor: async (identity) => ({ identity } as unknown as ToolContext),
+      services: {} as unknown as ToolServices,
     });
     const server = createMcpServer({ guard, identity: createIdentity('rita', 'person', ['reviewer']), policies: loadPolicyLibrary(POLICY_DIR) });
     const [a, b] = InMemoryTransport.createLinkedPair();

@@ -16,9 +16,9 @@ import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { createDriftTally, type DriftTally } from '../coupa/drift.js';
 import type { ReadProblem } from '../coupa/read-problems.js';
-import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createCoupaCallCounter } from '../guard/call-counter.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
-import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
@@ -149,6 +149,8 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
 export function coupaClientFor(
   options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
   drift: DriftTally = createDriftTally(),
+  /** Told of every call too: the guard's per-tool-call counter. */
+  countCall: () => void = () => undefined,
 ): CoupaClient {
   const { config, simulator, lazySimulator } = options;
   const common = {
@@ -158,7 +160,7 @@ export function coupaClientFor(
       options.onReadProblem?.(problem);
     },
     onCall: (event: CallEvent) => {
-      countCoupaCall();
+      countCall();
       options.onCoupaCall?.(event);
     },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
@@ -193,7 +195,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 
     const drift = createDriftTally();
-    const coupa = coupaClientFor(options, drift);
+    const coupaCalls = createCoupaCallCounter();
+    const coupa = coupaClientFor(options, drift, coupaCalls.count);
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
@@ -209,22 +212,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
-    let guard: Guard | undefined;
-    const contextFor: ContextFactory = async (identity: Identity) => ({
-      identity,
-      controls: { ...controls, mode: await mode.get() },
-      mode: await mode.get(),
-      now,
-      records,
-      ownLogins,
-      knowledge,
-      proposals,
-      glOwners,
-      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
-    });
-    guard = createGuard({
+    const guard = createGuard({
       tools: TOOLS,
-      contextFor,
+      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners },
+      coupaCalls,
       audit,
       proposals,
       idempotency: createIdempotencyStore(db),
@@ -241,7 +232,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor: guard.contextFor, drift,
       close: async () => {
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();

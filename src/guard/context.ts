@@ -8,10 +8,10 @@ import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
 import type { ProposalStore } from './proposals.js';
 
-export interface ToolContext {
-  identity: Identity;
+/** What the deployment gives every tool call; the guard adds the caller, the mode and `decideProposal`. */
+export interface ToolServices {
+  /** The controls in force; the guard sets their `mode` to the current one for each call. */
   controls: Controls;
-  mode: Mode;
   /** The clock (the simulated one in evals): supplier age, duplicate windows. */
   now(): Date;
   records: RecordSource;
@@ -21,6 +21,11 @@ export interface ToolContext {
   proposals: ProposalStore;
   /** GL account code → budget-owner login, from the coding guide in the knowledge store. */
   glOwners(): Promise<ReadonlyMap<string, string>>;
+}
+
+export interface ToolContext extends ToolServices {
+  identity: Identity;
+  mode: Mode;
   /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
   decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
 }

@@ -9,12 +9,12 @@ import { z } from 'zod';
 import type { Mode } from '../domain/controls.js';
 import { describeError } from '../errors.js';
 import { hashOf } from './canonical.js';
-import type { ContextFactory, ToolContext } from './context.js';
+import type { ToolContext, ToolServices } from './context.js';
+import { createCoupaCallCounter, type CallTally, type CoupaCallCounter } from './call-counter.js';
 import type { Identity, Scope } from './identity.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Proposal, ProposalStore } from './proposals.js';
 import { ToolError, isCoupaWriteClass, isWriteClass, type ControlCheck, type GuardClass, type ToolDefinition } from './tool.js';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { formatIssues } from '../issues.js';
 import type { AutonomyResolver } from './autonomy.js';
@@ -54,7 +54,10 @@ export interface AuditSink {
 
 export interface GuardDeps {
   tools: readonly ToolDefinition[];
-  contextFor: ContextFactory;
+  /** What tool handlers use; the guard builds each call's context from it (the caller, the mode, decideProposal). */
+  services: ToolServices;
+  /** The counter the Coupa client reports its calls to (default: a counter nothing reports to). */
+  coupaCalls?: CoupaCallCounter;
   audit: AuditSink;
   proposals: ProposalStore;
   idempotency: IdempotencyStore;
@@ -92,6 +95,8 @@ export interface Guard {
   call(identity: Identity, toolName: string, args: unknown, options?: CallOptions): Promise<GuardResult>;
   /** Approve (execute exactly once) or reject a stored proposal. */
   decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult>;
+  /** The context a tool call by `identity` runs with (also for reads outside a tool call, e.g. the review page). */
+  contextFor(identity: Identity): Promise<ToolContext>;
 }
 
 const CLASS_SCOPE: Record<GuardClass, Scope> = {
@@ -119,14 +124,6 @@ export function toolVisible(tool: ToolDefinition, identity: Identity, readOnly: 
 
 /** Write tools accept an optional idempotency key next to their own fields. */
 export const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
-
-const counterStore = new AsyncLocalStorage<{ calls: number }>();
-
-/** Coupa client hook: attributes each HTTP call to the tool call in progress. */
-export function countCoupaCall(): void {
-  const c = counterStore.getStore();
-  if (c) c.calls += 1;
-}
 
 function modeVerdict(guardClass: GuardClass, mode: Mode): 'execute' | 'propose' | 'shadow' {
   // Shadow decides as autonomous would (controls included) and then writes nothing.
@@ -163,6 +160,18 @@ function newIncidentId(): string {
 
 export function createGuard(deps: GuardDeps): Guard {
   const byName = new Map(deps.tools.map((t) => [t.name, t]));
+  const coupaCalls = deps.coupaCalls ?? createCoupaCallCounter();
+
+  async function contextFor(identity: Identity): Promise<ToolContext> {
+    const mode = await deps.mode();
+    return {
+      ...deps.services,
+      identity,
+      controls: { ...deps.services.controls, mode },
+      mode,
+      decideProposal: (id, decision, reason) => decideProposal(identity, id, decision, reason),
+    };
+  }
 
   async function audit(identity: Identity, tool: string, input: unknown, e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> {
     // The name of an unknown tool is caller-supplied: keep it within what an audit row holds.
@@ -174,7 +183,7 @@ export function createGuard(deps: GuardDeps): Guard {
   async function call(identity: Identity, toolName: string, args: unknown, options: CallOptions = {}): Promise<GuardResult> {
     const counter = { calls: 0 };
     try {
-      const result = await counterStore.run(counter, () => guardedCall(identity, toolName, args, options, counter));
+      const result = await coupaCalls.run(counter, () => guardedCall(identity, toolName, args, options, counter));
       if (options.scope && !result.isError) options.scope.noteSupplierText(toolName, `${result.text}\n${JSON.stringify(result.structured ?? {})}`);
       return result;
     } catch (error) {
@@ -224,7 +233,7 @@ export function createGuard(deps: GuardDeps): Guard {
       return deny(`caller "${identity.id}" lacks the "${scope}" scope`, 'Ask an administrator for a role that includes it.', invoiceId);
     }
 
-    const ctx: ToolContext = await deps.contextFor(identity);
+    const ctx = await contextFor(identity);
     // Derived keys are per caller: another identity's identical write is its own write, never a replay.
     const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
 
@@ -334,7 +343,7 @@ export function createGuard(deps: GuardDeps): Guard {
   async function decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult> {
     // Called by the decide_proposal tool, this runs inside that tool call, whose own audit row
     // records the outcome; called directly (the review page), it writes the row itself.
-    const withinToolCall = counterStore.getStore() !== undefined;
+    const withinToolCall = coupaCalls.current() !== undefined;
     const record = async (e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> => {
       if (!withinToolCall) await audit(identity, 'decide_proposal', { proposalId, decision, reason }, e);
     };
@@ -368,5 +377,6 @@ export function createGuard(deps: GuardDeps): Guard {
     listTools: (identity, scope) => deps.tools.filter((t) => toolVisible(t, identity, deps.readOnly ?? false, scope)),
     call,
     decideProposal,
+    contextFor,
   };
 }
