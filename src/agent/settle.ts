@@ -20,7 +20,7 @@ import type { ExceptionEvent } from '../coupa/events.js';
 import { assessmentOf, citationsOf, precedentsOf } from './assessment.js';
 import { Budget, BudgetExhaustedError } from './budget.js';
 import { renderDossier } from './dossier.js';
-import { createLlm, llmConfigured } from './llm.js';
+import { createLlm, llmConfigured } from '../llm/chat-model.js';
 import { linkAgentToMcp } from './mcp-link.js';
 import { oneDecisionMiddleware, toolErrorsToModel } from './loop-middleware.js';
 import { PlaybookPlannerModel } from './planner-model.js';

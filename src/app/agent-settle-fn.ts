@@ -11,6 +11,7 @@ import { hashOf } from '../guard/canonical.js';
 import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
 import { latestSettlementRow } from '../runner/settlement-log.js';
+import { eventPayload } from '../runner/inbox.js';
 import { observeCase } from './shadow-observer.js';
 
 const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
@@ -27,8 +28,7 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     ctx.signal.throwIfAborted();
     // A run known in advance reads its invoices' records in batches ahead of them.
     await options.prefetch?.ahead(invoiceId);
-    const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
-    const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
+    const event = EventPayload.safeParse((await eventPayload(runtime.db, ctx.eventId)) ?? {}).data ?? {};
 
     // An invoice the agent shadowed: the change that queued it may be a person settling it.
     const shadowed = await runtime.shadow.byInvoice(runtime.tenant, invoiceId);

@@ -65,3 +65,9 @@ export async function recordIgnoredEvent(db: Db, event: IgnoredEvent): Promise<{
   );
   return { status: inserted.rowCount === 0 ? 'duplicate' : 'ignored' };
 }
+
+/** The payload of the event that queued a job (its `exception_code` hint, …), or undefined when it is gone. */
+export async function eventPayload(db: Db, eventId: string): Promise<unknown> {
+  const { rows } = await db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [eventId]);
+  return rows[0]?.payload;
+}
