@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice } from './write-outcome.js';
+import { WriteOutcome, currentInvoice } from './shared/write-outcome.js';
 
 export const addComment = defineTool({
   name: 'add_comment',

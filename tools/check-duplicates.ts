@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DUPLICATE_THRESHOLD, duplicateFindings, findDuplicateCandidates } from '../src/domain/index.js';
 import { defineTool } from '../src/guard/tool.js';
-import { AnalysisInput, FindingOut, findingsOut, findingsText, requireContext } from './findings-output.js';
+import { AnalysisInput, FindingOut, findingsOut, findingsText, requireContext } from './shared/findings-output.js';
 
 const CandidateOut = z.object({
   invoice_id: z.number(),

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
 import { defineTool } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { SuggestedCoding, suggestCoding } from './coding.js';
-import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './findings-output.js';
+import { SuggestedCoding, suggestCoding } from './shared/coding.js';
+import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './shared/findings-output.js';
 
 
 export const AssessmentOut = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const DisputeReason = z.enum(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'DUPLICATE', 'NOT-RECEIVED', 'MISSING-PO', 'TAX-ERROR', 'OTHER']);
 

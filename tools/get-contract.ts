@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, defineTool } from '../src/guard/tool.js';
-import { ContractOut, projectContract } from './projections.js';
+import { ContractOut, projectContract } from './shared/projections.js';
 
 export const getContract = defineTool({
   name: 'get_contract',

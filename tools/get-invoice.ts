@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createFence, UNTRUSTED_NOTICE } from '../src/guard/untrusted.js';
 import { ToolError, defineTool } from '../src/guard/tool.js';
-import { InvoiceOut, projectInvoice } from './projections.js';
+import { InvoiceOut, projectInvoice } from './shared/projections.js';
 
 export const getInvoice = defineTool({
   name: 'get_invoice',

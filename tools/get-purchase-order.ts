@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, defineTool } from '../src/guard/tool.js';
-import { PurchaseOrderOut, projectPurchaseOrder } from './projections.js';
+import { PurchaseOrderOut, projectPurchaseOrder } from './shared/projections.js';
 
 export const getPurchaseOrder = defineTool({
   name: 'get_purchase_order',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, defineTool } from '../src/guard/tool.js';
-import { SupplierOut, projectSupplier } from './projections.js';
+import { SupplierOut, projectSupplier } from './shared/projections.js';
 
 export const getSupplier = defineTool({
   name: 'get_supplier',

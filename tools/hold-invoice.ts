@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const holdInvoice = defineTool({
   name: 'hold_invoice',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, defineTool } from '../src/guard/tool.js';
-import { ReceiptOut, projectReceipt } from './projections.js';
+import { ReceiptOut, projectReceipt } from './shared/projections.js';
 
 export const listReceipts = defineTool({
   name: 'list_receipts',

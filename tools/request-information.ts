@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
 import { defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const requestInformation = defineTool({
   name: 'request_information',

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { assessInvoice } from '../src/domain/index.js';
 import { ToolError, defineTool, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
 import { HELD_STATUSES } from '../src/coupa/invoice-statuses.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 /**
  * The guard's control check for releasing money: re-read the invoice, PO, receipts and supplier

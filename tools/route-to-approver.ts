@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { defineTool } from '../src/guard/tool.js';
 import { assessInvoice } from '../src/domain/index.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { suggestCoding } from './coding.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
+import { suggestCoding } from './shared/coding.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 /**
  * Who an invoice may be routed to, re-derived from Coupa and the controls — never from the caller

@@ -22,7 +22,7 @@ import { createIdempotencyStore } from '../guard/idempotency.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
-import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import { supplierTextPolicyFor } from './supplier-text-policy.js';
 import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';

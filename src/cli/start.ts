@@ -34,7 +34,7 @@ import { lastSettlementId, verdictsAfter } from '../runner/settlement-log.js';
 import { createWebhookVerifier } from '../runner/webhook-signature.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { parseInvoices, parsePort, parseSeed } from './sim-serve.js';
-import { positiveInt } from './worker.js';
+import { positiveInt } from './args.js';
 
 interface StartFlags {
   seed: number;

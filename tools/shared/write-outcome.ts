@@ -3,10 +3,10 @@
  * person" alike: `executed` (Coupa changed) or `proposed` (stored for an approver).
  */
 import { z } from 'zod';
-import type { Invoice } from '../src/coupa/schemas.js';
-import type { ToolContext } from '../src/guard/context.js';
-import { ToolError } from '../src/guard/tool.js';
-import { HELD_STATUSES } from '../src/coupa/invoice-statuses.js';
+import type { Invoice } from '../../src/coupa/schemas.js';
+import type { ToolContext } from '../../src/guard/context.js';
+import { ToolError } from '../../src/guard/tool.js';
+import { HELD_STATUSES } from '../../src/coupa/invoice-statuses.js';
 
 export const WriteOutcome = z.object({
   status: z.enum(['executed', 'proposed', 'shadow']).describe('shadow: decided and recorded in shadow mode; nothing was written to Coupa'),
