@@ -1,6 +1,7 @@
 /**
  * Start-up as a user meets it, from the built package (`bin/settle.js` → `dist/`), cold and warm:
- *   - `settle --help` wall time (cold: the first run; warm: median of the next five);
+ *   - `settle --help` wall time (cold: the first run; warm: median of the next five), beside a bare
+ *     `node -e 0` (the floor: no Node CLI starts sooner on this machine at this load);
  *   - `settle mcp` over stdio: `initialize` and `tools/list` answered, from spawn;
  *   - idle RSS of `settle mcp` after it has answered and sat idle for 2 s (before any tool call);
  *   - the first `search_policies` answer, from spawn, in a second process that calls it right after
@@ -50,12 +51,18 @@ function rssMbOf(pid: number): number | undefined {
   }
 }
 
-function helpOnce(): Figure {
+/**
+ * One run of `command` to its exit: wall time, and the CPU time it used — read from the shell that
+ * waited for it (/proc/<sh>/stat counts the CPU of the children it has reaped).
+ */
+function runOnce(command: readonly string[]): Figure {
   const started = performance.now();
-  const run = spawnSync(LAUNCH[0]!, [...LAUNCH.slice(1), '--help'], { encoding: 'utf8' });
+  const run = spawnSync('/bin/sh', ['-c', '"$@" >/dev/null && cat /proc/$$/stat', 'sh', ...command], { encoding: 'utf8' });
   const wallMs = performance.now() - started;
-  if (run.status !== 0) throw new Error(`settle --help exited ${run.status}: ${run.stderr}`);
-  return { wallMs };
+  if (run.status !== 0) throw new Error(`${command.join(' ')} exited ${run.status}: ${run.stderr}`);
+  const fields = run.stdout.split(') ')[1]?.split(' ');
+  const cpuMs = fields ? ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND : undefined;
+  return { wallMs, cpuMs, load: loadavg()[0]! };
 }
 
 interface McpRun {
@@ -142,9 +149,17 @@ if (!process.env.SETTLE_BENCH_LAUNCH && !existsSync(join(ROOT, 'dist', 'src', 'c
 }
 console.log(`   machine: ${loadavg().map((l) => l.toFixed(1)).join(' ')} load average, node ${process.version}, launch: ${LAUNCH.map((a) => a.replace(ROOT, '.')).join(' ')}`);
 
-const help = [helpOnce(), helpOnce(), helpOnce(), helpOnce(), helpOnce(), helpOnce()];
-const helpWarm = median(help.slice(1).map((h) => h.wallMs));
-console.log(`   settle --help          cold ${ms(help[0]!)}, warm ${Math.round(helpWarm)} ms [load ${loadavg()[0]!.toFixed(1)}]   target ≤ 150 ms: ${verdict(helpWarm, 150)}`);
+// A bare `node -e 0` beside it: the floor no CLI starts under, on this machine at this load.
+const runs = (command: readonly string[]) => Array.from({ length: 6 }, () => runOnce(command));
+const warm = (figures: Figure[]): Figure => ({
+  wallMs: median(figures.slice(1).map((f) => f.wallMs)),
+  cpuMs: median(figures.slice(1).map((f) => f.cpuMs ?? 0)),
+  load: figures[figures.length - 1]!.load,
+});
+const help = runs([...LAUNCH, '--help']);
+const bare = runs([process.execPath, '-e', '0']);
+console.log(`   settle --help          cold ${ms(help[0]!)}, warm ${ms(warm(help))}   target ≤ 150 ms: ${verdict(warm(help).wallMs, 150)}`);
+console.log(`   (node -e 0             cold ${ms(bare[0]!)}, warm ${ms(warm(bare))}: the floor)`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'settle-bench-startup-'));
 try {

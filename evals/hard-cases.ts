@@ -9,7 +9,9 @@ import { scopeInjectionCases } from './hard/cases-injection-scope.js';
 import { matchingCases } from './hard/cases-matching.js';
 import { modeCases } from './hard/cases-modes.js';
 import { multiFailureCases } from './hard/cases-multi.js';
+import { registryCases } from './hard/cases-registry.js';
+import { taxEngineCases } from './hard/cases-tax-engine.js';
 
 export function hardCases(): Array<Record<string, unknown>> {
-  return [...matchingCases(), ...multiFailureCases(), ...modeCases(), ...injectionCases(), ...scopeInjectionCases()];
+  return [...matchingCases(), ...multiFailureCases(), ...modeCases(), ...injectionCases(), ...scopeInjectionCases(), ...taxEngineCases(), ...registryCases()];
 }

@@ -31,7 +31,8 @@ export const ENTRIES = ['src/cli.ts', 'src/app/prepared-store.ts', 'src/app/comp
 export const BUNDLED = ['zod', '@modelcontextprotocol/sdk', 'commander', 'pg', 'pg-pool', 'pg-protocol', 'pg-types', 'decimal.js', 'lossless-json'];
 
 /** Data files the code reads through dataPath(), copied under dist/ in their source layout. */
-export const DATA_FILES = ['knowledge', 'src/db/migrations', 'src/web/assets', 'src/ingest/languages', 'evals/worker-entry.mjs'];
+// evals/cases and evals/outsider: `settle eval` replays the project's cases by default, installed too.
+export const DATA_FILES = ['knowledge', 'src/db/migrations', 'src/web/assets', 'src/ingest/languages', 'evals/worker-entry.mjs', 'evals/cases', 'evals/outsider'];
 
 const packageOf = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
 

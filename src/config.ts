@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Mode } from './domain/controls.js';
+import { parseExternalConfig, type ExternalConfig } from './external-config.js';
 import { issueLines } from './issues.js';
 
 const optionalString = z
@@ -134,6 +135,8 @@ export interface Config {
     sinkUrl: string | undefined;
   };
   port: number;
+  /** Tax engine and registries (src/external-config.ts). */
+  external: ExternalConfig;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  const external = parseExternalConfig(env);
+  if ('errors' in external) throw new ConfigError(`invalid configuration — ${external.errors.join('; ')}`);
   const coupaParts = [e.COUPA_BASE_URL, e.COUPA_CLIENT_ID, e.COUPA_CLIENT_SECRET];
   if (coupaParts.some(Boolean) && !coupaParts.every(Boolean)) {
     throw new ConfigError(
@@ -186,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sinkUrl: e.SETTLE_AUDIT_CHECKPOINT_URL,
     },
     port: e.PORT,
+    external: external.config,
   };
 }

@@ -61,8 +61,9 @@ afterAll(async () => {
 });
 
 describe('settle mcp over stdio', () => {
-  it('says on stderr as whom it acts, and opens nothing before the first tool call', () => {
-    expect(desktop.stderr()).toContain('MCP over stdio as claude-desktop (reviewer)');
+  it('says on stderr as whom it acts, and opens nothing before the first tool call', async () => {
+    // Said once the configuration has loaded — just after `initialize` is answered, which comes first.
+    await expect.poll(() => desktop.stderr(), { timeout: 60_000 }).toContain('MCP over stdio as claude-desktop (reviewer)');
     expect(desktop.stderr()).not.toMatch(/embedded simulator/);
     expect(desktop.errors).toEqual([]);
   });

@@ -3,7 +3,8 @@
  * pack, the migrations and the README, and no tests, fixtures or TypeScript sources; installed
  * into an empty folder with production dependencies only, offline from the local npm cache (the
  * project's lockfile pins every version, as a published install resolves them), it answers
- * `--help`, lists its tools over stdio and runs the main job (`start`) from the installed copy.
+ * `--help`, lists its tools over stdio, runs the main job (`start`) and replays the project's eval
+ * cases (`eval`, no `--cases`) from the installed copy.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,7 +76,9 @@ describe('the npm package', () => {
     expect(files).toContain('dist/prepared/company-7-2000.json');
     expect(files.filter((f) => /^dist\/knowledge\/policies\/.+\.md$/.test(f)).length).toBeGreaterThan(3);
     expect(files.filter((f) => /^dist\/src\/db\/migrations\/.+\.sql$/.test(f)).length).toBeGreaterThan(3);
-    expect(files.filter((f) => f.startsWith('test/') || f.includes('fixture') || f.startsWith('evals/cases') || f.startsWith('dist/evals/cases'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.includes('fixture') || f.startsWith('evals/'))).toEqual([]);
+    // The project's eval cases are data `settle eval` replays by default, shipped as the policy pack is.
+    expect(files.filter((f) => /^dist\/evals\/cases\/.+\.json$/.test(f)).length).toBeGreaterThan(100);
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 
@@ -112,6 +115,22 @@ describe('the npm package', () => {
       expect(found.isError, JSON.stringify(found.content)).toBeFalsy();
     } finally {
       await client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('replays the eval cases it ships, with no --cases, from the installed copy', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'settle-package-eval-'));
+    try {
+      const run = spawnSync(join(installed, 'node_modules', '.bin', pkg.name), ['eval', '--filter', 'technique:bidi', '--concurrency', '1'], {
+        cwd: installed,
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { ...process.env, SETTLE_DATA_DIR: dataDir, OPENAI_API_KEY: '', SETTLE_MODEL: '', COUPA_BASE_URL: '', DATABASE_URL: '' },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toMatch(/1 case/);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);

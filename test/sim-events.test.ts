@@ -77,8 +77,11 @@ describe('outbound exception events', () => {
     await waitFor(() => receiver.events.length === 1);
     t.sim.upsert('invoices', invoice(8002, 'pending_receipt', { 'internal-note': 'still waiting' }));
     await t.api('PUT', '/api/invoices/8002/revalidate_tolerances'); // → pending_approval: not an exception
-    await new Promise((r) => setTimeout(r, 200));
-    expect(receiver.events.map((e) => e.body.resource_id)).toEqual([8002]);
+    // A change that does post, as a marker: events are sent as the changes happen, so an event the
+    // two changes above had sent would have gone out before the marker's.
+    t.sim.upsert('invoices', invoice(8009, 'ap_hold'));
+    await waitFor(() => receiver.events.some((e) => e.body.resource_id === 8009));
+    expect(receiver.events.map((e) => e.body.resource_id)).toEqual([8002, 8009]);
     expect(receiver.events[0]?.body.exception_code).toBeUndefined();
   });
 

@@ -10,6 +10,8 @@ import { checkDuplicates } from './check-duplicates.js';
 import { checkSupplierTool } from './check-supplier.js';
 import { checkTaxTool } from './check-tax.js';
 import { classifyException } from './classify-exception.js';
+import { correctTaxRate } from './correct-tax-rate.js';
+import { requestSupplierChange } from './request-supplier-change.js';
 import { decideProposal } from './decide-proposal.js';
 import { extractInvoice } from './extract-invoice.js';
 import { disputeInvoice } from './dispute-invoice.js';
@@ -33,6 +35,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException, extractInvoice,
   addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
   listProposals, decideProposal,
+  correctTaxRate, requestSupplierChange,
 ];
 
 /** Each decision of the agent's → the write tool that carries it out, as the tools declare it. */

@@ -20,6 +20,11 @@ async function resolveAllowed(invoiceId: number, ctx: ToolContext): Promise<Cont
   }
   const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
   const evidence = a.controlsApplied.map((c) => `${c.control}: ${c.actual} vs limit ${c.limit} — ${c.within ? 'within' : 'EXCEEDED'}`);
+  // Tax branch (a): Coupa's rate must be corrected first, so the invoice is released on the right rate.
+  const wrongRate = a.findings.filter((f) => f.kind === 'tax_coupa_rate_wrong');
+  if (a.decision === 'resolve' && wrongRate.length) {
+    return { ok: false, control: 'tax_coupa_rate_wrong', reason: wrongRate.map((f) => f.summary).join(' '), instead: `correct_tax_rate for line(s) ${wrongRate.map((f) => `${f.lineNum} → ${f.figures.correctRate}%`).join(', ')}, then resolve`, evidence };
+  }
   if (a.decision === 'resolve') return { ok: true, evidence };
   const failed = a.controlsApplied.find((c) => !c.within);
   const instead =

@@ -39,7 +39,7 @@ export const routeToApprover = defineTool({
   outputSchema: WriteOutcome.extend({ approver: z.string().optional() }),
   guardClass: 'state',
   decision: 'route',
-  additive: true,
+  nonDestructive: true,
   invoiceIdOf: (i) => i.invoice_id,
   async checkControls(input, ctx) {
     const instead = `route to the AP reviewer "${ctx.controls.ap_reviewer}"`;

@@ -66,6 +66,12 @@ export function renderDossier(d: DossierInput): string {
       lines.push(`- ${f.line ? `line ${f.line} ` : ''}${f.kind.replace(/_/g, ' ')}: ${figures || f.summary}`);
     }
   }
+  // Which tax engine answered, its date and the jurisdiction breakdown (issue 23).
+  const engine = [...new Set(a.findings.flatMap((f) => f.evidence.filter((e) => /^(engine|jurisdictions):/.test(e))))].slice(0, 4);
+  if (engine.length) {
+    lines.push('Tax engine:');
+    for (const e of engine) lines.push(`- ${e}`);
+  }
   const controls = a.controls_applied.slice(0, 6);
   if (controls.length) {
     lines.push('Controls:');

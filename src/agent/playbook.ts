@@ -56,6 +56,32 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
   }
 }
 
+/**
+ * Tax branch (a): before resolving, Coupa's wrong expected rate is corrected to the engine's
+ * (the guard re-asks the engine and allows only those rates).
+ */
+function taxCorrection(a: AssessmentView): PlannedCall | undefined {
+  if (a.suggested_decision !== 'resolve') return undefined;
+  const wrong = a.findings.filter((f) => f.kind === 'tax_coupa_rate_wrong' && f.line && f.figures.correctRate);
+  if (wrong.length === 0) return undefined;
+  return {
+    name: 'correct_tax_rate',
+    args: {
+      corrections: wrong.map((f) => ({ line_num: f.line!, tax_rate: f.figures.correctRate! })),
+      justification: wrong.map((f) => f.summary).join(' ').slice(0, 2_000),
+    },
+  };
+}
+
+const REGISTRY_KINDS = new Set(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
+
+/** Change-request rows from the registry findings: field, Coupa's value → the registry's, evidence. */
+function supplierChanges(a: AssessmentView): Array<Record<string, string>> {
+  return a.findings.filter((f) => REGISTRY_KINDS.has(f.kind)).map((f) => ({
+    field: f.figures.field ?? f.kind, coupa_value: f.figures.coupa ?? '', registry_value: f.figures.registry ?? '', evidence: (f.evidence[0] ?? f.summary).slice(0, 500),
+  }));
+}
+
 /** A denied write says what to do instead; the planner follows it to a safe route. */
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
   const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
@@ -87,12 +113,19 @@ export function planNext(input: PlanInput): PlanStep {
   }
 
   const actions = trace.filter((t) => DECISION_TOOLS.has(t.name));
+  const correction = taxCorrection(a);
+  if (actions.length === 0 && correction && !trace.some((t) => t.name === 'correct_tax_rate')) return { calls: [correction] };
   if (actions.length === 0) return { calls: [actionCall(a, input)] };
   const last = actions.at(-1)!;
   // One safe fallback after a denial or failure; never loop on writes.
   if (!last.ok && actions.length === 1) return { calls: [fallbackRoute(last, a, input)] };
 
   const executed = actions.find((t) => t.ok && t.structured?.status === 'executed');
+  // A registry contradicted the supplier master: pre-fill the change request for its approver (once).
+  const changes = supplierChanges(a);
+  if (executed && changes.length && !trace.some((t) => t.name === 'request_supplier_change')) {
+    return { calls: [{ name: 'request_supplier_change', args: { changes } }] };
+  }
   if (executed && !lastResult(trace, 'record_resolution') && !trace.some((t) => t.name === 'record_resolution')) {
     const decision = DECISION_OF_TOOL.get(executed.name) ?? a.suggested_decision;
     return {

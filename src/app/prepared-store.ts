@@ -5,6 +5,8 @@
  * the policy pack — the slow part of a cold start. It is keyed by a content hash of the
  * migrations, the PGlite and pgvector versions and the embedder, and is only used when all match;
  * knowledge that changed since the build is brought up to date by the usual idempotent ingest.
+ * It is kept small, because a first start copies it: the `postgres` database alone (no template
+ * databases) and a WAL that starts after everything the build wrote (12 MB, ~500 files).
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -119,6 +121,17 @@ export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
       await migrate(db);
       const knowledge = await createKnowledgeStore({ db, embedder, now: () => new Date() });
       await knowledge.ingestDirectory(KNOWLEDGE_DIR);
+      // Settle uses the `postgres` database only; initdb's two templates (serving CREATE DATABASE,
+      // which the embedded store never runs) are half the files a first start would copy.
+      await db.query("update pg_database set datistemplate = false where datname in ('template0', 'template1')");
+      await db.query('drop database template0');
+      await db.query('drop database template1');
+      // Start the WAL afresh: what initdb, the migrations and the ingest wrote (13 MB) is
+      // checkpointed and its segment removed rather than recycled, so a first start copies a
+      // near-empty segment (its trailing zeros trimmed below) instead of that history.
+      await db.query('set wal_recycle = off');
+      await db.query('select pg_switch_wal()');
+      await db.query('checkpoint');
     } finally {
       await db.close();
     }

@@ -3,6 +3,9 @@
  * Coupa client (a real tenant, or the embedded simulator), guard and tool context. `start`,
  * `mcp`, `serve`, `worker`, `settle` and the eval harness all build the same runtime.
  */
+import type { TaxEngine } from '../tax/engine.js';
+import { supplierVerifierFor } from '../registry/verify.js';
+import { taxEvidenceFor } from './tax-evidence.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +54,8 @@ export interface RuntimeOptions {
   lazySimulator?: LazySimulator;
   /** An open database to use (and not close); default: open from config. */
   db?: Db;
+  /** PGlite's shared_buffers when the runtime opens the embedded store (db/connection.ts). */
+  pgliteSharedBuffers?: string;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
   controls?: ControlsOverrides;
   /** The clock (evals pin it to the case's `now`). */
@@ -72,6 +77,10 @@ export interface RuntimeOptions {
   auditCheckpoints?: boolean;
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
+  /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
+  taxEngine?: TaxEngine;
+  /** fetch for the registries (tests point VIES at a stub through VIES_BASE_URL instead). */
+  registryFetch?: typeof fetch;
 }
 
 /**
@@ -187,7 +196,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const controls = loadControls(config, options.controls);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) }));
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model), sharedBuffers: options.pgliteSharedBuffers }));
   try {
     await migrate(db);
     const knowledge = await createKnowledgeStore({ db, embedder, now });
@@ -212,9 +221,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
+    const taxEvidence = taxEvidenceFor(config, options.taxEngine);
+    const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
     const guard = createGuard({
       tools: TOOLS,
-      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners },
+      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners, taxEvidence, verifySupplier },
       coupaCalls,
       audit,
       proposals,

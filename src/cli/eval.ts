@@ -111,7 +111,7 @@ export function registerEvalCommand(program: Command): void {
     .action(async (flags: EvalFlags) => {
       if (flags.schema) return void process.stdout.write(schemaText(caseJsonSchema()));
       if (!existsSync(flags.cases)) {
-        throw new UserError(`no cases folder ${flags.cases}: pass --cases DIR (the npm package carries no eval cases; a clone of the repository has them in evals/cases)`);
+        throw new UserError(`no cases folder ${flags.cases}: pass --cases DIR, a folder of case files (docs/case-format.md)`);
       }
       if (flags.brain !== 'planner' && flags.brain !== 'llm') throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
       const mode = flags.mode === undefined ? undefined : Mode.safeParse(flags.mode);

@@ -37,6 +37,8 @@ export interface CoupaActions {
   resolveFailedTolerances(invoiceId: number, justification: string, current?: Invoice): Promise<Invoice>;
   /** Re-run Coupa's tolerance checks (`revalidate_tolerances`). */
   revalidateTolerances(invoiceId: number): Promise<Invoice>;
+  /** Set invoice lines' tax rate (Coupa's expectation), e.g. after a tax engine showed it wrong. Amounts are untouched. */
+  setLineTaxRates(invoiceId: number, lines: ReadonlyArray<{ id: number; taxRate: string }>): Promise<Invoice>;
   submit(invoiceId: number): Promise<Invoice>;
   abandon(invoiceId: number, options?: { comment?: string }): Promise<Invoice>;
   void(invoiceId: number): Promise<Invoice>;
@@ -142,9 +144,22 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
     return writeReconciled(() => postAttachment(transport, path, filename, bytes, contentType), probe, reconcile);
   }
 
+  function setLineTaxRates(invoiceId: number, lines: ReadonlyArray<{ id: number; taxRate: string }>): Promise<Invoice> {
+    const send = async (): Promise<Invoice> => asInvoice(await transport.request({
+      method: 'PUT', path: invoicePath(invoiceId), json: toWire({ invoiceLines: lines.map((l) => ({ id: l.id, taxRate: l.taxRate })) }),
+    }));
+    // Setting a value is idempotent: applied once every line reads back with its new rate.
+    const probe: OutcomeProbe<Invoice> = async () => async () => {
+      const now = await reads.getInvoice(invoiceId);
+      return lines.every((l) => now.invoiceLines.some((x) => x.id === l.id && x.taxRate != null && Number(x.taxRate) === Number(l.taxRate))) ? now : undefined;
+    };
+    return writeReconciled(send, probe, reconcile);
+  }
+
   return {
     addComment,
     addApprover,
+    setLineTaxRates,
     dispute: (id, { reasonCode, comment }) =>
       invoiceAction(id, 'dispute', statusProbe(id, (s) => s === 'disputed'), disputeRequest(reasonCode, comment)),
     resolveFailedTolerances,

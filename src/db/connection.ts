@@ -33,6 +33,11 @@ export interface DbOptions {
    * when it has nothing to offer.
    */
   seed?: (location: string) => boolean;
+  /**
+   * PGlite's shared_buffers (default 128MB). A smaller pool starts faster and holds far less
+   * memory; `settle mcp` over stdio, a person's session of small queries, asks for one.
+   */
+  sharedBuffers?: string;
 }
 
 function wrap(pool: pg.Pool, kind: Db['kind'], onClose: () => Promise<void>): Db {
@@ -54,17 +59,18 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     return wrap(pool, 'postgres', async () => undefined);
   }
-  return openPglite(options.dataDir, options.seed);
+  return openPglite(options.dataDir, options.seed, options.sharedBuffers);
 }
 
-async function openPglite(dataDir: string | undefined, seed: DbOptions['seed']): Promise<Db> {
+async function openPglite(dataDir: string | undefined, seed: DbOptions['seed'], sharedBuffers: string | undefined): Promise<Db> {
   let location: string | undefined;
   if (dataDir && dataDir !== 'memory://') {
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
   if (location && seed && !existsSync(join(location, 'PG_VERSION'))) seed(location);
-  const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector } });
+  const startParams = sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {};
+  const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector }, ...startParams });
   const bridge = createPgliteBridge(pglite);
   // In process: no host, port or socket file; every connection is a fresh in-memory stream.
   const pool = new pg.Pool({ max: 1, user: 'postgres', database: 'postgres', stream: () => bridge.stream() });

@@ -12,8 +12,10 @@ import type { HintReading } from './hint.js';
 import { matchInvoice } from './match.js';
 import { checkReadProblems } from './read-problems.js';
 import { checkRequiredData } from './required-data.js';
+import { checkRegistries } from './registry-check.js';
 import { checkSupplier } from './supplier.js';
 import { checkTax, checkVatId } from './tax.js';
+import { checkTaxAgainstEngine } from './tax-engine-check.js';
 import type { ExceptionType } from './vocabulary.js';
 
 const OVER_BILLED = new Set(['billed_over_ordered', 'billed_over_received', 'amount_over_po']);
@@ -40,9 +42,11 @@ function duplicateExplainingOverBilling(candidates: readonly DuplicateCandidate[
 /** Runs every check and returns the findings, riskiest first. */
 export function collectFindings(ctx: InvoiceContext, controls: Controls, now: Date): { findings: Finding[]; duplicates: DuplicateCandidate[] } {
   const duplicates = findDuplicateCandidates(ctx, controls);
-  const matching = [...matchInvoice(ctx), ...checkTax(ctx), ...checkUnplannedCharges(ctx)];
+  // A tax engine's answer, when there is one, replaces the check against the invoice's own rate.
+  const matching = [...matchInvoice(ctx), ...(checkTaxAgainstEngine(ctx, controls) ?? checkTax(ctx)), ...checkUnplannedCharges(ctx)];
   const findings = [
     ...checkSupplier(ctx, controls, now),
+    ...checkRegistries(ctx),
     ...duplicateFindings(duplicates),
     ...duplicateExplainingOverBilling(duplicates, matching),
     ...checkReadProblems(ctx),

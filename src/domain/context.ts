@@ -15,6 +15,8 @@ import type {
   SupplierInformation,
   User,
 } from '../coupa/schemas.js';
+import type { RegistryEvidence } from './registry-evidence.js';
+import type { TaxEvidence } from './tax-quote.js';
 
 export interface InvoiceContext {
   invoice: Invoice;
@@ -36,6 +38,10 @@ export interface InvoiceContext {
   users?: User[];
   /** The event's hint, which may be missing or wrong. */
   event?: { exceptionCode?: string | null; holdReason?: string | null };
+  /** The tax engine's answer for this invoice (src/tax/), when it was asked: the tax checks compare against it. */
+  taxEvidence?: TaxEvidence;
+  /** What outside registries said about the supplier's VAT id, bank accounts and TIN, when they were asked. */
+  registryEvidence?: RegistryEvidence;
   /** Budget owner of a GL account code (non-PO invoices), e.g. from the knowledge documents. */
   glOwner?: (accountCode: string) => string | undefined;
 }

@@ -51,6 +51,9 @@ export const ControlsSchema = z.strictObject({
   duplicate_window_days: z.number().int().positive().default(120).describe('how many days back duplicates are searched'),
   ap_reviewer: z.string().min(1).default('ap.review').describe('Coupa login that gets routine routing and held duplicates'),
   escalation_reviewer: z.string().min(1).default('ap.manager').describe('Coupa login for anything over the auto-resolve limit or flagged as a risk'),
+  tax_team: z.string().min(1).default('tax.team').describe('Coupa login of the tax team: use-tax self-assessments, exemptions, reverse charge, cross-border and nexus questions, and tax checks the tax engine could not answer'),
+  verify_supplier_registries: z.boolean().default(false).describe('check the supplier\'s VAT id (VIES or check digits), IBAN/BIC and US TIN against registries on every invoice; a contradiction holds the invoice and routes a change request to the supplier-master approver. Off by default until the supplier master is known to carry real identifiers'),
+  supplier_master_approver: z.string().min(1).default('supplier.master').describe('Coupa login who approves supplier master changes: registry mismatches (VAT id, registered name, bank country) are routed to this person'),
   supplier_url_allowlist: z
     .array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, { message: 'expected a host name such as "suppliers.example.com"' }))
     .max(50)

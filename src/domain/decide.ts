@@ -11,7 +11,7 @@ import type { HintReading } from './hint.js';
 import { checkTolerance, type ControlApplied, type ToleranceVerdict } from './tolerance.js';
 import type { Decision, ExceptionType } from './vocabulary.js';
 
-export type DisputeReason = 'INCORRECT-QUANTITY' | 'INCORRECT-PRICE';
+export type DisputeReason = 'INCORRECT-QUANTITY' | 'INCORRECT-PRICE' | 'TAX-ERROR';
 
 export interface DecideInput {
   ctx: InvoiceContext;
@@ -44,7 +44,11 @@ export interface DecisionOutcome {
 }
 
 const SUPPLIER_RISK = new Set<FindingKind>(['supplier_not_found', 'supplier_on_hold', 'supplier_inactive', 'remit_to_not_on_file', 'tax_id_mismatch', 'bank_change_request', 'bank_details_not_on_file']);
+/** Supplier master data a registry contradicts: held, and the change goes to the supplier-master approver. */
+const REGISTRY_MISMATCH = new Set<FindingKind>(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
 const MISSING_INFO = new Set<FindingKind>(['missing_vat_id', 'missing_invoice_date', 'missing_payment_term', 'missing_backup_documents']);
+/** Tax findings the tax team, not AP, settles. */
+const TAX_TEAM = new Set<FindingKind>(['tax_engine_unavailable', 'tax_needs_specialist', 'use_tax_due']);
 const ROUTINE_VARIANCE = new Set<FindingKind>(['amount_over_po', 'price_over_po', 'tax_amount_mismatch', 'tax_rate_unexpected', 'unplanned_charges', 'currency_mismatch']);
 
 function sentence(parts: string[]): string {
@@ -91,6 +95,14 @@ export function decide(input: DecideInput): DecisionOutcome {
 
   const risk = of(SUPPLIER_RISK);
   if (risk.length) return done({ decision: 'hold', notify: controls.escalation_reviewer, rule: '1 supplier record or payment data → hold', deciding: risk, rootCause: sentence(risk.map((f) => f.summary)) });
+  const mismatch = of(REGISTRY_MISMATCH);
+  if (mismatch.length) {
+    return done({ decision: 'hold', notify: controls.supplier_master_approver, rule: '1 supplier master data contradicted by a registry → hold; change request to the supplier-master approver', deciding: mismatch, rootCause: sentence(mismatch.map((f) => f.summary)) });
+  }
+  const registryDown = findings.filter((f) => f.kind === 'registry_unavailable');
+  if (registryDown[0]) {
+    return done({ decision: 'route', routeTo: controls.supplier_master_approver, rule: '1 registry unavailable → route to the supplier-master approver (never assumed valid)', deciding: registryDown, rootCause: sentence([registryDown[0].summary, ...registryDown[0].evidence]), confidence: 0.7 });
+  }
 
   const dup = findings.filter((f) => f.kind === 'duplicate');
   if (dup[0]) {
@@ -132,6 +144,16 @@ export function decide(input: DecideInput): DecisionOutcome {
 
   const contract = findings.filter((f) => f.kind === 'price_over_contract');
   if (contract[0]) return done({ decision: 'dispute', disputeReason: 'INCORRECT-PRICE', rule: '5 price above a firm contract price → dispute', deciding: contract, rootCause: sentence([contract[0].summary]) });
+
+  const taxRoute = findings.filter((f) => TAX_TEAM.has(f.kind));
+  if (taxRoute[0]) {
+    const rule = taxRoute[0].kind === 'tax_engine_unavailable' ? '5 tax engine unavailable → route to the tax team (no rate is guessed)'
+      : taxRoute[0].kind === 'use_tax_due' ? '5 sales tax under-billed on taxable goods → route a use-tax self-assessment to the tax team'
+        : '5 exemption, reverse charge, cross-border or nexus question → route to the tax team';
+    return done({ decision: 'route', routeTo: controls.tax_team, rule, deciding: taxRoute, rootCause: sentence([taxRoute[0].summary, ...taxRoute[0].evidence.slice(0, 2)]), confidence: taxRoute[0].kind === 'tax_engine_unavailable' ? 0.7 : 0.85 });
+  }
+  const taxWrong = findings.filter((f) => f.kind === 'tax_billed_wrong');
+  if (taxWrong[0]) return done({ decision: 'dispute', disputeReason: 'TAX-ERROR', rule: '5 supplier billed the wrong tax (tax engine) → dispute', deciding: taxWrong, rootCause: sentence([taxWrong[0].summary, ...taxWrong[0].evidence.slice(0, 2)]) });
 
   const variances = of(ROUTINE_VARIANCE, true);
   if (variances[0]) return done({ decision: 'route', routeTo: controls.ap_reviewer, rule: '5 variance outside tolerance → route to the AP reviewer', deciding: variances, rootCause: sentence([variances[0].summary, why(variances[0])]) });

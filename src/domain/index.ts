@@ -21,11 +21,15 @@ export { consumesPo, invoicedOn, receivedOn } from './po-usage.js';
 export { checkReadProblems, isMaterial, readProblemsOf } from './read-problems.js';
 export { checkRequiredData } from './required-data.js';
 export { checkSupplier } from './supplier.js';
+export { checkRegistries, maskIban, registryFactsOf, type RegistryFacts } from './registry-check.js';
+export type { BankRegistryAnswer, RegistryEvidence, TinAnswer, VatRegistryAnswer } from './registry-evidence.js';
 export {
   SUPPLIER_NAME_SIMILARITY, companyNameSimilarity, linkSuppliers, normaliseCompanyName, normaliseTaxId, supplierFacts,
   type SupplierFacts, type SupplierLink,
 } from './supplier-identity.js';
 export { EU_VAT_RATES, checkTax, checkVatId, isEuVatInvoice } from './tax.js';
+export { checkTaxAgainstEngine, describeJurisdictions, describeSource, shipFromOf, shipToOf, taxQuoteRequestOf } from './tax-engine-check.js';
+export type { TaxAddress, TaxEngineFailure, TaxEvidence, TaxJurisdiction, TaxQuote, TaxQuoteLine, TaxQuoteRequest } from './tax-quote.js';
 export { BANK_CHANGE_PATTERNS, INSTRUCTION_PATTERNS, findAccountMentions, findBankChangeLanguage, findInstructions, isValidIban, maskAccount } from './text-signals.js';
 export {
   checkAmountLimit, checkSupplierAge, checkTolerance, invoiceTotal, type ControlApplied, type ToleranceVerdict,

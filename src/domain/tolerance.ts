@@ -89,6 +89,7 @@ export function checkTolerance(f: Finding, controls: Controls): ToleranceVerdict
     case 'billed_over_received':
       return quantityVerdict(f, controls, 'received');
     case 'tax_amount_mismatch':
+    case 'tax_coupa_rate_wrong':
       return taxVerdict(f, controls);
     case 'price_over_contract':
       return verdict([check('firm_contract_price', f.figures.contractPrice ?? '', f.figures.invoicePrice ?? '', false,

@@ -3,6 +3,9 @@
  * model: the acting identity, the controls, the clock, Settle's own Coupa credentials.
  */
 import type { Controls, Mode } from '../domain/controls.js';
+import type { RegistryFacts } from '../domain/registry-check.js';
+import type { RegistryEvidence } from '../domain/registry-evidence.js';
+import type { TaxEvidence, TaxQuoteRequest } from '../domain/tax-quote.js';
 import type { KnowledgeStore } from '../knowledge/index.js';
 import type { RecordSource } from '../coupa/record-source.js';
 import type { Identity } from './identity.js';
@@ -21,6 +24,13 @@ export interface ToolServices {
   proposals: ProposalStore;
   /** GL account code → budget-owner login, from the coding guide in the knowledge store. */
   glOwners(): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Asks the configured tax engine (src/tax/) for a quote; a failure comes back as evidence, never
+   * thrown. Absent: no engine is consulted and the tax check uses the invoice's own rate.
+   */
+  taxEvidence?: (request: TaxQuoteRequest) => Promise<TaxEvidence>;
+  /** Asks the registries (src/registry/) about the supplier's identifiers; used when `verify_supplier_registries` is on. */
+  verifySupplier?: (facts: RegistryFacts) => Promise<RegistryEvidence>;
 }
 
 export interface ToolContext extends ToolServices {

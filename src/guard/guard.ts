@@ -259,7 +259,10 @@ export function createGuard(deps: GuardDeps): Guard {
     const slicing = deps.autonomy !== undefined && isCoupaWriteClass(call.tool.guardClass) && !approved;
     const { mode, rule } = slicing ? await deps.autonomy!(call.ctx, call.invoiceId, globalMode) : { mode: globalMode, rule: 'global mode' };
     const note = rule === 'global mode' ? `mode ${mode}` : `mode ${mode} by autonomy rule ${rule}`;
-    return { mode, rule, note, slicing, approved, verdict: approved ? 'execute' : modeVerdict(call.tool.guardClass, mode) };
+    const modal = modeVerdict(call.tool.guardClass, mode);
+    // A tool a person always decides (alwaysPropose) is proposed wherever the mode would execute it.
+    const verdict = approved ? 'execute' : call.tool.alwaysPropose && modal === 'execute' ? 'propose' : modal;
+    return { mode, rule, note, slicing, approved, verdict };
   }
 
   /** Shadow mode: decided within the controls, audited, and nothing written or proposed. */

@@ -59,6 +59,11 @@ interface ToolFacts<I extends z.ZodType> {
    * read — no idempotency key, no proposal — that only approvers may run).
    */
   requiredScope?: Scope;
+  /**
+   * A person always decides (supplier master change requests): in every mode the call becomes a
+   * proposal, executed only as a person's approval.
+   */
+  alwaysPropose?: boolean;
   /** Optional control check for writes; runs after scope and mode checks, before execution. */
   checkControls?(input: z.output<I>, ctx: ToolContext): Promise<ControlCheck>;
   /** Invoice the call is about, for proposals and audit (derived from input). */
@@ -72,17 +77,17 @@ interface ToolFacts<I extends z.ZodType> {
 
 /**
  * The class, and what may refine its hints. Only a Coupa write carries out a decision of the agent's;
- * only a state change may be additive; only a read may stay inside Settle's own store.
+ * only a state change may be declared not destructive; only a read may stay inside Settle's own store.
  */
 type ClassFacts =
-  | { guardClass: 'read'; /** Reads only Settle's own store (policies, past resolutions), never Coupa. */ ownStoreOnly?: true; decision?: never; additive?: never }
-  | { guardClass: 'analysis' | 'memory' | 'review'; ownStoreOnly?: never; decision?: never; additive?: never }
-  | { guardClass: 'comment'; /** The agent's decision this write carries out. */ decision?: Decision; ownStoreOnly?: never; additive?: never }
+  | { guardClass: 'read'; /** Reads only Settle's own store (policies, past resolutions), never Coupa. */ ownStoreOnly?: true; decision?: never; nonDestructive?: never }
+  | { guardClass: 'analysis' | 'memory' | 'review'; ownStoreOnly?: never; decision?: never; nonDestructive?: never }
+  | { guardClass: 'comment'; /** The agent's decision this write carries out. */ decision?: Decision; ownStoreOnly?: never; nonDestructive?: never }
   | {
       guardClass: 'state';
       decision?: Decision;
-      /** The change only adds (an approver): nothing in Coupa is undone or lost, so not destructive. */
-      additive?: true;
+      /** Declared not destructive: the change adds (an approver) or can be set back the same way (a line's tax rate). */
+      nonDestructive?: true;
       ownStoreOnly?: never;
     };
 
@@ -121,16 +126,16 @@ const CLASS_HINTS: Record<GuardClass, ToolAnnotations> = {
 };
 
 /** The hints of a declared tool: its class's, refined only by what the class allows it to say. */
-export function annotationsOf(tool: Pick<ToolDeclaration, 'guardClass' | 'ownStoreOnly' | 'additive'>): ToolAnnotations {
+export function annotationsOf(tool: Pick<ToolDeclaration, 'guardClass' | 'ownStoreOnly' | 'nonDestructive'>): ToolAnnotations {
   const hints = { ...CLASS_HINTS[tool.guardClass] };
   if (tool.ownStoreOnly) hints.openWorldHint = false;
-  if (tool.additive) hints.destructiveHint = false;
+  if (tool.nonDestructive) hints.destructiveHint = false;
   return hints;
 }
 
 /** Makes a registry entry from a declaration; a malformed declaration fails to compile here. */
 export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: ToolDeclaration<I, O>): ToolDefinition<I, O> {
-  const { ownStoreOnly: _own, additive: _additive, ...rest } = tool;
+  const { ownStoreOnly: _own, nonDestructive: _nonDestructive, ...rest } = tool;
   return { ...rest, annotations: annotationsOf(tool) };
 }
 

@@ -5,12 +5,17 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Readable, Writable } from 'node:stream';
 
-export async function serveStdio(server: Server): Promise<void> {
-  const transport = new StdioServerTransport();
+/**
+ * Serve `server` until the client closes stdin (or the transport closes). `io` replaces the
+ * process's stdin and stdout — the early `initialize` answerer's streams (src/mcp/stdio-early.ts).
+ */
+export async function serveStdio(server: Server, io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout }): Promise<void> {
+  const transport = new StdioServerTransport(io.input, io.output);
   await server.connect(transport);
   await new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
-    process.stdin.once('end', () => resolve());
+    io.input.once('end', () => resolve());
   });
 }

@@ -9,6 +9,7 @@ import { SimHttpError } from './errors.js';
 import { registerHooks } from './hooks.js';
 import { MULTIPART_BODY_LIMIT, parseMultipart } from './multipart.js';
 import { registerAttachmentRoutes } from './routes/attachments.js';
+import { registerAvaTaxRoutes } from './routes/avatax.js';
 import { registerCommentRoutes } from './routes/comments.js';
 import { registerInvoiceActionRoutes } from './routes/invoice-actions.js';
 import { registerInvoiceWriteRoutes } from './routes/invoices.js';
@@ -76,5 +77,6 @@ export function buildSimApp(ctx: SimContext): FastifyInstance {
   registerInvoiceActionRoutes(app, ctx);
   registerCommentRoutes(app, ctx);
   registerAttachmentRoutes(app, ctx);
+  registerAvaTaxRoutes(app, ctx.avatax);
   return app;
 }

@@ -8,6 +8,7 @@ import type { TokenGrant, TokenService } from './auth.js';
 import type { EventNotifier } from './callouts.js';
 import type { SimClock } from './clock.js';
 import type { WireObject } from './collection.js';
+import type { AvaTaxSimState } from './routes/avatax.js';
 import type { FaultDecision, FaultInjector, RateLimiter } from './faults.js';
 import type { SimStore } from './store.js';
 import type { CallLogEntry, SimClient } from './types.js';
@@ -34,6 +35,8 @@ export interface SimContext {
   /** The shape API answers are written in (dialects.ts); `coupa` = as stored. */
   dialect: Dialect;
   dialectSeed: number;
+  /** The AvaTax-format tax engine's faults and rate table. */
+  avatax: AvaTaxSimState;
 }
 
 /** The user an API client acts as, for `created-by`/`updated-by` (UserSimple shape). */

@@ -32,6 +32,9 @@ const LineUpdate = z.looseObject({
   description: ShortText.optional(),
   quantity: DecimalInput.optional(),
   price: DecimalInput.optional(),
+  /** Coupa's expected tax rate (and code) of the line; changing it leaves the billed amounts alone. */
+  'tax-rate': DecimalInput.optional(),
+  'tax-code': z.looseObject({ code: ShortText }).optional(),
   'failed-tolerances': z.array(ToleranceUpdate).max(LIMITS.lines).optional(),
 });
 
@@ -92,6 +95,8 @@ function updateLines(invoice: WireObject, updates: z.infer<typeof LineUpdate>[],
       line[key] = fields[key];
       if (key !== 'description') amountsChanged = true;
     }
+    if (fields['tax-rate'] !== undefined) line['tax-rate'] = fields['tax-rate'];
+    if (fields['tax-code'] !== undefined) line['tax-code'] = fields['tax-code'];
     const pool = (Array.isArray(line['failed-tolerances']) ? line['failed-tolerances'] : []) as Line[];
     for (const t of tolerances ?? []) applyTolerance(pool, t, `invoice line ${String(line.id)}`, ctx.now);
     line['updated-at'] = ctx.now;

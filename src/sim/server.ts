@@ -26,6 +26,9 @@
  *   `POST /api/invoices/:id/comments` `{"comments":"…","to-supplier":false}`; `POST /api/comments` with
  *   `commentable-type`/`commentable-id`. `POST /api/invoices/:id/attachments`: multipart `attachment[file]` etc.
  *   or JSON `{"type":"text","text":"…"}`.
+ *   Invoice lines also take `tax-rate` and `tax-code` (Coupa's expected tax; billed amounts stay as they are).
+ * - Tax engine in AvaTax REST v2's format (routes/avatax.ts): `POST /avatax/api/v2/transactions/create`, HTTP Basic
+ *   `sim-account:sim-license`, rates from Settle's offline table; `setTaxEngineFault` makes it time out, 429 or 503.
  * - 429 + `Retry-After` above `rateLimit` (token bucket, 25/s burst 20 by default; counts every request).
  * - Call log: one entry per request, in arrival order. `status` 0 = dropped before processing;
  *   `dropped: true` with a 2xx status = the write was applied and then the connection was destroyed.
@@ -44,6 +47,7 @@ import type { WireObject } from './collection.js';
 import type { RequestState, SimContext } from './context.js';
 import type { CoupaDataset } from './dataset.js';
 import { createFaultInjector, createRateLimiter } from './faults.js';
+import { AVATAX_SIM_PATH, createAvaTaxSimState } from './routes/avatax.js';
 import { SimStore } from './store.js';
 import { ALL_SCOPES, type CallLogEntry, type SimClient, type SimulatorHandle, type SimulatorOptions } from './types.js';
 
@@ -83,6 +87,7 @@ function createContext(options: SimulatorOptions, clients: SimClient[]): SimCont
     setState: (request, state) => states.set(request, state),
     dialect: options.dialect ?? 'coupa',
     dialectSeed: options.dialectSeed ?? 1,
+    avatax: createAvaTaxSimState(),
   };
 }
 
@@ -105,6 +110,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setDialect(dialect, seed) {
       ctx.dialect = dialect;
       if (seed !== undefined) ctx.dialectSeed = seed;
+    },
+    avataxUrl: `http://${host}:${address.port}${AVATAX_SIM_PATH}`,
+    setTaxEngineFault(fault, hangMs) {
+      ctx.avatax.fault = fault;
+      if (hangMs !== undefined) ctx.avatax.hangMs = hangMs;
     },
     now: () => ctx.clock.now(),
     records: (collection) => ctx.store.snapshot(collection) as unknown as CoupaDataset[typeof collection],

@@ -79,6 +79,9 @@ export interface SimulatorOptions {
   dialectSeed?: number;
 }
 
+/** What the simulator's AvaTax-format tax engine does with the next requests (routes/avatax.ts). */
+export type TaxEngineFault = 'none' | 'timeout' | 'rate_limited' | 'error';
+
 export interface SimulatorHandle {
   /** Base URL, e.g. `http://127.0.0.1:4010` (API under `/api`, tokens under `/oauth2`). */
   readonly url: string;
@@ -91,6 +94,10 @@ export interface SimulatorHandle {
   setNow(iso: string): void;
   /** Serve from now on in this dialect (dialects.ts). */
   setDialect(dialect: Dialect, seed?: number): void;
+  /** Base URL of the AvaTax-format tax engine (`…/avatax`; credentials `AVATAX_SIM_CREDENTIALS`). */
+  readonly avataxUrl: string;
+  /** Make the tax engine time out, answer 429 or 503 from now on; `none` restores it. */
+  setTaxEngineFault(fault: TaxEngineFault, hangMs?: number): void;
   now(): string;
   /** Live wire records of one collection (same keys as CoupaDataset), for assertions. */
   records<K extends keyof CoupaDataset>(collection: K): CoupaDataset[K];

@@ -13,6 +13,7 @@ import { label } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { BASE } from './layout.js';
 import { describeProposal } from './queue-data.js';
+import { supplierChangeTable } from './supplier-change.js';
 import { mixedText } from './untrusted-text.js';
 
 function argumentsList(input: Record<string, unknown>): SafeHtml {
@@ -20,7 +21,7 @@ function argumentsList(input: Record<string, unknown>): SafeHtml {
 }
 
 /** One pending proposal with its approve and reject forms. */
-export function proposalPanel(p: Proposal, identity: Identity, csrf: string): SafeHtml {
+export function proposalPanel(p: Proposal, identity: Identity, csrf: string, supplierMasterApprover = 'supplier.master'): SafeHtml {
   const canDecide = identity.scopes.has('proposals:decide');
   const own = p.proposer === identity.id;
   const forms = !canDecide
@@ -42,7 +43,7 @@ export function proposalPanel(p: Proposal, identity: Identity, csrf: string): Sa
   return html`<article class="proposal" aria-labelledby="proposal-${p.id}">
   <h3 id="proposal-${p.id}">Proposed: ${describeProposal(p)} <code>${p.tool}</code> <span class="muted small">by ${p.proposer} (${p.proposerKind})</span></h3>
   <p>${p.reason}</p>
-  ${argumentsList(p.input)}
+  ${(p.tool === 'request_supplier_change' ? supplierChangeTable(p.input, supplierMasterApprover) : undefined) ?? argumentsList(p.input)}
   ${p.evidence.length ? html`<details><summary>Controls checked when proposed (${p.evidence.length})</summary><ul>${p.evidence.map((e) => html`<li>${mixedText(e)}</li>`)}</ul></details>` : ''}
   ${forms}
 </article>`;

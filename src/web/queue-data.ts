@@ -69,6 +69,8 @@ export function describeProposal(p: Pick<Proposal, 'tool' | 'input'>): string {
     case 'hold_invoice': return 'Hold with a dossier';
     case 'request_information': return 'Request information';
     case 'add_comment': return 'Add a comment';
+    case 'request_supplier_change': return 'Supplier master change request';
+    case 'correct_tax_rate': return 'Correct the tax rate';
     default: return p.tool;
   }
 }

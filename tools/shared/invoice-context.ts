@@ -4,7 +4,7 @@
  * Returns null when the invoice itself does not exist.
  */
 import type { Comment, Invoice, PurchaseOrder, Supplier, User } from '../../src/coupa/schemas.js';
-import type { InvoiceContext } from '../../src/domain/index.js';
+import { registryFactsOf, taxQuoteRequestOf, type InvoiceContext } from '../../src/domain/index.js';
 import type { ToolContext } from '../../src/guard/context.js';
 
 const DAY_MS = 86_400_000;
@@ -111,7 +111,7 @@ export async function loadInvoiceContext(
   const otherSuppliers = (await Promise.all(otherSupplierIds.map((id) => ctx.records.supplier(id)))).filter((s): s is Supplier => s !== null);
   const otherInfo = await Promise.all(otherSupplierIds.map((id) => ctx.records.supplierInformation(id, { fresh: options.freshBank ?? false })));
 
-  return {
+  const loaded: InvoiceContext = {
     invoice,
     supplier,
     supplierInformation: [supplierInformation, ...otherInfo].filter((x): x is NonNullable<typeof x> => x !== null),
@@ -125,4 +125,12 @@ export async function loadInvoiceContext(
     ...(options.event ? { event: options.event } : {}),
     glOwner: (code) => glOwners.get(code.trim().toUpperCase()),
   };
+  // The tax engine is asked only when the invoice names where the goods go and bills tax.
+  const taxRequest = ctx.taxEvidence ? taxQuoteRequestOf(loaded) : undefined;
+  if (taxRequest && ctx.taxEvidence) loaded.taxEvidence = await ctx.taxEvidence(taxRequest);
+  if (ctx.controls.verify_supplier_registries && ctx.verifySupplier) {
+    const facts = registryFactsOf(loaded);
+    if (facts.vatId || facts.banks.length || facts.usTin) loaded.registryEvidence = await ctx.verifySupplier(facts);
+  }
+  return loaded;
 }
