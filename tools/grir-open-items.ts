@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
 import { createGrirStore } from '../src/grir/store.js';
 import { GrirCause } from '../src/domain/grir/types.js';
 
@@ -29,7 +29,7 @@ export const grirOpenItems = defineTool({
     limit: z.number().int().min(1).max(100).default(25),
   }),
   outputSchema: z.object({ items: z.array(ItemOut), total_listed: z.number() }),
-  annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
+  ownStoreOnly: true,
   guardClass: 'read',
   requiredScope: 'grir:read',
   async handler(input, ctx) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
 import { adjustToPoValue, creditNoteRequestText } from '../src/domain/grir/adjustment.js';
 import { createGrirProposalStore } from '../src/grir/proposals.js';
 
@@ -17,7 +17,6 @@ export const proposeAdjustment = defineTool({
     status: z.literal('proposed'), proposal_id: z.number(), total: z.string(), currency: z.string(), lines: z.array(LineOut),
     supplier_message: z.string(), approvals_needed: z.number(), detail: z.string(),
   }),
-  annotations: { ...WRITE_ANNOTATIONS, openWorldHint: false },
   guardClass: 'memory',
   requiredScope: 'grir:propose-adjustment',
   invoiceIdOf: (i) => i.invoice_id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
 import { createGrirStore } from '../src/grir/store.js';
 import { createGrirProposalStore } from '../src/grir/proposals.js';
 
@@ -17,7 +17,6 @@ export const proposeGrirClearing = defineTool({
     status: z.literal('proposed'), proposal_id: z.number(), action: z.string(), amount: z.string(), currency: z.string(),
     approvals_needed: z.number(), detail: z.string(),
   }),
-  annotations: { ...WRITE_ANNOTATIONS, openWorldHint: false },
   guardClass: 'memory',
   requiredScope: 'grir:propose-clearing',
   async handler(input, ctx) {

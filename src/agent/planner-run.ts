@@ -14,7 +14,8 @@ import type { Guard, GuardResult } from '../guard/guard.js';
 import type { Identity } from '../guard/identity.js';
 import type { CaseScope } from '../guard/scope.js';
 import { BudgetExhaustedError, type Budget } from './budget.js';
-import { ACTION_TOOLS, planNext, type PlannedCall } from './playbook.js';
+import { DECISION_TOOLS } from '../../tools/index.js';
+import { planNext, type PlannedCall } from './playbook.js';
 import { cleanToolError, type TraceEntry } from './trace.js';
 
 export interface PlannerSettings {
@@ -58,8 +59,8 @@ export async function runPlanner(guard: Guard, identity: Identity, scope: CaseSc
     if (remaining <= 0) return stop(`wall time ${budget.maxWallMs} ms`);
     const call = async (c: PlannedCall, i: number): Promise<TraceEntry> => {
       const id = `plan_${turn}_${i}`;
-      const decided = [...prior, ...trace].find((e) => ACTION_TOOLS.has(e.name) && carriedOut(e));
-      if (ACTION_TOOLS.has(c.name) && decided) {
+      const decided = [...prior, ...trace].find((e) => DECISION_TOOLS.has(e.name) && carriedOut(e));
+      if (DECISION_TOOLS.has(c.name) && decided) {
         return { id, name: c.name, args: c.args, ok: false, text: `refused — ${decided.name} already carried out this exception's decision; Settle acts once per exception. Stop and summarise.` };
       }
       return traceOf(id, c, await guard.call(identity, c.name, c.args, { scope }));

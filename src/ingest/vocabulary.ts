@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dataPath } from '../paths.js';
+import { formatIssues } from '../issues.js';
 
 const Patterns = z.array(z.string());
 
@@ -49,7 +50,7 @@ export const SUPPORTED_CODES = ['en', 'de', 'fr', 'nl', 'es', 'it'] as const;
 function load<T>(name: string, schema: z.ZodType<T>): T {
   const file = dataPath('src', 'ingest', 'languages', `${name}.json`);
   const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${formatIssues(parsed.error, { root: 'file', limit: 1 })}`);
   return parsed.data;
 }
 
