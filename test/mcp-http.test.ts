@@ -9,6 +9,11 @@ import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/cl
 import { isFenced } from '../src/guard/untrusted.js';
 import PDFDocument from 'pdfkit';
 import { TOOLS } from '../tools/index.js';
+import { runGrir } from '../src/grir/run.js';
+import { SAMPLE_GRIR_SOURCE } from '../src/grir/source.js';
+import type { CoupaDataset } from '../src/sim/dataset.js';
+import { taxEngineCases } from '../evals/hard/cases-tax-engine.js';
+import { registryCases } from '../evals/hard/cases-registry.js';
 import {
   HELD_INVOICE, ORDER_LINE, SUPPLIER, connectHttp, invoiceStatus, priceVarianceCase, startHarness, structured, textOf, writesIn, type McpHarness,
 } from './mcp.fixture.js';
@@ -186,6 +191,46 @@ describe('tools over Streamable HTTP', () => {
       expect((await h.runtime.proposals.get(proposed.data.proposal_id))?.status).toBe('rejected');
     } finally {
       await h.runtime.mode.set('autonomous', 'test');
+    }
+  });
+
+  it('GR/IR tools: open items, a proposed clearing and a proposed adjustment (approval is not an MCP tool)', async () => {
+    // A PO line received and billed two cents a unit over its price, long ago: an unexplained difference to write off.
+    h.sim.upsert('purchase-orders', { id: 900, 'po-number': 'PO-900', status: 'issued', currency: { code: 'USD' }, supplier: { id: SUPPLIER, name: 'Supplier' }, 'order-lines': [{ id: 9001, 'line-num': 1, quantity: '10', price: '5.00', 'receipt-required': true, 'match-type': '3-way' }] });
+    h.sim.upsert('receiving-transactions', { id: 9101, type: 'InventoryReceipt', quantity: '10', 'transaction-date': '2025-12-01T10:00:00Z', 'order-line': { id: 9001 } });
+    h.sim.upsert('invoices', { id: 9201, 'invoice-number': 'G-1', 'invoice-date': '2025-12-05', status: 'approved', paid: true, currency: { code: 'USD' }, supplier: { id: SUPPLIER }, 'invoice-lines': [{ id: 92011, 'order-line-id': 9001, quantity: '10', price: '5.02', total: '50.20' }] });
+    await runGrir({ db: h.db, records: h.runtime.records, source: SAMPLE_GRIR_SOURCE, now: new Date(h.sim.now()) });
+    const items = await call(reviewer, 'grir_open_items', { po_line_id: 9001 });
+    expect(items.data.items[0]).toMatchObject({ cause: 'no_explanation', proposed_action: { kind: 'write_off', amount: '0.20' } });
+    const clearing = await call(reviewer, 'propose_grir_clearing', { po_line_id: 9001 });
+    expect(clearing.data).toMatchObject({ status: 'proposed', action: 'write_off', approvals_needed: 1 });
+    const adjustment = await call(reviewer, 'propose_adjustment', { invoice_id: HELD_INVOICE });
+    expect(adjustment.data).toMatchObject({ status: 'proposed' });
+  });
+
+  it("tax and registry writes: correct_tax_rate to the engine's rate, request_supplier_change waits for its approver", async () => {
+    // The hard cases' records: Coupa's rate wrong on a Texas invoice (offline engine), a VAT id failing its check digits.
+    const picked = [...taxEngineCases().filter((c) => String(c.id).endsWith('a-coupa-rate-wrong')), ...registryCases().filter((c) => String(c.id).endsWith('vat-invalid'))];
+    const dataset: Record<string, Array<Record<string, unknown>>> = {};
+    for (const c of picked) for (const [name, records] of Object.entries(c.coupa as Record<string, Array<Record<string, unknown>>>)) (dataset[name] ??= []).push(...records);
+    const h2 = await startHarness({ dataset: dataset as unknown as CoupaDataset, controls: { verify_supplier_registries: true } });
+    try {
+      const client = await h2.client('reviewer');
+      const taxId = (picked[0]!.event as { resource_id: number }).resource_id;
+      const taxFindings = (await call(client, 'classify_exception', { invoice_id: taxId })).data.findings as Array<{ kind: string; line_num?: string; figures: Record<string, string> }>;
+      const wrong = taxFindings.find((f) => f.kind === 'tax_coupa_rate_wrong')!;
+      expect(wrong).toBeDefined();
+      const corrected = await call(client, 'correct_tax_rate', { invoice_id: taxId, corrections: [{ line_num: wrong.line_num ?? '1', tax_rate: wrong.figures.correctRate! }], justification: 'The offline rate table gives the ship-to jurisdiction this rate.' });
+      expect(corrected.data).toMatchObject({ status: 'executed' });
+
+      const vatId = (picked[1]!.event as { resource_id: number }).resource_id;
+      const vatFindings = (await call(client, 'classify_exception', { invoice_id: vatId })).data.findings as Array<{ kind: string; figures: Record<string, string>; evidence: string[]; summary: string }>;
+      const vat = vatFindings.find((f) => f.kind === 'vat_id_invalid')!;
+      expect(vat).toBeDefined();
+      const change = await call(client, 'request_supplier_change', { invoice_id: vatId, changes: [{ field: vat.figures.field ?? vat.kind, coupa_value: vat.figures.coupa ?? '', registry_value: vat.figures.registry ?? '', evidence: (vat.evidence[0] ?? vat.summary).slice(0, 500) }] });
+      expect(change.data).toMatchObject({ status: 'proposed' });
+    } finally {
+      await h2.close();
     }
   });
 

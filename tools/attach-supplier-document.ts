@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome } from './write-outcome.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { WriteOutcome } from './shared/write-outcome.js';
 
 /**
  * Puts a document a supplier mailed in answer to a request onto its Coupa invoice, where AP and
@@ -20,7 +20,6 @@ export const attachSupplierDocument = defineTool({
     reply: z.string().min(1).max(600),
   }),
   outputSchema: WriteOutcome.extend({ attachment_id: z.number().nullable().optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
   requiredScope: 'documents:attach',
   invoiceIdOf: (i) => i.invoice_id,

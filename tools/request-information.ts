@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
-import { ToolError, WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const requestInformation = defineTool({
   name: 'request_information',
@@ -16,8 +16,8 @@ export const requestInformation = defineTool({
     supplier_message: z.string().trim().min(20).max(4_000),
   }),
   outputSchema: WriteOutcome.extend({ redactions: z.array(z.string()).optional(), pending_requests: z.array(z.number()).optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
+  decision: 'request_info',
   invoiceIdOf: (i) => i.invoice_id,
   supplierTextOf: (i) => i.supplier_message,
   async handler(input, ctx) {

@@ -14,18 +14,19 @@ import { createAuditLog, createCheckpointer, type AuditLog, type Checkpointer } 
 import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
+import { grirSourceOf } from '../grir/source.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { createDriftTally, type DriftTally } from '../coupa/drift.js';
 import type { ReadProblem } from '../coupa/read-problems.js';
-import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createCoupaCallCounter } from '../guard/call-counter.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
-import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
-import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import { supplierTextPolicyFor } from './supplier-text-policy.js';
 import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
@@ -165,6 +166,8 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
 export function coupaClientFor(
   options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
   drift: DriftTally = createDriftTally(),
+  /** Told of every call too: the guard's per-tool-call counter. */
+  countCall: () => void = () => undefined,
 ): CoupaClient {
   const { config, simulator, lazySimulator } = options;
   const common = {
@@ -174,7 +177,7 @@ export function coupaClientFor(
       options.onReadProblem?.(problem);
     },
     onCall: (event: CallEvent) => {
-      countCoupaCall();
+      countCall();
       options.onCoupaCall?.(event);
     },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
@@ -209,7 +212,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 
     const drift = createDriftTally();
-    const coupa = coupaClientFor(options, drift);
+    const coupaCalls = createCoupaCallCounter();
+    const coupa = coupaClientFor(options, drift, coupaCalls.count);
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
@@ -227,27 +231,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
     const mailer = options.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createOutboxMailer(config.mail.from));
     const supplierRequests = createSupplierRequests({ db, tenant, now, mail: { mailer, replyAddress: config.mail.replyAddress } });
-    let guard: Guard | undefined;
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
     const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
-    const contextFor: ContextFactory = async (identity: Identity) => ({
-      identity,
-      controls: { ...controls, mode: await mode.get() },
-      mode: await mode.get(),
-      now,
-      records,
-      ownLogins,
-      knowledge,
-      proposals,
-      glOwners,
-      taxEvidence,
-      verifySupplier,
-      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
-      supplierRequests,
-    });
-    guard = createGuard({
+    const guard = createGuard({
       tools: [...TOOLS, ...SYSTEM_TOOLS],
-      contextFor,
+      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners, grir: { db, source: grirSourceOf(config) }, taxEvidence, verifySupplier, supplierRequests },
+      coupaCalls,
       audit,
       proposals,
       idempotency: createIdempotencyStore(db),
@@ -264,7 +253,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift, supplierRequests,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor: guard.contextFor, drift, supplierRequests,
       close: async () => {
         mailer.close();
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));

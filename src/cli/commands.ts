@@ -126,6 +126,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Supplier requests: what Settle asked suppliers for and still waits on, oldest first',
     register: async (p) => (await import('./requests.js')).registerRequestsCommand(p),
   },
+  {
+    name: 'grir',
+    term: 'grir [options]',
+    description: 'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
+    register: async (p) => (await import('./grir.js')).registerGrirCommand(p),
+  },
 ];
 
 /** The command a command line names (`settle mcp …`, `settle help mcp`), if any. */

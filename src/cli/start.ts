@@ -26,13 +26,15 @@ import { keepServing } from '../app/keep-serving.js';
 import type { Verdict } from '../agent/verdict.js';
 import { loadConfig } from '../config.js';
 import { query } from '../coupa/index.js';
+import { QUEUE_STATUSES } from '../coupa/invoice-statuses.js';
 import type { ExceptionEvent } from '../sim/dataset.js';
 import { registerIntake } from '../runner/intake.js';
 import { createRunnerQueue } from '../runner/queue.js';
+import { lastSettlementId, verdictsAfter } from '../runner/settlement-log.js';
 import { createWebhookVerifier } from '../runner/webhook-signature.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { parseInvoices, parsePort, parseSeed } from './sim-serve.js';
-import { positiveInt } from './worker.js';
+import { positiveInt } from './args.js';
 import { INBOUND_MAIL_PATH, registerInboundMailRoute } from '../requests/inbound-mail.js';
 import { requestCounts, requestCountsLine } from '../requests/summary.js';
 import { replyDepsFor } from '../app/supplier-loop.js';
@@ -89,7 +91,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
     return opened.company.exceptions.slice(0, limit).map((l) => ({ ...l.event, event_type: l.event.event_type ?? 'invoice.exception.created', resource_id: l.invoiceId }));
   }
   const events: ExceptionEvent[] = [];
-  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', ['ap_hold', 'pending_receipt']).fields(['id', 'status']).orderBy('id', 'asc'));
+  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', [...QUEUE_STATUSES]).fields(['id', 'status']).orderBy('id', 'asc'));
   for await (const inv of held) {
     if (typeof inv.id === 'number') events.push({ event_type: 'invoice.exception.created', resource_id: inv.id });
     if (limit && events.length >= limit) break;
@@ -98,8 +100,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
 }
 
 async function settledSince(opened: OpenedRuntime, afterId: number): Promise<Verdict[]> {
-  const { rows } = await opened.runtime.db.query<{ verdict: Verdict }>('select verdict from settlements where id > $1 order by id', [afterId]);
-  return rows.map((r) => r.verdict).filter((v) => v && typeof v === 'object' && 'decision' in v);
+  return (await verdictsAfter(opened.runtime.db, afterId)).filter((v): v is Verdict => v !== null && typeof v === 'object' && 'decision' in v);
 }
 
 function progressLine(done: number, total: number, verdicts: Verdict[]): string {
@@ -132,8 +133,7 @@ async function run(flags: StartFlags): Promise<void> {
     const secret = newWebhookSecret();
     await registerIntake(app, { db: runtime.db, queue, verifier: createWebhookVerifier({ secrets: [secret] }) });
     await registerInboundMailRoute(app, { deps: replyDepsFor(runtime, queue), verifier: createWebhookVerifier({ secrets: [secret] }), now: runtime.now });
-    const { rows: [mark] } = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
-    const afterId = Number(mark?.max ?? 0);
+    const afterId = await lastSettlementId(runtime.db);
 
     counting = true;
     const events = await exceptionEvents(opened, flags.limit);

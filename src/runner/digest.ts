@@ -6,6 +6,7 @@
 import type { Queryable } from './sql.js';
 import { computeDigestQa, type DigestQa } from './digest-qa.js';
 import { computeDigestRequests, type DigestRequests } from './digest-requests.js';
+import { latestPerInvoiceSql } from './settlement-log.js';
 
 export interface DigestCount {
   key: string;
@@ -52,11 +53,7 @@ export interface DigestOptions {
   topSuppliers?: number;
 }
 
-const LATEST = `
-  select distinct on (invoice_id) *
-    from settlements
-   where settled_at >= $1 and settled_at < $2
-   order by invoice_id, settled_at desc, id desc`;
+const LATEST = latestPerInvoiceSql('settled_at >= $1 and settled_at < $2');
 
 /** Settle itself cleared it: resolved and executed. */
 const AUTO_RESOLVED = `(executed and decision = 'resolve')`;
