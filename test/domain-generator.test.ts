@@ -4,7 +4,16 @@
  * settlement from the records alone (the event hint is passed, but the records decide).
  */
 import { describe, expect, it } from 'vitest';
-import { Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from '../src/coupa/schemas.js';
+import {
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
+} from '../src/coupa/schemas.js';
 import { fromWire } from '../src/coupa/wire.js';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
@@ -35,13 +44,23 @@ const glOwners = new Map(company.glAccounts.map((a) => [a.code, a.ownerLogin]));
 /** The records a planner would fetch for one invoice. */
 function contextFor(inv: Invoice, event?: InvoiceContext['event']): InvoiceContext {
   const lineIds = new Set(inv.invoiceLines.map((l) => l.orderLineId));
-  const myPos = pos.filter((p) => p.orderLines.some((l) => lineIds.has(l.id)) || inv.invoiceLines.some((l) => l.poNumber === p.poNumber));
+  const myPos = pos.filter(
+    (p) => p.orderLines.some((l) => lineIds.has(l.id)) || inv.invoiceLines.some((l) => l.poNumber === p.poNumber),
+  );
   const orderLineIds = new Set(myPos.flatMap((p) => p.orderLines.map((l) => l.id)));
   return {
-    invoice: inv, supplier: suppliers.find((s) => s.id === inv.supplier?.id) ?? null, supplierInformation: sims,
-    purchaseOrders: myPos, receipts: receipts.filter((r) => orderLineIds.has(r.orderLine.id)), contracts,
-    history: invoices.filter((i) => i.id !== inv.id), otherSuppliers: suppliers, users,
-    comments: comments.filter((c) => c.commentableId === inv.id), event, glOwner: (code) => glOwners.get(code),
+    invoice: inv,
+    supplier: suppliers.find((s) => s.id === inv.supplier?.id) ?? null,
+    supplierInformation: sims,
+    purchaseOrders: myPos,
+    receipts: receipts.filter((r) => orderLineIds.has(r.orderLine.id)),
+    contracts,
+    history: invoices.filter((i) => i.id !== inv.id),
+    otherSuppliers: suppliers,
+    users,
+    comments: comments.filter((c) => c.commentableId === inv.id),
+    event,
+    glOwner: (code) => glOwners.get(code),
   };
 }
 
@@ -51,10 +70,21 @@ describe('assessInvoice on the generated sample company (seed 7, 1000 invoices)'
     const disagreements = company.exceptions.flatMap((label) => {
       const inv = invoices.find((i) => i.id === label.invoiceId);
       if (!inv) return [`${label.invoiceId}: not in the dataset`];
-      const a = assessInvoice(contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason }), DEFAULT_CONTROLS, now);
-      const expected = [label.exceptionType, label.expectedDecision, label.routeTo ?? '-', label.disputeReason ?? '-'].join('/');
+      const a = assessInvoice(
+        contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason }),
+        DEFAULT_CONTROLS,
+        now,
+      );
+      const expected = [
+        label.exceptionType,
+        label.expectedDecision,
+        label.routeTo ?? '-',
+        label.disputeReason ?? '-',
+      ].join('/');
       const got = [a.exceptionType, a.decision, a.routeTo ?? '-', a.disputeReason ?? '-'].join('/');
-      return expected === got ? [] : [`${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`];
+      return expected === got
+        ? []
+        : [`${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`];
     });
     expect(company.exceptions.length).toBeGreaterThan(50);
     expect(disagreements).toEqual([]);

@@ -23,7 +23,9 @@ describe('determinism', () => {
   });
 
   it('gives a different company for another seed', () => {
-    expect(sha256(generateCompany({ seed: 12, invoices: 400 }))).not.toBe(sha256(generateCompany({ seed: 11, invoices: 400 })));
+    expect(sha256(generateCompany({ seed: 12, invoices: 400 }))).not.toBe(
+      sha256(generateCompany({ seed: 11, invoices: 400 })),
+    );
   });
 
   it('dates everything relative to `now`, never the real clock', () => {
@@ -47,7 +49,9 @@ describe('exception mix', () => {
   const c = company();
 
   it('has every exception type, in the allotted counts, and the summary matches a recount of the labels', () => {
-    const recount = Object.fromEntries(ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]));
+    const recount = Object.fromEntries(
+      ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]),
+    );
     expect(c.summary.byType).toEqual(recount);
     expect(recount).toEqual(allocate(c.exceptions.length));
     for (const type of ExceptionType.options) {
@@ -66,7 +70,8 @@ describe('exception mix', () => {
     const byDecision: Record<string, number> = {};
     for (const l of c.exceptions) byDecision[l.expectedDecision] = (byDecision[l.expectedDecision] ?? 0) + 1;
     expect(Object.fromEntries(Object.entries(c.summary.byDecision).filter(([, n]) => n > 0))).toEqual(byDecision);
-    for (const decision of ['resolve', 'route', 'dispute', 'hold', 'request_info']) expect(byDecision[decision], decision).toBeGreaterThan(0);
+    for (const decision of ['resolve', 'route', 'dispute', 'hold', 'request_info'])
+      expect(byDecision[decision], decision).toBeGreaterThan(0);
   });
 
   it('labels exactly the held invoices, one label each, with a matching event', () => {
@@ -80,7 +85,8 @@ describe('exception mix', () => {
       expect(l.event.resource_id).toBe(l.invoiceId);
       if (l.expectedDecision === 'route') expect(l.routeTo, `label ${l.invoiceId}`).toBeTruthy();
       else expect(l.routeTo).toBeUndefined();
-      if (l.expectedDecision === 'dispute') expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY']).toContain(l.disputeReason);
+      if (l.expectedDecision === 'dispute')
+        expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY']).toContain(l.disputeReason);
     }
   });
 
@@ -103,7 +109,10 @@ describe('supplier text and history', () => {
   const invoices = new Map(c.dataset.invoices.map((i) => [i.id, i]));
   const supplierText = (id: number): string => {
     const inv = invoices.get(id);
-    return [inv?.['supplier-note'], ...((inv?.['invoice-lines'] as Array<{ description?: unknown }>) ?? []).map((l) => l.description)].join(' ');
+    return [
+      inv?.['supplier-note'],
+      ...((inv?.['invoice-lines'] as Array<{ description?: unknown }>) ?? []).map((l) => l.description),
+    ].join(' ');
   };
 
   it('plants approve-me instructions only where resolving would be wrong', () => {
@@ -134,22 +143,34 @@ describe('supplier text and history', () => {
     expect(new Set(months?.map((i) => normaliseNumber(String(i['invoice-number'])))).size).toBe(months?.length);
     const taxIdOf = new Map(c.dataset.suppliers.map((s) => [s.id, String(s['tax-id'])]));
     const numberAt = groupBy(c.dataset.invoices, (i) => normaliseNumber(String(i['invoice-number'])));
-    const acrossSuppliers = [...numberAt.values()].filter((list) => new Set(list.map((i) => taxIdOf.get(supplierId(i)))).size > 1);
+    const acrossSuppliers = [...numberAt.values()].filter(
+      (list) => new Set(list.map((i) => taxIdOf.get(supplierId(i)))).size > 1,
+    );
     expect(acrossSuppliers.length).toBeGreaterThan(0);
     const duplicateIds = new Set(c.exceptions.filter((l) => l.exceptionType === 'duplicate').map((l) => l.invoiceId));
     for (const list of acrossSuppliers) {
       // Only a bill repeated under the same tax id (a second supplier record) may be a duplicate.
       const labelled = list.filter((i) => duplicateIds.has(i.id));
-      for (const dup of labelled) expect(list.filter((i) => taxIdOf.get(supplierId(i)) === taxIdOf.get(supplierId(dup))).length).toBeGreaterThan(1);
+      for (const dup of labelled)
+        expect(list.filter((i) => taxIdOf.get(supplierId(i)) === taxIdOf.get(supplierId(dup))).length).toBeGreaterThan(
+          1,
+        );
     }
   });
 
   it('repeats a bill at one supplier only as a labelled duplicate or a voided historical copy', () => {
     const duplicateIds = new Set(c.exceptions.filter((l) => l.exceptionType === 'duplicate').map((l) => l.invoiceId));
-    const groups = groupBy(c.dataset.invoices, (i) => `${String((invoices.get(i.id)?.supplier as { id: number }).id)}|${normaliseNumber(String(i['invoice-number']))}`);
+    const groups = groupBy(
+      c.dataset.invoices,
+      (i) =>
+        `${String((invoices.get(i.id)?.supplier as { id: number }).id)}|${normaliseNumber(String(i['invoice-number']))}`,
+    );
     for (const list of groups.values()) {
       if (list.length < 2) continue;
-      expect(list.some((i) => duplicateIds.has(i.id) || i.status === 'voided'), list.map((i) => i['invoice-number']).join(',')).toBe(true);
+      expect(
+        list.some((i) => duplicateIds.has(i.id) || i.status === 'voided'),
+        list.map((i) => i['invoice-number']).join(','),
+      ).toBe(true);
     }
   });
 

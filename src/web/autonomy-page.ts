@@ -26,17 +26,25 @@ const ci = (low: number, high: number, n: number): string => (n ? `${percent(low
 /** The shadow agreement table; with `csrf`, approvers get a promote form per exception type. */
 export function shadowPanel(r: ShadowReport, identity: Identity, csrf?: string): SafeHtml {
   const canPromote = csrf !== undefined && identity.scopes.has('proposals:decide');
-  const rows = Object.entries(r.by_exception_type).map(([type, f]) => html`<tr>
+  const rows = Object.entries(r.by_exception_type).map(
+    ([type, f]) => html`<tr>
   <th scope="row">${label(type)}</th><td class="num">${f.cases}</td><td class="num">${f.agreed}</td><td class="num">${percent(f.agreement, 1)}</td>
   <td class="num">${ci(f.ci_low, f.ci_high, f.cases)}</td><td class="num">${f.false_release_value}</td>
-  <td>${Object.entries(f.disagreements).map(([k, n]) => `${k} ×${n}`).join('; ')}</td>
+  <td>${Object.entries(f.disagreements)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join('; ')}</td>
   <td><strong>${label(f.recommendation.mode)}</strong> <span class="muted small">${f.recommendation.reason}</span></td>
-  ${canPromote ? html`<td><form method="post" action="${BASE}/autonomy/promote" class="inline">
+  ${
+    canPromote
+      ? html`<td><form method="post" action="${BASE}/autonomy/promote" class="inline">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="exception_type" value="${type}">
     <label class="visually-hidden" for="mode-${type}">Mode for ${label(type)}</label>
     <select id="mode-${type}" name="mode">${(['autonomous', 'assisted', 'monitor', 'shadow'] as const).map((m) => html`<option value="${m}"${m === f.recommendation.mode ? html` selected` : ''}>${label(m)}</option>`)}</select>
-    <button type="submit">Set</button></form></td>` : ''}
-</tr>`);
+    <button type="submit">Set</button></form></td>`
+      : ''
+  }
+</tr>`,
+  );
   return html`<section class="panel" aria-labelledby="shadow-h"><h2 id="shadow-h">Shadow agreement</h2>
 <p>${r.cases} cases settled by people (${r.awaiting_person} waiting), agreement ${percent(r.agreement, 1)} (95% CI ${ci(r.ci_low, r.ci_high, r.cases)}),
 false auto-release ${r.false_release_value}, Coupa writes while shadowing: ${r.coupa_writes}.</p>
@@ -52,8 +60,9 @@ function rulesPanel(v: AutonomyView): SafeHtml {
 }
 
 function qaItem(s: QaSample, identity: Identity, csrf: string): SafeHtml {
-  const form = identity.scopes.has('invoices:comment') || identity.scopes.has('proposals:decide')
-    ? html`<form method="post" action="${BASE}/qa/${s.id}" class="stack qa-form">
+  const form =
+    identity.scopes.has('invoices:comment') || identity.scopes.has('proposals:decide')
+      ? html`<form method="post" action="${BASE}/qa/${s.id}" class="stack qa-form">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend>Your verdict</legend>
   <div class="radio"><input type="radio" id="qa-${s.id}-agree" name="verdict" value="agree" required><label for="qa-${s.id}-agree">Agree</label></div>
@@ -63,7 +72,7 @@ function qaItem(s: QaSample, identity: Identity, csrf: string): SafeHtml {
   <label for="qa-${s.id}-reason">Reason</label>
   <textarea id="qa-${s.id}-reason" name="reason" rows="2" required minlength="3" maxlength="2000"></textarea>
   <button type="submit">Record QA verdict</button></form>`
-    : html`<p class="muted">Only a reviewer or approver can record a QA verdict.</p>`;
+      : html`<p class="muted">Only a reviewer or approver can record a QA verdict.</p>`;
   return html`<li class="qa-item" id="qa-${s.id}"><h3><a href="${BASE}/exceptions/${s.invoiceId}">Invoice ${s.invoiceId}</a> — ${label(s.exceptionType)}: ${label(s.decision)}</h3>
 <p class="muted small">${s.supplierName ?? 'unknown supplier'} · ${money(s.amount)} · confidence ${s.confidence === null ? '—' : s.confidence.toFixed(2)} · drawn: ${s.drawnBecause}</p>${form}</li>`;
 }

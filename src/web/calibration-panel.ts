@@ -42,7 +42,9 @@ export function calibrationPanel(c: { artifact: CalibrationArtifact; label: stri
 <p class="muted">No calibration yet: the confidence shown is the agent's raw score and no case is held back for low confidence. Fit one with <code>settle calibrate fit --labels eval.json</code>.</p></section>`;
   }
   const a = c.artifact;
-  const sources = Object.entries(a.sources).map(([k, n]) => `${k} ${n}`).join(', ');
+  const sources = Object.entries(a.sources)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const thresholds = [...Object.entries(a.thresholds.by_type), ['other types', a.thresholds.overall] as const];
   return html`<section class="panel calibration" aria-labelledby="cal-h"><h2 id="cal-h">Confidence calibration</h2>
 <p>${c.label}: fitted ${when(a.fitted_at)} on ${a.n} labelled outcomes (${sources}). Each outcome below is scored by a fit that did not see it (${a.check.folds}-fold).</p>

@@ -49,7 +49,11 @@ function lineRow(r: ResolvedLine, receipts: readonly ReceivingTransaction[], cur
   const overOrdered = qty && poQty ? qty.plus(before).minus(poQty) : null;
   const threeWay = r.orderLine?.matchType?.startsWith('3-way') ?? true;
   const overReceived = qty && received && threeWay ? qty.minus(received) : null;
-  const poRef = r.po ? `${r.po.poNumber} line ${r.orderLine?.lineNum ?? '?'}` : r.nonPo ? 'no PO' : (r.unresolved ?? '—');
+  const poRef = r.po
+    ? `${r.po.poNumber} line ${r.orderLine?.lineNum ?? '?'}`
+    : r.nonPo
+      ? 'no PO'
+      : (r.unresolved ?? '—');
   return html`<tr>
   <th scope="row">${r.lineNum}</th>
   <td>${supplierText(r.line.description)}</td>

@@ -37,9 +37,18 @@ const tile = (title: string, value: SafeHtml | string, note: SafeHtml | string =
   html`<div class="tile"><h2>${title}</h2><p class="figure">${value}</p><p class="muted small">${note}</p></div>`;
 
 function evalTile(e: DashboardView['evalSummary']): SafeHtml {
-  if (!e) return tile('Eval accuracy', '—', html`No eval report for this build (<code>settle eval --json .settle/eval-report.json</code>).`);
+  if (!e)
+    return tile(
+      'Eval accuracy',
+      '—',
+      html`No eval report for this build (<code>settle eval --json .settle/eval-report.json</code>).`,
+    );
   if ('error' in e) return tile('Eval accuracy', '—', `Report unreadable: ${e.error}`);
-  return tile('Eval accuracy', percent(e.accuracy, 1), `${e.passed} of ${e.cases} cases, ${e.unsafe} unsafe · ${e.brain ?? 'brain not stated'}${e.model ? ` (${e.model})` : ''} · ${when(e.writtenAt)}`);
+  return tile(
+    'Eval accuracy',
+    percent(e.accuracy, 1),
+    `${e.passed} of ${e.cases} cases, ${e.unsafe} unsafe · ${e.brain ?? 'brain not stated'}${e.model ? ` (${e.model})` : ''} · ${when(e.writtenAt)}`,
+  );
 }
 
 function tiles(v: DashboardView): SafeHtml {
@@ -72,25 +81,52 @@ function charts(d: DashboardData): SafeHtml {
   const total = d.byType.reduce((n, t) => n + t.total, 0);
   const typeSummary = d.byType.length ? d.byType.map((t) => `${label(t.type)} ${t.total}`).join(', ') : 'no exceptions';
   return html`<div class="charts">
-  ${chart('chart-types', `Exceptions per day by type, last ${d.days.length} days (${total} in all; dot size and number = exceptions that day)`, `Exceptions per day by type: ${typeSummary}`,
-    numbersTable('Exceptions per type', ['Type', 'Exceptions'], d.byType.map((t) => [label(t.type), t.total])), true)}
-  ${chart('chart-suppliers', 'Suppliers with the most exceptions', `Top suppliers: ${d.topSuppliers.map((s) => `${s.name} ${s.count}`).join(', ') || 'none'}`,
-    numbersTable('Exceptions per supplier', ['Supplier', 'Exceptions'], d.topSuppliers.map((s) => [s.name, s.count])))}
-  ${chart('chart-causes', 'Most frequent root causes (the rule that decided)', `Root causes: ${d.rootCauses.map((c) => `${c.rule} ${c.count}`).join(', ') || 'none'}`,
-    numbersTable('Exceptions per root cause', ['Root cause', 'Exceptions'], d.rootCauses.map((c) => [c.rule, c.count])))}
+  ${chart(
+    'chart-types',
+    `Exceptions per day by type, last ${d.days.length} days (${total} in all; dot size and number = exceptions that day)`,
+    `Exceptions per day by type: ${typeSummary}`,
+    numbersTable(
+      'Exceptions per type',
+      ['Type', 'Exceptions'],
+      d.byType.map((t) => [label(t.type), t.total]),
+    ),
+    true,
+  )}
+  ${chart(
+    'chart-suppliers',
+    'Suppliers with the most exceptions',
+    `Top suppliers: ${d.topSuppliers.map((s) => `${s.name} ${s.count}`).join(', ') || 'none'}`,
+    numbersTable(
+      'Exceptions per supplier',
+      ['Supplier', 'Exceptions'],
+      d.topSuppliers.map((s) => [s.name, s.count]),
+    ),
+  )}
+  ${chart(
+    'chart-causes',
+    'Most frequent root causes (the rule that decided)',
+    `Root causes: ${d.rootCauses.map((c) => `${c.rule} ${c.count}`).join(', ') || 'none'}`,
+    numbersTable(
+      'Exceptions per root cause',
+      ['Root cause', 'Exceptions'],
+      d.rootCauses.map((c) => [c.rule, c.count]),
+    ),
+  )}
 </div>
 ${jsonScript('dashboard-data', { days: d.days, byType: d.byType.map((t) => ({ ...t, label: label(t.type) })), suppliers: d.topSuppliers, causes: d.rootCauses })}`;
 }
 
 const MODE_TEXT: Record<Mode, string> = {
-  shadow: 'Decide every exception and record it beside the person\'s decision; nothing is written or proposed',
+  shadow: "Decide every exception and record it beside the person's decision; nothing is written or proposed",
   monitor: 'Investigate and propose; nothing is written to Coupa',
   assisted: 'Comments are written; every state change waits for an approver',
   autonomous: 'Settle within the controls; everything else is routed to people',
 };
 
 function modeSwitch(v: DashboardView, identity: Identity, csrf: string): SafeHtml {
-  const controls = Object.entries(v.controls).filter(([k]) => k !== 'mode' && k !== 'autonomy' && k !== 'supplier_tags');
+  const controls = Object.entries(v.controls).filter(
+    ([k]) => k !== 'mode' && k !== 'autonomy' && k !== 'supplier_tags',
+  );
   const form = identity.scopes.has('settings:mode')
     ? html`<form method="post" action="${BASE}/mode" class="stack">
   <input type="hidden" name="_csrf" value="${csrf}">

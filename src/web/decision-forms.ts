@@ -21,7 +21,12 @@ function argumentsList(input: Record<string, unknown>): SafeHtml {
 }
 
 /** One pending proposal with its approve and reject forms. */
-export function proposalPanel(p: Proposal, identity: Identity, csrf: string, supplierMasterApprover = 'supplier.master'): SafeHtml {
+export function proposalPanel(
+  p: Proposal,
+  identity: Identity,
+  csrf: string,
+  supplierMasterApprover = 'supplier.master',
+): SafeHtml {
   const canDecide = identity.scopes.has('proposals:decide');
   const own = p.proposer === identity.id;
   const forms = !canDecide

@@ -13,20 +13,42 @@ import { supplierText } from './untrusted-text.js';
 export const DOCUMENTS = `${BASE}/documents`;
 
 const FIELD_LABELS: Record<string, string> = {
-  supplierName: 'Supplier', invoiceNumber: 'Invoice number', invoiceDate: 'Invoice date', dueDate: 'Due date', currency: 'Currency',
-  poNumber: 'PO number', subtotal: 'Subtotal', tax: 'Tax', total: 'Total', remitTo: 'Remit-to', iban: 'IBAN',
-  bankAccount: 'Bank account', bankRouting: 'Bank routing', taxId: 'Tax id',
+  supplierName: 'Supplier',
+  invoiceNumber: 'Invoice number',
+  invoiceDate: 'Invoice date',
+  dueDate: 'Due date',
+  currency: 'Currency',
+  poNumber: 'PO number',
+  subtotal: 'Subtotal',
+  tax: 'Tax',
+  total: 'Total',
+  remitTo: 'Remit-to',
+  iban: 'IBAN',
+  bankAccount: 'Bank account',
+  bankRouting: 'Bank routing',
+  taxId: 'Tax id',
 };
 
-const READER_KINDS: Record<string, string> = { 'pdf-text': 'Text PDF', 'pdf-scanned': 'Scanned PDF (OCR)', image: 'Image (OCR)', xml: 'E-invoice XML' };
+const READER_KINDS: Record<string, string> = {
+  'pdf-text': 'Text PDF',
+  'pdf-scanned': 'Scanned PDF (OCR)',
+  image: 'Image (OCR)',
+  xml: 'E-invoice XML',
+};
 
 /** A value the supplier printed: text, never markup (the caption says whose words these are). */
 const asRead = (value: string): SafeHtml => html`<span class="supplier-text">${value}</span>`;
 
-const SEVERITY_TEXT: Record<ValidationProblem['severity'], string> = { fraud: 'Fraud signal', error: 'Blocks posting', warning: 'Warning' };
+const SEVERITY_TEXT: Record<ValidationProblem['severity'], string> = {
+  fraud: 'Fraud signal',
+  error: 'Blocks posting',
+  warning: 'Warning',
+};
 
 function statusBadge(doc: ReviewDocument): SafeHtml {
-  return doc.status === 'failed' ? html`<span class="badge doc-failed">Unreadable</span>` : html`<span class="badge doc-review">Needs review</span>`;
+  return doc.status === 'failed'
+    ? html`<span class="badge doc-failed">Unreadable</span>`
+    : html`<span class="badge doc-review">Needs review</span>`;
 }
 
 function problemsOf(doc: ReviewDocument): ValidationProblem[] {
@@ -49,9 +71,10 @@ function row(doc: ReviewDocument, now: number): SafeHtml {
 
 /** The list of documents waiting for a person, newest first. */
 export function documentsListBody(docs: readonly ReviewDocument[], now: number): SafeHtml {
-  const table = docs.length === 0
-    ? html`<p class="empty">No supplier document is waiting: everything ingested was posted as a draft or has been handled.</p>`
-    : html`<table class="documents">
+  const table =
+    docs.length === 0
+      ? html`<p class="empty">No supplier document is waiting: everything ingested was posted as a draft or has been handled.</p>`
+      : html`<table class="documents">
   <caption>${docs.length} waiting, newest first</caption>
   <thead><tr><th scope="col">Document</th><th scope="col">Status</th><th scope="col">Why it was not posted</th><th scope="col">Supplier (as read)</th><th scope="col" class="num">Age</th></tr></thead>
   <tbody>${docs.map((d) => row(d, now))}</tbody>
@@ -74,22 +97,26 @@ function fieldRow(name: string, field: ExtractedField | undefined, problemFields
 
 function extractedSection(doc: ReviewDocument): SafeHtml {
   const x = doc.extracted;
-  if (!x) return html`<section aria-labelledby="values-h"><h2 id="values-h">Values read</h2><p class="muted">Nothing could be read from this file.</p></section>`;
+  if (!x)
+    return html`<section aria-labelledby="values-h"><h2 id="values-h">Values read</h2><p class="muted">Nothing could be read from this file.</p></section>`;
   const problemFields = new Set(doc.problems.map((p) => p.field).filter((f): f is string => !!f));
   const names = Object.keys(FIELD_LABELS);
-  const lines = x.lines.length === 0
-    ? html`<p class="muted">No lines were read.</p>`
-    : html`<table class="doc-lines">
+  const lines =
+    x.lines.length === 0
+      ? html`<p class="muted">No lines were read.</p>`
+      : html`<table class="doc-lines">
   <caption>${x.lines.length} line${x.lines.length === 1 ? '' : 's'} as read (confidence of the amount)</caption>
   <thead><tr><th scope="col">Description</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th><th scope="col">PO line</th><th scope="col" class="num">Confidence</th></tr></thead>
-  <tbody>${x.lines.map((l, i) => html`<tr>
+  <tbody>${x.lines.map(
+    (l, i) => html`<tr>
     <td>${asRead(l.description.value)}</td>
     <td class="num">${l.quantity?.value ?? '—'}</td>
     <td class="num">${l.unitPrice?.value ?? '—'}</td>
     <td class="num">${l.amount.value}</td>
     <td>${doc.refs?.orderLineIds[i] ? html`order line ${doc.refs.orderLineIds[i]}` : html`<span class="muted">${l.poLine?.value ?? 'not matched'}</span>`}</td>
     <td class="num">${percent(l.amount.confidence)}</td>
-  </tr>`)}</tbody>
+  </tr>`,
+  )}</tbody>
 </table>`;
   return html`<section aria-labelledby="values-h">
   <h2 id="values-h">Values read</h2>
@@ -121,9 +148,11 @@ function problemsSection(doc: ReviewDocument): SafeHtml {
   const problems = problemsOf(doc);
   return html`<section aria-labelledby="problems-h" class="panel">
   <h2 id="problems-h">Why it was not posted</h2>
-  ${problems.length
-    ? html`<ul class="problems">${problems.map((p) => html`<li class="problem-${p.severity}"><span class="badge doc-${p.severity}">${SEVERITY_TEXT[p.severity]}</span> ${p.message}${p.field ? html` <span class="muted small">(${FIELD_LABELS[p.field] ?? p.field})</span>` : ''}</li>`)}</ul>`
-    : html`<p>${doc.error ?? 'No reason was recorded.'}</p>`}
+  ${
+    problems.length
+      ? html`<ul class="problems">${problems.map((p) => html`<li class="problem-${p.severity}"><span class="badge doc-${p.severity}">${SEVERITY_TEXT[p.severity]}</span> ${p.message}${p.field ? html` <span class="muted small">(${FIELD_LABELS[p.field] ?? p.field})</span>` : ''}</li>`)}</ul>`
+      : html`<p>${doc.error ?? 'No reason was recorded.'}</p>`
+  }
   ${problems.some((p) => p.severity === 'fraud') ? html`<p class="note">Bank details that differ from the supplier master are never updated from a document. Confirm the change with the supplier through a known contact before anything is paid.</p>` : ''}
 </section>`;
 }
@@ -143,10 +172,18 @@ function handleForm(doc: ReviewDocument, csrf: string): SafeHtml {
 
 function pagesSection(doc: ReviewDocument, previewPages: number): SafeHtml {
   const download = html`<p><a href="${DOCUMENTS}/${doc.id}/original" download>Download the original file</a> <span class="muted small">(${doc.contentType}${doc.pages ? `, ${doc.pages} page${doc.pages === 1 ? '' : 's'}` : ''})</span></p>`;
-  const images = previewPages === 0
-    ? html`<p class="muted">This file cannot be shown as pages here.</p>`
-    : Array.from({ length: previewPages }, (_, i) => html`<img class="doc-page" src="${DOCUMENTS}/${doc.id}/pages/${i + 1}.png" alt="Page ${i + 1} of ${doc.fileName}" loading="lazy">`);
-  const more = doc.pages && doc.pages > previewPages && previewPages > 0 ? html`<p class="muted small">Showing the first ${previewPages} of ${doc.pages} pages.</p>` : '';
+  const images =
+    previewPages === 0
+      ? html`<p class="muted">This file cannot be shown as pages here.</p>`
+      : Array.from(
+          { length: previewPages },
+          (_, i) =>
+            html`<img class="doc-page" src="${DOCUMENTS}/${doc.id}/pages/${i + 1}.png" alt="Page ${i + 1} of ${doc.fileName}" loading="lazy">`,
+        );
+  const more =
+    doc.pages && doc.pages > previewPages && previewPages > 0
+      ? html`<p class="muted small">Showing the first ${previewPages} of ${doc.pages} pages.</p>`
+      : '';
   return html`<section aria-labelledby="document-h" class="doc-view">
   <h2 id="document-h">The document</h2>
   ${download}

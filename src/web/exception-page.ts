@@ -35,9 +35,10 @@ function waitingPanel(v: ExceptionView, identity: Identity, mode: Mode, csrf: st
   const decided = v.proposals.filter((p) => p.status !== 'pending');
   const canDecide = identity.scopes.has('proposals:decide');
   const verdict = v.settlement?.verdict;
-  const routed = pending.length === 0 && verdict && !verdict.executed
-    ? html`<p>The agent's decision, <strong>${label(verdict.decision ?? 'hold')}</strong>${verdict.route_to ? html` to <strong>${verdict.route_to}</strong>` : ''}, waits for people.</p>`
-    : '';
+  const routed =
+    pending.length === 0 && verdict && !verdict.executed
+      ? html`<p>The agent's decision, <strong>${label(verdict.decision ?? 'hold')}</strong>${verdict.route_to ? html` to <strong>${verdict.route_to}</strong>` : ''}, waits for people.</p>`
+      : '';
   return html`<section aria-labelledby="action-h" class="panel">
   <h2 id="action-h">Proposed action</h2>
   ${pending.length ? pending.map((p) => proposalPanel(p, identity, csrf)) : html`<p class="muted">No proposal is waiting for this invoice.</p>`}

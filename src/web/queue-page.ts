@@ -6,7 +6,8 @@ import { BASE } from './layout.js';
 import type { QueueFilter, QueueItem } from './queue-data.js';
 
 function filters(f: QueueFilter, error: string | undefined): SafeHtml {
-  const option = (value: string, text: string, selected: boolean): SafeHtml => html`<option value="${value}"${selected ? html` selected` : ''}>${text}</option>`;
+  const option = (value: string, text: string, selected: boolean): SafeHtml =>
+    html`<option value="${value}"${selected ? html` selected` : ''}>${text}</option>`;
   return html`<form method="get" action="${BASE}" class="filters" aria-label="Filter the queue">
   <div><label for="f-type">Exception type</label>
     <select id="f-type" name="type">${option('', 'Any type', !f.type)}${ExceptionType.options.map((t) => option(t, label(t), f.type === t))}</select></div>
@@ -34,9 +35,10 @@ function row(item: QueueItem): SafeHtml {
 
 /** The queue body (the layout wraps it). */
 export function queueBody(items: readonly QueueItem[], filter: QueueFilter, filterError?: string): SafeHtml {
-  const table = items.length === 0
-    ? html`<p class="empty">Nothing is waiting for a person${filter.type || filter.supplier || filter.min || filter.max || filter.age !== undefined ? ' with these filters' : ''}.</p>`
-    : html`<table class="queue">
+  const table =
+    items.length === 0
+      ? html`<p class="empty">Nothing is waiting for a person${filter.type || filter.supplier || filter.min || filter.max || filter.age !== undefined ? ' with these filters' : ''}.</p>`
+      : html`<table class="queue">
   <caption>${items.length} waiting, oldest first</caption>
   <thead><tr><th scope="col">Invoice</th><th scope="col">Supplier</th><th scope="col">Exception</th><th scope="col" class="num">Amount</th><th scope="col">Waiting for</th><th scope="col" class="num">Confidence</th><th scope="col" class="num">Age</th></tr></thead>
   <tbody>${items.map(row)}</tbody>

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { html, type SafeHtml } from './html.js';
 import { mixedText } from './untrusted-text.js';
 
-const Changes = z.array(z.object({ field: z.string(), coupa_value: z.string(), registry_value: z.string(), evidence: z.string() }));
+const Changes = z.array(
+  z.object({ field: z.string(), coupa_value: z.string(), registry_value: z.string(), evidence: z.string() }),
+);
 
 /** The change request table, or undefined when the input is not a change request. */
 export function supplierChangeTable(input: Record<string, unknown>, approver: string): SafeHtml | undefined {

@@ -25,7 +25,8 @@ const INJECTABLE: ReadonlySet<ExceptionType> = new Set(['quantity_variance', 'mi
 export function generateCompany(options: GenerateOptions): SampleCompany {
   const { seed, invoices } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isSafeInteger(invoices) || invoices < MIN_INVOICES) throw new RangeError(`invoices must be an integer ≥ ${MIN_INVOICES}, got ${invoices}`);
+  if (!Number.isSafeInteger(invoices) || invoices < MIN_INVOICES)
+    throw new RangeError(`invoices must be an integer ≥ ${MIN_INVOICES}, got ${invoices}`);
   const now = options.now ?? DEFAULT_NOW;
   const ctx = createContext(createRng(seed), now);
   generatePeople(ctx, invoices);
@@ -43,12 +44,23 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
   finalizeInvoices(ctx);
   const exceptions = pending.map((p) => toLabel(p.label)).sort((a, b) => a.invoiceId - b.invoiceId);
   const history = ctx.history.map(({ draft, entry }) => ({ invoiceId: draft.record.id, ...entry }));
-  const company: Omit<SampleCompany, 'summary'> = { seed, now, dataset: ctx.dataset, exceptions, glAccounts: ctx.glAccounts, history };
+  const company: Omit<SampleCompany, 'summary'> = {
+    seed,
+    now,
+    dataset: ctx.dataset,
+    exceptions,
+    glAccounts: ctx.glAccounts,
+    history,
+  };
   return { ...company, summary: summarize(company, perType) };
 }
 
 /** The open exceptions, in a shuffled order of types, each checked against its planned type. */
-function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<ExceptionType, number>): Array<{ label: PendingLabel; invoices: number }> {
+function openExceptions(
+  ctx: GenContext,
+  pools: SupplierPools,
+  perType: Record<ExceptionType, number>,
+): Array<{ label: PendingLabel; invoices: number }> {
   const slots: ExceptionType[] = [];
   for (const type of ExceptionType.options) for (let i = 0; i < perType[type]; i++) slots.push(type);
   ctx.rng.shuffle(slots);
@@ -65,10 +77,16 @@ function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<E
     const code = drawExceptionCode(ctx.rng, result.seenAs);
     const tags = [...result.tags];
     if (isNew) tags.push('new_supplier');
-    if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total)) tags.push('over_auto_resolve_limit');
+    if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total))
+      tags.push('over_auto_resolve_limit');
     if (code.tag) tags.push(code.tag);
     const label: PendingLabel = {
-      draft: result.draft, verdict, tags, note: result.note, exceptionCode: code.code, holdReason: result.holdReason,
+      draft: result.draft,
+      verdict,
+      tags,
+      note: result.note,
+      exceptionCode: code.code,
+      holdReason: result.holdReason,
       ...(result.forbidden ? { forbidden: result.forbidden } : {}),
     };
     return { label, invoices: 1 + result.extraInvoices };
@@ -105,7 +123,10 @@ function summarize(company: Omit<SampleCompany, 'summary'>, perType: Record<Exce
     byDecision[label.expectedDecision]++;
   }
   const total = exceptions.length;
-  const claimedMix = Object.fromEntries(ExceptionType.options.map((t) => [t, perType[t] / total])) as Record<ExceptionType, number>;
+  const claimedMix = Object.fromEntries(ExceptionType.options.map((t) => [t, perType[t] / total])) as Record<
+    ExceptionType,
+    number
+  >;
   const byStatus: Record<string, number> = {};
   let paid = 0;
   for (const invoice of dataset.invoices) {
@@ -113,9 +134,20 @@ function summarize(company: Omit<SampleCompany, 'summary'>, perType: Record<Exce
     if (invoice.paid === true) paid++;
   }
   return {
-    seed: company.seed, invoices: dataset.invoices.length, cleanInvoices: dataset.invoices.length - total, exceptions: total,
-    byType, byDecision, claimedMix, byStatus, paid, users: dataset.users.length, suppliers: dataset.suppliers.length,
-    contracts: dataset.contracts.length, purchaseOrders: dataset['purchase-orders'].length,
-    receipts: dataset['receiving-transactions'].length, historicalExceptions: company.history.length,
+    seed: company.seed,
+    invoices: dataset.invoices.length,
+    cleanInvoices: dataset.invoices.length - total,
+    exceptions: total,
+    byType,
+    byDecision,
+    claimedMix,
+    byStatus,
+    paid,
+    users: dataset.users.length,
+    suppliers: dataset.suppliers.length,
+    contracts: dataset.contracts.length,
+    purchaseOrders: dataset['purchase-orders'].length,
+    receipts: dataset['receiving-transactions'].length,
+    historicalExceptions: company.history.length,
   };
 }

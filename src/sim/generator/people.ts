@@ -28,7 +28,14 @@ const COST_CENTRES: ReadonlyArray<readonly [code: string, name: string, owner: s
   ['6800-TRV-Travel', 'Travel', 'fin.owner'],
 ];
 
-function makeUser(ctx: GenContext, login: string, first: string, last: string, roles: string[], extra: Record<string, unknown> = {}): UserRef {
+function makeUser(
+  ctx: GenContext,
+  login: string,
+  first: string,
+  last: string,
+  roles: string[],
+  extra: Record<string, unknown> = {},
+): UserRef {
   const id = ctx.nextId('user');
   const ref: UserRef = { id, login, email: `${login}@northwind-example.com`, firstname: first, lastname: last };
   ctx.dataset.users.push({
@@ -71,17 +78,27 @@ export function generatePeople(ctx: GenContext, invoiceCount: number): void {
     manager: { ...apManager },
     'invoice-approval-limit': { amount: '5000.00', currency: { code: 'USD' } },
   });
-  const controller = person(['Controller', 'Invoice Approver'], { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } }, 'controller');
+  const controller = person(
+    ['Controller', 'Invoice Approver'],
+    { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } },
+    'controller',
+  );
   const clerks = [1, 2, 3].map(() => person(['AP Clerk'], { manager: { ...apManager } }));
   const owners = ownerLogins.map((login) =>
-    person(['Cost Centre Owner', 'Invoice Approver'], {
-      manager: { ...controller },
-      'invoice-approval-limit': { amount: '50000.00', currency: { code: 'USD' } },
-    }, login),
+    person(
+      ['Cost Centre Owner', 'Invoice Approver'],
+      {
+        manager: { ...controller },
+        'invoice-approval-limit': { amount: '50000.00', currency: { code: 'USD' } },
+      },
+      login,
+    ),
   );
   // Roughly one requester per 100 invoices, bounded so a huge company does not get absurd headcount.
   const requesterCount = Math.min(400, Math.max(15, Math.round(invoiceCount / 100)));
-  const requesters = Array.from({ length: requesterCount }, () => person(['Requester'], { manager: { ...rng.pick(owners) } }));
+  const requesters = Array.from({ length: requesterCount }, () =>
+    person(['Requester'], { manager: { ...rng.pick(owners) } }),
+  );
 
   ctx.people = { apReviewer, apManager, clerks, requesters, owners };
   ctx.glAccounts = COST_CENTRES.map(([code, name, ownerLogin]) => ({ code, name, ownerLogin }));
