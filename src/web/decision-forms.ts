@@ -21,12 +21,7 @@ function argumentsList(input: Record<string, unknown>): SafeHtml {
 }
 
 /** One pending proposal with its approve and reject forms. */
-export function proposalPanel(
-  p: Proposal,
-  identity: Identity,
-  csrf: string,
-  supplierMasterApprover = 'supplier.master',
-): SafeHtml {
+export function proposalPanel(p: Proposal, identity: Identity, csrf: string, supplierMasterApprover: string): SafeHtml {
   const canDecide = identity.scopes.has('proposals:decide');
   const own = p.proposer === identity.id;
   const forms = !canDecide

@@ -31,6 +31,8 @@ export interface ExceptionView {
   /** Null when the identity may not read the audit trail. */
   audit: AuditRow[] | null;
   decisions: Array<Omit<ReviewDecision, 'waitingSince'>>;
+  /** Who approves supplier master change requests (the `supplier_master_approver` control). */
+  supplierMasterApprover: string;
 }
 
 /** The clause text of each cited section, from the knowledge store's chunks (parts joined in order). */
@@ -92,5 +94,6 @@ export async function loadException(runtime: Runtime, identity: Identity, invoic
     clauses,
     audit,
     decisions,
+    supplierMasterApprover: runtime.controls.supplier_master_approver,
   };
 }

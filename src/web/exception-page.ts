@@ -41,7 +41,7 @@ function waitingPanel(v: ExceptionView, identity: Identity, mode: Mode, csrf: st
       : '';
   return html`<section aria-labelledby="action-h" class="panel">
   <h2 id="action-h">Proposed action</h2>
-  ${pending.length ? pending.map((p) => proposalPanel(p, identity, csrf)) : html`<p class="muted">No proposal is waiting for this invoice.</p>`}
+  ${pending.length ? pending.map((p) => proposalPanel(p, identity, csrf, v.supplierMasterApprover)) : html`<p class="muted">No proposal is waiting for this invoice.</p>`}
   ${routed}
   ${canDecide && v.context ? changeForm(v.invoiceId, pending[0]?.id ?? null, mode, csrf) : ''}
   ${decided.length ? html`<h3>Decided proposals</h3><ul>${decided.map((p) => html`<li><code>${p.tool}</code> — <strong>${p.status}</strong>${p.decidedBy ? html` by ${p.decidedBy}` : ''}${p.decisionReason ? html`: ${p.decisionReason}` : ''}</li>`)}</ul>` : ''}
