@@ -8,6 +8,7 @@
  *  (d) exemption, reverse charge, cross-border, nexus → `tax_needs_specialist` (tax team).
  * An engine that could not answer is `tax_engine_unavailable`: no rate is ever guessed.
  */
+import { EU_COUNTRIES } from './eu.js';
 import { z } from 'zod';
 import type { InvoiceLine } from '../coupa/schemas.js';
 import { invoiceCurrency, lineNumOf, type InvoiceContext } from './context.js';
@@ -98,36 +99,6 @@ function taxCodeOf(line: InvoiceLine): string | undefined {
   return typeof code === 'string' && code.trim() ? code.trim() : undefined;
 }
 
-const EU = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'EL',
-  'HR',
-  'HU',
-  'IE',
-  'IT',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-]);
 const SPECIALIST_TOPIC = /EXEMPT|CERTIFICATE|RESALE|REVERSE[ _-]?CHARGE|NEXUS|SELF[ _-]?ASSESS/i;
 
 /** Jurisdictions as a person reads them: "TX State 6.25% + Austin (city) City 1%". */
@@ -285,7 +256,7 @@ function specialistReason(
   const from = request?.shipFrom.country;
   const to = request?.shipTo.country;
   if (from && to && from !== to) {
-    return EU.has(from) && EU.has(to)
+    return EU_COUNTRIES.has(from) && EU_COUNTRIES.has(to)
       ? `Intra-EU supply ${from} → ${to}: reverse charge applies`
       : `Cross-border supply ${from} → ${to}: import VAT / use tax and registration questions`;
   }

@@ -8,37 +8,7 @@ import { invoiceCurrency, lineNumOf, type InvoiceContext } from './context.js';
 import { finding, type Finding } from './findings.js';
 import { hintMentions } from './hint.js';
 import { decimalOr, Money } from './money.js';
-
-const EU_COUNTRIES = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'EL',
-  'HR',
-  'HU',
-  'IE',
-  'IT',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-]);
+import { EU_COUNTRIES } from './eu.js';
 
 /** VAT rates (standard and reduced, %) a country charges; a rate outside its list is a finding. */
 export const EU_VAT_RATES: Readonly<Record<string, readonly string[]>> = {
