@@ -25,7 +25,8 @@ import {
 
 type Wire = Record<string, unknown>;
 
-const company: SampleCompany = generateCompany({ seed: 7, invoices: 1000 });
+// 1,200 invoices: the smallest seed-7 company holding every variant the tests pick (an account_owner missing PO among them).
+const company: SampleCompany = generateCompany({ seed: 7, invoices: 1200 });
 const used = new Set<number>();
 
 /** The first unused labelled exception matching the type, decision and tags. */

@@ -228,6 +228,24 @@ describe('supplier master', () => {
     expect(check({ comments: external })).toEqual(['bank_change_request']);
   });
 
+  it('recognises the usual phrasings of a bank change, and not an ordinary payment line', () => {
+    const asks = [
+      'Please update our bank account to the one below effective immediately; our previous account is closed.',
+      'Our banking details changed last week, see the remittance block.',
+      'Kindly amend the remittance details with those printed below.',
+      'Important: we have changed banks.',
+    ];
+    for (const supplierNote of asks) {
+      expect(check({ invoice: invoice(undefined, { supplierNote }) }), supplierNote).toEqual(['bank_change_request']);
+    }
+    for (const supplierNote of [
+      'Payment terms net 30, thank you for your business.',
+      'Bank charges are for the payer.',
+    ]) {
+      expect(check({ invoice: invoice(undefined, { supplierNote }) }), supplierNote).toEqual([]);
+    }
+  });
+
   it('an IBAN in supplier text that is not on file is flagged; the one on file is not', () => {
     const note = 'Payment by wire to IBAN DE89 3704 0044 0532 0130 00 please.';
     expect(check({ invoice: invoice(undefined, { supplierNote: note }) })).toEqual(['bank_details_not_on_file']);

@@ -11,7 +11,9 @@ export const BANK_CHANGE_PATTERNS: readonly RegExp[] = [
   /\bchange\s+(of|in|to)\s+(our\s+)?bank(ing|s)?\b/i,
   /\bchange\s+(of|in|to)\s+(our\s+)?(remittance|payment)\s+(details|information|instructions|account)\b/i,
   /\b(we\s+have|we've|we\s+have\s+now|have)\s+(changed|switched|moved)\s+(our\s+)?(bank|banks|banking|bank\s+account|account)\b/i,
-  /\bbank(ing)?\s+(details|account|information|info)\s+(have|has)\s+(changed|been\s+(updated|changed))/i,
+  /\bbank(ing)?\s+(details|account|information|info)\s+((have|has)\s+)?(changed|been\s+(updated|changed))/i,
+  // "please update our bank account to …", "kindly amend the remittance details to …"
+  /\b(update|amend|change|replace)\s+(our|the)\s+(bank(ing)?|remittance|payment)\s+(account|details|information|info)\s+(to|with)\b/i,
   /\b(remit|pay|payments?|send\s+(all\s+)?payments?|wire|transfer)\b[\w\s]{0,30}?\b(to|into)\s+(our|the|this)\s+(new|updated|different)\s+(bank\s+)?account\b/i,
   /\bupdate\s+(your\s+records|your\s+system|our\s+details)\b.{0,60}\bbank/i,
 ];
