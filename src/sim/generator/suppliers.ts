@@ -7,6 +7,7 @@ import { DAY_MS, isoSeconds, type GenContext } from './context.js';
 import { buildCatalog, createContract } from './catalog.js';
 import type { SupplierKind, SupplierPools, SupplierProfile } from './supplier-profile.js';
 import { validEin, validIban, validVatId } from './identifiers.js';
+import { hasQuantityItems } from './scenario-kit.js';
 
 const EU_COUNTRIES = [
   { code: 'DE', taxBp: 1900, city: 'Hamburg' },
@@ -51,7 +52,25 @@ export function generateSuppliers(ctx: GenContext, invoiceCount: number): Suppli
     const original = pools.establishedServices[i];
     if (original) pools.duplicateRecords.push([original, cloneAsDuplicateRecord(ctx, original, names)]);
   }
-  return pools;
+  return setAsideForRegistryCases(pools);
+}
+
+/**
+ * One established supplier per registry mismatch, taken out of the pools other scenarios draw
+ * from: its identifier is broken later, and would otherwise hold their invoices too.
+ */
+function setAsideForRegistryCases(pools: SupplierPools): SupplierPools {
+  const taken = new Set(pools.duplicateRecords.flat().map((s) => s.id));
+  const usable = (s: SupplierProfile): boolean => !taken.has(s.id) && s.taxBp > 0 && hasQuantityItems(s);
+  const eu = pools.establishedEu.filter(usable);
+  const wanted = [['vat_id_invalid', eu[0]], ['iban_invalid', eu[1]], ['iban_country_differs', eu[2]], ['tin_invalid', pools.establishedUs.filter(usable)[0]]] as const;
+  for (const [planted, supplier] of wanted) if (supplier) pools.registryCases.push({ planted, supplier });
+  const aside = new Set(pools.registryCases.map((r) => r.supplier.id));
+  const keep = (list: SupplierProfile[]): SupplierProfile[] => list.filter((s) => !aside.has(s.id));
+  return {
+    ...pools, established: keep(pools.established), establishedGoods3Way: keep(pools.establishedGoods3Way), establishedServices: keep(pools.establishedServices),
+    establishedEu: keep(pools.establishedEu), establishedUs: keep(pools.establishedUs), contracted: keep(pools.contracted),
+  };
 }
 
 function poolsOf(all: SupplierProfile[]): SupplierPools {
@@ -70,6 +89,7 @@ function poolsOf(all: SupplierProfile[]): SupplierPools {
     inactive: all.filter((s) => s.inactive),
     landlords: all.filter((s) => s.kind === 'rent'),
     duplicateRecords: [],
+    registryCases: [],
   };
 }
 
