@@ -14,7 +14,7 @@ import { createRecordSource } from '../src/coupa/record-source.js';
 import { openDb } from '../src/db/connection.js';
 import { findDuplicateCandidates } from '../src/domain/index.js';
 import { createIdentity } from '../src/guard/identity.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
+import { loadInvoiceContext } from '../tools/shared/invoice-context.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { startSimulator } from '../src/sim/server.js';
 import { percentile } from '../src/stats.js';

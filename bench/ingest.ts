@@ -7,6 +7,9 @@
  * progress bar. The OCR worker's start-up is timed apart from the throughput.
  *
  *   npx tsx bench/ingest.ts            (SETTLE_BENCH_MAILBOX=1000 sets the mailbox size)
+ *
+ * Peak RSS here includes tsx's own cost for pdf.js (≈ 350 MB more than plain node): the built CLI
+ * (`node bin/settle.js ingest --dry-run <folder>`) is the figure for a deployment (README).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

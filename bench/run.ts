@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: runs each benchmark in its own process (clean memory figures) and
- * prints its figures. Names: client, sim, generator, knowledge, duplicates, audit, agent, runner, ingest, startup.
+ * prints its figures. Names: client, sim, generator, knowledge, duplicates, audit, agent, runner, ingest, startup, grir.
  * Benchmarks print figures; none asserts a speed — speed goals are read, not tested.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +19,7 @@ const BENCHES: Record<string, string> = {
   runner: 'webhook intake burst and queue drain (PostgreSQL)',
   ingest: 'invoice ingestion pages per second (text PDF and OCR), a 1,000-PDF mailbox dry run (files/s, p95, peak memory)',
   startup: 'settle --help, MCP stdio initialize, first search_policies, idle RSS (built package, cold and warm)',
+  grir: 'GR/IR book: 50,000 PO lines read, reconciled and investigated (time, CPU, peak memory), then a second run after 1% changes',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

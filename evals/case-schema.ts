@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ControlsSchema } from '../src/domain/controls.js';
 import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
 import { CoupaDatasetSchema, ExceptionEventSchema, WireId } from '../src/sim/dataset.js';
+import { formatIssues } from '../src/issues.js';
 
 /**
  * Actions a case may forbid besides the five decisions, each observed in the simulator's call log
@@ -100,8 +101,5 @@ export function caseWarnings(raw: unknown): string[] {
 
 /** One line per issue: `expected.route_to: route_to is required when decision is "route"`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 6)
-    .map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`)
-    .join('; ');
+  return formatIssues(error, { root: '(file)', limit: 6 });
 }

@@ -8,7 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOcrEngine } from '../src/ingest/index.js';
-import { FILES_DIR, haveFiles, scoreRealInvoices, subset, summarise } from '../test/fixtures/real-invoices/score.js';
+import { FILES_DIR, haveFiles, scoreRealInvoices, subset, summarise, type LabelSet } from '../test/fixtures/real-invoices/score.js';
+
+const SET_NAMES: Record<LabelSet, string> = {
+  tuned: 'tuned set',
+  heldOut: 'HELD-OUT set (labelled after tuning)',
+  heldOut2: 'HELD-OUT set 2 (another repository, labelled before the next changes)',
+};
 
 if (!haveFiles()) {
   console.error(`settle: the real invoices are not in ${FILES_DIR} (see test/fixtures/real-invoices/SOURCES.md)`);
@@ -17,13 +23,13 @@ if (!haveFiles()) {
 const ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-score-')), 'ocr') });
 for (const view of ['as-ingested', 'printed'] as const) {
   const all = await scoreRealInvoices(ocr, view);
-  for (const heldOut of [false, true]) report(view, heldOut, subset(all, heldOut));
+  for (const set of ['tuned', 'heldOut', 'heldOut2'] as const) report(view, set, subset(all, set));
 }
 
-function report(view: string, heldOut: boolean, scored: Awaited<ReturnType<typeof scoreRealInvoices>>): void {
+function report(view: string, set: LabelSet, scored: Awaited<ReturnType<typeof scoreRealInvoices>>): void {
   if (scored.documents === 0) return;
   const s = summarise(scored);
-  console.log(`\n${view}, ${heldOut ? 'HELD-OUT set (labelled after tuning)' : 'tuned set'}: ${scored.documents} documents, field accuracy ${(100 * s.accuracy).toFixed(1)}% (${scored.results.filter((r) => r.right).length}/${scored.results.length}); crashed ${scored.crashes.length}, refused ${scored.refused.length}`);
+  console.log(`\n${view}, ${SET_NAMES[set]}: ${scored.documents} documents, field accuracy ${(100 * s.accuracy).toFixed(1)}% (${scored.results.filter((r) => r.right).length}/${scored.results.length}); crashed ${scored.crashes.length}, refused ${scored.refused.length}`);
   console.log(`  by language: ${Object.entries(s.byLanguage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  by field:    ${Object.entries(s.byField).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const fields = [...new Set(scored.results.map((r) => r.field))];

@@ -72,6 +72,12 @@ const EnvSchema = z.object({
       return n;
     }),
   SETTLE_AUDIT_CHECKPOINT_URL: optionalString,
+  /** Outbound supplier mail (issue 25): nodemailer's SMTP URL, the From and the base reply address. */
+  SETTLE_SMTP_URL: optionalString,
+  SETTLE_MAIL_FROM: optionalString,
+  SETTLE_REPLY_ADDRESS: z.string().trim().regex(/^[^\s@+]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address without a +tag, e.g. ap-replies@acme.example').optional(),
+  SETTLE_REMINDER_BUSINESS_DAYS: positiveInt(3),
+  SETTLE_ESCALATE_AFTER_REMINDERS: positiveInt(2),
   PORT: positiveInt(8080),
 });
 
@@ -134,6 +140,10 @@ export interface Config {
     /** Outside sink: each checkpoint is POSTed here as JSON. */
     sinkUrl: string | undefined;
   };
+  /** Supplier e-mail: SMTP when `smtpUrl` is set, else the in-process outbox (embedded default). */
+  mail: { smtpUrl: string | undefined; from: string; replyAddress: string };
+  /** Chasing pending supplier requests: a reminder every `reminderBusinessDays`, escalation after `escalateAfterReminders`. */
+  chase: { reminderBusinessDays: number; escalateAfterReminders: number };
   port: number;
   /** Tax engine and registries (src/external-config.ts). */
   external: ExternalConfig;
@@ -190,6 +200,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalSeconds: e.SETTLE_AUDIT_CHECKPOINT_SECONDS,
       sinkUrl: e.SETTLE_AUDIT_CHECKPOINT_URL,
     },
+    mail: {
+      smtpUrl: e.SETTLE_SMTP_URL,
+      from: e.SETTLE_MAIL_FROM ?? e.SETTLE_REPLY_ADDRESS ?? 'Accounts Payable <ap-replies@settle.invalid>',
+      replyAddress: e.SETTLE_REPLY_ADDRESS ?? 'ap-replies@settle.invalid',
+    },
+    chase: { reminderBusinessDays: e.SETTLE_REMINDER_BUSINESS_DAYS, escalateAfterReminders: e.SETTLE_ESCALATE_AFTER_REMINDERS },
     port: e.PORT,
     external: external.config,
   };

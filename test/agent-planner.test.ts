@@ -77,6 +77,17 @@ describe('playbook planner against the simulator', () => {
     await world?.close();
   });
 
+  it('calls every tool through the guard as the agent: one audit row per call', async () => {
+    const label = pick('price_variance', 'route', { routeTo: 'ap.review', tags: ['outside_tolerance'], without: ['contract_price', 'prompt_injection'] });
+    const afterSeq = (await world.runtime.audit.head())?.seq ?? 0;
+    const { verdict } = await settle(label);
+    // Every row since: this settlement is the only work in the world meanwhile (the knowledge reads name no invoice).
+    const rows = await world.runtime.audit.list({ afterSeq, limit: 100 });
+    expect(rows.map((r) => r.tool).sort()).toEqual(['add_comment', 'classify_exception', 'find_similar_resolutions', 'record_resolution', 'route_to_approver', 'search_policies']);
+    expect(rows.every((r) => r.actor === 'settle-agent' && r.actorKind === 'agent')).toBe(true);
+    expect(verdict.tool_calls).toBe(rows.length);
+  });
+
   describe('price_variance', () => {
     it('resolves a variance within tolerance: tolerances cleared, invoice on to approvals', async () => {
       const label = pick('price_variance', 'resolve');

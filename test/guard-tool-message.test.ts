@@ -18,12 +18,12 @@ import {
 } from '../src/coupa/errors.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
-import type { ToolContext } from '../src/guard/context.js';
+import type { ToolServices } from '../src/guard/context.js';
 import { createGuard, type GuardLogger } from '../src/guard/guard.js';
 import { createIdempotencyStore } from '../src/guard/idempotency.js';
 import { createIdentity } from '../src/guard/identity.js';
 import { createProposalStore } from '../src/guard/proposals.js';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
 import { COUPA_UNAVAILABLE, toToolMessage } from '../src/guard/tool-message.js';
 import { createMcpServer } from '../src/mcp/server.js';
 import { loadPolicyLibrary } from '../src/mcp/policies.js';
@@ -79,7 +79,7 @@ describe('toToolMessage through the guard and a real MCP client', () => {
     audit = createAuditLog(db);
     const probe = defineTool({
       name: 'probe', title: 'Probe', description: 'Throws what the test says.', inputSchema: z.strictObject({}), outputSchema: z.object({}),
-      annotations: READ_ANNOTATIONS, guardClass: 'read',
+      guardClass: 'read',
       async handler() {
         throw next();
       },
@@ -90,7 +90,7 @@ describe('toToolMessage through the guard and a real MCP client', () => {
     };
     const guard = createGuard({
       tools: [probe], audit, proposals: createProposalStore(db), idempotency: createIdempotencyStore(db), mode: async () => 'autonomous', tenant: 't', logger,
-      contextFor: async (identity) => ({ identity } as unknown as ToolContext),
+      services: {} as unknown as ToolServices,
     });
     const server = createMcpServer({ guard, identity: createIdentity('rita', 'person', ['reviewer']), policies: loadPolicyLibrary(POLICY_DIR) });
     const [a, b] = InMemoryTransport.createLinkedPair();

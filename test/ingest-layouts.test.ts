@@ -118,3 +118,97 @@ describe('layouts of real invoices', () => {
     expect(x.fields.total?.value).toBe('23.80');
   });
 });
+
+describe('layouts found on a second round of real invoices', () => {
+  it('splits a merged "IMPORTE ALICUOTA" heading and takes the net column beside a tax-inclusive one', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica-Bold').fontSize(14); at(doc, 'TALLER DEL SUR S.R.L.', 40, 40);
+      doc.font('Helvetica').fontSize(9);
+      at(doc, 'Factura Nro: 0003-00001360', 360, 40); at(doc, 'Fecha de emisión: 14/02/2023', 360, 53);
+      at(doc, 'Condición de venta: cuenta corriente del cliente', 40, 80);
+      at(doc, 'Descripción', 40, 120); right(doc, 'Cantidad', 250, 120); right(doc, 'Precio', 320, 120);
+      right(doc, 'Subtotal', 400, 120); at(doc, 'IMPORTE ALICUOTA', 420, 120); right(doc, 'Subtotal c/IVA', 560, 120);
+      at(doc, 'Mano de obra', 40, 140); right(doc, '1,00', 250, 140); right(doc, '100,00', 320, 140); right(doc, '100,00', 400, 140); right(doc, '21,00', 490, 140); right(doc, '121,00', 560, 140);
+      at(doc, 'Repuestos', 40, 154); right(doc, '2,00', 250, 154); right(doc, '50,00', 320, 154); right(doc, '100,00', 400, 154); right(doc, '21,00', 490, 154); right(doc, '121,00', 560, 154);
+      right(doc, 'Importe neto gravado:', 480, 200); right(doc, '200,00', 560, 200);
+      right(doc, 'IVA 21%:', 480, 214); right(doc, '42,00', 560, 214);
+      right(doc, 'Importe total:', 480, 228); right(doc, '242,00', 560, 228);
+    });
+    expect(x.language).toBe('Spanish');
+    expect(x.lines.map((l) => l.amount.value)).toEqual(['100.00', '100.00']);
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value]).toEqual(['200.00', '42.00', '242.00']);
+  });
+
+  it('takes the sum row of a VAT summary with one row per rate, not the first rate', async () => {
+    const x = await read((doc) => {
+      letterhead(doc, ['Invoice No: HT-2050', 'Invoice Date: 2026-10-05']);
+      const heads = ['Net amount', 'VAT amount', 'VAT %', 'Total amount'];
+      heads.forEach((h, i) => at(doc, h, 200 + 90 * i, 300));
+      [['321.40', '61.07', '19.0', '382.47'], ['127.59', '8.93', '7.0', '136.52'], ['448.99', '70.00', 'EUR', '518.99']]
+        .forEach((r, row) => r.forEach((v, i) => right(doc, v, 250 + 90 * i, 312 + 12 * row)));
+    });
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value]).toEqual(['448.99', '70.00', '518.99']);
+    expect(x.fields.total!.confidence).toBeGreaterThanOrEqual(0.9); // 448.99 + 70.00 = 518.99
+  });
+
+  it('reads "$" on an Argentine invoice as pesos, below the review threshold', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica-Bold').fontSize(14); at(doc, 'GARCIA MARCOS ANDRES', 40, 40);
+      doc.font('Helvetica').fontSize(9);
+      at(doc, 'Comp. Nro: 00001360', 360, 40); at(doc, 'Fecha de Emisión: 14/02/2023', 360, 53);
+      at(doc, 'CUIT: 20315600449', 360, 66); at(doc, 'Condición frente al IVA: IVA Responsable Inscripto', 40, 66);
+      right(doc, 'Importe Neto Gravado: $', 480, 200); right(doc, '100,00', 560, 200);
+      right(doc, 'IVA 21%: $', 480, 214); right(doc, '21,00', 560, 214);
+      right(doc, 'Importe Total: $', 480, 228); right(doc, '121,00', 560, 228);
+    });
+    expect(x.fields.currency).toMatchObject({ value: 'ARS' });
+    expect(x.fields.currency!.confidence).toBeLessThan(0.9);
+  });
+
+  it('finds a verified VAT id printed without a label and the number under a lone title word', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica').fontSize(20); at(doc, 'FACTURA', 40, 60); at(doc, 'INV/2024/00005', 40, 84);
+      doc.fontSize(9); at(doc, 'TECNATIVA', 40, 120); at(doc, 'B87530432', 40, 132);
+      at(doc, 'FECHA', 400, 120); at(doc, '2024/07/05', 400, 134);
+      right(doc, 'TOTAL PARCIAL', 480, 300); right(doc, '100.00', 560, 300);
+      right(doc, 'TOTAL IMPUESTOS', 480, 314); right(doc, '21.00', 560, 314);
+      right(doc, 'Saldo adeudado', 480, 328); right(doc, '121.00', 560, 328);
+      at(doc, 'Por favor usa la siguiente referencia para su pago de la factura', 40, 360);
+    });
+    expect(x.fields.invoiceNumber).toMatchObject({ value: 'INV/2024/00005' });
+    expect(x.fields.invoiceNumber!.confidence).toBeLessThan(0.9); // found under the title, not beside a number label
+    expect(x.fields.taxId).toMatchObject({ value: 'B87530432' });
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value]).toEqual(['100.00', '21.00', '121.00']);
+  });
+
+  it('takes a lone price column as the amount and a rate before the tax label', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica-Bold').fontSize(14); at(doc, 'Gandi SAS', 40, 40);
+      doc.font('Helvetica').fontSize(9);
+      at(doc, 'Facture n° 2022030201155', 360, 40); at(doc, 'Date : 2 mars 2022', 360, 53);
+      at(doc, 'Produit', 40, 120); at(doc, 'Description', 150, 120); at(doc, 'Taxes', 420, 120); right(doc, 'Prix', 560, 120);
+      at(doc, 'site1.com', 40, 140); at(doc, 'Renouvellement 1 an', 150, 140); at(doc, '20%', 420, 140); right(doc, '12,00 €', 560, 140);
+      at(doc, 'site2.fr', 40, 160); at(doc, 'Renouvellement 1 an', 150, 160); at(doc, '20%', 420, 160); right(doc, '13,91 €', 560, 160);
+      right(doc, 'Sous-total', 480, 200); right(doc, '25,91 €', 560, 200);
+      right(doc, '20% TVA', 480, 214); right(doc, '5,18 €', 560, 214);
+      right(doc, 'Total (EUR)', 480, 228); right(doc, '31,09 €', 560, 228);
+    });
+    expect(x.lines.map((l) => l.amount.value)).toEqual(['12.00', '13.91']);
+    expect(x.fields.tax).toMatchObject({ value: '5.18' });
+  });
+
+  it('takes the invoice date from a combined "Lieferdatum/Rechnungsdatum" label, not the order date left of the number', async () => {
+    const x = await read((doc) => {
+      doc.font('Helvetica-Bold').fontSize(14); at(doc, 'Versandhandel GmbH', 40, 40);
+      doc.font('Helvetica').fontSize(8);
+      at(doc, 'Ihre Bestellung vom 1. Juni 2014', 40, 100); at(doc, 'Rechnungsnr. EU-120725895', 360, 100);
+      at(doc, 'Lieferdatum/Rechnungsdatum: 4. Juni 2014', 360, 112);
+      at(doc, 'Zwischensumme', 40, 200); at(doc, 'USt. Gesamt', 200, 200); at(doc, 'Gesamtsumme', 360, 200);
+      at(doc, '20%', 200, 210);
+      at(doc, 'EUR 29,37', 40, 220); at(doc, 'EUR 5,87', 200, 220); at(doc, 'EUR 35,24', 360, 220);
+      at(doc, 'Die Rechnung ist bezahlt. Vielen Dank für Ihre Bestellung und den Einkauf.', 40, 260);
+    });
+    expect(x.fields.invoiceDate).toMatchObject({ value: '2014-06-04' });
+    expect([x.fields.subtotal?.value, x.fields.tax?.value, x.fields.total?.value]).toEqual(['29.37', '5.87', '35.24']);
+  });
+});

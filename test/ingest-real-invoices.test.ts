@@ -1,6 +1,6 @@
 /**
  * Ingestion on real invoices from public test suites (test/fixtures/real-invoices, SOURCES.md):
- * English, German, French and Dutch supplier PDFs, Factur-X/ZUGFeRD PDFs, XRechnung and UBL XML,
+ * English, German, French, Dutch and Spanish supplier PDFs, Factur-X/ZUGFeRD PDFs, XRechnung and UBL XML,
  * scored against labels read off each document. Thresholds are the levels measured when this was
  * written; the figures are printed on every run. The files themselves are data placed beside the
  * labels (not committed from a worktree); without them this suite is skipped and says so.
@@ -25,10 +25,10 @@ describe.skipIf(!present)('real supplier invoices', () => {
   beforeAll(() => { ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-real-')), 'ocr') }); });
   afterAll(async () => ocr?.close());
 
-  // Floors: the tuned set and the held-out set (labelled after tuning, see SOURCES.md) each at the level measured.
-  it.each([['as-ingested', 0.95, 0.8], ['printed', 0.9, 0.75]] as const)('%s: field accuracy ≥ %s tuned and ≥ %s held out, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence', async (view, tunedFloor, heldOutFloor) => {
+  // Floors: the tuned set at the level measured, each held-out set (SOURCES.md) at the issue's 0.90.
+  it.each([['as-ingested', 0.95, 0.9], ['printed', 0.9, 0.9]] as const)('%s: field accuracy ≥ %s tuned and ≥ %s held out, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence', async (view, tunedFloor, heldOutFloor) => {
     const all = await scoreRealInvoices(ocr, view);
-    for (const [name, scored, floor] of [['tuned', subset(all, false), tunedFloor], ['held out', subset(all, true), heldOutFloor]] as const) {
+    for (const [name, scored, floor] of [['tuned', subset(all, 'tuned'), tunedFloor], ['held out', subset(all, 'heldOut'), heldOutFloor], ['held out 2', subset(all, 'heldOut2'), heldOutFloor]] as const) {
       const s = summarise(scored);
       console.log(`${view}, ${name}: ${(100 * s.accuracy).toFixed(1)}% of ${scored.results.length} fields; by language ${JSON.stringify(s.byLanguage)}; ${s.confidentWrong.length}/${s.confident} wrong at ≥ 0.9`);
       expect(s.accuracy, name).toBeGreaterThanOrEqual(floor);

@@ -36,7 +36,7 @@ describe('extract_invoice tool', () => {
     runtime = await createRuntime({ config: loadConfig({ SETTLE_DATA_DIR: join(dir, 'data') }), simulator: env.sim, db: env.db, knowledgeDirs: [] });
     const tool = createExtractInvoiceTool({ allowedDirs: () => [join(dir, 'text'), join(dir, 'email')], ocrCachePath: () => join(dir, 'ocr') });
     guard = createGuard({
-      tools: [tool], contextFor: runtime.contextFor, audit: runtime.audit, proposals: runtime.proposals,
+      tools: [tool], services: await runtime.contextFor(AGENT_IDENTITY), audit: runtime.audit, proposals: runtime.proposals,
       idempotency: createIdempotencyStore(env.db), mode: () => runtime.mode.get(), tenant: 'ingest-tool-test',
     });
   }, 120_000);

@@ -13,6 +13,8 @@ import {
 } from '../src/ingest/index.js';
 import { buildRows, type Fragment } from '../src/ingest/rows.js';
 import { vocabularyFor } from '../src/ingest/vocabulary.js';
+import { checkedVatIds } from '../src/ingest/vat-checksums.js';
+import { dollarCurrency } from '../src/ingest/dollar-country.js';
 
 const frag = (text: string, x: number, y: number, width = text.length * 5, page = 1): Fragment => ({ page, text, x, y, width, height: 10 });
 
@@ -39,7 +41,7 @@ describe('parseDate', () => {
   it.each([
     ['2026-10-12', 'point', '2026-10-12'], ['10/12/2026', 'point', '2026-10-12'], ['12/10/2026', 'comma', '2026-10-12'],
     ['12.10.2026', 'point', '2026-10-12'], ['Oct 12, 2026', 'point', '2026-10-12'], ['12 October 2026', 'point', '2026-10-12'],
-    ['25/12/2026', 'point', '2026-12-25'], ['October 1st, 2026', 'point', '2026-10-01'],
+    ['25/12/2026', 'point', '2026-12-25'], ['October 1st, 2026', 'point', '2026-10-01'], ['28 Jan 15', 'point', '2015-01-28'],
   ] as const)('%s (%s) → %s', (raw, style, expected) => {
     expect(parseDate(raw, style)).toBe(expected);
   });
@@ -47,6 +49,26 @@ describe('parseDate', () => {
   it('refuses impossible dates and non-dates', () => {
     expect(parseDate('2026-02-30')).toBeUndefined();
     expect(parseDate('INV-2026-0042')).toBeUndefined();
+  });
+});
+
+describe('VAT ids printed without a label', () => {
+  it('counts only those whose check digits hold', () => {
+    expect(checkedVatIds('SA au capital de 1 000 € - FR 74 397 480 930 - RCS Paris')).toEqual(['FR74397480930']);
+    expect(checkedVatIds('USt-IdNr DE136695976 · Steuer-Nr DE136695977')).toEqual(['DE136695976']);
+    expect(checkedVatIds('TECNATIVA  B87530432  B87530431')).toEqual(['B87530432']);
+    expect(checkedVatIds('Order FR12345678901, ref IT12345678901')).toEqual([]);
+  });
+});
+
+describe('what a bare $ means', () => {
+  it('takes the country the page names, with two signals and no rival', () => {
+    expect(dollarCurrency('CUIT: 20-13046568-5  IVA Responsable Inscripto  Total: $ 1.000,00')?.currency).toBe('ARS');
+    expect(dollarCurrency('SON PESOS: MIL  C.U.I.T. 30-50001770-4  Ingresos Brutos: 041-015799-6')?.currency).toBe('ARS');
+    expect(dollarCurrency('ABN 11 119 159 741, Melbourne, Australia  Total $101.00')?.currency).toBe('AUD');
+    expect(dollarCurrency('Total $ 12.00, Australia')).toBeUndefined(); // one signal is not enough
+    expect(dollarCurrency('CUIT 20-1 Argentina, ABN 1 Australia $ 5')).toBeUndefined(); // two countries tie
+    expect(dollarCurrency('Argentina CUIT, total 5 EUR')).toBeUndefined(); // no $ or pesos printed
   });
 });
 

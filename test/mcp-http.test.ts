@@ -9,6 +9,8 @@ import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/cl
 import { isFenced } from '../src/guard/untrusted.js';
 import PDFDocument from 'pdfkit';
 import { TOOLS } from '../tools/index.js';
+import { runGrir } from '../src/grir/run.js';
+import { SAMPLE_GRIR_SOURCE } from '../src/grir/source.js';
 import {
   HELD_INVOICE, ORDER_LINE, SUPPLIER, connectHttp, invoiceStatus, priceVarianceCase, startHarness, structured, textOf, writesIn, type McpHarness,
 } from './mcp.fixture.js';
@@ -187,6 +189,20 @@ describe('tools over Streamable HTTP', () => {
     } finally {
       await h.runtime.mode.set('autonomous', 'test');
     }
+  });
+
+  it('GR/IR tools: open items, a proposed clearing and a proposed adjustment (approval is not an MCP tool)', async () => {
+    // A PO line received and billed two cents a unit over its price, long ago: an unexplained difference to write off.
+    h.sim.upsert('purchase-orders', { id: 900, 'po-number': 'PO-900', status: 'issued', currency: { code: 'USD' }, supplier: { id: SUPPLIER, name: 'Supplier' }, 'order-lines': [{ id: 9001, 'line-num': 1, quantity: '10', price: '5.00', 'receipt-required': true, 'match-type': '3-way' }] });
+    h.sim.upsert('receiving-transactions', { id: 9101, type: 'InventoryReceipt', quantity: '10', 'transaction-date': '2025-12-01T10:00:00Z', 'order-line': { id: 9001 } });
+    h.sim.upsert('invoices', { id: 9201, 'invoice-number': 'G-1', 'invoice-date': '2025-12-05', status: 'approved', paid: true, currency: { code: 'USD' }, supplier: { id: SUPPLIER }, 'invoice-lines': [{ id: 92011, 'order-line-id': 9001, quantity: '10', price: '5.02', total: '50.20' }] });
+    await runGrir({ db: h.db, records: h.runtime.records, source: SAMPLE_GRIR_SOURCE, now: new Date(h.sim.now()) });
+    const items = await call(reviewer, 'grir_open_items', { po_line_id: 9001 });
+    expect(items.data.items[0]).toMatchObject({ cause: 'no_explanation', proposed_action: { kind: 'write_off', amount: '0.20' } });
+    const clearing = await call(reviewer, 'propose_grir_clearing', { po_line_id: 9001 });
+    expect(clearing.data).toMatchObject({ status: 'proposed', action: 'write_off', approvals_needed: 1 });
+    const adjustment = await call(reviewer, 'propose_adjustment', { invoice_id: HELD_INVOICE });
+    expect(adjustment.data).toMatchObject({ status: 'proposed' });
   });
 
   it('has called every tool in the registry successfully', () => {

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeTool } from '../src/mcp/server.js';
 import { caseScopedTool } from '../src/mcp/case-view.js';
-import { TOOLS } from '../tools/index.js';
+import { DECISION_TOOL, TOOLS } from '../tools/index.js';
+import { isCoupaWriteClass, isWriteClass } from '../src/guard/tool.js';
+import { Decision } from '../src/domain/vocabulary.js';
 import { README, TABLE_END, TABLE_START, firstSentence, toolTable, withToolTable } from '../scripts/tool-table.js';
 
 const SNAP_DIR = fileURLToPath(new URL('./__toolsnaps__/', import.meta.url));
@@ -34,6 +36,18 @@ describe('tool schema snapshots', () => {
       expect('idempotency_key' in (listed.inputSchema.properties ?? {}), tool.name).toBe(writes);
       expect(listed.inputSchema.required ?? [], tool.name).not.toContain('idempotency_key');
     }
+  });
+});
+
+/** A tool's class decides its hints and whether it carries out a decision (src/guard/tool.ts); nothing is kept by hand. */
+describe('tool classes', () => {
+  it('give every tool its hints: read-only exactly when the class does not write', () => {
+    for (const tool of TOOLS) expect(tool.annotations.readOnlyHint, tool.name).toBe(!isWriteClass(tool.guardClass));
+  });
+
+  it('map each of the agent\'s decisions to exactly one Coupa write', () => {
+    expect([...DECISION_TOOL.keys()].sort()).toEqual([...Decision.options].sort());
+    for (const tool of TOOLS.filter((t) => t.decision)) expect(isCoupaWriteClass(tool.guardClass), tool.name).toBe(true);
   });
 });
 

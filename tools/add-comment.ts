@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice } from './write-outcome.js';
+import { defineTool } from '../src/guard/tool.js';
+import { WriteOutcome, currentInvoice } from './shared/write-outcome.js';
 
 export const addComment = defineTool({
   name: 'add_comment',
@@ -15,7 +15,6 @@ export const addComment = defineTool({
     to_supplier: z.boolean().default(false),
   }),
   outputSchema: WriteOutcome.extend({ comment_id: z.number().nullable().optional(), redactions: z.array(z.string()).optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
   invoiceIdOf: (i) => i.invoice_id,
   supplierTextOf: (i) => (i.to_supplier ? i.text : undefined),

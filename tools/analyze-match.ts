@@ -1,5 +1,5 @@
 import { matchInvoice } from '../src/domain/index.js';
-import { defineFindingsTool } from './findings-output.js';
+import { defineFindingsTool } from './shared/findings-output.js';
 
 export const analyzeMatch = defineFindingsTool({
   name: 'analyze_match',

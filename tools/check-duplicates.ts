@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DUPLICATE_THRESHOLD, duplicateFindings, findDuplicateCandidates } from '../src/domain/index.js';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { AnalysisInput, FindingOut, findingsOut, findingsText, requireContext } from './findings-output.js';
+import { defineTool } from '../src/guard/tool.js';
+import { AnalysisInput, FindingOut, findingsOut, findingsText, requireContext } from './shared/findings-output.js';
 
 const CandidateOut = z.object({
   invoice_id: z.number(),
@@ -23,7 +23,6 @@ export const checkDuplicates = defineTool({
     `amount, date. A score of ${DUPLICATE_THRESHOLD} or more is a duplicate; near-misses such as monthly rent are not.`,
   inputSchema: AnalysisInput,
   outputSchema: z.object({ invoice_id: z.number(), threshold: z.number(), candidates: z.array(CandidateOut), findings: z.array(FindingOut) }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id }, ctx) {

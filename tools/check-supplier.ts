@@ -1,5 +1,5 @@
 import { checkRegistries, checkSupplier } from '../src/domain/index.js';
-import { defineFindingsTool } from './findings-output.js';
+import { defineFindingsTool } from './shared/findings-output.js';
 
 export const checkSupplierTool = defineFindingsTool({
   name: 'check_supplier',

@@ -1,5 +1,5 @@
 import { checkTax, checkTaxAgainstEngine, checkVatId } from '../src/domain/index.js';
-import { defineFindingsTool } from './findings-output.js';
+import { defineFindingsTool } from './shared/findings-output.js';
 
 export const checkTaxTool = defineFindingsTool({
   name: 'check_tax',

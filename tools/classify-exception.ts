@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { SuggestedCoding, suggestCoding } from './coding.js';
-import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './findings-output.js';
+import { SuggestedCoding, suggestCoding } from './shared/coding.js';
+import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './shared/findings-output.js';
 
 
 export const AssessmentOut = z.object({
@@ -62,7 +62,6 @@ export const classifyException = defineTool({
     hold_reason: z.string().max(1_000).optional().describe("the event's hold_reason, if any"),
   }),
   outputSchema: AssessmentOut,
-  annotations: READ_ANNOTATIONS,
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id, exception_code, hold_reason }, ctx) {

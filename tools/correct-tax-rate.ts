@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assessInvoice, type Finding } from '../src/domain/index.js';
-import { WRITE_ANNOTATIONS, defineTool, ToolError, type ControlCheck } from '../src/guard/tool.js';
+import { defineTool, ToolError, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 /**
  * Branch (a) of the tax workflow: the supplier billed the right tax and Coupa's expected rate on a
@@ -47,8 +47,8 @@ export const correctTaxRate = defineTool({
     justification: z.string().trim().min(20).max(2_000).describe('the engine, jurisdiction and rate that show the correction'),
   }),
   outputSchema: WriteOutcome.extend({ corrected: z.array(z.object({ line_num: z.string(), tax_rate: z.string() })).optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'state',
+  nonDestructive: true,
   invoiceIdOf: (i) => i.invoice_id,
   checkControls: (input, ctx) => correctionsAllowed(input, ctx),
   async handler(input, ctx) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ToolError, WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
 
 export const decideProposal = defineTool({
   name: 'decide_proposal',
@@ -12,7 +12,6 @@ export const decideProposal = defineTool({
     reason: z.string().trim().min(3).max(2_000),
   }),
   outputSchema: z.object({ status: z.string(), proposal_id: z.string(), detail: z.string() }),
-  annotations: { ...WRITE_ANNOTATIONS, destructiveHint: true },
   guardClass: 'review',
   async handler(input, ctx) {
     const result = await ctx.decideProposal(input.proposal_id, input.decision, input.reason);

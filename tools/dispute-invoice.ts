@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { filterSupplierText } from '../src/guard/output-filter.js';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { defineTool } from '../src/guard/tool.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const DisputeReason = z.enum(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'DUPLICATE', 'NOT-RECEIVED', 'MISSING-PO', 'TAX-ERROR', 'OTHER']);
 
@@ -17,8 +17,8 @@ export const disputeInvoice = defineTool({
     supplier_message: z.string().trim().min(20).max(4_000),
   }),
   outputSchema: WriteOutcome.extend({ reason_code: DisputeReason.optional(), redactions: z.array(z.string()).optional() }),
-  annotations: { ...WRITE_ANNOTATIONS, destructiveHint: true },
   guardClass: 'state',
+  decision: 'dispute',
   invoiceIdOf: (i) => i.invoice_id,
   supplierTextOf: (i) => i.supplier_message,
   async handler(input, ctx) {

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool, type ToolDefinition } from '../src/guard/tool.js';
+import { ToolError, defineTool, type ToolDefinition } from '../src/guard/tool.js';
 import { UNTRUSTED_NOTICE, createFence, type Fence } from '../src/guard/untrusted.js';
 // Straight from the modules rather than the ingest barrel, which also loads the LLM refiner: listing
 // the tools (every `settle mcp` start) should not pay for a model client.
@@ -99,7 +99,6 @@ export function createExtractInvoiceTool(options: ExtractInvoiceToolOptions = {}
       path: z.string().max(1000).optional().describe('a file under an allowed folder'),
     }).refine((i) => (i.document_base64 === undefined) !== (i.path === undefined), { message: 'give exactly one of document_base64 or path' }),
     outputSchema: z.object({ documents: z.array(DocumentOut), notice: z.string() }),
-    annotations: READ_ANNOTATIONS,
     guardClass: 'analysis',
     async handler(input, ctx) {
       const path = input.path === undefined ? undefined : insideAllowed(input.path, allowedDirs());

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExceptionType } from '../src/domain/vocabulary.js';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import { createFence } from '../src/guard/untrusted.js';
 
 const ResolutionOut = z.object({
@@ -26,8 +26,8 @@ export const findSimilarResolutions = defineTool({
     limit: z.number().int().min(1).max(10).default(5),
   }),
   outputSchema: z.object({ results: z.array(ResolutionOut) }),
-  annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
   guardClass: 'read',
+  ownStoreOnly: true,
   async handler(input, ctx) {
     const fence = createFence();
     const hits = await ctx.knowledge.search(input.query, {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
-import { ContractOut, projectContract } from './projections.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { ContractOut, projectContract } from './shared/projections.js';
 
 export const getContract = defineTool({
   name: 'get_contract',
@@ -10,7 +10,6 @@ export const getContract = defineTool({
     .strictObject({ contract_id: z.number().int().positive().optional(), supplier_id: z.number().int().positive().optional() })
     .refine((v) => (v.contract_id === undefined) !== (v.supplier_id === undefined), { message: 'give exactly one of contract_id or supplier_id' }),
   outputSchema: z.object({ contracts: z.array(ContractOut) }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'read',
   async handler(input, ctx) {
     if (input.contract_id !== undefined) {

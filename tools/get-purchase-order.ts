@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
-import { PurchaseOrderOut, projectPurchaseOrder } from './projections.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { PurchaseOrderOut, projectPurchaseOrder } from './shared/projections.js';
 
 export const getPurchaseOrder = defineTool({
   name: 'get_purchase_order',
@@ -13,7 +13,6 @@ export const getPurchaseOrder = defineTool({
     })
     .refine((v) => v.purchase_order_id !== undefined || v.po_number !== undefined, { message: 'give purchase_order_id or po_number' }),
   outputSchema: z.object({ purchase_order: PurchaseOrderOut }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'read',
   async handler(input, ctx) {
     const po = input.purchase_order_id !== undefined ? await ctx.records.purchaseOrder(input.purchase_order_id) : await ctx.records.purchaseOrderByNumber(input.po_number!);

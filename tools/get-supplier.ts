@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
-import { SupplierOut, projectSupplier } from './projections.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { SupplierOut, projectSupplier } from './shared/projections.js';
 
 export const getSupplier = defineTool({
   name: 'get_supplier',
@@ -8,7 +8,6 @@ export const getSupplier = defineTool({
   description: 'Read the supplier master record: status, hold flag, tax id, age, remit-to addresses, and bank accounts (masked to the last four characters).',
   inputSchema: z.strictObject({ supplier_id: z.number().int().positive() }),
   outputSchema: z.object({ supplier: SupplierOut }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'read',
   async handler({ supplier_id }, ctx) {
     const supplier = await ctx.records.supplier(supplier_id);

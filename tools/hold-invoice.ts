@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { defineTool } from '../src/guard/tool.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 export const holdInvoice = defineTool({
   name: 'hold_invoice',
@@ -13,8 +13,8 @@ export const holdInvoice = defineTool({
     dossier: z.string().trim().min(20).max(10_000),
   }),
   outputSchema: WriteOutcome,
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
+  decision: 'hold',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
     const invoice = await currentInvoice(ctx, input.invoice_id);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 
 const ProposalOut = z.object({
   id: z.string(),
@@ -23,7 +23,6 @@ export const listProposals = defineTool({
     limit: z.number().int().min(1).max(100).default(25),
   }),
   outputSchema: z.object({ proposals: z.array(ProposalOut) }),
-  annotations: READ_ANNOTATIONS,
   // A read (never replayed from an idempotency key, visible in read-only deployments) that only
   // approvers may run.
   guardClass: 'read',

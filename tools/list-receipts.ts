@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { READ_ANNOTATIONS, ToolError, defineTool } from '../src/guard/tool.js';
-import { ReceiptOut, projectReceipt } from './projections.js';
+import { ToolError, defineTool } from '../src/guard/tool.js';
+import { ReceiptOut, projectReceipt } from './shared/projections.js';
 
 export const listReceipts = defineTool({
   name: 'list_receipts',
@@ -13,7 +13,6 @@ export const listReceipts = defineTool({
     })
     .refine((v) => (v.purchase_order_id === undefined) !== (v.invoice_id === undefined), { message: 'give exactly one of purchase_order_id or invoice_id' }),
   outputSchema: z.object({ receipts: z.array(ReceiptOut), order_line_ids: z.array(z.number()) }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'read',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Decision, ExceptionType } from '../src/domain/vocabulary.js';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 
 export const recordResolution = defineTool({
   name: 'record_resolution',
@@ -16,7 +16,6 @@ export const recordResolution = defineTool({
     supplier_name: z.string().min(1).max(200).optional(),
   }),
   outputSchema: z.object({ status: z.literal('executed'), document_id: z.string(), superseded: z.boolean(), detail: z.string() }),
-  annotations: { ...WRITE_ANNOTATIONS, openWorldHint: false },
   guardClass: 'memory',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assessInvoice, type Finding } from '../src/domain/index.js';
-import { WRITE_ANNOTATIONS, defineTool, ToolError, type ControlCheck } from '../src/guard/tool.js';
+import { defineTool, ToolError, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { WriteOutcome, currentInvoice } from './write-outcome.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
+import { WriteOutcome, currentInvoice } from './shared/write-outcome.js';
 
 /**
  * A supplier master change request when Coupa's record and a registry disagree (issue 23): the
@@ -50,7 +50,6 @@ export const requestSupplierChange = defineTool({
     changes: z.array(Change).min(1).max(10),
   }),
   outputSchema: WriteOutcome,
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'comment',
   alwaysPropose: true,
   invoiceIdOf: (i) => i.invoice_id,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { assessInvoice } from '../src/domain/index.js';
-import { ToolError, WRITE_ANNOTATIONS, defineTool, type ControlCheck } from '../src/guard/tool.js';
+import { ToolError, defineTool, type ControlCheck } from '../src/guard/tool.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { EXCEPTION_STATUSES, WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
+import { HELD_STATUSES } from '../src/coupa/invoice-statuses.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 /**
  * The guard's control check for releasing money: re-read the invoice, PO, receipts and supplier
@@ -14,7 +15,7 @@ async function resolveAllowed(invoiceId: number, ctx: ToolContext): Promise<Cont
   // Releasing money: the invoice and every bank detail are read from Coupa now, never from a cache.
   const invoiceCtx = await loadInvoiceContext(ctx, invoiceId, { fresh: true, freshBank: true });
   if (!invoiceCtx) return { ok: false, control: 'invoice_exists', reason: `invoice ${invoiceId} was not found`, instead: 'nothing to resolve' };
-  if (!EXCEPTION_STATUSES.has(invoiceCtx.invoice.status)) {
+  if (!HELD_STATUSES.has(invoiceCtx.invoice.status)) {
     return { ok: false, control: 'invoice_status', reason: `invoice is ${invoiceCtx.invoice.status}, not held`, instead: 're-read the invoice; nothing to resolve' };
   }
   const a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
@@ -49,8 +50,8 @@ export const resolveException = defineTool({
     justification: z.string().trim().min(20).max(2_000).describe('why this is within policy, citing the section id'),
   }),
   outputSchema: WriteOutcome,
-  annotations: { ...WRITE_ANNOTATIONS, destructiveHint: true },
   guardClass: 'state',
+  decision: 'resolve',
   invoiceIdOf: (i) => i.invoice_id,
   checkControls: (input, ctx) => resolveAllowed(input.invoice_id, ctx),
   async handler(input, ctx) {
@@ -59,7 +60,7 @@ export const resolveException = defineTool({
     // Marks every unresolved failure resolved with the justification, then revalidates.
     const updated = await ctx.records.coupa.resolveFailedTolerances(input.invoice_id, input.justification, invoice);
     ctx.records.afterWrite(input.invoice_id, updated);
-    if (EXCEPTION_STATUSES.has(updated.status)) {
+    if (HELD_STATUSES.has(updated.status)) {
       throw new ToolError(`invoice ${input.invoice_id} is still ${updated.status} after revalidation`, 'a failure Coupa still reports needs a person: route it to the AP reviewer');
     }
     const detail = `Invoice ${input.invoice_id} resolved: tolerances marked resolved and revalidated; status ${updated.status}.`;

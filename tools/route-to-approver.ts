@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { WRITE_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 import { assessInvoice } from '../src/domain/index.js';
 import type { ToolContext } from '../src/guard/context.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import { suggestCoding } from './coding.js';
-import { WriteOutcome, currentInvoice, requireExceptionStatus } from './write-outcome.js';
+import { loadInvoiceContext } from './shared/invoice-context.js';
+import { suggestCoding } from './shared/coding.js';
+import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
 /**
  * Who an invoice may be routed to, re-derived from Coupa and the controls — never from the caller
@@ -37,8 +37,9 @@ export const routeToApprover = defineTool({
     reason: z.string().trim().min(10).max(2_000),
   }),
   outputSchema: WriteOutcome.extend({ approver: z.string().optional() }),
-  annotations: WRITE_ANNOTATIONS,
   guardClass: 'state',
+  decision: 'route',
+  nonDestructive: true,
   invoiceIdOf: (i) => i.invoice_id,
   async checkControls(input, ctx) {
     const instead = `route to the AP reviewer "${ctx.controls.ap_reviewer}"`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { query } from '../src/coupa/index.js';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 
 const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 const Amount = z.string().regex(/^\d+(\.\d{1,2})?$/, 'use a decimal string such as "1250.00"');
@@ -34,7 +34,6 @@ export const searchInvoices = defineTool({
     })
     .refine((v) => v.supplier_id ?? v.invoice_number_contains ?? v.gross_total ?? v.date_from, { message: 'give at least one filter' }),
   outputSchema: z.object({ invoices: z.array(InvoiceSummary), truncated: z.boolean() }),
-  annotations: READ_ANNOTATIONS,
   guardClass: 'read',
   async handler(input, ctx) {
     let q = query().orderBy('invoice-date', 'desc').limit(input.limit);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExceptionType } from '../src/domain/vocabulary.js';
-import { READ_ANNOTATIONS, defineTool } from '../src/guard/tool.js';
+import { defineTool } from '../src/guard/tool.js';
 
 export const CitationOut = z.object({
   document: z.string(),
@@ -22,8 +22,8 @@ export const searchPolicies = defineTool({
     limit: z.number().int().min(1).max(10).default(5),
   }),
   outputSchema: z.object({ results: z.array(CitationOut) }),
-  annotations: { ...READ_ANNOTATIONS, openWorldHint: false },
   guardClass: 'read',
+  ownStoreOnly: true,
   async handler(input, ctx) {
     const search = (exceptionType?: typeof input.exception_type) => ctx.knowledge.search(input.query, { kind: 'policy', limit: input.limit, ...(exceptionType ? { exceptionType } : {}) });
     // Policy clauses are rarely tagged with an exception type: the filter narrows when they are,

@@ -3,7 +3,7 @@
  * the planner, the verdict and the dossier read one shape.
  */
 import { z } from 'zod';
-import { ControlOut, FindingOut } from '../mcp/output-schemas.js';
+import { ControlOut, FindingOut } from '../../tools/shared/output-schemas.js';
 import { lastResult, type TraceEntry } from './trace.js';
 
 const ControlView = ControlOut;

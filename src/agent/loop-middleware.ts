@@ -7,7 +7,7 @@
  */
 import { createMiddleware, toolErrorMiddleware } from 'langchain';
 import { ToolMessage } from '@langchain/core/messages';
-import { ACTION_TOOLS } from './playbook.js';
+import { DECISION_TOOLS } from '../../tools/index.js';
 import { traceEntry } from './trace.js';
 
 /** Whether a tool answer says the decision was executed or stored as a proposal. */
@@ -25,7 +25,7 @@ export function oneDecisionMiddleware(): ReturnType<typeof createMiddleware> {
     name: 'SettleOneDecision',
     wrapToolCall: (request, handler) => {
       const { name, args, id } = request.toolCall;
-      if (!ACTION_TOOLS.has(name)) return handler(request);
+      if (!DECISION_TOOLS.has(name)) return handler(request);
       const run = queue.then(async () => {
         if (decided) {
           return new ToolMessage({

@@ -52,9 +52,11 @@ export function disputeMessage(a: AssessmentView): string {
   ].join(' ');
 }
 
-export function informationRequest(a: AssessmentView): string {
+export function informationRequest(a: AssessmentView, options: { replyRef?: number | null } = {}): string {
   return [
     greeting(a),
+    // The reference makes each follow-up its own write (not an idempotent replay of the last one).
+    ...(options.replyRef ? [`thank you for your reply (our reference R${options.replyRef}).`] : []),
     `to process invoice ${a.invoice_number ?? a.invoice_id} we need ${missingItems(a).join('; ')}.`,
     'Please reply to this message with the information or submit a corrected invoice.',
     'Thank you, Accounts Payable',

@@ -8,6 +8,8 @@ import { assessmentOf, citationsOf, precedentsOf, type AssessmentView } from './
 import { renderDossier } from './dossier.js';
 import { disputeMessage, informationRequest, missingItems, policyQuery, resolveJustification, routeReason } from './messages.js';
 import { lastResult, type TraceEntry } from './trace.js';
+import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
+import { DECISION_OF_TOOL, DECISION_TOOLS } from '../../tools/index.js';
 
 export interface PlannedCall {
   name: string;
@@ -19,23 +21,12 @@ export interface PlanInput {
   exceptionCode?: string | null | undefined;
   holdReason?: string | null | undefined;
   apReviewer: string;
+  /** Re-opened by a supplier's answer (issue 25). */
+  afterSupplierReply?: number | null | undefined;
   trace: readonly TraceEntry[];
 }
 
 export type PlanStep = { calls: PlannedCall[] } | { finish: string };
-
-/** The write tool that carries out each decision. */
-export const ACTION_TOOL: Record<string, string> = {
-  resolve: 'resolve_exception',
-  route: 'route_to_approver',
-  dispute: 'dispute_invoice',
-  hold: 'hold_invoice',
-  request_info: 'request_information',
-};
-export const ACTION_TOOLS = new Set(Object.values(ACTION_TOOL));
-
-/** Statuses in which an invoice waits on AP (mirrors the write tools' check). */
-export const HELD_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
 
 export const INJECTION_FLAG = 'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
 
@@ -53,7 +44,9 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
     case 'dispute':
       return { name: 'dispute_invoice', args: { reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
     case 'request_info':
-      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a) } };
+      // After a reply the message differs, so the write is not a replay of the first request: the tool
+      // then sees what was answered (route it to a person) or is still pending (not asked again).
+      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a, { replyRef: input.afterSupplierReply ?? null }) } };
     case 'hold':
       return {
         name: 'hold_invoice',
@@ -123,7 +116,7 @@ export function planNext(input: PlanInput): PlanStep {
     };
   }
 
-  const actions = trace.filter((t) => ACTION_TOOLS.has(t.name));
+  const actions = trace.filter((t) => DECISION_TOOLS.has(t.name));
   const correction = taxCorrection(a);
   if (actions.length === 0 && correction && !trace.some((t) => t.name === 'correct_tax_rate')) return { calls: [correction] };
   if (actions.length === 0) return { calls: [actionCall(a, input)] };
@@ -138,7 +131,7 @@ export function planNext(input: PlanInput): PlanStep {
     return { calls: [{ name: 'request_supplier_change', args: { changes } }] };
   }
   if (executed && !lastResult(trace, 'record_resolution') && !trace.some((t) => t.name === 'record_resolution')) {
-    const decision = Object.entries(ACTION_TOOL).find(([, tool]) => tool === executed.name)?.[0] ?? a.suggested_decision;
+    const decision = DECISION_OF_TOOL.get(executed.name) ?? a.suggested_decision;
     return {
       calls: [{
         name: 'record_resolution',

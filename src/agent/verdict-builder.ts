@@ -5,12 +5,11 @@
 import type { Decision, ExceptionType } from '../domain/vocabulary.js';
 import { hashOf } from '../guard/canonical.js';
 import { assessmentOf, citationsOf, type AssessmentView } from './assessment.js';
-import { ACTION_TOOL, ACTION_TOOLS, flagsOf } from './playbook.js';
+import { flagsOf } from './playbook.js';
+import { AGENT_WRITE_TOOLS, DECISION_OF_TOOL, DECISION_TOOLS } from '../../tools/index.js';
 import type { TraceEntry } from './trace.js';
 import type { Outcome, Verdict } from './verdict.js';
 
-const DECISION_OF_TOOL: Record<string, Decision> = Object.fromEntries(Object.entries(ACTION_TOOL).map(([d, t]) => [t, d as Decision]));
-const WRITE_TOOLS = new Set([...ACTION_TOOLS, 'add_comment', 'record_resolution', 'correct_tax_rate', 'request_supplier_change']);
 
 export interface VerdictFacts {
   invoiceId: number;
@@ -35,7 +34,7 @@ export interface VerdictFacts {
 
 /** The primary action: the last write that carried out a decision (executed or proposed). */
 export function primaryAction(trace: readonly TraceEntry[]): TraceEntry | undefined {
-  return [...trace].reverse().find((t) => ACTION_TOOLS.has(t.name) && t.ok && (t.structured?.status === 'executed' || t.structured?.status === 'proposed' || t.structured?.status === 'shadow'));
+  return [...trace].reverse().find((t) => DECISION_TOOLS.has(t.name) && t.ok && (t.structured?.status === 'executed' || t.structured?.status === 'proposed' || t.structured?.status === 'shadow'));
 }
 
 function evidenceOf(a: AssessmentView): Verdict['evidence'] {
@@ -48,12 +47,12 @@ function evidenceOf(a: AssessmentView): Verdict['evidence'] {
 export function buildVerdict(facts: VerdictFacts): Verdict {
   const a = facts.notActionable ? undefined : assessmentOf(facts.trace);
   const primary = primaryAction(facts.trace);
-  const decision: Decision = primary ? DECISION_OF_TOOL[primary.name]! : (a?.suggested_decision ?? 'hold');
+  const decision: Decision = primary ? DECISION_OF_TOOL.get(primary.name)! : (a?.suggested_decision ?? 'hold');
   // Not actionable only when there is provably nothing to do (invoice gone or no longer held); a
   // run that could not read or write Coupa failed and must be retried.
   const status = primary?.structured?.status;
   const outcome: Outcome = primary ? (status === 'executed' ? 'executed' : status === 'shadow' ? 'shadow' : 'proposed') : facts.notActionable ? 'not_actionable' : 'failed';
-  const writes = facts.trace.filter((t) => WRITE_TOOLS.has(t.name));
+  const writes = facts.trace.filter((t) => AGENT_WRITE_TOOLS.has(t.name));
   const citations = citationsOf(facts.trace).filter((c) => c.section_id);
   const citedIds = new Set<string>();
   return {

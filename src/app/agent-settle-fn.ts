@@ -10,9 +10,11 @@ import type { SettleFn } from '../runner/types.js';
 import { hashOf } from '../guard/canonical.js';
 import type { Runtime } from './runtime.js';
 import { settleAndRecord } from './settle-and-record.js';
+import { latestSettlementRow } from '../runner/settlement-log.js';
+import { inboxEvent } from '../runner/inbox.js';
 import { observeCase } from './shadow-observer.js';
 
-const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish() });
+const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish(), supplier_reply_id: z.number().int().positive().nullish() });
 
 /** What a settlement was decided on; equal fingerprints mean nothing new to act on. */
 function factsFingerprint(structured: Record<string, unknown> | undefined): string | undefined {
@@ -26,8 +28,9 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     ctx.signal.throwIfAborted();
     // A run known in advance reads its invoices' records in batches ahead of them.
     await options.prefetch?.ahead(invoiceId);
-    const { rows: events } = await runtime.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [ctx.eventId]);
-    const event = EventPayload.safeParse(events[0]?.payload ?? {}).data ?? {};
+    const inbox = await inboxEvent(runtime.db, ctx.eventId);
+    const event = EventPayload.safeParse(inbox?.payload ?? {}).data ?? {};
+    const afterReply = inbox?.source === 'supplier_reply';
 
     // An invoice the agent shadowed: the change that queued it may be a person settling it.
     const shadowed = await runtime.shadow.byInvoice(runtime.tenant, invoiceId);
@@ -36,21 +39,19 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
       if (seen) return { decision: `observed:${seen.person!.decision}`, exceptionType: seen.exceptionType, executed: false };
     }
 
-    const { rows: last } = await runtime.db.query<{ verdict: { facts?: string } ; decision: string; exception_type: string; executed: boolean }>(
-      `select verdict, decision, exception_type, executed from settlements
-       where invoice_id = $1 and verdict ->> 'tenant' = $2 order by id desc limit 1`,
-      [invoiceId, runtime.tenant],
-    );
-    if (last[0]?.verdict?.facts) {
+    const last = await latestSettlementRow<{ verdict: { facts?: string } | null; exception_type: string }>(runtime.db, invoiceId, { tenant: runtime.tenant });
+    // A supplier's answer is a new fact even when Coupa does not show it yet (a value a person must apply).
+    if (last?.verdict?.facts && !afterReply) {
       const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });
-      if (!probe.isError && factsFingerprint(probe.structured) === last[0].verdict.facts) {
-        return { decision: 'unchanged', exceptionType: last[0].exception_type, executed: false };
+      if (!probe.isError && factsFingerprint(probe.structured) === last.verdict.facts) {
+        return { decision: 'unchanged', exceptionType: last.exception_type, executed: false };
       }
     }
 
     const verdict = await settleAndRecord(runtime, {
       invoiceId,
       event: { exception_code: event.exception_code ?? null, hold_reason: event.hold_reason ?? null },
+      afterSupplierReply: afterReply ? (event.supplier_reply_id ?? null) : null,
       budget: { maxWallMs: options.maxWallMs ?? 120_000 },
     });
     return {

@@ -42,5 +42,7 @@ export function deferredGuard(options: DeferredGuardOptions): Guard {
       const opened = await guard().catch((error: unknown) => error as Error);
       return opened instanceof Error ? notOpened(opened) : opened.decideProposal(identity, id, decision, reason);
     },
+    // Outside a tool call there is no result to carry a failure: the error propagates to the caller.
+    contextFor: async (identity) => (await guard()).contextFor(identity),
   };
 }

@@ -5,6 +5,7 @@
  * approver. Every verdict is audited under the reviewer's name and re-runs the demotion check.
  */
 import { z } from 'zod';
+import { CHANGEABLE_STATUSES } from '../coupa/invoice-statuses.js';
 import { Decision } from '../domain/vocabulary.js';
 import type { Identity } from '../guard/identity.js';
 import { createQaStore, type QaSample } from '../shadow/qa-store.js';
@@ -19,11 +20,10 @@ export const QaVerdictInput = z.object({
 });
 export type QaVerdictInput = z.infer<typeof QaVerdictInput>;
 
-const CHANGEABLE = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action', 'pending_approval']);
 
 async function correctiveProposal(runtime: Runtime, sample: QaSample, input: QaVerdictInput, reviewer: string): Promise<string | undefined> {
   const invoice = await runtime.records.invoice(sample.invoiceId, { fresh: true }).catch(() => null);
-  if (!invoice || !CHANGEABLE.has(String(invoice.status))) return undefined;
+  if (!invoice || !CHANGEABLE_STATUSES.has(String(invoice.status))) return undefined;
   const why = `QA review by ${reviewer}: ${input.reason}`.slice(0, 1_900);
   const call = input.correct_decision === 'dispute'
     ? { tool: 'dispute_invoice', input: { invoice_id: sample.invoiceId, reason_code: 'OTHER', supplier_message: 'Our review found a problem with this invoice; please contact accounts payable before resubmitting.' } }

@@ -1,6 +1,6 @@
 /**
  * A run of exceptions known in advance (`settle start`, the bench, a backlog): before each one is
- * settled, the window of the next `window` invoices has been read in bulk (src/mcp/invoice-prefetch.ts)
+ * settled, the window of the next `window` invoices has been read in bulk (src/app/invoice-prefetch.ts)
  * and the master-data cache has been checked for changes (src/coupa/master-watch.ts). A window is
  * fetched when the run reaches it, and the next one while the run is halfway through, so the
  * transactional cache (seconds) still holds them when they are settled.
@@ -8,7 +8,7 @@
 import { createMasterWatch, type MasterWatch } from '../coupa/master-watch.js';
 import type { RecordSource } from '../coupa/record-source.js';
 import type { Controls } from '../domain/controls.js';
-import { prefetchInvoices } from '../mcp/invoice-prefetch.js';
+import { prefetchInvoices } from './invoice-prefetch.js';
 
 export interface RunPrefetcher {
   /** Make sure `invoiceId`'s window has been read (and the next one is on its way). Never throws. */

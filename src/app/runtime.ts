@@ -14,18 +14,19 @@ import { createAuditLog, createCheckpointer, type AuditLog, type Checkpointer } 
 import { createCoupaClient, type CallEvent, type CoupaClient, type RequestLimiter } from '../coupa/index.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
+import { grirSourceOf } from '../grir/source.js';
 import { resolveControls, type Controls, type ControlsOverrides, type Mode } from '../domain/controls.js';
 import { describeError, UserError } from '../errors.js';
 import type { ContextFactory } from '../guard/context.js';
 import { createDriftTally, type DriftTally } from '../coupa/drift.js';
 import type { ReadProblem } from '../coupa/read-problems.js';
-import { countCoupaCall, createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createGuard, type Guard, type GuardLogger } from '../guard/guard.js';
+import { createCoupaCallCounter } from '../guard/call-counter.js';
 import { createIdempotencyStore } from '../guard/idempotency.js';
-import type { Identity } from '../guard/identity.js';
 import { createProposalStore, type ProposalStore } from '../guard/proposals.js';
 import { createEmbedder, createKnowledgeStore, type DocumentInput, type KnowledgeStore } from '../knowledge/index.js';
 import { loadPolicyLibrary, type PolicyLibrary } from '../mcp/policies.js';
-import { supplierTextPolicyFor } from '../mcp/supplier-text-policy.js';
+import { supplierTextPolicyFor } from './supplier-text-policy.js';
 import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
@@ -41,6 +42,9 @@ import type { ConfidenceGate } from '../domain/calibration-artifact.js';
 import { createShadowStore, type ShadowStore } from '../shadow/store.js';
 import { readSlice } from './slice-reader.js';
 import { dataPath } from '../paths.js';
+
+import { createOutboxMailer, createSmtpMailer, type Mailer } from '../requests/mailer.js';
+import { createSupplierRequests, type SupplierRequests } from '../requests/service.js';
 
 export const PROJECT_KNOWLEDGE_DIR = dataPath('knowledge');
 
@@ -77,6 +81,8 @@ export interface RuntimeOptions {
    * at close (the CLI's commands; tests and eval slots leave it off).
    */
   auditCheckpoints?: boolean;
+  /** Outbound supplier mail; default: SMTP from `SETTLE_SMTP_URL`, else an in-process outbox. */
+  mailer?: Mailer;
   /** Where the guard logs failed tool calls; default: pino on stderr at `SETTLE_LOG_LEVEL` (stdout may carry MCP). */
   logger?: GuardLogger;
   /** The tax engine (default: from `SETTLE_TAX_ENGINE`, the offline table unless configured). */
@@ -123,6 +129,8 @@ export interface Runtime {
   simulator: SimulatorHandle | undefined;
   now: () => Date;
   contextFor: ContextFactory;
+  /** Pending supplier requests and the mail they go out by. */
+  supplierRequests: SupplierRequests;
   /** Fields of Coupa records this runtime could not read (per field, never per invoice). */
   drift: DriftTally;
   close(): Promise<void>;
@@ -160,6 +168,8 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
 export function coupaClientFor(
   options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
   drift: DriftTally = createDriftTally(),
+  /** Told of every call too: the guard's per-tool-call counter. */
+  countCall: () => void = () => undefined,
 ): CoupaClient {
   const { config, simulator, lazySimulator } = options;
   const common = {
@@ -169,7 +179,7 @@ export function coupaClientFor(
       options.onReadProblem?.(problem);
     },
     onCall: (event: CallEvent) => {
-      countCoupaCall();
+      countCall();
       options.onCoupaCall?.(event);
     },
     ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
@@ -204,7 +214,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const doc of options.extraDocuments ?? []) await knowledge.ingestDocument(doc);
 
     const drift = createDriftTally();
-    const coupa = coupaClientFor(options, drift);
+    const coupaCalls = createCoupaCallCounter();
+    const coupa = coupaClientFor(options, drift, coupaCalls.count);
     const records = createRecordSource(coupa);
     const audit = createAuditLog(db);
     const proposals = createProposalStore(db);
@@ -220,26 +231,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
     // A simulator is a new tenant every time it starts, even on the same port.
     const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
-    let guard: Guard | undefined;
+    const mailer = options.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createOutboxMailer(config.mail.from));
+    const supplierRequests = createSupplierRequests({ db, tenant, now, mail: { mailer, replyAddress: config.mail.replyAddress } });
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
     const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
-    const contextFor: ContextFactory = async (identity: Identity) => ({
-      identity,
-      controls: { ...controls, mode: await mode.get() },
-      mode: await mode.get(),
-      now,
-      records,
-      ownLogins,
-      knowledge,
-      proposals,
-      glOwners,
-      taxEvidence,
-      verifySupplier,
-      decideProposal: (id, decision, reason) => guard!.decideProposal(identity, id, decision, reason),
-    });
-    guard = createGuard({
+    const guard = createGuard({
       tools: TOOLS,
-      contextFor,
+      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners, grir: { db, source: grirSourceOf(config) }, taxEvidence, verifySupplier, supplierRequests },
+      coupaCalls,
       audit,
       proposals,
       idempotency: createIdempotencyStore(db),
@@ -256,8 +255,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor, drift,
+      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor: guard.contextFor, drift, supplierRequests,
       close: async () => {
+        mailer.close();
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
         if (!options.db) await db.close();
       },

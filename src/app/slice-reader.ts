@@ -4,7 +4,7 @@
  */
 import { assessInvoice } from '../domain/index.js';
 import type { Slice, SliceReader } from '../guard/autonomy.js';
-import { loadInvoiceContext } from '../mcp/invoice-context.js';
+import { loadInvoiceContext } from '../../tools/shared/invoice-context.js';
 
 export const readSlice: SliceReader = async (ctx, invoiceId): Promise<Slice | null> => {
   const invoiceCtx = await loadInvoiceContext(ctx, invoiceId);

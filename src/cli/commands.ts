@@ -63,12 +63,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'serve [options]',
     description: 'Serve the webhook intake and operational endpoints, with workers, poller and daily digest',
     register: async (p) => {
-      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }] = await Promise.all([
+      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }, { inboundMailServeMount }] = await Promise.all([
         import('./serve.js'),
         import('../app/serve-mcp.js'),
         import('../web/serve-mount.js'),
+        import('../app/inbound-mail-mount.js'),
       ]);
-      registerServeCommand(p, [mcpServeMount, reviewServeMount]);
+      registerServeCommand(p, [mcpServeMount, reviewServeMount, inboundMailServeMount]);
     },
   },
   {
@@ -118,6 +119,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'calibrate',
     description: 'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
     register: async (p) => (await import('./calibrate.js')).registerCalibrateCommand(p),
+  },
+  {
+    name: 'requests',
+    term: 'requests [options]',
+    description: 'Supplier requests: what Settle asked suppliers for and still waits on, oldest first',
+    register: async (p) => (await import('./requests.js')).registerRequestsCommand(p),
+  },
+  {
+    name: 'grir',
+    term: 'grir [options]',
+    description: 'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
+    register: async (p) => (await import('./grir.js')).registerGrirCommand(p),
   },
 ];
 

@@ -7,7 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
 import type { Command } from 'commander';
-import { llmConfigured } from '../agent/llm.js';
+import { llmConfigured } from '../llm/chat-model.js';
 import { loadConfig } from '../config.js';
 import { Mode } from '../domain/controls.js';
 import { UserError } from '../errors.js';

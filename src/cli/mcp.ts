@@ -22,7 +22,7 @@ import { positiveInt, untilSignal } from './args.js';
 // (no zod, no MCP SDK); the rest loads once the client's `initialize` is answered.
 
 /** Roles a stdio person may take; the agent role belongs to Settle's own runner. */
-const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only'];
+const PERSON_ROLES: readonly Role[] = ['reviewer', 'approver', 'auditor', 'read-only', 'accountant'];
 export const DEFAULT_MCP_IDENTITY = 'claude-desktop';
 export const DEFAULT_MCP_HTTP_PORT = 8081;
 

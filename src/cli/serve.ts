@@ -18,7 +18,7 @@ import { runDemotionCheck } from '../app/autonomy-check.js';
 import { openRunnerRuntime, type RunnerRuntime } from '../app/runner-runtime.js';
 import { createRunnerServer } from '../runner/server.js';
 import { createWorkerPool } from '../runner/worker.js';
-import { positiveInt, untilSignal } from './worker.js';
+import { positiveInt, untilSignal } from './args.js';
 
 /** Mounts more routes on the serve instance before it listens. */
 export type ServeMount = (app: FastifyInstance, runtime: RunnerRuntime) => Promise<void>;

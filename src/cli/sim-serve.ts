@@ -12,7 +12,7 @@ import { generateCompany, serializeDataset, MIN_INVOICES, type SampleCompany } f
 import { DIALECTS, isDialect, type Dialect } from '../sim/dialects.js';
 import { startSimulator } from '../sim/server.js';
 import type { SimulatorHandle } from '../sim/types.js';
-import { untilSignal } from './worker.js';
+import { untilSignal } from './args.js';
 
 export interface ServeOptions {
   seed: number;

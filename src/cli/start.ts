@@ -27,13 +27,19 @@ import { keepServing } from '../app/keep-serving.js';
 import type { Verdict } from '../agent/verdict.js';
 import { loadConfig } from '../config.js';
 import { query } from '../coupa/index.js';
+import { QUEUE_STATUSES } from '../coupa/invoice-statuses.js';
 import type { ExceptionEvent } from '../sim/dataset.js';
 import { registerIntake } from '../runner/intake.js';
 import { createRunnerQueue } from '../runner/queue.js';
+import { lastSettlementId, verdictsAfter } from '../runner/settlement-log.js';
 import { createWebhookVerifier } from '../runner/webhook-signature.js';
 import { createWorkerPool } from '../runner/worker.js';
 import { parseInvoices, parsePort, parseSeed } from './sim-serve.js';
-import { positiveInt } from './worker.js';
+import { positiveInt } from './args.js';
+import { INBOUND_MAIL_PATH, registerInboundMailRoute } from '../requests/inbound-mail.js';
+import { requestCounts, requestCountsLine } from '../requests/summary.js';
+import { replyDepsFor } from '../app/supplier-loop.js';
+import { playSupplierSide } from './start-supplier-side.js';
 
 interface StartFlags {
   seed: number;
@@ -86,7 +92,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
     return opened.company.exceptions.slice(0, limit).map((l) => ({ ...l.event, event_type: l.event.event_type ?? 'invoice.exception.created', resource_id: l.invoiceId }));
   }
   const events: ExceptionEvent[] = [];
-  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', ['ap_hold', 'pending_receipt']).fields(['id', 'status']).orderBy('id', 'asc'));
+  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', [...QUEUE_STATUSES]).fields(['id', 'status']).orderBy('id', 'asc'));
   for await (const inv of held) {
     if (typeof inv.id === 'number') events.push({ event_type: 'invoice.exception.created', resource_id: inv.id });
     if (limit && events.length >= limit) break;
@@ -95,8 +101,7 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
 }
 
 async function settledSince(opened: OpenedRuntime, afterId: number): Promise<Verdict[]> {
-  const { rows } = await opened.runtime.db.query<{ verdict: Verdict }>('select verdict from settlements where id > $1 order by id', [afterId]);
-  return rows.map((r) => r.verdict).filter((v) => v && typeof v === 'object' && 'decision' in v);
+  return (await verdictsAfter(opened.runtime.db, afterId)).filter((v): v is Verdict => v !== null && typeof v === 'object' && 'decision' in v);
 }
 
 function progressLine(done: number, total: number, verdicts: Verdict[]): string {
@@ -128,8 +133,8 @@ async function run(flags: StartFlags): Promise<void> {
     await queue.start();
     const secret = newWebhookSecret();
     await registerIntake(app, { db: runtime.db, queue, verifier: createWebhookVerifier({ secrets: [secret] }) });
-    const { rows: [mark] } = await runtime.db.query<{ max: string | null }>('select max(id) as max from settlements');
-    const afterId = Number(mark?.max ?? 0);
+    await registerInboundMailRoute(app, { deps: replyDepsFor(runtime, queue), verifier: createWebhookVerifier({ secrets: [secret] }), now: runtime.now });
+    const afterId = await lastSettlementId(runtime.db);
 
     counting = true;
     const events = await exceptionEvents(opened, flags.limit);
@@ -157,18 +162,25 @@ async function run(flags: StartFlags): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     if (tty) process.stderr.write('\n');
+    const verdicts = await settledSince(opened, afterId);
+    // The first pass's cost; the supplier side's re-runs are reported on their own line.
+    counting = false;
+    const activePool = pool;
+    const supplierSide = opened.company
+      ? await playSupplierSide(opened, { inboundUrl: intakeUrl.replace('/webhooks/coupa', INBOUND_MAIL_PATH), secret, seed: flags.seed, queue, idle: () => activePool.busy === 0 })
+      : null;
     await pool.stop();
     pool = undefined;
 
-    const verdicts = await settledSince(opened, afterId);
     const stats = await queue.stats();
-    counting = false;
     const cost = { price: config.modelPrice, runCoupaCalls };
     console.log(summaryText(verdicts, cost));
     const external = opened.company ? externalCasesText(opened.company.exceptions, verdicts) : undefined;
     if (external) console.log(external);
     console.log(driftText(runtime.drift));
-    if (flags.json) await writeJsonFile(flags.json, summaryJson(verdicts, cost));
+    console.log(requestCountsLine(await requestCounts(runtime.db, runtime.tenant)));
+    if (supplierSide) console.log(supplierSide);
+    if (flags.json) await writeJsonFile(flags.json, { ...summaryJson(verdicts, cost), supplier_requests: await requestCounts(runtime.db, runtime.tenant) });
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(
       [

@@ -12,9 +12,6 @@ import { startShadowWatch } from '../app/shadow-watch.js';
 import { openRunnerRuntime } from '../app/runner-runtime.js';
 import { createWorkerPool } from '../runner/worker.js';
 
-// Kept here for the commands that import them from this module; they live in ./args.js.
-export { positiveInt, untilSignal } from './args.js';
-
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')

@@ -29,6 +29,11 @@ export type DraftInvoiceInput = z.input<typeof DraftInvoiceInput>;
 export interface CoupaActions {
   /** Comment on an invoice; `toSupplier` makes it visible to the supplier. */
   addComment(invoiceId: number, comment: { text: string; toSupplier?: boolean }): Promise<Comment>;
+  /**
+   * An internal comment on a purchase order (`POST /api/comments`, `commentable-type` OrderHeader):
+   * where GR/IR clearings are noted for the buyer.
+   */
+  addPurchaseOrderComment(purchaseOrderId: number, text: string): Promise<Comment>;
   /** Add a user to the invoice's approval chain (`add_approver`). */
   addApprover(invoiceId: number, userId: number): Promise<Invoice>;
   /** Dispute with the supplier, with an active dispute reason code. */
@@ -144,6 +149,14 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
     return writeReconciled(() => postAttachment(transport, path, filename, bytes, contentType), probe, reconcile);
   }
 
+  async function addPurchaseOrderComment(purchaseOrderId: number, text: string): Promise<Comment> {
+    idSegment(purchaseOrderId); // a positive integer, or a TypeError before anything is sent
+    return parseRecord(RESOURCES.comment, await transport.request({
+      method: 'POST', path: '/api/comments',
+      json: toWire({ comments: text, toSupplier: false, commentableType: 'OrderHeader', commentableId: purchaseOrderId }),
+    }), { onReadProblem });
+  }
+
   function setLineTaxRates(invoiceId: number, lines: ReadonlyArray<{ id: number; taxRate: string }>): Promise<Invoice> {
     const send = async (): Promise<Invoice> => asInvoice(await transport.request({
       method: 'PUT', path: invoicePath(invoiceId), json: toWire({ invoiceLines: lines.map((l) => ({ id: l.id, taxRate: l.taxRate })) }),
@@ -158,6 +171,7 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
 
   return {
     addComment,
+    addPurchaseOrderComment,
     addApprover,
     setLineTaxRates,
     dispute: (id, { reasonCode, comment }) =>

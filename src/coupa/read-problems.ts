@@ -9,7 +9,7 @@
  * for the dossier, the log and the model alike; zod issues go through `src/issues.ts`.
  */
 import type { z } from 'zod';
-import { formatIssue, formatIssuePath, type IssueLike } from '../issues.js';
+import { formatIssuePath, issueLines, type IssueLike } from '../issues.js';
 import { asList, SET_ASIDE } from './scalars.js';
 import type { ReadProblem } from './schemas.js';
 import { kebabKey } from './wire.js';
@@ -129,7 +129,7 @@ export type SalvageResult<T> =
 export function salvageParse<S extends z.ZodType>(schema: S, input: unknown, who: Who): SalvageResult<z.output<S>> {
   const first = schema.safeParse(input);
   if (first.success) return { ok: true, data: first.data, problems: [] };
-  if (!isContainer(input)) return { ok: false, issues: first.error.issues.map((i) => formatIssue(i as IssueLike, '(record)')), problems: [] };
+  if (!isContainer(input)) return { ok: false, issues: issueLines(first.error, '(record)'), problems: [] };
 
   const work = deepCopy(input) as Container;
   const problems: ReadProblem[] = [];
@@ -142,7 +142,7 @@ export function salvageParse<S extends z.ZodType>(schema: S, input: unknown, who
     // A field that is absent, or already set aside, is required: set aside what holds it.
     while (path.length > 0 && (done.has(key(path)) || valueAt(work, path) === undefined)) path = path.slice(0, -1);
     if (path.length === 0) {
-      return { ok: false, issues: error.issues.map((i) => formatIssue(i as IssueLike, '(record)')), problems };
+      return { ok: false, issues: issueLines(error, '(record)'), problems };
     }
     const lostWhole = path.length < issue.path.length;
     // A required field set aside earlier now takes its holder with it: report the holder once,

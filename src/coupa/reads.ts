@@ -35,6 +35,8 @@ export interface CoupaReads {
   listPurchaseOrders: ListWith<PurchaseOrder>;
   /** Receiving transactions for some order lines or a whole PO (order-line association filters). */
   listReceipts(filter: ReceiptFilter): AsyncIterable<ReceivingTransaction>;
+  /** Iterate receiving transactions with any query (`updated-at[gt]` for incremental reads). */
+  listReceivingTransactions: ListWith<ReceivingTransaction>;
   getSupplier: GetById<Supplier>;
   /** Iterate suppliers (filter by `name[contains]`, `tax-id`, … to find a master record). */
   listSuppliers: ListWith<Supplier>;
@@ -96,6 +98,7 @@ export function createReads(transport: Transport, onReadProblem?: ReadProblemSin
         : query().where(['order-line', 'order-header-id'], filter.purchaseOrderId);
       return paginate(transport, RESOURCES.receipt, q.orderBy('id'), RESOURCES.receipt.path, onReadProblem);
     },
+    listReceivingTransactions: lister(RESOURCES.receipt),
     getSupplier: getter(RESOURCES.supplier),
     listSuppliers: lister(RESOURCES.supplier),
     getSupplierInformation: (supplierId) =>

@@ -133,12 +133,7 @@ export const InvoiceLine = z.looseObject({
 });
 export type InvoiceLine = z.infer<typeof InvoiceLine>;
 
-export const InvoiceStatus = z.enum([
-  'new', 'draft', 'pending_approval', 'pending_receipt', 'approved', 'on_hold', 'ap_hold', 'booking_hold',
-  'pending_action', 'disputed', 'rejected', 'abandoned', 'voided', 'processing', 'invalid', 'payable_adjustment',
-  'save_as_draft',
-]);
-export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+export { InvoiceStatus } from './invoice-statuses.js';
 
 /** Tenants and releases add statuses; an unknown one must not make an invoice unreadable. "AP Hold" is `ap_hold`. */
 const AnyInvoiceStatus = Code.pipe(z.string().min(1, { error: 'expected a status' })).transform(snakeValue);

@@ -11,19 +11,25 @@ export const Scope = z.enum([
   'proposals:decide', // approve or reject proposals; never held by the agent
   'settings:mode', // switch monitor / assisted / autonomous
   'audit:read', // read and export the audit trail
+  'grir:read', // read the GR/IR book and its open items
+  'grir:propose-clearing', // propose clearing a GR/IR item (a proposal only); not the case-bound agent
+  'grir:propose-adjustment', // propose adjusting an invoice to the PO value (a proposal only)
+  'grir:approve', // approve GR/IR clearings and adjustments; accountants only, never the agent
 ]);
 export type Scope = z.infer<typeof Scope>;
 
-export const Role = z.enum(['agent', 'reviewer', 'approver', 'auditor', 'read-only']);
+export const Role = z.enum(['agent', 'reviewer', 'approver', 'auditor', 'read-only', 'accountant']);
 export type Role = z.infer<typeof Role>;
 
 /** Role → scopes. The agent can propose and act within controls, but never approve. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  agent: ['invoices:read', 'invoices:comment', 'invoices:write'],
-  reviewer: ['invoices:read', 'invoices:comment', 'invoices:write'],
-  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read'],
+  // The agent settling one invoice may propose that invoice's adjustment; the GR/IR book is people's work.
+  agent: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:propose-adjustment'],
+  reviewer: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
+  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
   auditor: ['invoices:read', 'audit:read'],
   'read-only': ['invoices:read'],
+  accountant: ['invoices:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment', 'grir:approve', 'audit:read'],
 };
 
 export type ActorKind = 'person' | 'agent' | 'policy' | 'system';
@@ -39,7 +45,10 @@ export interface Identity {
 export function createIdentity(id: string, kind: ActorKind, roles: readonly Role[]): Identity {
   const scopes = new Set<Scope>(roles.flatMap((r) => ROLE_SCOPES[r]));
   // Segregation of duties: an agent identity never holds the approver scope, whatever its roles say.
-  if (kind === 'agent') scopes.delete('proposals:decide');
+  if (kind === 'agent') {
+    scopes.delete('proposals:decide');
+    scopes.delete('grir:approve');
+  }
   return { id, kind, roles, scopes };
 }
 

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ToolContext } from './context.js';
 import type { Scope } from './identity.js';
+import type { Decision } from '../domain/vocabulary.js';
 
 /**
  * How the guard treats a tool:
@@ -42,14 +43,17 @@ export interface ToolResult<O> {
   invoiceId?: number;
 }
 
-export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+/** The classes that write to Coupa: they may be sliced by autonomy, proposed, or shadowed. */
+export type CoupaWriteClass = 'comment' | 'state';
+
+/**
+ * What a tool declares about itself beyond its class. The guard, MCP listing, the agent, the README
+ * table and the snapshots read these; nothing else is kept by hand.
+ */
+interface ToolFacts<I extends z.ZodType> {
   name: string;
   title: string;
   description: string;
-  inputSchema: I;
-  outputSchema: O;
-  annotations: ToolAnnotations;
-  guardClass: GuardClass;
   /**
    * The scope a caller needs, when it differs from the class default (e.g. `list_proposals` is a
    * read — no idempotency key, no proposal — that only approvers may run).
@@ -61,38 +65,87 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
    */
   alwaysPropose?: boolean;
   /** Optional control check for writes; runs after scope and mode checks, before execution. */
-  checkControls?: (input: z.output<I>, ctx: ToolContext) => Promise<ControlCheck>;
+  checkControls?(input: z.output<I>, ctx: ToolContext): Promise<ControlCheck>;
   /** Invoice the call is about, for proposals and audit (derived from input). */
-  invoiceIdOf?: (input: z.output<I>) => number | undefined;
+  invoiceIdOf?(input: z.output<I>): number | undefined;
   /**
    * The text this call would show the supplier, if any: the guard checks it (src/guard/supplier-text.ts)
    * before the call executes or becomes a proposal.
    */
-  supplierTextOf?: (input: z.output<I>) => string | undefined;
-  handler: (input: z.output<I>, ctx: ToolContext) => Promise<ToolResult<z.output<O>>>;
+  supplierTextOf?(input: z.output<I>): string | undefined;
 }
 
-/** Identity function that keeps the generic types of a tool definition. */
-export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
-  return tool;
+/**
+ * The class, and what may refine its hints. Only a Coupa write carries out a decision of the agent's;
+ * only a state change may be declared not destructive; only a read may stay inside Settle's own store.
+ */
+type ClassFacts =
+  | { guardClass: 'read'; /** Reads only Settle's own store (policies, past resolutions), never Coupa. */ ownStoreOnly?: true; decision?: never; nonDestructive?: never }
+  | { guardClass: 'analysis' | 'memory' | 'review'; ownStoreOnly?: never; decision?: never; nonDestructive?: never }
+  | { guardClass: 'comment'; /** The agent's decision this write carries out. */ decision?: Decision; ownStoreOnly?: never; nonDestructive?: never }
+  | {
+      guardClass: 'state';
+      decision?: Decision;
+      /** Declared not destructive: the change adds (an approver) or can be set back the same way (a line's tax rate). */
+      nonDestructive?: true;
+      ownStoreOnly?: never;
+    };
+
+/** A tool as written in its file: data, class and handler. `defineTool` derives the rest. */
+export type ToolDeclaration<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = ToolFacts<I> &
+  ClassFacts & {
+    inputSchema: I;
+    outputSchema: O;
+    handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.output<O>>>;
+  };
+
+/**
+ * A tool in the registry: its declaration plus the MCP hints its class gives it. Methods (not
+ * function-typed fields) so a tool of any schema is a `ToolDefinition` without a cast; the guard
+ * parses the input with the tool's own schema before any of them runs.
+ */
+export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> extends ToolFacts<I> {
+  guardClass: GuardClass;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  decision?: Decision;
+  handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.output<O>>>;
 }
 
-export const READ_ANNOTATIONS: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: true,
+/** The MCP hints a class gives: writes are never read-only, and every write is safe to repeat. */
+const CLASS_HINTS: Record<GuardClass, ToolAnnotations> = {
+  read: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  analysis: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  // Server-side idempotency keys make every write safe to repeat.
+  comment: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  state: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  // Settle's own knowledge store, never Coupa.
+  memory: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  review: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
 };
 
-export const WRITE_ANNOTATIONS: ToolAnnotations = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: true, // server-side idempotency keys make every write safe to repeat
-  openWorldHint: true,
-};
+/** The hints of a declared tool: its class's, refined only by what the class allows it to say. */
+export function annotationsOf(tool: Pick<ToolDeclaration, 'guardClass' | 'ownStoreOnly' | 'nonDestructive'>): ToolAnnotations {
+  const hints = { ...CLASS_HINTS[tool.guardClass] };
+  if (tool.ownStoreOnly) hints.openWorldHint = false;
+  if (tool.nonDestructive) hints.destructiveHint = false;
+  return hints;
+}
+
+/** Makes a registry entry from a declaration; a malformed declaration fails to compile here. */
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: ToolDeclaration<I, O>): ToolDefinition<I, O> {
+  const { ownStoreOnly: _own, nonDestructive: _nonDestructive, ...rest } = tool;
+  return { ...rest, annotations: annotationsOf(tool) };
+}
 
 export function isWriteClass(guardClass: GuardClass): boolean {
   return guardClass === 'comment' || guardClass === 'state' || guardClass === 'memory' || guardClass === 'review';
+}
+
+/** Writes to Coupa itself: the classes autonomy slices, a mode turns into proposals, shadow records. */
+export function isCoupaWriteClass(guardClass: GuardClass): guardClass is CoupaWriteClass {
+  return guardClass === 'comment' || guardClass === 'state';
 }
 
 /** A typed error a tool throws to give the caller a short, actionable message. */

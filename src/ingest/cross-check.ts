@@ -5,7 +5,7 @@
  * labels disagreeing lowers it. Calibrated on real invoices (test/fixtures/real-invoices).
  */
 import { Dec } from '../domain/money.js';
-import type { HeaderCandidates } from './extract-header.js';
+import { TITLE_RANK, type HeaderCandidates } from './extract-header.js';
 import type { Candidate } from './labels.js';
 import { pick } from './labels.js';
 import type { ExtractedField, ExtractedLine, HeaderField } from './types.js';
@@ -16,6 +16,8 @@ type Fields = Partial<Record<HeaderField, ExtractedField>>;
 export const CONFIRMED = 0.97;
 /** Found beside a label, nothing else to check it by. */
 const LABELLED: Record<string, number> = { 'label-inline': 0.88, 'label-right': 0.87, 'label-below': 0.84, pattern: 0.8 };
+/** Subtotal + tax within a cent of the total (amounts rounded each on its own). */
+const ROUNDED = 0.88;
 /** Computed from other amounts that were themselves only labelled. */
 const DERIVED = 0.85;
 /** A line whose table does not add up to the printed subtotal or total. */
@@ -23,7 +25,8 @@ const UNCHECKED_LINE = 0.85;
 /** Labels that disagree among themselves. */
 const CONFLICTED = 0.6;
 
-const GENERIC_DATE_LABEL = /^(?:date|datum|data|fecha|du|vom)\W*$/i;
+/** A bare "Date", or the order's date standing in for the invoice's: never more than a guess. */
+const GENERIC_DATE_LABEL = /^(?:date|datum|data|fecha|du|vom|order\s*date|bestelldatum|besteldatum|date\s*de\s*(?:la\s*)?commande|fecha\s*(?:del?\s*)?pedido|data\s*(?:dell['’]\s*)?ordine)\W*$/i;
 
 const field = (c: Candidate, confidence: number): ExtractedField => ({ value: c.value, confidence, source: c.source });
 const distinct = (cs: readonly Candidate[]): string[] => [...new Set(cs.map((c) => c.value))];
@@ -50,17 +53,22 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
       if (!subValue) continue;
       for (const tax of [...taxes, undefined]) {
         const taxValue = tax ? new Dec(tax.value) : new Dec(0);
-        if (!subValue.plus(taxValue).eq(total.value)) continue;
+        // Within a cent: each amount was rounded on its own ("leur somme peut différer du montant total") — agreement, not proof.
+        const gap = subValue.plus(taxValue).minus(total.value).abs();
+        if (gap.gt('0.01')) continue;
+        const proof = gap.isZero() ? CONFIRMED : ROUNDED;
         // A printed non-zero tax that is left out of the sum is no proof of anything.
         if (!tax && taxes.some((t) => !new Dec(t.value).isZero())) continue;
+        // Lines equal to the total with no tax, beside a printed subtotal that differs: the lines are priced with tax.
+        if (!sub && !tax && subs.length > 0) continue;
         // Nothing but a total equal to the lines: no tax was printed (or it is included); that is evidence, not proof.
         const provenBy = `${sub ? 'subtotal' : 'the lines'} ${subValue.toFixed(2)} + tax ${taxValue.toFixed(2)} = total ${total.value}`;
         evidence.push(provenBy);
         const linesConfirmed = lineSum !== undefined && lineSum.eq(subValue);
         return {
-          total: field(total, CONFIRMED),
-          subtotal: sub ? field(sub, CONFIRMED) : { value: subValue.toFixed(2), confidence: tax ? CONFIRMED : DERIVED, source: 'derived' },
-          ...(tax ? { tax: field(tax, CONFIRMED) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
+          total: field(total, proof),
+          subtotal: sub ? field(sub, proof) : { value: subValue.toFixed(2), confidence: tax ? proof : DERIVED, source: 'derived' },
+          ...(tax ? { tax: field(tax, proof) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
           linesConfirmed,
           evidence,
         };
@@ -68,8 +76,10 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
     }
   }
   const total = pick(c.total, true);
-  const sub = pick(c.subtotal, true);
-  const tax = pick(c.tax, true);
+  // Subtotal and tax from the total's own page when it prints them (a later page may explain a sample bill).
+  const samePage = (cs: Candidate[]): Candidate[] => (total && cs.some((x) => x.row.page === total.row.page) ? cs.filter((x) => x.row.page === total.row.page) : cs);
+  const sub = pick(samePage(c.subtotal), true);
+  const tax = pick(samePage(c.tax), true);
   const out: AmountChoice = { linesConfirmed: false, evidence };
   if (total) out.total = field(total, labelledConfidence(total, c.total, true));
   if (sub) out.subtotal = field(sub, labelledConfidence(sub, c.subtotal, true));
@@ -93,7 +103,7 @@ function chooseNumber(cs: readonly Candidate[]): ExtractedField | undefined {
   const same = cs.filter((c) => c.value === best.value).length;
   const rivals = cs.filter((c) => c.rank === best.rank && c.value !== best.value);
   const generic = best.label.replace(/[\s:#.]/g, '') === '';
-  const confidence = rivals.length ? CONFLICTED : generic ? 0.8 : same > 1 ? 0.95 : best.source === 'label-below' ? 0.88 : 0.92;
+  const confidence = rivals.length ? CONFLICTED : generic || best.rank >= TITLE_RANK ? 0.8 : same > 1 ? 0.95 : best.source === 'label-below' ? 0.88 : 0.92;
   return field(best, confidence);
 }
 

@@ -11,7 +11,8 @@ import { parseAmount, type NumberStyle } from './numbers.js';
 import type { Cell, ExtractedField, ExtractedLine, Row } from './types.js';
 import type { ReadingVocabulary, TableRole } from './vocabulary.js';
 
-type Role = TableRole | 'other';
+/** `grossAmount`: an amount column whose heading says it includes tax. */
+type Role = Exclude<TableRole, 'gross'> | 'grossAmount' | 'other';
 
 export interface LineTable {
   lines: ExtractedLine[];
@@ -20,26 +21,35 @@ export interface LineTable {
 }
 
 /** Column roles tried in this order: the specific ones before "price" or "total" can claim a cell. */
-const ROLE_ORDER: readonly TableRole[] = ['poLine', 'quantity', 'amount', 'unitPrice', 'description'];
+const ROLE_ORDER = ['poLine', 'quantity', 'taxRate', 'amount', 'unitPrice', 'description'] as const;
+type ColumnRole = (typeof ROLE_ORDER)[number];
 
 interface Column { role: Role; cell: Cell }
 
-interface Compiled { roleOf: (text: string) => Role | undefined; totals: RegExp; totalAnywhere: RegExp; section: RegExp; note: RegExp; carried: RegExp }
+interface RoleWord { role: ColumnRole; at: number; length: number }
+
+interface Compiled { roleOf: (text: string) => Role | undefined; roleWords: (text: string) => RoleWord[]; totals: RegExp; totalAnywhere: RegExp; section: RegExp; note: RegExp; carried: RegExp }
 
 function compile(vocab: ReadingVocabulary): Compiled {
   const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
+  const gross = new RegExp(`(?<![\\p{L}])(?:${vocab.table.gross.join('|')})(?![\\p{L}])`, 'iu');
+  /** Every role word in a heading, a word inside a longer one ("rate" in "Tax rate") left out. */
+  const roleWords = (text: string): RoleWord[] => {
+    const found: RoleWord[] = [];
+    for (const [role, re] of anywhere) for (const m of text.trim().matchAll(re)) found.push({ role, at: m.index, length: m[0].length });
+    return found.filter((w) => !found.some((o) => o !== w && o.length > w.length && o.at <= w.at && o.at + o.length >= w.at + w.length));
+  };
   return {
-    // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoeveelheid") is named by its last role word; the longest wins a tie.
+    roleWords,
+    // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoveelheid") is named by its last role word; the longest wins a tie.
     roleOf: (text) => {
-      let best: { role: TableRole; at: number; length: number } | undefined;
-      for (const [role, re] of anywhere) {
-        for (const m of text.trim().matchAll(re)) {
-          if (!best || m.index > best.at || (m.index === best.at && m[0].length > best.length)) best = { role, at: m.index, length: m[0].length };
-        }
-      }
-      return best?.role;
+      let best: RoleWord | undefined;
+      for (const w of roleWords(text)) if (!best || w.at > best.at || (w.at === best.at && w.length > best.length)) best = w;
+      if (!best) return undefined;
+      return best.role === 'amount' && gross.test(text) ? 'grossAmount' : best.role;
     },
-    totals: new RegExp(`^(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
+    // A rate may come first: "20% TVA", "21% BTW".
+    totals: new RegExp(`^(?:\\d{1,2}(?:[.,]\\d{1,2})?\\s*%\\s*)?(?:${vocab.totalsStart.join('|')})(?![\\p{L}])`, 'iu'),
     totalAnywhere: new RegExp(`(?<![\\p{L}])(?:${vocab.labels.total.join('|')})(?![\\p{L}])`, 'iu'),
     section: new RegExp(`^(?:${vocab.sectionTotal.join('|')})(?![\\p{L}])`, 'iu'),
     note: new RegExp(`^(?:${vocab.lineNotes.join('|')})`, 'iu'),
@@ -47,10 +57,35 @@ function compile(vocab: ReadingVocabulary): Compiled {
   };
 }
 
-function headerRoles(row: Row, roleOf: (text: string) => Role | undefined): Column[] | undefined {
-  const roles = row.cells.map((cell) => ({ role: roleOf(cell.text) ?? 'other', cell }));
+/**
+ * A heading cell that holds two columns' words ("IMPORTE ALICUOTA": the amount and the tax rate
+ * printed close together) is split where the second word starts, in proportion to its text.
+ */
+function splitMerged(cell: Cell, re: Compiled): Cell[] {
+  const text = cell.text.trim();
+  const words = re.roleWords(text).sort((a, b) => a.at - b.at);
+  const starts = words.filter((w, i) => i > 0 && w.role !== words[i - 1]!.role && /\s/.test(text[w.at - 1] ?? '')).map((w) => w.at);
+  if (starts.length === 0) return [cell];
+  const cuts = [0, ...starts, text.length];
+  const width = cell.right - cell.x;
+  return cuts.slice(0, -1).map((from, i) => ({
+    ...cell,
+    text: text.slice(from, cuts[i + 1]).trim(),
+    x: cell.x + (width * from) / text.length,
+    right: cell.x + (width * cuts[i + 1]!) / text.length,
+  }));
+}
+
+function headerRoles(row: Row, re: Compiled): Column[] | undefined {
+  const roles = row.cells.flatMap((c) => splitMerged(c, re)).map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);
   const has = (r: Role): boolean => roles.some((x) => x.role === r);
-  return has('description') && has('amount') && (has('quantity') || has('unitPrice')) ? roles : undefined;
+  // "Produit | Description | Taxes | Prix": without a quantity, the only price column is the line's amount.
+  if (!has('amount') && !has('grossAmount') && !has('quantity') && has('description') && roles.filter((x) => x.role === 'unitPrice').length === 1) {
+    return roles.map((x) => (x.role === 'unitPrice' ? { ...x, role: 'amount' } : x));
+  }
+  const amount = has('amount') || has('grossAmount');
+  // The description may be printed under a heading of its own ("Artikelomschrijving"): quantity, price and amount say it is the table.
+  return amount && ((has('description') && (has('quantity') || has('unitPrice'))) || (has('quantity') && has('unitPrice'))) ? roles : undefined;
 }
 
 /** The column a data cell belongs to: most horizontal overlap, else the nearest centre. */
@@ -76,8 +111,9 @@ const quantityOf = (text: string, style: NumberStyle): string | undefined => {
 
 /** A line from its cells; confidence is high when quantity × price = amount exactly. */
 function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): ExtractedLine | undefined {
-  const amounts = (parts.amount ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
-  const amount = amounts.at(-1);
+  const amountsIn = (texts: string[] | undefined): string[] => (texts ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
+  // Beside a tax-inclusive column the net amount is the line's ("Subtotal | Subtotal c/IVA"); alone, the gross one is.
+  const amount = amountsIn(parts.amount).at(-1) ?? amountsIn(parts.grossAmount).at(-1);
   // The description printed under another column's heading ("Ordernummer" over "4718… BenQ monitor"): the words beside the numbers.
   const description = (parts.description?.join(' ') ?? [...(parts.other ?? []), ...(parts.poLine ?? [])].filter((t) => /\p{L}{3}/u.test(t)).join(' ')).trim();
   if (amount === undefined || !description) return undefined;
@@ -98,11 +134,14 @@ function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): 
 type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' } | { kind: 'carried' };
 
 function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: Compiled): RowKind {
-  if (headerRoles(row, re.roleOf)) return { kind: 'header' };
+  if (headerRoles(row, re)) return { kind: 'header' };
   const parts: Partial<Record<Role, string[]>> = {};
   for (const cell of row.cells) (parts[columnOf(cell, columns)] ??= []).push(cell.text);
   const first = row.cells[0]?.text ?? '';
-  const hasAmount = row.cells.some((c) => !isPercent(c.text) && parseAmount(c.text.replace(re.totals, ''), style) !== undefined);
+  // "Total Without Taxes 650.00 €" in one cell: a totals word and its amount at the end.
+  // Only words before it: "Tax: 8% on $ 10.00" is a remark about a base, not a totals row.
+  const endsInAmount = (text: string): boolean => [/^(\D*?)\s(\S+\s?\S*)$/.exec(text), /^(\D*?)\s(\S+)$/.exec(text)].some((m) => m !== null && parseAmount(m[2]!, style) !== undefined);
+  const hasAmount = row.cells.some((c) => !isPercent(c.text) && (parseAmount(c.text.replace(re.totals, ''), style) !== undefined || (re.totals.test(c.text) && endsInAmount(c.text))));
   // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
   const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
   // "Carried forward  30.00" at a page break: the table goes on over the page.
@@ -219,7 +258,7 @@ function fromAmountRuns(rows: readonly Row[], style: NumberStyle, re: Compiled):
 export function extractLines(rows: readonly Row[], style: NumberStyle, vocab: ReadingVocabulary): LineTable {
   const re = compile(vocab);
   for (let i = 0; i < rows.length; i++) {
-    const columns = headerRoles(rows[i]!, re.roleOf);
+    const columns = headerRoles(rows[i]!, re);
     if (columns) {
       const table = fromHeader(rows, i, columns, style, re);
       if (table.lines.length > 0) return table;

@@ -11,7 +11,9 @@ import type { OwnCompanyCheck } from './own-company.js';
 import type { Cell, ExtractedField, Row } from './types.js';
 import type { ReadingVocabulary } from './vocabulary.js';
 
-const LEGAL_FORM = String.raw`(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.\s?[àa]\.?\s?r\.?\s?[lL]\.?|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
+/** Legal forms spelled out ("BOUYGUES TELECOM - Société Anonyme au capital de …"): the name is the words before them. */
+const SPELLED_FORM = String.raw`(?:Soci[ée]t[ée]\s+(?:Anonyme|par\s+actions\s+simplifi[ée]e|[àa]\s+responsabilit[ée]\s+limit[ée]e)|Sociedad\s+(?:An[óo]nima|Limitada)|Aktiengesellschaft|Gesellschaft\s+mit\s+beschr[äa]nkter\s+Haftung|Besloten\s+Vennootschap|Naamloze\s+Vennootschap|Societ[àa]\s+per\s+Azioni)`;
+const LEGAL_FORM = String.raw`(?:${SPELLED_FORM}|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|B\.\s?V\.?|BV|N\.\s?V\.?|NV|SAS|SARL|Sarl|S\.\s?[àa]\.?\s?r\.?\s?[lL]\.?|S\.A\.S?\.?|SA|S\.r\.l\.|SRL|Srl|S\.L\.U?\.?|SL|S\.p\.A\.|SpA|Ltd\.?|Limited|Inc\.?|LLC|LLP|Corp\.?|Corporation|plc|Pvt\.?\s*Ltd\.?|Private\s+Limited|Pty\.?\s*Ltd\.?)`;
 const NAME_WITH_FORM = new RegExp(String.raw`((?:[\p{L}\d&'’.\-]+[ ,]{1,2}){0,5}?)(${LEGAL_FORM})(?![\p{L}])`, 'gu');
 const LABEL_LIKE = /^[^:]{0,30}:|\b(?:invoice|date|due|po|order|number|total|tax|vat|iban|account|phone|tel|fax|e-?mail|page)\b|www\.|https?:|@/i;
 /** The most a name chosen by position and form alone can score (below the 0.9 of a checked value). */
@@ -79,8 +81,9 @@ function legalNames(text: string): string[] {
       while (k > 0 && /^[\p{Lu}\d&]/u.test(words[k - 1]!)) k -= 1;
       lead = words.slice(k).join(' ');
     }
-    lead = lead.replace(/^(?:by|von|par|door|da|de|of|from|regd\.?\s*office:?)\s+/i, '').replace(/[,\s]+$/, '');
-    if (/\p{L}{2}/u.test(lead) && lead.split(/\s+/).length <= 6) out.push(`${lead} ${m[2]}`.replace(/\s+/g, ' ').trim());
+    lead = lead.replace(/^(?:by|von|par|door|da|de|of|from|regd\.?\s*office:?)\s+/i, '').replace(/[,\s\-–]+$/, '');
+    const spelled = new RegExp(`^${SPELLED_FORM}$`, 'iu').test(m[2]!);
+    if (/\p{L}{2}/u.test(lead) && lead.split(/\s+/).length <= 6) out.push((spelled ? lead : `${lead} ${m[2]}`).replace(/\s+/g, ' ').trim());
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * else: digits that belong to the label's text ("due on August 3, 2014", "Tax 15% on $112.90")
  * are never taken for the value. Every occurrence is a candidate; choosing is a later stage.
  */
+import { Dec } from '../domain/money.js';
 import type { FieldSource, Row } from './types.js';
 
 /** Accepts candidate text and returns the canonical value, or undefined when it does not fit. */
@@ -39,17 +40,50 @@ export function labelRegex(pattern: string): RegExp {
   return re;
 }
 
-function cellBelow(rows: readonly Row[], index: number, x: number, right: number): string | undefined {
+/**
+ * A column of amounts under one label, one per VAT rate and a last one that is their sum
+ * ("321,40 / 127,59 / 448,99"): the sum row is the label's value, not the first rate's.
+ */
+function sumRowOfColumn(rows: readonly Row[], first: number, x: number, right: number, accept: Acceptor): string | undefined {
+  const column: string[] = [];
+  let previous = rows[first]!;
+  for (let j = first; j < rows.length; j++) {
+    const row = rows[j]!;
+    const lineHeight = Math.max(...previous.cells.map((c) => c.height));
+    if (row.page !== previous.page || row.y - previous.y > BELOW_WINDOW * lineHeight) break;
+    const hits = row.cells.filter((c) => c.x < right + 2 && c.right > x - 2);
+    const value = hits.length === 1 ? accept(hits[0]!.text) : undefined;
+    if (value === undefined || !/^-?\d+(?:\.\d+)?$/.test(value)) break;
+    column.push(value);
+    previous = row;
+  }
+  if (column.length < 3) return undefined;
+  const last = new Dec(column.at(-1)!);
+  const sum = column.slice(0, -1).reduce((t, v) => t.plus(v), new Dec(0));
+  return sum.eq(last) ? column.at(-1) : undefined;
+}
+
+/**
+ * The values under a label cell: on the first row below (within the window) where `accept` takes
+ * one, every overlapping cell it takes — a label spanning two columns has two values under it,
+ * and choosing between them is the arithmetic's job. A row of rates between label and value
+ * ("20%") is stepped over.
+ */
+function valuesBelow(rows: readonly Row[], index: number, x: number, right: number, accept: Acceptor): string[] {
   const row = rows[index];
-  if (!row) return undefined;
+  if (!row) return [];
   const lineHeight = Math.max(...row.cells.map((c) => c.height));
   for (let j = index + 1; j < rows.length; j++) {
     const next = rows[j]!;
     if (next.page !== row.page || next.y - row.y > BELOW_WINDOW * lineHeight) break;
-    const hit = next.cells.find((c) => c.x < right + 2 && c.right > x - 2);
-    if (hit) return hit.text;
+    const hits = next.cells.filter((c) => c.x < right + 2 && c.right > x - 2);
+    const values = hits.map((c) => accept(c.text.replace(/^\s*[:#]\s*/, ''))).filter((v): v is string => v !== undefined);
+    if (values.length === 1) return [sumRowOfColumn(rows, j, x, right, accept) ?? values[0]!];
+    if (values.length > 0) return values;
+    // Only a row of percentages may sit between a label and its value; anything else ends the search.
+    if (hits.length > 0 && !hits.every((c) => /^\d{1,2}(?:[.,]\d+)?\s*%$/.test(c.text.trim()))) return [];
   }
-  return undefined;
+  return [];
 }
 
 /**
@@ -76,7 +110,7 @@ export function findCandidates(
       // A label followed by other words in its own cell ("Tax 15% on $112.90") is answered by the next cell.
       // A currency-only cell between label and value ("Steuerbetrag in | EUR | 56,87") is stepped over.
       const right = row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
-      if (!options.inlineOnly) tries.push(['label-right', right?.text], ['label-below', rest === '' ? cellBelow(rows, i, cell.x, cell.right) : undefined]);
+      if (!options.inlineOnly) tries.push(['label-right', right?.text]);
       for (const [source, raw] of tries) {
         // A value cell may repeat the separator: "Beleg-Datum | : 06.08.2013".
         const text = source === 'label-inline' ? raw : raw?.replace(/^\s*[:#]\s*/, '');
@@ -86,6 +120,10 @@ export function findCandidates(
           return;
         }
       }
+      // Below only when the label's cell holds nothing else — OCR may repeat the label across a table rule ("Netto | Netto").
+      const repeated = rest.replace(/^[|\s]+/, '').toLowerCase() === m[0].replace(/[\s:#.]+$/, '').trim().toLowerCase();
+      if (options.inlineOnly || (rest !== '' && !repeated)) return;
+      for (const value of valuesBelow(rows, i, cell.x, cell.right, accept)) found.push({ value, source: 'label-below', rank, label: m[0].trim(), row, order });
     });
   });
   return found;

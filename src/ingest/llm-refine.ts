@@ -5,7 +5,7 @@
  * rules (dates, amounts) and capped below "confirmed" so validation still has the last word.
  */
 import { z } from 'zod';
-import { createLlm, llmConfigured } from '../agent/llm.js';
+import { createLlm, llmConfigured } from '../llm/chat-model.js';
 import type { Config } from '../config.js';
 import { createFence, UNTRUSTED_NOTICE } from '../guard/untrusted.js';
 import { parseAmount, parseDate } from './numbers.js';

@@ -89,8 +89,8 @@ export function parseDate(raw: string, style: NumberStyle = 'point'): string | u
     const dayFirst = a > 12 ? true : b > 12 ? false : style === 'comma' || m[0].includes('.');
     return dayFirst ? iso(y, b, a) : iso(y, a, b);
   }
-  // "7. Mai 2014", "02 Juillet 2015", "1er juillet 2015", "3 de agosto de 2014", "19-Apr-2014"
-  for (const d of text.matchAll(/(\d{1,2})(?:er|\.)?[\s-]+(?:de\s+)?(\p{L}{3,10})\.?[\s,-]+(?:de\s+)?(\d{4})/gu)) {
+  // "7. Mai 2014", "02 Juillet 2015", "1er juillet 2015", "3 de agosto de 2014", "19-Apr-2014", "28 Jan 15"
+  for (const d of text.matchAll(/(\d{1,2})(?:er|\.)?[\s-]+(?:de\s+)?(\p{L}{3,10})\.?[\s,-]+(?:de\s+)?(\d{4}|\d{2})(?!\d)/gu)) {
     const month = monthNumber(d[2]!);
     if (month) return iso(Number(d[3]), month, Number(d[1]));
   }

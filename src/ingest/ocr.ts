@@ -27,6 +27,12 @@ export interface OcrEngine {
 export interface OcrOptions {
   /** Where tesseract keeps the unpacked model (e.g. `<dataDir>/ocr`). */
   cachePath: string;
+  /**
+   * Workers kept alive at once, one per language model (default 2: English, which every scan is
+   * read with first, and the last other language). Each holds its own WebAssembly heap
+   * (≈100–200 MB), so a mailbox in five languages no longer keeps five of them.
+   */
+  maxWorkers?: number;
 }
 
 /** Words tesseract itself is this unsure of are noise (specks, lines, stamps). */
@@ -57,16 +63,45 @@ function wordsOf(blocks: unknown): OcrWord[] {
 
 /** Create an engine; the worker (≈1 s to start) is only started by the first `recognize`. */
 export function createOcrEngine(options: OcrOptions): OcrEngine {
+  const maxWorkers = Math.max(1, options.maxWorkers ?? 2);
+  // Insertion order is recency: a model used is moved to the end; the idle one at the front goes first.
   const workers = new Map<string, Promise<Worker>>();
+  const busy = new Map<string, number>();
   const start = (model: string): Promise<Worker> => {
     mkdirSync(options.cachePath, { recursive: true });
     return createWorker(model, 1, { langPath: modelPath(model), cachePath: options.cachePath, gzip: true });
   };
+  /** Idle workers beyond the limit, least recently used first; their termination is awaited before a new one starts. */
+  const evictIdle = (): Array<Promise<unknown>> => {
+    const stopping: Array<Promise<unknown>> = [];
+    for (const [model, pending] of workers) {
+      if (workers.size < maxWorkers) break;
+      if ((busy.get(model) ?? 0) > 0) continue;
+      workers.delete(model);
+      stopping.push(pending.then((w) => w.terminate()).catch(() => undefined));
+    }
+    return stopping;
+  };
+  const acquire = (model: string): Promise<Worker> => {
+    let pending = workers.get(model);
+    if (pending) workers.delete(model);
+    else {
+      const stopping = evictIdle();
+      pending = Promise.all(stopping).then(() => start(model));
+    }
+    workers.set(model, pending);
+    return pending;
+  };
   return {
     async recognize(image, page, model = 'eng') {
-      if (!workers.has(model)) workers.set(model, start(model));
-      const w = await workers.get(model)!;
-      const { data } = await w.recognize(Buffer.from(image), {}, { blocks: true, text: false });
+      busy.set(model, (busy.get(model) ?? 0) + 1);
+      let data: Awaited<ReturnType<Worker['recognize']>>['data'];
+      try {
+        const w = await acquire(model);
+        ({ data } = await w.recognize(Buffer.from(image), {}, { blocks: true, text: false }));
+      } finally {
+        busy.set(model, busy.get(model)! - 1);
+      }
       const words = wordsOf(data.blocks).filter((w) => w.text.trim() !== '' && w.confidence >= MIN_WORD_CONFIDENCE);
       const fragments = words.map((w) => ({
         page, text: w.text, x: w.bbox.x0, y: w.line.y0, width: w.bbox.x1 - w.bbox.x0, height: w.line.y1 - w.line.y0,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { companyNameSimilarity, normaliseTaxId } from '../domain/supplier-identity.js';
+import { formatIssues } from '../issues.js';
 
 export const OwnCompany = z.object({
   /** Legal and trading names ("Northwind Traders Inc.", "Northwind"). */
@@ -40,7 +41,7 @@ export function loadOwnCompany(path: string | undefined): OwnCompany {
     throw new Error(`SETTLE_OWN_COMPANY_FILE ${path}: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = OwnCompany.safeParse(raw);
-  if (!parsed.success) throw new Error(`SETTLE_OWN_COMPANY_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`SETTLE_OWN_COMPANY_FILE ${path}: ${formatIssues(parsed.error, { root: '(top)', limit: Number.POSITIVE_INFINITY })}`);
   return parsed.data;
 }
 

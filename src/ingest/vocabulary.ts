@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dataPath } from '../paths.js';
+import { formatIssues } from '../issues.js';
 
 const Patterns = z.array(z.string());
 
@@ -22,7 +23,13 @@ const LanguageFile = z.object({
     total: Patterns, taxId: Patterns, bankAccount: Patterns, bankRouting: Patterns, currency: Patterns, remitTo: Patterns,
     supplier: Patterns, customer: Patterns, title: Patterns,
   }),
-  table: z.object({ poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns }),
+  table: z.object({
+    poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns,
+    /** A column of tax rates ("Alícuota", "USt. %"): neither a price nor an amount. */
+    taxRate: Patterns,
+    /** Words that mark an amount column as tax-inclusive ("Subtotal c/IVA", "Prijs incl. BTW"). */
+    gross: Patterns,
+  }),
   totalsStart: Patterns,
   /** Totals rows that may close a section inside the table rather than the table itself. */
   sectionTotal: Patterns,
@@ -43,7 +50,7 @@ export const SUPPORTED_CODES = ['en', 'de', 'fr', 'nl', 'es', 'it'] as const;
 function load<T>(name: string, schema: z.ZodType<T>): T {
   const file = dataPath('src', 'ingest', 'languages', `${name}.json`);
   const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${formatIssues(parsed.error, { root: 'file', limit: 1 })}`);
   return parsed.data;
 }
 

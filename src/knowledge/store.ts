@@ -6,8 +6,9 @@ import type { Db } from '../db/connection.js';
 import { createAnnIndex, ensureIndex, inTransaction, readIndexInfo, resetIndex, vectorLiteral } from './index-meta.js';
 import { prepareDirectory, prepareDocument } from './ingest.js';
 import { findCorrection, markSuperseded, recordResolution } from './resolution-memory.js';
+import { createSearchCache } from './search-cache.js';
 import { createRetriever } from './search.js';
-import { KnowledgeKind, type Citation, type Embedder, type KnowledgeStats, type KnowledgeStore, type SearchOptions } from './types.js';
+import { KnowledgeKind, SearchOptionsSchema, type Citation, type Embedder, type KnowledgeStats, type KnowledgeStore, type SearchOptions } from './types.js';
 import { emptyReport, pruneOrigin, writeDocuments, type PreparedDocument } from './writer.js';
 
 export interface KnowledgeStoreDeps {
@@ -17,6 +18,13 @@ export interface KnowledgeStoreDeps {
   now?: () => Date;
   /** HNSW `ef_search` (candidate list size); higher trades latency for recall. Default 500 (`DEFAULT_EF_SEARCH`). */
   efSearch?: number;
+  /** ef_search of the hybrid search's vector side (`DEFAULT_HYBRID_EF_SEARCH`). */
+  hybridEfSearch?: number;
+  /**
+   * Reuse search answers while the chunks they come from are unchanged (search-cache.ts); default
+   * on. Benchmarks of the search itself turn it off.
+   */
+  searchCache?: boolean;
 }
 
 /** The store plus what benchmarks and re-indexing need beyond the agent-facing API. */
@@ -38,13 +46,26 @@ export interface KnowledgeStoreAdmin extends KnowledgeStore {
 export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<KnowledgeStoreAdmin> {
   const { db, embedder } = deps;
   await ensureIndex(db, embedder);
-  const retriever = createRetriever(db, embedder, deps.efSearch);
+  const retriever = createRetriever(db, embedder, deps.efSearch, deps.hybridEfSearch);
+  const cache = deps.searchCache === false ? undefined : createSearchCache(db);
+  const allKinds = KnowledgeKind.options;
+  const search = async (query: string, options?: SearchOptions): Promise<Citation[]> => {
+    if (!cache) return retriever.hybrid(query, options);
+    const o = SearchOptionsSchema.parse(options ?? {});
+    const key = JSON.stringify([query, o.exceptionType, o.supplierId === undefined ? null : String(o.supplierId), o.decidedFrom, o.decidedTo, o.limit, o.includeSuperseded]);
+    return cache.through(o.kind, key, () => retriever.hybrid(query, o));
+  };
   const write = async (docs: PreparedDocument[]): ReturnType<typeof writeDocuments> => {
-    const report = await writeDocuments(db, embedder, docs);
-    retriever.forgetTermStats();
-    const invoices = docs.flatMap((d) => (d.kind === 'resolution' && typeof d.metadata.invoice_id === 'string' ? [d.metadata.invoice_id] : []));
-    await markSuperseded(db, [...new Set(invoices)]);
-    return report;
+    try {
+      const report = await writeDocuments(db, embedder, docs);
+      retriever.forgetTermStats();
+      const invoices = docs.flatMap((d) => (d.kind === 'resolution' && typeof d.metadata.invoice_id === 'string' ? [d.metadata.invoice_id] : []));
+      await markSuperseded(db, [...new Set(invoices)]);
+      return report;
+    } finally {
+      // Also on failure: part of the write may have landed. markSuperseded touches resolutions.
+      cache?.invalidate([...new Set([...docs.map((d) => d.kind), 'resolution' as const])]);
+    }
   };
 
   return {
@@ -52,16 +73,16 @@ export async function createKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Kn
     async ingestDirectory(dir) {
       const { origin, docs } = await prepareDirectory(dir);
       const report = await write(docs);
-      await pruneOrigin(db, origin, docs.map((d) => d.id), report);
+      await pruneOrigin(db, origin, docs.map((d) => d.id), report).finally(() => cache?.invalidate(allKinds));
       return report;
     },
     ingestDocument: async (doc) => write([prepareDocument(doc)]),
-    search: async (query, options) => retriever.hybrid(query, options),
+    search,
     exactSearch: async (query, options) => retriever.exact(query, options),
     vectorSearch: async (query, options) => retriever.vector(query, options),
     textSearch: async (query, options) => retriever.text(query, options),
     hybridStatement: async (query, options) => retriever.hybridStatement(query, options),
-    recordResolution: async (input) => recordResolution(db, embedder, input, deps.now),
+    recordResolution: async (input) => recordResolution(db, embedder, input, deps.now).finally(() => cache?.invalidate(['resolution'])),
     findCorrection: async (pattern) => findCorrection(db, pattern),
     writePrepared: write,
     stats: async () => readStats(db, embedder),

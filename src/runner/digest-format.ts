@@ -5,6 +5,7 @@
  */
 import type { DigestCount, DigestData, WaitingItem } from './digest.js';
 import { digestQaLines } from './digest-qa.js';
+import { digestRequestLines } from './digest-requests.js';
 
 const MAX_NAME = 60;
 
@@ -67,6 +68,7 @@ export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Reco
       section('Top suppliers by exceptions', list(d.topSuppliers, slackEscape)),
       ...(d.demotions.length ? [section('Autonomy demoted', d.demotions.map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
       ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [section('Quality assurance of autonomous settlements', digestQaLines(d.qa).map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
+      ...(d.supplierRequests?.pending ? [section('Waiting on suppliers (oldest first)', digestRequestLines(d.supplierRequests, d.until).map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: windowText(d) }] },
     ],
   };
@@ -109,6 +111,7 @@ export function toTeamsMessage(d: DigestData): Record<string, unknown> {
             facts(d.topSuppliers),
             ...(d.demotions.length ? [text('Autonomy demoted', { weight: 'Bolder', separator: true }), ...d.demotions.map((l) => text(cardEscape(l)))] : []),
             ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [text('Quality assurance of autonomous settlements', { weight: 'Bolder', separator: true }), ...digestQaLines(d.qa).map((l) => text(cardEscape(l)))] : []),
+            ...(d.supplierRequests?.pending ? [text('Waiting on suppliers (oldest first)', { weight: 'Bolder', separator: true }), ...digestRequestLines(d.supplierRequests, d.until).map((l) => text(cardEscape(l)))] : []),
           ],
         },
       },

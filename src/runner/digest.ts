@@ -5,6 +5,8 @@
  */
 import type { Queryable } from './sql.js';
 import { computeDigestQa, type DigestQa } from './digest-qa.js';
+import { computeDigestRequests, type DigestRequests } from './digest-requests.js';
+import { latestPerInvoiceSql } from './settlement-log.js';
 
 export interface DigestCount {
   key: string;
@@ -37,6 +39,8 @@ export interface DigestData {
   demotions: string[];
   /** Quality assurance of autonomous settlements (null on a runner-only schema). */
   qa: DigestQa | null;
+  /** What waits on suppliers, oldest first (null on a runner-only schema). */
+  supplierRequests?: DigestRequests | null;
 }
 
 export interface DigestOptions {
@@ -49,11 +53,7 @@ export interface DigestOptions {
   topSuppliers?: number;
 }
 
-const LATEST = `
-  select distinct on (invoice_id) *
-    from settlements
-   where settled_at >= $1 and settled_at < $2
-   order by invoice_id, settled_at desc, id desc`;
+const LATEST = latestPerInvoiceSql('settled_at >= $1 and settled_at < $2');
 
 /** Settle itself cleared it: resolved and executed. */
 const AUTO_RESOLVED = `(executed and decision = 'resolve')`;
@@ -113,6 +113,7 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     topSuppliers: await counts(db, `coalesce(supplier_name, 'supplier ' || supplier_id::text)`, since, until, options.topSuppliers ?? 5),
     demotions: await demotionsIn(db, since, until),
     qa: await computeDigestQa(db, since, until),
+    supplierRequests: await computeDigestRequests(db, since, until, options.waitingLimit ?? 10),
   };
 }
 

@@ -11,12 +11,11 @@
  */
 import type { Logger } from 'pino';
 import type { CoupaClient } from '../coupa/client.js';
+import { QUEUE_STATUSES } from '../coupa/invoice-statuses.js';
 import { query } from '../coupa/query.js';
 import type { Db } from '../db/connection.js';
 import { acceptEvent } from './inbox.js';
 import type { RunnerQueue } from './queue.js';
-
-export const EXCEPTION_STATUSES = ['ap_hold', 'pending_receipt'] as const;
 
 export interface ChangedInvoice {
   id: number;
@@ -112,7 +111,7 @@ function advance(cursor: Cursor | undefined, invoice: ChangedInvoice): { cursor:
 export function createPoller(options: PollerOptions): Poller {
   const { db, queue, source } = options;
   const name = options.name ?? 'coupa-invoices';
-  const statuses = options.statuses ?? EXCEPTION_STATUSES;
+  const statuses = options.statuses ?? QUEUE_STATUSES;
   const limit = options.pageSize ?? 50;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;

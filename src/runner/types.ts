@@ -31,7 +31,7 @@ export interface SettleOutcome {
 export type SettleFn = (invoiceId: number, ctx: SettleContext) => Promise<SettleOutcome>;
 
 /** Where a job came from. */
-export const JobSource = z.enum(['webhook', 'poller', 'manual']);
+export const JobSource = z.enum(['webhook', 'poller', 'manual', 'supplier_reply']);
 export type JobSource = z.infer<typeof JobSource>;
 
 /** The payload of one settle job in the queue (validated again when fetched). */

@@ -7,9 +7,7 @@
  */
 import type { Comment, Invoice } from '../coupa/schemas.js';
 
-const HELD = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
-const RELEASED = new Set(['pending_approval', 'approved', 'processing', 'payable_adjustment']);
-const STOPPED = new Set(['voided', 'abandoned', 'rejected']);
+import { DECIDED_STATUSES, HELD_STATUSES, TERMINAL_STATUSES } from '../coupa/invoice-statuses.js';
 
 export interface Observed {
   decision: 'resolve' | 'route' | 'dispute' | 'hold' | 'request_info';
@@ -57,19 +55,19 @@ export function observePerson(input: {
   const { invoice, since, ownLogins } = input;
   const status = String(invoice.status);
   const updatedBy = loginOf((invoice as { updatedBy?: { login?: unknown } }).updatedBy);
-  if (updatedBy && ownLogins.has(updatedBy) && !HELD.has(status)) return undefined; // Settle's own write, never a person's
+  if (updatedBy && ownLogins.has(updatedBy) && !HELD_STATUSES.has(status)) return undefined; // Settle's own write, never a person's
   if (status === 'disputed') {
     const code = [...(invoice.disputeReasons ?? [])].reverse().find((r) => r?.code)?.code ?? null;
     return { decision: 'dispute', routeTo: null, disputeReason: code, login: updatedBy, evidence: [`status disputed${code ? `, reason ${code}` : ''}`] };
   }
-  if (RELEASED.has(status)) {
+  if (DECIDED_STATUSES.has(status)) {
     const resolved = [...invoice.failedTolerances, ...invoice.invoiceLines.flatMap((l) => l.failedTolerances)].filter((t) => t.resolved).length;
     return { decision: 'resolve', routeTo: null, disputeReason: null, login: updatedBy, evidence: [`status ${status}`, `${resolved} failed tolerance(s) resolved`] };
   }
-  if (STOPPED.has(status)) {
+  if (TERMINAL_STATUSES.has(status)) {
     return { decision: 'hold', routeTo: null, disputeReason: null, login: updatedBy, evidence: [`status ${status}: not paid`] };
   }
-  if (!HELD.has(status)) return undefined;
+  if (!HELD_STATUSES.has(status)) return undefined;
   const approver = newApprover(invoice, since, ownLogins);
   if (approver) return { decision: 'route', routeTo: approver.login, disputeReason: null, login: approver.by, evidence: [`approver ${approver.login} added`] };
   const comment = [...input.comments].reverse().find((c) => {

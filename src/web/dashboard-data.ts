@@ -4,6 +4,7 @@
  * to settle (agent run time; human wait from routing to decision), top suppliers and root causes.
  */
 import type { Db } from '../db/connection.js';
+import { latestPerInvoiceSql } from '../runner/settlement-log.js';
 
 export interface Percentiles {
   count: number;
@@ -62,7 +63,7 @@ export async function loadDashboard(db: Db, now: Date, windowDays = 30): Promise
     .map(([type, counts]) => ({ type, counts: counts.slice(from), total: counts.reduce((a, b) => a + b, 0) }))
     .sort((a, b) => b.total - a.total);
 
-  const latest = `with latest as (select distinct on (invoice_id) * from settlements where settled_at >= $1 and ${ACTIONABLE} order by invoice_id, settled_at desc, id desc)`;
+  const latest = `with latest as (${latestPerInvoiceSql(`settled_at >= $1 and ${ACTIONABLE}`)})`;
   const { rows: share } = await db.query<{ total: number; auto: number }>(
     `${latest} select count(*)::int as total, (count(*) filter (where decision = 'resolve' and executed))::int as auto from latest`,
     [since],

@@ -14,6 +14,8 @@ import type { ShadowReport } from '../shadow/report.js';
 import type { QueueItem } from './queue-data.js';
 import type { CalibrationArtifact } from '../domain/calibration-artifact.js';
 import { calibrationPanel } from './calibration-panel.js';
+import type { DigestRequests } from '../runner/digest-requests.js';
+import { supplierRequestsPanel } from './supplier-requests-panel.js';
 
 export interface DashboardView {
   data: DashboardData;
@@ -26,6 +28,9 @@ export interface DashboardView {
   shadow?: ShadowReport;
   /** The confidence calibration in force, if any. */
   calibration?: { artifact: CalibrationArtifact; label: string } | undefined;
+  /** Pending supplier requests (issue 25). */
+  supplierRequests?: DigestRequests | null | undefined;
+  now?: Date;
 }
 
 const tile = (title: string, value: SafeHtml | string, note: SafeHtml | string = ''): SafeHtml =>
@@ -107,6 +112,7 @@ export function dashboardBody(v: DashboardView, identity: Identity, csrf: string
 ${tiles(v)}
 ${charts(v.data)}
 ${v.shadow && (v.shadow.cases || v.shadow.awaiting_person) ? shadowPanel(v.shadow, identity) : ''}
+${supplierRequestsPanel(v.supplierRequests, v.now ?? new Date())}
 ${calibrationPanel(v.calibration)}
 ${modeSwitch(v, identity, csrf)}`;
 }

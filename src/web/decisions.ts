@@ -11,16 +11,13 @@ import type { GuardResult } from '../guard/guard.js';
 import type { Identity } from '../guard/identity.js';
 import { latestSettlementOf, recordReviewDecision, settlementsByProposal } from './review-store.js';
 import { toolCallFor, type ChangeRequest } from './change-request.js';
+import { DECISION_OF_TOOL } from '../../tools/index.js';
 
 export interface DecisionOutcome {
   kind: 'ok' | 'warn' | 'error';
   message: string;
 }
 
-/** The decision a write tool carries out (add_comment and the rest settle nothing). */
-const DECISION_OF_TOOL: Record<string, Decision> = {
-  resolve_exception: 'resolve', route_to_approver: 'route', dispute_invoice: 'dispute', hold_invoice: 'hold', request_information: 'request_info',
-};
 
 interface Waiting {
   settlementId: number | null;
@@ -71,7 +68,7 @@ interface Recorded {
 async function record(runtime: Runtime, identity: Identity, invoiceId: number, w: Waiting, d: Recorded): Promise<boolean> {
   return recordReviewDecision(runtime.db, {
     invoiceId, settlementId: w.settlementId, proposalId: d.proposalId, decidedBy: identity.id, action: d.action, tool: d.tool,
-    decision: d.tool ? (DECISION_OF_TOOL[d.tool] ?? null) : null, outcome: d.outcome, reason: d.reason, submission: d.submission ?? null,
+    decision: d.tool ? (DECISION_OF_TOOL.get(d.tool) ?? null) : null, outcome: d.outcome, reason: d.reason, submission: d.submission ?? null,
     waitingSince: w.since, decidedAt: runtime.now(),
   });
 }
@@ -89,7 +86,7 @@ export async function approveProposal(runtime: Runtime, identity: Identity, prop
   const w = await waitingFacts(runtime, invoiceId, proposalId, proposal.createdAt);
   await record(runtime, identity, invoiceId, w, { proposalId, action: 'approve', tool: proposal.tool, outcome: result.isError ? 'failed' : 'executed', reason: note });
   if (result.isError) return { kind: 'error', message: `Approved, but the write failed: ${result.text}` };
-  const decision = DECISION_OF_TOOL[proposal.tool];
+  const decision = DECISION_OF_TOOL.get(proposal.tool);
   const problem = decision && invoiceId ? await writeBack(runtime, identity, invoiceId, decision, w, `${identity.id} approved the proposed ${proposal.tool} on the review page: ${result.text}${note ? ` Note: ${note}` : ''}`) : undefined;
   return { kind: problem ? 'warn' : 'ok', message: `Approved and executed: ${result.text}${problem ? ` (${problem})` : ''}` };
 }
@@ -104,7 +101,7 @@ export async function rejectProposal(runtime: Runtime, identity: Identity, propo
   const invoiceId = proposal.invoiceId ?? 0;
   const w = await waitingFacts(runtime, invoiceId, proposalId, proposal.createdAt);
   await record(runtime, identity, invoiceId, w, { proposalId, action: 'reject', tool: proposal.tool, outcome: 'rejected', reason });
-  const problem = invoiceId && DECISION_OF_TOOL[proposal.tool] ? await writeBack(runtime, identity, invoiceId, 'hold', w, `${identity.id} rejected the proposed ${proposal.tool}; the invoice stays held. Reason: ${reason}`) : undefined;
+  const problem = invoiceId && DECISION_OF_TOOL.has(proposal.tool) ? await writeBack(runtime, identity, invoiceId, 'hold', w, `${identity.id} rejected the proposed ${proposal.tool}; the invoice stays held. Reason: ${reason}`) : undefined;
   return { kind: problem ? 'warn' : 'ok', message: `Proposal rejected; the invoice stays held.${problem ? ` (${problem})` : ''}` };
 }
 

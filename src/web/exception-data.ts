@@ -8,7 +8,7 @@ import type { AuditRow } from '../audit/index.js';
 import { assessInvoice, type Assessment, type InvoiceContext } from '../domain/index.js';
 import type { Identity } from '../guard/identity.js';
 import type { Proposal } from '../guard/proposals.js';
-import { loadInvoiceContext } from '../mcp/invoice-context.js';
+import { loadInvoiceContext } from '../../tools/shared/invoice-context.js';
 import { latestSettlementOf, reviewDecisionsOf, type ReviewDecision, type SettlementRow } from './review-store.js';
 
 export interface PolicyClause {

@@ -12,6 +12,7 @@ import { registerActions } from './actions.js';
 import { registerAssets } from './assets.js';
 import { registerAuth } from './auth.js';
 import { registerDocumentRoutes } from './documents.js';
+import { registerGrirRoutes } from './grir-routes.js';
 import { BASE } from './layout.js';
 import { registerPages } from './pages.js';
 
@@ -46,6 +47,7 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
     registerPages(scope, { runtime: deps.runtime, evalReportPath: deps.evalReportPath ?? join(deps.runtime.config.dataDir, 'eval-report.json') });
     registerActions(scope, deps.runtime);
     registerDocumentRoutes(scope, deps.runtime);
+    registerGrirRoutes(scope, deps.runtime);
   });
   // The site root leads to the review page, unless another surface already serves it.
   if (!app.hasRoute({ method: 'GET', url: '/' })) app.get('/', async (_request, reply) => reply.redirect(BASE, 302));

@@ -20,7 +20,7 @@ export interface PageUser {
 export interface PageOptions {
   title: string;
   /** Which navigation entry is current. */
-  current?: 'queue' | 'dashboard' | 'exception' | 'documents' | 'autonomy' | 'sign-in';
+  current?: 'queue' | 'dashboard' | 'exception' | 'documents' | 'autonomy' | 'grir' | 'sign-in';
   user?: PageUser | undefined;
   csrf: string;
   flash?: Flash | undefined;
@@ -32,7 +32,7 @@ export interface PageOptions {
 function nav(current: PageOptions['current']): SafeHtml {
   const link = (key: string, href: string, label: string): SafeHtml =>
     html`<li><a href="${href}"${current === key ? html` aria-current="page"` : ''}>${label}</a></li>`;
-  return html`<nav aria-label="Main"><ul>${link('queue', BASE, 'Review queue')}${link('documents', `${BASE}/documents`, 'Supplier documents')}${link('dashboard', `${BASE}/dashboard`, 'Dashboard')}${link('autonomy', `${BASE}/autonomy`, 'Autonomy & QA')}</ul></nav>`;
+  return html`<nav aria-label="Main"><ul>${link('queue', BASE, 'Review queue')}${link('documents', `${BASE}/documents`, 'Supplier documents')}${link('dashboard', `${BASE}/dashboard`, 'Dashboard')}${link('autonomy', `${BASE}/autonomy`, 'Autonomy & QA')}${link('grir', `${BASE}/grir`, 'GR/IR')}</ul></nav>`;
 }
 
 function account(user: PageUser | undefined, csrf: string): SafeHtml {

@@ -7,6 +7,7 @@ import type { Identity } from '../guard/identity.js';
 import { requireIdentity, takeFlash } from './auth.js';
 import { loadDashboard } from './dashboard-data.js';
 import { dashboardBody } from './dashboard-page.js';
+import { computeDigestRequests } from '../runner/digest-requests.js';
 import { autonomyBody, type AutonomyView } from './autonomy-page.js';
 import { buildShadowReport } from '../shadow/report.js';
 import { buildQaReport } from '../shadow/qa-report.js';
@@ -93,7 +94,9 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
     ]);
     const current = await createCalibrationStore(runtime.db).latest();
     const calibration = current ? { artifact: current.artifact, label: calibrationLabel(current) } : undefined;
-    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow, calibration };
+    const now = runtime.now();
+    const supplierRequests = await computeDigestRequests(runtime.db, new Date(now.getTime() - 30 * 86_400_000), now);
+    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow, calibration, supplierRequests, now };
     return send(request, reply, { title: 'Dashboard', current: 'dashboard', scripts: ['chart.umd.min.js', 'dashboard.js'], body: (csrf) => dashboardBody(view, identity, csrf) });
   }));
 

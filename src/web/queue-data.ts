@@ -9,7 +9,7 @@ import type { Runtime } from '../app/runtime.js';
 import type { Invoice } from '../coupa/schemas.js';
 import { ExceptionType } from '../domain/vocabulary.js';
 import type { Proposal } from '../guard/proposals.js';
-import { EXCEPTION_STATUSES } from '../../tools/write-outcome.js';
+import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 import { settlementsByProposal, undecidedLatestSettlements, type SettlementRow } from './review-store.js';
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -117,7 +117,7 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
   for (const s of routed) {
     const invoice = invoices.get(s.invoiceId) ?? null;
     // Settled elsewhere since (an approver acted in Coupa): nothing waits here any more.
-    if (invoice && !EXCEPTION_STATUSES.has(invoice.status)) continue;
+    if (invoice && !HELD_STATUSES.has(invoice.status)) continue;
     items.push({
       kind: 'routed', invoiceId: s.invoiceId, invoiceNumber: invoice?.invoiceNumber ?? s.verdict.invoice_number ?? null,
       supplierName: s.supplierName ?? invoice?.supplier?.name ?? null, exceptionType: s.exceptionType,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Verdict } from '../agent/verdict.js';
 import type { Db } from '../db/connection.js';
+import { latestPerInvoiceSql, latestSettlementRow } from '../runner/settlement-log.js';
 
 /** A verdict as stored: validated field by field, so an older or partial row still shows what it has. */
 export const StoredVerdict = Verdict.partial();
@@ -57,7 +58,7 @@ function fromDb(r: DbSettlement): SettlementRow {
 /** The latest settlement of every invoice, each not yet decided on the review page. */
 export async function undecidedLatestSettlements(db: Db): Promise<SettlementRow[]> {
   const { rows } = await db.query<DbSettlement>(
-    `select * from (select distinct on (invoice_id) * from settlements order by invoice_id, settled_at desc, id desc) s
+    `select * from (${latestPerInvoiceSql()}) s
      where not exists (select 1 from review_decisions d where d.settlement_id = s.id)
      order by s.settled_at asc, s.id asc`,
   );
@@ -66,8 +67,8 @@ export async function undecidedLatestSettlements(db: Db): Promise<SettlementRow[
 
 /** The latest settlement of one invoice. */
 export async function latestSettlementOf(db: Db, invoiceId: number): Promise<SettlementRow | undefined> {
-  const { rows } = await db.query<DbSettlement>('select * from settlements where invoice_id = $1 order by settled_at desc, id desc limit 1', [invoiceId]);
-  return rows[0] ? fromDb(rows[0]) : undefined;
+  const row = await latestSettlementRow<DbSettlement>(db, invoiceId);
+  return row ? fromDb(row) : undefined;
 }
 
 /** The settlement run that made each of these proposals, by proposal id. */

@@ -143,6 +143,8 @@ function supplierRecord(ctx: GenContext, s: SupplierProfile, taxId: string): Sup
     status: s.inactive ? 'inactive' : 'active', 'on-hold': s.onHold,
     'hold-invoices-for-ap-review': s.onHold, 'tax-id': taxId,
     'invoice-matching-level': s.matching, 'payment-method': 'invoice', 'po-method': 'email',
+    // Derived from the name (no random draw, so the rest of the company is unchanged): where supplier requests are e-mailed.
+    'primary-contact': { email: `accounts@${s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || `supplier-${s.id}`}.example` },
     'payment-term': { code: s.paymentTerm.code, 'days-for-net-payment': s.paymentTerm.days },
     'primary-address': { ...s.remitTo, id: ctx.nextId('remit-to') },
     'remit-to-addresses': [s.remitTo],

@@ -1,6 +1,6 @@
 /** GL coding suggestion for non-PO invoices, shared by classification and the routing control. */
 import { z } from 'zod';
-import type { InvoiceContext } from '../src/domain/index.js';
+import type { InvoiceContext } from '../../src/domain/index.js';
 
 export const SuggestedCoding = z.object({ account: z.string(), owner: z.string().nullable(), basis: z.string() });
 

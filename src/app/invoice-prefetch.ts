@@ -13,7 +13,7 @@ import { Decimal } from 'decimal.js';
 import { CoupaHttpError, query, type CoupaQuery } from '../coupa/index.js';
 import { READ_CAPS, historyFrom, recordKeys as k, type RecordSource } from '../coupa/record-source.js';
 import type { Comment, Invoice, PurchaseOrder, Supplier } from '../coupa/schemas.js';
-import { poReferencesOf, receiptLineIdsOf, sinceOf, totalOf } from './invoice-context.js';
+import { poReferencesOf, receiptLineIdsOf, sinceOf, totalOf } from '../../tools/shared/invoice-context.js';
 
 export interface PrefetchOptions {
   duplicateWindowDays: number;

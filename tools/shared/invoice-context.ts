@@ -3,9 +3,9 @@
  * details, contracts, history, comments — with as few Coupa calls as the cache allows.
  * Returns null when the invoice itself does not exist.
  */
-import type { Comment, Invoice, PurchaseOrder, Supplier, User } from '../coupa/schemas.js';
-import { registryFactsOf, taxQuoteRequestOf, type InvoiceContext } from '../domain/index.js';
-import type { ToolContext } from '../guard/context.js';
+import type { Comment, Invoice, PurchaseOrder, Supplier, User } from '../../src/coupa/schemas.js';
+import { registryFactsOf, taxQuoteRequestOf, type InvoiceContext } from '../../src/domain/index.js';
+import type { ToolContext } from '../../src/guard/context.js';
 
 const DAY_MS = 86_400_000;
 

@@ -3,8 +3,8 @@
  * not a 50-field dump. Supplier-controlled text is fenced as untrusted data.
  */
 import { z } from 'zod';
-import type { Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation } from '../src/coupa/schemas.js';
-import type { Fence } from '../src/guard/untrusted.js';
+import type { Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation } from '../../src/coupa/schemas.js';
+import type { Fence } from '../../src/guard/untrusted.js';
 
 export const FailedToleranceOut = z.object({ code: z.string(), resolved: z.boolean(), breach_amount: z.string().nullable(), breach_limit: z.string().nullable() });
 

@@ -6,7 +6,7 @@
 import type { SupplierInformation } from '../coupa/schemas.js';
 import type { ToolContext } from '../guard/context.js';
 import type { SupplierTextPolicy } from '../guard/supplier-text.js';
-import { loadInvoiceContext } from './invoice-context.js';
+import { loadInvoiceContext } from '../../tools/shared/invoice-context.js';
 
 function accountsOf(info: SupplierInformation | undefined): string[] {
   return (info?.supplierInformationAddresses ?? [])

@@ -3,9 +3,10 @@
  * person" alike: `executed` (Coupa changed) or `proposed` (stored for an approver).
  */
 import { z } from 'zod';
-import type { Invoice } from '../src/coupa/schemas.js';
-import type { ToolContext } from '../src/guard/context.js';
-import { ToolError } from '../src/guard/tool.js';
+import type { Invoice } from '../../src/coupa/schemas.js';
+import type { ToolContext } from '../../src/guard/context.js';
+import { ToolError } from '../../src/guard/tool.js';
+import { HELD_STATUSES } from '../../src/coupa/invoice-statuses.js';
 
 export const WriteOutcome = z.object({
   status: z.enum(['executed', 'proposed', 'shadow']).describe('shadow: decided and recorded in shadow mode; nothing was written to Coupa'),
@@ -16,9 +17,6 @@ export const WriteOutcome = z.object({
   autonomy_rule: z.string().optional(),
 });
 export type WriteOutcome = z.infer<typeof WriteOutcome>;
-
-/** Statuses in which an invoice waits on AP: the ones Settle may act on. */
-export const EXCEPTION_STATUSES = new Set(['ap_hold', 'pending_receipt', 'on_hold', 'pending_action']);
 
 /**
  * The invoice a write concerns, from the short-lived cache (the control check or the
@@ -32,7 +30,7 @@ export async function currentInvoice(ctx: ToolContext, invoiceId: number): Promi
 }
 
 export function requireExceptionStatus(invoice: Invoice, action: string): void {
-  if (!EXCEPTION_STATUSES.has(invoice.status)) {
+  if (!HELD_STATUSES.has(invoice.status)) {
     throw new ToolError(`invoice ${invoice.id} is ${invoice.status}, not in an exception status`, `${action} applies only to held invoices; re-read it with get_invoice`);
   }
 }

@@ -3,16 +3,16 @@
  * control that applies with its limit — so a model explains, but never does the money math.
  */
 import { z } from 'zod';
-import { checkTolerance, type Controls, type Finding } from '../src/domain/index.js';
-import { READ_ANNOTATIONS, defineTool, type ToolDefinition } from '../src/guard/tool.js';
-import type { ControlApplied } from '../src/domain/tolerance.js';
-import { ToolError } from '../src/guard/tool.js';
-import type { ToolContext } from '../src/guard/context.js';
-import { createFence } from '../src/guard/untrusted.js';
-import { loadInvoiceContext } from '../src/mcp/invoice-context.js';
-import type { InvoiceContext } from '../src/domain/index.js';
+import { checkTolerance, type Controls, type Finding } from '../../src/domain/index.js';
+import { defineTool, type ToolDefinition } from '../../src/guard/tool.js';
+import type { ControlApplied } from '../../src/domain/tolerance.js';
+import { ToolError } from '../../src/guard/tool.js';
+import type { ToolContext } from '../../src/guard/context.js';
+import { createFence } from '../../src/guard/untrusted.js';
+import { loadInvoiceContext } from './invoice-context.js';
+import type { InvoiceContext } from '../../src/domain/index.js';
 
-import { ControlOut, FindingOut } from '../src/mcp/output-schemas.js';
+import { ControlOut, FindingOut } from './output-schemas.js';
 
 export { ControlOut, FindingOut };
 
@@ -73,7 +73,6 @@ export function defineFindingsTool(spec: {
     description: spec.description,
     inputSchema: AnalysisInput,
     outputSchema: AnalysisOutput,
-    annotations: READ_ANNOTATIONS,
     guardClass: 'analysis',
     invoiceIdOf: (i) => i.invoice_id,
     async handler({ invoice_id }, ctx) {
