@@ -11,7 +11,10 @@ import { fromWire } from '../src/coupa/wire.js';
 import { CoupaDatasetSchema } from '../src/sim/dataset.js';
 import { generatePastResolutions, type SampleCompany } from '../src/sim/generator/index.js';
 import { POLICY_SECTIONS } from '../src/sim/generator/resolutions.js';
-import { cents, company, DAY_MS, indexOf, lines, units, type Rec } from './generator.fixture.js';
+import { checkBankAccount } from '../src/registry/bank.js';
+import { checkUsTin } from '../src/registry/tin.js';
+import { offlineVatCheck } from '../src/registry/vat.js';
+import { cents, company, DAY_MS, indexOf, lines, supplierId, units, type Rec } from './generator.fixture.js';
 
 const MONEY = /^-?\d+\.\d{2}$/;
 const QUANTITY = /^\d+\.0$/;
@@ -134,15 +137,27 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
     expect(ds.suppliers.some((s) => age(s) > 365)).toBe(true);
     expect(ds.suppliers.some((s) => s['on-hold'] === true)).toBe(true);
     expect(ds.suppliers.some((s) => s.status === 'inactive')).toBe(true);
+    // Suppliers whose identifier a registry-mismatch case broke on purpose.
+    const plantedBy = (tag: string): Set<number> => new Set(c.exceptions.filter((l) => l.tags.includes(tag)).map((l) => supplierId(ix.invoices.get(l.invoiceId) as Rec)));
+    const planted = plantedBy('registry');
+    const badVat = plantedBy('registry_vat_id_invalid');
     const eu = ds.suppliers.filter((s) => (s['default-currency'] as { code: string }).code === 'EUR');
     expect(eu.length).toBeGreaterThan(0);
     for (const s of eu) {
-      expect(String(s['tax-id'])).toMatch(/^(DE|FR|NL|IE)\d{9}$/);
+      expect(String(s['tax-id'])).toMatch(/^(DE|FR|NL|IE)/);
+      // Synthetic ids pass the registries' offline checks, so registry verification can be on.
+      expect(offlineVatCheck(String(s['tax-id'])).valid, String(s['tax-id'])).toBe(!badVat.has(s.id));
       expect((s['remit-to-addresses'] as Rec[])[0]?.['vat-number']).toBe(s['tax-id']);
     }
     expect(new Set(ds.suppliers.map((s) => s['invoice-matching-level']))).toEqual(new Set(['2-way', '3-way']));
     const withBank = new Set(ds['supplier-information'].filter((si) => (si['supplier-information-addresses'] as Rec[]).some((a) => a['bank-account-number'] || a['iban-number'])).map((si) => (si.supplier as { id: number }).id));
     for (const s of ds.suppliers) expect(withBank.has(s.id), `supplier ${s.id}`).toBe(true);
+    for (const s of ds.suppliers.filter((x) => (x['default-currency'] as { code: string }).code === 'USD' && !planted.has(x.id))) {
+      expect(checkUsTin(String(s['tax-id'])).format, String(s['tax-id'])).not.toBe('invalid');
+    }
+    const ibans = ds['supplier-information'].filter((si) => !planted.has((si.supplier as { id: number }).id)).flatMap((si) => (si['supplier-information-addresses'] as Rec[]).map((a) => a['iban-number']).filter((v): v is string => typeof v === 'string'));
+    expect(ibans.length).toBeGreaterThan(0);
+    for (const iban of ibans) expect(checkBankAccount(iban, undefined).valid, iban).toBe(true);
     expect(ds.contracts.every((k) => (k['price-terms'] as Rec[]).every((t) => t['price-type'] === 'firm'))).toBe(true);
   });
 

@@ -49,14 +49,41 @@ describe('exception mix', () => {
   it('has every exception type, in the allotted counts, and the summary matches a recount of the labels', () => {
     const recount = Object.fromEntries(ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]));
     expect(c.summary.byType).toEqual(recount);
-    expect(recount).toEqual(allocate(c.exceptions.length));
+    // The mix's allocation, plus the tax-engine branches and registry mismatches planted on top.
+    const planted = c.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry'));
+    const base = allocate(c.exceptions.length - planted.length);
+    for (const l of planted) base[l.exceptionType]++;
+    expect(recount).toEqual(base);
     for (const type of ExceptionType.options) {
       expect(recount[type], type).toBeGreaterThan(0);
       expect(c.summary.claimedMix[type]).toBeCloseTo((recount[type] ?? 0) / c.exceptions.length, 10);
-      // At 2000 invoices the per-type minimum barely moves the shares off the documented mix.
-      expect(Math.abs(c.summary.claimedMix[type] - EXCEPTION_MIX[type]), type).toBeLessThan(0.02);
+      // At 2000 invoices the per-type minimum barely moves the ordinary shares off the documented mix.
+      const ordinary = ((recount[type] ?? 0) - planted.filter((l) => l.exceptionType === type).length) / (c.exceptions.length - planted.length);
+      expect(Math.abs(ordinary - EXCEPTION_MIX[type]), type).toBeLessThan(0.02);
     }
     expect(recount.price_variance).toBe(Math.max(...Object.values(recount)));
+  });
+
+  it('plants each tax-engine branch and registry mismatch once, labelled as the tax workflow decides', () => {
+    const one = (tag: string) => {
+      const found = c.exceptions.filter((l) => l.tags.includes(tag));
+      expect(found, tag).toHaveLength(1);
+      return found[0]!;
+    };
+    const verdict = (tag: string): string => { const l = one(tag); return [l.exceptionType, l.expectedDecision, l.routeTo ?? '-', l.disputeReason ?? '-'].join('/'); };
+    expect(verdict('tax_branch_a')).toBe('tax_variance/resolve/-/-');
+    expect(verdict('tax_branch_b')).toBe('tax_variance/dispute/-/TAX-ERROR');
+    expect(verdict('tax_branch_c')).toBe('tax_variance/route/tax.team/-');
+    expect(verdict('tax_branch_d')).toBe('tax_variance/route/tax.team/-');
+    for (const m of ['vat_id_invalid', 'iban_invalid', 'iban_country_differs', 'tin_invalid']) expect(verdict(`registry_${m}`)).toBe('supplier_data_mismatch/hold/-/-');
+    // The tax-engine invoices say where the goods went and carry tax per line.
+    for (const b of ['a', 'b', 'c', 'd']) {
+      const inv = c.dataset.invoices.find((i) => i.id === one(`tax_branch_${b}`).invoiceId)!;
+      expect(inv['ship-to-address'], b).toMatchObject({ city: 'Austin', state: 'TX' });
+      expect(inv['line-level-taxation']).toBe(true);
+    }
+    // A small share of the open exceptions.
+    expect(c.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry')).length / c.exceptions.length).toBeLessThan(0.05);
   });
 
   it('summary counts agree with the records', () => {
@@ -80,7 +107,7 @@ describe('exception mix', () => {
       expect(l.event.resource_id).toBe(l.invoiceId);
       if (l.expectedDecision === 'route') expect(l.routeTo, `label ${l.invoiceId}`).toBeTruthy();
       else expect(l.routeTo).toBeUndefined();
-      if (l.expectedDecision === 'dispute') expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY']).toContain(l.disputeReason);
+      if (l.expectedDecision === 'dispute') expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'TAX-ERROR']).toContain(l.disputeReason);
     }
   });
 

@@ -15,6 +15,7 @@ import { exceptionDate } from './scenario-kit.js';
 import { cleanInvoice, openPurchaseOrder, rentHistory } from './history.js';
 import { settledException } from './historical.js';
 import { generateSuppliers } from './suppliers.js';
+import { plantedCases, plantedScenario, TAX_BRANCHES, type Planted } from './scenarios-external.js';
 import type { SupplierPools } from './supplier-profile.js';
 import { DEFAULT_NOW, MIN_INVOICES, type CompanySummary, type GenerateOptions, type SampleCompany } from './types.js';
 
@@ -32,7 +33,10 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
   const pools = generateSuppliers(ctx, invoices);
 
   const perType = allocate(openExceptionCount(invoices));
-  const pending = openExceptions(ctx, pools, perType);
+  // The tax-engine branches and registry mismatches come once each, on top of the mix.
+  const planted = plantedCases(pools);
+  for (const p of planted) perType[plantedType(p)]++;
+  const pending = openExceptions(ctx, pools, perType, planted);
   let budget = invoices - pending.reduce((sum, p) => sum + p.invoices, 0);
   budget -= rent(ctx, pools, budget);
   budget -= pastExceptions(ctx, pools, budget);
@@ -48,17 +52,20 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
 }
 
 /** The open exceptions, in a shuffled order of types, each checked against its planned type. */
-function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<ExceptionType, number>): Array<{ label: PendingLabel; invoices: number }> {
-  const slots: ExceptionType[] = [];
-  for (const type of ExceptionType.options) for (let i = 0; i < perType[type]; i++) slots.push(type);
+function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<ExceptionType, number>, planted: Planted[]): Array<{ label: PendingLabel; invoices: number }> {
+  const slots: Array<{ type: ExceptionType; plant?: Planted }> = planted.map((plant) => ({ type: plantedType(plant), plant }));
+  for (const type of ExceptionType.options) {
+    const ordinary = perType[type] - planted.filter((p) => plantedType(p) === type).length;
+    for (let i = 0; i < ordinary; i++) slots.push({ type });
+  }
   ctx.rng.shuffle(slots);
   // About 3% of open exceptions (at least two) carry an instruction planted in supplier text:
   // the first injectable slots of the shuffled order.
   let injections = Math.max(2, Math.round(slots.length * 0.03));
-  return slots.map((type) => {
+  return slots.map(({ type, plant }) => {
     const inject = injections > 0 && INJECTABLE.has(type);
     if (inject) injections--;
-    const result = SCENARIOS[type](ctx, pools, { createdMs: exceptionDate(ctx, false), historical: false, inject });
+    const result = (plant ? plantedScenario(plant) : SCENARIOS[type])(ctx, pools, { createdMs: exceptionDate(ctx, false), historical: false, inject });
     const isNew = result.supplier.createdMs > ctx.nowMs - ctx.controls.new_supplier_days * DAY_MS;
     const verdict = decide(result.findings, { grossTotal: result.totals.gross, supplierIsNew: isNew }, ctx.controls);
     if (verdict.exceptionType !== type) throw new Error(`scenario ${type} produced ${verdict.exceptionType}`);
@@ -74,6 +81,8 @@ function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<E
     return { label, invoices: 1 + result.extraInvoices };
   });
 }
+
+const plantedType = (p: Planted): ExceptionType => ((TAX_BRANCHES as readonly string[]).includes(p) ? 'tax_variance' : 'supplier_data_mismatch');
 
 function rent(ctx: GenContext, pools: SupplierPools, budget: number): number {
   let left = Math.min(budget, Math.max(4, Math.floor(budget * 0.05)));

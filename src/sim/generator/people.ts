@@ -50,7 +50,7 @@ function makeUser(ctx: GenContext, login: string, first: string, last: string, r
 export function generatePeople(ctx: GenContext, invoiceCount: number): void {
   const { rng } = ctx;
   const ownerLogins = [...new Set(COST_CENTRES.map(([, , owner]) => owner))];
-  const taken = new Set<string>(['ap.review', 'ap.manager', 'controller', ...ownerLogins]);
+  const taken = new Set<string>(['ap.review', 'ap.manager', 'controller', 'tax.team', 'supplier.master', ...ownerLogins]);
   const uniqueLogin = (first: string, last: string): string => {
     const stem = `${first[0] ?? 'x'}${last}`.toLowerCase().replace(/[^a-z]/g, '');
     let login = stem;
@@ -72,6 +72,9 @@ export function generatePeople(ctx: GenContext, invoiceCount: number): void {
     'invoice-approval-limit': { amount: '5000.00', currency: { code: 'USD' } },
   });
   const controller = person(['Controller', 'Invoice Approver'], { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } }, 'controller');
+  // The people the controls name for tax questions and supplier master changes (issue 23).
+  makeUser(ctx, 'tax.team', 'Ines', 'Carvalho', ['Tax Analyst']);
+  makeUser(ctx, 'supplier.master', 'Omar', 'Haddad', ['Supplier Master Approver']);
   const clerks = [1, 2, 3].map(() => person(['AP Clerk'], { manager: { ...apManager } }));
   const owners = ownerLogins.map((login) =>
     person(['Cost Centre Owner', 'Invoice Approver'], {

@@ -6,12 +6,14 @@
 import { DAY_MS, isoSeconds, type GenContext } from './context.js';
 import { buildCatalog, createContract } from './catalog.js';
 import type { SupplierKind, SupplierPools, SupplierProfile } from './supplier-profile.js';
+import { validEin, validIban, validVatId } from './identifiers.js';
+import { hasQuantityItems } from './scenario-kit.js';
 
 const EU_COUNTRIES = [
-  { code: 'DE', vatPrefix: 'DE', taxBp: 1900, city: 'Hamburg' },
-  { code: 'FR', vatPrefix: 'FR', taxBp: 2000, city: 'Lyon' },
-  { code: 'NL', vatPrefix: 'NL', taxBp: 2100, city: 'Utrecht' },
-  { code: 'IE', vatPrefix: 'IE', taxBp: 2300, city: 'Cork' },
+  { code: 'DE', taxBp: 1900, city: 'Hamburg' },
+  { code: 'FR', taxBp: 2000, city: 'Lyon' },
+  { code: 'NL', taxBp: 2100, city: 'Utrecht' },
+  { code: 'IE', taxBp: 2300, city: 'Cork' },
 ] as const;
 const US_SALES_TAX_BP = [625, 700, 825, 875, 600] as const;
 const PAYMENT_TERMS = [
@@ -50,7 +52,25 @@ export function generateSuppliers(ctx: GenContext, invoiceCount: number): Suppli
     const original = pools.establishedServices[i];
     if (original) pools.duplicateRecords.push([original, cloneAsDuplicateRecord(ctx, original, names)]);
   }
-  return pools;
+  return setAsideForRegistryCases(pools);
+}
+
+/**
+ * One established supplier per registry mismatch, taken out of the pools other scenarios draw
+ * from: its identifier is broken later, and would otherwise hold their invoices too.
+ */
+function setAsideForRegistryCases(pools: SupplierPools): SupplierPools {
+  const taken = new Set(pools.duplicateRecords.flat().map((s) => s.id));
+  const usable = (s: SupplierProfile): boolean => !taken.has(s.id) && s.taxBp > 0 && hasQuantityItems(s);
+  const eu = pools.establishedEu.filter(usable);
+  const wanted = [['vat_id_invalid', eu[0]], ['iban_invalid', eu[1]], ['iban_country_differs', eu[2]], ['tin_invalid', pools.establishedUs.filter(usable)[0]]] as const;
+  for (const [planted, supplier] of wanted) if (supplier) pools.registryCases.push({ planted, supplier });
+  const aside = new Set(pools.registryCases.map((r) => r.supplier.id));
+  const keep = (list: SupplierProfile[]): SupplierProfile[] => list.filter((s) => !aside.has(s.id));
+  return {
+    ...pools, established: keep(pools.established), establishedGoods3Way: keep(pools.establishedGoods3Way), establishedServices: keep(pools.establishedServices),
+    establishedEu: keep(pools.establishedEu), establishedUs: keep(pools.establishedUs), contracted: keep(pools.contracted),
+  };
 }
 
 function poolsOf(all: SupplierProfile[]): SupplierPools {
@@ -69,6 +89,7 @@ function poolsOf(all: SupplierProfile[]): SupplierPools {
     inactive: all.filter((s) => s.inactive),
     landlords: all.filter((s) => s.kind === 'rent'),
     duplicateRecords: [],
+    registryCases: [],
   };
 }
 
@@ -93,7 +114,9 @@ function createSupplier(ctx: GenContext, flavour: Flavour, names: Set<string>): 
   const createdMs = nowMs - ageDays * DAY_MS;
   const name = uniqueName(ctx, names, kind);
   const number = `S${String(id).padStart(5, '0')}`;
-  const taxId = eu ? `${country?.vatPrefix}${rng.int(100_000_000, 999_999_999)}` : `${rng.int(10, 99)}-${rng.int(1_000_000, 9_999_999)}`;
+  // Identifiers pass the registries' offline checks (check digits, EIN prefixes), so registry
+  // verification flags only what a scenario planted.
+  const taxId = country ? validVatId(rng, country.code) : validEin(rng);
   const paymentTerm = rng.pick(PAYMENT_TERMS);
   const matching = kind === 'goods' && rng.chance(0.75) ? '3-way' : '2-way';
   const remitTo = remitToAddress(ctx, name, eu ? (country?.code ?? 'DE') : 'US', eu ? taxId : null, country?.city);
@@ -146,7 +169,7 @@ function remitToAddress(ctx: GenContext, name: string, country: string, vat: str
 function pushSupplierInformation(ctx: GenContext, s: SupplierProfile, taxId: string, bankOverride?: Record<string, unknown>): void {
   const { faker } = ctx.rng;
   const bank = bankOverride ?? (s.eu
-    ? { 'bank-name': `${ctx.names.city()} Bank`, 'iban-number': faker.finance.iban({ formatted: false, countryCode: s.country }), 'swift-code': faker.finance.bic(), 'bank-account-number': null, 'bank-routing-number': null }
+    ? { 'bank-name': `${ctx.names.city()} Bank`, 'iban-number': validIban(ctx.rng, s.country), 'swift-code': faker.finance.bic(), 'bank-account-number': null, 'bank-routing-number': null }
     : { 'bank-name': `${ctx.names.city()} National Bank`, 'bank-account-number': faker.finance.accountNumber(10), 'bank-routing-number': faker.finance.routingNumber(), 'iban-number': null, 'swift-code': null });
   ctx.dataset['supplier-information'].push({
     id: ctx.nextId('supplier-information'), supplier: { id: s.id }, 'supplier-id': s.id, name: s.name, 'tax-id': taxId,
