@@ -9,7 +9,7 @@ import type { Runtime } from '../src/app/runtime.js';
 import { settleInvoice } from '../src/agent/settle.js';
 import { Verdict } from '../src/agent/verdict.js';
 import { mcpDataset, NOW, priceVarianceCase, SUPPLIER } from './mcp.fixture.js';
-import { approversOf, dossiersOn, startAgentWorld, statusOf, writesTo, type AgentWorld } from './support/agent-harness.js';
+import { approversOf, commentsOn, dossiersOn, startAgentWorld, statusOf, writesTo, type AgentWorld } from './support/agent-harness.js';
 import { contentText, startFakeOpenAi, toolResultsIn, type FakeOpenAi, type ScriptedTurn } from './support/fake-openai.js';
 
 /** Held invoices, one per test: 1% over PO (within tolerance), 10 units → 1,010.00 total. */
@@ -24,6 +24,8 @@ const INSIST = 5108;
 /** 100 units at 101.00 against 100.00: within tolerance but 10,100.00 is over the 5,000.00 limit. */
 const OVER_LIMIT = 5120;
 const OVER_LIMIT_INSIST = 5121;
+/** Settled three times with the same model script: a supplier's reply in between makes the second a new run. */
+const RERUN = 5130;
 
 function dataset(): ReturnType<typeof mcpDataset> {
   const d = mcpDataset();
@@ -33,7 +35,7 @@ function dataset(): ReturnType<typeof mcpDataset> {
     d['receiving-transactions'].push(c.receipt);
     d.invoices.push(c.invoice);
   };
-  for (const id of [GOOD, BAD_JSON, BAD_SCHEMA, UNKNOWN_TOOL, REFUSAL, MODEL_DOWN, TOKENS, INSIST]) add(id, '10');
+  for (const id of [GOOD, BAD_JSON, BAD_SCHEMA, UNKNOWN_TOOL, REFUSAL, MODEL_DOWN, TOKENS, INSIST, RERUN]) add(id, '10');
   for (const id of [OVER_LIMIT, OVER_LIMIT_INSIST]) add(id, '100');
   return d;
 }
@@ -218,5 +220,26 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
       expect(verdict).toMatchObject({ fell_back: true, decision: 'route', route_to: 'ap.manager' });
       expect(approversOf(world.sim, OVER_LIMIT_INSIST)).toEqual(['ap.manager']);
     });
+  });
+  it('a re-run after a supplier reply writes anew even when the model repeats its arguments word for word', async () => {
+    const text = 'Timesheet for February received; checking it against the PO.';
+    const comment: ScriptedTurn = { toolCalls: [{ name: 'add_comment', arguments: { invoice_id: RERUN, text } }] };
+    const script = (): ScriptedTurn[] => [classify(RERUN), comment, done];
+    const notes = (): number => commentsOn(world.sim, RERUN).filter((c) => c.text === text).length;
+
+    fake.script(script());
+    await settleInvoice(llmRuntime, { invoiceId: RERUN });
+    expect(notes()).toBe(1);
+    // The same arguments in the same context are the same write: replayed, not written twice.
+    fake.script(script());
+    await settleInvoice(llmRuntime, { invoiceId: RERUN });
+    expect(notes()).toBe(1);
+    // Re-triggered by a supplier's reply: the reply is part of the idempotency scope, so it writes.
+    fake.script(script());
+    await settleInvoice(llmRuntime, { invoiceId: RERUN, afterSupplierReply: 41 });
+    expect(notes()).toBe(2);
+    const keys = (await llmRuntime.audit.list({ tool: 'add_comment', invoiceId: RERUN })).filter((r) => (r.input as { text?: string }).text === text);
+    expect(keys.map((r) => r.reason)).toEqual([expect.stringMatching(/within controls/), 'replayed stored result for idempotency key', expect.stringMatching(/within controls/)]);
+    expect(keys[2]!.idempotencyKey).not.toBe(keys[0]!.idempotencyKey);
   });
 });

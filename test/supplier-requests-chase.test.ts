@@ -13,7 +13,7 @@ import { computeDigest } from '../src/runner/digest.js';
 import { toSlackBlocks } from '../src/runner/digest-format.js';
 import { supplierRequestsPanel } from '../src/web/supplier-requests-panel.js';
 import { mcpDataset, NOW, priceVarianceCase, SUPPLIER } from './mcp.fixture.js';
-import { commentsOn, invoiceOf, startAgentWorld, type AgentWorld } from './support/agent-harness.js';
+import { approversOf, commentsOn, invoiceOf, startAgentWorld, type AgentWorld } from './support/agent-harness.js';
 
 const PORTAL = 6301;
 const SILENT = 6302;
@@ -103,6 +103,12 @@ describe('chasing on a fake clock', () => {
     expect(escalation.escalated.length).toBe(1);
     const internal = commentsOn(world.sim, SILENT).filter((c) => !c.toSupplier && c.text.includes('escalated to ap.review'));
     expect(internal).toHaveLength(1);
+    // …and the invoice is reassigned to the AP owner through the guarded route_to_approver, audited.
+    expect(approversOf(world.sim, SILENT)).toContain('ap.review');
+    const routed = await world.runtime.audit.list({ tool: 'route_to_approver', invoiceId: SILENT });
+    expect(routed).toEqual([expect.objectContaining({ actor: 'settle-agent', decision: 'executed' })]);
+    const comments = await world.runtime.audit.list({ tool: 'add_comment', invoiceId: SILENT });
+    expect(comments.filter((r) => /^(Reminder|SETTLE: escalated)/.test(String((r.input as { text?: string }).text)))).toHaveLength(3);
     expect(await chaseAt(12)).toMatchObject({ reminded: [], escalated: [] });
     const [row] = await world.runtime.supplierRequests.store.list({ tenant: world.runtime.tenant, invoiceId: SILENT });
     expect(row).toMatchObject({ status: 'pending', reminders: 2, escalatedTo: 'ap.review' });

@@ -12,9 +12,10 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentSettleFn } from '../src/app/agent-settle-fn.js';
+import { replyDepsFor } from '../src/app/supplier-loop.js';
 import { newWebhookSecret } from '../src/app/fire-events.js';
 import { createRuntime, type Runtime } from '../src/app/runtime.js';
-import { INBOUND_MAIL_PATH, registerInboundMailRoute } from '../src/requests/inbound-mail.js';
+import { acceptRawMail, INBOUND_MAIL_PATH, registerInboundMailRoute } from '../src/requests/inbound-mail.js';
 import type { ReplyDeps } from '../src/requests/replies.js';
 import { createRunnerQueue, type RunnerQueue } from '../src/runner/queue.js';
 import { createWebhookVerifier, webhookHeaders } from '../src/runner/webhook-signature.js';
@@ -25,6 +26,7 @@ const CLEAN = 6201;
 const INJECTED = 6202;
 const PARTIAL = 6203;
 const OFF_TOPIC = 6204;
+const CONCURRENT = 6205;
 const CONTACT = 'accounts@northwind.example';
 const REPLY_BASE = 'ap-replies@acme.example';
 const BACKUP_HOLD = 'Services invoice without timesheet or statement of work attached';
@@ -63,7 +65,7 @@ async function relayToSettle(raw: Buffer, envelopeTo: string[]): Promise<void> {
 beforeAll(async () => {
   const d = mcpDataset();
   d.suppliers[0]!['primary-contact'] = { email: CONTACT };
-  for (const id of [CLEAN, INJECTED, OFF_TOPIC]) {
+  for (const id of [CLEAN, INJECTED, OFF_TOPIC, CONCURRENT]) {
     const c = matchingInvoice(id);
     d['purchase-orders'].push(c.po);
     d['receiving-transactions'].push(c.receipt);
@@ -102,11 +104,7 @@ beforeAll(async () => {
   });
   queue = createRunnerQueue({ db: world.db, retryLimit: 0, expireInSeconds: 120 });
   await queue.start();
-  const deps: ReplyDeps = {
-    db: world.db, tenant: runtime.tenant, store: runtime.supplierRequests.store, queue,
-    attachFile: (id, name, bytes, type) => runtime.coupa.attachFile(id, name, bytes, type),
-    forgetInvoice: (id) => runtime.records.afterWrite(id),
-  };
+  const deps: ReplyDeps = replyDepsFor(runtime, queue);
   inbound = Fastify({ logger: false });
   await registerInboundMailRoute(inbound, { deps, verifier: createWebhookVerifier({ secrets: [secret] }), now: () => new Date(world.sim.now()) });
   await inbound.listen({ port: 0, host: '127.0.0.1' });
@@ -214,12 +212,37 @@ describe('supplier replies by e-mail re-open the case', () => {
     expect(await pendingKeys(CLEAN)).toEqual([]);
   });
 
+  it('the document is attached through the guard, audited, and two deliveries of one mail at the same moment attach it once', async () => {
+    const [attached] = await runtime.audit.list({ tool: 'attach_supplier_document', invoiceId: CLEAN });
+    expect(attached).toMatchObject({ actor: 'settle-inbound-mail', actorKind: 'system', decision: 'executed', invoiceId: CLEAN });
+    expect(attached!.idempotencyKey).toMatch(/^supplier-document:[0-9a-f]{32}:[0-9a-f]{64}$/);
+    expect(attached!.input).toMatchObject({ filename: 'timesheet-feb.pdf', document_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    expect(await settleFirst(CONCURRENT, BACKUP_HOLD)).toBe('request_info');
+    const asked = requestMailFor(`NW-${CONCURRENT}`);
+    const built = await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail({
+      from: CONTACT, to: asked.replyTo, subject: `Re: Invoice NW-${CONCURRENT}: information needed`, inReplyTo: asked.messageId,
+      messageId: `<same-mail-${CONCURRENT}@northwind.example>`, text: 'Timesheet attached.', attachments: [pdf('ts-concurrent.pdf')],
+    });
+    const raw = built.message as Buffer;
+    const deps = replyDepsFor(runtime, queue);
+    const outcomes = await Promise.all([acceptRawMail(deps, raw, new Date()), acceptRawMail(deps, raw, new Date())]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['answered', 'duplicate']);
+    expect((invoiceOf(world.sim, CONCURRENT)?.attachments as unknown[]).length).toBe(1);
+    const rows = await runtime.audit.list({ tool: 'attach_supplier_document', invoiceId: CONCURRENT });
+    expect(rows.map((r) => r.reason).sort()).toEqual([expect.stringMatching(/within controls/), 'replayed stored result for idempotency key']);
+    expect(new Set(rows.map((r) => r.idempotencyKey)).size).toBe(1);
+    const events = await world.db.query<{ n: string }>(`select count(*) as n from webhook_events where invoice_id = $1 and source = 'supplier_reply'`, [CONCURRENT]);
+    expect(Number(events.rows[0]!.n)).toBe(1);
+    expect((await drainQueue()).get(CONCURRENT)).toBe('resolve');
+  });
+
   it('a redelivered reply is a duplicate and queues nothing', async () => {
     const { rows } = await world.db.query<{ external_id: string }>('select external_id from supplier_replies where invoice_id = $1', [CLEAN]);
     const { acceptReply } = await import('../src/requests/replies.js');
     const deps: ReplyDeps = {
       db: world.db, tenant: runtime.tenant, store: runtime.supplierRequests.store, queue,
-      attachFile: () => Promise.reject(new Error('must not attach twice')),
+      attachDocument: () => Promise.reject(new Error('must not attach twice')),
     };
     const outcome = await acceptReply(deps, { channel: 'email', externalId: rows[0]!.external_id, sender: CONTACT, to: [], subject: '', text: '', attachments: [], receivedAt: new Date() });
     expect(outcome.status).toBe('duplicate');

@@ -222,6 +222,35 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     await context.close();
   });
 
+  it('dashboard: the pending supplier requests panel lists what waits on suppliers, oldest first, supplier text as text', async () => {
+    const now = new Date(h.sim.now()).getTime();
+    const base = { tenant: h.runtime.tenant, supplierId: 1, recipient: 'accounts@example.com', channels: ['coupa', 'email'] as const, messageId: null };
+    const day = 86_400_000;
+    await h.runtime.supplierRequests.store.add({ ...base, invoiceId: HELD_INVOICE, invoiceNumber: 'PANEL-OLD', supplierName: '<b>Bold</b> Supplies', caseToken: 'cccccccccccccccc',
+      items: [{ key: 'documents', asked: 'the signed timesheet', answerKind: 'document' }], askedAt: new Date(now - 9 * day) });
+    await h.runtime.supplierRequests.store.add({ ...base, invoiceId: SCRIPT_INVOICE, invoiceNumber: 'PANEL-NEW', supplierName: 'Fresh Ltd', caseToken: 'dddddddddddddddd',
+      items: [{ key: 'payment_term', asked: 'the payment terms', answerKind: 'field' }], askedAt: new Date(now - 2 * day) });
+    const [old] = await h.runtime.supplierRequests.store.list({ invoiceId: HELD_INVOICE, status: 'pending' });
+    await h.runtime.supplierRequests.store.markChased([old!.id], new Date(now - day), 'ap.review');
+
+    const { context, page } = await signedIn(browser, h, 'approver');
+    const seen = watch(page);
+    await page.goto('/review/dashboard');
+    const panel = page.getByRole('region', { name: 'Waiting on suppliers' });
+    expect(await panel.locator('p').innerText()).toMatch(/2 item\(s\) pending with suppliers, 1 escalated to the AP owner/);
+    const rows = panel.locator('table tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('th').innerText()).toBe('PANEL-OLD');
+    expect(await rows.nth(0).innerText()).toMatch(/<b>Bold<\/b> Supplies\s+the signed timesheet\s+9 d \d+ h\s+0\s+ap\.review/);
+    expect(await rows.nth(1).locator('th').innerText()).toBe('PANEL-NEW');
+    // Supplier-written markup is shown as text, never rendered.
+    expect(await panel.locator('b').count()).toBe(0);
+    await rows.nth(0).getByRole('link', { name: 'PANEL-OLD' }).click();
+    await page.waitForURL(`**/review/exceptions/${HELD_INVOICE}`);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
   it('axe-core finds no serious or critical violations on the queue, an exception page and the dashboard', async () => {
     const context = await browser.newContext({ baseURL: h.baseUrl, bypassCSP: true });
     const page = await context.newPage();

@@ -5,6 +5,7 @@
 import type { Decision } from '../src/domain/vocabulary.js';
 import { isWriteClass, type ToolDefinition } from '../src/guard/tool.js';
 import { addComment } from './add-comment.js';
+import { attachSupplierDocument } from './attach-supplier-document.js';
 import { analyzeMatch } from './analyze-match.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkSupplierTool } from './check-supplier.js';
@@ -53,3 +54,9 @@ export const DECISION_TOOLS: ReadonlySet<string> = new Set(DECISION_TOOL.values(
 
 /** Every tool that writes, except the review tools a person decides proposals with. */
 export const AGENT_WRITE_TOOLS: ReadonlySet<string> = new Set(TOOLS.filter((t) => isWriteClass(t.guardClass) && t.guardClass !== 'review').map((t) => t.name));
+
+/**
+ * Tools only Settle's own system identities call through the guard (audited, idempotent, mode-
+ * checked like any write) — held by no role, so never listed to a model or an MCP client.
+ */
+export const SYSTEM_TOOLS: readonly ToolDefinition[] = [attachSupplierDocument] as unknown as readonly ToolDefinition[];

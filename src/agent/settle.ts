@@ -162,7 +162,9 @@ type HeldAssessment = NonNullable<ReturnType<typeof assessmentOf>>;
 
 export async function settleInvoice(runtime: AgentRuntime, options: SettleOptions): Promise<Verdict> {
   const started = Date.now();
-  const c: SettleCase = { runtime, options, identity: options.identity ?? AGENT_IDENTITY, scope: createCaseScope(options.invoiceId), flags: [] };
+  // A run a supplier's reply re-triggered writes in its own idempotency scope, whatever the brain.
+  const scope = createCaseScope(options.invoiceId, { idempotencyContext: options.afterSupplierReply ? `supplier-reply:${options.afterSupplierReply}` : undefined });
+  const c: SettleCase = { runtime, options, identity: options.identity ?? AGENT_IDENTITY, scope, flags: [] };
   const budget = Budget.parse(options.budget ?? {});
   const startSeq = (await runtime.audit.head())?.seq ?? 0;
   const { run, brain, fellBack } = await runWithFallback(c, budget);

@@ -30,7 +30,7 @@ import { supplierTextPolicyFor } from './supplier-text-policy.js';
 import pino from 'pino';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import type { SimulatorHandle } from '../sim/types.js';
-import { TOOLS } from '../../tools/index.js';
+import { SYSTEM_TOOLS, TOOLS } from '../../tools/index.js';
 import { createGlOwnerLookup } from './gl-owners.js';
 import { createModeSetting, type ModeSetting } from './settings.js';
 import { seedFromPreparedStore } from './prepared-store.js';
@@ -236,7 +236,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
     const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
     const guard = createGuard({
-      tools: TOOLS,
+      tools: [...TOOLS, ...SYSTEM_TOOLS],
       services: { controls, now, records, ownLogins, knowledge, proposals, glOwners, grir: { db, source: grirSourceOf(config) }, taxEvidence, verifySupplier, supplierRequests },
       coupaCalls,
       audit,

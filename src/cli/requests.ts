@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
+import { UserError } from '../errors.js';
 import { openRunnerRuntime, withStoreRuntime } from '../app/runner-runtime.js';
 import { chaseRequests, scanPortal } from '../app/supplier-loop.js';
 import { businessDaysBetween } from '../requests/business-days.js';
@@ -36,6 +37,16 @@ export function requestRow(r: SupplierRequest, now: Date): RequestRow {
   };
 }
 
+/**
+ * The newest moment the store recorded (asked, chased, answered): on the embedded simulator every
+ * stamp comes from the simulator's clock, which this command does not run — so ages are measured
+ * on that clock, never against the wall clock (which would age a request asked "today" by years).
+ */
+export function latestActivity(requests: readonly SupplierRequest[]): Date | null {
+  const stamps = requests.flatMap((r) => [r.askedAt, r.lastChasedAt, r.answeredAt]).filter((d): d is Date => d !== null).map((d) => d.getTime());
+  return stamps.length ? new Date(Math.max(...stamps)) : null;
+}
+
 function table(rows: readonly RequestRow[]): string {
   const t = new Table({ head: ['invoice', 'supplier', 'asked for', 'by', 'status', 'age (bd)', 'reminders', 'escalated to'], style: { head: [], border: [], compact: true } });
   for (const r of rows) {
@@ -50,13 +61,19 @@ export function registerRequestsCommand(program: Command): void {
     .description('Supplier requests: what Settle asked suppliers for and still waits on, oldest first')
     .option('--json', 'print the requests as JSON')
     .option('--all', 'include answered and closed requests')
-    .action(async (opts: { json?: boolean; all?: boolean }) => {
-      await withStoreRuntime(loadConfig(), async (runtime) => {
+    .option('--as-of <date>', 'measure ages at this ISO date/time (default: see below)')
+    .addHelpText('after', '\nAges are business days on the clock that stamped the requests: with a Coupa tenant the wall clock; on the embedded\nsimulator (its own clock) the latest activity recorded in the store, unless --as-of says otherwise.')
+    .action(async (opts: { json?: boolean; all?: boolean; asOf?: string }) => {
+      const config = loadConfig();
+      const given = opts.asOf === undefined ? undefined : new Date(opts.asOf);
+      if (given && Number.isNaN(given.getTime())) throw new UserError(`--as-of "${opts.asOf}" is not a date (use e.g. 2026-03-09 or 2026-03-09T10:00:00Z)`);
+      await withStoreRuntime(config, async (runtime) => {
         const store = createRequestStore(runtime.db);
-        const now = new Date();
-        const rows = (await store.list(opts.all ? {} : { status: 'pending' })).map((r) => requestRow(r, now)).sort((a, b) => b.age_business_days - a.age_business_days || a.id - b.id);
+        const all = await store.list(opts.all ? {} : { status: 'pending' });
+        const now = given ?? (config.coupa ? new Date() : latestActivity(await store.list()) ?? new Date());
+        const rows = all.map((r) => requestRow(r, now)).sort((a, b) => b.age_business_days - a.age_business_days || a.id - b.id);
         if (opts.json) {
-          console.log(JSON.stringify({ requests: rows }, null, 2));
+          console.log(JSON.stringify({ as_of: now.toISOString(), requests: rows }, null, 2));
           return;
         }
         if (rows.length === 0) console.log(opts.all ? 'No supplier requests yet.' : 'No pending supplier requests.');

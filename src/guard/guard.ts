@@ -224,7 +224,11 @@ export function createGuard(deps: GuardDeps): Guard {
 
     const ctx = await contextFor(identity);
     // Derived keys are per caller: another identity's identical write is its own write, never a replay.
-    const key = isWriteClass(tool.guardClass) ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input })}`) : null;
+    // A case session's idempotency context (a re-run after a supplier's reply) is part of the derivation.
+    const context = options.scope?.idempotencyContext;
+    const key = isWriteClass(tool.guardClass)
+      ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input, ...(context ? { context } : {}) })}`)
+      : null;
     const call: PreparedCall = { identity, tool, input, invoiceId, key, options, counter, ctx };
     try {
       // 3. Mode: the global one, or the first autonomy rule matching the invoice's slice.

@@ -15,6 +15,7 @@ export const Scope = z.enum([
   'grir:propose-clearing', // propose clearing a GR/IR item (a proposal only); not the case-bound agent
   'grir:propose-adjustment', // propose adjusting an invoice to the PO value (a proposal only)
   'grir:approve', // approve GR/IR clearings and adjustments; accountants only, never the agent
+  'documents:attach', // put a supplier's mailed document on its invoice; held only by Settle's inbound-mail identity
 ]);
 export type Scope = z.infer<typeof Scope>;
 
@@ -54,6 +55,12 @@ export function createIdentity(id: string, kind: ActorKind, roles: readonly Role
 
 /** Settle's own agent identity (the runner and `npm start`). */
 export const AGENT_IDENTITY: Identity = createIdentity('settle-agent', 'agent', ['agent']);
+
+/**
+ * Settle's inbound supplier mail: attaches a document a supplier mailed to its invoice through the
+ * guard (audited, idempotent). It holds no role a token can name: nobody else gets its scope.
+ */
+export const INBOUND_MAIL_IDENTITY: Identity = { id: 'settle-inbound-mail', kind: 'system', roles: [], scopes: new Set<Scope>(['invoices:read', 'documents:attach']) };
 
 export function hasScope(identity: Identity, scope: Scope): boolean {
   return identity.scopes.has(scope);

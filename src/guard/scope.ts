@@ -49,6 +49,12 @@ interface SeenText {
 /** One agent session's case. Create one per settlement; it remembers what the session was shown. */
 export interface CaseScope {
   readonly invoiceId: number;
+  /**
+   * Mixed into the derived idempotency key of every write in this session. A run re-triggered by
+   * a supplier's reply names the reply here, so a write whose arguments happen to equal the first
+   * run's (an LLM asking again in the same words) is a new write, not a replay of the old one.
+   */
+  readonly idempotencyContext?: string | undefined;
   /** The binding (invoice, POs, supplier, contracts), read once per session. */
   binding(ctx: ToolContext): Promise<CaseBinding>;
   /** Record fenced (untrusted) text from a tool result the session returned to the model. */
@@ -61,12 +67,13 @@ export interface CaseScope {
 const MAX_SEEN_CHARS = 200_000;
 const FENCED = /<(untrusted-data-[0-9a-f]{16})>([\s\S]*?)<\/\1>/g;
 
-export function createCaseScope(invoiceId: number): CaseScope {
+export function createCaseScope(invoiceId: number, options: { idempotencyContext?: string | undefined } = {}): CaseScope {
   let binding: Promise<CaseBinding> | undefined;
   const seen: SeenText[] = [];
   let seenChars = 0;
   return {
     invoiceId,
+    ...(options.idempotencyContext ? { idempotencyContext: options.idempotencyContext } : {}),
     binding(ctx) {
       binding ??= readBinding(ctx, invoiceId).catch((error: unknown) => {
         binding = undefined; // a Coupa outage must not pin an empty binding for the whole session

@@ -1,6 +1,7 @@
 /**
  * Chasing: a pending request is reminded after N business days of silence (by the channels it
- * went out on), and after M reminders escalated to the AP owner with an internal Coupa comment.
+ * went out on), and after M reminders escalated to the AP owner: an internal Coupa comment and
+ * the invoice routed to the owner, both through the guard (audited, mode-checked).
  * Run on an injectable clock — the runner's tick, `settle requests chase`, or a test's fake clock —
  * and idempotent: a second run on the same day finds nothing due.
  */
@@ -23,6 +24,12 @@ export interface ChaseDeps {
   /** Who owns AP escalations (the controls' `ap_reviewer`). */
   apOwner: string;
   addComment(invoiceId: number, comment: { text: string; toSupplier: boolean }): Promise<unknown>;
+  /**
+   * Reassign the invoice to the AP owner (the guarded `route_to_approver`). Resolves with what
+   * became of it ("executed", "proposed …") — a refusal is reported, not thrown: the comment
+   * already told AP, and the escalation is not sent twice.
+   */
+  routeToOwner(invoiceId: number, reason: string): Promise<{ ok: boolean; text: string }>;
 }
 
 export interface ChaseResult {
@@ -52,11 +59,13 @@ async function remind(deps: ChaseDeps, group: SupplierRequest[], n: number): Pro
   }
 }
 
-async function escalate(deps: ChaseDeps, group: SupplierRequest[]): Promise<void> {
+async function escalate(deps: ChaseDeps, group: SupplierRequest[]): Promise<string | null> {
   const first = group[0]!;
   const days = businessDaysBetween(first.askedAt, deps.now());
   const text = `SETTLE: escalated to ${deps.apOwner} — the supplier has not answered in ${days} business days and ${first.reminders} reminder(s): ${group.map((r) => r.asked).join('; ')}. Asked ${first.askedAt.toISOString().slice(0, 10)} by ${first.channels.join(' and ')}. Call the supplier or decide without it.`;
   await deps.addComment(first.invoiceId, { text, toSupplier: false });
+  const routed = await deps.routeToOwner(first.invoiceId, `Supplier has not answered Settle's request in ${days} business days (${first.reminders} reminders): ${group.map((r) => r.asked).join('; ')}`.slice(0, 2_000));
+  return routed.ok ? null : `invoice ${first.invoiceId}: escalation not routed to ${deps.apOwner}: ${routed.text.slice(0, 200)}`;
 }
 
 /** Send the reminders and escalations due now. One failed case does not stop the others. */
@@ -70,8 +79,9 @@ export async function chasePending(deps: ChaseDeps): Promise<ChaseResult> {
     const reminders = Math.max(...group.map((r) => r.reminders));
     try {
       if (reminders >= deps.policy.escalateAfterReminders) {
-        await escalate(deps, group);
+        const problem = await escalate(deps, group);
         await deps.store.markChased(ids, now, deps.apOwner);
+        if (problem) result.problems.push(problem);
         result.escalated.push(...ids);
       } else {
         await remind(deps, group, reminders + 1);

@@ -54,10 +54,31 @@ export interface ReplyDeps {
   tenant: string;
   store: RequestStore;
   queue: RunnerQueue;
-  /** Put a supplier's document on the Coupa invoice (the Coupa client's `attachFile`). */
-  attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<{ id: number }>;
-  /** Drop cached reads of the invoice: the re-run must see the new attachment. */
-  forgetInvoice?(invoiceId: number): void;
+  /**
+   * Put a supplier's mailed document on the Coupa invoice through the guard (audited; the
+   * idempotency key `key` makes a concurrent or repeated delivery attach it once). Resolves with
+   * the Coupa attachment id, or with why it was not written (proposed, shadow, refused).
+   */
+  attachDocument(request: AttachRequest): Promise<AttachOutcome>;
+}
+
+export interface AttachRequest {
+  invoiceId: number;
+  filename: string;
+  contentType: string;
+  bytes: Uint8Array;
+  /** The reply it came in ("email <Message-ID>"), for the audit trail. */
+  reply: string;
+  /** Idempotency key: the reply's identity and the document's hash. */
+  key: string;
+}
+
+export type AttachOutcome = { coupaAttachmentId: number } | { notAttached: string };
+
+/** One key per reply and document: two deliveries of one mail share it; another mail does not. */
+export function attachmentKey(tenant: string, reply: Pick<InboundReply, 'channel' | 'externalId'>, bytes: Uint8Array): string {
+  const replyHash = createHash('sha256').update(`${tenant}\n${reply.channel}\n${reply.externalId}`).digest('hex').slice(0, 32);
+  return `supplier-document:${replyHash}:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 const MAX_BODY = 20_000;
@@ -113,16 +134,21 @@ export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise
   const unasked = unaskedFacts(pending.map((r) => ({ key: r.itemKey, asked: r.asked, answerKind: r.answerKind })), facts);
 
   // A mailed document goes onto the Coupa invoice before the case is re-run (a portal upload already is).
-  const documents: Array<ReplyAttachment & { coupaAttachmentId?: number }> = [];
+  // Two deliveries of one mail at the same moment both get here: the guard's idempotency key
+  // (reply + document hash) lets one attach and hands the other the same attachment; the reply
+  // row's unique key below then lets one of them re-queue.
+  const documents: Array<ReplyAttachment & { coupaAttachmentId?: number; notAttached?: string }> = [];
   const answersDocuments = pending.some((r) => r.itemKey === 'documents' && answers.has(r.id));
   for (const a of reply.attachments) {
     const meta = { filename: a.filename.slice(0, 200), contentType: a.contentType, size: a.size };
     if (invoiceId !== null && answersDocuments && isDocument(a) && a.content && a.coupaAttachmentId === undefined) {
-      const attached = await deps.attachFile(invoiceId, meta.filename, a.content, a.contentType);
-      documents.push({ ...meta, coupaAttachmentId: attached.id });
+      const attached = await deps.attachDocument({
+        invoiceId, filename: meta.filename, contentType: a.contentType, bytes: a.content,
+        reply: `${reply.channel} ${reply.externalId}`.slice(0, 600), key: attachmentKey(deps.tenant, reply, a.content),
+      });
+      documents.push({ ...meta, ...attached });
     } else documents.push({ ...meta, ...(a.coupaAttachmentId !== undefined ? { coupaAttachmentId: a.coupaAttachmentId } : {}) });
   }
-  if (invoiceId !== null && documents.some((d) => d.coupaAttachmentId !== undefined)) deps.forgetInvoice?.(invoiceId);
 
   const eventId = `supplier-reply:${createHash('sha256').update(`${deps.tenant}\n${reply.channel}\n${reply.externalId}`).digest('hex').slice(0, 32)}`;
   return inTransaction(deps.db, async (client) => {

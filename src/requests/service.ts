@@ -7,6 +7,7 @@ import type { Supplier } from '../coupa/schemas.js';
 import type { Db } from '../db/connection.js';
 import { itemsOf, type AskedItem } from './asked.js';
 import { messageIdFor, newCaseToken, requestMail } from './compose.js';
+import { createDocumentStore, type SupplierDocument } from './documents.js';
 import type { Mailer } from './mailer.js';
 import { createRequestStore, type RequestChannel, type RequestStore, type SupplierRequest } from './store.js';
 
@@ -43,6 +44,8 @@ export interface SupplierRequests {
   readonly store: RequestStore;
   readonly mail: MailSettings | undefined;
   plan(invoiceId: number, missing: readonly string[]): Promise<AskPlan>;
+  /** A document the supplier mailed for this invoice, by content hash (null: none such). */
+  document(invoiceId: number, sha256: string): Promise<SupplierDocument | null>;
   ask(input: AskInput): Promise<AskResult>;
 }
 
@@ -61,9 +64,11 @@ export interface SupplierRequestDeps {
 
 export function createSupplierRequests(deps: SupplierRequestDeps): SupplierRequests {
   const store = createRequestStore(deps.db);
+  const documents = createDocumentStore(deps.db);
   return {
     store,
     mail: deps.mail,
+    document: (invoiceId, sha256) => documents.get(deps.tenant, invoiceId, sha256),
     async plan(invoiceId, missing) {
       const items = itemsOf(missing);
       const known = await store.list({ tenant: deps.tenant, invoiceId });
