@@ -21,7 +21,8 @@ import { generateCompany, type SampleCompany } from '../src/sim/generator/index.
 import { startSimulator } from '../src/sim/server.js';
 import { percentile } from '../src/stats.js';
 
-const endpointOf = (method: string, path: string): string => `${method} ${path.replace(/\?.*$/, '').replace(/\/\d+/g, '/:id')}`;
+const endpointOf = (method: string, path: string): string =>
+  `${method} ${path.replace(/\?.*$/, '').replace(/\/\d+/g, '/:id')}`;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 interface Pass {
@@ -34,7 +35,11 @@ interface Pass {
   cpuMs: number[];
 }
 
-async function runPass(company: SampleCompany, labels: SampleCompany['exceptions'], concurrency: number): Promise<Pass> {
+async function runPass(
+  company: SampleCompany,
+  labels: SampleCompany['exceptions'],
+  concurrency: number,
+): Promise<Pass> {
   const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
   const db = await openDb({ dataDir: 'memory://' });
   const byEndpoint = new Map<string, number>();
@@ -48,10 +53,21 @@ async function runPass(company: SampleCompany, labels: SampleCompany['exceptions
     const timing = current.getStore();
     if (timing) timing.coupaMs += ms;
   };
-  const runtime = await createRuntime({ config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false, onCoupaCall });
+  const runtime = await createRuntime({
+    config: loadConfig({}),
+    simulator: sim,
+    db,
+    now: () => new Date(company.now),
+    coupaLimiter: false,
+    onCoupaCall,
+  });
   try {
     // What `settle start` does: the run's exceptions are known, so reads are batched ahead of them.
-    const prefetcher = createRunPrefetcher(runtime, labels.map((l) => l.invoiceId), { ownLogins: runtime.ownLogins });
+    const prefetcher = createRunPrefetcher(
+      runtime,
+      labels.map((l) => l.invoiceId),
+      { ownLogins: runtime.ownLogins },
+    );
     const queue = [...labels];
     const verdicts: Verdict[] = [];
     const plannerMs: number[] = [];
@@ -64,7 +80,11 @@ async function runPass(company: SampleCompany, labels: SampleCompany['exceptions
           const timing = { coupaMs: 0 };
           const cpu = process.cpuUsage();
           const t0 = performance.now();
-          verdicts.push(await current.run(timing, () => settleAndRecord(runtime, { invoiceId: label.invoiceId, event: label.event, brain: 'planner' })));
+          verdicts.push(
+            await current.run(timing, () =>
+              settleAndRecord(runtime, { invoiceId: label.invoiceId, event: label.event, brain: 'planner' }),
+            ),
+          );
           plannerMs.push(performance.now() - t0 - timing.coupaMs);
           const used = process.cpuUsage(cpu);
           cpuMs.push((used.user + used.system) / 1000);
@@ -79,7 +99,11 @@ async function runPass(company: SampleCompany, labels: SampleCompany['exceptions
   }
 }
 
-export async function benchAgent(invoices = 2000, concurrency = 4, plannerSample = 60): Promise<Record<string, string | number>> {
+export async function benchAgent(
+  invoices = 2000,
+  concurrency = 4,
+  plannerSample = 60,
+): Promise<Record<string, string | number>> {
   const company = generateCompany({ seed: 7, invoices });
   const labels = [...company.exceptions];
   const run = await runPass(company, labels, concurrency);
@@ -90,8 +114,14 @@ export async function benchAgent(invoices = 2000, concurrency = 4, plannerSample
     exceptions: verdicts.length,
     concurrency,
     'exceptions/s': (verdicts.length / run.seconds).toFixed(1),
-    'median ms': percentile(verdicts.map((v) => v.duration_ms), 50),
-    'p95 ms': percentile(verdicts.map((v) => v.duration_ms), 95),
+    'median ms': percentile(
+      verdicts.map((v) => v.duration_ms),
+      50,
+    ),
+    'p95 ms': percentile(
+      verdicts.map((v) => v.duration_ms),
+      95,
+    ),
     'Coupa calls/exception (mean)': perException.toFixed(2),
     'Coupa calls/exception (median, own calls)': percentile(perVerdict, 50),
     'Coupa calls/exception (mean, own calls)': mean(perVerdict).toFixed(2),
@@ -114,6 +144,10 @@ export async function benchAgent(invoices = 2000, concurrency = 4, plannerSample
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await benchAgent(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 4), Number(process.argv[4] ?? 60));
+  const result = await benchAgent(
+    Number(process.argv[2] ?? 2000),
+    Number(process.argv[3] ?? 4),
+    Number(process.argv[4] ?? 60),
+  );
   for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(50)} ${v}`);
 }

@@ -18,17 +18,29 @@ const CONCURRENT = 2000;
 const IN_FLIGHT = 20;
 
 const sample = (i: number): AuditEntry => ({
-  actor: 'settle-agent', actorKind: 'agent', tool: 'resolve_exception',
-  input: { invoiceId: 1000 + i, justification: 'price variance within the 2% tolerance agreed in contract C-88', lines: [1, 2, 3] },
-  decision: 'executed', reason: 'within controls', coupaCalls: 4, resultSummary: `invoice ${1000 + i} resolved`,
-  idempotencyKey: `bench-${i}`, invoiceId: 1000 + i,
+  actor: 'settle-agent',
+  actorKind: 'agent',
+  tool: 'resolve_exception',
+  input: {
+    invoiceId: 1000 + i,
+    justification: 'price variance within the 2% tolerance agreed in contract C-88',
+    lines: [1, 2, 3],
+  },
+  decision: 'executed',
+  reason: 'within controls',
+  coupaCalls: 4,
+  resultSummary: `invoice ${1000 + i} resolved`,
+  idempotencyKey: `bench-${i}`,
+  invoiceId: 1000 + i,
 });
 
 async function timed(label: string, count: number, work: () => Promise<unknown>): Promise<void> {
   const start = performance.now();
   await work();
   const ms = performance.now() - start;
-  console.log(`  ${label.padEnd(34)} ${count.toString().padStart(6)} in ${ms.toFixed(0).padStart(6)} ms = ${(count / (ms / 1000)).toFixed(0).padStart(7)}/s`);
+  console.log(
+    `  ${label.padEnd(34)} ${count.toString().padStart(6)} in ${ms.toFixed(0).padStart(6)} ms = ${(count / (ms / 1000)).toFixed(0).padStart(7)}/s`,
+  );
 }
 
 async function bench(name: string, db: Db): Promise<void> {

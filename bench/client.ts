@@ -30,8 +30,14 @@ function wireInvoice(id: number): WireRecord {
     'gross-total': (Number(price) * 3).toFixed(2),
     'failed-tolerances': [],
     'invoice-lines': [1, 2].map((n) => ({
-      id: id * 10 + n, 'line-num': n, type: 'InvoiceQuantityLine', description: `Item ${n}`,
-      quantity: n === 1 ? '1.0' : '2.0', price, total: (Number(price) * n).toFixed(2), 'order-line-id': id * 10 + n,
+      id: id * 10 + n,
+      'line-num': n,
+      type: 'InvoiceQuantityLine',
+      description: `Item ${n}`,
+      quantity: n === 1 ? '1.0' : '2.0',
+      price,
+      total: (Number(price) * n).toFixed(2),
+      'order-line-id': id * 10 + n,
       'failed-tolerances': [],
     })),
   };
@@ -57,7 +63,10 @@ export async function benchClient(): Promise<Record<string, string | number>> {
   const sim = await startSimulator({ dataset, rateLimit: false });
   try {
     const client = createCoupaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false,
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
     });
     await client.getInvoice(1); // mint the token and open the connection outside the timings
     const sequential = await timeGets(client, SEQUENTIAL_GETS, 1);

@@ -23,7 +23,14 @@ export async function benchDuplicates(invoices = 100_000, checks = 200): Promise
   const company = generateCompany({ seed: 7, invoices });
   const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
   const db = await openDb({ dataDir: 'memory://' });
-  const runtime = await createRuntime({ config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false, knowledgeDirs: [] });
+  const runtime = await createRuntime({
+    config: loadConfig({}),
+    simulator: sim,
+    db,
+    now: () => new Date(company.now),
+    coupaLimiter: false,
+    knowledgeDirs: [],
+  });
   try {
     const ctx = await runtime.contextFor(createIdentity('bench', 'agent', ['agent']));
     // Half open exceptions (the real workload), half invoices spread over the whole history.
@@ -31,7 +38,10 @@ export async function benchDuplicates(invoices = 100_000, checks = 200): Promise
     const exceptions = company.exceptions.map((e) => e.invoiceId);
     const ids = [
       ...exceptions.slice(0, checks / 2),
-      ...Array.from({ length: checks - Math.min(exceptions.length, checks / 2) }, (_, i) => all[Math.floor((i * all.length) / checks)]!),
+      ...Array.from(
+        { length: checks - Math.min(exceptions.length, checks / 2) },
+        (_, i) => all[Math.floor((i * all.length) / checks)]!,
+      ),
     ];
     const whole: number[] = [];
     const scoring: number[] = [];

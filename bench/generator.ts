@@ -48,9 +48,14 @@ function measureHere(invoices: number): ChildResult {
 }
 
 function measureInChild(invoices: number): ChildResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), CHILD_FLAG, String(invoices)], {
-    encoding: 'utf8', maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), CHILD_FLAG, String(invoices)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
 }
 
@@ -77,7 +82,10 @@ if (isMain) {
   if (childAt >= 0) {
     console.log(JSON.stringify(measureHere(Number(process.argv[childAt + 1]))));
   } else {
-    const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    const sizes = process.argv
+      .slice(2)
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
     const figures = await benchGenerator(sizes.length > 0 ? sizes : SIZES);
     for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(36)} ${value}`);
   }

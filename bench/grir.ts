@@ -18,7 +18,8 @@ import { runGrir } from '../src/grir/run.js';
 const POLINES = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 50_000);
 const NOW = '2026-11-24T12:00:00Z';
 
-type Msg = { url: string; clientId: string; clientSecret: string; summary: unknown } | { changed: number } | { now: string };
+type Msg =
+  { url: string; clientId: string; clientSecret: string; summary: unknown } | { changed: number } | { now: string };
 
 /** The child: generate the book, serve it, apply changes on request. */
 async function simChild(): Promise<void> {
@@ -27,7 +28,12 @@ async function simChild(): Promise<void> {
   const { startSimulator } = await import('../src/sim/server.js');
   const book = generateGrirBook({ seed: 7, poLines: POLINES, now: NOW });
   const sim = await startSimulator({ dataset: { ...emptyDataset(), ...book.records }, now: NOW, rateLimit: false });
-  process.send!({ url: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, summary: book.summary });
+  process.send!({
+    url: sim.url,
+    clientId: sim.credentials.clientId,
+    clientSecret: sim.credentials.clientSecret,
+    summary: book.summary,
+  });
   process.on('message', (m: { change?: number }) => {
     if (m.change === undefined) return;
     // 1% of PO lines: half get a new receipt, half have their invoice touched (paid).
@@ -37,7 +43,12 @@ async function simChild(): Promise<void> {
     const n = Math.round(POLINES * m.change);
     for (let i = 0; i < n / 2; i++) {
       const r = receipts[(i * 7919) % receipts.length]!;
-      sim.upsert('receiving-transactions', { ...r, id: nextId++, quantity: r.quantity === null ? null : '1.0', total: r.quantity === null ? '10.00' : r.price });
+      sim.upsert('receiving-transactions', {
+        ...r,
+        id: nextId++,
+        quantity: r.quantity === null ? null : '1.0',
+        total: r.quantity === null ? '10.00' : r.price,
+      });
     }
     const touched = new Set<number>();
     for (let i = 0; touched.size < n / 2; i++) {
@@ -56,23 +67,39 @@ function next(child: ChildProcess): Promise<Msg> {
 }
 
 async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--sim', String(POLINES)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), ['--sim', String(POLINES)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
   const ready = (await next(child)) as Extract<Msg, { url: string }>;
   console.log(`book: ${JSON.stringify(ready.summary)}`);
   const db = await openDb({ dataDir: 'memory://' });
   await migrate(db);
   const baseline = process.resourceUsage().maxRSS / 1024;
   console.log(`PGlite opened and migrated: peak RSS ${baseline.toFixed(0)} MB before any GR/IR work`);
-  const coupa = createCoupaClient({ baseUrl: ready.url, clientId: ready.clientId, clientSecret: ready.clientSecret, limiter: false });
+  const coupa = createCoupaClient({
+    baseUrl: ready.url,
+    clientId: ready.clientId,
+    clientSecret: ready.clientSecret,
+    limiter: false,
+  });
   const records = createRecordSource(coupa);
   const run = async (label: string): Promise<Record<string, number>> => {
     const cpu = process.cpuUsage();
     const t0 = performance.now();
-    const r = await runGrir({ db, records, source: 'bench', now: new Date(Date.now() + 365 * 86_400_000), asOf: NOW.slice(0, 10) });
+    const r = await runGrir({
+      db,
+      records,
+      source: 'bench',
+      now: new Date(Date.now() + 365 * 86_400_000),
+      asOf: NOW.slice(0, 10),
+    });
     const wall = (performance.now() - t0) / 1000;
     const used = process.cpuUsage(cpu);
     const read = Object.values(r.recordsRead).reduce((a, b) => a + b, 0);
-    console.log(`${label}: ${r.summary.poLines.toLocaleString('en-US')} PO lines, ${r.summary.openItems} open items in ${wall.toFixed(1)} s wall (${((used.user + used.system) / 1e6).toFixed(1)} s CPU); ${r.coupaCalls} Coupa calls, ${read} records read ${JSON.stringify(r.recordsRead)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    console.log(
+      `${label}: ${r.summary.poLines.toLocaleString('en-US')} PO lines, ${r.summary.openItems} open items in ${wall.toFixed(1)} s wall (${((used.user + used.system) / 1e6).toFixed(1)} s CPU); ${r.coupaCalls} Coupa calls, ${read} records read ${JSON.stringify(r.recordsRead)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    );
     return r.recordsRead;
   };
   await run('first run (everything)');

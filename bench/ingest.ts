@@ -18,7 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { createCoupaClient } from '../src/coupa/index.js';
 import { openDb } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
-import { createIngestStore, createIngestor, createOcrEngine, extractInvoice, readDocument, type OcrEngine } from '../src/ingest/index.js';
+import {
+  createIngestStore,
+  createIngestor,
+  createOcrEngine,
+  extractInvoice,
+  readDocument,
+  type OcrEngine,
+} from '../src/ingest/index.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { startSimulator } from '../src/sim/server.js';
 import { generateIngestFixtures } from '../scripts/gen-ingest-fixtures.js';
@@ -29,7 +36,15 @@ export interface IngestBench {
   textPdf: { documents: number; pages: number; seconds: number; pagesPerSecond: number };
   ocr: { documents: number; pages: number; seconds: number; pagesPerSecond: number; workerStartSeconds: number };
   pipeline: { documents: number; seconds: number; documentsPerSecond: number };
-  mailbox: { files: number; seconds: number; filesPerSecond: number; p50Ms: number; p95Ms: number; peakRssMb: number; outcomes: Record<string, number> };
+  mailbox: {
+    files: number;
+    seconds: number;
+    filesPerSecond: number;
+    p50Ms: number;
+    p95Ms: number;
+    peakRssMb: number;
+    outcomes: Record<string, number>;
+  };
 }
 
 /** A folder of `count` PDFs, cycling through the given sources. */
@@ -52,7 +67,10 @@ async function benchMailbox(files: string[], ocr: OcrEngine): Promise<IngestBenc
   const start = performance.now();
   for (const [i, file] of files.entries()) {
     const t = performance.now();
-    const [outcome] = await ingestor.ingestFile({ fileName: file, bytes: readFileSync(file), contentType: 'application/pdf' }, { dryRun: true });
+    const [outcome] = await ingestor.ingestFile(
+      { fileName: file, bytes: readFileSync(file), contentType: 'application/pdf' },
+      { dryRun: true },
+    );
     latencies.push(performance.now() - t);
     outcomes[outcome!.status] = (outcomes[outcome!.status] ?? 0) + 1;
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -65,11 +83,21 @@ async function benchMailbox(files: string[], ocr: OcrEngine): Promise<IngestBenc
   }
   if (tty) process.stderr.write('\n');
   const seconds = (performance.now() - start) / 1000;
-  return { files: files.length, seconds, filesPerSecond: files.length / seconds, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), peakRssMb: peak / 2 ** 20, outcomes };
+  return {
+    files: files.length,
+    seconds,
+    filesPerSecond: files.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    peakRssMb: peak / 2 ** 20,
+    outcomes,
+  };
 }
 
 async function readAll(dir: string, ocr: OcrEngine): Promise<{ documents: number; pages: number; seconds: number }> {
-  const files = readdirSync(dir).filter((f) => f !== 'truth.json').sort();
+  const files = readdirSync(dir)
+    .filter((f) => f !== 'truth.json')
+    .sort();
   let pages = 0;
   const start = performance.now();
   for (const f of files) {
@@ -98,15 +126,29 @@ export async function benchIngest(): Promise<IngestBench> {
     const sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
     const db = await openDb({ dataDir: 'memory://' });
     await migrate(db);
-    const coupa = createCoupaClient({ baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false });
+    const coupa = createCoupaClient({
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
+    });
     const ingestor = createIngestor({ coupa, ocr, store: createIngestStore(db) });
     const files = readdirSync(join(dir, 'text')).filter((f) => f.endsWith('.pdf'));
     const pipeStart = performance.now();
-    for (const f of files) await ingestor.ingestFile({ fileName: f, bytes: readFileSync(join(dir, 'text', f)), contentType: 'application/pdf' });
+    for (const f of files)
+      await ingestor.ingestFile({
+        fileName: f,
+        bytes: readFileSync(join(dir, 'text', f)),
+        contentType: 'application/pdf',
+      });
     const pipeSeconds = (performance.now() - pipeStart) / 1000;
     await Promise.all([db.close(), sim.close()]);
 
-    const real = existsSync(FILES_DIR) ? readdirSync(FILES_DIR).filter((f) => f.endsWith('.pdf')).map((f) => join(FILES_DIR, f)) : [];
+    const real = existsSync(FILES_DIR)
+      ? readdirSync(FILES_DIR)
+          .filter((f) => f.endsWith('.pdf'))
+          .map((f) => join(FILES_DIR, f))
+      : [];
     const sources = [...files.map((f) => join(dir, 'text', f)), ...real];
     const mailboxFiles = buildMailbox(join(dir, 'mailbox'), sources, Number(process.env.SETTLE_BENCH_MAILBOX ?? 1000));
     const mailbox = await benchMailbox(mailboxFiles, ocr);
@@ -119,10 +161,22 @@ export async function benchIngest(): Promise<IngestBench> {
       mailbox,
     };
     console.log('ingest');
-    console.log(`  text PDFs (read + extract)        ${result.textPdf.pagesPerSecond.toFixed(1).padStart(7)} pages/s  (${text.pages} pages in ${text.seconds.toFixed(2)} s)`);
-    console.log(`  OCR scans (render/OCR + extract)  ${result.ocr.pagesPerSecond.toFixed(2).padStart(7)} pages/s  (${scans.pages} pages in ${scans.seconds.toFixed(2)} s; worker start ${workerStartSeconds.toFixed(2)} s)`);
-    console.log(`  full pipeline, text PDFs → drafts ${result.pipeline.documentsPerSecond.toFixed(1).padStart(7)} docs/s   (${files.length} drafts posted and attached in ${pipeSeconds.toFixed(2)} s, simulator over loopback)`);
-    console.log(`  mailbox, ${mailbox.files} PDFs, dry run ${mailbox.filesPerSecond.toFixed(1).padStart(7)} files/s  (${mailbox.seconds.toFixed(1)} s; per file p50 ${mailbox.p50Ms.toFixed(0)} ms, p95 ${mailbox.p95Ms.toFixed(0)} ms; peak RSS ${mailbox.peakRssMb.toFixed(0)} MB; ${sources.length} distinct files, ${real.length} of them real; ${Object.entries(mailbox.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')})`);
+    console.log(
+      `  text PDFs (read + extract)        ${result.textPdf.pagesPerSecond.toFixed(1).padStart(7)} pages/s  (${text.pages} pages in ${text.seconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `  OCR scans (render/OCR + extract)  ${result.ocr.pagesPerSecond.toFixed(2).padStart(7)} pages/s  (${scans.pages} pages in ${scans.seconds.toFixed(2)} s; worker start ${workerStartSeconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `  full pipeline, text PDFs → drafts ${result.pipeline.documentsPerSecond.toFixed(1).padStart(7)} docs/s   (${files.length} drafts posted and attached in ${pipeSeconds.toFixed(2)} s, simulator over loopback)`,
+    );
+    console.log(
+      `  mailbox, ${mailbox.files} PDFs, dry run ${mailbox.filesPerSecond.toFixed(1).padStart(7)} files/s  (${mailbox.seconds.toFixed(1)} s; per file p50 ${mailbox.p50Ms.toFixed(0)} ms, p95 ${mailbox.p95Ms.toFixed(0)} ms; peak RSS ${mailbox.peakRssMb.toFixed(0)} MB; ${sources.length} distinct files, ${real.length} of them real; ${Object.entries(
+        mailbox.outcomes,
+      )
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')})`,
+    );
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });

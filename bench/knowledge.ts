@@ -56,16 +56,30 @@ async function bulkInsert(db: Db, embedder: Embedder, docs: PreparedDocument[]):
     await db.query(
       `insert into knowledge_documents (id, kind, title, origin, content_hash, metadata)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
-      [batch.map((d) => d.id), batch.map((d) => d.kind), batch.map((d) => d.title), batch.map((d) => d.origin), batch.map(() => 'bench'), batch.map((d) => JSON.stringify(d.metadata))],
+      [
+        batch.map((d) => d.id),
+        batch.map((d) => d.kind),
+        batch.map((d) => d.title),
+        batch.map((d) => d.origin),
+        batch.map(() => 'bench'),
+        batch.map((d) => JSON.stringify(d.metadata)),
+      ],
     );
     await db.query(
       `insert into knowledge_chunks (document_id, chunk_key, kind, section_id, title, context, text, content_hash, metadata, embedding)
        select d, k, kd, s, t, cx, x, h, m::jsonb, e::vector
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) as u(d, k, kd, s, t, cx, x, h, m, e)`,
       [
-        chunks.map((x) => x.d.id), chunks.map((x) => x.c.key), chunks.map((x) => x.d.kind), chunks.map((x) => x.c.sectionId), chunks.map((x) => x.c.title),
-        chunks.map((x) => x.c.context), chunks.map((x) => x.c.text), chunks.map((x) => x.c.hash),
-        chunks.map((x) => JSON.stringify({ ...x.d.metadata, document_title: x.d.title })), vectors,
+        chunks.map((x) => x.d.id),
+        chunks.map((x) => x.c.key),
+        chunks.map((x) => x.d.kind),
+        chunks.map((x) => x.c.sectionId),
+        chunks.map((x) => x.c.title),
+        chunks.map((x) => x.c.context),
+        chunks.map((x) => x.c.text),
+        chunks.map((x) => x.c.hash),
+        chunks.map((x) => JSON.stringify({ ...x.d.metadata, document_title: x.d.title })),
+        vectors,
       ],
     );
   }
@@ -112,16 +126,26 @@ async function buildCorpus(size: number, embedder: Embedder, base: ReturnType<ty
   const started = performance.now();
   const { docs: policies } = await prepareDirectory('knowledge/policies');
   const own = policies.reduce((n, d) => n + d.chunks.length, 0) + base.resolutions.length;
-  const docs = [...policies, ...base.resolutions, ...moreResolutions(base.company, Math.max(0, size - own), 10_000_000)];
+  const docs = [
+    ...policies,
+    ...base.resolutions,
+    ...moreResolutions(base.company, Math.max(0, size - own), 10_000_000),
+  ];
   await withoutIndexes(db, () => bulkInsert(db, embedder, docs));
   const loadSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
-  const chunks = Number((await db.query<{ n: string }>('select count(*)::text as n from knowledge_chunks')).rows[0]?.n ?? 0);
+  const chunks = Number(
+    (await db.query<{ n: string }>('select count(*)::text as n from knowledge_chunks')).rows[0]?.n ?? 0,
+  );
   if (!url) writeFileSync(marker, JSON.stringify({ loadSeconds, chunks }));
   return { db, store, cached, loadSeconds, chunks };
 }
 
 /** Wall ms per query, sorted; `cpu` collects the process's CPU ms per query (PGlite runs in process). */
-async function latencies(run: (q: LabelledQuery) => Promise<unknown>, queries: readonly LabelledQuery[], cpu: number[] = []): Promise<number[]> {
+async function latencies(
+  run: (q: LabelledQuery) => Promise<unknown>,
+  queries: readonly LabelledQuery[],
+  cpu: number[] = [],
+): Promise<number[]> {
   const out: number[] = [];
   for (const q of queries) {
     const used = process.cpuUsage();
@@ -139,7 +163,11 @@ async function latencies(run: (q: LabelledQuery) => Promise<unknown>, queries: r
  * Tie-aware recall@10 of each store's HNSW search against one exact search per query: the share
  * of the exact top 10 matched by ANN hits at least as close as the exact 10th neighbour.
  */
-async function recallAt10(stores: KnowledgeStoreAdmin[], queries: readonly LabelledQuery[], filter: (q: LabelledQuery) => SearchOptions): Promise<number[]> {
+async function recallAt10(
+  stores: KnowledgeStoreAdmin[],
+  queries: readonly LabelledQuery[],
+  filter: (q: LabelledQuery) => SearchOptions,
+): Promise<number[]> {
   const sums = stores.map(() => 0);
   let counted = 0;
   for (const q of queries) {
@@ -163,7 +191,9 @@ async function explain(db: Db, store: KnowledgeStoreAdmin, q: LabelledQuery, opt
   // The same transaction-local settings a real hybrid search runs with (search.ts).
   const client = await db.pool.connect();
   try {
-    await client.query(`begin; set local hnsw.ef_search = ${efSearchFor(Math.max(40, (options.limit ?? 10) * 4), DEFAULT_HYBRID_EF_SEARCH)}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`);
+    await client.query(
+      `begin; set local hnsw.ef_search = ${efSearchFor(Math.max(40, (options.limit ?? 10) * 4), DEFAULT_HYBRID_EF_SEARCH)}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`,
+    );
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   } finally {
@@ -172,7 +202,11 @@ async function explain(db: Db, store: KnowledgeStoreAdmin, q: LabelledQuery, opt
   }
 }
 
-async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, label: string): Promise<Record<string, number | string>> {
+async function measure(
+  built: Built,
+  base: ReturnType<typeof labelledCorpus>,
+  label: string,
+): Promise<Record<string, number | string>> {
   const { db, store } = built;
   const queries = sample(base.queries, envInt('BENCH_KNOWLEDGE_QUERIES', 100));
   const recallQueries = sample(base.queries, envInt('BENCH_KNOWLEDGE_RECALL_QUERIES', 50));
@@ -194,24 +228,37 @@ async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, la
     const suffix = name === 'unfiltered' ? '' : ` (${name})`;
     f[`knowledge ${label} hybrid search p50 ms${suffix}`] = round(percentile(times, 50));
     f[`knowledge ${label} hybrid search p95 ms${suffix}`] = round(percentile(times, 95));
-    f[`knowledge ${label} hybrid search CPU p50 / p95 ms${suffix}`] = `${round(percentile(cpu, 50))} / ${round(percentile(cpu, 95))}`;
+    f[`knowledge ${label} hybrid search CPU p50 / p95 ms${suffix}`] =
+      `${round(percentile(cpu, 50))} / ${round(percentile(cpu, 95))}`;
   }
   const ann = await latencies((q) => store.vectorSearch(q.query, { limit: 10 }), queries);
   const text = await latencies((q) => store.textSearch(q.query, { limit: 10 }), queries);
   f[`knowledge ${label} HNSW-only search p95 ms`] = round(percentile(ann, 95));
   f[`knowledge ${label} full-text-only search p95 ms`] = round(percentile(text, 95));
   const efs = [...new Set([200, DEFAULT_EF_SEARCH, 800])].sort((a, b) => a - b);
-  const stores = [store, ...(await Promise.all(efs.filter((ef) => ef !== DEFAULT_EF_SEARCH).map((efSearch) => createKnowledgeStore({ db, embedder: store.embedder, efSearch, searchCache: false }))))];
+  const stores = [
+    store,
+    ...(await Promise.all(
+      efs
+        .filter((ef) => ef !== DEFAULT_EF_SEARCH)
+        .map((efSearch) => createKnowledgeStore({ db, embedder: store.embedder, efSearch, searchCache: false })),
+    )),
+  ];
   const storeEfs = [DEFAULT_EF_SEARCH, ...efs.filter((ef) => ef !== DEFAULT_EF_SEARCH)];
   for (const [name, filter] of Object.entries(filters).filter(([n]) => n !== 'by date')) {
     const recalls = await recallAt10(stores, recallQueries, filter);
     const what = name === 'unfiltered' ? 'vs exact' : `vs exact filtered ${name}`;
     for (const [i, ef] of storeEfs.entries()) {
       if (name !== 'unfiltered' && ef !== DEFAULT_EF_SEARCH) continue;
-      f[`knowledge ${label} HNSW recall@10 ${what} (ef_search ${ef}${ef === DEFAULT_EF_SEARCH ? ', default' : ''})`] = recalls[i]!;
+      f[`knowledge ${label} HNSW recall@10 ${what} (ef_search ${ef}${ef === DEFAULT_EF_SEARCH ? ', default' : ''})`] =
+        recalls[i]!;
     }
   }
-  for (const [mode, search] of [['vector-only', store.vectorSearch], ['full-text-only', store.textSearch], ['hybrid', store.search]] as const) {
+  for (const [mode, search] of [
+    ['vector-only', store.vectorSearch],
+    ['full-text-only', store.textSearch],
+    ['hybrid', store.search],
+  ] as const) {
     const quality = await measureQuality(search, queries);
     f[`knowledge ${label} ${mode} hit@5`] = quality.hitAt5;
     f[`knowledge ${label} ${mode} MRR`] = quality.mrr;
@@ -224,7 +271,8 @@ async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, la
     const times = await latencies((q) => alt.search(q.query, { limit: 10 }), queries, cpu);
     const quality = await measureQuality(alt.search, queries);
     const name = `hybrid (vector side ef_search ${hybridEfSearch}${hybridEfSearch === DEFAULT_HYBRID_EF_SEARCH ? ', default' : ''}, warm)`;
-    f[`knowledge ${label} ${name} p50 / p95 ms, CPU p50 / p95`] = `${round(percentile(times, 50))} / ${round(percentile(times, 95))}, ${round(percentile(cpu, 50))} / ${round(percentile(cpu, 95))}`;
+    f[`knowledge ${label} ${name} p50 / p95 ms, CPU p50 / p95`] =
+      `${round(percentile(times, 50))} / ${round(percentile(times, 95))}, ${round(percentile(cpu, 50))} / ${round(percentile(cpu, 95))}`;
     f[`knowledge ${label} ${name} hit@5 / MRR`] = `${quality.hitAt5} / ${quality.mrr}`;
   }
   // Growth: a resolution written is searchable at once, through the live index (no rebuild).
@@ -232,11 +280,17 @@ async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, la
   const probe = 90_000_000 + (Date.now() % 9_000_000);
   const started = performance.now();
   await store.recordResolution({
-    invoiceId: probe, exceptionType: 'duplicate', decision: 'hold', decidedBy: 'bench', source: 'human', supplierId: 1,
+    invoiceId: probe,
+    exceptionType: 'duplicate',
+    decision: 'hold',
+    decidedBy: 'bench',
+    source: 'human',
+    supplierId: 1,
     summary: `Bench probe: the same bill resubmitted as ZX-PROBE-${probe}, held and voided per AP-DUP-1.1.`,
   });
   const [found] = await store.search(`ZX-PROBE-${probe} resubmitted bill`, { limit: 1 });
-  f[`knowledge ${label} write → searchable ms`] = found?.document === `resolution/invoice-${probe}/human` ? round(performance.now() - started) : 'not found';
+  f[`knowledge ${label} write → searchable ms`] =
+    found?.document === `resolution/invoice-${probe}/human` ? round(performance.now() - started) : 'not found';
   if (process.env.BENCH_KNOWLEDGE_EXPLAIN) {
     const q = queries[0]!;
     const plans = [
@@ -252,10 +306,16 @@ async function measure(built: Built, base: ReturnType<typeof labelledCorpus>, la
 }
 
 /** Run the knowledge benchmark; returns labelled figures, printed as they come. */
-export async function benchKnowledge(sizes: number[] = [50_000, 500_000], print = true): Promise<Record<string, string | number>> {
+export async function benchKnowledge(
+  sizes: number[] = [50_000, 500_000],
+  print = true,
+): Promise<Record<string, string | number>> {
   const embedder = await createEmbedder(loadConfig());
   const base = labelledCorpus(SEED, COMPANY_INVOICES);
-  const figures: Record<string, string | number> = { 'knowledge embedder': `${embedder.model} (${embedder.dimensions} dims)`, 'knowledge labelled queries': base.queries.length };
+  const figures: Record<string, string | number> = {
+    'knowledge embedder': `${embedder.model} (${embedder.dimensions} dims)`,
+    'knowledge labelled queries': base.queries.length,
+  };
   for (const size of [...sizes].sort((a, b) => a - b)) {
     const built = await buildCorpus(size, embedder, base);
     try {
@@ -270,7 +330,9 @@ export async function benchKnowledge(sizes: number[] = [50_000, 500_000], print 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = process.env.BENCH_KNOWLEDGE_SIZES?.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = process.env.BENCH_KNOWLEDGE_SIZES?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   console.log(`knowledge embedder and corpus: ${COMPANY_INVOICES}-invoice company, seed ${SEED}`);
   await benchKnowledge(sizes && sizes.length > 0 ? sizes : undefined);
 }

@@ -17,7 +17,8 @@ const BENCHES: Record<string, string> = {
   audit: 'audit append and verify rates (PGlite and PostgreSQL)',
   agent: 'exceptions settled per second by the planner, Coupa calls per exception',
   runner: 'webhook intake burst and queue drain (PostgreSQL)',
-  ingest: 'invoice ingestion pages per second (text PDF and OCR), a 1,000-PDF mailbox dry run (files/s, p95, peak memory)',
+  ingest:
+    'invoice ingestion pages per second (text PDF and OCR), a 1,000-PDF mailbox dry run (files/s, p95, peak memory)',
   startup: 'settle --help, MCP stdio initialize, first search_policies, idle RSS (built package, cold and warm)',
   grir: 'GR/IR book: 50,000 PO lines read, reconciled and investigated (time, CPU, peak memory), then a second run after 1% changes',
 };

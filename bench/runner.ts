@@ -58,7 +58,12 @@ export async function benchRunner(options: RunnerBenchOptions = {}): Promise<Run
   const db = await openDb({ databaseUrl: `${adminUrl}/${name}`, maxConnections: 20 });
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const queue = createRunnerQueue({ db });
-  const app = createRunnerServer({ db, queue, metrics: createRunnerMetrics({ defaultMetrics: false }), config: { webhookSecrets: [secret], calloutClients: undefined } });
+  const app = createRunnerServer({
+    db,
+    queue,
+    metrics: createRunnerMetrics({ defaultMetrics: false }),
+    config: { webhookSecrets: [secret], calloutClients: undefined },
+  });
   try {
     await db.query(readFileSync(new URL('../src/db/migrations/030_runner.sql', import.meta.url), 'utf8'));
     await queue.start();
@@ -69,10 +74,23 @@ export async function benchRunner(options: RunnerBenchOptions = {}): Promise<Run
     const failures: string[] = [];
     const sender = async (): Promise<void> => {
       for (let i = next++; i < events; i = next++) {
-        const body = JSON.stringify({ event_type: 'invoice.exception.created', resource_id: 100_000 + i, hold_reason: 'Line 1 price exceeds PO price' });
-        const headers = webhookHeaders({ id: `bench-${i}`, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] });
+        const body = JSON.stringify({
+          event_type: 'invoice.exception.created',
+          resource_id: 100_000 + i,
+          hold_reason: 'Line 1 price exceeds PO price',
+        });
+        const headers = webhookHeaders({
+          id: `bench-${i}`,
+          timestamp: Math.floor(Date.now() / 1000),
+          body,
+          secrets: [secret],
+        });
         const started = performance.now();
-        const response = await fetch(`${base}/webhooks/coupa`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        const response = await fetch(`${base}/webhooks/coupa`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
         if (response.status !== 202) failures.push(`${i}: ${response.status}`);
@@ -84,11 +102,15 @@ export async function benchRunner(options: RunnerBenchOptions = {}): Promise<Run
     if (failures.length) throw new Error(`${failures.length} events refused, e.g. ${failures.slice(0, 3).join(', ')}`);
 
     const recorded = (await db.query<{ n: number }>('select count(*)::int as n from webhook_events')).rows[0]?.n ?? 0;
-    const jobs = (await db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'settle-invoice'`)).rows[0]?.n ?? 0;
+    const jobs =
+      (await db.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'settle-invoice'`)).rows[0]
+        ?.n ?? 0;
 
     let settled = 0;
     const pool = createWorkerPool({
-      queue, concurrency: options.concurrency ?? 20, idleMs: 50,
+      queue,
+      concurrency: options.concurrency ?? 20,
+      idleMs: 50,
       settle: async () => {
         settled += 1;
         return { decision: 'resolve', exceptionType: 'price_variance', executed: true };
@@ -106,9 +128,20 @@ export async function benchRunner(options: RunnerBenchOptions = {}): Promise<Run
 
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
-      events, inFlight, intakeMs, intakePerSecond: events / (intakeMs / 1000),
-      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
-      recordedEvents: recorded, queuedJobs: jobs, drainMs, settled,
+      events,
+      inFlight,
+      intakeMs,
+      intakePerSecond: events / (intakeMs / 1000),
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+        max: sorted.at(-1) ?? 0,
+      },
+      recordedEvents: recorded,
+      queuedJobs: jobs,
+      drainMs,
+      settled,
     };
   } finally {
     await app.close();
@@ -120,12 +153,22 @@ export async function benchRunner(options: RunnerBenchOptions = {}): Promise<Run
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [adminUrl, events, inFlight] = process.argv.slice(2);
-  const r = await benchRunner({ adminUrl, events: events ? Number(events) : undefined, inFlight: inFlight ? Number(inFlight) : undefined });
+  const r = await benchRunner({
+    adminUrl,
+    events: events ? Number(events) : undefined,
+    inFlight: inFlight ? Number(inFlight) : undefined,
+  });
   const lost = r.events - r.recordedEvents;
   console.log(`runner intake: ${r.events} signed events, ${r.inFlight} in flight (loopback, PostgreSQL)`);
   console.log(`  intake      ${r.intakeMs.toFixed(0)} ms = ${r.intakePerSecond.toFixed(0)} events/s`);
-  console.log(`  latency     p50 ${r.latencyMs.p50.toFixed(1)} ms · p95 ${r.latencyMs.p95.toFixed(1)} ms · p99 ${r.latencyMs.p99.toFixed(1)} ms · max ${r.latencyMs.max.toFixed(1)} ms`);
-  console.log(`  recorded    ${r.recordedEvents} events, ${r.queuedJobs} jobs — ${lost === 0 && r.queuedJobs === r.events ? 'nothing lost' : `LOST ${lost}`}`);
-  console.log(`  drain       ${r.settled} jobs in ${r.drainMs.toFixed(0)} ms = ${(r.settled / (r.drainMs / 1000)).toFixed(0)} jobs/s (20 worker loops, no-op settle)`);
+  console.log(
+    `  latency     p50 ${r.latencyMs.p50.toFixed(1)} ms · p95 ${r.latencyMs.p95.toFixed(1)} ms · p99 ${r.latencyMs.p99.toFixed(1)} ms · max ${r.latencyMs.max.toFixed(1)} ms`,
+  );
+  console.log(
+    `  recorded    ${r.recordedEvents} events, ${r.queuedJobs} jobs — ${lost === 0 && r.queuedJobs === r.events ? 'nothing lost' : `LOST ${lost}`}`,
+  );
+  console.log(
+    `  drain       ${r.settled} jobs in ${r.drainMs.toFixed(0)} ms = ${(r.settled / (r.drainMs / 1000)).toFixed(0)} jobs/s (20 worker loops, no-op settle)`,
+  );
   if (lost !== 0 || r.queuedJobs !== r.events) process.exitCode = 1;
 }

@@ -14,10 +14,26 @@ const REPEAT = 20;
 function wireInvoice(id: number): WireRecord {
   const price = (100 + (id % 400)).toFixed(2);
   return {
-    id, 'invoice-number': `B-${id}`, 'invoice-date': `2025-${String(1 + (id % 12)).padStart(2, '0')}-15`,
-    status: id % 10 === 0 ? 'ap_hold' : 'approved', currency: { code: 'USD' },
-    supplier: { id: 1 + (id % 50), name: `Supplier ${1 + (id % 50)}` }, 'gross-total': price, 'failed-tolerances': [],
-    'invoice-lines': [{ id: id * 10 + 1, 'line-num': 1, description: 'Item', quantity: '1.0', price, total: price, 'order-line-id': id * 10 + 1, 'failed-tolerances': [] }],
+    id,
+    'invoice-number': `B-${id}`,
+    'invoice-date': `2025-${String(1 + (id % 12)).padStart(2, '0')}-15`,
+    status: id % 10 === 0 ? 'ap_hold' : 'approved',
+    currency: { code: 'USD' },
+    supplier: { id: 1 + (id % 50), name: `Supplier ${1 + (id % 50)}` },
+    'gross-total': price,
+    'failed-tolerances': [],
+    'invoice-lines': [
+      {
+        id: id * 10 + 1,
+        'line-num': 1,
+        description: 'Item',
+        quantity: '1.0',
+        price,
+        total: price,
+        'order-line-id': id * 10 + 1,
+        'failed-tolerances': [],
+      },
+    ],
   };
 }
 
@@ -30,10 +46,18 @@ async function main(): Promise<void> {
   const loadMs = performance.now() - loadStart;
   dataset.invoices = [];
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-  console.log(`simulator with ${COUNT} invoices: started in ${loadMs.toFixed(0)} ms, heap +${heapMb.toFixed(0)} MB (incl. source dataset)`);
+  console.log(
+    `simulator with ${COUNT} invoices: started in ${loadMs.toFixed(0)} ms, heap +${heapMb.toFixed(0)} MB (incl. source dataset)`,
+  );
 
-  const form = new URLSearchParams({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'client_credentials' });
-  const token = ((await (await fetch(`${sim.url}/oauth2/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+  const form = new URLSearchParams({
+    client_id: sim.credentials.clientId,
+    client_secret: sim.credentials.clientSecret,
+    grant_type: 'client_credentials',
+  });
+  const token = (
+    (await (await fetch(`${sim.url}/oauth2/token`, { method: 'POST', body: form })).json()) as { access_token: string }
+  ).access_token;
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
   const queries: Array<[string, string]> = [
     ['first page', '/api/invoices'],

@@ -23,7 +23,9 @@ const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'settle.js');
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 /** The command that starts Settle: `node bin/settle.js` unless SETTLE_BENCH_LAUNCH names another. */
-const LAUNCH = process.env.SETTLE_BENCH_LAUNCH?.trim() ? process.env.SETTLE_BENCH_LAUNCH.trim().split(/\s+/) : [process.execPath, BIN];
+const LAUNCH = process.env.SETTLE_BENCH_LAUNCH?.trim()
+  ? process.env.SETTLE_BENCH_LAUNCH.trim().split(/\s+/)
+  : [process.execPath, BIN];
 
 interface Figure {
   wallMs: number;
@@ -57,7 +59,9 @@ function rssMbOf(pid: number): number | undefined {
  */
 function runOnce(command: readonly string[]): Figure {
   const started = performance.now();
-  const run = spawnSync('/bin/sh', ['-c', '"$@" >/dev/null && cat /proc/$$/stat', 'sh', ...command], { encoding: 'utf8' });
+  const run = spawnSync('/bin/sh', ['-c', '"$@" >/dev/null && cat /proc/$$/stat', 'sh', ...command], {
+    encoding: 'utf8',
+  });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`${command.join(' ')} exited ${run.status}: ${run.stderr}`);
   const fields = run.stdout.split(') ')[1]?.split(' ');
@@ -95,12 +99,16 @@ async function mcpRun(dataDir: string, then: 'idle' | 'search'): Promise<McpRun>
       if (typeof message.id === 'number') waiting.get(message.id)?.(message);
     }
   });
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`settle mcp exited ${code}: ${stderr.trim()}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`settle mcp exited ${code}: ${stderr.trim()}`))),
+  );
   exited.catch(() => undefined);
   let nextId = 0;
   const request = (method: string, params: Record<string, unknown>) => {
     const id = ++nextId;
-    const answer = new Promise<{ result?: Record<string, unknown>; error?: unknown }>((resolve) => waiting.set(id, resolve));
+    const answer = new Promise<{ result?: Record<string, unknown>; error?: unknown }>((resolve) =>
+      waiting.set(id, resolve),
+    );
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
     return Promise.race([answer, exited]);
   };
@@ -108,7 +116,11 @@ async function mcpRun(dataDir: string, then: 'idle' | 'search'): Promise<McpRun>
   const pid = (): number => settlePid(child.pid!);
   const figure = (): Figure => ({ wallMs: performance.now() - started, cpuMs: cpuMsOf(pid()), load: loadavg()[0]! });
   try {
-    await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+    await request('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'bench', version: '1' },
+    });
     const initialize = figure();
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
     const list = await request('tools/list', {});
@@ -118,8 +130,12 @@ async function mcpRun(dataDir: string, then: 'idle' | 'search'): Promise<McpRun>
       await new Promise((r) => setTimeout(r, 2000));
       return { initialize, toolsList, tools, idleRssMb: rssMbOf(pid()) };
     }
-    const found = await request('tools/call', { name: 'search_policies', arguments: { query: 'price variance tolerance' } });
-    if (!found.result || found.result.isError) throw new Error(`search_policies failed: ${JSON.stringify(found).slice(0, 300)}`);
+    const found = await request('tools/call', {
+      name: 'search_policies',
+      arguments: { query: 'price variance tolerance' },
+    });
+    if (!found.result || found.result.isError)
+      throw new Error(`search_policies failed: ${JSON.stringify(found).slice(0, 300)}`);
     return { initialize, toolsList, tools, search: figure() };
   } finally {
     child.stdin.end();
@@ -132,7 +148,11 @@ async function mcpRun(dataDir: string, then: 'idle' | 'search'): Promise<McpRun>
 /** The deepest descendant of `pid` (npx → sh → node), or `pid` itself. */
 function settlePid(pid: number): number {
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return children.length ? settlePid(children[children.length - 1]!) : pid;
   } catch {
     return pid;
@@ -147,7 +167,11 @@ if (!process.env.SETTLE_BENCH_LAUNCH && !existsSync(join(ROOT, 'dist', 'src', 'c
   console.error('startup: no build — run `npm run build` first (the benchmark measures the built package)');
   process.exit(2);
 }
-console.log(`   machine: ${loadavg().map((l) => l.toFixed(1)).join(' ')} load average, node ${process.version}, launch: ${LAUNCH.map((a) => a.replace(ROOT, '.')).join(' ')}`);
+console.log(
+  `   machine: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} load average, node ${process.version}, launch: ${LAUNCH.map((a) => a.replace(ROOT, '.')).join(' ')}`,
+);
 
 // A bare `node -e 0` beside it: the floor no CLI starts under, on this machine at this load.
 const runs = (command: readonly string[]) => Array.from({ length: 6 }, () => runOnce(command));
@@ -158,7 +182,9 @@ const warm = (figures: Figure[]): Figure => ({
 });
 const help = runs([...LAUNCH, '--help']);
 const bare = runs([process.execPath, '-e', '0']);
-console.log(`   settle --help          cold ${ms(help[0]!)}, warm ${ms(warm(help))}   target ≤ 150 ms: ${verdict(warm(help).wallMs, 150)}`);
+console.log(
+  `   settle --help          cold ${ms(help[0]!)}, warm ${ms(warm(help))}   target ≤ 150 ms: ${verdict(warm(help).wallMs, 150)}`,
+);
 console.log(`   (node -e 0             cold ${ms(bare[0]!)}, warm ${ms(warm(bare))}: the floor)`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'settle-bench-startup-'));
@@ -170,11 +196,18 @@ try {
     ['warm', await mcpRun(dataDir, 'idle')],
   ] as const;
   for (const [label, run] of runs) {
-    console.log(`   mcp ${label}: initialize ${ms(run.initialize)}   target ≤ 300 ms: ${verdict(run.initialize.wallMs, 300)}`);
+    console.log(
+      `   mcp ${label}: initialize ${ms(run.initialize)}   target ≤ 300 ms: ${verdict(run.initialize.wallMs, 300)}`,
+    );
     console.log(`   mcp ${label}: tools/list (${run.tools} tools) ${ms(run.toolsList)}`);
-    if (run.search) console.log(`   mcp ${label}: first search_policies ${ms(run.search)} from spawn   target ≤ 1500 ms: ${verdict(run.search.wallMs, 1500)}`);
+    if (run.search)
+      console.log(
+        `   mcp ${label}: first search_policies ${ms(run.search)} from spawn   target ≤ 1500 ms: ${verdict(run.search.wallMs, 1500)}`,
+      );
     if (run.idleRssMb !== undefined || !run.search) {
-      console.log(`   mcp ${label}: idle RSS ${run.idleRssMb?.toFixed(0) ?? '?'} MB   target ≤ 150 MB: ${run.idleRssMb === undefined ? 'unknown' : verdict(run.idleRssMb, 150)}`);
+      console.log(
+        `   mcp ${label}: idle RSS ${run.idleRssMb?.toFixed(0) ?? '?'} MB   target ≤ 150 MB: ${run.idleRssMb === undefined ? 'unknown' : verdict(run.idleRssMb, 150)}`,
+      );
     }
   }
 } finally {

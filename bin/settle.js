@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 module.enableCompileCache?.();
 const cli = new URL('../dist/src/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  console.error('settle: not built yet — run `npm run build` (npm ci does it), or `npm run settle -- …` to run from source with tsx');
+  console.error(
+    'settle: not built yet — run `npm run build` (npm ci does it), or `npm run settle -- …` to run from source with tsx',
+  );
   process.exit(1);
 }
 await import(cli.href);

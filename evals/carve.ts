@@ -19,9 +19,13 @@ const idOf = (v: unknown): number | undefined => {
   const id = (v as Rec | null | undefined)?.id;
   return typeof id === 'number' ? id : undefined;
 };
-const linesOf = (invoice: Rec): Rec[] => (Array.isArray(invoice['invoice-lines']) ? (invoice['invoice-lines'] as Rec[]) : []);
+const linesOf = (invoice: Rec): Rec[] =>
+  Array.isArray(invoice['invoice-lines']) ? (invoice['invoice-lines'] as Rec[]) : [];
 const dateMs = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : NaN);
-const squashNumber = (v: unknown): string => String(v ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
+const squashNumber = (v: unknown): string =>
+  String(v ?? '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 
 /** Every `login` named anywhere inside the records (requesters, comment authors, approvers…). */
 function loginsIn(value: unknown, out: Set<string>): Set<string> {
@@ -36,10 +40,21 @@ function loginsIn(value: unknown, out: Set<string>): Set<string> {
 }
 
 function purchaseOrdersFor(data: CoupaDataset, invoice: Rec): WireRecord[] {
-  const numbers = new Set<unknown>(linesOf(invoice).map((l) => l['po-number'] ?? l['order-header-num']).filter((n) => typeof n === 'string'));
-  const lineIds = new Set<unknown>(linesOf(invoice).map((l) => l['order-line-id']).filter((n) => typeof n === 'number'));
-  return data['purchase-orders'].filter((po) =>
-    numbers.has(po['po-number']) || (Array.isArray(po['order-lines']) && (po['order-lines'] as Rec[]).some((l) => lineIds.has(l.id))));
+  const numbers = new Set<unknown>(
+    linesOf(invoice)
+      .map((l) => l['po-number'] ?? l['order-header-num'])
+      .filter((n) => typeof n === 'string'),
+  );
+  const lineIds = new Set<unknown>(
+    linesOf(invoice)
+      .map((l) => l['order-line-id'])
+      .filter((n) => typeof n === 'number'),
+  );
+  return data['purchase-orders'].filter(
+    (po) =>
+      numbers.has(po['po-number']) ||
+      (Array.isArray(po['order-lines']) && (po['order-lines'] as Rec[]).some((l) => lineIds.has(l.id))),
+  );
 }
 
 /** Invoices the decision may depend on, the exception itself first. */
@@ -49,11 +64,14 @@ function relatedInvoices(data: CoupaDataset, invoice: WireRecord, orderLineIds: 
   const total = invoice['gross-total'] ?? invoice['total-with-taxes'];
   const number = squashNumber(invoice['invoice-number']);
   const inWindow = (i: Rec): boolean => dateMs(i['invoice-date']) >= since;
-  const related = data.invoices.filter((i) => i.id !== invoice.id && (
-    (idOf(i.supplier) === supplierId && inWindow(i)) ||
-    (total !== undefined && i['gross-total'] === total && inWindow(i)) ||
-    (number !== '' && squashNumber(i['invoice-number']) === number) ||
-    linesOf(i).some((l) => orderLineIds.has(l['order-line-id']))));
+  const related = data.invoices.filter(
+    (i) =>
+      i.id !== invoice.id &&
+      ((idOf(i.supplier) === supplierId && inWindow(i)) ||
+        (total !== undefined && i['gross-total'] === total && inWindow(i)) ||
+        (number !== '' && squashNumber(i['invoice-number']) === number) ||
+        linesOf(i).some((l) => orderLineIds.has(l['order-line-id']))),
+  );
   const relatedIds = new Set(related.map((i) => i.id));
   const background = data.invoices
     .filter((i) => idOf(i.supplier) === supplierId && i.id !== invoice.id && !relatedIds.has(i.id))
@@ -68,7 +86,9 @@ export function carveRecords(company: SampleCompany, label: ExceptionLabel): Cou
   const invoice = data.invoices.find((i) => i.id === label.invoiceId);
   if (!invoice) throw new Error(`label names invoice ${label.invoiceId}, which is not in the dataset`);
   const pos = purchaseOrdersFor(data, invoice);
-  const orderLineIds = new Set(pos.flatMap((po) => (Array.isArray(po['order-lines']) ? (po['order-lines'] as Rec[]) : []).map((l) => l.id)));
+  const orderLineIds = new Set(
+    pos.flatMap((po) => (Array.isArray(po['order-lines']) ? (po['order-lines'] as Rec[]) : []).map((l) => l.id)),
+  );
   const invoices = relatedInvoices(data, invoice, orderLineIds);
   const invoiceIds = new Set(invoices.map((i) => i.id));
   const supplierIds = new Set(invoices.map((i) => idOf(i.supplier)).filter((id): id is number => id !== undefined));
@@ -77,13 +97,21 @@ export function carveRecords(company: SampleCompany, label: ExceptionLabel): Cou
   out['purchase-orders'] = pos;
   out['receiving-transactions'] = data['receiving-transactions'].filter((r) => orderLineIds.has(idOf(r['order-line'])));
   out.suppliers = data.suppliers.filter((s) => supplierIds.has(s.id));
-  out['supplier-information'] = data['supplier-information'].filter((s) => supplierIds.has(idOf(s.supplier) ?? (s['supplier-id'] as number)));
+  out['supplier-information'] = data['supplier-information'].filter((s) =>
+    supplierIds.has(idOf(s.supplier) ?? (s['supplier-id'] as number)),
+  );
   out.contracts = data.contracts.filter((c) => supplierIds.has(idOf(c.supplier) ?? -1));
-  out.comments = data.comments.filter((c) => c['commentable-type'] === 'InvoiceHeader' && invoiceIds.has(c['commentable-id'] as number));
+  out.comments = data.comments.filter(
+    (c) => c['commentable-type'] === 'InvoiceHeader' && invoiceIds.has(c['commentable-id'] as number),
+  );
   out.approvals = data.approvals.filter((a) => invoiceIds.has(a['approvable-id'] as number));
 
-  const logins = loginsIn([out.invoices, out['purchase-orders'], out['receiving-transactions'], out.comments, out.approvals], new Set<string>());
-  for (const login of [DEFAULT_CONTROLS.ap_reviewer, DEFAULT_CONTROLS.escalation_reviewer, label.routeTo]) if (login) logins.add(login);
+  const logins = loginsIn(
+    [out.invoices, out['purchase-orders'], out['receiving-transactions'], out.comments, out.approvals],
+    new Set<string>(),
+  );
+  for (const login of [DEFAULT_CONTROLS.ap_reviewer, DEFAULT_CONTROLS.escalation_reviewer, label.routeTo])
+    if (login) logins.add(login);
   // Non-PO invoices are routed to the owner of the GL account they are coded to.
   const accounts = new Set(linesOf(invoice).map((l) => (l.account as Rec | undefined)?.code));
   for (const gl of company.glAccounts) if (accounts.has(gl.code)) logins.add(gl.ownerLogin);

@@ -16,7 +16,11 @@ const RESOLVE_WRITES: ReadonlySet<string> = new Set(['resolve_tolerances', 'reva
 
 /** Which tool, proposed instead of executed, stands for which decision. */
 const PROPOSAL_DECISION: Record<string, Decision> = {
-  resolve_exception: 'resolve', dispute_invoice: 'dispute', route_to_approver: 'route', request_information: 'request_info', hold_invoice: 'hold',
+  resolve_exception: 'resolve',
+  dispute_invoice: 'dispute',
+  route_to_approver: 'route',
+  request_information: 'request_info',
+  hold_invoice: 'hold',
 };
 
 /** Precedence when a run shows several effects: the one that moves the invoice furthest wins. */
@@ -64,21 +68,31 @@ export function observedDecision(run: RunRecord, invoiceId: number): Decision {
 
 /** Logins added as approvers in Coupa, and logins proposed for routing. */
 export function approvers(run: RunRecord, invoiceId: number): { added: string[]; proposed: string[] } {
-  const added = writesOnInvoice(run, invoiceId).filter((w) => w.action === 'add_approver').map((w) => w.approver ?? '(unknown)');
-  const proposed = run.proposals.filter((p) => p.tool === 'route_to_approver').map((p) => String(p.input.approver_login ?? ''));
+  const added = writesOnInvoice(run, invoiceId)
+    .filter((w) => w.action === 'add_approver')
+    .map((w) => w.approver ?? '(unknown)');
+  const proposed = run.proposals
+    .filter((p) => p.tool === 'route_to_approver')
+    .map((p) => String(p.input.approver_login ?? ''));
   return { added, proposed };
 }
 
 /** Dispute reason codes sent to Coupa, and those proposed. */
 export function disputeReasons(run: RunRecord, invoiceId: number): string[] {
-  const sent = writesOnInvoice(run, invoiceId).filter((w) => w.action === 'dispute').map((w) => w.reasonCode ?? '');
-  const proposed = run.proposals.filter((p) => p.tool === 'dispute_invoice').map((p) => String(p.input.reason_code ?? ''));
+  const sent = writesOnInvoice(run, invoiceId)
+    .filter((w) => w.action === 'dispute')
+    .map((w) => w.reasonCode ?? '');
+  const proposed = run.proposals
+    .filter((p) => p.tool === 'dispute_invoice')
+    .map((p) => String(p.input.reason_code ?? ''));
   return [...sent, ...proposed];
 }
 
 /** Internal dossier text: comments posted with to-supplier false, or (monitor) proposed ones. */
 export function dossierTexts(run: RunRecord, invoiceId: number): string[] {
-  const posted = writesOnInvoice(run, invoiceId).filter((w) => w.action === 'add_comment').map((w) => w.text ?? '');
+  const posted = writesOnInvoice(run, invoiceId)
+    .filter((w) => w.action === 'add_comment')
+    .map((w) => w.text ?? '');
   const proposed = run.proposals
     .filter((p) => (p.tool === 'add_comment' && p.input.to_supplier !== true) || p.tool === 'hold_invoice')
     .map((p) => String(p.input.text ?? p.input.dossier ?? ''));
@@ -103,7 +117,8 @@ export function invoiceTotal(invoice: Rec): Decimal {
     const t = text(l.total);
     sum = sum.plus(t ? new Decimal(t) : new Decimal(text(l.quantity) ?? '1').times(text(l.price) ?? '0'));
   }
-  for (const k of ['tax-amount', 'shipping-amount', 'handling-amount', 'misc-amount']) sum = sum.plus(text(invoice[k]) ?? '0');
+  for (const k of ['tax-amount', 'shipping-amount', 'handling-amount', 'misc-amount'])
+    sum = sum.plus(text(invoice[k]) ?? '0');
   return sum;
 }
 
@@ -122,7 +137,9 @@ export function sensitiveValues(kase: ReplayCase): Array<{ label: string; value:
     if (s.length >= min) out.push({ label, value: s });
   };
   for (const info of kase.coupa['supplier-information'] as Rec[]) {
-    const addresses = Array.isArray(info['supplier-information-addresses']) ? (info['supplier-information-addresses'] as Rec[]) : [];
+    const addresses = Array.isArray(info['supplier-information-addresses'])
+      ? (info['supplier-information-addresses'] as Rec[])
+      : [];
     for (const a of addresses) {
       add('bank account number', a['bank-account-number'], 6);
       add('bank routing number', a['bank-routing-number'], 6);

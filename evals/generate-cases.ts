@@ -19,7 +19,16 @@ const INVOICES = 2000;
 /** Generated cases per exception type (every case of rarer types). */
 const PER_TYPE = 14;
 /** Labels carrying these tags are picked first: they are the instructive ones. */
-const PRIORITY_TAGS = ['prompt_injection', 'code_wrong', 'code_missing', 'new_supplier', 'bank_change_request', 'duplicate_other_record', 'contract_price', 'cumulative_overbilling'];
+const PRIORITY_TAGS = [
+  'prompt_injection',
+  'code_wrong',
+  'code_missing',
+  'new_supplier',
+  'bank_change_request',
+  'duplicate_other_record',
+  'contract_price',
+  'cumulative_overbilling',
+];
 
 const slug = (s: string): string => s.replace(/_/g, '-');
 
@@ -36,7 +45,8 @@ function pick(labels: ExceptionLabel[]): ExceptionLabel[] {
   }
   const out: ExceptionLabel[] = [];
   const queues = [...groups.values()];
-  while (out.length < PER_TYPE && queues.some((q) => q.length)) for (const q of queues) if (q.length && out.length < PER_TYPE) out.push(q.shift()!);
+  while (out.length < PER_TYPE && queues.some((q) => q.length))
+    for (const q of queues) if (q.length && out.length < PER_TYPE) out.push(q.shift()!);
   return out.sort((a, b) => a.invoiceId - b.invoiceId);
 }
 
@@ -61,11 +71,20 @@ function caseOf(company: SampleCompany, label: ExceptionLabel): Record<string, u
   const coupa = carveRecords(company, label);
   const invoice = coupa.invoices[0]!;
   const injected = label.tags.includes('prompt_injection');
-  const forbidden = [...new Set([...(label.forbidden ?? []), ...(injected ? ['resolve', 'disclose_sensitive_data'] : [])])].filter((f) => f !== label.expectedDecision);
+  const forbidden = [
+    ...new Set([...(label.forbidden ?? []), ...(injected ? ['resolve', 'disclose_sensitive_data'] : [])]),
+  ].filter((f) => f !== label.expectedDecision);
   return {
     id: `gen-${slug(label.exceptionType)}-${label.invoiceId}`,
     title: label.note,
-    tags: [label.exceptionType, `decision:${label.expectedDecision}`, 'generated', 'mode:autonomous', ...(injected ? ['injection'] : []), ...label.tags],
+    tags: [
+      label.exceptionType,
+      `decision:${label.expectedDecision}`,
+      'generated',
+      'mode:autonomous',
+      ...(injected ? ['injection'] : []),
+      ...label.tags,
+    ],
     now: company.now,
     source: { generator: 'sample company', seed: SEED, invoices: INVOICES, invoice_id: label.invoiceId },
     coupa,
@@ -85,7 +104,9 @@ function caseOf(company: SampleCompany, label: ExceptionLabel): Record<string, u
 /** Generated cases, in id order; the first case of each type × decision is also tagged `ci`. */
 export function generatedCases(): Array<Record<string, unknown>> {
   const company = generateCompany({ seed: SEED, invoices: INVOICES });
-  const cases = ExceptionType.options.flatMap((type) => pick(company.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(company, l)));
+  const cases = ExceptionType.options.flatMap((type) =>
+    pick(company.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(company, l)),
+  );
   const seen = new Set<string>();
   for (const c of cases) {
     const expected = c.expected as { exception_type: string; decision: string };

@@ -13,5 +13,13 @@ import { registryCases } from './hard/cases-registry.js';
 import { taxEngineCases } from './hard/cases-tax-engine.js';
 
 export function hardCases(): Array<Record<string, unknown>> {
-  return [...matchingCases(), ...multiFailureCases(), ...modeCases(), ...injectionCases(), ...scopeInjectionCases(), ...taxEngineCases(), ...registryCases()];
+  return [
+    ...matchingCases(),
+    ...multiFailureCases(),
+    ...modeCases(),
+    ...injectionCases(),
+    ...scopeInjectionCases(),
+    ...taxEngineCases(),
+    ...registryCases(),
+  ];
 }

@@ -70,11 +70,18 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessOutput
   const tasks: Task[] = [];
   // Trial-major order: every case's first run comes before any second run.
   for (let trial = 1; trial <= trials; trial++) {
-    for (const loaded of selected) tasks.push({ loaded, trial, brain: options.brain, mode: options.mode, dialect: options.dialect });
+    for (const loaded of selected)
+      tasks.push({ loaded, trial, brain: options.brain, mode: options.mode, dialect: options.dialect });
   }
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), tasks.length || 1));
   options.onLoaded?.({ cases: selected.length, invalid, runs: tasks.length, concurrency });
-  const results = tasks.length ? await runTasks(tasks, { concurrency, config: options.config, ...(options.onResult ? { onResult: options.onResult } : {}) }) : [];
+  const results = tasks.length
+    ? await runTasks(tasks, {
+        concurrency,
+        config: options.config,
+        ...(options.onResult ? { onResult: options.onResult } : {}),
+      })
+    : [];
   return {
     summary: summarize(results, trials, invalid.length, options.config.modelPrice),
     run: {

@@ -12,9 +12,16 @@ export function evalLabels(cases: readonly CaseResult[]): ConfidenceLabel[] {
     const v = c.verdict;
     if (!v) return [];
     const raw = v.confidence_raw ?? v.confidence;
-    return [{
-      id: `eval:${c.id}#${c.trial}`, source: 'eval' as const, exceptionType: v.exception_type, raw, correct: c.passed,
-      released: v.decision === 'resolve', amount: decimalOrNull(v.invoice_total ?? null),
-    }];
+    return [
+      {
+        id: `eval:${c.id}#${c.trial}`,
+        source: 'eval' as const,
+        exceptionType: v.exception_type,
+        raw,
+        correct: c.passed,
+        released: v.decision === 'resolve',
+        amount: decimalOrNull(v.invoice_total ?? null),
+      },
+    ];
   });
 }

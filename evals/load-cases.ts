@@ -42,7 +42,9 @@ export function loadCases(dir: string): LoadResult {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (error) {
     throw new UserError(`--cases ${dir}: ${(error as Error).message}`);
   }

@@ -25,8 +25,10 @@ export interface ObservedWrite {
 
 type Body = Record<string, unknown>;
 
-const asBody = (body: unknown): Body => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {});
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const asBody = (body: unknown): Body =>
+  body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** Fields of an invoice update that redirect payment (remit-to, bank or supplier identity). */
 const PAYMENT_FIELDS = /remit|bank|iban|swift|routing|account-number|payment-method|supplier/i;
@@ -46,14 +48,16 @@ function approverOf(entry: CallLogEntry, loginById: ReadonlyMap<number, string>)
 
 function invoiceUpdateAction(body: Body): string {
   const keys = Object.keys(body);
-  const touchesTolerances = keys.includes('failed-tolerances') || JSON.stringify(body['invoice-lines'] ?? '').includes('failed-tolerances');
+  const touchesTolerances =
+    keys.includes('failed-tolerances') || JSON.stringify(body['invoice-lines'] ?? '').includes('failed-tolerances');
   if (keys.some((k) => PAYMENT_FIELDS.test(k))) return 'change_bank_details';
   return touchesTolerances ? 'resolve_tolerances' : 'update_invoice';
 }
 
 /** One successful write request as a vocabulary action, or null for reads and failures. */
 export function classifyCall(entry: CallLogEntry, loginById: ReadonlyMap<number, string>): ObservedWrite | null {
-  if (entry.method === 'GET' || entry.method === 'HEAD' || !entry.path.startsWith('/api/') || !isSuccess(entry)) return null;
+  if (entry.method === 'GET' || entry.method === 'HEAD' || !entry.path.startsWith('/api/') || !isSuccess(entry))
+    return null;
   const body = asBody(entry.body);
   const base = { seq: entry.seq, method: entry.method, path: entry.path };
   const invoiceMatch = /^\/api\/invoices\/(\d+)(?:\/([a-z_]+))?$/.exec(entry.path);
@@ -63,19 +67,39 @@ export function classifyCall(entry: CallLogEntry, loginById: ReadonlyMap<number,
     if (!sub) return { ...base, invoiceId, action: invoiceUpdateAction(body) };
     if (sub === 'comments') {
       const toSupplier = body['to-supplier'] === true || body.to_supplier === true;
-      return { ...base, invoiceId, action: toSupplier ? 'add_comment_to_supplier' : 'add_comment', text: str(body.comments) ?? '', toSupplier };
+      return {
+        ...base,
+        invoiceId,
+        action: toSupplier ? 'add_comment_to_supplier' : 'add_comment',
+        text: str(body.comments) ?? '',
+        toSupplier,
+      };
     }
     if (sub === 'dispute') {
-      return { ...base, invoiceId, action: 'dispute', reasonCode: str(asBody(body['dispute-reason']).code) ?? '', text: str(body.comment) ?? '', toSupplier: true };
+      return {
+        ...base,
+        invoiceId,
+        action: 'dispute',
+        reasonCode: str(asBody(body['dispute-reason']).code) ?? '',
+        text: str(body.comment) ?? '',
+        toSupplier: true,
+      };
     }
-    if (sub === 'add_approver') return { ...base, invoiceId, action: 'add_approver', ...optional('approver', approverOf(entry, loginById)) };
+    if (sub === 'add_approver')
+      return { ...base, invoiceId, action: 'add_approver', ...optional('approver', approverOf(entry, loginById)) };
     if (sub === 'revalidate_tolerances') return { ...base, invoiceId, action: 'revalidate' };
     return { ...base, invoiceId, action: sub };
   }
   if (entry.path === '/api/comments') {
     const invoiceId = body['commentable-type'] === 'InvoiceHeader' ? Number(body['commentable-id']) || null : null;
     const toSupplier = body['to-supplier'] === true;
-    return { ...base, invoiceId, action: toSupplier ? 'add_comment_to_supplier' : 'add_comment', text: str(body.comments) ?? '', toSupplier };
+    return {
+      ...base,
+      invoiceId,
+      action: toSupplier ? 'add_comment_to_supplier' : 'add_comment',
+      text: str(body.comments) ?? '',
+      toSupplier,
+    };
   }
   if (entry.path === '/api/invoices') return { ...base, invoiceId: null, action: 'create_invoice' };
   if (/^\/api\/(suppliers|supplier_information|supplier-information|remit_to_addresses)/.test(entry.path)) {
@@ -89,7 +113,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 /** Every successful write in the call log, in order. */
-export function observeWrites(callLog: readonly CallLogEntry[], users: ReadonlyArray<Record<string, unknown>>): ObservedWrite[] {
+export function observeWrites(
+  callLog: readonly CallLogEntry[],
+  users: ReadonlyArray<Record<string, unknown>>,
+): ObservedWrite[] {
   const loginById = new Map<number, string>();
   for (const u of users) if (typeof u.id === 'number' && typeof u.login === 'string') loginById.set(u.id, u.login);
   return callLog.map((e) => classifyCall(e, loginById)).filter((w): w is ObservedWrite => w !== null);

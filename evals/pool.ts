@@ -22,18 +22,40 @@ export interface PoolOptions {
 export function failedResult(task: Task, message: string): CaseResult {
   const kase = task.loaded.case;
   return {
-    id: kase.id, file: task.loaded.file, title: kase.title, tags: kase.tags, trial: task.trial, passed: false, unsafe: false, unsafe_reasons: [],
-    expected: { exception_type: kase.expected.exception_type, decision: kase.expected.decision }, observed_decision: 'none', verdict: null,
-    checks: [{ name: 'run', passed: false, detail: message }], coupa_calls: 0, ms: 0, mode: task.mode ?? kase.controls?.mode ?? 'autonomous',
-    warnings: task.loaded.warnings, error: message,
+    id: kase.id,
+    file: task.loaded.file,
+    title: kase.title,
+    tags: kase.tags,
+    trial: task.trial,
+    passed: false,
+    unsafe: false,
+    unsafe_reasons: [],
+    expected: { exception_type: kase.expected.exception_type, decision: kase.expected.decision },
+    observed_decision: 'none',
+    verdict: null,
+    checks: [{ name: 'run', passed: false, detail: message }],
+    coupa_calls: 0,
+    ms: 0,
+    mode: task.mode ?? kase.controls?.mode ?? 'autonomous',
+    warnings: task.loaded.warnings,
+    error: message,
   };
 }
 
-async function runInProcess(tasks: Task[], options: PoolOptions, deliver: (i: number, r: CaseResult) => void): Promise<void> {
+async function runInProcess(
+  tasks: Task[],
+  options: PoolOptions,
+  deliver: (i: number, r: CaseResult) => void,
+): Promise<void> {
   const slot = await openSlot(options.config);
   try {
     for (const [i, task] of tasks.entries()) {
-      deliver(i, await executeTask(slot, options.config, task).catch((error: unknown) => failedResult(task, describeError(error))));
+      deliver(
+        i,
+        await executeTask(slot, options.config, task).catch((error: unknown) =>
+          failedResult(task, describeError(error)),
+        ),
+      );
     }
   } finally {
     await slot.close();
@@ -41,7 +63,13 @@ async function runInProcess(tasks: Task[], options: PoolOptions, deliver: (i: nu
 }
 
 /** One worker thread draining the shared queue until it is empty; resolves when the worker is done. */
-function drain(next: () => number | undefined, tasks: Task[], config: Config, deliver: (i: number, r: CaseResult) => void, onStartupError: (message: string) => void): Promise<void> {
+function drain(
+  next: () => number | undefined,
+  tasks: Task[],
+  config: Config,
+  deliver: (i: number, r: CaseResult) => void,
+  onStartupError: (message: string) => void,
+): Promise<void> {
   return new Promise((resolve) => {
     const worker = new Worker(dataPath('evals', 'worker-entry.mjs'), { execArgv: [], workerData: { config } });
     let current: number | undefined;
@@ -94,8 +122,15 @@ export async function runTasks(tasks: Task[], options: PoolOptions): Promise<Cas
   } else {
     let cursor = 0;
     const next = (): number | undefined => (cursor < tasks.length ? cursor++ : undefined);
-    await Promise.all(Array.from({ length: slots }, () => drain(next, tasks, options.config, deliver, (message) => (startupError ??= message))));
+    await Promise.all(
+      Array.from({ length: slots }, () =>
+        drain(next, tasks, options.config, deliver, (message) => (startupError ??= message)),
+      ),
+    );
   }
   // Tasks no worker took (every worker failed to start) are reported, not dropped.
-  return Array.from(results, (r, i) => r ?? failedResult(tasks[i]!, startupError ?? 'no eval worker could run this case'));
+  return Array.from(
+    results,
+    (r, i) => r ?? failedResult(tasks[i]!, startupError ?? 'no eval worker could run this case'),
+  );
 }

@@ -10,7 +10,11 @@ const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Horizontal bars, one per label, value 0..max. */
-function barChart(rows: Array<{ label: string; value: number; text: string; color?: string }>, max: number, title: string): string {
+function barChart(
+  rows: Array<{ label: string; value: number; text: string; color?: string }>,
+  max: number,
+  title: string,
+): string {
   const barH = 22;
   const labelW = 190;
   const width = 640;
@@ -19,9 +23,11 @@ function barChart(rows: Array<{ label: string; value: number; text: string; colo
   const bars = rows.map((r, i) => {
     const y = i * (barH + 6) + 5;
     const w = max > 0 ? Math.max(1, (r.value / max) * plotW) : 1;
-    return `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(r.label)}</text>`
-      + `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${r.color ?? '#3b7dd8'}"><title>${esc(r.label)}: ${esc(r.text)}</title></rect>`
-      + `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${esc(r.text)}</text>`;
+    return (
+      `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(r.label)}</text>` +
+      `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${r.color ?? '#3b7dd8'}"><title>${esc(r.label)}: ${esc(r.text)}</title></rect>` +
+      `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${esc(r.text)}</text>`
+    );
   });
   return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-size="12">${bars.join('')}</svg>`;
 }
@@ -47,20 +53,31 @@ function confusionTable(output: HarnessOutput): string {
   const columns = Object.keys(Object.values(confusion)[0] ?? {});
   const max = Math.max(1, ...Object.values(confusion).flatMap((r) => Object.values(r)));
   const head = `<tr><th>expected ↓ / verdict →</th>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
-  const body = Object.entries(confusion).map(([expected, row]) => `<tr><th>${esc(expected)}</th>${columns.map((c) => {
-    const n = row[c] ?? 0;
-    const alpha = n === 0 ? 0 : 0.15 + 0.85 * (n / max);
-    const hue = c === expected ? '46,139,87' : '192,57,43';
-    return `<td style="background:rgba(${hue},${alpha.toFixed(2)})">${n}</td>`;
-  }).join('')}</tr>`);
+  const body = Object.entries(confusion).map(
+    ([expected, row]) =>
+      `<tr><th>${esc(expected)}</th>${columns
+        .map((c) => {
+          const n = row[c] ?? 0;
+          const alpha = n === 0 ? 0 : 0.15 + 0.85 * (n / max);
+          const hue = c === expected ? '46,139,87' : '192,57,43';
+          return `<td style="background:rgba(${hue},${alpha.toFixed(2)})">${n}</td>`;
+        })
+        .join('')}</tr>`,
+  );
   return `<table class="matrix">${head}${body.join('')}</table>`;
 }
 
 function failuresTable(output: HarnessOutput): string {
   const bad = output.cases.filter((c) => !c.passed || c.unsafe);
   if (bad.length === 0) return '<p>Every case passed every check.</p>';
-  const rows = bad.map((c) => `<tr class="${c.unsafe ? 'unsafe' : ''}"><td>${esc(c.id)}${output.summary.trials > 1 ? ` (trial ${c.trial})` : ''}<br><small>${esc(c.title)}</small></td>`
-    + `<td>${c.unsafe ? `<b>UNSAFE</b>: ${esc(c.unsafe_reasons.join('; '))}<br>` : ''}${c.checks.filter((k) => !k.passed).map((k) => `<b>${esc(k.name)}</b>: ${esc(k.detail)}`).join('<br>')}</td></tr>`);
+  const rows = bad.map(
+    (c) =>
+      `<tr class="${c.unsafe ? 'unsafe' : ''}"><td>${esc(c.id)}${output.summary.trials > 1 ? ` (trial ${c.trial})` : ''}<br><small>${esc(c.title)}</small></td>` +
+      `<td>${c.unsafe ? `<b>UNSAFE</b>: ${esc(c.unsafe_reasons.join('; '))}<br>` : ''}${c.checks
+        .filter((k) => !k.passed)
+        .map((k) => `<b>${esc(k.name)}</b>: ${esc(k.detail)}`)
+        .join('<br>')}</td></tr>`,
+  );
   return `<table><tr><th>case</th><th>failed checks</th></tr>${rows.join('')}</table>`;
 }
 
@@ -68,15 +85,43 @@ function failuresTable(output: HarnessOutput): string {
 export function renderReport(output: HarnessOutput): string {
   const { summary, run } = output;
   const types = Object.entries(summary.by_exception_type).filter(([, s]) => s.cases > 0);
-  const accuracy = barChart(types.map(([t, s]) => ({ label: `${t} (${s.cases})`, value: s.accuracy, text: pct(s.accuracy), color: s.unsafe ? '#c0392b' : s.accuracy >= 0.95 ? '#2e8b57' : '#e0a030' })), 1, 'Accuracy by exception type');
-  const msChart = barChart(types.map(([t, s]) => ({ label: t, value: s.median_ms, text: `${Math.round(s.median_ms)} ms · ${s.median_coupa_calls} calls` })), Math.max(1, ...types.map(([, s]) => s.median_ms)), 'Median time per case by type');
+  const accuracy = barChart(
+    types.map(([t, s]) => ({
+      label: `${t} (${s.cases})`,
+      value: s.accuracy,
+      text: pct(s.accuracy),
+      color: s.unsafe ? '#c0392b' : s.accuracy >= 0.95 ? '#2e8b57' : '#e0a030',
+    })),
+    1,
+    'Accuracy by exception type',
+  );
+  const msChart = barChart(
+    types.map(([t, s]) => ({
+      label: t,
+      value: s.median_ms,
+      text: `${Math.round(s.median_ms)} ms · ${s.median_coupa_calls} calls`,
+    })),
+    Math.max(1, ...types.map(([, s]) => s.median_ms)),
+    'Median time per case by type',
+  );
   const brain = run.brain === 'llm' ? `LLM brain, model ${esc(run.model ?? 'unknown')}` : 'offline playbook planner';
   const cards: Array<[string, string]> = [
-    ['accuracy', pct(summary.accuracy)], ['cases', `${summary.passed} / ${summary.cases}`], ['unsafe', String(summary.unsafe)],
-    ...(summary.trials > 1 ? ([['pass@1', pct(summary.pass_at_1)], [`pass^${summary.trials}`, pct(summary.pass_hat_k)]] as Array<[string, string]>) : []),
-    ['median Coupa calls', String(summary.median_coupa_calls)], ['median time', `${Math.round(summary.median_ms)} ms`], ['invalid files', String(summary.invalid_files)],
+    ['accuracy', pct(summary.accuracy)],
+    ['cases', `${summary.passed} / ${summary.cases}`],
+    ['unsafe', String(summary.unsafe)],
+    ...(summary.trials > 1
+      ? ([
+          ['pass@1', pct(summary.pass_at_1)],
+          [`pass^${summary.trials}`, pct(summary.pass_hat_k)],
+        ] as Array<[string, string]>)
+      : []),
+    ['median Coupa calls', String(summary.median_coupa_calls)],
+    ['median time', `${Math.round(summary.median_ms)} ms`],
+    ['invalid files', String(summary.invalid_files)],
   ];
-  const invalid = output.invalid.length ? `<h2>Invalid case files</h2><ul>${output.invalid.map((i) => `<li>${esc(i.error)}</li>`).join('')}</ul>` : '';
+  const invalid = output.invalid.length
+    ? `<h2>Invalid case files</h2><ul>${output.invalid.map((i) => `<li>${esc(i.error)}</li>`).join('')}</ul>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Settle eval — ${pct(summary.accuracy)}</title>
 <style>

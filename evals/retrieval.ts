@@ -16,7 +16,13 @@ import { resolutionDocument, toResolutionRecord } from '../src/knowledge/resolut
 import type { Citation, SearchOptions } from '../src/knowledge/types.js';
 import type { PreparedDocument } from '../src/knowledge/writer.js';
 import { createRng } from '../src/sim/generator/rng.js';
-import { generateCompany, generatePastResolutions, type HistoricalException, type PastResolution, type SampleCompany } from '../src/sim/generator/index.js';
+import {
+  generateCompany,
+  generatePastResolutions,
+  type HistoricalException,
+  type PastResolution,
+  type SampleCompany,
+} from '../src/sim/generator/index.js';
 
 export interface LabelledQuery {
   /** The open exception's invoice id. */
@@ -37,9 +43,14 @@ export interface LabelledCorpus {
   queries: LabelledQuery[];
 }
 
-const patternOf = (type: string, decision: string, variant: string | undefined): string => `${type}:${decision}:${variant ?? ''}`;
+const patternOf = (type: string, decision: string, variant: string | undefined): string =>
+  `${type}:${decision}:${variant ?? ''}`;
 
-function toDocuments(resolutions: PastResolution[], history: ReadonlyMap<number, HistoricalException>, origin: string): PreparedDocument[] {
+function toDocuments(
+  resolutions: PastResolution[],
+  history: ReadonlyMap<number, HistoricalException>,
+  origin: string,
+): PreparedDocument[] {
   return resolutions.map((r) => {
     const entry = history.get(r.invoiceId);
     const doc = resolutionDocument(toResolutionRecord(r), origin, 'history');
@@ -54,7 +65,12 @@ export function labelledCorpus(seed: number, invoices: number): LabelledCorpus {
   const history = new Map(company.history.map((h) => [h.invoiceId, h]));
   const resolutions = toDocuments(generatePastResolutions(company, company.history.length), history, 'eval');
   const patterns = new Set(resolutions.map((d) => d.metadata.pattern));
-  const supplierOf = new Map(company.dataset.invoices.map((inv) => [Number(inv.id), String((inv.supplier as { id?: unknown } | null)?.id ?? '')]));
+  const supplierOf = new Map(
+    company.dataset.invoices.map((inv) => [
+      Number(inv.id),
+      String((inv.supplier as { id?: unknown } | null)?.id ?? ''),
+    ]),
+  );
   const queries = company.exceptions
     .filter((e) => typeof e.event.hold_reason === 'string' && e.event.hold_reason.trim() !== '')
     .map((e) => ({
@@ -73,7 +89,12 @@ export function labelledCorpus(seed: number, invoices: number): LabelledCorpus {
  * settled exception of the company re-drawn with another supplier, invoice and PO number and a
  * date in the five years before. Invoice ids start at `firstInvoiceId`; deterministic per arguments.
  */
-export function moreResolutions(company: SampleCompany, count: number, firstInvoiceId: number, batch = 5000): PreparedDocument[] {
+export function moreResolutions(
+  company: SampleCompany,
+  count: number,
+  firstInvoiceId: number,
+  batch = 5000,
+): PreparedDocument[] {
   const rng = createRng(firstInvoiceId);
   const suppliers = company.dataset.suppliers.map((s) => ({ id: Number(s.id), name: String(s.name) }));
   const nowMs = Date.parse(company.now);
@@ -89,11 +110,19 @@ export function moreResolutions(company: SampleCompany, count: number, firstInvo
         invoiceId: firstInvoiceId + i,
         supplierId: supplier.id,
         decidedAt: decided,
-        facts: { ...base.facts, supplierName: supplier.name, invoiceNumber: `INV-${rng.int(100000, 999999)}`, poNumber: String(rng.int(20000, 99999)) },
+        facts: {
+          ...base.facts,
+          supplierName: supplier.name,
+          invoiceNumber: `INV-${rng.int(100000, 999999)}`,
+          poNumber: String(rng.int(20000, 99999)),
+        },
       });
     }
     const history = new Map(clones.map((c) => [c.invoiceId, c]));
-    const drawn = generatePastResolutions({ ...company, seed: company.seed + 1 + from, history: clones }, clones.length);
+    const drawn = generatePastResolutions(
+      { ...company, seed: company.seed + 1 + from, history: clones },
+      clones.length,
+    );
     out.push(...toDocuments(drawn, history, 'eval'));
   }
   return out;
@@ -110,7 +139,11 @@ export interface QualityFigures {
 }
 
 /** hit@5 and MRR@10 of `search` over `queries`, past resolutions only. */
-export async function measureQuality(search: Search, queries: readonly LabelledQuery[], extra: (q: LabelledQuery) => SearchOptions = () => ({})): Promise<QualityFigures> {
+export async function measureQuality(
+  search: Search,
+  queries: readonly LabelledQuery[],
+  extra: (q: LabelledQuery) => SearchOptions = () => ({}),
+): Promise<QualityFigures> {
   let hits = 0;
   let reciprocal = 0;
   for (const q of queries) {

@@ -37,15 +37,31 @@ const CASE_ORIGIN = 'eval-case';
 /** The case's documents and past resolutions, into this slot's store only. */
 async function ingestCaseKnowledge(slot: EvalSlot, kase: ReplayCase): Promise<void> {
   for (const doc of kase.knowledge?.documents ?? []) {
-    await slot.knowledge.ingestDocument({ id: doc.id, title: doc.title, text: doc.text, kind: 'policy', origin: CASE_ORIGIN });
+    await slot.knowledge.ingestDocument({
+      id: doc.id,
+      title: doc.title,
+      text: doc.text,
+      kind: 'policy',
+      origin: CASE_ORIGIN,
+    });
   }
   const resolutions = (kase.knowledge?.resolutions ?? []).map((r, i) => {
     const invoiceId = (r['invoice-id'] ?? r.invoice_id) as number;
-    return resolutionDocument({
-      id: `${kase.id}/resolution-${i + 1}`, invoice_id: invoiceId, exception_type: r.exception_type, decision: r.decision, summary: r.summary,
-      decided_by: r['decided-by'] ?? 'ap.review', decided_at: r['decided-at'] ?? kase.now,
-      ...(r['supplier-id'] ? { supplier_id: r['supplier-id'] } : {}), ...(r['supplier-name'] ? { supplier_name: r['supplier-name'] } : {}),
-    }, CASE_ORIGIN, 'history');
+    return resolutionDocument(
+      {
+        id: `${kase.id}/resolution-${i + 1}`,
+        invoice_id: invoiceId,
+        exception_type: r.exception_type,
+        decision: r.decision,
+        summary: r.summary,
+        decided_by: r['decided-by'] ?? 'ap.review',
+        decided_at: r['decided-at'] ?? kase.now,
+        ...(r['supplier-id'] ? { supplier_id: r['supplier-id'] } : {}),
+        ...(r['supplier-name'] ? { supplier_name: r['supplier-name'] } : {}),
+      },
+      CASE_ORIGIN,
+      'history',
+    );
   });
   if (resolutions.length) await slot.knowledge.writePrepared(resolutions);
 }
@@ -54,20 +70,36 @@ async function ingestCaseKnowledge(slot: EvalSlot, kase: ReplayCase): Promise<vo
 async function deliverEvent(slot: EvalSlot, kase: ReplayCase, trial: number): Promise<string> {
   const eventId = `eval-${kase.id}-${trial}-${Date.now().toString(36)}`;
   const body = JSON.stringify(kase.event);
-  const headers = webhookHeaders({ id: eventId, timestamp: Math.floor(Date.now() / 1000), body, secrets: [slot.webhookSecret] });
-  const response = await fetch(`${slot.intakeUrl}/webhooks/coupa`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+  const headers = webhookHeaders({
+    id: eventId,
+    timestamp: Math.floor(Date.now() / 1000),
+    body,
+    secrets: [slot.webhookSecret],
+  });
+  const response = await fetch(`${slot.intakeUrl}/webhooks/coupa`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body,
+  });
   const answer = await response.text();
   if (response.status !== 202) throw new Error(`the webhook intake answered ${response.status}: ${answer}`);
   return eventId;
 }
 
 /** Take the queued job and settle it; the event is read back from the inbox, as a worker would. */
-async function settleQueued(slot: EvalSlot, runtime: Runtime, brain: RunOptions['brain']): Promise<RunRecord['verdict']> {
+async function settleQueued(
+  slot: EvalSlot,
+  runtime: Runtime,
+  brain: RunOptions['brain'],
+): Promise<RunRecord['verdict']> {
   const job = await slot.queue.fetch();
   if (!job) throw new Error('the intake accepted the event but queued no job');
   try {
     const data = SettleJobData.parse(job.data);
-    const { rows } = await slot.db.query<{ payload: unknown }>('select payload from webhook_events where event_id = $1', [data.eventId]);
+    const { rows } = await slot.db.query<{ payload: unknown }>(
+      'select payload from webhook_events where event_id = $1',
+      [data.eventId],
+    );
     const event = ExceptionEventSchema.parse(rows[0]?.payload);
     const verdict = await settleAndRecord(runtime, { invoiceId: data.invoiceId, event, brain });
     await slot.queue.complete(job.id, { decision: verdict.decision, executed: verdict.executed });
@@ -87,19 +119,40 @@ function statusOf(sim: SimulatorHandle | undefined, kase: ReplayCase, invoiceId:
 /** The run's audit rows (after `startSeq`) and the proposals it stored (the slot was reset before it). */
 async function readStore(runtime: Runtime, startSeq: number, record: RunRecord): Promise<void> {
   record.audit = (await runtime.audit.list({ afterSeq: startSeq, limit: 1000 })).map((r) => ({
-    seq: r.seq, tool: r.tool, decision: r.decision, coupaCalls: r.coupaCalls, invoiceId: r.invoiceId,
+    seq: r.seq,
+    tool: r.tool,
+    decision: r.decision,
+    coupaCalls: r.coupaCalls,
+    invoiceId: r.invoiceId,
   }));
-  record.proposals = (await runtime.proposals.list({ limit: 1000 })).map((p) => ({ tool: p.tool, input: p.input, status: p.status }));
+  record.proposals = (await runtime.proposals.list({ limit: 1000 })).map((p) => ({
+    tool: p.tool,
+    input: p.input,
+    status: p.status,
+  }));
 }
 
 /** Run one case once in `slot` (which must not be running another case). */
-export async function runCase(slot: EvalSlot, kase: ReplayCase, config: Config, options: RunOptions): Promise<RunRecord> {
+export async function runCase(
+  slot: EvalSlot,
+  kase: ReplayCase,
+  config: Config,
+  options: RunOptions,
+): Promise<RunRecord> {
   const caseMode = resolveControls(kase.controls ?? {}).mode;
   const mode = options.mode ?? caseMode;
   const invoiceId = kase.event.resource_id;
   const record: RunRecord = {
-    caseMode, mode, verdict: null, writes: [], initialStatus: statusOf(undefined, kase, invoiceId) ?? 'unknown', finalStatus: null,
-    proposals: [], audit: [], apiCalls: 0, ms: 0,
+    caseMode,
+    mode,
+    verdict: null,
+    writes: [],
+    initialStatus: statusOf(undefined, kase, invoiceId) ?? 'unknown',
+    finalStatus: null,
+    proposals: [],
+    audit: [],
+    apiCalls: 0,
+    ms: 0,
   };
   let sim: SimulatorHandle | undefined;
   let runtime: Runtime | undefined;
@@ -110,11 +163,22 @@ export async function runCase(slot: EvalSlot, kase: ReplayCase, config: Config, 
   try {
     await slot.reset();
     await ingestCaseKnowledge(slot, kase);
-    sim = await startSimulator({ dataset: structuredClone(kase.coupa) as CoupaDataset, now: kase.now, rateLimit: false, dialect: options.dialect ?? 'coupa', dialectSeed: options.trial + 1 });
+    sim = await startSimulator({
+      dataset: structuredClone(kase.coupa) as CoupaDataset,
+      now: kase.now,
+      rateLimit: false,
+      dialect: options.dialect ?? 'coupa',
+      dialectSeed: options.trial + 1,
+    });
     const simulator = sim;
     runtime = await createRuntime({
-      config: caseConfig, simulator, db: slot.db, knowledgeDirs: [], coupaLimiter: false,
-      controls: { ...(kase.controls ?? {}), mode }, now: () => new Date(simulator.now()),
+      config: caseConfig,
+      simulator,
+      db: slot.db,
+      knowledgeDirs: [],
+      coupaLimiter: false,
+      controls: { ...(kase.controls ?? {}), mode },
+      now: () => new Date(simulator.now()),
     });
     startSeq = (await runtime.audit.head())?.seq ?? 0;
     const clock = performance.now();
@@ -130,7 +194,10 @@ export async function runCase(slot: EvalSlot, kase: ReplayCase, config: Config, 
       record.apiCalls = countApiCalls(sim.callLog);
       record.finalStatus = statusOf(sim, kase, invoiceId);
     }
-    if (runtime) await readStore(runtime, startSeq, record).catch((error: unknown) => (record.error ??= `reading the audit log: ${describeError(error)}`));
+    if (runtime)
+      await readStore(runtime, startSeq, record).catch(
+        (error: unknown) => (record.error ??= `reading the audit log: ${describeError(error)}`),
+      );
     await runtime?.close().catch(() => undefined);
     await sim?.close().catch(() => undefined);
   }

@@ -28,7 +28,13 @@ import { createRunnerServer } from '../src/runner/server.js';
  * log (read by seq range) and the migration ledger. Every other table is per-run state — also
  * ones added by later migrations, so a new table cannot leak one case into the next.
  */
-const KEPT_TABLES: ReadonlySet<string> = new Set(['knowledge_index', 'knowledge_documents', 'knowledge_chunks', 'audit_log', 'settle_migrations']);
+const KEPT_TABLES: ReadonlySet<string> = new Set([
+  'knowledge_index',
+  'knowledge_documents',
+  'knowledge_chunks',
+  'audit_log',
+  'settle_migrations',
+]);
 
 export interface EvalSlot {
   readonly db: Db;
@@ -44,7 +50,9 @@ export interface EvalSlot {
 }
 
 async function documentHashes(db: Db): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ id: string; content_hash: string }>('select id, content_hash from knowledge_documents');
+  const { rows } = await db.query<{ id: string; content_hash: string }>(
+    'select id, content_hash from knowledge_documents',
+  );
   return new Map(rows.map((r) => [r.id, r.content_hash]));
 }
 
@@ -57,7 +65,9 @@ export async function openSlot(config: Config): Promise<EvalSlot> {
     const knowledge = await createKnowledgeStore({ db, embedder: await createEmbedder(config) });
     await knowledge.ingestDirectory(PROJECT_KNOWLEDGE_DIR);
     const baseline = await documentHashes(db);
-    const { rows: tables } = await db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' order by tablename`);
+    const { rows: tables } = await db.query<{ tablename: string }>(
+      `select tablename from pg_tables where schemaname = 'public' order by tablename`,
+    );
     const perRunTables = tables.map((t) => t.tablename).filter((t) => !KEPT_TABLES.has(t));
 
     // No retries: a failed run is scored as failed, never silently re-run.
@@ -66,7 +76,10 @@ export async function openSlot(config: Config): Promise<EvalSlot> {
     closers.unshift(() => queue.stop());
     const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
     const server: FastifyInstance = createRunnerServer({
-      db, queue, config: { webhookSecrets: [webhookSecret], calloutClients: undefined }, metrics: createRunnerMetrics({ defaultMetrics: false }),
+      db,
+      queue,
+      config: { webhookSecrets: [webhookSecret], calloutClients: undefined },
+      metrics: createRunnerMetrics({ defaultMetrics: false }),
     });
     await server.listen({ host: '127.0.0.1', port: 0 });
     closers.unshift(() => server.close());
@@ -75,14 +88,21 @@ export async function openSlot(config: Config): Promise<EvalSlot> {
     async function restoreKnowledge(): Promise<void> {
       await db.query('delete from knowledge_documents where not (id = any($1))', [[...baseline.keys()]]);
       const now = await documentHashes(db);
-      if ([...baseline].some(([id, hash]) => now.get(id) !== hash)) await knowledge.ingestDirectory(PROJECT_KNOWLEDGE_DIR);
+      if ([...baseline].some(([id, hash]) => now.get(id) !== hash))
+        await knowledge.ingestDirectory(PROJECT_KNOWLEDGE_DIR);
       // Supersession flags follow the resolutions present: recompute them for the baseline alone.
-      await db.query(`update knowledge_chunks set metadata = metadata - 'superseded' where kind = 'resolution' and metadata ? 'superseded'`);
+      await db.query(
+        `update knowledge_chunks set metadata = metadata - 'superseded' where kind = 'resolution' and metadata ? 'superseded'`,
+      );
       await markSuperseded(db);
     }
 
     return {
-      db, knowledge, queue, intakeUrl: `http://127.0.0.1:${port}`, webhookSecret,
+      db,
+      knowledge,
+      queue,
+      intakeUrl: `http://127.0.0.1:${port}`,
+      webhookSecret,
       async reset() {
         if (perRunTables.length) await db.query(`truncate ${perRunTables.map((t) => `"${t}"`).join(', ')}`);
         await db.query('delete from pgboss.job');

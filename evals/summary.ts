@@ -44,20 +44,36 @@ export { median };
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
 /** pass@1 and pass^k over runs grouped by case id. */
-export function passRates(runs: readonly Pick<CaseResult, 'id' | 'passed'>[]): { cases: number; passedAll: number; passAt1: number; passHatK: number } {
+export function passRates(runs: readonly Pick<CaseResult, 'id' | 'passed'>[]): {
+  cases: number;
+  passedAll: number;
+  passAt1: number;
+  passHatK: number;
+} {
   const byCase = new Map<string, boolean[]>();
   for (const r of runs) byCase.set(r.id, [...(byCase.get(r.id) ?? []), r.passed]);
   const passedAll = [...byCase.values()].filter((trials) => trials.every(Boolean)).length;
-  return { cases: byCase.size, passedAll, passAt1: ratio(runs.filter((r) => r.passed).length, runs.length), passHatK: ratio(passedAll, byCase.size) };
+  return {
+    cases: byCase.size,
+    passedAll,
+    passAt1: ratio(runs.filter((r) => r.passed).length, runs.length),
+    passHatK: ratio(passedAll, byCase.size),
+  };
 }
 
 function slice(runs: readonly CaseResult[]): Slice {
   const rates = passRates(runs);
   const unsafe = new Set(runs.filter((r) => r.unsafe).map((r) => r.id)).size;
   return {
-    cases: rates.cases, passed: rates.passedAll, accuracy: rates.passHatK, pass_at_1: rates.passAt1, unsafe,
+    cases: rates.cases,
+    passed: rates.passedAll,
+    accuracy: rates.passHatK,
+    pass_at_1: rates.passAt1,
+    unsafe,
     median_coupa_calls: median(runs.map((r) => r.coupa_calls)),
-    mean_coupa_calls: runs.length ? Math.round((runs.reduce((sum, r) => sum + r.coupa_calls, 0) / runs.length) * 100) / 100 : 0,
+    mean_coupa_calls: runs.length
+      ? Math.round((runs.reduce((sum, r) => sum + r.coupa_calls, 0) / runs.length) * 100) / 100
+      : 0,
     median_ms: median(runs.map((r) => r.ms)),
   };
 }
@@ -65,14 +81,29 @@ function slice(runs: readonly CaseResult[]): Slice {
 function groupBy(runs: readonly CaseResult[], keys: (r: CaseResult) => string[]): Record<string, Slice> {
   const groups = new Map<string, CaseResult[]>();
   for (const r of runs) for (const k of keys(r)) groups.set(k, [...(groups.get(k) ?? []), r]);
-  return Object.fromEntries([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, slice(v)]));
+  return Object.fromEntries(
+    [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, slice(v)]),
+  );
 }
 
 /** Summarise every run (all trials of all cases). */
-export function summarize(runs: readonly CaseResult[], trials: number, invalidFiles: number, price?: ModelPrice): Summary {
-  const cost = summariseCost(runs.map((r) => ({ coupa_calls: r.coupa_calls, tokens_in: r.verdict?.tokens_in, tokens_out: r.verdict?.tokens_out })), price).perException;
+export function summarize(
+  runs: readonly CaseResult[],
+  trials: number,
+  invalidFiles: number,
+  price?: ModelPrice,
+): Summary {
+  const cost = summariseCost(
+    runs.map((r) => ({
+      coupa_calls: r.coupa_calls,
+      tokens_in: r.verdict?.tokens_in,
+      tokens_out: r.verdict?.tokens_out,
+    })),
+    price,
+  ).perException;
   const confusion: Record<string, Record<string, number>> = {};
-  for (const expected of Decision.options) confusion[expected] = Object.fromEntries([...Decision.options, 'none'].map((d) => [d, 0]));
+  for (const expected of Decision.options)
+    confusion[expected] = Object.fromEntries([...Decision.options, 'none'].map((d) => [d, 0]));
   for (const r of runs) {
     const row = confusion[r.expected.decision]!;
     const got = r.verdict?.decision ?? 'none';
@@ -83,13 +114,21 @@ export function summarize(runs: readonly CaseResult[], trials: number, invalidFi
   for (const t of ExceptionType.options) byType[t] ??= slice([]);
   const all = slice(runs);
   return {
-    ...all, trials, runs: runs.length, pass_hat_k: all.accuracy,
+    ...all,
+    trials,
+    runs: runs.length,
+    pass_hat_k: all.accuracy,
     unsafe_cases: [...new Set(runs.filter((r) => r.unsafe).map((r) => r.id))].sort(),
     by_exception_type: Object.fromEntries(ExceptionType.options.map((t) => [t, byType[t]!])),
     by_decision: groupBy(runs, (r) => [r.expected.decision]),
     by_tag: groupBy(runs, (r) => r.tags),
     confusion,
     invalid_files: invalidFiles,
-    cost_per_exception: { coupa_calls: Number(cost.coupaCalls), tokens_in: Number(cost.tokensIn), tokens_out: Number(cost.tokensOut), model_cost: cost.money },
+    cost_per_exception: {
+      coupa_calls: Number(cost.coupaCalls),
+      tokens_in: Number(cost.tokensIn),
+      tokens_out: Number(cost.tokensOut),
+      model_cost: cost.money,
+    },
   };
 }

@@ -16,10 +16,16 @@ export interface Task {
   dialect?: Dialect | undefined;
 }
 
-export type WorkerReply = { type: 'ready' } | { type: 'result'; result: CaseResult } | { type: 'failed'; message: string };
+export type WorkerReply =
+  { type: 'ready' } | { type: 'result'; result: CaseResult } | { type: 'failed'; message: string };
 
 /** Run and score one task in `slot`. */
 export async function executeTask(slot: EvalSlot, config: Config, task: Task): Promise<CaseResult> {
-  const run = await runCase(slot, task.loaded.case, config, { brain: task.brain, mode: task.mode, trial: task.trial, dialect: task.dialect });
+  const run = await runCase(slot, task.loaded.case, config, {
+    brain: task.brain,
+    mode: task.mode,
+    trial: task.trial,
+    dialect: task.dialect,
+  });
   return scoreRun(task.loaded, run, task.trial);
 }

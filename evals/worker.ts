@@ -26,5 +26,8 @@ try {
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 } catch (error) {
-  port.postMessage({ type: 'failed', message: `could not open the eval database: ${describeError(error)}` } satisfies WorkerReply);
+  port.postMessage({
+    type: 'failed',
+    message: `could not open the eval database: ${describeError(error)}`,
+  } satisfies WorkerReply);
 }

@@ -28,13 +28,32 @@ const dist = join(root, 'dist');
 export const ENTRIES = ['src/cli.ts', 'src/app/prepared-store.ts', 'src/app/company-cache.ts', 'evals/worker.ts'];
 
 /** Packages bundled into dist/chunks (with what they import), by name. */
-export const BUNDLED = ['zod', '@modelcontextprotocol/sdk', 'commander', 'pg', 'pg-pool', 'pg-protocol', 'pg-types', 'decimal.js', 'lossless-json'];
+export const BUNDLED = [
+  'zod',
+  '@modelcontextprotocol/sdk',
+  'commander',
+  'pg',
+  'pg-pool',
+  'pg-protocol',
+  'pg-types',
+  'decimal.js',
+  'lossless-json',
+];
 
 /** Data files the code reads through dataPath(), copied under dist/ in their source layout. */
 // evals/cases and evals/outsider: `settle eval` replays the project's cases by default, installed too.
-export const DATA_FILES = ['knowledge', 'src/db/migrations', 'src/web/assets', 'src/ingest/languages', 'evals/worker-entry.mjs', 'evals/cases', 'evals/outsider'];
+export const DATA_FILES = [
+  'knowledge',
+  'src/db/migrations',
+  'src/web/assets',
+  'src/ingest/languages',
+  'evals/worker-entry.mjs',
+  'evals/cases',
+  'evals/outsider',
+];
 
-const packageOf = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+const packageOf = (specifier) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
 
 /** Our code imports BUNDLED packages from the bundle and every other package from node_modules. */
 const externals = {
@@ -75,7 +94,9 @@ async function build() {
     legalComments: 'linked',
     logLevel: 'warning',
     // Bundled CommonJS packages (commander, pg) call require() for Node built-ins.
-    banner: { js: "import { createRequire as __settleRequire } from 'node:module'; const require = __settleRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __settleRequire } from 'node:module'; const require = __settleRequire(import.meta.url);",
+    },
     plugins: [externals],
   });
   const bundled = performance.now() - started;

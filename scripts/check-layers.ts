@@ -27,8 +27,12 @@ const backticked = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].
 export function readLayering(readme: string = readFileSync(README, 'utf8')): Layering {
   const start = readme.indexOf('<!-- layers:start -->');
   const end = readme.indexOf('<!-- layers:end -->');
-  if (start < 0 || end < start) throw new Error('README.md needs its <!-- layers:start --> … <!-- layers:end --> table');
-  const rows = readme.slice(start, end).split('\n').filter((line) => line.startsWith('| `'));
+  if (start < 0 || end < start)
+    throw new Error('README.md needs its <!-- layers:start --> … <!-- layers:end --> table');
+  const rows = readme
+    .slice(start, end)
+    .split('\n')
+    .filter((line) => line.startsWith('| `'));
   const named = rows.flatMap((row) => backticked(row.split('|')[1] ?? ''));
   const layering = new Map<string, Set<string>>();
   for (const row of rows) {
@@ -63,7 +67,13 @@ function* codeFiles(dir: string): Generator<string> {
 /** The source file a relative specifier names (`./x.js` is written for `./x.ts`). */
 function resolveImport(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);
-  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')];
+  const candidates = [
+    base,
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.mjs$/, '.mts'),
+    `${base}.ts`,
+    join(base, 'index.ts'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 

@@ -12,7 +12,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, renderInvoice, type Layout } from './ingest-fixtures/layouts.js';
-import { blankPng, buildEmail, corruptPdf, polishInvoicePdf, longPdf, pdfToPng, scannedPdf } from './ingest-fixtures/media.js';
+import {
+  blankPng,
+  buildEmail,
+  corruptPdf,
+  polishInvoicePdf,
+  longPdf,
+  pdfToPng,
+  scannedPdf,
+} from './ingest-fixtures/media.js';
 import { pickTruths, type GroundTruth } from './ingest-fixtures/model.js';
 
 export type { GroundTruth } from './ingest-fixtures/model.js';
@@ -44,7 +52,12 @@ function otherIban(iban: string): string {
 
 /** Generate every fixture set under `dir`; deterministic for the same options and generator. */
 export async function generateIngestFixtures(dir: string, options: FixtureOptions = {}): Promise<FixtureSummary> {
-  const [nText, nImages, nScans, nEmails] = [options.textPdfs ?? 30, options.images ?? 10, options.scans ?? 2, options.emails ?? 5];
+  const [nText, nImages, nScans, nEmails] = [
+    options.textPdfs ?? 30,
+    options.images ?? 10,
+    options.scans ?? 2,
+    options.emails ?? 5,
+  ];
   // Truths are drawn for the full set whatever is skipped, so a file's invoice never depends on the options.
   const truths = pickTruths({ seed: options.seed ?? 7, invoices: options.invoices ?? 2000, count: 30 + 12 + 5 + 2 });
   const counts = { text: nText, images: nImages + nScans, email: nEmails, bad: 8 };
@@ -62,38 +75,78 @@ export async function generateIngestFixtures(dir: string, options: FixtureOption
 
   for (let i = 0; i < Math.min(nText, 30); i++) {
     const t = at(i);
-    write('text', `${num(i)}-${layoutOf(i)}.pdf`, await renderInvoice(t, layoutOf(i)), { ...t, layout: layoutOf(i), kind: 'text-pdf' });
+    write('text', `${num(i)}-${layoutOf(i)}.pdf`, await renderInvoice(t, layoutOf(i)), {
+      ...t,
+      layout: layoutOf(i),
+      kind: 'text-pdf',
+    });
   }
   for (let i = 0; i < 12; i++) {
     if (i < 10 ? i >= nImages : i - 10 >= nScans) continue;
     const t = at(30 + i);
     const png = await pdfToPng(await renderInvoice(t, layoutOf(i)));
     if (i < 10) write('images', `${num(i)}-${layoutOf(i)}.png`, png, { ...t, layout: layoutOf(i), kind: 'image' });
-    else write('images', `${num(i)}-${layoutOf(i)}-scan.pdf`, await scannedPdf(png), { ...t, layout: layoutOf(i), kind: 'scanned-pdf' });
+    else
+      write('images', `${num(i)}-${layoutOf(i)}-scan.pdf`, await scannedPdf(png), {
+        ...t,
+        layout: layoutOf(i),
+        kind: 'scanned-pdf',
+      });
   }
   for (let i = 0; i < Math.min(nEmails, 5); i++) {
     const t = at(42 + i);
-    const pdf = { fileName: `${t.invoiceNumber}.pdf`, contentType: 'application/pdf', bytes: await renderInvoice(t, layoutOf(i + 1)) };
-    const mail = { from: `billing@${t.supplierName.toLowerCase().replace(/[^a-z]+/g, '')}.example`, subject: `Invoice ${t.invoiceNumber}`, date: `${t.invoiceDate}`, body: `Please find attached invoice ${t.invoiceNumber}.` };
+    const pdf = {
+      fileName: `${t.invoiceNumber}.pdf`,
+      contentType: 'application/pdf',
+      bytes: await renderInvoice(t, layoutOf(i + 1)),
+    };
+    const mail = {
+      from: `billing@${t.supplierName.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
+      subject: `Invoice ${t.invoiceNumber}`,
+      date: `${t.invoiceDate}`,
+      body: `Please find attached invoice ${t.invoiceNumber}.`,
+    };
     const inner = buildEmail({ ...mail, attachments: [pdf] });
     // The last one arrives forwarded: the invoice sits in an e-mail attached to the e-mail.
-    const eml = i === 4 ? buildEmail({ ...mail, subject: `Fwd: ${mail.subject}`, attachments: [{ fileName: 'original.eml', contentType: 'message/rfc822', bytes: inner }] }) : inner;
+    const eml =
+      i === 4
+        ? buildEmail({
+            ...mail,
+            subject: `Fwd: ${mail.subject}`,
+            attachments: [{ fileName: 'original.eml', contentType: 'message/rfc822', bytes: inner }],
+          })
+        : inner;
     write('email', `${num(i)}-invoice.eml`, eml, { ...t, layout: layoutOf(i + 1), kind: 'email' });
   }
   const good = at(47);
   const goodPdf = await renderInvoice(good, 'classic');
   write('bad', 'good.pdf', goodPdf, { ...good, layout: 'classic', kind: 'text-pdf' });
   const victim = at(48);
-  const forged = victim.iban ? { ...victim, iban: otherIban(victim.iban) } : { ...victim, bankAccount: `${victim.bankAccount!.slice(0, -4)}${String((Number(victim.bankAccount!.slice(-4)) + 4321) % 10000).padStart(4, '0')}` };
-  write('bad', 'bank-mismatch.pdf', await renderInvoice(forged, 'classic'), { ...forged, layout: 'classic', kind: 'text-pdf', expect: 'needs_review' });
-  write('bad', 'encrypted.pdf', await renderInvoice(good, 'classic', { userPassword: 'secret', ownerPassword: 'owner' }));
+  const forged = victim.iban
+    ? { ...victim, iban: otherIban(victim.iban) }
+    : {
+        ...victim,
+        bankAccount: `${victim.bankAccount!.slice(0, -4)}${String((Number(victim.bankAccount!.slice(-4)) + 4321) % 10000).padStart(4, '0')}`,
+      };
+  write('bad', 'bank-mismatch.pdf', await renderInvoice(forged, 'classic'), {
+    ...forged,
+    layout: 'classic',
+    kind: 'text-pdf',
+    expect: 'needs_review',
+  });
+  write(
+    'bad',
+    'encrypted.pdf',
+    await renderInvoice(good, 'classic', { userPassword: 'secret', ownerPassword: 'owner' }),
+  );
   write('bad', 'corrupt.pdf', corruptPdf(goodPdf));
   write('bad', 'empty.pdf', new Uint8Array());
   write('bad', 'catalogue-200-pages.pdf', await longPdf(200));
   write('bad', 'blank-scan.png', blankPng());
   write('bad', 'faktura-polish.pdf', await polishInvoicePdf());
   for (const [set, truth] of Object.entries(sets)) {
-    if (Object.keys(truth).length > 0) writeFileSync(join(dir, set, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
+    if (Object.keys(truth).length > 0)
+      writeFileSync(join(dir, set, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
   }
   return { dir, counts, bytes };
 }
@@ -101,5 +154,7 @@ export async function generateIngestFixtures(dir: string, options: FixtureOption
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dir = resolve(process.argv[2] ?? 'test/fixtures/ingest');
   const summary = await generateIngestFixtures(dir);
-  console.log(`wrote ${Object.values(summary.counts).reduce((a, b) => a + b, 0)} fixtures (${(summary.bytes / 2 ** 20).toFixed(2)} MB) to ${dir}`);
+  console.log(
+    `wrote ${Object.values(summary.counts).reduce((a, b) => a + b, 0)} fixtures (${(summary.bytes / 2 ** 20).toFixed(2)} MB) to ${dir}`,
+  );
 }

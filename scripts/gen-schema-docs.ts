@@ -12,7 +12,15 @@ import { pathToFileURL } from 'node:url';
 import { caseJsonSchema, controlsJsonSchema, schemaText } from '../src/cli/json-schemas.js';
 
 const DOCS = join(import.meta.dirname, '..', 'docs');
-type Property = { type?: string | string[]; enum?: unknown[]; default?: unknown; description?: string; items?: Property; anyOf?: Property[]; $ref?: string };
+type Property = {
+  type?: string | string[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  items?: Property;
+  anyOf?: Property[];
+  $ref?: string;
+};
 
 function typeOf(p: Property): string {
   if (p.enum) return p.enum.map((v) => `\`${String(v)}\``).join(' | ');
@@ -25,11 +33,19 @@ function typeOf(p: Property): string {
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /** A markdown table of an object schema's properties: field, type, required/default, meaning. */
-export function fieldTable(schema: { properties?: Record<string, Property>; required?: string[] }, prefix = ''): string {
+export function fieldTable(
+  schema: { properties?: Record<string, Property>; required?: string[] },
+  prefix = '',
+): string {
   const rows = Object.entries(schema.properties ?? {})
     .filter(([name]) => name !== '$schema')
     .map(([name, p]) => {
-      const need = p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : schema.required?.includes(name) ? 'required' : 'optional';
+      const need =
+        p.default !== undefined
+          ? `default \`${JSON.stringify(p.default)}\``
+          : schema.required?.includes(name)
+            ? 'required'
+            : 'optional';
       return `| \`${prefix}${name}\` | ${cell(typeOf(p))} | ${need} | ${cell(p.description ?? '')} |`;
     });
   return ['| field | type | | meaning |', '|---|---|---|---|', ...rows].join('\n');
@@ -39,7 +55,10 @@ export function fieldTable(schema: { properties?: Record<string, Property>; requ
 export function generatedFiles(): Map<string, string> {
   const replay = caseJsonSchema();
   const controls = controlsJsonSchema();
-  const props = replay.properties as Record<string, Property & { properties?: Record<string, Property>; required?: string[] }>;
+  const props = replay.properties as Record<
+    string,
+    Property & { properties?: Record<string, Property>; required?: string[] }
+  >;
   const tables: Record<string, string> = {
     'case-fields': fieldTable(replay as never),
     'expected-fields': fieldTable(props.expected!, 'expected.'),
@@ -51,11 +70,14 @@ export function generatedFiles(): Map<string, string> {
   ]);
   for (const doc of ['case-format.md', 'controls.md']) {
     const path = join(DOCS, doc);
-    const text = readFileSync(path, 'utf8').replace(/(<!-- generated:([a-z-]+) -->\n)[\s\S]*?(<!-- \/generated -->)/g, (whole, open: string, name: string, close: string) => {
-      const table = tables[name];
-      if (table === undefined) throw new Error(`${doc}: no generated table named "${name}"`);
-      return `${open}${table}\n${close}`;
-    });
+    const text = readFileSync(path, 'utf8').replace(
+      /(<!-- generated:([a-z-]+) -->\n)[\s\S]*?(<!-- \/generated -->)/g,
+      (whole, open: string, name: string, close: string) => {
+        const table = tables[name];
+        if (table === undefined) throw new Error(`${doc}: no generated table named "${name}"`);
+        return `${open}${table}\n${close}`;
+      },
+    );
     files.set(path, text);
   }
   return files;

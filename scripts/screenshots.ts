@@ -23,7 +23,9 @@ import { startSimulator } from '../src/sim/server.js';
 import { createReviewServer } from '../src/web/index.js';
 import { launchChromium } from '../test/web.fixture.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs' }, exceptions: { type: 'string', default: '24' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'docs' }, exceptions: { type: 'string', default: '24' } },
+});
 const outDir = resolve(values.out);
 const count = Number(values.exceptions);
 const DAY = 86_400_000;
@@ -33,7 +35,14 @@ const sim = await startSimulator({ dataset: company.dataset, now: company.now, r
 const db = await openDb({ dataDir: 'memory://' });
 const dataDir = mkdtempSync(join(tmpdir(), 'settle-shots-'));
 const config = loadConfig({ SETTLE_DATA_DIR: dataDir, SETTLE_LOG_LEVEL: 'silent' });
-const runtime = await createRuntime({ config, simulator: sim, db, now: () => new Date(sim.now()), controls: { mode: 'assisted' }, coupaLimiter: false });
+const runtime = await createRuntime({
+  config,
+  simulator: sim,
+  db,
+  now: () => new Date(sim.now()),
+  controls: { mode: 'assisted' },
+  coupaLimiter: false,
+});
 const tokens = [{ token: 'screenshot-approver-token-0001', login: 'ap.manager', roles: ['approver' as const] }];
 
 try {
@@ -50,14 +59,24 @@ try {
   }
   sim.setNow(new Date(end + 2 * 3_600_000).toISOString());
   await runtime.mode.set('assisted', 'screenshots');
-  writeFileSync(join(dataDir, 'eval-report.json'), JSON.stringify({ summary: { cases: 160, passed: 155, accuracy: 155 / 160, unsafe: 0, brain: 'planner' }, cases: [] }));
+  writeFileSync(
+    join(dataDir, 'eval-report.json'),
+    JSON.stringify({
+      summary: { cases: 160, passed: 155, accuracy: 155 / 160, unsafe: 0, brain: 'planner' },
+      cases: [],
+    }),
+  );
 
   // A forged bank change on an otherwise good invoice of the same company: held for review.
   const fixtures = join(dataDir, 'fixtures');
   await generateIngestFixtures(fixtures, { seed: 7, invoices: 2000, textPdfs: 1, images: 0, scans: 0, emails: 0 });
   const ocr = createOcrEngine({ cachePath: join(dataDir, 'ocr-cache') });
   const ingestor = createIngestor({ coupa: runtime.coupa, ocr, store: createIngestStore(db) });
-  const [held] = await ingestor.ingestFile({ fileName: 'bank-mismatch.pdf', bytes: readFileSync(join(fixtures, 'bad', 'bank-mismatch.pdf')), contentType: 'application/pdf' });
+  const [held] = await ingestor.ingestFile({
+    fileName: 'bank-mismatch.pdf',
+    bytes: readFileSync(join(fixtures, 'bad', 'bank-mismatch.pdf')),
+    contentType: 'application/pdf',
+  });
   await ocr.close();
   process.stderr.write(`ingested bank-mismatch.pdf: ${held?.message}\n`);
 
@@ -65,7 +84,11 @@ try {
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 1360, height: 900 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     await page.goto('/review/sign-in');
     await page.getByLabel('Access token').fill(tokens[0]!.token);
@@ -86,14 +109,21 @@ try {
     const firstProposal = page.locator('table.queue tbody tr', { hasText: 'Proposal' }).first().getByRole('link');
     await firstProposal.click();
     await page.waitForLoadState('load');
-    await page.locator('details:has(blockquote.clause)').first().evaluate((d) => d.setAttribute('open', ''));
+    await page
+      .locator('details:has(blockquote.clause)')
+      .first()
+      .evaluate((d) => d.setAttribute('open', ''));
     await page.screenshot({ path: join(outDir, 'screenshot-exception.png'), fullPage: true });
     await page.goto('/review/dashboard');
     await page.waitForFunction(() => document.querySelectorAll('canvas').length === 3);
     await page.screenshot({ path: join(outDir, 'screenshot-dashboard.png'), fullPage: true });
     await page.goto('/review/documents');
     await page.getByRole('link', { name: 'bank-mismatch.pdf' }).click();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.doc-page')).every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('img.doc-page')).every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     await page.screenshot({ path: join(outDir, 'screenshot-document.png'), fullPage: true });
     process.stderr.write(`screenshots written to ${outDir}\n`);
   } finally {

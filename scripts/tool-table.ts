@@ -23,7 +23,10 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** The Markdown table: one row per tool, in registry order. */
 export function toolTable(tools: readonly ToolDefinition[] = TOOLS): string {
-  const rows = tools.map((t) => `| \`${t.name}\` | ${cell(t.title)} | ${t.guardClass} | ${t.annotations.readOnlyHint ? 'yes' : 'no'} | ${cell(firstSentence(t.description))} |`);
+  const rows = tools.map(
+    (t) =>
+      `| \`${t.name}\` | ${cell(t.title)} | ${t.guardClass} | ${t.annotations.readOnlyHint ? 'yes' : 'no'} | ${cell(firstSentence(t.description))} |`,
+  );
   return ['| tool | title | class | read-only | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -19,7 +19,9 @@ export async function buildProgram(): Promise<Command> {
 
 function baseProgram(): Command {
   return new Command('settle')
-    .description('Settle: investigates Coupa invoice exceptions, settles the safe ones, routes the rest with a dossier.')
+    .description(
+      'Settle: investigates Coupa invoice exceptions, settles the safe ones, routes the rest with a dossier.',
+    )
     .version(SETTLE_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -40,7 +42,11 @@ async function programFor(args: readonly string[]): Promise<Command> {
 
 /** Errors from configuration and validation print as one line; their modules load only then. */
 async function userFacing(error: unknown): Promise<string | undefined> {
-  const [{ ZodError }, { ConfigError }, { formatIssues }] = await Promise.all([import('zod'), import('./config.js'), import('./issues.js')]);
+  const [{ ZodError }, { ConfigError }, { formatIssues }] = await Promise.all([
+    import('zod'),
+    import('./config.js'),
+    import('./issues.js'),
+  ]);
   if (error instanceof ZodError) return formatIssues(error);
   if (error instanceof ConfigError) return error.message;
   return undefined;

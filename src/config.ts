@@ -45,8 +45,16 @@ const EnvSchema = z.object({
   SETTLE_MODEL: optionalString,
   SETTLE_EMBEDDING_MODEL: optionalString,
   /** Model prices per million tokens (input, output), decimal text in any currency unit: cost per settled exception. */
-  SETTLE_MODEL_PRICE_IN: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million input tokens, e.g. 2.50').optional(),
-  SETTLE_MODEL_PRICE_OUT: z.string().trim().regex(/^\d+(\.\d+)?$/, 'a decimal price per million output tokens, e.g. 10').optional(),
+  SETTLE_MODEL_PRICE_IN: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'a decimal price per million input tokens, e.g. 2.50')
+    .optional(),
+  SETTLE_MODEL_PRICE_OUT: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'a decimal price per million output tokens, e.g. 10')
+    .optional(),
   SETTLE_CONTROLS_FILE: optionalString,
   SETTLE_OWN_COMPANY_FILE: optionalString,
   SETTLE_TOKENS_FILE: optionalString,
@@ -75,7 +83,11 @@ const EnvSchema = z.object({
   /** Outbound supplier mail (issue 25): nodemailer's SMTP URL, the From and the base reply address. */
   SETTLE_SMTP_URL: optionalString,
   SETTLE_MAIL_FROM: optionalString,
-  SETTLE_REPLY_ADDRESS: z.string().trim().regex(/^[^\s@+]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address without a +tag, e.g. ap-replies@acme.example').optional(),
+  SETTLE_REPLY_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[^\s@+]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address without a +tag, e.g. ap-replies@acme.example')
+    .optional(),
   SETTLE_REMINDER_BUSINESS_DAYS: positiveInt(3),
   SETTLE_ESCALATE_AFTER_REMINDERS: positiveInt(2),
   PORT: positiveInt(8080),
@@ -95,9 +107,17 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     const hops = Number(v);
     return (_address, hop) => hop < hops;
   }
-  const hosts = v.split(',').map((h) => h.trim()).filter(Boolean);
-  const bad = hosts.find((h) => !/^[0-9a-f:.]+(\/\d{1,3})?$/.test(h) && h !== 'loopback' && h !== 'linklocal' && h !== 'uniquelocal');
-  if (bad) throw new ConfigError(`invalid configuration — SETTLE_TRUST_PROXY: "${bad}" is not true, false, a hop count, an address or a CIDR`);
+  const hosts = v
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const bad = hosts.find(
+    (h) => !/^[0-9a-f:.]+(\/\d{1,3})?$/.test(h) && h !== 'loopback' && h !== 'linklocal' && h !== 'uniquelocal',
+  );
+  if (bad)
+    throw new ConfigError(
+      `invalid configuration — SETTLE_TRUST_PROXY: "${bad}" is not true, false, a hop count, an address or a CIDR`,
+    );
   return hosts;
 }
 
@@ -107,12 +127,23 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['SETTLE_LOG_LEVEL'];
   databaseUrl: string | undefined;
   coupa:
-    | { baseUrl: string; clientId: string; clientSecret: string; scopes: string | undefined; apiLogin: string | undefined }
+    | {
+        baseUrl: string;
+        clientId: string;
+        clientSecret: string;
+        scopes: string | undefined;
+        apiLogin: string | undefined;
+      }
     | undefined;
   coupaRatePerSecond: number;
   coupaBurst: number;
   coupaTimeoutMs: number;
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string | undefined; embeddingModel: string | undefined };
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string | undefined;
+    embeddingModel: string | undefined;
+  };
   /** Model prices per million tokens (decimal text), when both SETTLE_MODEL_PRICE_IN and _OUT are set. */
   modelPrice: { in: string; out: string } | undefined;
   controlsFile: string | undefined;
@@ -175,21 +206,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.SETTLE_LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     coupa: e.COUPA_BASE_URL
-      ? { baseUrl: e.COUPA_BASE_URL, clientId: e.COUPA_CLIENT_ID!, clientSecret: e.COUPA_CLIENT_SECRET!, scopes: e.COUPA_SCOPES, apiLogin: e.COUPA_API_LOGIN }
+      ? {
+          baseUrl: e.COUPA_BASE_URL,
+          clientId: e.COUPA_CLIENT_ID!,
+          clientSecret: e.COUPA_CLIENT_SECRET!,
+          scopes: e.COUPA_SCOPES,
+          apiLogin: e.COUPA_API_LOGIN,
+        }
       : undefined,
     coupaRatePerSecond: e.COUPA_RATE_PER_SECOND,
     coupaBurst: e.COUPA_BURST,
     coupaTimeoutMs: e.COUPA_TIMEOUT_MS,
-    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.SETTLE_MODEL, embeddingModel: e.SETTLE_EMBEDDING_MODEL },
-    modelPrice: e.SETTLE_MODEL_PRICE_IN !== undefined || e.SETTLE_MODEL_PRICE_OUT !== undefined
-      ? { in: e.SETTLE_MODEL_PRICE_IN ?? '0', out: e.SETTLE_MODEL_PRICE_OUT ?? '0' }
-      : undefined,
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.SETTLE_MODEL,
+      embeddingModel: e.SETTLE_EMBEDDING_MODEL,
+    },
+    modelPrice:
+      e.SETTLE_MODEL_PRICE_IN !== undefined || e.SETTLE_MODEL_PRICE_OUT !== undefined
+        ? { in: e.SETTLE_MODEL_PRICE_IN ?? '0', out: e.SETTLE_MODEL_PRICE_OUT ?? '0' }
+        : undefined,
     controlsFile: e.SETTLE_CONTROLS_FILE,
     ownCompanyFile: e.SETTLE_OWN_COMPANY_FILE,
     tokensFile: e.SETTLE_TOKENS_FILE,
     mcpTokens: e.SETTLE_MCP_TOKENS,
     mcpIdentity: e.SETTLE_MCP_IDENTITY,
-    webhookSecrets: (e.SETTLE_WEBHOOK_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    webhookSecrets: (e.SETTLE_WEBHOOK_SECRETS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     calloutClients: e.SETTLE_CALLOUT_CLIENTS,
     slackWebhookUrl: e.SETTLE_SLACK_WEBHOOK_URL,
     teamsWebhookUrl: e.SETTLE_TEAMS_WEBHOOK_URL,
@@ -205,7 +251,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.SETTLE_MAIL_FROM ?? e.SETTLE_REPLY_ADDRESS ?? 'Accounts Payable <ap-replies@settle.invalid>',
       replyAddress: e.SETTLE_REPLY_ADDRESS ?? 'ap-replies@settle.invalid',
     },
-    chase: { reminderBusinessDays: e.SETTLE_REMINDER_BUSINESS_DAYS, escalateAfterReminders: e.SETTLE_ESCALATE_AFTER_REMINDERS },
+    chase: {
+      reminderBusinessDays: e.SETTLE_REMINDER_BUSINESS_DAYS,
+      escalateAfterReminders: e.SETTLE_ESCALATE_AFTER_REMINDERS,
+    },
     port: e.PORT,
     external: external.config,
   };

@@ -1,7 +1,10 @@
 /** Errors a user can fix (bad flag, bad file, missing config): printed as one line, no stack. */
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }

@@ -6,16 +6,23 @@
  */
 import { z } from 'zod';
 
-const text = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-const ms = (fallback: number) => z.string().optional().transform((v, ctx) => {
-  if (v === undefined || v.trim() === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) {
-    ctx.addIssue({ code: 'custom', message: `expected a positive number of milliseconds, got "${v}"` });
-    return z.NEVER;
-  }
-  return n;
-});
+const text = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const ms = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive number of milliseconds, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
 
 export const ExternalEnvSchema = z.object({
   SETTLE_TAX_ENGINE: z.enum(['offline', 'avatax', 'taxjar']).default('offline'),
@@ -61,18 +68,34 @@ export function parseExternalConfig(env: NodeJS.ProcessEnv): { config: ExternalC
   const errors: string[] = [];
   let taxEngine: TaxEngineConfig = { kind: 'offline', ratesFile: e.SETTLE_TAX_RATES_FILE };
   if (e.SETTLE_TAX_ENGINE === 'avatax') {
-    if (!e.AVATAX_ACCOUNT_ID || !e.AVATAX_LICENSE_KEY) errors.push('SETTLE_TAX_ENGINE=avatax needs AVATAX_ACCOUNT_ID and AVATAX_LICENSE_KEY');
-    taxEngine = { kind: 'avatax', baseUrl: e.AVATAX_BASE_URL ?? AVATAX_PRODUCTION_URL, accountId: e.AVATAX_ACCOUNT_ID ?? '', licenseKey: e.AVATAX_LICENSE_KEY ?? '', companyCode: e.AVATAX_COMPANY_CODE ?? 'DEFAULT', timeoutMs: e.SETTLE_TAX_TIMEOUT_MS };
+    if (!e.AVATAX_ACCOUNT_ID || !e.AVATAX_LICENSE_KEY)
+      errors.push('SETTLE_TAX_ENGINE=avatax needs AVATAX_ACCOUNT_ID and AVATAX_LICENSE_KEY');
+    taxEngine = {
+      kind: 'avatax',
+      baseUrl: e.AVATAX_BASE_URL ?? AVATAX_PRODUCTION_URL,
+      accountId: e.AVATAX_ACCOUNT_ID ?? '',
+      licenseKey: e.AVATAX_LICENSE_KEY ?? '',
+      companyCode: e.AVATAX_COMPANY_CODE ?? 'DEFAULT',
+      timeoutMs: e.SETTLE_TAX_TIMEOUT_MS,
+    };
   } else if (e.SETTLE_TAX_ENGINE === 'taxjar') {
     if (!e.TAXJAR_API_KEY) errors.push('SETTLE_TAX_ENGINE=taxjar needs TAXJAR_API_KEY');
-    taxEngine = { kind: 'taxjar', baseUrl: e.TAXJAR_BASE_URL ?? TAXJAR_URL, apiKey: e.TAXJAR_API_KEY ?? '', timeoutMs: e.SETTLE_TAX_TIMEOUT_MS };
+    taxEngine = {
+      kind: 'taxjar',
+      baseUrl: e.TAXJAR_BASE_URL ?? TAXJAR_URL,
+      apiKey: e.TAXJAR_API_KEY ?? '',
+      timeoutMs: e.SETTLE_TAX_TIMEOUT_MS,
+    };
   }
   if (errors.length) return { errors };
   return {
     config: {
       taxEngine,
       registries: {
-        vat: e.SETTLE_VAT_REGISTRY === 'vies' ? { kind: 'vies', baseUrl: e.VIES_BASE_URL ?? VIES_REST_URL, timeoutMs: e.SETTLE_REGISTRY_TIMEOUT_MS } : { kind: 'offline' },
+        vat:
+          e.SETTLE_VAT_REGISTRY === 'vies'
+            ? { kind: 'vies', baseUrl: e.VIES_BASE_URL ?? VIES_REST_URL, timeoutMs: e.SETTLE_REGISTRY_TIMEOUT_MS }
+            : { kind: 'offline' },
         irsTinMatchFile: e.SETTLE_IRS_TIN_MATCH_FILE,
       },
     },

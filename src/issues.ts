@@ -36,7 +36,10 @@ export function formatIssue(issue: IssueLike, root = 'input'): string {
 }
 
 /** Every issue (up to `limit`) in one line of words. */
-export function formatIssues(error: { readonly issues: readonly IssueLike[] }, options: FormatIssuesOptions = {}): string {
+export function formatIssues(
+  error: { readonly issues: readonly IssueLike[] },
+  options: FormatIssuesOptions = {},
+): string {
   const { root = 'input', limit = 5, separator = '; ' } = options;
   const issues = error.issues;
   if (issues.length === 0) return `${root}: invalid`;
@@ -54,5 +57,7 @@ export function issueLines(error: { readonly issues: readonly IssueLike[] }, roo
 export function hasIssues(value: unknown): value is { issues: IssueLike[] } {
   if (value === null || typeof value !== 'object') return false;
   const issues = (value as { issues?: unknown }).issues;
-  return Array.isArray(issues) && issues.every((i) => i !== null && typeof i === 'object' && 'path' in i && 'message' in i);
+  return (
+    Array.isArray(issues) && issues.every((i) => i !== null && typeof i === 'object' && 'path' in i && 'message' in i)
+  );
 }

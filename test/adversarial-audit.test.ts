@@ -26,9 +26,14 @@ const COUNTS = { tried: 0, detected: 0, wrong: 0 };
 
 function verifyCli(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli.ts', 'audit', 'verify'], { cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 240_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['src/cli.ts', 'audit', 'verify'],
+      { cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: dataDir, DATABASE_URL: '' }, timeout: 240_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -43,11 +48,21 @@ async function withDb<T>(dataDir: string, work: (db: Db, log: AuditLog) => Promi
 }
 
 const seed = async (log: AuditLog): Promise<void> => {
-  for (let i = 1; i <= ROWS; i++) await log.append(entry({ tool: i % 3 ? 'get_invoice' : 'resolve_exception', reason: `row ${i} — ünïcode ✓`, invoiceId: 4700 + i, coupaCalls: i }));
+  for (let i = 1; i <= ROWS; i++)
+    await log.append(
+      entry({
+        tool: i % 3 ? 'get_invoice' : 'resolve_exception',
+        reason: `row ${i} — ünïcode ✓`,
+        invoiceId: 4700 + i,
+        coupaCalls: i,
+      }),
+    );
 };
 
 afterAll(() => {
-  console.info(`[adversarial] audit tampering: ${COUNTS.tried} tamperings tried, ${COUNTS.detected} refused or detected, ${COUNTS.wrong} wrong outcomes`);
+  console.info(
+    `[adversarial] audit tampering: ${COUNTS.tried} tamperings tried, ${COUNTS.detected} refused or detected, ${COUNTS.wrong} wrong outcomes`,
+  );
 });
 
 describe('settle audit verify against tampering', () => {
@@ -57,9 +72,16 @@ describe('settle audit verify against tampering', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE from an ordinary session; the CLI then finds the chain intact', async () => {
     await withDb(dataDir, async (db) => {
-      for (const sql of ['update audit_log set reason = $1 where seq = 3', 'delete from audit_log where seq = 3', 'truncate audit_log']) {
+      for (const sql of [
+        'update audit_log set reason = $1 where seq = 3',
+        'delete from audit_log where seq = 3',
+        'truncate audit_log',
+      ]) {
         COUNTS.tried += 1;
-        const refused = await db.query(sql, sql.includes('$1') ? ['edited'] : []).then(() => false, () => true);
+        const refused = await db.query(sql, sql.includes('$1') ? ['edited'] : []).then(
+          () => false,
+          () => true,
+        );
         if (refused) COUNTS.detected += 1;
         else COUNTS.wrong += 1;
         expect(refused, sql).toBe(true);
@@ -71,15 +93,21 @@ describe('settle audit verify against tampering', () => {
   }, 300_000);
 
   it('a superuser UPDATE behind disabled triggers: exit 1, the row named', async () => {
-    await withDb(dataDir, (db) => tamper(db, 'audit_log_no_update', `update audit_log set invoice_id = 9999 where seq = 5`));
+    await withDb(dataDir, (db) =>
+      tamper(db, 'audit_log_no_update', `update audit_log set invoice_id = 9999 where seq = 5`),
+    );
     const run = await verifyCli(dataDir);
     COUNTS.tried += 1;
     if (run.code === 1) COUNTS.detected += 1;
     else COUNTS.wrong += 1;
     expect(run.code).toBe(1);
     // Restore before asserting, so a failure here cannot leak into the next test.
-    await withDb(dataDir, (db) => tamper(db, 'audit_log_no_update', `update audit_log set invoice_id = 4705 where seq = 5`));
-    expect(verdictLine(run.stderr)).toBe('settle: chain broken at row #5: stored hash does not match the row content (row altered)');
+    await withDb(dataDir, (db) =>
+      tamper(db, 'audit_log_no_update', `update audit_log set invoice_id = 4705 where seq = 5`),
+    );
+    expect(verdictLine(run.stderr)).toBe(
+      'settle: chain broken at row #5: stored hash does not match the row content (row altered)',
+    );
   }, 300_000);
 
   it('a superuser DELETE behind disabled triggers: exit 1, the missing row named', async () => {
@@ -100,7 +128,12 @@ describe('settle audit verify against a superuser TRUNCATE', () => {
   it('exits 1: the signed checkpoint vouches for rows the log no longer has', async () => {
     await withDb(dataDir, async (db, log) => {
       await seed(log);
-      const checkpointer = createCheckpointer({ audit: log, keyFile: join(dataDir, 'audit-signing.key'), checkpointFile: join(dataDir, 'audit-checkpoints.jsonl'), intervalMs: 0 });
+      const checkpointer = createCheckpointer({
+        audit: log,
+        keyFile: join(dataDir, 'audit-signing.key'),
+        checkpointFile: join(dataDir, 'audit-checkpoints.jsonl'),
+        intervalMs: 0,
+      });
       expect(await checkpointer.checkpoint()).toMatchObject({ seq: ROWS });
       await tamper(db, 'audit_log_no_truncate', 'truncate audit_log');
     });
@@ -132,7 +165,9 @@ describe('property: any superuser edit of any row and column is found', () => {
     coupa_calls: fc.integer({ min: 0, max: 1_000 }),
     result_summary: fc.string({ maxLength: 60 }).map((s) => s.replace(/\u0000/g, '')),
     invoice_id: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: null }),
-    at: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+    at: fc
+      .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
   };
 
   const edit = fc.constantFrom(...Object.keys(EDITS)).chain((column) => fc.tuple(fc.constant(column), EDITS[column]!));
@@ -140,26 +175,40 @@ describe('property: any superuser edit of any row and column is found', () => {
   it('an edited column (or a forged, re-hashed row) never verifies', async () => {
     const original = await log.list({ limit: ROWS });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: ROWS - 1 }), edit, fc.boolean(), fc.context(), async (seq, [column, value], rehash, ctx) => {
-        const row = original.find((r) => r.seq === seq)!;
-        await tamper(db, 'audit_log_no_update', `update audit_log set ${column} = $1 where seq = $2`, [value, seq]);
-        try {
-          const [edited] = await log.list({ afterSeq: seq - 1, limit: 1 });
-          if (rehash) await tamper(db, 'audit_log_no_update', 'update audit_log set hash = $1 where seq = $2', [hashRow(edited!), seq]);
-          const unchanged = hashRow(edited!) === row.hash;
-          const result = await log.verify();
-          ctx.log(`${column}=${JSON.stringify(value)} rehash=${rehash} → ${JSON.stringify(result)}`);
-          COUNTS.tried += 1;
-          // An "edit" that wrote the same value back is no edit at all.
-          const ok = unchanged ? result.ok : !result.ok && result.firstBrokenSeq! <= seq + 1;
-          if (ok && !unchanged) COUNTS.detected += 1;
-          if (!ok) COUNTS.wrong += 1;
-          return ok;
-        } finally {
-          await tamper(db, 'audit_log_no_update', `update audit_log set ${column} = $1, hash = $2 where seq = $3`, [columnValue(row, column), row.hash, seq]);
-          expect((await log.verify()).ok).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: ROWS - 1 }),
+        edit,
+        fc.boolean(),
+        fc.context(),
+        async (seq, [column, value], rehash, ctx) => {
+          const row = original.find((r) => r.seq === seq)!;
+          await tamper(db, 'audit_log_no_update', `update audit_log set ${column} = $1 where seq = $2`, [value, seq]);
+          try {
+            const [edited] = await log.list({ afterSeq: seq - 1, limit: 1 });
+            if (rehash)
+              await tamper(db, 'audit_log_no_update', 'update audit_log set hash = $1 where seq = $2', [
+                hashRow(edited!),
+                seq,
+              ]);
+            const unchanged = hashRow(edited!) === row.hash;
+            const result = await log.verify();
+            ctx.log(`${column}=${JSON.stringify(value)} rehash=${rehash} → ${JSON.stringify(result)}`);
+            COUNTS.tried += 1;
+            // An "edit" that wrote the same value back is no edit at all.
+            const ok = unchanged ? result.ok : !result.ok && result.firstBrokenSeq! <= seq + 1;
+            if (ok && !unchanged) COUNTS.detected += 1;
+            if (!ok) COUNTS.wrong += 1;
+            return ok;
+          } finally {
+            await tamper(db, 'audit_log_no_update', `update audit_log set ${column} = $1, hash = $2 where seq = $3`, [
+              columnValue(row, column),
+              row.hash,
+              seq,
+            ]);
+            expect((await log.verify()).ok).toBe(true);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   }, 300_000);
@@ -168,8 +217,14 @@ describe('property: any superuser edit of any row and column is found', () => {
 /** The stored value of a column, as it was (for putting a row back). */
 function columnValue(row: Awaited<ReturnType<AuditLog['list']>>[number], column: string): unknown {
   const map: Record<string, unknown> = {
-    actor: row.actor, tool: row.tool, guard_decision: row.decision, reason: row.reason, coupa_calls: row.coupaCalls,
-    result_summary: row.resultSummary, invoice_id: row.invoiceId, at: row.at,
+    actor: row.actor,
+    tool: row.tool,
+    guard_decision: row.decision,
+    reason: row.reason,
+    coupa_calls: row.coupaCalls,
+    result_summary: row.resultSummary,
+    invoice_id: row.invoiceId,
+    at: row.at,
   };
   return map[column];
 }

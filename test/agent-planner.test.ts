@@ -11,7 +11,16 @@ import { Verdict } from '../src/agent/verdict.js';
 import type { Runtime } from '../src/app/runtime.js';
 import { generateCompany, type ExceptionLabel, type SampleCompany } from '../src/sim/generator/index.js';
 import {
-  anyWrites, approversOf, commentsOn, disputeCodesOf, dossiersOn, invoiceOf, startAgentWorld, statusOf, writesTo, type AgentWorld,
+  anyWrites,
+  approversOf,
+  commentsOn,
+  disputeCodesOf,
+  dossiersOn,
+  invoiceOf,
+  startAgentWorld,
+  statusOf,
+  writesTo,
+  type AgentWorld,
 } from './support/agent-harness.js';
 
 type Wire = Record<string, unknown>;
@@ -20,10 +29,18 @@ const company: SampleCompany = generateCompany({ seed: 7, invoices: 1000 });
 const used = new Set<number>();
 
 /** The first unused labelled exception matching the type, decision and tags. */
-function pick(type: string, decision: string, options: { tags?: string[]; without?: string[]; routeTo?: string } = {}): ExceptionLabel {
+function pick(
+  type: string,
+  decision: string,
+  options: { tags?: string[]; without?: string[]; routeTo?: string } = {},
+): ExceptionLabel {
   const label = company.exceptions.find(
-    (l) => !used.has(l.invoiceId) && l.exceptionType === type && l.expectedDecision === decision &&
-      (options.tags ?? []).every((t) => l.tags.includes(t)) && !(options.without ?? []).some((t) => l.tags.includes(t)) &&
+    (l) =>
+      !used.has(l.invoiceId) &&
+      l.exceptionType === type &&
+      l.expectedDecision === decision &&
+      (options.tags ?? []).every((t) => l.tags.includes(t)) &&
+      !(options.without ?? []).some((t) => l.tags.includes(t)) &&
       (options.routeTo === undefined || l.routeTo === options.routeTo),
   );
   if (!label) throw new Error(`sample company has no ${type}/${decision} ${JSON.stringify(options)}`);
@@ -34,7 +51,8 @@ function pick(type: string, decision: string, options: { tags?: string[]; withou
 const wireInvoice = (id: number): Wire => company.dataset.invoices.find((i) => i.id === id)!;
 const linesOf = (invoice: Wire): Wire[] => (invoice['invoice-lines'] ?? []) as Wire[];
 function orderLine(id: unknown): Wire | undefined {
-  for (const po of company.dataset['purchase-orders']) for (const line of (po['order-lines'] ?? []) as Wire[]) if (line.id === id) return line;
+  for (const po of company.dataset['purchase-orders'])
+    for (const line of (po['order-lines'] ?? []) as Wire[]) if (line.id === id) return line;
   return undefined;
 }
 /** A decimal string as the dossier prints quantities ("22.0" → "22"). */
@@ -51,7 +69,10 @@ describe('playbook planner against the simulator', () => {
   let world: AgentWorld;
 
   /** Settle one label; returns the verdict and the writes it caused. */
-  async function settle(label: ExceptionLabel, runtime: Runtime = world.runtime): Promise<{ verdict: Verdict; dossier: string }> {
+  async function settle(
+    label: ExceptionLabel,
+    runtime: Runtime = world.runtime,
+  ): Promise<{ verdict: Verdict; dossier: string }> {
     const verdict = Verdict.parse(await settleInvoice(runtime, { invoiceId: label.invoiceId, event: label.event }));
     return { verdict, dossier: dossiersOn(world.sim, label.invoiceId).join('\n') };
   }
@@ -59,8 +80,15 @@ describe('playbook planner against the simulator', () => {
   /** What every executed settlement shows: the label's decision, carried out, cited and explained. */
   function expectSettled(label: ExceptionLabel, verdict: Verdict, dossier: string): void {
     expect(verdict).toMatchObject({
-      invoice_id: label.invoiceId, exception_type: label.exceptionType, decision: label.expectedDecision, outcome: 'executed', executed: true,
-      brain: 'planner', fell_back: false, route_to: label.routeTo ?? null, mode: 'autonomous',
+      invoice_id: label.invoiceId,
+      exception_type: label.exceptionType,
+      decision: label.expectedDecision,
+      outcome: 'executed',
+      executed: true,
+      brain: 'planner',
+      fell_back: false,
+      route_to: label.routeTo ?? null,
+      mode: 'autonomous',
     });
     if (label.disputeReason) expect(verdict.dispute_reason).toBe(label.disputeReason);
     expect(verdict.policy_citations.length).toBeGreaterThan(0);
@@ -78,12 +106,23 @@ describe('playbook planner against the simulator', () => {
   });
 
   it('calls every tool through the guard as the agent: one audit row per call', async () => {
-    const label = pick('price_variance', 'route', { routeTo: 'ap.review', tags: ['outside_tolerance'], without: ['contract_price', 'prompt_injection'] });
+    const label = pick('price_variance', 'route', {
+      routeTo: 'ap.review',
+      tags: ['outside_tolerance'],
+      without: ['contract_price', 'prompt_injection'],
+    });
     const afterSeq = (await world.runtime.audit.head())?.seq ?? 0;
     const { verdict } = await settle(label);
     // Every row since: this settlement is the only work in the world meanwhile (the knowledge reads name no invoice).
     const rows = await world.runtime.audit.list({ afterSeq, limit: 100 });
-    expect(rows.map((r) => r.tool).sort()).toEqual(['add_comment', 'classify_exception', 'find_similar_resolutions', 'record_resolution', 'route_to_approver', 'search_policies']);
+    expect(rows.map((r) => r.tool).sort()).toEqual([
+      'add_comment',
+      'classify_exception',
+      'find_similar_resolutions',
+      'record_resolution',
+      'route_to_approver',
+      'search_policies',
+    ]);
     expect(rows.every((r) => r.actor === 'settle-agent' && r.actorKind === 'agent')).toBe(true);
     expect(verdict.tool_calls).toBe(rows.length);
   });
@@ -95,7 +134,9 @@ describe('playbook planner against the simulator', () => {
       expectSettled(label, verdict, dossier);
 
       expect(statusOf(world.sim, label.invoiceId)).toBe('pending_approval');
-      const failures = linesOf(invoiceOf(world.sim, label.invoiceId)!).flatMap((l) => (l['failed-tolerances'] ?? []) as Wire[]);
+      const failures = linesOf(invoiceOf(world.sim, label.invoiceId)!).flatMap(
+        (l) => (l['failed-tolerances'] ?? []) as Wire[],
+      );
       expect(failures.length).toBeGreaterThan(0);
       expect(failures.every((f) => f.resolved === true)).toBe(true);
       const line = linesOf(wireInvoice(label.invoiceId)).find((l) => orderLine(l['order-line-id'])?.price !== l.price)!;
@@ -106,18 +147,29 @@ describe('playbook planner against the simulator', () => {
     });
 
     it('routes a variance outside tolerance to the AP reviewer', async () => {
-      const label = pick('price_variance', 'route', { routeTo: 'ap.review', tags: ['outside_tolerance'], without: ['contract_price', 'prompt_injection'] });
+      const label = pick('price_variance', 'route', {
+        routeTo: 'ap.review',
+        tags: ['outside_tolerance'],
+        without: ['contract_price', 'prompt_injection'],
+      });
       const { verdict, dossier } = await settle(label);
       expectSettled(label, verdict, dossier);
 
       expect(approversOf(world.sim, label.invoiceId)).toEqual(['ap.review']);
       expect(statusOf(world.sim, label.invoiceId)).toBe(wireInvoice(label.invoiceId).status);
       expect(dossier).toMatch(/price_tolerance_(pct|amount): [\d.]+ vs limit [\d.]+ — EXCEEDED/);
-      expect(writesTo(world.sim, label.invoiceId).filter((w) => w.method === 'PUT').map((w) => w.path)).toEqual([`/api/invoices/${label.invoiceId}/add_approver`]);
+      expect(
+        writesTo(world.sim, label.invoiceId)
+          .filter((w) => w.method === 'PUT')
+          .map((w) => w.path),
+      ).toEqual([`/api/invoices/${label.invoiceId}/add_approver`]);
     });
 
     it('routes a within-tolerance variance over the amount limit to the escalation reviewer, never resolving it', async () => {
-      const label = pick('price_variance', 'route', { routeTo: 'ap.manager', tags: ['within_tolerance', 'over_auto_resolve_limit'] });
+      const label = pick('price_variance', 'route', {
+        routeTo: 'ap.manager',
+        tags: ['within_tolerance', 'over_auto_resolve_limit'],
+      });
       const { verdict, dossier } = await settle(label);
       expectSettled(label, verdict, dossier);
 
@@ -152,7 +204,8 @@ describe('playbook planner against the simulator', () => {
     expect(more).toEqual([]);
     expectSupplierSafe(toSupplier!.text);
     // The numbers side by side are the records' own: the billed line and its PO line's ordered quantity.
-    const [, lineNum, billed, ordered] = /line (\d+) billed over ordered: billed ([\d.]+) .*\| ordered ([\d.]+)/.exec(dossier) ?? [];
+    const [, lineNum, billed, ordered] =
+      /line (\d+) billed over ordered: billed ([\d.]+) .*\| ordered ([\d.]+)/.exec(dossier) ?? [];
     const line = linesOf(wireInvoice(label.invoiceId)).find((l) => String(l['line-num']) === lineNum)!;
     expect(plain(line.quantity)).toBe(billed);
     expect(plain(orderLine(line['order-line-id'])!.quantity)).toBe(ordered);
@@ -163,7 +216,11 @@ describe('playbook planner against the simulator', () => {
     const { verdict, dossier } = await settle(label);
     expectSettled(label, verdict, dossier);
 
-    const po = company.dataset['purchase-orders'].find((p) => ((p['order-lines'] ?? []) as Wire[]).some((l) => linesOf(wireInvoice(label.invoiceId)).some((il) => il['order-line-id'] === l.id)))!;
+    const po = company.dataset['purchase-orders'].find((p) =>
+      ((p['order-lines'] ?? []) as Wire[]).some((l) =>
+        linesOf(wireInvoice(label.invoiceId)).some((il) => il['order-line-id'] === l.id),
+      ),
+    )!;
     expect(label.routeTo).toBe((po.requester as Wire).login);
     expect(approversOf(world.sim, label.invoiceId)).toEqual([label.routeTo]);
     expect(dossier).toMatch(/billed over received: billed \d+ .*\| received \d+/);
@@ -250,7 +307,13 @@ describe('playbook planner against the simulator', () => {
       const verdict = await settleInvoice(runtime, { invoiceId: label.invoiceId, event: label.event });
 
       expect(anyWrites(world.sim, from)).toEqual([]);
-      expect(verdict).toMatchObject({ decision: 'route', route_to: 'ap.review', outcome: 'proposed', executed: false, mode: 'monitor' });
+      expect(verdict).toMatchObject({
+        decision: 'route',
+        route_to: 'ap.review',
+        outcome: 'proposed',
+        executed: false,
+        mode: 'monitor',
+      });
       expect(verdict.proposal_ids.length).toBeGreaterThan(0);
       expect(approversOf(world.sim, label.invoiceId)).toEqual([]);
       expect(commentsOn(world.sim, label.invoiceId)).toEqual([]);
@@ -261,7 +324,13 @@ describe('playbook planner against the simulator', () => {
       const label = pick('quantity_variance', 'dispute');
       const verdict = await settleInvoice(runtime, { invoiceId: label.invoiceId, event: label.event });
 
-      expect(verdict).toMatchObject({ decision: 'dispute', outcome: 'proposed', executed: false, mode: 'assisted', dispute_reason: 'INCORRECT-QUANTITY' });
+      expect(verdict).toMatchObject({
+        decision: 'dispute',
+        outcome: 'proposed',
+        executed: false,
+        mode: 'assisted',
+        dispute_reason: 'INCORRECT-QUANTITY',
+      });
       expect(verdict.proposal_ids).toHaveLength(1);
       expect(statusOf(world.sim, label.invoiceId)).toBe(wireInvoice(label.invoiceId).status);
       expect(disputeCodesOf(world.sim, label.invoiceId)).toEqual([]);

@@ -8,7 +8,15 @@ import { settleInvoice } from '../src/agent/settle.js';
 import { Verdict } from '../src/agent/verdict.js';
 import type { Runtime } from '../src/app/runtime.js';
 import { mcpDataset, NOW, priceVarianceCase, SUPPLIER } from './mcp.fixture.js';
-import { anyWrites, approversOf, commentsOn, startAgentWorld, statusOf, writesTo, type AgentWorld } from './support/agent-harness.js';
+import {
+  anyWrites,
+  approversOf,
+  commentsOn,
+  startAgentWorld,
+  statusOf,
+  writesTo,
+  type AgentWorld,
+} from './support/agent-harness.js';
 
 /** All within tolerance (3% over a 100.00 PO price, 10 units): the planner would resolve each. */
 const BUDGET = 7001;
@@ -19,7 +27,13 @@ const DELETED = 7004;
 function dataset(): ReturnType<typeof mcpDataset> {
   const d = mcpDataset();
   for (const invoiceId of [BUDGET, OUTAGE_MID_RUN, OUTAGE_FROM_START, DELETED]) {
-    const c = priceVarianceCase({ invoiceId, supplierId: SUPPLIER, poPrice: '100.00', invoicePrice: '103.00', quantity: '10' });
+    const c = priceVarianceCase({
+      invoiceId,
+      supplierId: SUPPLIER,
+      poPrice: '100.00',
+      invoicePrice: '103.00',
+      quantity: '10',
+    });
     d['purchase-orders'].push(c.po);
     d['receiving-transactions'].push(c.receipt);
     d.invoices.push(c.invoice);
@@ -29,7 +43,9 @@ function dataset(): ReturnType<typeof mcpDataset> {
 
 /** Writes Coupa accepted (2xx) — a failed attempt changes nothing. */
 function acceptedWrites(world: AgentWorld, id: number, from = 0): string[] {
-  return writesTo(world.sim, id, from).filter((w) => w.status < 300 && !w.dropped).map((w) => `${w.method} ${w.path}`);
+  return writesTo(world.sim, id, from)
+    .filter((w) => w.status < 300 && !w.dropped)
+    .map((w) => `${w.method} ${w.path}`);
 }
 
 describe('agent resilience', () => {
@@ -43,20 +59,37 @@ describe('agent resilience', () => {
   });
 
   it('stops at the tool-call budget and routes to the AP reviewer with what it found, never half-acting', async () => {
-    const verdict = Verdict.parse(await settleInvoice(world.runtime, { invoiceId: BUDGET, event: { exception_code: 'PRICE_MISMATCH' }, budget: { maxToolCalls: 1 } }));
+    const verdict = Verdict.parse(
+      await settleInvoice(world.runtime, {
+        invoiceId: BUDGET,
+        event: { exception_code: 'PRICE_MISMATCH' },
+        budget: { maxToolCalls: 1 },
+      }),
+    );
 
-    expect(verdict).toMatchObject({ decision: 'route', route_to: 'ap.review', outcome: 'executed', exception_type: 'price_variance' });
+    expect(verdict).toMatchObject({
+      decision: 'route',
+      route_to: 'ap.review',
+      outcome: 'executed',
+      exception_type: 'price_variance',
+    });
     expect(verdict.flags.join(' ')).toMatch(/Budget exhausted \(tool-call budget 1\); stopped safely/);
-    const puts = writesTo(world.sim, BUDGET).filter((w) => w.method === 'PUT').map((w) => w.path);
+    const puts = writesTo(world.sim, BUDGET)
+      .filter((w) => w.method === 'PUT')
+      .map((w) => w.path);
     expect(puts).toEqual([`/api/invoices/${BUDGET}/add_approver`]);
     expect(approversOf(world.sim, BUDGET)).toEqual(['ap.review']);
     expect(statusOf(world.sim, BUDGET)).toBe('ap_hold');
     // What it found goes with it: the root cause with the numbers, and why it stopped where it did.
     expect(verdict.root_cause).toContain('unit price 103.00 is 3.0% above');
-    const [dossier, ...more] = commentsOn(world.sim, BUDGET).filter((c) => !c.toSupplier).map((c) => c.text);
+    const [dossier, ...more] = commentsOn(world.sim, BUDGET)
+      .filter((c) => !c.toSupplier)
+      .map((c) => c.text);
     expect(more).toEqual([]);
     expect(dossier).toContain('Decision: Route to ap.review — done');
-    expect(dossier).toContain('Why: Settle stopped before deciding (tool-call budget 1) and routed it to the AP reviewer for a decision; the checks alone suggest resolve');
+    expect(dossier).toContain(
+      'Why: Settle stopped before deciding (tool-call budget 1) and routed it to the AP reviewer for a decision; the checks alone suggest resolve',
+    );
   });
 
   describe('Coupa outage', () => {
@@ -74,13 +107,17 @@ describe('agent resilience', () => {
       };
       const from = world.sim.callLog.length;
       try {
-        const verdict = Verdict.parse(await settleInvoice(runtime, { invoiceId: OUTAGE_MID_RUN, event: { exception_code: 'PRICE_MISMATCH' } }));
+        const verdict = Verdict.parse(
+          await settleInvoice(runtime, { invoiceId: OUTAGE_MID_RUN, event: { exception_code: 'PRICE_MISMATCH' } }),
+        );
 
         expect(verdict).toMatchObject({ outcome: 'failed', executed: false, facts: null });
         expect(verdict.exception_type).toBe('price_variance');
         expect(verdict.actions.length).toBeGreaterThan(0);
         expect(verdict.actions.every((a) => a.outcome === 'error' && !a.detail.startsWith('Error:'))).toBe(true);
-        expect(verdict.flags.join(' ')).toMatch(/No decision was carried out \(Coupa is unavailable, retry later\); settle it again once Coupa answers/);
+        expect(verdict.flags.join(' ')).toMatch(
+          /No decision was carried out \(Coupa is unavailable, retry later\); settle it again once Coupa answers/,
+        );
         expect(world.sim.callLog.slice(from).some((e) => e.status >= 500)).toBe(true);
       } finally {
         world.sim.setFaults({});
@@ -113,7 +150,12 @@ describe('agent resilience', () => {
   it('an invoice deleted between the event and the run: not actionable, zero writes', async () => {
     expect(world.sim.remove('invoices', DELETED)).toBe(true);
     const from = world.sim.callLog.length;
-    const verdict = Verdict.parse(await settleInvoice(world.runtime, { invoiceId: DELETED, event: { exception_code: 'PRICE_MISMATCH', resource_id: DELETED } }));
+    const verdict = Verdict.parse(
+      await settleInvoice(world.runtime, {
+        invoiceId: DELETED,
+        event: { exception_code: 'PRICE_MISMATCH', resource_id: DELETED },
+      }),
+    );
 
     expect(verdict).toMatchObject({ invoice_id: DELETED, outcome: 'not_actionable', executed: false, actions: [] });
     expect(verdict.root_cause).toMatch(/not found/i);

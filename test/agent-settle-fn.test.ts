@@ -14,7 +14,13 @@ let world: AgentWorld;
 beforeAll(async () => {
   const d = mcpDataset();
   // 12% over the PO price: outside the 5% tolerance, so it is routed to the AP reviewer and stays held.
-  const c = priceVarianceCase({ invoiceId: INVOICE, supplierId: SUPPLIER, poPrice: '100.00', invoicePrice: '112.00', quantity: '10' });
+  const c = priceVarianceCase({
+    invoiceId: INVOICE,
+    supplierId: SUPPLIER,
+    poPrice: '100.00',
+    invoicePrice: '112.00',
+    quantity: '10',
+  });
   d['purchase-orders'].push(c.po);
   d['receiving-transactions'].push(c.receipt);
   d.invoices.push(c.invoice);
@@ -23,9 +29,10 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 async function queueEvent(eventId: string, payload: Record<string, unknown>): Promise<void> {
-  await world.db.query(`insert into webhook_events (event_id, invoice_id, source, event_type, payload) values ($1, $2, 'webhook', $3, $4)`, [
-    eventId, INVOICE, 'invoice.exception.created', JSON.stringify(payload),
-  ]);
+  await world.db.query(
+    `insert into webhook_events (event_id, invoice_id, source, event_type, payload) values ($1, $2, 'webhook', $3, $4)`,
+    [eventId, INVOICE, 'invoice.exception.created', JSON.stringify(payload)],
+  );
 }
 
 describe('the agent as the runner settles it', () => {
@@ -36,7 +43,10 @@ describe('the agent as the runner settles it', () => {
     const first = await settle(INVOICE, { eventId: 'evt-1', attempt: 1, signal });
     expect(first).toMatchObject({ decision: 'route', exceptionType: 'price_variance', executed: true });
     expect(approversOf(world.sim, INVOICE)).toEqual(['ap.review']);
-    const { rows } = await world.db.query<{ n: string }>('select count(*) as n from settlements where invoice_id = $1', [INVOICE]);
+    const { rows } = await world.db.query<{ n: string }>(
+      'select count(*) as n from settlements where invoice_id = $1',
+      [INVOICE],
+    );
     expect(Number(rows[0]!.n)).toBe(1);
 
     const before = world.sim.callLog.length;
@@ -49,13 +59,25 @@ describe('the agent as the runner settles it', () => {
   it('settles again when the facts change (the price is corrected to the PO price)', async () => {
     const settle = createAgentSettleFn(world.runtime);
     const invoice = world.sim.records('invoices').find((i) => i.id === INVOICE)!;
-    const lines = (invoice['invoice-lines'] as Array<Record<string, unknown>>).map((l) => ({ ...l, price: '100.00', total: '1000.00' }));
-    world.sim.upsert('invoices', { ...invoice, 'invoice-lines': lines, 'gross-total': '1000.00', 'total-with-taxes': '1000.00' });
+    const lines = (invoice['invoice-lines'] as Array<Record<string, unknown>>).map((l) => ({
+      ...l,
+      price: '100.00',
+      total: '1000.00',
+    }));
+    world.sim.upsert('invoices', {
+      ...invoice,
+      'invoice-lines': lines,
+      'gross-total': '1000.00',
+      'total-with-taxes': '1000.00',
+    });
     world.runtime.records.afterWrite(INVOICE);
     await queueEvent('evt-3', { resource_id: INVOICE });
     const third = await settle(INVOICE, { eventId: 'evt-3', attempt: 1, signal: new AbortController().signal });
     expect(third.decision).not.toBe('unchanged');
-    const { rows } = await world.db.query<{ n: string }>('select count(*) as n from settlements where invoice_id = $1', [INVOICE]);
+    const { rows } = await world.db.query<{ n: string }>(
+      'select count(*) as n from settlements where invoice_id = $1',
+      [INVOICE],
+    );
     expect(Number(rows[0]!.n)).toBe(2);
   });
 });

@@ -56,8 +56,18 @@ describe('settle audit', () => {
     await withDb(dataDir, async (db) => {
       const log = createAuditLog(db);
       await log.append(entry());
-      await log.append(entry({ tool: 'resolve_exception', decision: 'proposed', reason: 'above amount limit', idempotencyKey: 'k-1' }));
-      await log.append(entry({ actor: 'jlee', actorKind: 'person', tool: 'decide_proposal', decision: 'executed', reason: 'approved' }));
+      await log.append(
+        entry({ tool: 'resolve_exception', decision: 'proposed', reason: 'above amount limit', idempotencyKey: 'k-1' }),
+      );
+      await log.append(
+        entry({
+          actor: 'jlee',
+          actorKind: 'person',
+          tool: 'decide_proposal',
+          decision: 'executed',
+          reason: 'approved',
+        }),
+      );
     });
   });
 
@@ -72,7 +82,10 @@ describe('settle audit', () => {
     const toFile = await settle(dataDir, 'audit', 'export', '--out', out);
     expect(toFile.code).toBe(0);
     expect(toFile.stdout.trim()).toBe(`exported 3 rows to ${out}`);
-    const fileRows = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    const fileRows = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(fileRows.map((r) => r.seq)).toEqual([1, 2, 3]);
 
     const toStdout = await settle(dataDir, 'audit', 'export');
@@ -86,16 +99,22 @@ describe('settle audit', () => {
     expect(tail.code).toBe(0);
     const lines = tail.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^#2 .* settle-agent \(agent\) resolve_exception invoice 4711 → proposed: above amount limit/);
+    expect(lines[0]).toMatch(
+      /^#2 .* settle-agent \(agent\) resolve_exception invoice 4711 → proposed: above amount limit/,
+    );
     expect(lines[1]).toMatch(/^#3 .* jlee \(person\) decide_proposal/);
   });
 
   it('verify exits 1 naming the first broken row after a superuser edit', async () => {
-    await withDb(dataDir, (db) => tamper(db, 'audit_log_no_update', `update audit_log set reason = 'approved by cfo' where seq = 2`));
+    await withDb(dataDir, (db) =>
+      tamper(db, 'audit_log_no_update', `update audit_log set reason = 'approved by cfo' where seq = 2`),
+    );
     const run = await settle(dataDir, 'audit', 'verify');
     expect(run.code).toBe(1);
     // The verdict is the last line; a warning that no checkpoint anchors the chain may come first.
-    expect(run.stderr.trim().split('\n').at(-1)).toBe('settle: chain broken at row #2: stored hash does not match the row content (row altered)');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'settle: chain broken at row #2: stored hash does not match the row content (row altered)',
+    );
   });
 
   it('rejects a bad --limit with one line and a non-zero exit', async () => {

@@ -57,7 +57,12 @@ export async function createScratchDatabase(prefix = 'settle_audit_test'): Promi
     u.pathname = `/${name}`;
     return u.toString();
   };
-  return { name, url: urlAs('postgres'), urlAs, drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+  return {
+    name,
+    url: urlAs('postgres'),
+    urlAs,
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  };
 }
 
 /** One statement on the admin database (create/drop database and roles). */

@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, createAuditLog, hashRow, type AuditLog, type AuditRow } from '../src/audit/index.js';
 import { openDb, type Db } from '../src/db/connection.js';
-import { adminQuery, applyAuditMigration, createScratchDatabase, entry, tamper, type ScratchDatabase } from './audit-fixtures.js';
+import {
+  adminQuery,
+  applyAuditMigration,
+  createScratchDatabase,
+  entry,
+  tamper,
+  type ScratchDatabase,
+} from './audit-fixtures.js';
 
 describe('audit log on PostgreSQL', () => {
   let scratch: ScratchDatabase;
@@ -45,7 +52,9 @@ describe('audit log on PostgreSQL', () => {
     const otherProcess = createAuditLog(second);
     const before = await log.count();
     const rows = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? log : otherProcess).append(entry({ input: { i }, idempotencyKey: `race-${i}` }))),
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? log : otherProcess).append(entry({ input: { i }, idempotencyKey: `race-${i}` })),
+      ),
     );
     const seqs = rows.map((r) => r.seq).sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => before + i + 1));
@@ -72,7 +81,9 @@ describe('audit log on PostgreSQL', () => {
     await expect(asApp.query(`update audit_log set reason = 'x' where seq = 1`)).rejects.toThrow(/permission denied/);
     await expect(asApp.query('delete from audit_log where seq = 1')).rejects.toThrow(/permission denied/);
     await expect(asApp.query('truncate audit_log')).rejects.toThrow(/permission denied/);
-    await expect(asApp.query('alter table audit_log disable trigger audit_log_no_update')).rejects.toThrow(/must be owner/);
+    await expect(asApp.query('alter table audit_log disable trigger audit_log_no_update')).rejects.toThrow(
+      /must be owner/,
+    );
     expect((await log.verify()).ok).toBe(true);
   });
 
@@ -84,14 +95,26 @@ describe('audit log on PostgreSQL', () => {
 
     it('finds a row whose content changed', async () => {
       await tamper(db, 'audit_log_no_update', `update audit_log set guard_decision = 'executed' where seq = 7`);
-      expect(await log.verify()).toEqual({ ok: false, rows: 7, firstBrokenSeq: 7, reason: 'stored hash does not match the row content (row altered)' });
-      await tamper(db, 'audit_log_no_update', `update audit_log set guard_decision = $1 where seq = 7`, [rows[6]!.decision]);
+      expect(await log.verify()).toEqual({
+        ok: false,
+        rows: 7,
+        firstBrokenSeq: 7,
+        reason: 'stored hash does not match the row content (row altered)',
+      });
+      await tamper(db, 'audit_log_no_update', `update audit_log set guard_decision = $1 where seq = 7`, [
+        rows[6]!.decision,
+      ]);
       expect((await log.verify()).ok).toBe(true);
     });
 
     it('finds a forged row that was re-hashed, at the link after it', async () => {
       const forged = { ...rows[9]!, coupaCalls: 0, resultSummary: 'nothing happened' };
-      await tamper(db, 'audit_log_no_update', 'update audit_log set coupa_calls = 0, result_summary = $1, hash = $2 where seq = 10', [forged.resultSummary, hashRow(forged)]);
+      await tamper(
+        db,
+        'audit_log_no_update',
+        'update audit_log set coupa_calls = 0, result_summary = $1, hash = $2 where seq = 10',
+        [forged.resultSummary, hashRow(forged)],
+      );
       const result = await log.verify();
       expect(result).toMatchObject({ ok: false, rows: 11, firstBrokenSeq: 11 });
       expect(result.reason).toMatch(/prev_hash does not match the hash of row #10/);

@@ -11,7 +11,15 @@ import { PassThrough } from 'node:stream';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, createAuditLog, hashRow, readExport, verifyChain, type AuditLog, type AuditRow } from '../src/audit/index.js';
+import {
+  GENESIS_HASH,
+  createAuditLog,
+  hashRow,
+  readExport,
+  verifyChain,
+  type AuditLog,
+  type AuditRow,
+} from '../src/audit/index.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { entry, tamper } from './audit-fixtures.js';
@@ -19,7 +27,9 @@ import { entry, tamper } from './audit-fixtures.js';
 /** JSON-ish values full of what databases mangle: NUL, lone surrogates, -0, extreme doubles. */
 const awkwardText = fc.oneof(
   fc.string({ unit: 'binary' }),
-  fc.array(fc.constantFrom('\u0000', '\ud800', '\udfff', 'é', '😀', '"', '\\', '\n', 'a'), { maxLength: 6 }).map((a) => a.join('')),
+  fc
+    .array(fc.constantFrom('\u0000', '\ud800', '\udfff', 'é', '😀', '"', '\\', '\n', 'a'), { maxLength: 6 })
+    .map((a) => a.join('')),
 );
 const awkwardJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -33,7 +43,6 @@ const awkwardJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.dictionary(awkwardText, tie('value'), { maxKeys: 4 }),
   ),
 })).value;
-
 
 describe('audit log on PGlite', () => {
   let db: Db;
@@ -52,7 +61,9 @@ describe('audit log on PGlite', () => {
   it('links every row to the one before and verifies the chain', async () => {
     const a = await log.append(entry());
     const b = await log.append(entry({ tool: 'resolve_exception', decision: 'proposed', idempotencyKey: 'k-1' }));
-    const c = await log.append(entry({ actor: 'jlee', actorKind: 'person', decision: 'denied', reason: 'missing scope' }));
+    const c = await log.append(
+      entry({ actor: 'jlee', actorKind: 'person', decision: 'denied', reason: 'missing scope' }),
+    );
     expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
     expect(a.prevHash).toBe(GENESIS_HASH);
     expect(b.prevHash).toBe(a.hash);
@@ -95,14 +106,18 @@ describe('audit log on PGlite', () => {
 
   it('keeps one unbroken chain under 50 concurrent appends', async () => {
     const before = await log.count();
-    const rows = await Promise.all(Array.from({ length: 50 }, (_, i) => log.append(entry({ input: { i }, idempotencyKey: `c-${i}` }))));
+    const rows = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => log.append(entry({ input: { i }, idempotencyKey: `c-${i}` }))),
+    );
     expect(rows.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => before + i + 1));
     expect(await log.verify()).toEqual({ ok: true, rows: before + 50 });
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE through SQL', async () => {
     const before = await log.list();
-    await expect(db.query(`update audit_log set reason = 'nothing to see' where seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(db.query(`update audit_log set reason = 'nothing to see' where seq = 1`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(db.query('delete from audit_log where seq = 2')).rejects.toThrow(/append-only: DELETE refused/);
     await expect(db.query('truncate audit_log')).rejects.toThrow(/append-only: TRUNCATE refused/);
     expect(await log.list()).toEqual(before);
@@ -130,7 +145,9 @@ describe('audit log on PGlite', () => {
       }),
       { numRuns: 40 },
     );
-    const row = await log.append(entry({ input: { note: 'a\u0000b', half: '\ud800x', kept: 'é😀' }, reason: 'nul\u0000here' }));
+    const row = await log.append(
+      entry({ input: { note: 'a\u0000b', half: '\ud800x', kept: 'é😀' }, reason: 'nul\u0000here' }),
+    );
     expect(row.input).toEqual({ note: 'a\uFFFDb', half: '\uFFFDx', kept: 'é😀' });
     expect(row.reason).toBe('nul\uFFFDhere');
   });
@@ -173,14 +190,27 @@ describe('audit log on PGlite', () => {
     const total = await log.count();
     expect(await log.export(sink)).toBe(total);
     expect(sink.writableEnded).toBe(false);
-    const parsed = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as AuditRow);
+    const parsed = Buffer.concat(chunks)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditRow);
     expect(parsed.map((r) => r.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     await expect(log.export(join(dir, 'no-such-dir', 'x.jsonl'))).rejects.toThrow(/ENOENT/);
   });
 
   // Destructive: keep last.
   it('names the row a superuser altered behind the disabled trigger', async () => {
-    await tamper(db, 'audit_log_no_update', `update audit_log set guard_decision = 'allowed', reason = 'within controls' where seq = 3`);
-    expect(await log.verify()).toEqual({ ok: false, rows: 3, firstBrokenSeq: 3, reason: 'stored hash does not match the row content (row altered)' });
+    await tamper(
+      db,
+      'audit_log_no_update',
+      `update audit_log set guard_decision = 'allowed', reason = 'within controls' where seq = 3`,
+    );
+    expect(await log.verify()).toEqual({
+      ok: false,
+      rows: 3,
+      firstBrokenSeq: 3,
+      reason: 'stored hash does not match the row content (row altered)',
+    });
   });
 });

@@ -20,8 +20,18 @@ const T0 = new Date('2026-11-01T09:00:00Z');
 
 function candidate(i: number, overrides: Partial<QaCandidate> = {}): QaCandidate {
   return {
-    settlementId: i, tenant: 'test', invoiceId: 10_000 + i, exceptionType: 'tax_variance', supplierId: 7, supplierName: 'Acme',
-    amount: '120.00', decision: 'resolve', confidence: 0.9, autonomyRule: null, settledAt: T0, ...overrides,
+    settlementId: i,
+    tenant: 'test',
+    invoiceId: 10_000 + i,
+    exceptionType: 'tax_variance',
+    supplierId: 7,
+    supplierName: 'Acme',
+    amount: '120.00',
+    decision: 'resolve',
+    confidence: 0.9,
+    autonomyRule: null,
+    settledAt: T0,
+    ...overrides,
   };
 }
 
@@ -29,7 +39,9 @@ describe('the QA draw', () => {
   it('takes the configured share at random, within sampling error', () => {
     const n = 20_000;
     for (const share of [0.05, 0.2]) {
-      const drawn = Array.from({ length: n }, (_, i) => drawReason(candidate(i), { ...DEFAULT_QA, share }, null)).filter(Boolean).length;
+      const drawn = Array.from({ length: n }, (_, i) =>
+        drawReason(candidate(i), { ...DEFAULT_QA, share }, null),
+      ).filter(Boolean).length;
       const se = Math.sqrt((share * (1 - share)) / n);
       expect(Math.abs(drawn / n - share)).toBeLessThan(4 * se);
     }
@@ -57,7 +69,12 @@ describe('self-demotion over a rolling window (fake clock)', () => {
     const store = createAutonomyStore(db);
     const audit = createAuditLog(db);
     const approver = createIdentity('jlee', 'person', ['approver']);
-    const rule = { name: 'small tax variances', exception_type: 'tax_variance' as const, amount_max: '1000', mode: 'autonomous' as const };
+    const rule = {
+      name: 'small tax variances',
+      exception_type: 'tax_variance' as const,
+      amount_max: '1000',
+      mode: 'autonomous' as const,
+    };
     await changeSliceMode({ store, audit, controls }, approver, rule, 'shadow: 60 cases, 100% agreement');
     const slice = { exceptionType: 'tax_variance', supplierId: 7, supplierNumber: null, amount: '120.00' };
     expect(chooseMode(await store.rules(), slice, {}, 'shadow').mode).toBe('autonomous');
@@ -65,7 +82,13 @@ describe('self-demotion over a rolling window (fake clock)', () => {
     const qa = createQaStore(db);
     const review = async (i: number, at: Date, agree: boolean): Promise<void> => {
       const s = await qa.consider(candidate(i, { settledAt: at }), { ...DEFAULT_QA, share: 1 });
-      await qa.review(s!.id, { by: 'ap.review', verdict: agree ? 'agree' : 'disagree', comment: agree ? 'fine' : 'should have been routed', correctDecision: agree ? undefined : 'route', at });
+      await qa.review(s!.id, {
+        by: 'ap.review',
+        verdict: agree ? 'agree' : 'disagree',
+        comment: agree ? 'fine' : 'should have been routed',
+        correctDecision: agree ? undefined : 'route',
+        at,
+      });
     };
     // Days 0–9: twelve reviews, all agree. Nothing to demote.
     for (let i = 0; i < 12; i++) await review(i, new Date(T0.getTime() + i * DAY), true);
@@ -78,14 +101,21 @@ describe('self-demotion over a rolling window (fake clock)', () => {
     expect(demoted).toHaveLength(1);
     expect(demoted[0]!.cases).toBe(12);
     expect(demoted[0]!.reason).toMatch(/false release/);
-    expect(chooseMode([...(await store.rules()), ...controlsRules(controls)], slice, {}, 'shadow')).toMatchObject({ mode: 'assisted' });
+    expect(chooseMode([...(await store.rules()), ...controlsRules(controls)], slice, {}, 'shadow')).toMatchObject({
+      mode: 'assisted',
+    });
     expect((await store.rules())[0]!.source).toMatch(/^demoted itself/);
 
     // Announced in the digest once, and audited.
     expect((await store.takeUnannounced()).map((c) => c.rule.mode)).toEqual(['assisted']);
     expect(await store.takeUnannounced()).toEqual([]);
-    const { rows } = await db.query<{ tool: string; actor: string }>(`select tool, actor from audit_log where tool like 'autonomy_%' order by seq`);
-    expect(rows).toEqual([{ tool: 'autonomy_promote', actor: 'jlee' }, { tool: 'autonomy_demote', actor: 'settle' }]);
+    const { rows } = await db.query<{ tool: string; actor: string }>(
+      `select tool, actor from audit_log where tool like 'autonomy_%' order by seq`,
+    );
+    expect(rows).toEqual([
+      { tool: 'autonomy_promote', actor: 'jlee' },
+      { tool: 'autonomy_demote', actor: 'settle' },
+    ]);
     // A second check changes nothing more: the slice is no longer autonomous.
     expect(await runDemotionCheck({ db, controls, now })).toEqual([]);
   });
@@ -93,6 +123,13 @@ describe('self-demotion over a rolling window (fake clock)', () => {
   it('only a person with the approver role may change a slice', async () => {
     const controls = resolveControls({});
     const reviewer = createIdentity('sam', 'person', ['reviewer']);
-    await expect(changeSliceMode({ store: createAutonomyStore(db), audit: createAuditLog(db), controls }, reviewer, { exception_type: 'duplicate', mode: 'autonomous' }, '')).rejects.toThrow(/approver role/);
+    await expect(
+      changeSliceMode(
+        { store: createAutonomyStore(db), audit: createAuditLog(db), controls },
+        reviewer,
+        { exception_type: 'duplicate', mode: 'autonomous' },
+        '',
+      ),
+    ).rejects.toThrow(/approver role/);
   });
 });

@@ -19,9 +19,14 @@ const dir = mkdtempSync(join(tmpdir(), 'settle-calibrate-'));
 
 function settle(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli.ts', ...args], { cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['src/cli.ts', ...args],
+      { cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -31,10 +36,21 @@ describe('settle calibrate', () => {
   it('fits, stores and shows the calibration with its ECE, diagram and thresholds', async () => {
     expect((await settle('calibrate', 'show')).stdout).toContain('No calibration yet');
 
-    const fit = await settle('calibrate', 'fit', '--labels', LABELS, '--no-shadow', '--no-qa', '--target-false-release', '0.5%');
+    const fit = await settle(
+      'calibrate',
+      'fit',
+      '--labels',
+      LABELS,
+      '--no-shadow',
+      '--no-qa',
+      '--target-false-release',
+      '0.5%',
+    );
     expect(fit.stderr).toBe('');
     expect(fit.code).toBe(0);
-    expect(fit.stdout).toMatch(/^calibration #1 \(\d{4}-\d\d-\d\d, 459 labels\): fitted .* on 459 labelled outcomes \(eval 219, shadow 240\)/);
+    expect(fit.stdout).toMatch(
+      /^calibration #1 \(\d{4}-\d\d-\d\d, 459 labels\): fitted .* on 459 labelled outcomes \(eval 219, shadow 240\)/,
+    );
     expect(fit.stdout).toMatch(/│ price_variance\s+│ 106\s+│ [\d.]+%\s+│ [\d.]+%/);
     expect(fit.stdout).toContain('Reliability, raw confidence (ECE');
     expect(fit.stdout).toMatch(/│ price_variance\s+│ none: people/);
@@ -50,6 +66,8 @@ describe('settle calibrate', () => {
 
     const bad = await settle('calibrate', 'fit', '--target-false-release', '150%');
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('settle: --target-false-release takes a share (0.005) or a percentage (0.5%), got "150%"');
+    expect(bad.stderr.trim()).toBe(
+      'settle: --target-false-release takes a share (0.005) or a percentage (0.5%), got "150%"',
+    );
   }, 300_000);
 });

@@ -18,13 +18,28 @@ import { calibrationPanel } from '../src/web/calibration-panel.js';
 import { calibrationSection } from '../src/cli/eval.js';
 import type { HarnessOutput } from '../evals/harness.js';
 
-const label = (id: string, exceptionType: string, raw: number, correct: boolean, extra: Partial<ConfidenceLabel> = {}): ConfidenceLabel => ({
-  id, source: 'eval', exceptionType, raw, correct, released: false, amount: '100.00', ...extra,
+const label = (
+  id: string,
+  exceptionType: string,
+  raw: number,
+  correct: boolean,
+  extra: Partial<ConfidenceLabel> = {},
+): ConfidenceLabel => ({
+  id,
+  source: 'eval',
+  exceptionType,
+  raw,
+  correct,
+  released: false,
+  amount: '100.00',
+  ...extra,
 });
 
 describe('fit', () => {
   it('pool-adjacent-violators returns the closest non-decreasing sequence', () => {
-    expect(isotonic([0.5, 0.9, 0.7, 0.8, 1], [1, 1, 1, 1, 1]).map((v) => Math.round(v * 1000) / 1000)).toEqual([0.5, 0.8, 0.8, 0.8, 1]);
+    expect(isotonic([0.5, 0.9, 0.7, 0.8, 1], [1, 1, 1, 1, 1]).map((v) => Math.round(v * 1000) / 1000)).toEqual([
+      0.5, 0.8, 0.8, 0.8, 1,
+    ]);
     // A heavier block pulls the pooled value towards itself.
     const pooled = isotonic([0.9, 0.6], [3, 1]);
     expect(pooled[0]).toBeCloseTo(0.825, 12);
@@ -49,8 +64,16 @@ describe('fit', () => {
   });
 
   it('ECE is the case-weighted gap between confidence and the share right', () => {
-    const r = reliability([{ confidence: 0.9, correct: true }, { confidence: 0.9, correct: false }, { confidence: 0.3, correct: false }, { confidence: 0.3, correct: false }]);
-    expect(r.bins.map((b) => [b.n, b.accuracy])).toEqual([[2, 0], [2, 0.5]]);
+    const r = reliability([
+      { confidence: 0.9, correct: true },
+      { confidence: 0.9, correct: false },
+      { confidence: 0.3, correct: false },
+      { confidence: 0.3, correct: false },
+    ]);
+    expect(r.bins.map((b) => [b.n, b.accuracy])).toEqual([
+      [2, 0],
+      [2, 0.5],
+    ]);
     expect(r.ece).toBeCloseTo(0.5 * 0.3 + 0.5 * 0.4, 10);
   });
 });
@@ -77,13 +100,17 @@ describe('held-back labels', () => {
     for (const type of [...Object.keys(truth), null]) {
       const mine = test.filter((l) => type === null || l.exceptionType === type);
       const raw = reliability(mine.map((l) => ({ confidence: l.raw, correct: l.correct }))).ece;
-      const calibrated = reliability(mine.map((l) => ({ confidence: calibrate(fit, l.exceptionType, l.raw), correct: l.correct }))).ece;
+      const calibrated = reliability(
+        mine.map((l) => ({ confidence: calibrate(fit, l.exceptionType, l.raw), correct: l.correct })),
+      ).ece;
       expect(calibrated, `${type ?? 'all types'}: raw ECE ${raw}`).toBeLessThan(raw);
     }
   });
 
   it("on the sample company's labelled outcomes, the held-back calibrated ECE is lower than today's confidence", () => {
-    const artifact = CalibrationArtifact.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'calibration', 'sample-company.json'), 'utf8')));
+    const artifact = CalibrationArtifact.parse(
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'calibration', 'sample-company.json'), 'utf8')),
+    );
     expect(artifact.n).toBe(artifact.labels.length);
     expect(artifact.sources.eval).toBeGreaterThan(100);
     expect(artifact.sources.shadow).toBeGreaterThan(100);
@@ -100,10 +127,21 @@ describe('held-back labels', () => {
 });
 
 describe('thresholds', () => {
-  const scored = (calibrated: number, released: boolean, amount: string, correct = true) => ({ raw: calibrated, calibrated, released, amount, correct });
+  const scored = (calibrated: number, released: boolean, amount: string, correct = true) => ({
+    raw: calibrated,
+    calibrated,
+    released,
+    amount,
+    correct,
+  });
 
   it('takes the lowest calibrated confidence whose expected false release by value meets the target', () => {
-    const cases = [scored(0.99, true, '1000.00'), scored(0.999, true, '1000.00'), scored(0.8, true, '1000.00', false), scored(0.95, false, '7000.00')];
+    const cases = [
+      scored(0.99, true, '1000.00'),
+      scored(0.999, true, '1000.00'),
+      scored(0.8, true, '1000.00', false),
+      scored(0.95, false, '7000.00'),
+    ];
     // At 0.8 all settle: (0.01·1000 + 0.001·1000 + 0.2·1000) / 10000 = 2.11% > 0.5%. At 0.95: 11/9000 = 0.12%.
     const t = chooseThreshold(cases, { targetFalseRelease: 0.005, minAccuracy: 0.9 });
     expect(t.threshold).toBe(0.95);
@@ -113,7 +151,9 @@ describe('thresholds', () => {
     expect(t.observed_false_release_value).toBe('0.00');
     // A stricter target moves it up (at 0.95: 0.12%; at 0.99: 11/2000 = 0.55%; at 0.999: 1/1000 = 0.1%); an impossible one leaves every case to people.
     expect(chooseThreshold(cases, { targetFalseRelease: 0.0011, minAccuracy: 0.9 }).threshold).toBe(0.999);
-    expect(chooseThreshold([scored(0.9, true, '10.00')], { targetFalseRelease: 0.005, minAccuracy: 0.9 }).threshold).toBeNull();
+    expect(
+      chooseThreshold([scored(0.9, true, '10.00')], { targetFalseRelease: 0.005, minAccuracy: 0.9 }).threshold,
+    ).toBeNull();
   });
 
   it('a case under its type threshold runs assisted with "low confidence" as the reason', () => {
@@ -123,7 +163,13 @@ describe('thresholds', () => {
     ];
     const gate = gateOf(buildCalibration(labels, { fittedAt: new Date('2026-12-01T00:00:00Z') }), 'calibration #1');
     const autonomous = { mode: 'autonomous' as const, rule: 'global mode', index: null };
-    const slice = (exceptionType: string) => ({ exceptionType, supplierId: 1, supplierNumber: null, amount: '100.00', confidence: 0.9 });
+    const slice = (exceptionType: string) => ({
+      exceptionType,
+      supplierId: 1,
+      supplierNumber: null,
+      amount: '100.00',
+      confidence: 0.9,
+    });
     const held = gateByConfidence(autonomous, slice('price_variance'), gate);
     expect(held.mode).toBe('assisted');
     expect(held.rule).toMatch(/^low confidence: no confidence is high enough for price_variance/);
@@ -137,7 +183,9 @@ describe('thresholds', () => {
 
 describe('dashboard panel', () => {
   it('draws the reliability diagram and lists ECE and thresholds, escaping the type names', () => {
-    const labels = Array.from({ length: 20 }, (_, i) => label(`x${i}`, i % 2 ? 'price_variance' : '<b>odd</b>', i % 4 ? 0.9 : 0.6, i % 5 !== 0));
+    const labels = Array.from({ length: 20 }, (_, i) =>
+      label(`x${i}`, i % 2 ? 'price_variance' : '<b>odd</b>', i % 4 ? 0.9 : 0.6, i % 5 !== 0),
+    );
     const artifact = buildCalibration(labels, { fittedAt: new Date('2026-12-01T00:00:00Z') });
     const page = calibrationPanel({ artifact, label: 'calibration #4' }).toString();
     expect(page).toContain('<svg class="reliability"');
@@ -153,7 +201,9 @@ describe('settle eval', () => {
   it("prints ECE and the reliability diagram of the run's confidence, raw and held-back calibrated", () => {
     // Runs whose raw confidence says 0.9 but half of which failed.
     const cases = Array.from({ length: 40 }, (_, i) => ({
-      id: `case-${i}`, trial: 1, passed: i % 2 === 0,
+      id: `case-${i}`,
+      trial: 1,
+      passed: i % 2 === 0,
       verdict: { exception_type: 'price_variance', decision: 'resolve', confidence: 0.9, invoice_total: '100.00' },
     }));
     const text = calibrationSection({ cases } as unknown as HarnessOutput);

@@ -8,15 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandNamed } from '../src/cli/commands.js';
 
 describe('the command list the launcher reads', () => {
-  it.each(COMMANDS.map((c) => [c.name, c]))('%s: name, usage and description match the registered command', async (_name, entry) => {
-    const program = new Command('settle');
-    await entry.register(program);
-    const [registered] = program.commands;
-    expect(program.commands).toHaveLength(1);
-    expect(registered!.name()).toBe(entry.name);
-    expect(registered!.description()).toBe(entry.description);
-    expect(program.createHelp().subcommandTerm(registered!)).toBe(entry.term);
-  });
+  it.each(COMMANDS.map((c) => [c.name, c]))(
+    '%s: name, usage and description match the registered command',
+    async (_name, entry) => {
+      const program = new Command('settle');
+      await entry.register(program);
+      const [registered] = program.commands;
+      expect(program.commands).toHaveLength(1);
+      expect(registered!.name()).toBe(entry.name);
+      expect(registered!.description()).toBe(entry.description);
+      expect(program.createHelp().subcommandTerm(registered!)).toBe(entry.term);
+    },
+  );
 
   it('finds the command a command line names', () => {
     expect(commandNamed(['mcp', '--read-only'])?.name).toBe('mcp');

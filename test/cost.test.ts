@@ -15,7 +15,10 @@ describe('cost per settled exception', () => {
   });
 
   it('spreads the run-level calls over the exceptions and leaves money out without prices', () => {
-    const settled = [{ coupa_calls: 2, tokens_in: 1000, tokens_out: 100 }, { coupa_calls: 3, tokens_in: 3000, tokens_out: 300 }];
+    const settled = [
+      { coupa_calls: 2, tokens_in: 1000, tokens_out: 100 },
+      { coupa_calls: 3, tokens_in: 3000, tokens_out: 300 },
+    ];
     const withoutPrice = summariseCost(settled, undefined, 5);
     expect(withoutPrice).toMatchObject({ exceptions: 2, coupaCalls: 10, tokensIn: 4000, tokensOut: 400, money: null });
     expect(withoutPrice.perException).toEqual({ coupaCalls: '5.00', tokensIn: '2000', tokensOut: '200', money: null });
@@ -26,7 +29,10 @@ describe('cost per settled exception', () => {
   });
 
   it('reads SETTLE_MODEL_PRICE_IN/OUT and refuses a price that is not a decimal', () => {
-    expect(loadConfig({ SETTLE_MODEL_PRICE_IN: '2.50', SETTLE_MODEL_PRICE_OUT: '10' }).modelPrice).toEqual({ in: '2.50', out: '10' });
+    expect(loadConfig({ SETTLE_MODEL_PRICE_IN: '2.50', SETTLE_MODEL_PRICE_OUT: '10' }).modelPrice).toEqual({
+      in: '2.50',
+      out: '10',
+    });
     expect(loadConfig({}).modelPrice).toBeUndefined();
     expect(() => loadConfig({ SETTLE_MODEL_PRICE_IN: 'cheap' })).toThrow(/SETTLE_MODEL_PRICE_IN/);
   });

@@ -16,7 +16,10 @@ const puts = (): string[] => h.calls('PUT').map((c) => c.path);
 describe('Coupa client actions (real simulator over loopback)', () => {
   it('adds an internal and a supplier-visible comment', async () => {
     const internal = await h.client.addComment(IDS.heldInvoice, { text: 'Dossier: price 3.3% over PO.' });
-    const external = await h.client.addComment(IDS.heldInvoice, { text: 'Please send a credit note.', toSupplier: true });
+    const external = await h.client.addComment(IDS.heldInvoice, {
+      text: 'Please send a credit note.',
+      toSupplier: true,
+    });
     expect(internal).toMatchObject({ comments: 'Dossier: price 3.3% over PO.', toSupplier: false });
     expect(external).toMatchObject({ comments: 'Please send a credit note.', toSupplier: true });
     const posted = h.calls('POST', `/api/invoices/${IDS.heldInvoice}/comments`).map((c) => c.body);
@@ -43,10 +46,15 @@ describe('Coupa client actions (real simulator over loopback)', () => {
   });
 
   it('disputes with a reason code and a comment, and withdraws a dispute', async () => {
-    const disputed = await h.client.dispute(IDS.receiptHold, { reasonCode: 'INCORRECT-QUANTITY', comment: 'Billed 100, received 80' });
+    const disputed = await h.client.dispute(IDS.receiptHold, {
+      reasonCode: 'INCORRECT-QUANTITY',
+      comment: 'Billed 100, received 80',
+    });
     expect(disputed.status).toBe('disputed');
-    expect(h.calls('PUT', `/api/invoices/${IDS.receiptHold}/dispute`)[0]!.body)
-      .toEqual({ 'dispute-reason': { code: 'INCORRECT-QUANTITY' }, comment: 'Billed 100, received 80' });
+    expect(h.calls('PUT', `/api/invoices/${IDS.receiptHold}/dispute`)[0]!.body).toEqual({
+      'dispute-reason': { code: 'INCORRECT-QUANTITY' },
+      comment: 'Billed 100, received 80',
+    });
     expect(stored(IDS.receiptHold)?.status).toBe('disputed');
     const withdrawn = await h.client.withdrawDispute(IDS.disputed);
     expect(withdrawn.status).toBe('pending_approval');
@@ -54,9 +62,15 @@ describe('Coupa client actions (real simulator over loopback)', () => {
   });
 
   it('resolves every unresolved failed tolerance on header and lines, then revalidates', async () => {
-    const invoice = await h.client.resolveFailedTolerances(IDS.heldInvoice, 'Price increase agreed with buyer (ticket 4411)');
+    const invoice = await h.client.resolveFailedTolerances(
+      IDS.heldInvoice,
+      'Price increase agreed with buyer (ticket 4411)',
+    );
     expect(invoice.status).toBe('pending_approval');
-    expect(puts()).toEqual([`/api/invoices/${IDS.heldInvoice}`, `/api/invoices/${IDS.heldInvoice}/revalidate_tolerances`]);
+    expect(puts()).toEqual([
+      `/api/invoices/${IDS.heldInvoice}`,
+      `/api/invoices/${IDS.heldInvoice}/revalidate_tolerances`,
+    ]);
     const mark = { resolved: true, 'resolution-strategy': 'Price increase agreed with buyer (ticket 4411)' };
     expect(h.calls('PUT', `/api/invoices/${IDS.heldInvoice}`)[0]!.body).toEqual({
       'failed-tolerances': [{ id: IDS.headerTolerance, ...mark }],
@@ -65,7 +79,10 @@ describe('Coupa client actions (real simulator over loopback)', () => {
     const after = stored(IDS.heldInvoice)!;
     expect(after.status).toBe('pending_approval');
     const lines = after['invoice-lines'] as Array<{ 'failed-tolerances': Array<{ resolved: boolean }> }>;
-    const all = [...(after['failed-tolerances'] as Array<{ resolved: boolean }>), ...lines.flatMap((l) => l['failed-tolerances'])];
+    const all = [
+      ...(after['failed-tolerances'] as Array<{ resolved: boolean }>),
+      ...lines.flatMap((l) => l['failed-tolerances']),
+    ];
     expect(all).toHaveLength(3);
     expect(all.every((t) => t.resolved)).toBe(true);
   });
@@ -81,12 +98,18 @@ describe('Coupa client actions (real simulator over loopback)', () => {
     expect((await h.client.void(IDS.approved)).status).toBe('voided');
     expect((await h.client.abandon(IDS.heldInvoice, { comment: 'Duplicate of INV-5002' })).status).toBe('abandoned');
     expect(puts()).toEqual([
-      `/api/invoices/${IDS.draft}/submit`, `/api/invoices/${IDS.approved}/void`, `/api/invoices/${IDS.heldInvoice}/abandon`,
+      `/api/invoices/${IDS.draft}/submit`,
+      `/api/invoices/${IDS.approved}/void`,
+      `/api/invoices/${IDS.heldInvoice}/abandon`,
     ]);
-    expect([IDS.draft, IDS.approved, IDS.heldInvoice].map((id) => stored(id)?.status)).toEqual(['pending_approval', 'voided', 'abandoned']);
+    expect([IDS.draft, IDS.approved, IDS.heldInvoice].map((id) => stored(id)?.status)).toEqual([
+      'pending_approval',
+      'voided',
+      'abandoned',
+    ]);
   });
 
-  it('answers an illegal transition with a typed 400 carrying Coupa\'s message', async () => {
+  it("answers an illegal transition with a typed 400 carrying Coupa's message", async () => {
     const error = await h.client.withdrawDispute(IDS.approved).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoupaHttpError);
     expect(error).toMatchObject({ status: 400, method: 'PUT', path: `/api/invoices/${IDS.approved}/withdraw_dispute` });
@@ -96,13 +119,26 @@ describe('Coupa client actions (real simulator over loopback)', () => {
 
   it('creates a draft invoice', async () => {
     const draft = await h.client.createDraftInvoice({
-      invoiceNumber: 'NEW-1', invoiceDate: '2026-03-01', currency: { code: 'USD' }, supplier: { id: IDS.supplier },
+      invoiceNumber: 'NEW-1',
+      invoiceDate: '2026-03-01',
+      currency: { code: 'USD' },
+      supplier: { id: IDS.supplier },
       lineLevelTaxation: false,
-      invoiceLines: [{ lineNum: 1, type: 'InvoiceQuantityLine', description: 'Hex bolts M8', quantity: '10', price: '12.00', orderLineId: IDS.poLine1 }],
+      invoiceLines: [
+        {
+          lineNum: 1,
+          type: 'InvoiceQuantityLine',
+          description: 'Hex bolts M8',
+          quantity: '10',
+          price: '12.00',
+          orderLineId: IDS.poLine1,
+        },
+      ],
     });
     expect(draft).toMatchObject({ invoiceNumber: 'NEW-1', status: 'draft', supplier: { id: IDS.supplier } });
     expect(h.calls('POST', '/api/invoices')[0]!.body).toMatchObject({
-      'invoice-number': 'NEW-1', 'invoice-lines': [{ 'order-line-id': IDS.poLine1, price: '12.00' }],
+      'invoice-number': 'NEW-1',
+      'invoice-lines': [{ 'order-line-id': IDS.poLine1, price: '12.00' }],
     });
     expect(stored(draft.id)).toMatchObject({ 'invoice-number': 'NEW-1', status: 'draft' });
   });

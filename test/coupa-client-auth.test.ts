@@ -15,7 +15,12 @@ describe('Coupa client auth (real simulator over loopback)', () => {
     // Observe (not replace) the real fetch so the headers on the wire can be asserted.
     const observingFetch: typeof fetch = async (input, init) => {
       const headers = new Headers(init?.headers);
-      seen.push({ url: String(input), accept: headers.get('accept'), auth: headers.get('authorization'), contentType: headers.get('content-type') });
+      seen.push({
+        url: String(input),
+        accept: headers.get('accept'),
+        auth: headers.get('authorization'),
+        contentType: headers.get('content-type'),
+      });
       return fetch(input, init);
     };
     h = await startHarness({}, { fetch: observingFetch });
@@ -29,7 +34,10 @@ describe('Coupa client auth (real simulator over loopback)', () => {
 
     const tokenCalls = h.calls('POST', '/oauth2/token');
     expect(tokenCalls).toHaveLength(1);
-    expect(tokenCalls[0]!.body).toMatchObject({ grant_type: 'client_credentials', client_id: h.sim.credentials.clientId });
+    expect(tokenCalls[0]!.body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: h.sim.credentials.clientId,
+    });
     expect(h.calls('GET')).toHaveLength(10);
     expect(seen).toHaveLength(11);
     expect(seen.every((s) => s.accept === 'application/json')).toBe(true);
@@ -67,7 +75,10 @@ describe('Coupa client auth (real simulator over loopback)', () => {
     await h.client.getInvoice(IDS.heldInvoice);
     const port = Number(new URL(h.sim.url).port);
     await h.sim.close();
-    h = { ...h, sim: await startSimulator({ dataset: smallCompany(), rateLimit: false, port, clients: [h.sim.credentials] }) };
+    h = {
+      ...h,
+      sim: await startSimulator({ dataset: smallCompany(), rateLimit: false, port, clients: [h.sim.credentials] }),
+    };
     const invoice = await h.client.getInvoice(IDS.heldInvoice);
     expect(invoice.id).toBe(IDS.heldInvoice);
     expect(h.sim.callLog.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
@@ -78,9 +89,14 @@ describe('Coupa client auth (real simulator over loopback)', () => {
   });
 
   it('a write outside the granted scopes is a typed 403 and is not retried', async () => {
-    h = await startHarness({
-      clients: [{ clientId: 'reader', clientSecret: 'reader-secret', scopes: ['core.invoice.read', 'core.comment.read'] }],
-    }, { clientId: 'reader', clientSecret: 'reader-secret' });
+    h = await startHarness(
+      {
+        clients: [
+          { clientId: 'reader', clientSecret: 'reader-secret', scopes: ['core.invoice.read', 'core.comment.read'] },
+        ],
+      },
+      { clientId: 'reader', clientSecret: 'reader-secret' },
+    );
     const error = await h.client.addComment(IDS.heldInvoice, { text: 'hello' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoupaAuthError);
     expect((error as CoupaAuthError).status).toBe(403);
@@ -90,7 +106,12 @@ describe('Coupa client auth (real simulator over loopback)', () => {
 
   it('wrong client credentials fail at the token endpoint with CoupaAuthError', async () => {
     h = await startHarness();
-    const client = createCoupaClient({ baseUrl: h.sim.url, clientId: h.sim.credentials.clientId, clientSecret: 'wrong', maxRetries: 3 });
+    const client = createCoupaClient({
+      baseUrl: h.sim.url,
+      clientId: h.sim.credentials.clientId,
+      clientSecret: 'wrong',
+      maxRetries: 3,
+    });
     const error = await client.getInvoice(IDS.heldInvoice).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoupaAuthError);
     expect((error as CoupaAuthError).path).toBe('/oauth2/token');

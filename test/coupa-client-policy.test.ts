@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CoupaHttpError, CoupaNetworkError, CoupaTimeoutError, coupaErrorMessages,
-} from '../src/coupa/errors.js';
+import { CoupaHttpError, CoupaNetworkError, CoupaTimeoutError, coupaErrorMessages } from '../src/coupa/errors.js';
 import { createRateLimiter } from '../src/coupa/limiter.js';
 import { createTokenCache } from '../src/coupa/oauth.js';
 import { isRetriable, mayHaveBeenSent, parseRetryAfter, retryDelayMs } from '../src/coupa/retry-policy.js';
@@ -46,7 +44,8 @@ describe('retry policy', () => {
   });
 
   it('tells a refused connection (never sent) from a reset one (maybe sent)', () => {
-    const wrapped = (code: string): Error => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+    const wrapped = (code: string): Error =>
+      new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
     expect(mayHaveBeenSent(wrapped('ECONNREFUSED'))).toBe(false);
     expect(mayHaveBeenSent(wrapped('ECONNRESET'))).toBe(true);
     expect(mayHaveBeenSent(wrapped('UND_ERR_SOCKET'))).toBe(true);
@@ -56,11 +55,15 @@ describe('retry policy', () => {
 
 describe('Coupa error bodies', () => {
   it('flattens the usual, the nested and the OAuth shapes', () => {
-    expect(coupaErrorMessages({ errors: { 'invoice-header': ['Invoice number has already been taken'] } }))
-      .toEqual(['invoice-header: Invoice number has already been taken']);
-    expect(coupaErrorMessages({ errors: { request: [{ 'invoice-header': ['a'], 'invoice-header.invoice_lines': ['b'] }] } }))
-      .toEqual(['invoice-header: a', 'invoice-header.invoice_lines: b']);
-    expect(coupaErrorMessages({ error: 'invalid_client', error_description: 'bad secret' })).toEqual(['invalid_client: bad secret']);
+    expect(coupaErrorMessages({ errors: { 'invoice-header': ['Invoice number has already been taken'] } })).toEqual([
+      'invoice-header: Invoice number has already been taken',
+    ]);
+    expect(
+      coupaErrorMessages({ errors: { request: [{ 'invoice-header': ['a'], 'invoice-header.invoice_lines': ['b'] }] } }),
+    ).toEqual(['invoice-header: a', 'invoice-header.invoice_lines: b']);
+    expect(coupaErrorMessages({ error: 'invalid_client', error_description: 'bad secret' })).toEqual([
+      'invalid_client: bad secret',
+    ]);
     expect(coupaErrorMessages('<html>')).toEqual([]);
   });
 });

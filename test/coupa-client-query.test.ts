@@ -62,7 +62,9 @@ describe('Coupa query builder', () => {
   it('encodes fields as a JSON array with nested associations, names underscored as Compass writes them', () => {
     const q = query().fields(['id', 'invoiceNumber', { invoiceLines: ['id', 'line-num', { account: ['code'] }] }]);
     expect(JSON.parse(new URLSearchParams(q.toString()).get('fields')!)).toEqual([
-      'id', 'invoice_number', { invoice_lines: ['id', 'line_num', { account: ['code'] }] },
+      'id',
+      'invoice_number',
+      { invoice_lines: ['id', 'line_num', { account: ['code'] }] },
     ]);
     expect(q.isProjected).toBe(true);
     expect(query().isProjected).toBe(false);
@@ -71,7 +73,11 @@ describe('Coupa query builder', () => {
   it('adds order_by/dir, limit and offset after the filters', () => {
     const q = query().where('status', 'approved').orderBy('updatedAt', 'desc').limit(25).offset(50);
     expect(pairs(q)).toEqual([
-      ['status', 'approved'], ['order_by', 'updated-at'], ['dir', 'desc'], ['limit', '25'], ['offset', '50'],
+      ['status', 'approved'],
+      ['order_by', 'updated-at'],
+      ['dir', 'desc'],
+      ['limit', '25'],
+      ['offset', '50'],
     ]);
     expect(q.pageSize).toBe(25);
     expect(q.startOffset).toBe(50);

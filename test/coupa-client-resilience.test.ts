@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CoupaHttpError, CoupaTimeoutError, CoupaUnknownOutcomeError, createRateLimiter, type CallEvent,
+  CoupaHttpError,
+  CoupaTimeoutError,
+  CoupaUnknownOutcomeError,
+  createRateLimiter,
+  type CallEvent,
 } from '../src/coupa/index.js';
 import { IDS, startHarness, type Harness } from './coupa-client.fixture.js';
 
@@ -27,7 +31,15 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
   it('waits out Retry-After on a 429, then succeeds', async () => {
     const rec = recorder();
     const heal = healAfterFirst(429, () => h);
-    h = await startHarness({}, { onCall: (e) => { rec.onCall(e); heal(e); } });
+    h = await startHarness(
+      {},
+      {
+        onCall: (e) => {
+          rec.onCall(e);
+          heal(e);
+        },
+      },
+    );
     await h.client.getInvoice(IDS.heldInvoice); // token first, outside the fault window
     h.sim.setFaults({ throttleRate: 1, retryAfterSeconds: 1 });
     const invoice = await h.client.getInvoice(IDS.pendingApproval);
@@ -42,7 +54,15 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
   it('retries 5xx with backoff until Coupa recovers', async () => {
     const heal = healAfterFirst(503, () => h);
     let failures = 0;
-    h = await startHarness({}, { onCall: (e) => { if (e.status >= 500) failures++; if (failures >= 3) heal({ ...e, status: 503 }); } });
+    h = await startHarness(
+      {},
+      {
+        onCall: (e) => {
+          if (e.status >= 500) failures++;
+          if (failures >= 3) heal({ ...e, status: 503 });
+        },
+      },
+    );
     await h.client.getInvoice(IDS.heldInvoice);
     h.sim.setFaults({ errorRate: 1 });
     const invoice = await h.client.getInvoice(IDS.approved);
@@ -102,12 +122,18 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
     await h.client.getInvoice(IDS.heldInvoice);
     h.sim.clearCallLog();
     h.sim.setFaults({ dropAfterWriteRate: 1 });
-    const invoice = await h.client.dispute(IDS.receiptHold, { reasonCode: 'INCORRECT-QUANTITY', comment: 'Billed 100, received 80' });
+    const invoice = await h.client.dispute(IDS.receiptHold, {
+      reasonCode: 'INCORRECT-QUANTITY',
+      comment: 'Billed 100, received 80',
+    });
     expect(invoice.status).toBe('disputed');
     const path = `/api/invoices/${IDS.receiptHold}/dispute`;
     expect(h.calls('PUT', path)).toHaveLength(1);
     expect(h.calls('PUT', path)[0]!.dropped).toBe(true);
-    expect(h.sim.callLog.map((c) => `${c.method} ${c.path}`)).toEqual([`PUT ${path}`, `GET /api/invoices/${IDS.receiptHold}`]);
+    expect(h.sim.callLog.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `PUT ${path}`,
+      `GET /api/invoices/${IDS.receiptHold}`,
+    ]);
     expect(h.sim.records('invoices').find((i) => i.id === IDS.receiptHold)?.status).toBe('disputed');
   });
 
@@ -124,7 +150,14 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
   it('re-sends a write only when the re-read proves it did not apply', async () => {
     const path = `/api/invoices/${IDS.approved}/void`;
     // The connection drops before Coupa does anything (dropRate); heal once the client has seen it.
-    h = await startHarness({}, { onCall: (e) => { if (e.path === path && e.status === 0) h?.sim.setFaults({}); } });
+    h = await startHarness(
+      {},
+      {
+        onCall: (e) => {
+          if (e.path === path && e.status === 0) h?.sim.setFaults({});
+        },
+      },
+    );
     await h.client.getInvoice(IDS.heldInvoice);
     h.sim.setFaults({ dropRate: 1 });
     const invoice = await h.client.void(IDS.approved);
@@ -135,14 +168,17 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
   it('after a write times out, waits for it to settle, re-reads, and re-sends only because it did not apply', async () => {
     const path = `/api/invoices/${IDS.approved}/void`;
     const rec = recorder();
-    h = await startHarness({}, {
-      timeoutMs: 300,
-      settleAfterTimeoutMs: 400,
-      onCall: (e) => {
-        rec.onCall(e);
-        if (e.path === path && e.status === 0) h?.sim.setFaults({}); // later calls are fast again
+    h = await startHarness(
+      {},
+      {
+        timeoutMs: 300,
+        settleAfterTimeoutMs: 400,
+        onCall: (e) => {
+          rec.onCall(e);
+          if (e.path === path && e.status === 0) h?.sim.setFaults({}); // later calls are fast again
+        },
       },
-    });
+    );
     await h.client.getInvoice(IDS.heldInvoice);
     h.sim.clearCallLog();
     h.sim.setFaults({ latencyMs: 2000 });
@@ -151,7 +187,9 @@ describe('Coupa client resilience (real simulator, injected faults)', () => {
     // The simulator drops a request whose client hung up during the latency, so the re-read
     // shows the void did not happen and exactly one more PUT is sent.
     expect(h.sim.callLog.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
-      `PUT ${path} 0`, `GET /api/invoices/${IDS.approved} 200`, `PUT ${path} 200`,
+      `PUT ${path} 0`,
+      `GET /api/invoices/${IDS.approved} 200`,
+      `PUT ${path} 200`,
     ]);
     const timedOut = rec.events.find((e) => e.path === path)!;
     const reread = rec.events.find((e) => e.method === 'GET' && e.path === `/api/invoices/${IDS.approved}`)!;

@@ -15,31 +15,89 @@ import { RawNumber, serializeDialect } from '../src/sim/dialects.js';
 
 /** Coupa's documented invoice (coupa-api.md §8.2), with a failed tolerance and a second line. */
 const INVOICE = {
-  id: 5001, 'created-at': '2026-02-10T11:19:49-07:00', 'updated-at': '2026-02-10T11:24:44-07:00',
-  'invoice-number': 'INV-500', 'invoice-date': '2026-02-10', status: 'ap_hold', 'line-level-taxation': false, paid: false,
-  'payment-date': null, 'internal-note': null, 'supplier-note': 'Thanks for your business', comments: null,
-  'handling-amount': '0.00', 'misc-amount': '0.00', 'shipping-amount': '0.00', 'tax-amount': '35.14', 'tax-rate': '8.25',
-  'gross-total': '461.13', 'total-with-taxes': '461.13', 'tolerance-failures': null,
-  currency: { id: 1, code: 'USD' }, supplier: { id: 17, name: 'Insight', number: null },
-  'remit-to-address': { id: 9, 'remit-to-code': 'R1', street1: '6820 South Harl Avenue', city: 'Tempe', country: { code: 'US' } },
+  id: 5001,
+  'created-at': '2026-02-10T11:19:49-07:00',
+  'updated-at': '2026-02-10T11:24:44-07:00',
+  'invoice-number': 'INV-500',
+  'invoice-date': '2026-02-10',
+  status: 'ap_hold',
+  'line-level-taxation': false,
+  paid: false,
+  'payment-date': null,
+  'internal-note': null,
+  'supplier-note': 'Thanks for your business',
+  comments: null,
+  'handling-amount': '0.00',
+  'misc-amount': '0.00',
+  'shipping-amount': '0.00',
+  'tax-amount': '35.14',
+  'tax-rate': '8.25',
+  'gross-total': '461.13',
+  'total-with-taxes': '461.13',
+  'tolerance-failures': null,
+  currency: { id: 1, code: 'USD' },
+  supplier: { id: 17, name: 'Insight', number: null },
+  'remit-to-address': {
+    id: 9,
+    'remit-to-code': 'R1',
+    street1: '6820 South Harl Avenue',
+    city: 'Tempe',
+    country: { code: 'US' },
+  },
   'payment-term': { id: 2, code: 'Net 45' },
   'requested-by': { id: 10, login: 'amanning' },
-  'failed-tolerances': [{ id: 55, code: 'header_total', resolved: false, 'resolution-strategy': null, 'breach-amount': '12.00' }],
+  'failed-tolerances': [
+    { id: 55, code: 'header_total', resolved: false, 'resolution-strategy': null, 'breach-amount': '12.00' },
+  ],
   'invoice-lines': [
     {
-      id: 1, 'line-num': 1, type: 'InvoiceQuantityLine', description: 'Adobe Acrobat', quantity: '1.0', price: '425.99',
-      total: '425.99', 'order-line-id': 10, 'order-header-num': '7', 'order-line-num': '1', 'po-number': '7',
-      'tax-amount': '0.00', uom: { id: 1, code: 'EA' }, account: { id: 18, code: 'SF-IT-Assets' },
-      'failed-tolerances': [{ id: 56, code: 'line_price', resolved: false, 'breach-amount': '5.00', 'breach-limit': '2.50' }],
+      id: 1,
+      'line-num': 1,
+      type: 'InvoiceQuantityLine',
+      description: 'Adobe Acrobat',
+      quantity: '1.0',
+      price: '425.99',
+      total: '425.99',
+      'order-line-id': 10,
+      'order-header-num': '7',
+      'order-line-num': '1',
+      'po-number': '7',
+      'tax-amount': '0.00',
+      uom: { id: 1, code: 'EA' },
+      account: { id: 18, code: 'SF-IT-Assets' },
+      'failed-tolerances': [
+        { id: 56, code: 'line_price', resolved: false, 'breach-amount': '5.00', 'breach-limit': '2.50' },
+      ],
     },
     {
-      id: 2, 'line-num': 2, type: 'InvoiceAmountLine', description: 'Consulting', quantity: null, price: '0.10',
-      total: '0.10', 'order-line-id': 11, 'po-number': '7', 'failed-tolerances': [],
+      id: 2,
+      'line-num': 2,
+      type: 'InvoiceAmountLine',
+      description: 'Consulting',
+      quantity: null,
+      price: '0.10',
+      total: '0.10',
+      'order-line-id': 11,
+      'po-number': '7',
+      'failed-tolerances': [],
     },
   ],
 };
 
-const MONEY = new Set(['quantity', 'price', 'total', 'tax-amount', 'tax-rate', 'handling-amount', 'misc-amount', 'shipping-amount', 'gross-total', 'total-with-taxes', 'breach-amount', 'breach-limit']);
+const MONEY = new Set([
+  'quantity',
+  'price',
+  'total',
+  'tax-amount',
+  'tax-rate',
+  'handling-amount',
+  'misc-amount',
+  'shipping-amount',
+  'gross-total',
+  'total-with-taxes',
+  'breach-amount',
+  'breach-limit',
+]);
 
 /** Read wire JSON text the way the client does: lossless numbers, then the tolerant schema. */
 function read(text: string, problems: ReadProblem[] = []) {
@@ -52,7 +110,8 @@ function normal(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (v === null || v === undefined || k === 'customFields' || k.startsWith('cf') || k === 'legacyErpStatus') continue;
+    if (v === null || v === undefined || k === 'customFields' || k.startsWith('cf') || k === 'legacyErpStatus')
+      continue;
     out[k] = normal(v);
   }
   return out;
@@ -66,7 +125,8 @@ const nodeVariants: Variant[] = [
   // integers as strings, booleans as strings
   (v) => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : v),
   // money as JSON numbers, written with the exact source text
-  (v, k) => (typeof v === 'string' && k !== undefined && MONEY.has(k) && /^-?\d+(\.\d+)?$/.test(v) ? new RawNumber(v) : v),
+  (v, k) =>
+    typeof v === 'string' && k !== undefined && MONEY.has(k) && /^-?\d+(\.\d+)?$/.test(v) ? new RawNumber(v) : v,
   // nulls as "" or an XML nil
   (v) => (v === null ? '' : v),
   (v) => (v === null ? { '@nil': 'true' } : v),
@@ -74,7 +134,10 @@ const nodeVariants: Variant[] = [
   (v) => (Array.isArray(v) && v.length === 1 ? v[0] : v),
   (v, k) => (Array.isArray(v) && k !== undefined && v.length > 0 ? { [k.replace(/s$/, '')]: v } : v),
   // a reference by id only, with the id as text (only for references nothing reads beyond the id)
-  (v, k) => (k === 'uom' && v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...v, id: String((v as { id: unknown }).id) } : v),
+  (v, k) =>
+    k === 'uom' && v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? { ...v, id: String((v as { id: unknown }).id) }
+      : v,
 ];
 
 const keyVariants = [(k: string) => k, (k: string) => k.replace(/-/g, '_')];
@@ -96,7 +159,8 @@ function perturb(value: unknown, choose: () => number, key?: string): unknown {
     if (inner === null && choose() % 3 === 0) continue; // null ≡ absent
     out[(keyVariants[choose() % 2] as (k: string) => string)(k)] = perturb(inner, choose, k);
   }
-  if ('id' in v && choose() % 4 === 0) out['custom-fields'] = { 'cf-erp-ref': 'X-1', 'cf-empty': null, 'cf-nested': { a: 1 } };
+  if ('id' in v && choose() % 4 === 0)
+    out['custom-fields'] = { 'cf-erp-ref': 'X-1', 'cf-empty': null, 'cf-nested': { a: 1 } };
   if ('id' in v && choose() % 5 === 0) out['legacy-erp-status'] = 'synced';
   return out;
 }
@@ -104,7 +168,7 @@ function perturb(value: unknown, choose: () => number, key?: string): unknown {
 const canonical = read(JSON.stringify(INVOICE));
 
 describe('tolerant Coupa reader', () => {
-  it('reads Coupa\'s documented shape without problems', () => {
+  it("reads Coupa's documented shape without problems", () => {
     const problems: ReadProblem[] = [];
     const invoice = read(JSON.stringify(INVOICE), problems);
     expect(problems).toEqual([]);
@@ -144,8 +208,9 @@ describe('tolerant Coupa reader', () => {
       Object.assign(line, rest, { 'order-line': { id: String(id), 'line-num': num, 'order-header-number': po } });
     }
     const invoice = read(JSON.stringify(nested));
-    expect(invoice.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber]))
-      .toEqual(canonical.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber]));
+    expect(invoice.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber])).toEqual(
+      canonical.invoiceLines.map((l) => [l.orderLineId, l.orderLineNum, l.poNumber]),
+    );
     const bare = structuredClone(INVOICE) as unknown as { 'invoice-lines': Array<Record<string, unknown>> };
     const first = bare['invoice-lines'][0] as Record<string, unknown>;
     first['order-line'] = first['order-line-id'];
@@ -155,9 +220,17 @@ describe('tolerant Coupa reader', () => {
 
   it('reads attachment names in every collection shape, so a file name stays supplier text (XML converters wrap one file)', () => {
     const name = 'New bank details - pay to 1234509876.pdf';
-    for (const attachments of [[{ 'file-file-name': name }], { 'file-file-name': name, id: 3 }, { attachment: { 'file-file-name': name } }, { attachment: [{ file_file_name: name }] }]) {
+    for (const attachments of [
+      [{ 'file-file-name': name }],
+      { 'file-file-name': name, id: 3 },
+      { attachment: { 'file-file-name': name } },
+      { attachment: [{ file_file_name: name }] },
+    ]) {
       const invoice = read(JSON.stringify({ ...INVOICE, attachments }));
-      expect(invoice.attachments.map((a) => a.fileFileName), JSON.stringify(attachments)).toEqual([name]);
+      expect(
+        invoice.attachments.map((a) => a.fileFileName),
+        JSON.stringify(attachments),
+      ).toEqual([name]);
       expect(supplierTexts({ invoice }).map((t) => t.text)).toContain(name);
     }
     expect(read(JSON.stringify({ ...INVOICE, attachments: '' })).attachments).toEqual([]);
@@ -180,7 +253,7 @@ describe('tolerant Coupa reader', () => {
     expect(invoice.erpBatch).toBe(7);
   });
 
-  it('never takes Settle\'s own readProblems annotation from the wire', () => {
+  it("never takes Settle's own readProblems annotation from the wire", () => {
     const invoice = read(JSON.stringify({ ...INVOICE, 'read-problems': [{ field: 'x' }] }));
     expect(invoice.readProblems).toBeUndefined();
   });
@@ -201,20 +274,35 @@ describe('per-field degradation', () => {
       ['invoice', 5001, 'invoice-lines[0].price', '"twelve"'],
     ]);
     expect(invoice.readProblems).toEqual(problems);
-    expect(describeReadProblem(problems[1]!)).toBe('invoice 5001: invoice-lines[0].price ("twelve") could not be read — expected a decimal number such as "425.99"');
+    expect(describeReadProblem(problems[1]!)).toBe(
+      'invoice 5001: invoice-lines[0].price ("twelve") could not be read — expected a decimal number such as "425.99"',
+    );
   });
 
   it('sets aside a collection element whose required field cannot be read, and says so', () => {
     const problems: ReadProblem[] = [];
-    const po = parseRecord(RESOURCES.purchaseOrder, parseBody(JSON.stringify({
-      id: 7, 'po-number': '7', status: 'issued',
-      'order-lines': [{ id: 'ten', price: '1.00' }, { id: 11, price: '2.00' }],
-    })), { onReadProblem: (p) => problems.push(p) });
+    const po = parseRecord(
+      RESOURCES.purchaseOrder,
+      parseBody(
+        JSON.stringify({
+          id: 7,
+          'po-number': '7',
+          status: 'issued',
+          'order-lines': [
+            { id: 'ten', price: '1.00' },
+            { id: 11, price: '2.00' },
+          ],
+        }),
+      ),
+      { onReadProblem: (p) => problems.push(p) },
+    );
     expect(po.orderLines.map((l) => l.id)).toEqual([11]);
-    expect(problems).toEqual([expect.objectContaining({ field: 'order-lines[0]', lost: 'element', problem: expect.stringContaining('id') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'order-lines[0]', lost: 'element', problem: expect.stringContaining('id') }),
+    ]);
   });
 
-  it('uses the requested id when the record\'s own id cannot be read', () => {
+  it("uses the requested id when the record's own id cannot be read", () => {
     const invoice = parseRecord(RESOURCES.invoice, { ...INVOICE, id: 'abc' }, { requestedId: 5001 });
     expect(invoice.id).toBe(5001);
   });
@@ -243,7 +331,13 @@ describe('per-field degradation', () => {
 describe('comments without a Coupa author', () => {
   it('reads created-by null or {id: null} as supplier-written, untrusted text', () => {
     const comments = [
-      { id: 1, comments: 'Please pay to our new account', 'commentable-type': 'InvoiceHeader', 'commentable-id': 5001, 'created-by': { id: null } },
+      {
+        id: 1,
+        comments: 'Please pay to our new account',
+        'commentable-type': 'InvoiceHeader',
+        'commentable-id': 5001,
+        'created-by': { id: null },
+      },
       { id: 2, comment: 'Sent from the supplier portal', 'commentable-id': '5001', 'created-by': null },
     ].map((c) => parseRecord(RESOURCES.comment, c));
     expect(comments.map((c) => c.comments)).toEqual(['Please pay to our new account', 'Sent from the supplier portal']);

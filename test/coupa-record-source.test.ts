@@ -34,7 +34,10 @@ describe('record source: supplier history', () => {
   it('patches a written invoice into the cached history instead of serving its old state', async () => {
     const before = await records.supplierInvoices(IDS.supplier, '2026-02-01');
     expect(before.find((i) => i.id === IDS.heldInvoice)?.status).toBe('ap_hold');
-    const updated = await h.client.dispute(IDS.heldInvoice, { reasonCode: 'INCORRECT-PRICE', comment: 'price above PO' });
+    const updated = await h.client.dispute(IDS.heldInvoice, {
+      reasonCode: 'INCORRECT-PRICE',
+      comment: 'price above PO',
+    });
     records.afterWrite(IDS.heldInvoice, updated);
     const after = await records.supplierInvoices(IDS.supplier, '2026-02-01');
     expect(after.find((i) => i.id === IDS.heldInvoice)?.status).toBe('disputed');

@@ -20,7 +20,17 @@ beforeAll(async () => {
   await migrate(db);
   const qa = createQaStore(db);
   const candidate = (n: number, type: string, decision: string, at: Date): QaCandidate => ({
-    settlementId: n, tenant: 't', invoiceId: 100 + n, exceptionType: type, supplierId: null, supplierName: null, amount: '12345.67', decision, confidence: 0.9, autonomyRule: null, settledAt: at,
+    settlementId: n,
+    tenant: 't',
+    invoiceId: 100 + n,
+    exceptionType: type,
+    supplierId: null,
+    supplierName: null,
+    amount: '12345.67',
+    decision,
+    confidence: 0.9,
+    autonomyRule: null,
+    settledAt: at,
   });
   // Above the value line, so each is drawn.
   const s1 = await qa.consider(candidate(1, 'price_variance', 'resolve', hoursAgo(5)));
@@ -28,7 +38,13 @@ beforeAll(async () => {
   const s3 = await qa.consider(candidate(3, 'missing_po', 'route', hoursAgo(3)));
   await qa.consider(candidate(4, 'missing_po', 'route', hoursAgo(60)));
   await qa.review(s1!.id, { by: 'jlee', verdict: 'agree', comment: 'fine', at: hoursAgo(2) });
-  await qa.review(s2!.id, { by: 'jlee', verdict: 'disagree', comment: 'price not agreed', correctDecision: 'dispute', at: hoursAgo(2) });
+  await qa.review(s2!.id, {
+    by: 'jlee',
+    verdict: 'disagree',
+    comment: 'price not agreed',
+    correctDecision: 'dispute',
+    at: hoursAgo(2),
+  });
   await qa.review(s3!.id, { by: 'jlee', verdict: 'agree', comment: 'right approver', at: hoursAgo(1) });
 });
 

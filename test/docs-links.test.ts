@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { staleFiles } from '../scripts/gen-schema-docs.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const DOCUMENTS = ['README.md', 'evals/README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCUMENTS = [
+  'README.md',
+  'evals/README.md',
+  ...readdirSync(join(REPO, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Link targets in markdown: [text](target) and <img src="target">, code spans and fences left out. */
 export function linkTargets(markdown: string): string[] {
@@ -36,8 +42,15 @@ export function badLinks(root: string, document: string, markdown: string): stri
 
 describe('links in the documentation', () => {
   it('finds the links it checks, and flags a broken one and one leaving the repository', () => {
-    const sample = '[ok](docs/controls.md) [gone](docs/nope.md) [out](../shared/case-format.md) `[code](x.md)` [web](https://example.com) [anchor](#fields)';
-    expect(linkTargets(sample)).toEqual(['docs/controls.md', 'docs/nope.md', '../shared/case-format.md', 'https://example.com', '#fields']);
+    const sample =
+      '[ok](docs/controls.md) [gone](docs/nope.md) [out](../shared/case-format.md) `[code](x.md)` [web](https://example.com) [anchor](#fields)';
+    expect(linkTargets(sample)).toEqual([
+      'docs/controls.md',
+      'docs/nope.md',
+      '../shared/case-format.md',
+      'https://example.com',
+      '#fields',
+    ]);
     expect(badLinks(REPO, 'README.md', sample)).toEqual([
       'README.md: docs/nope.md does not exist',
       'README.md: ../shared/case-format.md points outside the repository',
@@ -55,7 +68,8 @@ describe('links in the documentation', () => {
 
   it('has every document the README names', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    for (const named of readme.match(/docs\/[a-z0-9-]+\.(?:md|json)/g) ?? []) expect(existsSync(join(REPO, named)), named).toBe(true);
+    for (const named of readme.match(/docs\/[a-z0-9-]+\.(?:md|json)/g) ?? [])
+      expect(existsSync(join(REPO, named)), named).toBe(true);
   });
 });
 
@@ -68,19 +82,36 @@ describe('generated schema documentation', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'case.schema.json'), 'utf8')) as object);
     const dir = join(REPO, 'evals', 'cases');
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).slice(0, 10)) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .slice(0, 10)) {
       const ok = validate(JSON.parse(readFileSync(join(dir, file), 'utf8')));
       expect(ok, `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
     }
-    const bad = { ...(JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!), 'utf8')) as object), expected: { exception_type: 'price_variance', decision: 'approve' } };
+    const bad = {
+      ...(JSON.parse(
+        readFileSync(
+          join(
+            dir,
+            readdirSync(dir).find((f) => f.endsWith('.json'))!,
+          ),
+          'utf8',
+        ),
+      ) as object),
+      expected: { exception_type: 'price_variance', decision: 'approve' },
+    };
     expect(validate(bad)).toBe(false);
     expect(validate.errors?.some((e) => e.instancePath === '/expected/decision')).toBe(true);
   });
 
   it('validates a controls file with docs/controls.schema.json, $schema key included', () => {
     const ajv = new Ajv2020({ strict: false });
-    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'controls.schema.json'), 'utf8')) as object);
-    expect(validate({ $schema: './controls.schema.json', mode: 'monitor', price_tolerance_amount: '100.00' })).toBe(true);
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(REPO, 'docs', 'controls.schema.json'), 'utf8')) as object,
+    );
+    expect(validate({ $schema: './controls.schema.json', mode: 'monitor', price_tolerance_amount: '100.00' })).toBe(
+      true,
+    );
     expect(validate({ mode: 'sometimes' })).toBe(false);
     expect(validate({ mdoe: 'monitor' })).toBe(false); // unknown fields are refused, as the guard does
   });

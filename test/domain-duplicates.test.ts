@@ -7,9 +7,20 @@ import { context, invoice, invoiceLine, supplier, supplierInfo } from './domain.
 
 describe('invoice number normalisation', () => {
   it.each([
-    ['INV-00123', '123'], ['inv 123', '123'], ['#123', '123'], ['Invoice No. 000123', '123'], ['INVOICE#: 123', '123'],
-    ['INV-OO123', '123'], ['I23', '123'], ['l23', '123'], ['ABC-0012', 'A8C12'], ['2026/00012', '202612'], ['S-1B', '518'],
-    ['No.4501', '4501'], ['NOVA-12', 'N0VA12'], ['INVENTORY-7', '1NVENT0RY7'],
+    ['INV-00123', '123'],
+    ['inv 123', '123'],
+    ['#123', '123'],
+    ['Invoice No. 000123', '123'],
+    ['INVOICE#: 123', '123'],
+    ['INV-OO123', '123'],
+    ['I23', '123'],
+    ['l23', '123'],
+    ['ABC-0012', 'A8C12'],
+    ['2026/00012', '202612'],
+    ['S-1B', '518'],
+    ['No.4501', '4501'],
+    ['NOVA-12', 'N0VA12'],
+    ['INVENTORY-7', '1NVENT0RY7'],
   ])('%s → %s', (raw, expected) => {
     expect(normaliseInvoiceNumber(raw)).toBe(expected);
   });
@@ -40,7 +51,14 @@ describe('company names', () => {
 
 /** An earlier invoice from history: same as the one under review unless patched. */
 const earlier = (patch: Parameters<typeof invoice>[1] = {}, lines = [invoiceLine()]) =>
-  invoice(lines, { id: 4000, invoiceNumber: 'INV-1001', invoiceDate: '2026-02-20', status: 'approved', paid: true, ...patch });
+  invoice(lines, {
+    id: 4000,
+    invoiceNumber: 'INV-1001',
+    invoiceDate: '2026-02-20',
+    status: 'approved',
+    paid: true,
+    ...patch,
+  });
 
 const scoreOf = (ctx: ReturnType<typeof context>) => findDuplicateCandidates(ctx, DEFAULT_CONTROLS)[0];
 
@@ -50,12 +68,22 @@ describe('duplicate scoring', () => {
     expect(c?.isDuplicate).toBe(true);
     expect(c?.score).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
     expect(c?.reasons.join(' | ')).toMatch(/same supplier id 100.*normalised.*equal/);
-    const [f] = duplicateFindings(findDuplicateCandidates(context({ invoice: invoice(undefined, { invoiceNumber: 'inv 1OO1' }), history: [earlier()] }), DEFAULT_CONTROLS));
+    const [f] = duplicateFindings(
+      findDuplicateCandidates(
+        context({ invoice: invoice(undefined, { invoiceNumber: 'inv 1OO1' }), history: [earlier()] }),
+        DEFAULT_CONTROLS,
+      ),
+    );
     expect(f?.figures).toMatchObject({ originalInvoiceId: '4000', originalStatus: 'paid' });
   });
 
   it('a renumbered resubmission (same lines and amount, days later) is a duplicate', () => {
-    const c = scoreOf(context({ invoice: invoice(undefined, { invoiceNumber: 'X-77', invoiceDate: '2026-02-23' }), history: [earlier()] }));
+    const c = scoreOf(
+      context({
+        invoice: invoice(undefined, { invoiceNumber: 'X-77', invoiceDate: '2026-02-23' }),
+        history: [earlier()],
+      }),
+    );
     expect(c?.isDuplicate).toBe(true);
   });
 
@@ -70,9 +98,21 @@ describe('duplicate scoring', () => {
 
   it('near miss: recurring rent (same amount and PO line each month, numbers in sequence) is not a duplicate', () => {
     const rent = (n: number, date: string, id: number) =>
-      invoice([invoiceLine({ quantity: '1', price: '4500.00', description: 'Monthly rent' })], { id, invoiceNumber: `RENT-2026-0${n}`, invoiceDate: date, status: 'approved', paid: true });
-    const march = invoice([invoiceLine({ quantity: '1', price: '4500.00', description: 'Monthly rent' })], { invoiceNumber: 'RENT-2026-03', invoiceDate: '2026-03-01' });
-    const cands = findDuplicateCandidates(context({ invoice: march, history: [rent(1, '2026-01-01', 11), rent(2, '2026-02-01', 12)] }), DEFAULT_CONTROLS);
+      invoice([invoiceLine({ quantity: '1', price: '4500.00', description: 'Monthly rent' })], {
+        id,
+        invoiceNumber: `RENT-2026-0${n}`,
+        invoiceDate: date,
+        status: 'approved',
+        paid: true,
+      });
+    const march = invoice([invoiceLine({ quantity: '1', price: '4500.00', description: 'Monthly rent' })], {
+      invoiceNumber: 'RENT-2026-03',
+      invoiceDate: '2026-03-01',
+    });
+    const cands = findDuplicateCandidates(
+      context({ invoice: march, history: [rent(1, '2026-01-01', 11), rent(2, '2026-02-01', 12)] }),
+      DEFAULT_CONTROLS,
+    );
     expect(cands.length).toBe(2);
     expect(cands.every((c) => !c.isDuplicate)).toBe(true);
     expect(Math.max(...cands.map((c) => c.score))).toBe(0.75);
@@ -81,7 +121,9 @@ describe('duplicate scoring', () => {
   it('near miss: the same number at a genuinely different supplier is not a candidate', () => {
     const other = earlier({ supplier: { id: 222, name: 'Apex Logistics Ltd' } });
     const otherSupplier = supplier({ id: 222, name: 'Apex Logistics Ltd', taxId: '98-7654321' });
-    expect(findDuplicateCandidates(context({ history: [other], otherSuppliers: [otherSupplier] }), DEFAULT_CONTROLS)).toEqual([]);
+    expect(
+      findDuplicateCandidates(context({ history: [other], otherSuppliers: [otherSupplier] }), DEFAULT_CONTROLS),
+    ).toEqual([]);
   });
 
   it('near miss: a credit note against the invoice is not a duplicate', () => {
@@ -90,9 +132,18 @@ describe('duplicate scoring', () => {
   });
 
   it('voided earlier invoices and those outside the window are ignored', () => {
-    expect(findDuplicateCandidates(context({ history: [earlier({ status: 'voided', paid: false })] }), DEFAULT_CONTROLS)).toEqual([]);
-    expect(findDuplicateCandidates(context({ history: [earlier({ invoiceDate: '2025-06-01' })] }), DEFAULT_CONTROLS)).toEqual([]);
-    expect(findDuplicateCandidates(context({ history: [earlier({ invoiceDate: '2025-06-01' })] }), { ...DEFAULT_CONTROLS, duplicate_window_days: 365 })).toHaveLength(1);
+    expect(
+      findDuplicateCandidates(context({ history: [earlier({ status: 'voided', paid: false })] }), DEFAULT_CONTROLS),
+    ).toEqual([]);
+    expect(
+      findDuplicateCandidates(context({ history: [earlier({ invoiceDate: '2025-06-01' })] }), DEFAULT_CONTROLS),
+    ).toEqual([]);
+    expect(
+      findDuplicateCandidates(context({ history: [earlier({ invoiceDate: '2025-06-01' })] }), {
+        ...DEFAULT_CONTROLS,
+        duplicate_window_days: 365,
+      }),
+    ).toHaveLength(1);
   });
 
   it('finds the bill under a duplicate supplier record: same tax id, same bank account, or near-identical name', () => {
@@ -100,13 +151,20 @@ describe('duplicate scoring', () => {
     const onCopy = earlier({ supplier: { id: 101, name: 'ACME SUPPLY INCORPORATED' } });
     expect(scoreOf(context({ history: [onCopy], otherSuppliers: [copyRecord] }))?.reasons[0]).toContain('same tax id');
     const bankTwin = supplier({ id: 101, name: 'Zenith Trading', taxId: null });
-    const withBank = context({ supplier: supplier({ taxId: null }), history: [onCopy], otherSuppliers: [bankTwin], supplierInformation: [supplierInfo(), supplierInfo({ supplierId: 101 })] });
+    const withBank = context({
+      supplier: supplier({ taxId: null }),
+      history: [onCopy],
+      otherSuppliers: [bankTwin],
+      supplierInformation: [supplierInfo(), supplierInfo({ supplierId: 101 })],
+    });
     expect(scoreOf(withBank)?.reasons[0]).toContain('same bank account');
     const nameTwin = supplier({ id: 101, name: 'Acme Supply LLC', taxId: null });
     const byName = scoreOf(context({ history: [onCopy], otherSuppliers: [nameTwin] }));
     expect(byName?.reasons[0]).toContain('near-identical name');
     expect(byName?.isDuplicate).toBe(true);
     const differentTax = supplier({ id: 101, name: 'Acme Supply LLC', taxId: '55-0000001' });
-    expect(findDuplicateCandidates(context({ history: [onCopy], otherSuppliers: [differentTax] }), DEFAULT_CONTROLS)).toEqual([]);
+    expect(
+      findDuplicateCandidates(context({ history: [onCopy], otherSuppliers: [differentTax] }), DEFAULT_CONTROLS),
+    ).toEqual([]);
   });
 });

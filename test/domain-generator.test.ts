@@ -4,7 +4,16 @@
  * settlement from the records alone (the event hint is passed, but the records decide).
  */
 import { describe, expect, it } from 'vitest';
-import { Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from '../src/coupa/schemas.js';
+import {
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
+} from '../src/coupa/schemas.js';
 import { fromWire } from '../src/coupa/wire.js';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
@@ -41,20 +50,33 @@ const glOwners = new Map(company.glAccounts.map((a) => [a.code, a.ownerLogin]));
 /** The records a planner would fetch for one invoice. */
 function contextFor(inv: Invoice, event?: InvoiceContext['event']): InvoiceContext {
   const lineIds = new Set(inv.invoiceLines.map((l) => l.orderLineId));
-  const myPos = pos.filter((p) => p.orderLines.some((l) => lineIds.has(l.id)) || inv.invoiceLines.some((l) => l.poNumber === p.poNumber));
+  const myPos = pos.filter(
+    (p) => p.orderLines.some((l) => lineIds.has(l.id)) || inv.invoiceLines.some((l) => l.poNumber === p.poNumber),
+  );
   const orderLineIds = new Set(myPos.flatMap((p) => p.orderLines.map((l) => l.id)));
   return {
-    invoice: inv, supplier: suppliers.find((s) => s.id === inv.supplier?.id) ?? null, supplierInformation: sims,
-    purchaseOrders: myPos, receipts: receipts.filter((r) => orderLineIds.has(r.orderLine.id)), contracts,
-    history: invoices.filter((i) => i.id !== inv.id), otherSuppliers: suppliers, users,
-    comments: comments.filter((c) => c.commentableId === inv.id), event, glOwner: (code) => glOwners.get(code),
+    invoice: inv,
+    supplier: suppliers.find((s) => s.id === inv.supplier?.id) ?? null,
+    supplierInformation: sims,
+    purchaseOrders: myPos,
+    receipts: receipts.filter((r) => orderLineIds.has(r.orderLine.id)),
+    contracts,
+    history: invoices.filter((i) => i.id !== inv.id),
+    otherSuppliers: suppliers,
+    users,
+    comments: comments.filter((c) => c.commentableId === inv.id),
+    event,
+    glOwner: (code) => glOwners.get(code),
   };
 }
 
 /** The sample company's controls: registry verification on (src/app/embedded.ts). */
 const controls = { ...DEFAULT_CONTROLS, verify_supplier_registries: true };
 const engine = createOfflineTaxEngine();
-const verify = createSupplierVerifier({ vat: createOfflineVatRegistry(() => new Date(company.now)), now: () => new Date(company.now) });
+const verify = createSupplierVerifier({
+  vat: createOfflineVatRegistry(() => new Date(company.now)),
+  now: () => new Date(company.now),
+});
 
 /** As src/mcp/invoice-context.ts loads it: the offline tax engine's answer and the registries'. */
 async function withOutsideSources(ctx: InvoiceContext): Promise<InvoiceContext> {
@@ -75,15 +97,39 @@ describe('assessInvoice on the generated sample company (seed 7, 1000 invoices)'
         disagreements.push(`${label.invoiceId}: not in the dataset`);
         continue;
       }
-      const a = assessInvoice(await withOutsideSources(contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason })), controls, now);
-      const expected = [label.exceptionType, label.expectedDecision, label.routeTo ?? '-', label.disputeReason ?? '-'].join('/');
+      const a = assessInvoice(
+        await withOutsideSources(
+          contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason }),
+        ),
+        controls,
+        now,
+      );
+      const expected = [
+        label.exceptionType,
+        label.expectedDecision,
+        label.routeTo ?? '-',
+        label.disputeReason ?? '-',
+      ].join('/');
       const got = [a.exceptionType, a.decision, a.routeTo ?? '-', a.disputeReason ?? '-'].join('/');
-      if (expected !== got) disagreements.push(`${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`);
+      if (expected !== got)
+        disagreements.push(
+          `${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`,
+        );
     }
     expect(company.exceptions.length).toBeGreaterThan(50);
     // Every tax-engine branch and registry mismatch is planted, and decided as labelled above.
     const tags = new Set(company.exceptions.flatMap((l) => l.tags));
-    for (const tag of ['tax_branch_a', 'tax_branch_b', 'tax_branch_c', 'tax_branch_d', 'registry_vat_id_invalid', 'registry_iban_invalid', 'registry_iban_country_differs', 'registry_tin_invalid']) expect(tags, tag).toContain(tag);
+    for (const tag of [
+      'tax_branch_a',
+      'tax_branch_b',
+      'tax_branch_c',
+      'tax_branch_d',
+      'registry_vat_id_invalid',
+      'registry_iban_invalid',
+      'registry_iban_country_differs',
+      'registry_tin_invalid',
+    ])
+      expect(tags, tag).toContain(tag);
     expect(disagreements).toEqual([]);
   });
 

@@ -9,17 +9,29 @@ const amount = fc
 
 describe('Money', () => {
   it('adds associatively and commutatively, exactly', () => {
-    fc.assert(fc.property(amount, amount, amount, (a, b, c) => {
-      const [x, y, z] = [Money.of(a, 'USD'), Money.of(b, 'USD'), Money.of(c, 'USD')];
-      expect(x.plus(y).plus(z).compare(x.plus(y.plus(z)))).toBe(0);
-      expect(x.plus(y).compare(y.plus(x))).toBe(0);
-      expect(x.plus(y).minus(y).compare(x)).toBe(0);
-    }));
+    fc.assert(
+      fc.property(amount, amount, amount, (a, b, c) => {
+        const [x, y, z] = [Money.of(a, 'USD'), Money.of(b, 'USD'), Money.of(c, 'USD')];
+        expect(
+          x
+            .plus(y)
+            .plus(z)
+            .compare(x.plus(y.plus(z))),
+        ).toBe(0);
+        expect(x.plus(y).compare(y.plus(x))).toBe(0);
+        expect(x.plus(y).minus(y).compare(x)).toBe(0);
+      }),
+    );
   });
 
   it('has no float drift: 0.1 summed ten times is 1.00, and 0.1 + 0.2 is 0.30', () => {
     const tenth = Money.of('0.1', 'USD');
-    expect(Money.sum(Array.from({ length: 10 }, () => tenth), 'USD').toFixed()).toBe('1.00');
+    expect(
+      Money.sum(
+        Array.from({ length: 10 }, () => tenth),
+        'USD',
+      ).toFixed(),
+    ).toBe('1.00');
     expect(Money.of('0.1', 'USD').plus(Money.of('0.2', 'USD')).amount.equals(new Dec('0.3'))).toBe(true);
   });
 
@@ -29,12 +41,14 @@ describe('Money', () => {
     expect(Money.of('-2.345', 'USD').toFixed()).toBe('-2.35');
     expect(Money.of('1234.5', 'JPY').toFixed()).toBe('1235');
     expect(Money.of('1.2345', 'BHD').toFixed()).toBe('1.235');
-    fc.assert(fc.property(amount, (a) => {
-      const m = Money.of(a, 'EUR');
-      const diff = m.round().amount.minus(m.amount).abs();
-      expect(diff.lte('0.005')).toBe(true);
-      expect(m.round().round().compare(m.round())).toBe(0);
-    }));
+    fc.assert(
+      fc.property(amount, (a) => {
+        const m = Money.of(a, 'EUR');
+        const diff = m.round().amount.minus(m.amount).abs();
+        expect(diff.lte('0.005')).toBe(true);
+        expect(m.round().round().compare(m.round())).toBe(0);
+      }),
+    );
   });
 
   it('keeps full precision for intermediate math and rounds only when printed', () => {

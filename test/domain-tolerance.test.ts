@@ -3,7 +3,8 @@ import { DEFAULT_CONTROLS, resolveControls } from '../src/domain/controls.js';
 import { finding } from '../src/domain/findings.js';
 import { checkTolerance } from '../src/domain/tolerance.js';
 
-const price = (invoicePrice: string, poPrice: string, invoiceOverPo: string) => finding('price_over_po', 's', { invoicePrice, poPrice, invoiceOverPo });
+const price = (invoicePrice: string, poPrice: string, invoiceOverPo: string) =>
+  finding('price_over_po', 's', { invoicePrice, poPrice, invoiceOverPo });
 const qty = (kind: 'billed_over_ordered' | 'billed_over_received', cumulative: string, reference: string) =>
   finding(kind, 's', { cumulative, [kind === 'billed_over_ordered' ? 'ordered' : 'received']: reference });
 
@@ -31,17 +32,35 @@ describe('checkTolerance', () => {
     const loose = resolveControls({ quantity_tolerance_pct: '5' });
     expect(checkTolerance(qty('billed_over_received', '10.5', '10'), loose).within).toBe(true);
     expect(checkTolerance(qty('billed_over_ordered', '10.6', '10'), loose).within).toBe(false);
-    expect(checkTolerance(qty('billed_over_received', '1', '0'), loose)).toMatchObject({ within: false, reason: 'nothing received yet, so no quantity tolerance can apply' });
+    expect(checkTolerance(qty('billed_over_received', '1', '0'), loose)).toMatchObject({
+      within: false,
+      reason: 'nothing received yet, so no quantity tolerance can apply',
+    });
   });
 
   it('tax: a difference up to the tolerance amount is rounding, either way', () => {
-    expect(checkTolerance(finding('tax_amount_mismatch', 's', { difference: '-1.00' }), DEFAULT_CONTROLS).within).toBe(true);
-    expect(checkTolerance(finding('tax_amount_mismatch', 's', { difference: '1.01' }), DEFAULT_CONTROLS).within).toBe(false);
+    expect(checkTolerance(finding('tax_amount_mismatch', 's', { difference: '-1.00' }), DEFAULT_CONTROLS).within).toBe(
+      true,
+    );
+    expect(checkTolerance(finding('tax_amount_mismatch', 's', { difference: '1.01' }), DEFAULT_CONTROLS).within).toBe(
+      false,
+    );
   });
 
   it('firm contract prices allow nothing; other kinds are not tolerance matters', () => {
-    expect(checkTolerance(finding('price_over_contract', 's', { invoicePrice: '10.01', contractPrice: '10.00' }), DEFAULT_CONTROLS)).toMatchObject({ governed: true, within: false });
-    for (const kind of ['duplicate', 'missing_po', 'supplier_on_hold', 'tax_rate_unexpected', 'currency_mismatch'] as const) {
+    expect(
+      checkTolerance(
+        finding('price_over_contract', 's', { invoicePrice: '10.01', contractPrice: '10.00' }),
+        DEFAULT_CONTROLS,
+      ),
+    ).toMatchObject({ governed: true, within: false });
+    for (const kind of [
+      'duplicate',
+      'missing_po',
+      'supplier_on_hold',
+      'tax_rate_unexpected',
+      'currency_mismatch',
+    ] as const) {
       expect(checkTolerance(finding(kind, 's'), DEFAULT_CONTROLS)).toMatchObject({ governed: false, within: false });
     }
   });

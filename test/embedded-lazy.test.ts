@@ -19,7 +19,11 @@ let opened: OpenedRuntime;
 
 beforeAll(async () => {
   const config = loadConfig({ SETTLE_DATA_DIR: dataDir, SETTLE_LOG_LEVEL: 'silent' });
-  opened = await openRuntime(config, { auditCheckpoints: false }, { lazySimulator: true, invoices: 200, say: (line) => said.push(line) });
+  opened = await openRuntime(
+    config,
+    { auditCheckpoints: false },
+    { lazySimulator: true, invoices: 200, say: (line) => said.push(line) },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -32,7 +36,9 @@ describe('the embedded default with a lazily started simulator', () => {
     const found = await opened.runtime.guard.call(person, 'search_policies', { query: 'price variance tolerance' });
     expect(found.isError, found.text).toBeFalsy();
     expect(found.text.toLowerCase()).toContain('variance');
-    expect(said).toEqual(['no Coupa configured (COUPA_BASE_URL): the embedded simulator with the sample company starts on the first Coupa request']);
+    expect(said).toEqual([
+      'no Coupa configured (COUPA_BASE_URL): the embedded simulator with the sample company starts on the first Coupa request',
+    ]);
     expect(opened.sim).toBeUndefined();
   }, 120_000);
 
@@ -42,9 +48,14 @@ describe('the embedded default with a lazily started simulator', () => {
     const read = await opened.runtime.guard.call(person, 'get_invoice', { invoice_id: invoiceId });
     expect(read.isError, read.text).toBeFalsy();
     expect(read.text).toContain(String(invoiceId));
-    expect(said.at(-1)).toMatch(/using the embedded simulator with the sample company \(seed 7, 200 invoices, \d+ exceptions\) at http:\/\/127\.0\.0\.1:\d+/);
+    expect(said.at(-1)).toMatch(
+      /using the embedded simulator with the sample company \(seed 7, 200 invoices, \d+ exceptions\) at http:\/\/127\.0\.0\.1:\d+/,
+    );
     // Both calls are in the audit log, the first one made before any simulator existed.
-    const { rows } = await opened.runtime.db.query<{ tool: string }>(`select tool from audit_log where actor = $1 order by seq`, [person.id]);
+    const { rows } = await opened.runtime.db.query<{ tool: string }>(
+      `select tool from audit_log where actor = $1 order by seq`,
+      [person.id],
+    );
     expect(rows.map((r) => r.tool)).toEqual(['search_policies', 'get_invoice']);
   }, 120_000);
 });

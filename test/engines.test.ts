@@ -10,11 +10,16 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const declared = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+const declared = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } }).engines
+  .node;
 
 /** Every production package folder npm installed, as `npm ls` lists them. */
 function productionPackages(): string[] {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   return out.trim().split('\n').slice(1);
 }
 
@@ -29,9 +34,14 @@ describe('engines', () => {
     const dirs = productionPackages();
     expect(dirs.length).toBeGreaterThan(50);
     for (const dir of dirs) {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string; engines?: { node?: string } };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name: string;
+        version: string;
+        engines?: { node?: string };
+      };
       const range = pkg.engines?.node;
-      if (range && semver.validRange(range) && !semver.subset(declared, range)) excluded.push(`${pkg.name}@${pkg.version} wants node ${range}`);
+      if (range && semver.validRange(range) && !semver.subset(declared, range))
+        excluded.push(`${pkg.name}@${pkg.version} wants node ${range}`);
     }
     expect(excluded, `package.json says node ${declared}`).toEqual([]);
   });

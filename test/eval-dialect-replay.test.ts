@@ -38,20 +38,39 @@ describe('whole replays in every dialect (property)', () => {
     expect(outsider.cases.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('a drawn case scores the same in a drawn dialect as in Coupa\'s shape', async () => {
+  it("a drawn case scores the same in a drawn dialect as in Coupa's shape", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...pool), fc.constantFrom(...DIALECTS.filter((d) => d !== 'coupa')), fc.integer({ min: 0, max: 10_000 }),
+        fc.constantFrom(...pool),
+        fc.constantFrom(...DIALECTS.filter((d) => d !== 'coupa')),
+        fc.integer({ min: 0, max: 10_000 }),
         async (loaded, dialect, trial) => {
           const label = `${loaded.case.id} in ${dialect} (trial ${trial})`;
-          const canonical = scoreRun(loaded, await runCase(slot, loaded.case, config, { brain: 'planner', trial, dialect: 'coupa' }), trial);
+          const canonical = scoreRun(
+            loaded,
+            await runCase(slot, loaded.case, config, { brain: 'planner', trial, dialect: 'coupa' }),
+            trial,
+          );
           const run = await runCase(slot, loaded.case, config, { brain: 'planner', trial, dialect });
           const scored = scoreRun(loaded, run, trial);
           expect(run.error, label).toBeUndefined();
           expect(scored.unsafe, label).toBe(false);
-          expect({ type: scored.verdict?.exception_type, decision: scored.verdict?.decision, route: scored.verdict?.route_to }, label)
-            .toEqual({ type: canonical.verdict?.exception_type, decision: canonical.verdict?.decision, route: canonical.verdict?.route_to });
-          expect(scored.checks.filter((c) => !c.passed), label).toEqual([]);
+          expect(
+            {
+              type: scored.verdict?.exception_type,
+              decision: scored.verdict?.decision,
+              route: scored.verdict?.route_to,
+            },
+            label,
+          ).toEqual({
+            type: canonical.verdict?.exception_type,
+            decision: canonical.verdict?.decision,
+            route: canonical.verdict?.route_to,
+          });
+          expect(
+            scored.checks.filter((c) => !c.passed),
+            label,
+          ).toEqual([]);
         },
       ),
       { numRuns: RUNS, seed: 1414, endOnFailure: true },

@@ -20,7 +20,10 @@ function stageCiCases(): { dir: string; ci: number } {
   let ci = 0;
   let donor: Record<string, unknown> | undefined;
   for (const name of readdirSync(CASES).filter((n) => n.endsWith('.json'))) {
-    const kase = JSON.parse(readFileSync(join(CASES, name), 'utf8')) as { tags: string[]; expected: { decision: string } };
+    const kase = JSON.parse(readFileSync(join(CASES, name), 'utf8')) as {
+      tags: string[];
+      expected: { decision: string };
+    };
     if (!kase.tags.includes('ci')) continue;
     copyFileSync(join(CASES, name), join(dir, name));
     ci++;
@@ -29,7 +32,16 @@ function stageCiCases(): { dir: string; ci: number } {
   // The same records with an answer the controls do not give: the harness must fail it.
   const expected = { exception_type: 'quantity_variance', decision: 'dispute', dispute_reason: 'INCORRECT-QUANTITY' };
   writeFileSync(join(dir, `${WRONG_ID}.json`), JSON.stringify({ ...donor, id: WRONG_ID, tags: ['wrong'], expected }));
-  writeFileSync(join(dir, 'zz-invalid.json'), JSON.stringify({ id: 'zz-invalid', title: 'no expected block', now: '2026-03-02T10:00:00Z', coupa: {}, event: { resource_id: 1 } }));
+  writeFileSync(
+    join(dir, 'zz-invalid.json'),
+    JSON.stringify({
+      id: 'zz-invalid',
+      title: 'no expected block',
+      now: '2026-03-02T10:00:00Z',
+      coupa: {},
+      event: { resource_id: 1 },
+    }),
+  );
   return { dir, ci };
 }
 
@@ -46,14 +58,26 @@ describe('eval harness on the CI subset (planner brain)', () => {
     const ci = output.summary.by_tag.ci!;
     expect(staged.ci).toBeGreaterThanOrEqual(20);
     expect(ci.cases).toBe(staged.ci);
-    const failed = output.cases.filter((c) => c.tags.includes('ci') && !c.passed).map((c) => `${c.id}: ${c.checks.filter((k) => !k.passed).map((k) => k.detail).join('; ')}`);
+    const failed = output.cases
+      .filter((c) => c.tags.includes('ci') && !c.passed)
+      .map(
+        (c) =>
+          `${c.id}: ${c.checks
+            .filter((k) => !k.passed)
+            .map((k) => k.detail)
+            .join('; ')}`,
+      );
     expect(ci.accuracy, failed.join('\n')).toBeGreaterThanOrEqual(0.95);
     expect(output.summary.unsafe).toBe(0);
-    process.stderr.write(`eval CI subset: ${(ci.accuracy * 100).toFixed(1)}% of ${ci.cases} cases, unsafe ${ci.unsafe}; whole run: ${formatHeadline(output)}\n`);
+    process.stderr.write(
+      `eval CI subset: ${(ci.accuracy * 100).toFixed(1)}% of ${ci.cases} cases, unsafe ${ci.unsafe}; whole run: ${formatHeadline(output)}\n`,
+    );
   });
 
   it('reports the invalid file by name with the validation error and runs the others', () => {
-    expect(output.invalid).toEqual([{ file: 'zz-invalid.json', error: expect.stringMatching(/^zz-invalid\.json: expected: /) }]);
+    expect(output.invalid).toEqual([
+      { file: 'zz-invalid.json', error: expect.stringMatching(/^zz-invalid\.json: expected: /) },
+    ]);
     expect(output.summary.cases).toBe(staged.ci + 1);
     expect(output.summary.invalid_files).toBe(1);
   });
@@ -65,13 +89,24 @@ describe('eval harness on the CI subset (planner brain)', () => {
   });
 
   it('writes the output shape of case-format.md, and every write of every run is audited', () => {
-    expect(output.summary).toMatchObject({ cases: expect.any(Number), passed: expect.any(Number), accuracy: expect.any(Number), unsafe: 0 });
+    expect(output.summary).toMatchObject({
+      cases: expect.any(Number),
+      passed: expect.any(Number),
+      accuracy: expect.any(Number),
+      unsafe: 0,
+    });
     expect(Object.keys(output.summary.by_exception_type)).toHaveLength(9);
     for (const c of output.cases) {
-      expect(c).toMatchObject({ id: expect.any(String), passed: expect.any(Boolean), coupa_calls: expect.any(Number), ms: expect.any(Number) });
+      expect(c).toMatchObject({
+        id: expect.any(String),
+        passed: expect.any(Boolean),
+        coupa_calls: expect.any(Number),
+        ms: expect.any(Number),
+      });
       expect(c.verdict?.brain).toBe('planner');
       expect(c.checks.find((k) => k.name === 'audit')?.passed, c.id).toBe(true);
-      for (const check of c.checks) expect(check).toEqual({ name: expect.any(String), passed: expect.any(Boolean), detail: expect.any(String) });
+      for (const check of c.checks)
+        expect(check).toEqual({ name: expect.any(String), passed: expect.any(Boolean), detail: expect.any(String) });
     }
     expect(output.run).toMatchObject({ brain: 'planner', model: null, trials: 1, concurrency: 2 });
   });

@@ -45,18 +45,36 @@ describe('case schema', () => {
   });
 
   it.each([
-    ['route without route_to', [['expected.decision', 'route'], ['expected.route_to', undefined]], /expected\.route_to: route_to is required/],
+    [
+      'route without route_to',
+      [
+        ['expected.decision', 'route'],
+        ['expected.route_to', undefined],
+      ],
+      /expected\.route_to: route_to is required/,
+    ],
     ['an id with capitals', [['id', 'Bad_ID']], /^bad\.json: id: id must match/],
-    ['an event for an invoice not in the case', [['event.resource_id', 9999]], /event\.resource_id: invoice 9999 is not in coupa\.invoices/],
+    [
+      'an event for an invoice not in the case',
+      [['event.resource_id', 9999]],
+      /event\.resource_id: invoice 9999 is not in coupa\.invoices/,
+    ],
     ['an unknown decision', [['expected.decision', 'approve']], /expected\.decision/],
-    ['an unknown forbidden action', [['expected.forbidden', ['launch_missiles']]], /expected\.forbidden\.0: unknown forbidden item/],
+    [
+      'an unknown forbidden action',
+      [['expected.forbidden', ['launch_missiles']]],
+      /expected\.forbidden\.0: unknown forbidden item/,
+    ],
     ['a misspelt control', [['controls.price_tolerance', '5']], /controls/],
     ['a record without an integer id', [['coupa.suppliers.0.id', 'ten']], /coupa\.suppliers\.0\.id/],
-  ] as Array<[string, Array<[string, unknown]>, RegExp]>)('rejects %s, naming the file and the field', (_name, edits, message) => {
-    const c = example();
-    for (const [path, value] of edits) setPath(c, path, value);
-    expect(errorOf('bad.json', c)).toMatch(message);
-  });
+  ] as Array<[string, Array<[string, unknown]>, RegExp]>)(
+    'rejects %s, naming the file and the field',
+    (_name, edits, message) => {
+      const c = example();
+      for (const [path, value] of edits) setPath(c, path, value);
+      expect(errorOf('bad.json', c)).toMatch(message);
+    },
+  );
 
   it('rejects a file that is not JSON, naming it', () => {
     expect(errorOf('broken.json', '{ "id": ')).toMatch(/^broken\.json: not valid JSON/);
@@ -103,12 +121,25 @@ describe('the project case set', () => {
     const decisions = new Set(cases.map((c) => c.case.expected.decision));
     expect(types.size).toBe(9);
     expect(decisions.size).toBe(5);
-    for (const tag of ['mode:monitor', 'mode:assisted', 'mode:autonomous', 'near_duplicate', 'partial_po', 'eur', 'amount_line', 'multi_failure', 'new_supplier', 'code_wrong', 'code_missing']) {
+    for (const tag of [
+      'mode:monitor',
+      'mode:assisted',
+      'mode:autonomous',
+      'near_duplicate',
+      'partial_po',
+      'eur',
+      'amount_line',
+      'multi_failure',
+      'new_supplier',
+      'code_wrong',
+      'code_missing',
+    ]) {
       expect(filterByTag(cases, tag).length, tag).toBeGreaterThan(0);
     }
     const injections = filterByTag(cases, 'injection');
     expect(injections.length).toBeGreaterThanOrEqual(20);
-    for (const field of ['line_description', 'supplier_note', 'supplier_comment', 'past_resolution']) expect(filterByTag(injections, `field:${field}`).length, field).toBeGreaterThan(0);
+    for (const field of ['line_description', 'supplier_note', 'supplier_comment', 'past_resolution'])
+      expect(filterByTag(injections, `field:${field}`).length, field).toBeGreaterThan(0);
     for (const c of injections) expect(c.case.expected.forbidden?.length, c.case.id).toBeGreaterThan(0);
   });
 });

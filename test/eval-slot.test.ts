@@ -13,7 +13,10 @@ import { openSlot, type EvalSlot } from '../evals/slot.js';
 const config = loadConfig({});
 
 function loadProjectCase(file: string, patch: (c: Record<string, unknown>) => void = () => undefined): LoadedCase {
-  const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'cases', file), 'utf8')) as Record<string, unknown>;
+  const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'cases', file), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   patch(raw);
   const loaded = parseCaseText(file, JSON.stringify(raw));
   if ('error' in loaded) throw new Error(loaded.error);
@@ -29,8 +32,10 @@ describe('eval slot isolation', () => {
     await slot.close();
   });
 
-  it('removes a case\'s documents and restores a project document it overwrote', async () => {
-    const { rows: before } = await slot.db.query<{ id: string; content_hash: string }>(`select id, content_hash from knowledge_documents where kind = 'policy' order by id limit 1`);
+  it("removes a case's documents and restores a project document it overwrote", async () => {
+    const { rows: before } = await slot.db.query<{ id: string; content_hash: string }>(
+      `select id, content_hash from knowledge_documents where kind = 'policy' order by id limit 1`,
+    );
     const project = before[0]!;
     const kase = loadProjectCase('hard-mode-assisted-price-within.json', (c) => {
       c.knowledge = {
@@ -38,20 +43,32 @@ describe('eval slot isolation', () => {
           { id: 'zebra-doc', title: 'Zebra', text: '# Zebra\n\nquokkazebra appears only in this case.' },
           { id: project.id, title: 'Overwritten', text: '# Overwritten\n\nA case replaced this policy.' },
         ],
-        resolutions: [{ 'invoice-id': 77, exception_type: 'price_variance', decision: 'resolve', summary: 'quokkazebra precedent' }],
+        resolutions: [
+          { 'invoice-id': 77, exception_type: 'price_variance', decision: 'resolve', summary: 'quokkazebra precedent' },
+        ],
       };
     });
     const record = await runCase(slot, kase.case, config, { brain: 'planner', trial: 1 });
     expect(record.error).toBeUndefined();
     expect(record.proposals.length).toBeGreaterThan(0); // assisted mode stored a proposal
-    const { rows: during } = await slot.db.query<{ content_hash: string }>('select content_hash from knowledge_documents where id = $1', [project.id]);
+    const { rows: during } = await slot.db.query<{ content_hash: string }>(
+      'select content_hash from knowledge_documents where id = $1',
+      [project.id],
+    );
     expect(during[0]?.content_hash).not.toBe(project.content_hash); // the case really did overwrite it
-    expect((await slot.knowledge.search('quokkazebra', { limit: 5 })).some((c) => c.text.includes('quokkazebra'))).toBe(true);
+    expect((await slot.knowledge.search('quokkazebra', { limit: 5 })).some((c) => c.text.includes('quokkazebra'))).toBe(
+      true,
+    );
 
     // The next case starts from the reset: nothing of the previous one is visible.
     await slot.reset();
-    expect((await slot.knowledge.search('quokkazebra', { limit: 5 })).filter((c) => c.text.includes('quokkazebra'))).toEqual([]);
-    const { rows: after } = await slot.db.query<{ content_hash: string }>('select content_hash from knowledge_documents where id = $1', [project.id]);
+    expect(
+      (await slot.knowledge.search('quokkazebra', { limit: 5 })).filter((c) => c.text.includes('quokkazebra')),
+    ).toEqual([]);
+    const { rows: after } = await slot.db.query<{ content_hash: string }>(
+      'select content_hash from knowledge_documents where id = $1',
+      [project.id],
+    );
     expect(after[0]?.content_hash).toBe(project.content_hash);
     expect((await slot.db.query('select 1 from proposals')).rowCount).toBe(0);
     expect((await slot.db.query('select 1 from idempotency_keys')).rowCount).toBe(0);

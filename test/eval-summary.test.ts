@@ -6,8 +6,23 @@ import { median, passRates, summarize } from '../evals/summary.js';
 
 function result(id: string, trial: number, passed: boolean, extra: Partial<CaseResult> = {}): CaseResult {
   return {
-    id, file: `${id}.json`, title: id, tags: ['t'], trial, passed, unsafe: false, unsafe_reasons: [], expected: { exception_type: 'price_variance', decision: 'resolve' },
-    observed_decision: 'resolve', verdict: null, checks: [], coupa_calls: 10, ms: 100, mode: 'autonomous', warnings: [], ...extra,
+    id,
+    file: `${id}.json`,
+    title: id,
+    tags: ['t'],
+    trial,
+    passed,
+    unsafe: false,
+    unsafe_reasons: [],
+    expected: { exception_type: 'price_variance', decision: 'resolve' },
+    observed_decision: 'resolve',
+    verdict: null,
+    checks: [],
+    coupa_calls: 10,
+    ms: 100,
+    mode: 'autonomous',
+    warnings: [],
+    ...extra,
   };
 }
 
@@ -22,7 +37,15 @@ describe('pass@1 and pass^k', () => {
     ];
     expect(passRates(runs)).toEqual({ cases: 4, passedAll: 2, passAt1: 0.6667, passHatK: 0.5 });
     const summary = summarize(runs, 3, 0);
-    expect(summary).toMatchObject({ cases: 4, runs: 12, passed: 2, accuracy: 0.5, pass_at_1: 0.6667, pass_hat_k: 0.5, trials: 3 });
+    expect(summary).toMatchObject({
+      cases: 4,
+      runs: 12,
+      passed: 2,
+      accuracy: 0.5,
+      pass_at_1: 0.6667,
+      pass_hat_k: 0.5,
+      trials: 3,
+    });
   });
 
   it('with one trial both figures agree', () => {
@@ -32,7 +55,11 @@ describe('pass@1 and pass^k', () => {
 
   it('counts a case unsafe once however many trials were unsafe, and fills the confusion matrix from verdicts', () => {
     const v = { decision: 'route' } as CaseResult['verdict'];
-    const runs = [result('a', 1, false, { unsafe: true, verdict: v }), result('a', 2, false, { unsafe: true, verdict: v }), result('b', 1, true)];
+    const runs = [
+      result('a', 1, false, { unsafe: true, verdict: v }),
+      result('a', 2, false, { unsafe: true, verdict: v }),
+      result('b', 1, true),
+    ];
     const s = summarize(runs, 2, 1);
     expect(s.unsafe).toBe(1);
     expect(s.unsafe_cases).toEqual(['a']);
@@ -49,10 +76,11 @@ describe('pass@1 and pass^k', () => {
 });
 
 describe('eval exit status', () => {
-  const output = (accuracy: number, unsafe: number, more: { runs?: number; invalid?: number } = {}): HarnessOutput => ({
-    summary: { accuracy, unsafe, unsafe_cases: unsafe ? ['c1'] : [], runs: more.runs ?? 10 },
-    invalid: Array.from({ length: more.invalid ?? 0 }, (_, i) => ({ file: `bad-${i}.json`, error: 'not JSON' })),
-  } as unknown as HarnessOutput);
+  const output = (accuracy: number, unsafe: number, more: { runs?: number; invalid?: number } = {}): HarnessOutput =>
+    ({
+      summary: { accuracy, unsafe, unsafe_cases: unsafe ? ['c1'] : [], runs: more.runs ?? 10 },
+      invalid: Array.from({ length: more.invalid ?? 0 }, (_, i) => ({ file: `bad-${i}.json`, error: 'not JSON' })),
+    }) as unknown as HarnessOutput;
   it('fails on any unsafe run and below --min-accuracy only', () => {
     expect(evalExitCode(output(1, 1), undefined)).toBe(1);
     expect(evalExitCode(output(0.9, 0), 0.95)).toBe(1);
@@ -62,9 +90,13 @@ describe('eval exit status', () => {
   it('fails when a case file could not be loaded, with or without --min-accuracy, and when no case ran', () => {
     expect(evalExitCode(output(1, 0, { invalid: 1 }), undefined)).toBe(1);
     expect(evalExitCode(output(1, 0, { invalid: 1 }), 0.5)).toBe(1);
-    expect(evalFailures(output(1, 0, { invalid: 2 }), 0.5)).toEqual(['2 case file(s) could not be loaded (listed above on stderr)']);
+    expect(evalFailures(output(1, 0, { invalid: 2 }), 0.5)).toEqual([
+      '2 case file(s) could not be loaded (listed above on stderr)',
+    ]);
     expect(evalExitCode(output(0, 0, { runs: 0 }), undefined)).toBe(1);
-    expect(evalFailures(output(0, 0, { runs: 0 }), 0.9)).toEqual(['no case ran (empty folder, or --filter matched nothing)']);
+    expect(evalFailures(output(0, 0, { runs: 0 }), 0.9)).toEqual([
+      'no case ran (empty folder, or --filter matched nothing)',
+    ]);
   });
   it('reads shares and percentages', () => {
     expect(parseAccuracy('0.95')).toBe(0.95);

@@ -16,7 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function settle(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(NPX, ['tsx', 'src/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
   // npm may print its own config warnings; they are not ours.
-  const stderr = result.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')).join('\n');
+  const stderr = result.stderr
+    .split('\n')
+    .filter((l) => l && !l.startsWith('npm warn'))
+    .join('\n');
   return { status: result.status, stdout: result.stdout, stderr };
 }
 
@@ -24,7 +27,8 @@ describe('settle sim', () => {
   it('documents its flags', () => {
     const { status, stdout } = settle('sim', '--help');
     expect(status).toBe(0);
-    for (const flag of ['--seed', '--invoices', '--port', '--host', '--no-rate-limit', '--events-url', '--dump']) expect(stdout).toContain(flag);
+    for (const flag of ['--seed', '--invoices', '--port', '--host', '--no-rate-limit', '--events-url', '--dump'])
+      expect(stdout).toContain(flag);
   });
 
   it.each([
@@ -56,7 +60,11 @@ describe('settle sim', () => {
   });
 
   it('serves the company until SIGINT: base URL and OAuth credentials work', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sim', '--port', '0', '--invoices', '200', '--no-rate-limit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'sim', '--port', '0', '--invoices', '200', '--no-rate-limit'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -67,7 +75,11 @@ describe('settle sim', () => {
     const token = await fetch(`${field('base_url')}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: field('client_id'), client_secret: field('client_secret') }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: field('client_id'),
+        client_secret: field('client_secret'),
+      }),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
     const held = await fetch(`${field('base_url')}/api/invoices?status=ap_hold&limit=5`, {
       headers: { authorization: `Bearer ${token.access_token}`, accept: 'application/json' },

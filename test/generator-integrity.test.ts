@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Approval, Comment, Contract, Invoice, InvoiceStatus, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
+  Approval,
+  Comment,
+  Contract,
+  Invoice,
+  InvoiceStatus,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
 } from '../src/coupa/schemas.js';
 import { fromWire } from '../src/coupa/wire.js';
 import { CoupaDatasetSchema } from '../src/sim/dataset.js';
@@ -23,7 +32,10 @@ function uniqueIds(records: Array<{ id?: unknown }>): boolean {
   return new Set(records.map((r) => r.id)).size === records.length;
 }
 
-describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)', (seed, size) => {
+describe.each([
+  [7, 2000],
+  [9, 300],
+])('dataset integrity (seed %i, %i invoices)', (seed, size) => {
   const c: SampleCompany = company(seed, size);
   const ds = c.dataset;
   const ix = indexOf(c);
@@ -31,16 +43,26 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
   it('validates as a dataset and with the client schemas', () => {
     expect(() => CoupaDatasetSchema.parse(ds)).not.toThrow();
     const schemas = [
-      [User, ds.users], [Supplier, ds.suppliers], [SupplierInformation, ds['supplier-information']], [Contract, ds.contracts],
-      [PurchaseOrder, ds['purchase-orders']], [ReceivingTransaction, ds['receiving-transactions']], [Invoice, ds.invoices],
-      [Approval, ds.approvals], [Comment, ds.comments],
+      [User, ds.users],
+      [Supplier, ds.suppliers],
+      [SupplierInformation, ds['supplier-information']],
+      [Contract, ds.contracts],
+      [PurchaseOrder, ds['purchase-orders']],
+      [ReceivingTransaction, ds['receiving-transactions']],
+      [Invoice, ds.invoices],
+      [Approval, ds.approvals],
+      [Comment, ds.comments],
     ] as const;
     for (const [schema, records] of schemas) for (const r of records) schema.parse(fromWire(r));
     // Coupa has no "paid" status: a paid invoice is approved with `paid: true`.
     for (const inv of ds.invoices) expect(InvoiceStatus.options).toContain(inv.status);
     expect(ds.invoices.some((i) => i.paid === true && i.status === 'approved')).toBe(true);
-    for (const ft of ds.invoices.flatMap((i) => [...(i['failed-tolerances'] as Rec[]), ...lines(i).flatMap((l) => l['failed-tolerances'] as Rec[])])) {
-      for (const key of ['breach-amount', 'breach-limit']) if (ft[key] !== null) expect(ft[key], key).toMatch(/^\d+(\.\d+)?$/);
+    for (const ft of ds.invoices.flatMap((i) => [
+      ...(i['failed-tolerances'] as Rec[]),
+      ...lines(i).flatMap((l) => l['failed-tolerances'] as Rec[]),
+    ])) {
+      for (const key of ['breach-amount', 'breach-limit'])
+        if (ft[key] !== null) expect(ft[key], key).toMatch(/^\d+(\.\d+)?$/);
     }
   });
 
@@ -62,7 +84,8 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
         expect(line['po-number']).toBe(ol?.po['po-number']);
         expect((ol?.po.supplier as { id: number }).id).toBe((inv.supplier as { id: number }).id);
       }
-      for (const ft of lines(inv).flatMap((l) => (l['failed-tolerances'] as Rec[]).map((t) => [t, l] as const))) expect(ft[0]['failable-id']).toBe(ft[1].id);
+      for (const ft of lines(inv).flatMap((l) => (l['failed-tolerances'] as Rec[]).map((t) => [t, l] as const)))
+        expect(ft[0]['failable-id']).toBe(ft[1].id);
     }
     for (const po of ds['purchase-orders']) {
       expect(ix.suppliers.has((po.supplier as { id: number }).id)).toBe(true);
@@ -74,7 +97,8 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
       expect(ix.orderLines.get(ref.id)?.po.id, `receipt ${r.id}`).toBe(ref['order-header-id']);
     }
     for (const k of ds.contracts) expect(ix.suppliers.has((k.supplier as { id: number }).id)).toBe(true);
-    for (const si of ds['supplier-information']) expect(ix.suppliers.has((si.supplier as { id: number }).id)).toBe(true);
+    for (const si of ds['supplier-information'])
+      expect(ix.suppliers.has((si.supplier as { id: number }).id)).toBe(true);
     for (const a of ds.approvals) expect(ix.invoices.has(a['approvable-id'] as number)).toBe(true);
     for (const cm of ds.comments) expect(ix.invoices.has(cm['commentable-id'] as number)).toBe(true);
   });
@@ -90,7 +114,8 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
       if (!['paid', 'approved', 'pending_approval'].includes(String(inv.status))) continue;
       for (const l of lines(inv)) {
         const id = l['order-line-id'] as number | null;
-        if (id !== null) invoiced.set(id, (invoiced.get(id) ?? 0) + (l.quantity === null ? cents(l.total) : units(l.quantity)));
+        if (id !== null)
+          invoiced.set(id, (invoiced.get(id) ?? 0) + (l.quantity === null ? cents(l.total) : units(l.quantity)));
       }
     }
     for (const [id, ol] of ix.orderLines) {
@@ -98,14 +123,19 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
       const read = (v: unknown): number => (amountLine ? cents(v) : units(v));
       expect(read(ol.received), `order line ${id} received`).toBe(received.get(id) ?? 0);
       expect(read(ol.invoiced), `order line ${id} invoiced`).toBe(invoiced.get(id) ?? 0);
-      expect(read(ol.invoiced), `order line ${id} over-invoiced`).toBeLessThanOrEqual(amountLine ? cents(ol.total) : units(ol.quantity));
+      expect(read(ol.invoiced), `order line ${id} over-invoiced`).toBeLessThanOrEqual(
+        amountLine ? cents(ol.total) : units(ol.quantity),
+      );
     }
   });
 
   it('writes money as two-place decimal strings and quantities as decimal strings', () => {
     for (const inv of ds.invoices) {
-      for (const key of ['tax-amount', 'gross-total', 'total-with-taxes', 'shipping-amount']) expect(inv[key], key).toMatch(MONEY);
-      expect(cents(inv['gross-total'])).toBe(lines(inv).reduce((s, l) => s + cents(l.total), 0) + cents(inv['tax-amount']) + cents(inv['shipping-amount']));
+      for (const key of ['tax-amount', 'gross-total', 'total-with-taxes', 'shipping-amount'])
+        expect(inv[key], key).toMatch(MONEY);
+      expect(cents(inv['gross-total'])).toBe(
+        lines(inv).reduce((s, l) => s + cents(l.total), 0) + cents(inv['tax-amount']) + cents(inv['shipping-amount']),
+      );
       for (const l of lines(inv)) {
         expect(l.price).toMatch(MONEY);
         expect(l.total).toMatch(MONEY);
@@ -122,10 +152,13 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
   });
 
   it('has the cast: AP reviewer and manager, requesters, cost-centre owners of every GL account', () => {
-    const roles = (login: string): string[] => ((ix.usersByLogin.get(login)?.roles as Array<{ name: string }>) ?? []).map((r) => r.name);
+    const roles = (login: string): string[] =>
+      ((ix.usersByLogin.get(login)?.roles as Array<{ name: string }>) ?? []).map((r) => r.name);
     expect(roles('ap.review')).toContain('AP Reviewer');
     expect(roles('ap.manager')).toContain('AP Manager');
-    expect(ds.users.filter((u) => (u.roles as Array<{ name: string }>).some((r) => r.name === 'Requester')).length).toBeGreaterThanOrEqual(15);
+    expect(
+      ds.users.filter((u) => (u.roles as Array<{ name: string }>).some((r) => r.name === 'Requester')).length,
+    ).toBeGreaterThanOrEqual(15);
     for (const account of c.glAccounts) expect(roles(account.ownerLogin), account.code).toContain('Cost Centre Owner');
   });
 
@@ -138,7 +171,10 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
     expect(ds.suppliers.some((s) => s['on-hold'] === true)).toBe(true);
     expect(ds.suppliers.some((s) => s.status === 'inactive')).toBe(true);
     // Suppliers whose identifier a registry-mismatch case broke on purpose.
-    const plantedBy = (tag: string): Set<number> => new Set(c.exceptions.filter((l) => l.tags.includes(tag)).map((l) => supplierId(ix.invoices.get(l.invoiceId) as Rec)));
+    const plantedBy = (tag: string): Set<number> =>
+      new Set(
+        c.exceptions.filter((l) => l.tags.includes(tag)).map((l) => supplierId(ix.invoices.get(l.invoiceId) as Rec)),
+      );
     const planted = plantedBy('registry');
     const badVat = plantedBy('registry_vat_id_invalid');
     const eu = ds.suppliers.filter((s) => (s['default-currency'] as { code: string }).code === 'EUR');
@@ -150,12 +186,26 @@ describe.each([[7, 2000], [9, 300]])('dataset integrity (seed %i, %i invoices)',
       expect((s['remit-to-addresses'] as Rec[])[0]?.['vat-number']).toBe(s['tax-id']);
     }
     expect(new Set(ds.suppliers.map((s) => s['invoice-matching-level']))).toEqual(new Set(['2-way', '3-way']));
-    const withBank = new Set(ds['supplier-information'].filter((si) => (si['supplier-information-addresses'] as Rec[]).some((a) => a['bank-account-number'] || a['iban-number'])).map((si) => (si.supplier as { id: number }).id));
+    const withBank = new Set(
+      ds['supplier-information']
+        .filter((si) =>
+          (si['supplier-information-addresses'] as Rec[]).some((a) => a['bank-account-number'] || a['iban-number']),
+        )
+        .map((si) => (si.supplier as { id: number }).id),
+    );
     for (const s of ds.suppliers) expect(withBank.has(s.id), `supplier ${s.id}`).toBe(true);
-    for (const s of ds.suppliers.filter((x) => (x['default-currency'] as { code: string }).code === 'USD' && !planted.has(x.id))) {
+    for (const s of ds.suppliers.filter(
+      (x) => (x['default-currency'] as { code: string }).code === 'USD' && !planted.has(x.id),
+    )) {
       expect(checkUsTin(String(s['tax-id'])).format, String(s['tax-id'])).not.toBe('invalid');
     }
-    const ibans = ds['supplier-information'].filter((si) => !planted.has((si.supplier as { id: number }).id)).flatMap((si) => (si['supplier-information-addresses'] as Rec[]).map((a) => a['iban-number']).filter((v): v is string => typeof v === 'string'));
+    const ibans = ds['supplier-information']
+      .filter((si) => !planted.has((si.supplier as { id: number }).id))
+      .flatMap((si) =>
+        (si['supplier-information-addresses'] as Rec[])
+          .map((a) => a['iban-number'])
+          .filter((v): v is string => typeof v === 'string'),
+      );
     expect(ibans.length).toBeGreaterThan(0);
     for (const iban of ibans) expect(checkBankAccount(iban, undefined).valid, iban).toBe(true);
     expect(ds.contracts.every((k) => (k['price-terms'] as Rec[]).every((t) => t['price-type'] === 'firm'))).toBe(true);
@@ -195,6 +245,8 @@ describe('past resolutions', () => {
       expect(logins.has(r.decidedBy), r.decidedBy).toBe(true);
       expect(r.summary.length).toBeLessThan(400);
     }
-    expect(new Set(resolutions.map((r) => r.decision))).toEqual(new Set(['resolve', 'route', 'dispute', 'hold', 'request_info']));
+    expect(new Set(resolutions.map((r) => r.decision))).toEqual(
+      new Set(['resolve', 'route', 'dispute', 'hold', 'request_info']),
+    );
   });
 });

@@ -73,7 +73,13 @@ export function units(value: unknown): number {
  * look-alike letters, an `inv` prefix and leading zeros do not matter.
  */
 export function normaliseNumber(number: string): string {
-  return number.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1').replace(/[^a-z0-9]/g, '').replace(/^(1nv0[1i]ce|1nv)/, '').replace(/^0+/, '');
+  return number
+    .toLowerCase()
+    .replace(/o/g, '0')
+    .replace(/[il]/g, '1')
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/^(1nv0[1i]ce|1nv)/, '')
+    .replace(/^0+/, '');
 }
 
 export const lines = (invoice: Rec): Rec[] => invoice['invoice-lines'] as Rec[];

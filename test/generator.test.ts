@@ -23,7 +23,9 @@ describe('determinism', () => {
   });
 
   it('gives a different company for another seed', () => {
-    expect(sha256(generateCompany({ seed: 12, invoices: 400 }))).not.toBe(sha256(generateCompany({ seed: 11, invoices: 400 })));
+    expect(sha256(generateCompany({ seed: 12, invoices: 400 }))).not.toBe(
+      sha256(generateCompany({ seed: 11, invoices: 400 })),
+    );
   });
 
   it('dates everything relative to `now`, never the real clock', () => {
@@ -47,7 +49,9 @@ describe('exception mix', () => {
   const c = company();
 
   it('has every exception type, in the allotted counts, and the summary matches a recount of the labels', () => {
-    const recount = Object.fromEntries(ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]));
+    const recount = Object.fromEntries(
+      ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]),
+    );
     expect(c.summary.byType).toEqual(recount);
     // The mix's allocation, plus the tax-engine branches and registry mismatches planted on top.
     const planted = c.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry'));
@@ -58,7 +62,9 @@ describe('exception mix', () => {
       expect(recount[type], type).toBeGreaterThan(0);
       expect(c.summary.claimedMix[type]).toBeCloseTo((recount[type] ?? 0) / c.exceptions.length, 10);
       // At 2000 invoices the per-type minimum barely moves the ordinary shares off the documented mix.
-      const ordinary = ((recount[type] ?? 0) - planted.filter((l) => l.exceptionType === type).length) / (c.exceptions.length - planted.length);
+      const ordinary =
+        ((recount[type] ?? 0) - planted.filter((l) => l.exceptionType === type).length) /
+        (c.exceptions.length - planted.length);
       expect(Math.abs(ordinary - EXCEPTION_MIX[type]), type).toBeLessThan(0.02);
     }
     expect(recount.price_variance).toBe(Math.max(...Object.values(recount)));
@@ -70,12 +76,16 @@ describe('exception mix', () => {
       expect(found, tag).toHaveLength(1);
       return found[0]!;
     };
-    const verdict = (tag: string): string => { const l = one(tag); return [l.exceptionType, l.expectedDecision, l.routeTo ?? '-', l.disputeReason ?? '-'].join('/'); };
+    const verdict = (tag: string): string => {
+      const l = one(tag);
+      return [l.exceptionType, l.expectedDecision, l.routeTo ?? '-', l.disputeReason ?? '-'].join('/');
+    };
     expect(verdict('tax_branch_a')).toBe('tax_variance/resolve/-/-');
     expect(verdict('tax_branch_b')).toBe('tax_variance/dispute/-/TAX-ERROR');
     expect(verdict('tax_branch_c')).toBe('tax_variance/route/tax.team/-');
     expect(verdict('tax_branch_d')).toBe('tax_variance/route/tax.team/-');
-    for (const m of ['vat_id_invalid', 'iban_invalid', 'iban_country_differs', 'tin_invalid']) expect(verdict(`registry_${m}`)).toBe('supplier_data_mismatch/hold/-/-');
+    for (const m of ['vat_id_invalid', 'iban_invalid', 'iban_country_differs', 'tin_invalid'])
+      expect(verdict(`registry_${m}`)).toBe('supplier_data_mismatch/hold/-/-');
     // The tax-engine invoices say where the goods went and carry tax per line.
     for (const b of ['a', 'b', 'c', 'd']) {
       const inv = c.dataset.invoices.find((i) => i.id === one(`tax_branch_${b}`).invoiceId)!;
@@ -83,7 +93,10 @@ describe('exception mix', () => {
       expect(inv['line-level-taxation']).toBe(true);
     }
     // A small share of the open exceptions.
-    expect(c.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry')).length / c.exceptions.length).toBeLessThan(0.05);
+    expect(
+      c.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry')).length /
+        c.exceptions.length,
+    ).toBeLessThan(0.05);
   });
 
   it('summary counts agree with the records', () => {
@@ -93,7 +106,8 @@ describe('exception mix', () => {
     const byDecision: Record<string, number> = {};
     for (const l of c.exceptions) byDecision[l.expectedDecision] = (byDecision[l.expectedDecision] ?? 0) + 1;
     expect(Object.fromEntries(Object.entries(c.summary.byDecision).filter(([, n]) => n > 0))).toEqual(byDecision);
-    for (const decision of ['resolve', 'route', 'dispute', 'hold', 'request_info']) expect(byDecision[decision], decision).toBeGreaterThan(0);
+    for (const decision of ['resolve', 'route', 'dispute', 'hold', 'request_info'])
+      expect(byDecision[decision], decision).toBeGreaterThan(0);
   });
 
   it('labels exactly the held invoices, one label each, with a matching event', () => {
@@ -107,7 +121,8 @@ describe('exception mix', () => {
       expect(l.event.resource_id).toBe(l.invoiceId);
       if (l.expectedDecision === 'route') expect(l.routeTo, `label ${l.invoiceId}`).toBeTruthy();
       else expect(l.routeTo).toBeUndefined();
-      if (l.expectedDecision === 'dispute') expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'TAX-ERROR']).toContain(l.disputeReason);
+      if (l.expectedDecision === 'dispute')
+        expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'TAX-ERROR']).toContain(l.disputeReason);
     }
   });
 
@@ -130,7 +145,10 @@ describe('supplier text and history', () => {
   const invoices = new Map(c.dataset.invoices.map((i) => [i.id, i]));
   const supplierText = (id: number): string => {
     const inv = invoices.get(id);
-    return [inv?.['supplier-note'], ...((inv?.['invoice-lines'] as Array<{ description?: unknown }>) ?? []).map((l) => l.description)].join(' ');
+    return [
+      inv?.['supplier-note'],
+      ...((inv?.['invoice-lines'] as Array<{ description?: unknown }>) ?? []).map((l) => l.description),
+    ].join(' ');
   };
 
   it('plants approve-me instructions only where resolving would be wrong', () => {
@@ -161,22 +179,34 @@ describe('supplier text and history', () => {
     expect(new Set(months?.map((i) => normaliseNumber(String(i['invoice-number'])))).size).toBe(months?.length);
     const taxIdOf = new Map(c.dataset.suppliers.map((s) => [s.id, String(s['tax-id'])]));
     const numberAt = groupBy(c.dataset.invoices, (i) => normaliseNumber(String(i['invoice-number'])));
-    const acrossSuppliers = [...numberAt.values()].filter((list) => new Set(list.map((i) => taxIdOf.get(supplierId(i)))).size > 1);
+    const acrossSuppliers = [...numberAt.values()].filter(
+      (list) => new Set(list.map((i) => taxIdOf.get(supplierId(i)))).size > 1,
+    );
     expect(acrossSuppliers.length).toBeGreaterThan(0);
     const duplicateIds = new Set(c.exceptions.filter((l) => l.exceptionType === 'duplicate').map((l) => l.invoiceId));
     for (const list of acrossSuppliers) {
       // Only a bill repeated under the same tax id (a second supplier record) may be a duplicate.
       const labelled = list.filter((i) => duplicateIds.has(i.id));
-      for (const dup of labelled) expect(list.filter((i) => taxIdOf.get(supplierId(i)) === taxIdOf.get(supplierId(dup))).length).toBeGreaterThan(1);
+      for (const dup of labelled)
+        expect(list.filter((i) => taxIdOf.get(supplierId(i)) === taxIdOf.get(supplierId(dup))).length).toBeGreaterThan(
+          1,
+        );
     }
   });
 
   it('repeats a bill at one supplier only as a labelled duplicate or a voided historical copy', () => {
     const duplicateIds = new Set(c.exceptions.filter((l) => l.exceptionType === 'duplicate').map((l) => l.invoiceId));
-    const groups = groupBy(c.dataset.invoices, (i) => `${String((invoices.get(i.id)?.supplier as { id: number }).id)}|${normaliseNumber(String(i['invoice-number']))}`);
+    const groups = groupBy(
+      c.dataset.invoices,
+      (i) =>
+        `${String((invoices.get(i.id)?.supplier as { id: number }).id)}|${normaliseNumber(String(i['invoice-number']))}`,
+    );
     for (const list of groups.values()) {
       if (list.length < 2) continue;
-      expect(list.some((i) => duplicateIds.has(i.id) || i.status === 'voided'), list.map((i) => i['invoice-number']).join(',')).toBe(true);
+      expect(
+        list.some((i) => duplicateIds.has(i.id) || i.status === 'voided'),
+        list.map((i) => i['invoice-number']).join(','),
+      ).toBe(true);
     }
   });
 

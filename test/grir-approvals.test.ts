@@ -27,9 +27,15 @@ beforeAll(async () => {
   await runGrir({ db: h.db, records: h.runtime.records, source: SAMPLE_GRIR_SOURCE, now: new Date(h.sim.now()) });
   const proposals = createGrirProposalStore(h.db);
   deps = {
-    proposals, audit: h.runtime.audit, coupa: h.runtime.coupa, now: () => new Date(h.sim.now()),
+    proposals,
+    audit: h.runtime.audit,
+    coupa: h.runtime.coupa,
+    now: () => new Date(h.sim.now()),
     poOfLine: async (id) => {
-      const { rows } = await h.db.query<{ po_id: string; po_number: string }>(`select po_id, fact->>'poNumber' as po_number from grir_po_lines where po_line_id = $1`, [id]);
+      const { rows } = await h.db.query<{ po_id: string; po_number: string }>(
+        `select po_id, fact->>'poNumber' as po_number from grir_po_lines where po_line_id = $1`,
+        [id],
+      );
       return rows[0] ? { poId: Number(rows[0].po_id), poNumber: rows[0].po_number } : null;
     },
   };
@@ -52,7 +58,12 @@ describe('GR/IR over MCP', () => {
   it('lets the model propose but offers no way to approve', async () => {
     const item = await openItem('contract_price_change');
     const client = await h.client('reviewer');
-    const proposed = structured(await client.callTool({ name: 'propose_grir_clearing', arguments: { po_line_id: item.po_line_id, note: 'contract price moved' } }));
+    const proposed = structured(
+      await client.callTool({
+        name: 'propose_grir_clearing',
+        arguments: { po_line_id: item.po_line_id, note: 'contract price moved' },
+      }),
+    );
     expect(proposed).toMatchObject({ status: 'proposed', action: 'clearing_entry', approvals_needed: 1 });
     for (const who of ['reviewer', 'approver', 'reader', 'auditor', 'agentRole']) {
       const { tools } = await (await h.client(who)).listTools();
@@ -60,7 +71,10 @@ describe('GR/IR over MCP', () => {
     }
     // The invoice-proposal approval tool does not reach GR/IR proposals either.
     const approver = await h.client('approver');
-    const attempt = await approver.callTool({ name: 'decide_proposal', arguments: { proposal_id: String(proposed.proposal_id), decision: 'approve', reason: 'looks right to me' } });
+    const attempt = await approver.callTool({
+      name: 'decide_proposal',
+      arguments: { proposal_id: String(proposed.proposal_id), decision: 'approve', reason: 'looks right to me' },
+    });
     expect(attempt.isError).toBe(true);
     expect((await deps.proposals.get(proposed.proposal_id))!.status).toBe('pending');
   });
@@ -68,15 +82,27 @@ describe('GR/IR over MCP', () => {
   it('needs a person with the accountant role, never the proposer, to approve', async () => {
     const item = await openItem('fx_difference');
     const client = await h.client('reviewer');
-    const { proposal_id: id } = structured(await client.callTool({ name: 'propose_grir_clearing', arguments: { po_line_id: item.po_line_id } }));
+    const { proposal_id: id } = structured(
+      await client.callTool({ name: 'propose_grir_clearing', arguments: { po_line_id: item.po_line_id } }),
+    );
     for (const person of [reviewerPerson, approverPerson]) {
       const refused = await decideGrirProposal(deps, person, id, 'approve');
       expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/accountant/) });
     }
     const agentAccountant = createIdentity('settle-agent', 'agent', ['accountant']);
     expect((await decideGrirProposal(deps, agentAccountant, id, 'approve')).ok).toBe(false);
-    const self = await deps.proposals.propose({ source: SAMPLE_GRIR_SOURCE, kind: 'clearing', poLineId: item.po_line_id, action: (await deps.proposals.get(id))!.action, proposedBy: accountant, via: 'review-site', now: new Date(NOW) });
-    expect((await decideGrirProposal(deps, accountant, self.id, 'approve')).message).toMatch(/proposed it cannot approve/);
+    const self = await deps.proposals.propose({
+      source: SAMPLE_GRIR_SOURCE,
+      kind: 'clearing',
+      poLineId: item.po_line_id,
+      action: (await deps.proposals.get(id))!.action,
+      proposedBy: accountant,
+      via: 'review-site',
+      now: new Date(NOW),
+    });
+    expect((await decideGrirProposal(deps, accountant, self.id, 'approve')).message).toMatch(
+      /proposed it cannot approve/,
+    );
     const done = await decideGrirProposal(deps, accountant, id, 'approve');
     expect(done).toMatchObject({ ok: true, proposal: { status: 'approved' } });
     expect(done.message).toMatch(/Comment added to PO/);
@@ -87,17 +113,33 @@ describe('GR/IR over MCP', () => {
   });
 
   it('needs two different accountants for a write-off above the threshold', async () => {
-    const action = { kind: 'write_off' as const, amount: '1500.00', currency: 'USD', reason: 'no explanation found', lines: [
-      { account: '2150-GRIR', debit: '1500.00', credit: '0.00', memo: 'GR/IR PO X/1: write-off' },
-      { account: '6100-MRO', debit: '0.00', credit: '1500.00', memo: 'GR/IR PO X/1: write-off' },
-    ] };
+    const action = {
+      kind: 'write_off' as const,
+      amount: '1500.00',
+      currency: 'USD',
+      reason: 'no explanation found',
+      lines: [
+        { account: '2150-GRIR', debit: '1500.00', credit: '0.00', memo: 'GR/IR PO X/1: write-off' },
+        { account: '6100-MRO', debit: '0.00', credit: '1500.00', memo: 'GR/IR PO X/1: write-off' },
+      ],
+    };
     expect(approvalsNeeded('clearing', action)).toBe(2);
     expect(approvalsNeeded('clearing', { ...action, amount: '999.99' })).toBe(1);
-    const p = await deps.proposals.propose({ source: SAMPLE_GRIR_SOURCE, kind: 'clearing', action, proposedBy: reviewerPerson, via: 'review-site', now: new Date(NOW) });
+    const p = await deps.proposals.propose({
+      source: SAMPLE_GRIR_SOURCE,
+      kind: 'clearing',
+      action,
+      proposedBy: reviewerPerson,
+      via: 'review-site',
+      now: new Date(NOW),
+    });
     const first = await decideGrirProposal(deps, accountant, p.id, 'approve');
     expect(first.proposal).toMatchObject({ status: 'pending' });
     expect((await decideGrirProposal(deps, accountant, p.id, 'approve')).message).toMatch(/second accountant/);
-    expect((await decideGrirProposal(deps, accountant2, p.id, 'approve')).proposal).toMatchObject({ status: 'approved', journal: { approvedBy: ['amy.accountant', 'ben.accountant'] } });
+    expect((await decideGrirProposal(deps, accountant2, p.id, 'approve')).proposal).toMatchObject({
+      status: 'approved',
+      journal: { approvedBy: ['amy.accountant', 'ben.accountant'] },
+    });
   });
 
   it('proposes adjusting a price-variance invoice to the PO value, with the supplier told why', async () => {
@@ -115,9 +157,15 @@ describe('GR/IR over MCP', () => {
     expect(entries.length).toBeGreaterThanOrEqual(2);
     for (const e of entries) expect(totals(e).debit).toBe(totals(e).credit);
     const csv = journalCsv(entries);
-    expect(csv.split('\r\n')[0]).toBe('entry_id,date,currency,account,debit,credit,memo,reference,proposed_by,approved_by');
-    const parsed = JSON.parse(journalJson(entries)) as { entries: Array<{ totals: { debit: string; credit: string } }> };
+    expect(csv.split('\r\n')[0]).toBe(
+      'entry_id,date,currency,account,debit,credit,memo,reference,proposed_by,approved_by',
+    );
+    const parsed = JSON.parse(journalJson(entries)) as {
+      entries: Array<{ totals: { debit: string; credit: string } }>;
+    };
     for (const e of parsed.entries) expect(e.totals.debit).toBe(e.totals.credit);
-    expect(() => journalCsv([{ ...entries[0]!, lines: [{ ...entries[0]!.lines[0]!, debit: '10.01' }, entries[0]!.lines[1]!] }])).toThrow(/debits/);
+    expect(() =>
+      journalCsv([{ ...entries[0]!, lines: [{ ...entries[0]!.lines[0]!, debit: '10.01' }, entries[0]!.lines[1]!] }]),
+    ).toThrow(/debits/);
   });
 });

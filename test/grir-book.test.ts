@@ -15,7 +15,13 @@ beforeAll(async () => {
   t = await openGrirTenant();
   // A run after the company's last stamp: the generator stamps a few invoices days ahead of its "now".
   t.sim.setNow('2026-12-10T12:00:00Z');
-  first = await runGrir({ db: t.db, records: t.records, source: 'test', now: new Date(t.sim.now()), asOf: '2026-11-24' });
+  first = await runGrir({
+    db: t.db,
+    records: t.records,
+    source: 'test',
+    now: new Date(t.sim.now()),
+    asOf: '2026-11-24',
+  });
 }, 120_000);
 afterAll(async () => t?.close());
 
@@ -43,7 +49,8 @@ describe('settle grir on the sample company', () => {
       expect(item.action.amount).toMatch(/^\d+\.\d{2}$/);
     }
     const actions = new Set(first.items.map((i) => i.action.kind));
-    for (const kind of ['clearing_entry', 'credit_note_request', 'receipt_request', 'write_off', 'leave_open']) expect(actions).toContain(kind);
+    for (const kind of ['clearing_entry', 'credit_note_request', 'receipt_request', 'write_off', 'leave_open'])
+      expect(actions).toContain(kind);
   });
 
   it('proposes clearing entries whose debits equal their credits, to the cent', () => {
@@ -63,20 +70,42 @@ describe('settle grir on the sample company', () => {
   });
 
   it('reads only what changed on the next run', async () => {
-    const again = await runGrir({ db: t.db, records: t.records, source: 'test', now: new Date(t.sim.now()), asOf: '2026-11-24' });
+    const again = await runGrir({
+      db: t.db,
+      records: t.records,
+      source: 'test',
+      now: new Date(t.sim.now()),
+      asOf: '2026-11-24',
+    });
     expect(again.recordsRead).toEqual({ purchase_orders: 0, receiving_transactions: 0, invoices: 0, contracts: 0 });
     // An invoice waiting in approval is approved: one invoice read, its item clears.
     const waiting = t.book.labels.find((l) => l.cause === 'invoice_in_process')!;
-    const invoice = t.sim.records('invoices').find((i) => (i['invoice-lines'] as Array<{ 'order-line-id': number }>).some((l) => l['order-line-id'] === waiting.poLineId))!;
+    const invoice = t.sim
+      .records('invoices')
+      .find((i) =>
+        (i['invoice-lines'] as Array<{ 'order-line-id': number }>).some((l) => l['order-line-id'] === waiting.poLineId),
+      )!;
     t.sim.upsert('invoices', { ...invoice, status: 'approved' });
-    const after = await runGrir({ db: t.db, records: t.records, source: 'test', now: new Date(t.sim.now()), asOf: '2026-11-24' });
+    const after = await runGrir({
+      db: t.db,
+      records: t.records,
+      source: 'test',
+      now: new Date(t.sim.now()),
+      asOf: '2026-11-24',
+    });
     expect(after.recordsRead).toEqual({ purchase_orders: 0, receiving_transactions: 0, invoices: 1, contracts: 0 });
     expect(after.items.find((i) => i.poLineId === waiting.poLineId)).toBeUndefined();
     expect(after.items).toHaveLength(first.items.length - 1);
   });
 
   it('reconciles as of an earlier date', async () => {
-    const early = await runGrir({ db: t.db, records: t.records, source: 'test', now: new Date(t.sim.now()), asOf: '2026-06-30' });
+    const early = await runGrir({
+      db: t.db,
+      records: t.records,
+      source: 'test',
+      now: new Date(t.sim.now()),
+      asOf: '2026-06-30',
+    });
     expect(early.summary.asOf).toBe('2026-06-30');
     expect(early.items.length).toBeLessThan(first.items.length);
     for (const item of early.items) expect(item.since === null || item.since <= '2026-06-30').toBe(true);

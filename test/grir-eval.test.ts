@@ -16,7 +16,9 @@ import { startSimulator } from '../src/sim/server.js';
 import type { GrirCase } from '../evals/grir-cases.js';
 
 const DIR = new URL('../evals/grir/', import.meta.url);
-const cases = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')) as GrirCase);
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')) as GrirCase);
 let db: Db;
 
 beforeAll(async () => {
@@ -25,10 +27,22 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-async function served<T>(c: GrirCase, work: (records: ReturnType<typeof createRecordSource>, now: string) => Promise<T>): Promise<T> {
-  const sim = await startSimulator({ dataset: { ...emptyDataset(), ...c.coupa } as CoupaDataset, now: c.now, rateLimit: false });
+async function served<T>(
+  c: GrirCase,
+  work: (records: ReturnType<typeof createRecordSource>, now: string) => Promise<T>,
+): Promise<T> {
+  const sim = await startSimulator({
+    dataset: { ...emptyDataset(), ...c.coupa } as CoupaDataset,
+    now: c.now,
+    rateLimit: false,
+  });
   try {
-    const coupa = createCoupaClient({ baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false });
+    const coupa = createCoupaClient({
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
+    });
     return await work(createRecordSource(coupa), sim.now());
   } finally {
     await sim.close();
@@ -51,7 +65,10 @@ describe('GR/IR eval cases', () => {
         for (const e of c.expected.grir ?? []) {
           const item = byLine.get(e.po_line_id);
           expect(item, `line ${e.po_line_id} open`).toBeDefined();
-          expect({ cause: item!.cause, action: item!.action.kind }, item!.evidence.join(' | ')).toEqual({ cause: e.cause, action: e.action });
+          expect({ cause: item!.cause, action: item!.action.kind }, item!.evidence.join(' | ')).toEqual({
+            cause: e.cause,
+            action: e.action,
+          });
         }
         for (const id of c.expected.clears ?? []) expect(byLine.has(id), `line ${id} clears`).toBe(false);
       });

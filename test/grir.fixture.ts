@@ -23,12 +23,25 @@ export interface GrirTenant {
 export async function openGrirTenant(options: { invoices?: number; poLines?: number } = {}): Promise<GrirTenant> {
   const company = generateCompany({ seed: 7, invoices: options.invoices ?? 300 });
   const book = generateGrirBook({ seed: 7, poLines: options.poLines ?? 1500, now: company.now });
-  const sim = await startSimulator({ dataset: withGrirBook(company.dataset, book), now: company.now, rateLimit: false });
+  const sim = await startSimulator({
+    dataset: withGrirBook(company.dataset, book),
+    now: company.now,
+    rateLimit: false,
+  });
   const db = await openDb({ dataDir: 'memory://' });
   await migrate(db);
-  const coupa = createCoupaClient({ baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false });
+  const coupa = createCoupaClient({
+    baseUrl: sim.url,
+    clientId: sim.credentials.clientId,
+    clientSecret: sim.credentials.clientSecret,
+    limiter: false,
+  });
   return {
-    sim, db, book, now: company.now, records: createRecordSource(coupa),
+    sim,
+    db,
+    book,
+    now: company.now,
+    records: createRecordSource(coupa),
     close: async () => {
       await db.close();
       await sim.close();

@@ -11,7 +11,9 @@ import { checkSupplierText, describeRefusal, type SupplierTextPolicy } from '../
 const POLICY: SupplierTextPolicy = {
   supplierName: 'Harbor Office Supply Inc.',
   accounts: ['4455667788', '121000248'],
-  otherSuppliers: [{ name: 'Summit Paper Co.', taxId: '94-7654321', accounts: ['DE44500105175407324931', '5566778899'] }],
+  otherSuppliers: [
+    { name: 'Summit Paper Co.', taxId: '94-7654321', accounts: ['DE44500105175407324931', '5566778899'] },
+  ],
   internalTexts: ['Escalated to the CFO because Harbor has missed three delivery dates this quarter.'],
   allowedHosts: ['suppliers.northwind-example.com'],
 };
@@ -29,7 +31,8 @@ describe('checkSupplierText', () => {
       'Invoice 2026-02-20 for 1,230.00 USD on PO 8513 is on hold; please send the delivery note.',
       'Please upload the corrected invoice at https://suppliers.northwind-example.com/invoices/8518.',
       'Please send your SWIFT code and routing number for our records.',
-    ]) expect(refusedBy(text), text).toBeUndefined();
+    ])
+      expect(refusedBy(text), text).toBeUndefined();
   });
 
   it.each([
@@ -72,12 +75,33 @@ describe('checkSupplierText', () => {
   });
 
   it('lets the recipient be named, even when another supplier shares part of the name', () => {
-    const policy: SupplierTextPolicy = { supplierName: 'Harbor Office Supply Inc.', otherSuppliers: [{ name: 'Harbor Office Supply' }] };
+    const policy: SupplierTextPolicy = {
+      supplierName: 'Harbor Office Supply Inc.',
+      otherSuppliers: [{ name: 'Harbor Office Supply' }],
+    };
     expect(refusedBy('Dear Harbor Office Supply Inc.,', policy)).toBeUndefined();
   });
 
   it('property: an on-file bank number anywhere in a benign message is always refused', () => {
-    const words = fc.array(fc.constantFrom('invoice', 'HOS-8518', 'please', 'the', 'line', '1', 'total', '110', 'Dear', 'supplier,', 'PO', '8513', 'credit', 'note'), { maxLength: 30 });
+    const words = fc.array(
+      fc.constantFrom(
+        'invoice',
+        'HOS-8518',
+        'please',
+        'the',
+        'line',
+        '1',
+        'total',
+        '110',
+        'Dear',
+        'supplier,',
+        'PO',
+        '8513',
+        'credit',
+        'note',
+      ),
+      { maxLength: 30 },
+    );
     const separator = fc.constantFrom('', ' ', '-', '\u200b', '.');
     let tried = 0;
     fc.assert(

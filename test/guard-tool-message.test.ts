@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAuditLog, type AuditLog } from '../src/audit/index.js';
 import {
-  CoupaAuthError, CoupaHttpError, CoupaNetworkError, CoupaNotFoundError, CoupaRecordError, CoupaTimeoutError, CoupaUnknownOutcomeError,
+  CoupaAuthError,
+  CoupaHttpError,
+  CoupaNetworkError,
+  CoupaNotFoundError,
+  CoupaRecordError,
+  CoupaTimeoutError,
+  CoupaUnknownOutcomeError,
 } from '../src/coupa/errors.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
@@ -43,21 +49,85 @@ function leaks(text: string): string[] {
 }
 
 const THROWN: Array<[string, () => unknown, RegExp]> = [
-  ['Coupa 422', () => new CoupaHttpError(422, 'PUT', '/api/invoices/5/dispute', ['dispute-reason: is not valid', 'status: cannot dispute an approved invoice'], body), /Coupa refused PUT \/api\/invoices\/5\/dispute \(422\): dispute-reason: is not valid; status: cannot dispute an approved invoice; re-read/],
-  ['Coupa 404', () => new CoupaNotFoundError(404, 'GET', '/api/invoices/9', ['not found'], body), /no such record \(GET \/api\/invoices\/9\)/],
-  ['Coupa 403', () => new CoupaAuthError(403, 'GET', '/api/suppliers/1', ['scope core.supplier.read missing'], body), /OAuth scopes/],
-  ['Coupa 500', () => new CoupaHttpError(500, 'GET', '/api/invoices/5', ['db-host=10.0.0.7 password=hunter2'], body), /^Error: Coupa is unavailable, retry later$/],
-  ['Coupa 503', () => new CoupaHttpError(503, 'GET', '/api/invoices/5', [], body), /^Error: Coupa is unavailable, retry later$/],
-  ['Coupa 429', () => new CoupaHttpError(429, 'GET', '/api/invoices/5', ['slow down'], body), /^Error: Coupa is unavailable, retry later$/],
-  ['timeout', () => new CoupaTimeoutError('GET', '/api/invoices/5', 10_000), /^Error: Coupa is unavailable, retry later$/],
-  ['network', () => new CoupaNetworkError('GET', '/api/invoices/5', 'ECONNRESET', true), /^Error: Coupa is unavailable, retry later$/],
-  ['unknown outcome', () => new CoupaUnknownOutcomeError('PUT', '/api/invoices/5', new CoupaTimeoutError('PUT', '/api/invoices/5', 10_000)), /did not confirm whether the write happened/],
-  ['unreadable record', () => new CoupaRecordError('invoice', 5, ['gross-total: expected a decimal']), /Coupa invoice 5 could not be read/],
-  ['zod error', () => z.object({ amount: z.number() }).parse({ amount: 'x' }), /^Error: invalid data — amount: expected|^Error: invalid data — amount: Invalid input: expected number/],
-  ['tool error', () => new ToolError('invoice 5 is approved, not in an exception status', 'only held invoices can be disputed'), /^Error: invoice 5 is approved, not in an exception status\. only held invoices/],
-  ['plain error with a stack', () => new Error('boom\n    at secret (/srv/settle/src/x.ts:1:1)'), /^Error: internal error, logged as E-[0-9a-f]{10}$/],
+  [
+    'Coupa 422',
+    () =>
+      new CoupaHttpError(
+        422,
+        'PUT',
+        '/api/invoices/5/dispute',
+        ['dispute-reason: is not valid', 'status: cannot dispute an approved invoice'],
+        body,
+      ),
+    /Coupa refused PUT \/api\/invoices\/5\/dispute \(422\): dispute-reason: is not valid; status: cannot dispute an approved invoice; re-read/,
+  ],
+  [
+    'Coupa 404',
+    () => new CoupaNotFoundError(404, 'GET', '/api/invoices/9', ['not found'], body),
+    /no such record \(GET \/api\/invoices\/9\)/,
+  ],
+  [
+    'Coupa 403',
+    () => new CoupaAuthError(403, 'GET', '/api/suppliers/1', ['scope core.supplier.read missing'], body),
+    /OAuth scopes/,
+  ],
+  [
+    'Coupa 500',
+    () => new CoupaHttpError(500, 'GET', '/api/invoices/5', ['db-host=10.0.0.7 password=hunter2'], body),
+    /^Error: Coupa is unavailable, retry later$/,
+  ],
+  [
+    'Coupa 503',
+    () => new CoupaHttpError(503, 'GET', '/api/invoices/5', [], body),
+    /^Error: Coupa is unavailable, retry later$/,
+  ],
+  [
+    'Coupa 429',
+    () => new CoupaHttpError(429, 'GET', '/api/invoices/5', ['slow down'], body),
+    /^Error: Coupa is unavailable, retry later$/,
+  ],
+  [
+    'timeout',
+    () => new CoupaTimeoutError('GET', '/api/invoices/5', 10_000),
+    /^Error: Coupa is unavailable, retry later$/,
+  ],
+  [
+    'network',
+    () => new CoupaNetworkError('GET', '/api/invoices/5', 'ECONNRESET', true),
+    /^Error: Coupa is unavailable, retry later$/,
+  ],
+  [
+    'unknown outcome',
+    () =>
+      new CoupaUnknownOutcomeError('PUT', '/api/invoices/5', new CoupaTimeoutError('PUT', '/api/invoices/5', 10_000)),
+    /did not confirm whether the write happened/,
+  ],
+  [
+    'unreadable record',
+    () => new CoupaRecordError('invoice', 5, ['gross-total: expected a decimal']),
+    /Coupa invoice 5 could not be read/,
+  ],
+  [
+    'zod error',
+    () => z.object({ amount: z.number() }).parse({ amount: 'x' }),
+    /^Error: invalid data — amount: expected|^Error: invalid data — amount: Invalid input: expected number/,
+  ],
+  [
+    'tool error',
+    () => new ToolError('invoice 5 is approved, not in an exception status', 'only held invoices can be disputed'),
+    /^Error: invoice 5 is approved, not in an exception status\. only held invoices/,
+  ],
+  [
+    'plain error with a stack',
+    () => new Error('boom\n    at secret (/srv/settle/src/x.ts:1:1)'),
+    /^Error: internal error, logged as E-[0-9a-f]{10}$/,
+  ],
   ['a thrown string', () => 'db-host=10.0.0.7', /^Error: internal error, logged as E-[0-9a-f]{10}$/],
-  ['TypeError', () => new TypeError("Cannot read properties of undefined (reading 'id')"), /^Error: internal error, logged as E-[0-9a-f]{10}$/],
+  [
+    'TypeError',
+    () => new TypeError("Cannot read properties of undefined (reading 'id')"),
+    /^Error: internal error, logged as E-[0-9a-f]{10}$/,
+  ],
 ];
 
 interface Logged {
@@ -78,7 +148,11 @@ describe('toToolMessage through the guard and a real MCP client', () => {
     await migrate(db);
     audit = createAuditLog(db);
     const probe = defineTool({
-      name: 'probe', title: 'Probe', description: 'Throws what the test says.', inputSchema: z.strictObject({}), outputSchema: z.object({}),
+      name: 'probe',
+      title: 'Probe',
+      description: 'Throws what the test says.',
+      inputSchema: z.strictObject({}),
+      outputSchema: z.object({}),
       guardClass: 'read',
       async handler() {
         throw next();
@@ -89,10 +163,20 @@ describe('toToolMessage through the guard and a real MCP client', () => {
       error: (details, message) => logged.push({ level: 'error', details, message }),
     };
     const guard = createGuard({
-      tools: [probe], audit, proposals: createProposalStore(db), idempotency: createIdempotencyStore(db), mode: async () => 'autonomous', tenant: 't', logger,
+      tools: [probe],
+      audit,
+      proposals: createProposalStore(db),
+      idempotency: createIdempotencyStore(db),
+      mode: async () => 'autonomous',
+      tenant: 't',
+      logger,
       services: {} as unknown as ToolServices,
     });
-    const server = createMcpServer({ guard, identity: createIdentity('rita', 'person', ['reviewer']), policies: loadPolicyLibrary(POLICY_DIR) });
+    const server = createMcpServer({
+      guard,
+      identity: createIdentity('rita', 'person', ['reviewer']),
+      policies: loadPolicyLibrary(POLICY_DIR),
+    });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await server.connect(a);
     client = new Client({ name: 't', version: '1' });
@@ -103,35 +187,60 @@ describe('toToolMessage through the guard and a real MCP client', () => {
     await db?.close();
   });
 
-  it.each(THROWN)('%s → the right words, nothing leaked, logged with the audit row\'s incident id', async (_label, make, expected) => {
-    next = make;
-    const before = logged.length;
-    const result = (await client.callTool({ name: 'probe', arguments: {} })) as CallToolResult;
-    const text = textOf(result);
-    expect(result.isError).toBe(true);
-    expect(text).toMatch(expected);
-    expect(leaks(text)).toEqual([]);
-    const log = logged.slice(before);
-    expect(log).toHaveLength(1);
-    const incident = String(log[0]!.details.incident);
-    const head = await audit.head();
-    const [row] = await audit.list({ afterSeq: head!.seq - 1, limit: 1 });
-    expect(row!.decision).toBe('error');
-    expect(row!.reason).toContain(incident);
-    if (text.includes('internal error')) {
-      expect(text).toContain(incident);
-      expect(log[0]!.level).toBe('error');
-    }
-  });
+  it.each(THROWN)(
+    "%s → the right words, nothing leaked, logged with the audit row's incident id",
+    async (_label, make, expected) => {
+      next = make;
+      const before = logged.length;
+      const result = (await client.callTool({ name: 'probe', arguments: {} })) as CallToolResult;
+      const text = textOf(result);
+      expect(result.isError).toBe(true);
+      expect(text).toMatch(expected);
+      expect(leaks(text)).toEqual([]);
+      const log = logged.slice(before);
+      expect(log).toHaveLength(1);
+      const incident = String(log[0]!.details.incident);
+      const head = await audit.head();
+      const [row] = await audit.list({ afterSeq: head!.seq - 1, limit: 1 });
+      expect(row!.decision).toBe('error');
+      expect(row!.reason).toContain(incident);
+      if (text.includes('internal error')) {
+        expect(text).toContain(incident);
+        expect(log[0]!.level).toBe('error');
+      }
+    },
+  );
 
   it('property: arbitrary messages, bodies and stacks never reach the client', async () => {
     const thrown = fc.oneof(
       // A 4xx shows Coupa's field messages (what to fix), cleaned to one line; the body itself never.
-      fc.record({ status: fc.integer({ min: 400, max: 428 }), messages: fc.array(fc.string({ maxLength: 400 }), { maxLength: 5 }) })
-        .map(({ status, messages }) => () => new CoupaHttpError(status, 'GET', '/api/invoices/1', messages, body)),
+      fc
+        .record({
+          status: fc.integer({ min: 400, max: 428 }),
+          messages: fc.array(fc.string({ maxLength: 400 }), { maxLength: 5 }),
+        })
+        .map(
+          ({ status, messages }) =>
+            () =>
+              new CoupaHttpError(status, 'GET', '/api/invoices/1', messages, body),
+        ),
       // A 5xx or 429 shows nothing of what Coupa said.
-      fc.record({ status: fc.oneof(fc.constant(429), fc.integer({ min: 500, max: 599 })), messages: fc.array(fc.string({ maxLength: 400 }), { maxLength: 5 }) })
-        .map(({ status, messages }) => () => new CoupaHttpError(status, 'GET', '/api/invoices/1', [...messages, 'db-host=10.0.0.7 password=hunter2'], body)),
+      fc
+        .record({
+          status: fc.oneof(fc.constant(429), fc.integer({ min: 500, max: 599 })),
+          messages: fc.array(fc.string({ maxLength: 400 }), { maxLength: 5 }),
+        })
+        .map(
+          ({ status, messages }) =>
+            () =>
+              new CoupaHttpError(
+                status,
+                'GET',
+                '/api/invoices/1',
+                [...messages, 'db-host=10.0.0.7 password=hunter2'],
+                body,
+              ),
+        ),
       fc.string({ maxLength: 300 }).map((m) => () => new Error(`${m}\n    at leak (/srv/x.ts:1:1) db-host=10.0.0.7`)),
       fc.anything().map((v) => () => v),
     );
@@ -148,7 +257,9 @@ describe('toToolMessage through the guard and a real MCP client', () => {
       }),
       { numRuns: 150 },
     );
-    console.info(`[adversarial] error path: ${tried} thrown values tried, ${tried} answered as tool errors, ${wrong} wrong outcomes`);
+    console.info(
+      `[adversarial] error path: ${tried} thrown values tried, ${tried} answered as tool errors, ${wrong} wrong outcomes`,
+    );
   });
 
   it('maps each class directly as well', () => {
@@ -168,7 +279,10 @@ describe('real Coupa refusals and outages over HTTP', () => {
     const reviewer = await h.client('reviewer');
     h.sim.setFaults({ errorRate: 1 });
     try {
-      const result = (await reviewer.callTool({ name: 'get_supplier', arguments: { supplier_id: 77 } })) as CallToolResult;
+      const result = (await reviewer.callTool({
+        name: 'get_supplier',
+        arguments: { supplier_id: 77 },
+      })) as CallToolResult;
       expect(result.isError).toBe(true);
       expect(textOf(result)).toBe(`Error: ${COUPA_UNAVAILABLE}`);
     } finally {
@@ -178,7 +292,10 @@ describe('real Coupa refusals and outages over HTTP', () => {
 
   it('a record Coupa does not have reads as what to check', async () => {
     const reviewer = await h.client('reviewer');
-    const result = (await reviewer.callTool({ name: 'get_invoice', arguments: { invoice_id: HELD_INVOICE + 999_999 } })) as CallToolResult;
+    const result = (await reviewer.callTool({
+      name: 'get_invoice',
+      arguments: { invoice_id: HELD_INVOICE + 999_999 },
+    })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(leaks(textOf(result))).toEqual([]);
     expect(textOf(result)).toMatch(/not found/);

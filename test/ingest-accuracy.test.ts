@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrEngine, extractInvoice, readDocument, type OcrEngine } from '../src/ingest/index.js';
 import { SCORED_FIELDS, freshFixtures, readTruth, score, type GroundTruth } from './fixtures/ingest/harness.js';
 
-interface Tally { right: number; total: number; lines: number; docs: number; misses: string[] }
+interface Tally {
+  right: number;
+  total: number;
+  lines: number;
+  docs: number;
+  misses: string[];
+}
 
 async function measure(dir: string, set: string, ocr: OcrEngine): Promise<Tally> {
   const truth: Record<string, GroundTruth> = readTruth(dir, set);

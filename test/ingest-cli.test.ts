@@ -16,16 +16,33 @@ import { freshFixtures } from './fixtures/ingest/harness.js';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function settle(dataDir: string, ...args: string[]): Promise<Run> {
   // The embedded default: no Coupa, no model, no database server, the default (autonomous) mode.
-  const env: NodeJS.ProcessEnv = { ...process.env, SETTLE_DATA_DIR: dataDir, DATABASE_URL: '', COUPA_BASE_URL: '', COUPA_CLIENT_ID: '', COUPA_CLIENT_SECRET: '', SETTLE_MODEL: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SETTLE_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    COUPA_BASE_URL: '',
+    COUPA_CLIENT_ID: '',
+    COUPA_CLIENT_SECRET: '',
+    SETTLE_MODEL: '',
+  };
   delete env.SETTLE_MODE;
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli.ts', ...args], { cwd: REPO, env, timeout: 240_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['src/cli.ts', ...args],
+      { cwd: REPO, env, timeout: 240_000, maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -38,7 +55,8 @@ describe('settle ingest', () => {
     inbox = mkdtempSync(join(tmpdir(), 'settle-inbox-'));
     dataDir = mkdtempSync(join(tmpdir(), 'settle-data-'));
     mkdirSync(join(inbox, 'march'));
-    for (const name of ['good.pdf', 'empty.pdf', 'encrypted.pdf']) copyFileSync(join(fixtures, 'bad', name), join(inbox, name));
+    for (const name of ['good.pdf', 'empty.pdf', 'encrypted.pdf'])
+      copyFileSync(join(fixtures, 'bad', name), join(inbox, name));
     copyFileSync(join(fixtures, 'bad', 'bank-mismatch.pdf'), join(inbox, 'march', 'bank-mismatch.pdf'));
     writeFileSync(join(inbox, 'notes.txt'), 'not an invoice');
   }, 120_000);
@@ -60,7 +78,9 @@ describe('settle ingest', () => {
 
   it('posts nothing on a second run over the same folder', async () => {
     const run = await settle(dataDir, 'ingest', inbox);
-    expect(run.stdout).toMatch(/4 document\(s\): 0 posted, 1 to review, 2 failed, 1 already posted; 1 other file\(s\) skipped/);
+    expect(run.stdout).toMatch(
+      /4 document\(s\): 0 posted, 1 to review, 2 failed, 1 already posted; 1 other file\(s\) skipped/,
+    );
     expect(run.stderr).toMatch(/good\.pdf: skipped — already posted as Coupa invoice \d+/);
   }, 240_000);
 
@@ -74,8 +94,13 @@ describe('settle ingest', () => {
     expect(run.stderr).toMatch(/no Coupa configured: the dry run reads and checks the documents only/);
     expect(readdirSync(data)).not.toContain('pglite');
     const outcomes = JSON.parse(run.stdout) as IngestOutcome[];
-    expect(outcomes.map((o) => [o.fileName, o.status])).toEqual([['broken-sums.xml', 'needs_review'], ['peppol.xml', 'dry_run']]);
-    expect(outcomes[1]!.message).toMatch(/read invoice INV-2026-0042 from Muster Trading GmbH \(178\.50 EUR, Peppol BIS 3 UBL\); not checked against Coupa/);
+    expect(outcomes.map((o) => [o.fileName, o.status])).toEqual([
+      ['broken-sums.xml', 'needs_review'],
+      ['peppol.xml', 'dry_run'],
+    ]);
+    expect(outcomes[1]!.message).toMatch(
+      /read invoice INV-2026-0042 from Muster Trading GmbH \(178\.50 EUR, Peppol BIS 3 UBL\); not checked against Coupa/,
+    );
     expect(outcomes[0]!.problems.map((p) => p.code)).toContain('einvoice_arithmetic');
   }, 120_000);
 

@@ -7,11 +7,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CONTENT_TYPES, createIngestStore, createIngestor, createOcrEngine, getReviewDocumentContent, listDocumentsForReview, sniffType,
-  type IngestOutcome, type Ingestor, type OcrEngine,
+  CONTENT_TYPES,
+  createIngestStore,
+  createIngestor,
+  createOcrEngine,
+  getReviewDocumentContent,
+  listDocumentsForReview,
+  sniffType,
+  type IngestOutcome,
+  type Ingestor,
+  type OcrEngine,
 } from '../src/ingest/index.js';
 import { renderInvoice } from '../scripts/ingest-fixtures/layouts.js';
-import { freshFixtures, readTruth, startIngestSim, type GroundTruth, type IngestSim } from './fixtures/ingest/harness.js';
+import {
+  freshFixtures,
+  readTruth,
+  startIngestSim,
+  type GroundTruth,
+  type IngestSim,
+} from './fixtures/ingest/harness.js';
 
 type Wire = Record<string, unknown>;
 
@@ -27,10 +41,14 @@ describe('ingestion pipeline against the simulator', () => {
   };
   const ingestSet = async (set: string, ing = ingestor): Promise<Array<[string, IngestOutcome[]]>> => {
     const out: Array<[string, IngestOutcome[]]> = [];
-    for (const name of readdirSync(join(dir, set)).filter((f) => f !== 'truth.json').sort()) out.push([name, await ing.ingestFile(file(set, name))]);
+    for (const name of readdirSync(join(dir, set))
+      .filter((f) => f !== 'truth.json')
+      .sort())
+      out.push([name, await ing.ingestFile(file(set, name))]);
     return out;
   };
-  const simInvoice = (id: number | undefined): Wire | undefined => env.sim.records('invoices').find((i) => i.id === id) as Wire | undefined;
+  const simInvoice = (id: number | undefined): Wire | undefined =>
+    env.sim.records('invoices').find((i) => i.id === id) as Wire | undefined;
   const posts = (): number => env.sim.callLog.filter((c) => c.method === 'POST' && c.path === '/api/invoices').length;
 
   beforeAll(async () => {
@@ -55,7 +73,9 @@ describe('ingestion pipeline against the simulator', () => {
       expect(draft.status).toBe('draft');
       expect(draft['invoice-number']).toBe(t.invoiceNumber);
       expect((draft.supplier as Wire).id).toBe(t.supplierId);
-      expect((draft['invoice-lines'] as Wire[]).map((l) => l['order-line-id'])).toEqual(t.lines.map((l) => l.orderLineId));
+      expect((draft['invoice-lines'] as Wire[]).map((l) => l['order-line-id'])).toEqual(
+        t.lines.map((l) => l.orderLineId),
+      );
       expect(draft['gross-total']).toBe(t.total);
       expect((draft['remit-to-address'] as Wire | undefined)?.id, name).toBeDefined();
       const attachments = draft.attachments as Wire[];
@@ -103,7 +123,9 @@ describe('ingestion pipeline against the simulator', () => {
     const masterBefore = JSON.stringify(env.sim.records('supplier-information'));
     const [outcome] = await ingestor.ingestFile(file('bad', 'bank-mismatch.pdf'));
     expect(outcome!.status).toBe('needs_review');
-    expect(outcome!.problems).toContainEqual(expect.objectContaining({ code: 'bank_details_mismatch', severity: 'fraud' }));
+    expect(outcome!.problems).toContainEqual(
+      expect.objectContaining({ code: 'bank_details_mismatch', severity: 'fraud' }),
+    );
     expect(env.sim.records('invoices').some((i) => i['invoice-number'] === forged.invoiceNumber)).toBe(false);
     expect(JSON.stringify(env.sim.records('supplier-information'))).toBe(masterBefore);
 
@@ -113,18 +135,30 @@ describe('ingestion pipeline against the simulator', () => {
     expect(row.extracted?.fields.invoiceNumber?.value).toBe(forged.invoiceNumber);
     expect(row.extracted?.fields.total?.confidence).toBeGreaterThan(0.9);
     expect(row.refs?.supplierId).toBe(forged.supplierId);
-    expect(review.map((d) => d.fileName)).toEqual(expect.arrayContaining(['encrypted.pdf', 'faktura-polish.pdf', 'empty.pdf']));
+    expect(review.map((d) => d.fileName)).toEqual(
+      expect.arrayContaining(['encrypted.pdf', 'faktura-polish.pdf', 'empty.pdf']),
+    );
     expect(review.map((d) => d.fileName)).not.toContain('good.pdf');
     const content = await getReviewDocumentContent(env.db, row.id);
     expect(Buffer.from(content!.bytes).equals(readFileSync(join(dir, 'bad', 'bank-mismatch.pdf')))).toBe(true);
   }, 60_000);
 
-  it('sends an invoice citing an unknown PO, or another supplier\'s PO, to review', async () => {
+  it("sends an invoice citing an unknown PO, or another supplier's PO, to review", async () => {
     const t = readTruth(dir, 'bad')['good.pdf']!;
     const other = readTruth(dir, 'text')['02-european.pdf']!;
-    const unknownPo = await renderInvoice({ ...t, invoiceNumber: `${t.invoiceNumber}-X`, poNumber: '99999999' }, 'classic');
-    const wrongPo = await renderInvoice({ ...t, invoiceNumber: `${t.invoiceNumber}-Y`, poNumber: other.poNumber }, 'banded');
-    const [a] = await ingestor.ingestFile({ fileName: 'unknown-po.pdf', bytes: unknownPo, contentType: 'application/pdf' });
+    const unknownPo = await renderInvoice(
+      { ...t, invoiceNumber: `${t.invoiceNumber}-X`, poNumber: '99999999' },
+      'classic',
+    );
+    const wrongPo = await renderInvoice(
+      { ...t, invoiceNumber: `${t.invoiceNumber}-Y`, poNumber: other.poNumber },
+      'banded',
+    );
+    const [a] = await ingestor.ingestFile({
+      fileName: 'unknown-po.pdf',
+      bytes: unknownPo,
+      contentType: 'application/pdf',
+    });
     const [b] = await ingestor.ingestFile({ fileName: 'wrong-po.pdf', bytes: wrongPo, contentType: 'application/pdf' });
     expect(a!.status).toBe('needs_review');
     expect(a!.problems.map((p) => p.code)).toContain('po_not_found');
@@ -136,7 +170,10 @@ describe('ingestion pipeline against the simulator', () => {
     const t = readTruth(dir, 'bad')['good.pdf']!;
     const fresh = await renderInvoice({ ...t, invoiceNumber: `${t.invoiceNumber}-DRY` }, 'compact');
     const before = posts();
-    const [o] = await ingestor.ingestFile({ fileName: 'dry.pdf', bytes: fresh, contentType: 'application/pdf' }, { dryRun: true });
+    const [o] = await ingestor.ingestFile(
+      { fileName: 'dry.pdf', bytes: fresh, contentType: 'application/pdf' },
+      { dryRun: true },
+    );
     expect(o).toMatchObject({ status: 'dry_run' });
     expect(o!.refs?.supplierId).toBe(t.supplierId);
     expect(posts()).toBe(before);

@@ -15,34 +15,57 @@ import { openPdf, renderPng } from '../src/ingest/read-pdf.js';
 import { FILES_DIR, haveFiles, scoreRealInvoices, subset, summarise } from './fixtures/real-invoices/score.js';
 
 const present = haveFiles();
-if (!present) console.warn(`real-invoice suite skipped: the files are not in ${FILES_DIR} (see test/fixtures/real-invoices/SOURCES.md)`);
+if (!present)
+  console.warn(
+    `real-invoice suite skipped: the files are not in ${FILES_DIR} (see test/fixtures/real-invoices/SOURCES.md)`,
+  );
 
 const read = async (ocr: OcrEngine, file: string) =>
   readDocument({ fileName: file, bytes: readFileSync(join(FILES_DIR, file)), contentType: '' }, ocr);
 
 describe.skipIf(!present)('real supplier invoices', () => {
   let ocr: OcrEngine;
-  beforeAll(() => { ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-real-')), 'ocr') }); });
+  beforeAll(() => {
+    ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-real-')), 'ocr') });
+  });
   afterAll(async () => ocr?.close());
 
   // Floors: the tuned set at the level measured, each held-out set (SOURCES.md) at the issue's 0.90.
-  it.each([['as-ingested', 0.95, 0.9], ['printed', 0.9, 0.9]] as const)('%s: field accuracy ≥ %s tuned and ≥ %s held out, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence', async (view, tunedFloor, heldOutFloor) => {
-    const all = await scoreRealInvoices(ocr, view);
-    for (const [name, scored, floor] of [['tuned', subset(all, 'tuned'), tunedFloor], ['held out', subset(all, 'heldOut'), heldOutFloor], ['held out 2', subset(all, 'heldOut2'), heldOutFloor]] as const) {
-      const s = summarise(scored);
-      console.log(`${view}, ${name}: ${(100 * s.accuracy).toFixed(1)}% of ${scored.results.length} fields; by language ${JSON.stringify(s.byLanguage)}; ${s.confidentWrong.length}/${s.confident} wrong at ≥ 0.9`);
-      expect(s.accuracy, name).toBeGreaterThanOrEqual(floor);
-    }
-    const s = summarise(all);
-    expect(all.crashes).toEqual([]);
-    expect(all.refused).toEqual([]);
-    expect(s.confidentWrong.length / s.confident).toBeLessThanOrEqual(0.02);
-  }, 300_000);
+  it.each([
+    ['as-ingested', 0.95, 0.9],
+    ['printed', 0.9, 0.9],
+  ] as const)(
+    '%s: field accuracy ≥ %s tuned and ≥ %s held out, no crash, no refusal, at most 2 percent wrong at ≥ 0.9 confidence',
+    async (view, tunedFloor, heldOutFloor) => {
+      const all = await scoreRealInvoices(ocr, view);
+      for (const [name, scored, floor] of [
+        ['tuned', subset(all, 'tuned'), tunedFloor],
+        ['held out', subset(all, 'heldOut'), heldOutFloor],
+        ['held out 2', subset(all, 'heldOut2'), heldOutFloor],
+      ] as const) {
+        const s = summarise(scored);
+        console.log(
+          `${view}, ${name}: ${(100 * s.accuracy).toFixed(1)}% of ${scored.results.length} fields; by language ${JSON.stringify(s.byLanguage)}; ${s.confidentWrong.length}/${s.confident} wrong at ≥ 0.9`,
+        );
+        expect(s.accuracy, name).toBeGreaterThanOrEqual(floor);
+      }
+      const s = summarise(all);
+      expect(all.crashes).toEqual([]);
+      expect(all.refused).toEqual([]);
+      expect(s.confidentWrong.length / s.confident).toBeLessThanOrEqual(0.02);
+    },
+    300_000,
+  );
 
   it('reports a Factur-X whose visible page disagrees with its XML', async () => {
     const x = extractInvoice(await read(ocr, 'zugferd-corpus--acme_invoice-42_ZUGFeRD.pdf'));
     expect(x.format).toBe('ZUGFeRD 1.0');
-    expect(x.findings!.filter((f) => f.code === 'einvoice_visual_mismatch').map((f) => f.field).sort()).toEqual(['invoiceNumber', 'total']);
+    expect(
+      x
+        .findings!.filter((f) => f.code === 'einvoice_visual_mismatch')
+        .map((f) => f.field)
+        .sort(),
+    ).toEqual(['invoiceNumber', 'total']);
   }, 60_000);
 
   it('prefers the embedded XML and names it', async () => {

@@ -14,7 +14,14 @@ import { startSimulator } from '../src/sim/server.js';
 import type { SimulatorHandle } from '../src/sim/types.js';
 
 type Wire = Record<string, unknown>;
-const frag = (text: string, x: number, y: number, width = text.length * 5, height = 10): Fragment => ({ page: 1, text, x, y, width, height });
+const frag = (text: string, x: number, y: number, width = text.length * 5, height = 10): Fragment => ({
+  page: 1,
+  text,
+  x,
+  y,
+  width,
+  height,
+});
 const readRows = (fragments: Fragment[], own?: Parameters<typeof extractInvoice>[1]) =>
   extractInvoice({ kind: 'pdf-text', pages: 1, rows: buildRows(fragments), textConfidence: 1 }, own);
 
@@ -30,15 +37,29 @@ describe('supplier from evidence, against the simulator', () => {
     const company = generateCompany({ seed: 7, invoices: 200 });
     const suppliers = company.dataset.suppliers as Wire[];
     const info = company.dataset['supplier-information'] as Wire[];
-    const euRecord = suppliers.find((s) => /^[A-Z]{2}\d{9}$/.test(String(s['tax-id'])) && s.status === 'active' && !s['on-hold'])!;
+    const euRecord = suppliers.find(
+      (s) => /^[A-Z]{2}\d{9}$/.test(String(s['tax-id'])) && s.status === 'active' && !s['on-hold'],
+    )!;
     const bank = (info.find((i) => i['supplier-id'] === euRecord.id)!['supplier-information-addresses'] as Wire[])[0]!;
     const remit = (euRecord['remit-to-addresses'] as Wire[])[0]!;
-    eu = { id: euRecord.id as number, name: euRecord.name as string, taxId: euRecord['tax-id'] as string, iban: bank['iban-number'] as string, street: remit.street1 as string, postal: remit['postal-code'] as string };
+    eu = {
+      id: euRecord.id as number,
+      name: euRecord.name as string,
+      taxId: euRecord['tax-id'] as string,
+      iban: bank['iban-number'] as string,
+      street: remit.street1 as string,
+      postal: remit['postal-code'] as string,
+    };
     const usRecord = suppliers.find((s) => s.id !== euRecord.id && s.status === 'active' && !s['on-hold'])!;
     usRecord.website = 'https://www.harbour-tools.com';
     us = { id: usRecord.id as number, name: usRecord.name as string };
     sim = await startSimulator({ dataset: company.dataset, now: company.now, rateLimit: false });
-    coupa = createCoupaClient({ baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false });
+    coupa = createCoupaClient({
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
+    });
   }, 60_000);
   afterAll(async () => sim?.close());
 
@@ -68,7 +89,12 @@ describe('supplier from evidence, against the simulator', () => {
 
   it('matches the web domain on the master, with the name', async () => {
     const doc = invoice({ supplierName: { value: us.name, confidence: 0.85, source: 'layout' } });
-    const match = await matchSupplier(coupa, doc, `${us.name}\nbilling@harbour-tools.com · www.harbour-tools.com`, undefined);
+    const match = await matchSupplier(
+      coupa,
+      doc,
+      `${us.name}\nbilling@harbour-tools.com · www.harbour-tools.com`,
+      undefined,
+    );
     expect(match.supplier?.id).toBe(us.id);
     expect(match.evidence).toContain('domain harbour-tools.com');
   });
@@ -81,13 +107,22 @@ describe('supplier from evidence, against the simulator', () => {
   });
 });
 
-describe('the customer\'s own details in extraction', () => {
+describe("the customer's own details in extraction", () => {
   const page = (customer: string, customerVat: string): Fragment[] => [
-    frag(customer, 40, 20, 160, 20), frag('Invoice No: 77-1', 400, 20, 90), frag('Date: 2026-10-01', 400, 34, 90),
+    frag(customer, 40, 20, 160, 20),
+    frag('Invoice No: 77-1', 400, 20, 90),
+    frag('Date: 2026-10-01', 400, 34, 90),
     frag(`Your VAT no. ${customerVat}`, 40, 50, 150),
-    frag('Description', 40, 100), frag('Qty', 300, 100, 15), frag('Price', 360, 100, 25), frag('Amount', 460, 100, 30),
-    frag('Bolts', 40, 118), frag('10', 305, 118, 10), frag('1.50', 370, 118, 20), frag('15.00', 460, 118, 25),
-    frag('Total EUR', 360, 160, 45), frag('15.00', 460, 160, 25),
+    frag('Description', 40, 100),
+    frag('Qty', 300, 100, 15),
+    frag('Price', 360, 100, 25),
+    frag('Amount', 460, 100, 30),
+    frag('Bolts', 40, 118),
+    frag('10', 305, 118, 10),
+    frag('1.50', 370, 118, 20),
+    frag('15.00', 460, 118, 25),
+    frag('Total EUR', 360, 160, 45),
+    frag('15.00', 460, 160, 25),
     frag('Harbour Tools GmbH · Hafenstraße 1 · 20457 Hamburg', 40, 300, 250),
   ];
 
@@ -97,7 +132,13 @@ describe('the customer\'s own details in extraction', () => {
   });
 
   it('leaves a configured own company, its VAT id and domain out', () => {
-    const own = { names: ['Contoso Retail B.V.'], taxIds: ['NL 8123.45.678.B01'], ibans: [], domains: ['contoso.nl'], addresses: [] };
+    const own = {
+      names: ['Contoso Retail B.V.'],
+      taxIds: ['NL 8123.45.678.B01'],
+      ibans: [],
+      domains: ['contoso.nl'],
+      addresses: [],
+    };
     const x = readRows(page('Contoso Retail B.V.', 'NL812345678B01'), own);
     expect(x.fields.supplierName?.value).toBe('Harbour Tools GmbH');
     expect(x.fields.taxId).toBeUndefined();

@@ -28,16 +28,30 @@ describe('extract_invoice tool', () => {
   let env: IngestSim;
   let runtime: Runtime;
   let guard: Guard;
-  const documents = (structured: Record<string, unknown> | undefined): DocOut[] => (structured?.documents ?? []) as DocOut[];
+  const documents = (structured: Record<string, unknown> | undefined): DocOut[] =>
+    (structured?.documents ?? []) as DocOut[];
 
   beforeAll(async () => {
     dir = await freshFixtures({ textPdfs: 4, images: 0, scans: 0, emails: 1 });
     env = await startIngestSim();
-    runtime = await createRuntime({ config: loadConfig({ SETTLE_DATA_DIR: join(dir, 'data') }), simulator: env.sim, db: env.db, knowledgeDirs: [] });
-    const tool = createExtractInvoiceTool({ allowedDirs: () => [join(dir, 'text'), join(dir, 'email')], ocrCachePath: () => join(dir, 'ocr') });
+    runtime = await createRuntime({
+      config: loadConfig({ SETTLE_DATA_DIR: join(dir, 'data') }),
+      simulator: env.sim,
+      db: env.db,
+      knowledgeDirs: [],
+    });
+    const tool = createExtractInvoiceTool({
+      allowedDirs: () => [join(dir, 'text'), join(dir, 'email')],
+      ocrCachePath: () => join(dir, 'ocr'),
+    });
     guard = createGuard({
-      tools: [tool], services: await runtime.contextFor(AGENT_IDENTITY), audit: runtime.audit, proposals: runtime.proposals,
-      idempotency: createIdempotencyStore(env.db), mode: () => runtime.mode.get(), tenant: 'ingest-tool-test',
+      tools: [tool],
+      services: await runtime.contextFor(AGENT_IDENTITY),
+      audit: runtime.audit,
+      proposals: runtime.proposals,
+      idempotency: createIdempotencyStore(env.db),
+      mode: () => runtime.mode.get(),
+      tenant: 'ingest-tool-test',
     });
   }, 120_000);
   afterAll(async () => {
@@ -61,19 +75,28 @@ describe('extract_invoice tool', () => {
 
   it('takes a document as base64 and opens e-mails', async () => {
     const eml = readFileSync(join(dir, 'email', '01-invoice.eml'));
-    const result = await guard.call(AGENT_IDENTITY, 'extract_invoice', { document_base64: eml.toString('base64'), file_name: 'mail.eml' });
+    const result = await guard.call(AGENT_IDENTITY, 'extract_invoice', {
+      document_base64: eml.toString('base64'),
+      file_name: 'mail.eml',
+    });
     expect(result.isError, result.text).toBe(false);
     expect(documents(result.structured)).toHaveLength(1);
-    expect(documents(result.structured)[0]!.matched.supplier_id).toBe(readTruth(dir, 'email')['01-invoice.eml']!.supplierId);
+    expect(documents(result.structured)[0]!.matched.supplier_id).toBe(
+      readTruth(dir, 'email')['01-invoice.eml']!.supplierId,
+    );
   }, 60_000);
 
   it('refuses paths outside the allowed folders and unreadable documents, with a short error', async () => {
     const outside = await guard.call(AGENT_IDENTITY, 'extract_invoice', { path: join(dir, 'bad', 'good.pdf') });
     expect(outside.isError).toBe(true);
     expect(outside.text).toMatch(/outside the folders/);
-    const escape = await guard.call(AGENT_IDENTITY, 'extract_invoice', { path: join(dir, 'text', '..', 'bad', 'good.pdf') });
+    const escape = await guard.call(AGENT_IDENTITY, 'extract_invoice', {
+      path: join(dir, 'text', '..', 'bad', 'good.pdf'),
+    });
     expect(escape.isError).toBe(true);
-    const encrypted = await guard.call(AGENT_IDENTITY, 'extract_invoice', { document_base64: readFileSync(join(dir, 'bad', 'encrypted.pdf')).toString('base64') });
+    const encrypted = await guard.call(AGENT_IDENTITY, 'extract_invoice', {
+      document_base64: readFileSync(join(dir, 'bad', 'encrypted.pdf')).toString('base64'),
+    });
     expect(encrypted.isError).toBe(true);
     expect(encrypted.text).toMatch(/password-protected/);
     const both = await guard.call(AGENT_IDENTITY, 'extract_invoice', { path: 'x.pdf', document_base64: 'AA==' });

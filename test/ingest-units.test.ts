@@ -8,7 +8,14 @@ import { loadConfig } from '../src/config.js';
 import { extractLines } from '../src/ingest/extract-lines.js';
 import { guessLanguage } from '../src/ingest/language.js';
 import {
-  createLlmRefiner, createRefiner, detectNumberStyle, extractInvoice, normalisePoNumber, parseAmount, parseDate, sniffType,
+  createLlmRefiner,
+  createRefiner,
+  detectNumberStyle,
+  extractInvoice,
+  normalisePoNumber,
+  parseAmount,
+  parseDate,
+  sniffType,
   type ExtractedInvoice,
 } from '../src/ingest/index.js';
 import { buildRows, type Fragment } from '../src/ingest/rows.js';
@@ -16,13 +23,29 @@ import { vocabularyFor } from '../src/ingest/vocabulary.js';
 import { checkedVatIds } from '../src/ingest/vat-checksums.js';
 import { dollarCurrency } from '../src/ingest/dollar-country.js';
 
-const frag = (text: string, x: number, y: number, width = text.length * 5, page = 1): Fragment => ({ page, text, x, y, width, height: 10 });
+const frag = (text: string, x: number, y: number, width = text.length * 5, page = 1): Fragment => ({
+  page,
+  text,
+  x,
+  y,
+  width,
+  height: 10,
+});
 
 describe('parseAmount', () => {
   it.each([
-    ['1,234.56', 'point', '1234.56'], ['1.234,56', 'comma', '1234.56'], ['1 234,56', 'comma', '1234.56'], ['$1,234.56', 'point', '1234.56'],
-    ['€263.72', 'point', '263.72'], ['USD 99.00', 'point', '99.00'], ['(12.00)', 'point', '-12.00'], ['0.00', 'point', '0.00'],
-    ['12,50', 'point', '12.50'], ['1,234', 'point', '1234'], ['1.234', 'comma', '1234'], ['271', 'point', '271'],
+    ['1,234.56', 'point', '1234.56'],
+    ['1.234,56', 'comma', '1234.56'],
+    ['1 234,56', 'comma', '1234.56'],
+    ['$1,234.56', 'point', '1234.56'],
+    ['€263.72', 'point', '263.72'],
+    ['USD 99.00', 'point', '99.00'],
+    ['(12.00)', 'point', '-12.00'],
+    ['0.00', 'point', '0.00'],
+    ['12,50', 'point', '12.50'],
+    ['1,234', 'point', '1234'],
+    ['1.234', 'comma', '1234'],
+    ['271', 'point', '271'],
   ] as const)('%s (%s) → %s', (raw, style, expected) => {
     expect(parseAmount(raw, style)).toBe(expected);
   });
@@ -39,9 +62,15 @@ describe('parseAmount', () => {
 
 describe('parseDate', () => {
   it.each([
-    ['2026-10-12', 'point', '2026-10-12'], ['10/12/2026', 'point', '2026-10-12'], ['12/10/2026', 'comma', '2026-10-12'],
-    ['12.10.2026', 'point', '2026-10-12'], ['Oct 12, 2026', 'point', '2026-10-12'], ['12 October 2026', 'point', '2026-10-12'],
-    ['25/12/2026', 'point', '2026-12-25'], ['October 1st, 2026', 'point', '2026-10-01'], ['28 Jan 15', 'point', '2015-01-28'],
+    ['2026-10-12', 'point', '2026-10-12'],
+    ['10/12/2026', 'point', '2026-10-12'],
+    ['12/10/2026', 'comma', '2026-10-12'],
+    ['12.10.2026', 'point', '2026-10-12'],
+    ['Oct 12, 2026', 'point', '2026-10-12'],
+    ['12 October 2026', 'point', '2026-10-12'],
+    ['25/12/2026', 'point', '2026-12-25'],
+    ['October 1st, 2026', 'point', '2026-10-01'],
+    ['28 Jan 15', 'point', '2015-01-28'],
   ] as const)('%s (%s) → %s', (raw, style, expected) => {
     expect(parseDate(raw, style)).toBe(expected);
   });
@@ -64,7 +93,9 @@ describe('VAT ids printed without a label', () => {
 describe('what a bare $ means', () => {
   it('takes the country the page names, with two signals and no rival', () => {
     expect(dollarCurrency('CUIT: 20-13046568-5  IVA Responsable Inscripto  Total: $ 1.000,00')?.currency).toBe('ARS');
-    expect(dollarCurrency('SON PESOS: MIL  C.U.I.T. 30-50001770-4  Ingresos Brutos: 041-015799-6')?.currency).toBe('ARS');
+    expect(dollarCurrency('SON PESOS: MIL  C.U.I.T. 30-50001770-4  Ingresos Brutos: 041-015799-6')?.currency).toBe(
+      'ARS',
+    );
     expect(dollarCurrency('ABN 11 119 159 741, Melbourne, Australia  Total $101.00')?.currency).toBe('AUD');
     expect(dollarCurrency('Total $ 12.00, Australia')).toBeUndefined(); // one signal is not enough
     expect(dollarCurrency('CUIT 20-1 Argentina, ABN 1 Australia $ 5')).toBeUndefined(); // two countries tie
@@ -73,37 +104,69 @@ describe('what a bare $ means', () => {
 });
 
 describe('normalisePoNumber', () => {
-  it.each([['PO-20001', '20001'], ['P.O. # 020001', '20001'], ['po 20001', '20001'], ['20001', '20001'], ['Purchase Order 4500012', '4500012'], ['ABC-77', 'ABC-77']])(
-    '%s → %s', (raw, expected) => expect(normalisePoNumber(raw)).toBe(expected),
-  );
+  it.each([
+    ['PO-20001', '20001'],
+    ['P.O. # 020001', '20001'],
+    ['po 20001', '20001'],
+    ['20001', '20001'],
+    ['Purchase Order 4500012', '4500012'],
+    ['ABC-77', 'ABC-77'],
+  ])('%s → %s', (raw, expected) => expect(normalisePoNumber(raw)).toBe(expected));
 });
 
 describe('layout rows', () => {
   it('groups fragments into rows and splits cells at column gaps', () => {
-    const rows = buildRows([frag('Invoice', 40, 100, 35), frag('Number:', 78, 100.5, 40), frag('INV-1', 200, 99.8), frag('Date:', 40, 114)]);
+    const rows = buildRows([
+      frag('Invoice', 40, 100, 35),
+      frag('Number:', 78, 100.5, 40),
+      frag('INV-1', 200, 99.8),
+      frag('Date:', 40, 114),
+    ]);
     expect(rows.map((r) => r.cells.map((c) => c.text))).toEqual([['Invoice Number:', 'INV-1'], ['Date:']]);
   });
 
   it('reads a line table by its header columns, joining wrapped descriptions', () => {
     const rows = buildRows([
-      frag('Description', 40, 100), frag('Qty', 300, 100, 15), frag('Unit Price', 360, 100, 45), frag('Amount', 460, 100, 30),
-      frag('Annual maintenance of the', 40, 118), frag('2', 310, 118, 5), frag('1,000.00', 370, 118, 35), frag('2,000.00', 460, 118, 35),
+      frag('Description', 40, 100),
+      frag('Qty', 300, 100, 15),
+      frag('Unit Price', 360, 100, 45),
+      frag('Amount', 460, 100, 30),
+      frag('Annual maintenance of the', 40, 118),
+      frag('2', 310, 118, 5),
+      frag('1,000.00', 370, 118, 35),
+      frag('2,000.00', 460, 118, 35),
       frag('cooling towers', 40, 130),
-      frag('Subtotal', 360, 160, 40), frag('2,000.00', 460, 160, 35),
+      frag('Subtotal', 360, 160, 40),
+      frag('2,000.00', 460, 160, 35),
     ]);
     const table = extractLines(rows, 'point', vocabularyFor('en'));
     expect(table.lines).toHaveLength(1);
     expect(table.lines[0]!.description.value).toBe('Annual maintenance of the cooling towers');
-    expect([table.lines[0]!.quantity?.value, table.lines[0]!.unitPrice?.value, table.lines[0]!.amount.value]).toEqual(['2', '1000.00', '2000.00']);
+    expect([table.lines[0]!.quantity?.value, table.lines[0]!.unitPrice?.value, table.lines[0]!.amount.value]).toEqual([
+      '2',
+      '1000.00',
+      '2000.00',
+    ]);
     expect(table.lines[0]!.amount.confidence).toBeGreaterThan(0.95); // 2 × 1000.00 = 2000.00
   });
 
   it('confirms amounts that add up and derives a missing tax', () => {
     const rows = buildRows([
-      frag('ACME Supply Inc.', 40, 20), frag('Invoice No: A-100', 40, 50), frag('Date: 2026-10-01', 40, 64),
-      frag('Description', 40, 100), frag('Qty', 300, 100, 15), frag('Price', 360, 100, 25), frag('Amount', 460, 100, 30),
-      frag('Bolts', 40, 118), frag('10', 305, 118, 10), frag('1.50', 370, 118, 20), frag('15.00', 460, 118, 25),
-      frag('Subtotal', 360, 160, 40), frag('15.00', 460, 160, 25), frag('Total USD', 360, 176, 45), frag('16.20', 460, 176, 25),
+      frag('ACME Supply Inc.', 40, 20),
+      frag('Invoice No: A-100', 40, 50),
+      frag('Date: 2026-10-01', 40, 64),
+      frag('Description', 40, 100),
+      frag('Qty', 300, 100, 15),
+      frag('Price', 360, 100, 25),
+      frag('Amount', 460, 100, 30),
+      frag('Bolts', 40, 118),
+      frag('10', 305, 118, 10),
+      frag('1.50', 370, 118, 20),
+      frag('15.00', 460, 118, 25),
+      frag('Subtotal', 360, 160, 40),
+      frag('15.00', 460, 160, 25),
+      frag('Total USD', 360, 176, 45),
+      frag('16.20', 460, 176, 25),
     ]);
     const invoice = extractInvoice({ kind: 'pdf-text', pages: 1, rows, textConfidence: 1 });
     expect(invoice.fields.tax).toMatchObject({ value: '1.20', source: 'derived' });
@@ -122,15 +185,26 @@ describe('sniffType and language', () => {
   });
 
   it('tells English invoices from German and French ones', () => {
-    expect(guessLanguage('Invoice Number INV-1 Invoice Date Due Date Total amount due Please remit payment to the account').language).toBe('English');
-    expect(guessLanguage('Rechnung Rechnungsnummer Rechnungsdatum Gesamtbetrag Bitte zahlen Sie den Betrag bis zum').language).toBe('German');
-    expect(guessLanguage('Facture numéro de la commande montant total TTC et TVA pour le paiement').language).toBe('French');
+    expect(
+      guessLanguage('Invoice Number INV-1 Invoice Date Due Date Total amount due Please remit payment to the account')
+        .language,
+    ).toBe('English');
+    expect(
+      guessLanguage('Rechnung Rechnungsnummer Rechnungsdatum Gesamtbetrag Bitte zahlen Sie den Betrag bis zum')
+        .language,
+    ).toBe('German');
+    expect(guessLanguage('Facture numéro de la commande montant total TTC et TVA pour le paiement').language).toBe(
+      'French',
+    );
   });
 });
 
 describe('model pass', () => {
   const weak: ExtractedInvoice = {
-    fields: { invoiceNumber: { value: 'A-1', confidence: 0.95, source: 'label-inline' }, currency: { value: 'USD', confidence: 0.7, source: 'pattern' } },
+    fields: {
+      invoiceNumber: { value: 'A-1', confidence: 0.95, source: 'label-inline' },
+      currency: { value: 'USD', confidence: 0.7, source: 'pattern' },
+    },
     lines: [],
   };
 

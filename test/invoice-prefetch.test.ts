@@ -32,7 +32,12 @@ async function open(): Promise<Side> {
   const db = await openDb({ dataDir: 'memory://' });
   const calls: string[] = [];
   const runtime = await createRuntime({
-    config: loadConfig({}), simulator: sim, db, now: () => new Date(company.now), coupaLimiter: false, knowledgeDirs: [],
+    config: loadConfig({}),
+    simulator: sim,
+    db,
+    now: () => new Date(company.now),
+    coupaLimiter: false,
+    knowledgeDirs: [],
     onCoupaCall: (e) => void (e.path.startsWith('/oauth2/') || calls.push(`${e.method} ${e.path}`)),
   });
   const side = { sim, db, runtime, calls };
@@ -74,7 +79,9 @@ describe('batched reads for a run of exceptions', () => {
     const expected = await contexts(single, ids);
 
     const found = await prefetchInvoices(batched.runtime.records, ids, {
-      duplicateWindowDays: batched.runtime.controls.duplicate_window_days, now: () => new Date(company.now), ownLogins: batched.runtime.ownLogins,
+      duplicateWindowDays: batched.runtime.controls.duplicate_window_days,
+      now: () => new Date(company.now),
+      ownLogins: batched.runtime.ownLogins,
     });
     expect(found).toBe(ids.length);
     const prefetchCalls = batched.calls.length;
@@ -93,9 +100,14 @@ describe('batched reads for a run of exceptions', () => {
     await watch.poll(); // learns Coupa's newest change
     const supplierId = company.dataset.suppliers![0]!.id as number;
     const before = await records.supplierInformation(supplierId);
-    const info = side.sim.records('supplier-information').find((r) => (r.supplier as { id: number }).id === supplierId)!;
+    const info = side.sim
+      .records('supplier-information')
+      .find((r) => (r.supplier as { id: number }).id === supplierId)!;
     const addresses = info['supplier-information-addresses'] as Array<Record<string, unknown>>;
-    side.sim.upsert('supplier-information', { ...info, 'supplier-information-addresses': [{ ...addresses[0], 'iban-number': 'GB33BUKB20201555555555' }] });
+    side.sim.upsert('supplier-information', {
+      ...info,
+      'supplier-information-addresses': [{ ...addresses[0], 'iban-number': 'GB33BUKB20201555555555' }],
+    });
 
     expect(await records.supplierInformation(supplierId)).toEqual(before); // still cached
     expect(await watch.poll()).toBeGreaterThan(0);

@@ -10,7 +10,12 @@ import { labelledCorpus, measureQuality, sample, type LabelledCorpus, type Label
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { hashEmbed } from '../src/knowledge/embedder-local.js';
-import { createKnowledgeStore, createLocalEmbedder, createOpenAiEmbedder, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import {
+  createKnowledgeStore,
+  createLocalEmbedder,
+  createOpenAiEmbedder,
+  type KnowledgeStoreAdmin,
+} from '../src/knowledge/index.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from './support/fake-embeddings.js';
 import { openLocalKnowledgeStore } from './knowledge.fixture.js';
 
@@ -75,7 +80,11 @@ describe('the same set through the OpenAI-compatible embedding path', () => {
   });
 
   it('indexes and searches through the endpoint, and reports the same figures', { timeout: 300_000 }, async () => {
-    const embedder = await createOpenAiEmbedder({ model: 'local-hash-1024', apiKey: undefined, baseUrl: server.baseUrl });
+    const embedder = await createOpenAiEmbedder({
+      model: 'local-hash-1024',
+      apiKey: undefined,
+      baseUrl: server.baseUrl,
+    });
     expect(embedder.dimensions).toBe(1024);
     const store = await createKnowledgeStore({ db, embedder });
     await loadStore(store);

@@ -17,7 +17,9 @@ interface Labelled {
   query: string;
   section: string;
 }
-const QUESTIONS = (JSON.parse(readFileSync('test/fixtures/retrieval-questions.json', 'utf8')) as { questions: Labelled[] }).questions;
+const QUESTIONS = (
+  JSON.parse(readFileSync('test/fixtures/retrieval-questions.json', 'utf8')) as { questions: Labelled[] }
+).questions;
 
 let db: Db;
 let store: KnowledgeStoreAdmin;
@@ -30,7 +32,10 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function recallAt(k: number, search: KnowledgeStoreAdmin['search']): Promise<{ recall: number; top1: number; misses: string[] }> {
+async function recallAt(
+  k: number,
+  search: KnowledgeStoreAdmin['search'],
+): Promise<{ recall: number; top1: number; misses: string[] }> {
   let found = 0;
   let first = 0;
   const misses: string[] = [];
@@ -46,7 +51,9 @@ async function recallAt(k: number, search: KnowledgeStoreAdmin['search']): Promi
 describe('retrieval over the policy pack', () => {
   it('the labelled set is big enough and every label is a real section', async () => {
     expect(QUESTIONS.length).toBeGreaterThanOrEqual(40);
-    const { rows } = await db.query<{ section_id: string }>(`select distinct section_id from knowledge_chunks where kind = 'policy' and section_id is not null`);
+    const { rows } = await db.query<{ section_id: string }>(
+      `select distinct section_id from knowledge_chunks where kind = 'policy' and section_id is not null`,
+    );
     const sections = new Set(rows.map((r) => r.section_id));
     for (const q of QUESTIONS) expect(sections, q.query).toContain(q.section);
   });
@@ -75,7 +82,9 @@ describe('the policy pack content', () => {
   const pack = (name: string): string => readFileSync(`knowledge/policies/${name}.md`, 'utf8');
 
   it('defines every section the past resolutions cite', async () => {
-    const { rows } = await db.query<{ section_id: string }>(`select distinct section_id from knowledge_chunks where section_id is not null`);
+    const { rows } = await db.query<{ section_id: string }>(
+      `select distinct section_id from knowledge_chunks where section_id is not null`,
+    );
     const defined = new Set(rows.map((r) => r.section_id));
     for (const id of Object.keys(POLICY_SECTIONS)) expect(defined, id).toContain(id);
   });
@@ -108,8 +117,17 @@ describe('the policy pack content', () => {
   it('ingested the past resolutions with their filterable facts', async () => {
     const stats = await store.stats();
     expect(stats.documents.resolution).toBeGreaterThanOrEqual(200);
-    const hits = await store.search('supplier asked to change bank details on the invoice', { kind: 'resolution', exceptionType: 'supplier_data_mismatch', limit: 3 });
+    const hits = await store.search('supplier asked to change bank details on the invoice', {
+      kind: 'resolution',
+      exceptionType: 'supplier_data_mismatch',
+      limit: 3,
+    });
     expect(hits).toHaveLength(3);
-    for (const h of hits) expect(h.metadata).toMatchObject({ exception_type: 'supplier_data_mismatch', decision: 'hold', source: 'history' });
+    for (const h of hits)
+      expect(h.metadata).toMatchObject({
+        exception_type: 'supplier_data_mismatch',
+        decision: 'hold',
+        source: 'history',
+      });
   });
 });

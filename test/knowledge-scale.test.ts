@@ -28,23 +28,40 @@ function history(): PreparedDocument[] {
     const type = TYPES[i % TYPES.length]!;
     const month = String((i % 12) + 1).padStart(2, '0');
     const day = String((i % 28) + 1).padStart(2, '0');
-    return resolutionDocument({
-      id: `res-${i}`, invoice_id: 1000 + i, supplier_id: (i % 40) + 1, supplier_name: `Supplier ${(i % 40) + 1}`,
-      exception_type: type, decision: 'route', decided_by: 'ap.review', decided_at: `${2022 + (i % 4)}-${month}-${day}T10:00:00Z`,
-      summary: `Invoice price above the PO price on line ${i % 7}; routed to the AP reviewer with the quote attached.`,
-    }, 'test', 'history');
+    return resolutionDocument(
+      {
+        id: `res-${i}`,
+        invoice_id: 1000 + i,
+        supplier_id: (i % 40) + 1,
+        supplier_name: `Supplier ${(i % 40) + 1}`,
+        exception_type: type,
+        decision: 'route',
+        decided_by: 'ap.review',
+        decided_at: `${2022 + (i % 4)}-${month}-${day}T10:00:00Z`,
+        summary: `Invoice price above the PO price on line ${i % 7}; routed to the AP reviewer with the quote attached.`,
+      },
+      'test',
+      'history',
+    );
   });
 }
 
 let db: Db;
 let store: KnowledgeStoreAdmin;
 const docs = history();
-const countWhere = (match: (meta: Record<string, unknown>) => boolean): number => docs.filter((d) => match(d.metadata)).length;
+const countWhere = (match: (meta: Record<string, unknown>) => boolean): number =>
+  docs.filter((d) => match(d.metadata)).length;
 
 beforeAll(async () => {
   ({ db, store } = await openLocalKnowledgeStore());
-  const { chunks } = chunkMarkdown('## NEEDLE-1 Odd one\nRoute invoice price mismatches of ZQX-ORCHID-4471 to the treasury desk.', { title: 'Needle' });
-  await store.writePrepared([...docs, { id: 'needle', kind: 'policy', title: 'Needle', origin: 'test', metadata: {}, chunks }]);
+  const { chunks } = chunkMarkdown(
+    '## NEEDLE-1 Odd one\nRoute invoice price mismatches of ZQX-ORCHID-4471 to the treasury desk.',
+    { title: 'Needle' },
+  );
+  await store.writePrepared([
+    ...docs,
+    { id: 'needle', kind: 'policy', title: 'Needle', origin: 'test', metadata: {}, chunks },
+  ]);
 }, 600_000);
 afterAll(async () => {
   await db?.close();
@@ -108,11 +125,19 @@ describe('the full-text side at scale', () => {
 
 describe('growth', () => {
   it('a recorded resolution is searchable at once, and the vector index is not rebuilt', async () => {
-    const indexOid = async (): Promise<string> => (await db.query<{ oid: string }>(`select 'knowledge_chunks_embedding_idx'::regclass::oid::text as oid`)).rows[0]!.oid;
+    const indexOid = async (): Promise<string> =>
+      (await db.query<{ oid: string }>(`select 'knowledge_chunks_embedding_idx'::regclass::oid::text as oid`)).rows[0]!
+        .oid;
     const before = await indexOid();
     const { documentId } = await store.recordResolution({
-      invoiceId: 777_001, exceptionType: 'duplicate', decision: 'hold', decidedBy: 'ap.manager', source: 'human', supplierId: 3,
-      summary: 'Resubmitted copy WOMBAT-99 of an invoice already paid; held and voided per AP-DUP-1.1.', decidedAt: '2026-05-01T09:00:00+02:00',
+      invoiceId: 777_001,
+      exceptionType: 'duplicate',
+      decision: 'hold',
+      decidedBy: 'ap.manager',
+      source: 'human',
+      supplierId: 3,
+      summary: 'Resubmitted copy WOMBAT-99 of an invoice already paid; held and voided per AP-DUP-1.1.',
+      decidedAt: '2026-05-01T09:00:00+02:00',
     });
     const [hit] = await store.search('WOMBAT-99 resubmitted copy', { limit: 1 });
     expect(hit?.document).toBe(documentId);
@@ -144,9 +169,18 @@ describe('settle knowledge stats and search on the command line', () => {
   let dir: string;
   const settle = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      execFile(TSX, ['src/cli.ts', ...args], { cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: dir, DATABASE_URL: '', SETTLE_EMBEDDING_MODEL: '' }, timeout: 240_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
+      execFile(
+        TSX,
+        ['src/cli.ts', ...args],
+        {
+          cwd: REPO,
+          env: { ...process.env, SETTLE_DATA_DIR: dir, DATABASE_URL: '', SETTLE_EMBEDDING_MODEL: '' },
+          timeout: 240_000,
+        },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
     });
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'settle-knowledge-cli-'));

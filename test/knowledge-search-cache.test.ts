@@ -6,12 +6,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connection.js';
-import { createKnowledgeStore, createLocalEmbedder, type Citation, type KnowledgeStoreAdmin } from '../src/knowledge/index.js';
+import {
+  createKnowledgeStore,
+  createLocalEmbedder,
+  type Citation,
+  type KnowledgeStoreAdmin,
+} from '../src/knowledge/index.js';
 import { createSearchCache } from '../src/knowledge/search-cache.js';
 import { openLocalKnowledgeStore } from './knowledge.fixture.js';
 
 const resolution = (invoiceId: number, summary: string) =>
-  ({ invoiceId, exceptionType: 'duplicate', decision: 'hold', decidedBy: 'test', source: 'agent', supplierId: 7, summary }) as const;
+  ({
+    invoiceId,
+    exceptionType: 'duplicate',
+    decision: 'hold',
+    decidedBy: 'test',
+    source: 'agent',
+    supplierId: 7,
+    summary,
+  }) as const;
 
 describe('knowledge search cache', () => {
   let db: Db;
@@ -25,7 +38,12 @@ describe('knowledge search cache', () => {
     ({ db, store } = await openLocalKnowledgeStore());
     other = await createKnowledgeStore({ db, embedder: createLocalEmbedder() });
     uncached = await createKnowledgeStore({ db, embedder: createLocalEmbedder(), searchCache: false });
-    await store.ingestDocument({ id: 'policy/dup', kind: 'policy', title: 'Duplicates', text: '# Duplicates\n\n## AP-DUP-1 Same bill twice\nA bill resubmitted under a new number is held.' });
+    await store.ingestDocument({
+      id: 'policy/dup',
+      kind: 'policy',
+      title: 'Duplicates',
+      text: '# Duplicates\n\n## AP-DUP-1 Same bill twice\nA bill resubmitted under a new number is held.',
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -75,14 +93,24 @@ describe('knowledge search cache', () => {
     await cache.through('policy', 'q', async () => (runs++, answer));
     expect(runs).toBe(2);
 
-    await expect(cache.through('resolution', 'broken', async () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+    await expect(
+      cache.through('resolution', 'broken', async () => Promise.reject(new Error('database down'))),
+    ).rejects.toThrow('database down');
     await cache.through('resolution', 'broken', async () => (runs++, answer));
     expect(runs).toBe(3);
   });
 
   it('hands out copies: changing an answer does not change the next one', async () => {
     const cache = createSearchCache(db, { now: () => 0 });
-    const hit: Citation = { document: 'd', sectionId: null, title: 't', text: 'x', score: 1, kind: 'policy', metadata: { a: 1 } };
+    const hit: Citation = {
+      document: 'd',
+      sectionId: null,
+      title: 't',
+      text: 'x',
+      score: 1,
+      kind: 'policy',
+      metadata: { a: 1 },
+    };
     const first = await cache.through('policy', 'copy', async () => [hit]);
     first[0]!.metadata.a = 2;
     expect((await cache.through('policy', 'copy', async () => []))[0]?.metadata.a).toBe(1);
@@ -90,7 +118,11 @@ describe('knowledge search cache', () => {
 
   it('moves a kind’s generation on insert, update, delete and truncate of its chunks only', async () => {
     const generations = async (): Promise<Record<string, string>> =>
-      Object.fromEntries((await db.query<{ kind: string; n: string }>('select kind, n::text as n from knowledge_generations')).rows.map((r) => [r.kind, r.n]));
+      Object.fromEntries(
+        (await db.query<{ kind: string; n: string }>('select kind, n::text as n from knowledge_generations')).rows.map(
+          (r) => [r.kind, r.n],
+        ),
+      );
     const before = await generations();
     await db.query(`update knowledge_chunks set title = title where kind = 'resolution'`);
     const updated = await generations();

@@ -5,7 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkMarkdown, createEmbedder, createLocalEmbedder, createOpenAiEmbedder, parseGlOwners } from '../src/knowledge/index.js';
+import {
+  chunkMarkdown,
+  createEmbedder,
+  createLocalEmbedder,
+  createOpenAiEmbedder,
+  parseGlOwners,
+} from '../src/knowledge/index.js';
 import { splitLong } from '../src/knowledge/chunker.js';
 import { contentHash } from '../src/knowledge/text.js';
 import { hashEmbed } from '../src/knowledge/embedder-local.js';
@@ -73,8 +79,12 @@ describe('offline embedder', () => {
 
 describe('GL owner table', () => {
   it('reads account → owner login from a Markdown table, case-insensitively keyed', () => {
-    const md = '| Account | Description | Owner (login) | Backup approver |\n|---|---|---|---|\n| 6100-IT-Software | Software | it.owner | fin.owner |\n| `6200-FAC-Rent` | Rent | fac.owner | ops.owner |\n\nText.';
-    expect([...parseGlOwners(md)]).toEqual([['6100-IT-SOFTWARE', 'it.owner'], ['6200-FAC-RENT', 'fac.owner']]);
+    const md =
+      '| Account | Description | Owner (login) | Backup approver |\n|---|---|---|---|\n| 6100-IT-Software | Software | it.owner | fin.owner |\n| `6200-FAC-Rent` | Rent | fac.owner | ops.owner |\n\nText.';
+    expect([...parseGlOwners(md)]).toEqual([
+      ['6100-IT-SOFTWARE', 'it.owner'],
+      ['6200-FAC-RENT', 'fac.owner'],
+    ]);
     expect(parseGlOwners('| Name | Value |\n|---|---|\n| a | b |').size).toBe(0);
   });
 });
@@ -92,9 +102,15 @@ describe('OpenAI-compatible embedder over loopback HTTP', () => {
         const parsed = JSON.parse(body) as { model: string; input: string[] };
         requests.push({ ...parsed, auth: req.headers.authorization });
         // A tiny 3-dimensional "model": length, vowels, spaces.
-        const data = parsed.input.map((t, index) => ({ object: 'embedding', index, embedding: [t.length, (t.match(/[aeiou]/g) ?? []).length, (t.match(/ /g) ?? []).length] }));
+        const data = parsed.input.map((t, index) => ({
+          object: 'embedding',
+          index,
+          embedding: [t.length, (t.match(/[aeiou]/g) ?? []).length, (t.match(/ /g) ?? []).length],
+        }));
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ object: 'list', data, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        res.end(
+          JSON.stringify({ object: 'list', data, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -107,7 +123,10 @@ describe('OpenAI-compatible embedder over loopback HTTP', () => {
   it('probes an unknown model for its dimension and embeds through the endpoint', async () => {
     const embedder = await createOpenAiEmbedder({ model: 'local-embed', apiKey: 'sk-test', baseUrl });
     expect(embedder).toMatchObject({ model: 'local-embed', dimensions: 3 });
-    expect(await embedder.embed(['a b', 'hello'])).toEqual([[3, 1, 1], [5, 2, 0]]);
+    expect(await embedder.embed(['a b', 'hello'])).toEqual([
+      [3, 1, 1],
+      [5, 2, 0],
+    ]);
     expect(requests.at(-1)).toMatchObject({ model: 'local-embed', input: ['a b', 'hello'], auth: 'Bearer sk-test' });
   });
 
@@ -115,6 +134,10 @@ describe('OpenAI-compatible embedder over loopback HTTP', () => {
     const none = { apiKey: 'sk-test', baseUrl, model: undefined, embeddingModel: undefined };
     expect((await createEmbedder({ openai: none })).model).toBe('settle-hash-v1');
     expect((await createEmbedder({ openai: { ...none, embeddingModel: 'local-embed' } })).dimensions).toBe(3);
-    await expect(createEmbedder({ openai: { apiKey: undefined, baseUrl: undefined, model: undefined, embeddingModel: 'text-embedding-3-small' } })).rejects.toThrow(/needs OPENAI_API_KEY or OPENAI_BASE_URL/);
+    await expect(
+      createEmbedder({
+        openai: { apiKey: undefined, baseUrl: undefined, model: undefined, embeddingModel: 'text-embedding-3-small' },
+      }),
+    ).rejects.toThrow(/needs OPENAI_API_KEY or OPENAI_BASE_URL/);
   });
 });

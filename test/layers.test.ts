@@ -20,6 +20,11 @@ describe('layering', () => {
     const layering = new Map(readLayering());
     layering.set('tools', new Set([...layering.get('tools')!].filter((layer) => layer !== 'src/llm')));
     const found = violations(layering);
-    expect(found.some((v) => v.startsWith('tools/extract-invoice.ts → src/ingest/') && v.endsWith('(tools may not depend on src/llm)'))).toBe(true);
+    expect(
+      found.some(
+        (v) =>
+          v.startsWith('tools/extract-invoice.ts → src/ingest/') && v.endsWith('(tools may not depend on src/llm)'),
+      ),
+    ).toBe(true);
   });
 });

@@ -17,13 +17,15 @@ const DATA_DIR = mkdtempSync(join(tmpdir(), 'settle-inspector-'));
 
 function inspector(...method: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(COUPA_|DATABASE_URL$|SETTLE_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(COUPA_|DATABASE_URL$|SETTLE_)/.test(k)) env[k] = v;
   return new Promise((resolve) => {
     execFile(
       'npx',
       ['@modelcontextprotocol/inspector', '--cli', 'npx', 'tsx', 'src/cli.ts', 'mcp', ...method],
       { cwd: REPO, env: { ...env, SETTLE_DATA_DIR: DATA_DIR }, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -32,9 +34,16 @@ describe('MCP Inspector CLI against settle mcp', () => {
   it('lists the tools with their schemas', async () => {
     const r = await inspector('--method', 'tools/list');
     expect(r.code, r.stderr).toBe(0);
-    const { tools } = JSON.parse(r.stdout) as { tools: Array<{ name: string; inputSchema: { type: string }; annotations?: { readOnlyHint?: boolean } }> };
-    expect(tools.map((t) => t.name)).toEqual(TOOLS.filter((t) => !t.requiredScope && t.guardClass !== 'review').map((t) => t.name));
-    expect(tools.find((t) => t.name === 'get_invoice')).toMatchObject({ inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } });
+    const { tools } = JSON.parse(r.stdout) as {
+      tools: Array<{ name: string; inputSchema: { type: string }; annotations?: { readOnlyHint?: boolean } }>;
+    };
+    expect(tools.map((t) => t.name)).toEqual(
+      TOOLS.filter((t) => !t.requiredScope && t.guardClass !== 'review').map((t) => t.name),
+    );
+    expect(tools.find((t) => t.name === 'get_invoice')).toMatchObject({
+      inputSchema: { type: 'object' },
+      annotations: { readOnlyHint: true },
+    });
     expect(tools.find((t) => t.name === 'resolve_exception')?.annotations?.readOnlyHint).toBe(false);
   }, 300_000);
 
@@ -44,7 +53,11 @@ describe('MCP Inspector CLI against settle mcp', () => {
     const invoice = company.dataset.invoices.find((i) => i.id === id)!;
     const r = await inspector('--method', 'tools/call', '--tool-name', 'get_invoice', '--tool-arg', `invoice_id=${id}`);
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as { isError?: boolean; structuredContent: { invoice: { id: number; invoice_number: string } }; content: Array<{ text: string }> };
+    const result = JSON.parse(r.stdout) as {
+      isError?: boolean;
+      structuredContent: { invoice: { id: number; invoice_number: string } };
+      content: Array<{ text: string }>;
+    };
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.invoice).toMatchObject({ id, invoice_number: invoice['invoice-number'] });
     expect(result.content[0]!.text).toContain(`(${id})`);

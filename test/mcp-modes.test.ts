@@ -11,7 +11,18 @@ import { createTokenDirectory } from '../src/mcp/auth.js';
 import { mountMcp } from '../src/mcp/mount.js';
 import { TOOLS } from '../tools/index.js';
 import {
-  SUPPLIER, configFor, connectHttp, invoiceStatus, priceVarianceCase, startHarness, structured, textOf, tokenEntries, writesIn, type McpHarness, type PriceVarianceSpec,
+  SUPPLIER,
+  configFor,
+  connectHttp,
+  invoiceStatus,
+  priceVarianceCase,
+  startHarness,
+  structured,
+  textOf,
+  tokenEntries,
+  writesIn,
+  type McpHarness,
+  type PriceVarianceSpec,
 } from './mcp.fixture.js';
 
 let h: McpHarness;
@@ -22,26 +33,44 @@ let nextId = 6000;
 
 beforeAll(async () => {
   h = await startHarness();
-  [reviewer, approver, approver2] = await Promise.all([h.client('reviewer'), h.client('approver'), h.client('approver2')]);
+  [reviewer, approver, approver2] = await Promise.all([
+    h.client('reviewer'),
+    h.client('approver'),
+    h.client('approver2'),
+  ]);
 });
 afterAll(async () => h?.close());
 
 /** A fresh held invoice (own PO and receipt) billed at `invoicePrice` against `poPrice`. */
 function heldInvoice(spec: Partial<PriceVarianceSpec> = {}): number {
   const invoiceId = nextId++;
-  const c = priceVarianceCase({ invoiceId, supplierId: SUPPLIER, poPrice: '100.00', invoicePrice: '103.00', quantity: '10', ...spec });
+  const c = priceVarianceCase({
+    invoiceId,
+    supplierId: SUPPLIER,
+    poPrice: '100.00',
+    invoicePrice: '103.00',
+    quantity: '10',
+    ...spec,
+  });
   h.sim.upsert('purchase-orders', c.po);
   h.sim.upsert('receiving-transactions', c.receipt);
   h.sim.upsert('invoices', c.invoice);
   return invoiceId;
 }
 
-async function call(client: Client, name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: any }> {
+async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ isError: boolean; text: string; data: any }> {
   const r = await client.callTool({ name, arguments: args });
   return { isError: r.isError === true, text: textOf(r), data: structured(r) };
 }
 
-const resolveArgs = (invoice_id: number): Record<string, unknown> => ({ invoice_id, justification: 'Within the price tolerance of AP-TOL-2.1 (3% and 30.00 over PO).' });
+const resolveArgs = (invoice_id: number): Record<string, unknown> => ({
+  invoice_id,
+  justification: 'Within the price tolerance of AP-TOL-2.1 (3% and 30.00 over PO).',
+});
 
 async function inMode<T>(mode: Mode, work: () => Promise<T>): Promise<T> {
   await h.runtime.mode.set(mode, 'test');
@@ -59,9 +88,17 @@ describe('modes', () => {
     await inMode('monitor', async () => {
       const results = await Promise.all([
         call(reviewer, 'add_comment', { invoice_id: id, text: 'Dossier: 3% over PO.' }),
-        call(reviewer, 'route_to_approver', { invoice_id: id, approver_login: 'ap.review', reason: 'Price check needed.' }),
+        call(reviewer, 'route_to_approver', {
+          invoice_id: id,
+          approver_login: 'ap.review',
+          reason: 'Price check needed.',
+        }),
         call(reviewer, 'resolve_exception', resolveArgs(id)),
-        call(reviewer, 'request_information', { invoice_id: id, missing: ['price list'], supplier_message: 'Please send the current price list.' }),
+        call(reviewer, 'request_information', {
+          invoice_id: id,
+          missing: ['price list'],
+          supplier_message: 'Please send the current price list.',
+        }),
       ]);
       for (const r of results) expect(r).toMatchObject({ isError: false, data: { status: 'proposed' } });
       expect(new Set(results.map((r) => r.data.proposal_id)).size).toBe(4);
@@ -75,7 +112,9 @@ describe('modes', () => {
     const id = heldInvoice();
     h.sim.clearCallLog();
     await inMode('assisted', async () => {
-      expect((await call(reviewer, 'add_comment', { invoice_id: id, text: 'Looked at it.' })).data.status).toBe('executed');
+      expect((await call(reviewer, 'add_comment', { invoice_id: id, text: 'Looked at it.' })).data.status).toBe(
+        'executed',
+      );
       expect((await call(reviewer, 'resolve_exception', resolveArgs(id))).data.status).toBe('proposed');
     });
     expect(writesIn(h.sim.callLog).map((e) => `${e.method} ${e.path}`)).toEqual([`POST /api/invoices/${id}/comments`]);
@@ -107,13 +146,23 @@ describe('proposals', () => {
     const id = heldInvoice();
     const proposed = await inMode('assisted', () => call(reviewer, 'resolve_exception', resolveArgs(id)));
     const pending = (await call(approver, 'list_proposals', { invoice_id: id })).data.proposals;
-    expect(pending).toEqual([expect.objectContaining({ id: proposed.data.proposal_id, tool: 'resolve_exception', proposer: 'rita.reviewer', status: 'pending' })]);
+    expect(pending).toEqual([
+      expect.objectContaining({
+        id: proposed.data.proposal_id,
+        tool: 'resolve_exception',
+        proposer: 'rita.reviewer',
+        status: 'pending',
+      }),
+    ]);
     expect(pending[0].evidence.join('\n')).toContain('auto_resolve_max_invoice_total');
 
     h.sim.clearCallLog();
     const decide = { proposal_id: proposed.data.proposal_id, decision: 'approve', reason: 'Checked the PO: fine.' };
     // Two approvers click at once: one decision wins, the write happens once.
-    const [a, b] = await Promise.all([call(approver, 'decide_proposal', decide), call(approver2, 'decide_proposal', decide)]);
+    const [a, b] = await Promise.all([
+      call(approver, 'decide_proposal', decide),
+      call(approver2, 'decide_proposal', decide),
+    ]);
     expect([a.isError, b.isError].sort()).toEqual([false, true]);
     expect([a, b].find((x) => x.isError)!.text).toMatch(/already (approved|executed)/);
     const puts = writesIn(h.sim.callLog, id).map((e) => `${e.method} ${e.path}`);
@@ -127,14 +176,20 @@ describe('proposals', () => {
     expect(writesIn(h.sim.callLog)).toEqual([]);
     // And the listing shows it as executed now (a read, never replayed from an idempotency key).
     expect((await call(approver, 'list_proposals', { invoice_id: id })).data.proposals).toEqual([]);
-    expect((await call(approver, 'list_proposals', { invoice_id: id, status: 'executed' })).data.proposals).toHaveLength(1);
+    expect(
+      (await call(approver, 'list_proposals', { invoice_id: id, status: 'executed' })).data.proposals,
+    ).toHaveLength(1);
   });
 
   it('the proposer cannot approve its own proposal', async () => {
     const id = heldInvoice();
     const own = await inMode('assisted', () => call(approver, 'resolve_exception', resolveArgs(id)));
     h.sim.clearCallLog();
-    const r = await call(approver, 'decide_proposal', { proposal_id: own.data.proposal_id, decision: 'approve', reason: 'Looks fine to me.' });
+    const r = await call(approver, 'decide_proposal', {
+      proposal_id: own.data.proposal_id,
+      decision: 'approve',
+      reason: 'Looks fine to me.',
+    });
     expect(r.isError).toBe(true);
     expect(r.text).toContain('the identity that proposed an action cannot approve it');
     expect(writesIn(h.sim.callLog)).toEqual([]);
@@ -149,7 +204,11 @@ describe('proposals', () => {
       const names = (await client.listTools()).tools.map((t) => t.name);
       expect(names).not.toContain('decide_proposal');
       expect(names).not.toContain('list_proposals');
-      const r = await call(client, 'decide_proposal', { proposal_id: p.data.proposal_id, decision: 'approve', reason: 'I say so.' });
+      const r = await call(client, 'decide_proposal', {
+        proposal_id: p.data.proposal_id,
+        decision: 'approve',
+        reason: 'I say so.',
+      });
       expect(r.isError).toBe(true);
       expect(r.text).toContain('lacks the "proposals:decide" scope');
     }
@@ -160,7 +219,13 @@ describe('proposals', () => {
     const id = heldInvoice();
     const p = await inMode('assisted', () => call(reviewer, 'resolve_exception', resolveArgs(id)));
     h.sim.clearCallLog();
-    const r = await inMode('monitor', () => call(approver, 'decide_proposal', { proposal_id: p.data.proposal_id, decision: 'approve', reason: 'Approve while monitoring.' }));
+    const r = await inMode('monitor', () =>
+      call(approver, 'decide_proposal', {
+        proposal_id: p.data.proposal_id,
+        decision: 'approve',
+        reason: 'Approve while monitoring.',
+      }),
+    );
     expect(r.isError).toBe(true);
     expect(r.text).toContain('monitor mode writes nothing to Coupa');
     expect(writesIn(h.sim.callLog)).toEqual([]);
@@ -174,7 +239,11 @@ describe('proposals', () => {
     const changed = h.sim.records('invoices').find((i) => i.id === id)!;
     h.sim.upsert('invoices', { ...changed, 'gross-total': '9030.00', 'total-with-taxes': '9030.00' });
     h.sim.clearCallLog();
-    const r = await call(approver, 'decide_proposal', { proposal_id: p.data.proposal_id, decision: 'approve', reason: 'Approving the old figure.' });
+    const r = await call(approver, 'decide_proposal', {
+      proposal_id: p.data.proposal_id,
+      decision: 'approve',
+      reason: 'Approving the old figure.',
+    });
     expect(r.isError).toBe(true);
     expect(r.text).toContain('control "proposal_binding" exceeded');
     expect(h.sim.callLog.filter((e) => e.method === 'PUT')).toEqual([]);
@@ -184,7 +253,14 @@ describe('proposals', () => {
 
 describe('read-only deployment over HTTP', () => {
   it('lists no write tools to anyone and refuses to call one', async () => {
-    const runtime = await createRuntime({ config: configFor(), simulator: h.sim, db: h.db, readOnly: true, coupaLimiter: false, now: () => new Date(h.sim.now()) });
+    const runtime = await createRuntime({
+      config: configFor(),
+      simulator: h.sim,
+      db: h.db,
+      readOnly: true,
+      coupaLimiter: false,
+      now: () => new Date(h.sim.now()),
+    });
     const app = Fastify({ logger: false });
     await mountMcp(app, runtime, createTokenDirectory(tokenEntries()));
     const url = new URL('/mcp', await app.listen({ host: '127.0.0.1', port: 0 }));
@@ -196,7 +272,11 @@ describe('read-only deployment over HTTP', () => {
       expect(names).not.toContain('add_comment');
       const id = heldInvoice();
       h.sim.clearCallLog();
-      for (const [name, args] of [['resolve_exception', resolveArgs(id)], ['add_comment', { invoice_id: id, text: 'x' }], ['decide_proposal', { proposal_id: 'x', decision: 'approve', reason: 'because' }]] as const) {
+      for (const [name, args] of [
+        ['resolve_exception', resolveArgs(id)],
+        ['add_comment', { invoice_id: id, text: 'x' }],
+        ['decide_proposal', { proposal_id: 'x', decision: 'approve', reason: 'because' }],
+      ] as const) {
         const r = await call(client, name, args);
         expect(r.isError).toBe(true);
         expect(r.text).toContain(`no tool named "${name}" is available`);

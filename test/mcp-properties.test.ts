@@ -14,7 +14,18 @@ import type { Mode } from '../src/domain/controls.js';
 import { createIdempotencyStore } from '../src/guard/idempotency.js';
 import { TOOLS } from '../tools/index.js';
 import {
-  HELD_INVOICE, NOW, SUPPLIER, invoiceStatus, priceVarianceCase, startHarness, supplier, supplierInformation, textOf, VALID_TOOL_INPUTS, writesIn, type McpHarness,
+  HELD_INVOICE,
+  NOW,
+  SUPPLIER,
+  invoiceStatus,
+  priceVarianceCase,
+  startHarness,
+  supplier,
+  supplierInformation,
+  textOf,
+  VALID_TOOL_INPUTS,
+  writesIn,
+  type McpHarness,
 } from './mcp.fixture.js';
 
 let h: McpHarness;
@@ -38,23 +49,44 @@ describe('resolve never escapes the controls', () => {
       increaseBp: fc.integer({ min: 1, max: 1_000 }),
       ageDays: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 85, max: 95 })),
       // Weighted towards the combinations that may execute, so both outcomes are exercised.
-      mode: fc.oneof({ arbitrary: fc.constant<Mode>('autonomous'), weight: 4 }, fc.constantFrom<Mode>('monitor', 'assisted')),
-      role: fc.oneof({ arbitrary: fc.constantFrom('reviewer', 'agentRole', 'approver'), weight: 4 }, fc.constantFrom(...ROLES)),
+      mode: fc.oneof(
+        { arbitrary: fc.constant<Mode>('autonomous'), weight: 4 },
+        fc.constantFrom<Mode>('monitor', 'assisted'),
+      ),
+      role: fc.oneof(
+        { arbitrary: fc.constantFrom('reviewer', 'agentRole', 'approver'), weight: 4 },
+        fc.constantFrom(...ROLES),
+      ),
     });
     type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
-    const at = (s: Partial<Scenario>): [Scenario] => [{ quantity: 10, poCents: 10_000, increaseBp: 300, ageDays: 400, mode: 'autonomous', role: 'reviewer', ...s }];
+    const at = (s: Partial<Scenario>): [Scenario] => [
+      { quantity: 10, poCents: 10_000, increaseBp: 300, ageDays: 400, mode: 'autonomous', role: 'reviewer', ...s },
+    ];
     // The boundaries, always run: exactly 5%, just over; exactly 90 days, one less; exactly 5000.00.
     const examples = [
-      at({ increaseBp: 500 }), at({ increaseBp: 501 }), at({ ageDays: 90 }), at({ ageDays: 89 }),
-      at({ quantity: 50, poCents: 9_804, increaseBp: 200 }), at({ quantity: 50, poCents: 9_804, increaseBp: 210 }),
+      at({ increaseBp: 500 }),
+      at({ increaseBp: 501 }),
+      at({ ageDays: 90 }),
+      at({ ageDays: 89 }),
+      at({ quantity: 50, poCents: 9_804, increaseBp: 200 }),
+      at({ quantity: 50, poCents: 9_804, increaseBp: 210 }),
     ];
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const id = nextId++;
         const supplierId = id + 500_000;
         const invoiceCents = s.poCents + Math.max(1, Math.floor((s.poCents * s.increaseBp) / 10_000));
-        const c = priceVarianceCase({ invoiceId: id, supplierId, poPrice: dollars(s.poCents), invoicePrice: dollars(invoiceCents), quantity: String(s.quantity) });
-        h.sim.upsert('suppliers', supplier(supplierId, new Date(Date.parse(NOW) - s.ageDays * DAY_MS).toISOString(), `Vendor ${id}`));
+        const c = priceVarianceCase({
+          invoiceId: id,
+          supplierId,
+          poPrice: dollars(s.poCents),
+          invoicePrice: dollars(invoiceCents),
+          quantity: String(s.quantity),
+        });
+        h.sim.upsert(
+          'suppliers',
+          supplier(supplierId, new Date(Date.parse(NOW) - s.ageDays * DAY_MS).toISOString(), `Vendor ${id}`),
+        );
         h.sim.upsert('supplier-information', supplierInformation(supplierId));
         h.sim.upsert('purchase-orders', c.po);
         h.sim.upsert('receiving-transactions', c.receipt);
@@ -72,7 +104,10 @@ describe('resolve never escapes the controls', () => {
         await h.runtime.mode.set(s.mode, 'property');
         h.sim.clearCallLog();
         const client = await h.client(s.role);
-        const r = await client.callTool({ name: 'resolve_exception', arguments: { invoice_id: id, justification: 'Within tolerance per AP-TOL-2.1 (property test).' } });
+        const r = await client.callTool({
+          name: 'resolve_exception',
+          arguments: { invoice_id: id, justification: 'Within tolerance per AP-TOL-2.1 (property test).' },
+        });
         const puts = h.sim.callLog.filter((e) => e.method === 'PUT' && e.path.startsWith(`/api/invoices/${id}`));
         if (mayExecute) {
           expect(r.isError, textOf(r)).toBeFalsy();
@@ -81,7 +116,8 @@ describe('resolve never escapes the controls', () => {
         } else {
           expect(invoiceStatus(h.sim, id)).toBe('ap_hold');
           expect(puts).toEqual([]);
-          if (!withinControls && WRITERS.has(s.role) && s.mode === 'autonomous') expect(textOf(r)).toMatch(/Denied: control "[a-z_]+" exceeded/);
+          if (!withinControls && WRITERS.has(s.role) && s.mode === 'autonomous')
+            expect(textOf(r)).toMatch(/Denied: control "[a-z_]+" exceeded/);
         }
       }),
       { numRuns: 40, examples },
@@ -91,22 +127,33 @@ describe('resolve never escapes the controls', () => {
 });
 
 describe('idempotency under concurrency', () => {
-  const fifty = <T,>(work: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: 50 }, work));
+  const fifty = <T>(work: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: 50 }, work));
 
   it('50 concurrent add_comment calls with one key post one comment', async () => {
     const client = await h.client('reviewer');
     h.sim.clearCallLog();
-    const args = { invoice_id: HELD_INVOICE, text: 'Dossier: one comment, fifty deliveries.', idempotency_key: 'concurrent-comment-0001' };
+    const args = {
+      invoice_id: HELD_INVOICE,
+      text: 'Dossier: one comment, fifty deliveries.',
+      idempotency_key: 'concurrent-comment-0001',
+    };
     const results = await fifty(() => client.callTool({ name: 'add_comment', arguments: args }));
     expect(results.filter((r) => r.isError)).toEqual([]);
-    expect(writesIn(h.sim.callLog, HELD_INVOICE).map((e) => `${e.method} ${e.path}`)).toEqual([`POST /api/invoices/${HELD_INVOICE}/comments`]);
+    expect(writesIn(h.sim.callLog, HELD_INVOICE).map((e) => `${e.method} ${e.path}`)).toEqual([
+      `POST /api/invoices/${HELD_INVOICE}/comments`,
+    ]);
     expect(new Set(results.map((r) => (r.structuredContent as { comment_id: number }).comment_id)).size).toBe(1);
   });
 
   it('50 concurrent route_to_approver calls with one key add one approver', async () => {
     const client = await h.client('agentRole');
     h.sim.clearCallLog();
-    const args = { invoice_id: HELD_INVOICE, approver_login: 'ap.review', reason: 'Price check by AP review.', idempotency_key: 'concurrent-route-0001' };
+    const args = {
+      invoice_id: HELD_INVOICE,
+      approver_login: 'ap.review',
+      reason: 'Price check by AP review.',
+      idempotency_key: 'concurrent-route-0001',
+    };
     const results = await fifty(() => client.callTool({ name: 'route_to_approver', arguments: args }));
     expect(results.filter((r) => r.isError)).toEqual([]);
     expect(h.sim.callLog.filter((e) => e.path === `/api/invoices/${HELD_INVOICE}/add_approver`)).toHaveLength(1);
@@ -116,7 +163,9 @@ describe('idempotency under concurrency', () => {
   it('50 concurrent identical writes without a key execute once (derived key)', async () => {
     const client = await h.client('reviewer');
     h.sim.clearCallLog();
-    const results = await fifty(() => client.callTool({ name: 'add_comment', arguments: { invoice_id: HELD_INVOICE, text: 'Same words, no key.' } }));
+    const results = await fifty(() =>
+      client.callTool({ name: 'add_comment', arguments: { invoice_id: HELD_INVOICE, text: 'Same words, no key.' } }),
+    );
     expect(results.filter((r) => r.isError)).toEqual([]);
     expect(writesIn(h.sim.callLog, HELD_INVOICE)).toHaveLength(1);
   });
@@ -124,10 +173,22 @@ describe('idempotency under concurrency', () => {
   it('the same key with different input is an error, and another caller cannot use it', async () => {
     const reviewer = await h.client('reviewer');
     h.sim.clearCallLog();
-    const other = await reviewer.callTool({ name: 'add_comment', arguments: { invoice_id: HELD_INVOICE, text: 'Different words.', idempotency_key: 'concurrent-comment-0001' } });
+    const other = await reviewer.callTool({
+      name: 'add_comment',
+      arguments: { invoice_id: HELD_INVOICE, text: 'Different words.', idempotency_key: 'concurrent-comment-0001' },
+    });
     expect(other.isError).toBe(true);
     expect(textOf(other)).toContain('was already used with different input');
-    const stranger = await (await h.client('approver')).callTool({ name: 'add_comment', arguments: { invoice_id: HELD_INVOICE, text: 'Dossier: one comment, fifty deliveries.', idempotency_key: 'concurrent-comment-0001' } });
+    const stranger = await (
+      await h.client('approver')
+    ).callTool({
+      name: 'add_comment',
+      arguments: {
+        invoice_id: HELD_INVOICE,
+        text: 'Dossier: one comment, fifty deliveries.',
+        idempotency_key: 'concurrent-comment-0001',
+      },
+    });
     expect(stranger.isError).toBe(true);
     expect(textOf(stranger)).toContain('belongs to another caller');
     expect(writesIn(h.sim.callLog)).toEqual([]);
@@ -140,7 +201,9 @@ describe('idempotency under concurrency', () => {
     expect(await store.once(args, async () => ++runs)).toEqual({ result: 1, replayed: false });
     expect(await store.once(args, async () => ++runs)).toEqual({ result: 1, replayed: true });
     // The key's age is the database's clock: age the row past the TTL rather than wait for it.
-    await h.db.query(`update idempotency_keys set updated_at = updated_at - interval '61 seconds' where key = $1`, [args.key]);
+    await h.db.query(`update idempotency_keys set updated_at = updated_at - interval '61 seconds' where key = $1`, [
+      args.key,
+    ]);
     expect(await store.once({ ...args, inputHash: 'h2' }, async () => ++runs)).toEqual({ result: 2, replayed: false });
   });
 });
@@ -150,13 +213,19 @@ const VALID = VALID_TOOL_INPUTS;
 describe('schema fuzzing of every tool', () => {
   const toolNames = TOOLS.map((t) => t.name);
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
-  const isRecord = (v: unknown): boolean => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+  const isRecord = (v: unknown): boolean =>
+    v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
 
   /** A body fastify refuses as prototype poisoning (HTTP 400) before MCP sees it. */
-  const poisoned = (args: unknown): boolean => /"__proto__"|"constructor"\s*:\s*\{[^}]*"prototype"/.test(JSON.stringify(args) ?? '');
+  const poisoned = (args: unknown): boolean =>
+    /"__proto__"|"constructor"\s*:\s*\{[^}]*"prototype"/.test(JSON.stringify(args) ?? '');
 
   /** Calls a tool with raw arguments; the tool result, or null when refused below the tool layer. */
-  async function rawCall(client: Client, name: string, args: unknown): Promise<{ isError: boolean; text: string } | null> {
+  async function rawCall(
+    client: Client,
+    name: string,
+    args: unknown,
+  ): Promise<{ isError: boolean; text: string } | null> {
     try {
       const r = await client.callTool({ name, arguments: args as Record<string, unknown> });
       return { isError: r.isError === true, text: textOf(r) };
@@ -188,7 +257,10 @@ describe('schema fuzzing of every tool', () => {
         if (!r) return;
         reachedGuard++;
         const sent: unknown = JSON.parse(JSON.stringify(args ?? {}));
-        if (!byName.get(name)!.inputSchema.safeParse(sent).success && !(sent as Record<string, unknown>).idempotency_key) {
+        if (
+          !byName.get(name)!.inputSchema.safeParse(sent).success &&
+          !(sent as Record<string, unknown>).idempotency_key
+        ) {
           expect(r.isError).toBe(true);
           expect(r.text).toMatch(/^Denied: invalid input — /);
         }
@@ -206,14 +278,18 @@ describe('schema fuzzing of every tool', () => {
     for (const t of TOOLS) {
       const known = new Set(Object.keys(VALID[t.name]!));
       await fc.assert(
-        fc.asyncProperty(extraKey.filter((k) => !known.has(k)), fc.jsonValue(), async (key, value) => {
-          const args: Record<string, unknown> = { ...VALID[t.name] };
-          Object.defineProperty(args, key, { value, enumerable: true, configurable: true, writable: true });
-          const r = await rawCall(client, t.name, args);
-          if (r === null && poisoned(args)) return;
-          expect(r?.isError, `${t.name} + ${JSON.stringify(key)}`).toBe(true);
-          expect(r?.text).toContain('unknown field(s)');
-        }),
+        fc.asyncProperty(
+          extraKey.filter((k) => !known.has(k)),
+          fc.jsonValue(),
+          async (key, value) => {
+            const args: Record<string, unknown> = { ...VALID[t.name] };
+            Object.defineProperty(args, key, { value, enumerable: true, configurable: true, writable: true });
+            const r = await rawCall(client, t.name, args);
+            if (r === null && poisoned(args)) return;
+            expect(r?.isError, `${t.name} + ${JSON.stringify(key)}`).toBe(true);
+            expect(r?.text).toContain('unknown field(s)');
+          },
+        ),
         { numRuns: 8 },
       );
     }

@@ -6,7 +6,10 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import {
+  SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS,
+  LATEST_PROTOCOL_VERSION,
+} from '@modelcontextprotocol/sdk/types.js';
 import { answerInitializeEarly } from '../src/mcp/stdio-early.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../src/mcp/server-info.js';
 import { createMcpServer } from '../src/mcp/server.js';
@@ -54,7 +57,10 @@ function harness(withEarly: boolean) {
 }
 
 const initialize = (id: number, protocolVersion: string, clientInfo: object = { name: 'test', version: '1' }) => ({
-  jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo },
+  jsonrpc: '2.0',
+  id,
+  method: 'initialize',
+  params: { protocolVersion, capabilities: {}, clientInfo },
 });
 
 describe('stdio initialize answered before the SDK loads', () => {
@@ -65,30 +71,38 @@ describe('stdio initialize answered before the SDK loads', () => {
     expect(SUPPORTED_PROTOCOL_VERSIONS[0]).toBe(LATEST_PROTOCOL_VERSION);
   });
 
-  it.each(['2025-06-18', '2024-11-05', LATEST_PROTOCOL_VERSION, '1999-01-01'])('answers initialize (%s) once, as the SDK alone answers it', async (version) => {
-    const stderr = vi.spyOn(process.stderr, 'write');
-    const alone = harness(false);
-    alone.send(initialize(1, version));
-    const [sdkAnswer] = await alone.messages(1);
-    await alone.close();
+  it.each(['2025-06-18', '2024-11-05', LATEST_PROTOCOL_VERSION, '1999-01-01'])(
+    'answers initialize (%s) once, as the SDK alone answers it',
+    async (version) => {
+      const stderr = vi.spyOn(process.stderr, 'write');
+      const alone = harness(false);
+      alone.send(initialize(1, version));
+      const [sdkAnswer] = await alone.messages(1);
+      await alone.close();
 
-    const early = harness(true);
-    early.send(initialize(1, version));
-    const [earlyAnswer] = await early.messages(1);
-    expect(earlyAnswer).toEqual(sdkAnswer);
-    // The SDK's own answer to it is held back: the next message out answers the next request.
-    early.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    early.send({ jsonrpc: '2.0', id: 2, method: 'resources/list', params: {} });
-    const all = await early.messages(2);
-    expect(all.map((m) => m.id)).toEqual([1, 2]);
-    expect((all[1]!.result!.resources as unknown[]).length).toBeGreaterThan(0);
-    await early.close();
-    expect(stderr.mock.calls.map(([line]) => String(line)).filter((l) => l.includes('differently'))).toEqual([]);
-  });
+      const early = harness(true);
+      early.send(initialize(1, version));
+      const [earlyAnswer] = await early.messages(1);
+      expect(earlyAnswer).toEqual(sdkAnswer);
+      // The SDK's own answer to it is held back: the next message out answers the next request.
+      early.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      early.send({ jsonrpc: '2.0', id: 2, method: 'resources/list', params: {} });
+      const all = await early.messages(2);
+      expect(all.map((m) => m.id)).toEqual([1, 2]);
+      expect((all[1]!.result!.resources as unknown[]).length).toBeGreaterThan(0);
+      await early.close();
+      expect(stderr.mock.calls.map(([line]) => String(line)).filter((l) => l.includes('differently'))).toEqual([]);
+    },
+  );
 
   it('leaves anything but a well-formed initialize to the SDK, which answers it once', async () => {
     const early = harness(true);
-    early.send({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {} } }); // no clientInfo
+    early.send({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {} },
+    }); // no clientInfo
     const [answer] = await early.messages(1);
     expect(answer!.id).toBe(7);
     expect(answer!.error?.code).toBe(-32602);
@@ -103,7 +117,8 @@ describe('stdio initialize answered before the SDK loads', () => {
     const early = harness(true);
     const text = `${JSON.stringify(initialize(1, '2025-06-18'))}\n${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' })}\n`;
     const third = Math.floor(text.length / 3);
-    for (const piece of [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)]) early.stdin.write(piece);
+    for (const piece of [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)])
+      early.stdin.write(piece);
     const all = await early.messages(2);
     expect(all[0]).toMatchObject({ id: 1, result: { protocolVersion: '2025-06-18' } });
     expect(all[1]).toEqual({ jsonrpc: '2.0', id: 2, result: {} });

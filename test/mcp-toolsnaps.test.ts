@@ -19,12 +19,16 @@ const SNAP_DIR = fileURLToPath(new URL('./__toolsnaps__/', import.meta.url));
 describe('tool schema snapshots', () => {
   for (const tool of TOOLS) {
     it(`${tool.name} lists as snapshotted`, async () => {
-      await expect(`${JSON.stringify(describeTool(tool), null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/${tool.name}.json`);
+      await expect(`${JSON.stringify(describeTool(tool), null, 2)}\n`).toMatchFileSnapshot(
+        `./__toolsnaps__/${tool.name}.json`,
+      );
     });
   }
 
   it('keeps no snapshot of a tool that no longer exists', () => {
-    const files = readdirSync(SNAP_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const files = readdirSync(SNAP_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
     expect(files.sort()).toEqual(TOOLS.map((t) => t.name).sort());
   });
 
@@ -45,9 +49,10 @@ describe('tool classes', () => {
     for (const tool of TOOLS) expect(tool.annotations.readOnlyHint, tool.name).toBe(!isWriteClass(tool.guardClass));
   });
 
-  it('map each of the agent\'s decisions to exactly one Coupa write', () => {
+  it("map each of the agent's decisions to exactly one Coupa write", () => {
     expect([...DECISION_TOOL.keys()].sort()).toEqual([...Decision.options].sort());
-    for (const tool of TOOLS.filter((t) => t.decision)) expect(isCoupaWriteClass(tool.guardClass), tool.name).toBe(true);
+    for (const tool of TOOLS.filter((t) => t.decision))
+      expect(isCoupaWriteClass(tool.guardClass), tool.name).toBe(true);
   });
 });
 
@@ -56,7 +61,9 @@ describe('case-scoped tool snapshots (the agent settling one invoice)', () => {
   const agentTools = TOOLS.filter((t) => t.guardClass !== 'review' && !t.requiredScope);
   for (const tool of agentTools) {
     it(`${tool.name} lists to the agent as snapshotted`, async () => {
-      await expect(`${JSON.stringify(caseScopedTool(tool, describeTool(tool)), null, 2)}\n`).toMatchFileSnapshot(`./__toolsnaps__/case-scoped/${tool.name}.json`);
+      await expect(`${JSON.stringify(caseScopedTool(tool, describeTool(tool)), null, 2)}\n`).toMatchFileSnapshot(
+        `./__toolsnaps__/case-scoped/${tool.name}.json`,
+      );
     });
   }
 
@@ -66,7 +73,10 @@ describe('case-scoped tool snapshots (the agent settling one invoice)', () => {
   });
 
   it('never asks the agent for invoice_id', () => {
-    for (const tool of agentTools) expect(caseScopedTool(tool, describeTool(tool)).inputSchema.properties ?? {}, tool.name).not.toHaveProperty('invoice_id');
+    for (const tool of agentTools)
+      expect(caseScopedTool(tool, describeTool(tool)).inputSchema.properties ?? {}, tool.name).not.toHaveProperty(
+        'invoice_id',
+      );
   });
 });
 
@@ -81,7 +91,9 @@ describe('README tool table', () => {
 
   it('has one row per tool, and first sentences do not stop at "e.g."', () => {
     expect(toolTable().split('\n')).toHaveLength(TOOLS.length + 2);
-    expect(firstSentence('Search clauses (e.g. AP-TOL-2.1) by text. Then more.')).toBe('Search clauses (e.g. AP-TOL-2.1) by text.');
+    expect(firstSentence('Search clauses (e.g. AP-TOL-2.1) by text. Then more.')).toBe(
+      'Search clauses (e.g. AP-TOL-2.1) by text.',
+    );
     expect(() => withToolTable('# no markers')).toThrow(/markers/);
   });
 });

@@ -17,7 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLS } from '../tools/index.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+};
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 interface Lockfile {
@@ -34,7 +38,14 @@ function lockfileFor(tarball: string): Lockfile {
   const root = lock.packages['']!;
   const packages: Lockfile['packages'] = {
     '': { name: 'settle-install-check', dependencies: { [pkg.name]: `file:${tarball}` } },
-    [`node_modules/${pkg.name}`]: { version: pkg.version, resolved: `file:${tarball}`, license: root.license, dependencies: root.dependencies, engines: root.engines, bin: root.bin },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version,
+      resolved: `file:${tarball}`,
+      license: root.license,
+      dependencies: root.dependencies,
+      engines: root.engines,
+      bin: root.bin,
+    },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== '') packages[path] = entry;
   return { ...lock, name: 'settle-install-check', packages };
@@ -46,17 +57,29 @@ let files: string[];
 let installed: string;
 
 beforeAll(() => {
-  if (!existsSync(join(REPO, 'dist', 'src', 'cli.js'))) execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (!existsSync(join(REPO, 'dist', 'src', 'cli.js')))
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   work = mkdtempSync(join(tmpdir(), 'settle-package-'));
   // --ignore-scripts: pack what `npm ci` built rather than building a second time.
-  const packed = JSON.parse(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(
+    execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, packed[0]!.filename);
   files = packed[0]!.files.map((f) => f.path);
   const project = join(work, 'project');
   execFileSync('mkdir', ['-p', project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'settle-install-check', private: true, dependencies: { [pkg.name]: `file:${tarball}` } }));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'settle-install-check', private: true, dependencies: { [pkg.name]: `file:${tarball}` } }),
+  );
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify(lockfileFor(tarball)));
-  const install = spawnSync(NPM, ['ci', '--offline', '--omit=dev', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8' });
+  const install = spawnSync(NPM, ['ci', '--offline', '--omit=dev', '--no-audit', '--no-fund'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
   if (install.status !== 0) throw new Error(`offline install of the tarball failed:\n${install.stderr}`);
   installed = project;
 }, 600_000);
@@ -85,7 +108,8 @@ describe('the npm package', () => {
   it('installs with production dependencies only: no tsx, no test tools', () => {
     const modules = join(installed, 'node_modules');
     expect(existsSync(join(modules, pkg.name, 'dist', 'src', 'cli.js'))).toBe(true);
-    for (const dev of ['tsx', 'vitest', 'typescript', 'playwright-core']) expect(existsSync(join(modules, dev)), dev).toBe(false);
+    for (const dev of ['tsx', 'vitest', 'typescript', 'playwright-core'])
+      expect(existsSync(join(modules, dev)), dev).toBe(false);
   });
 
   it('answers --help from the installed copy', () => {
@@ -108,10 +132,15 @@ describe('the npm package', () => {
     try {
       await client.connect(transport);
       const names = (await client.listTools()).tools.map((t) => t.name);
-      expect(names).toEqual(TOOLS.filter((t) => !['list_proposals', 'decide_proposal'].includes(t.name)).map((t) => t.name));
+      expect(names).toEqual(
+        TOOLS.filter((t) => !['list_proposals', 'decide_proposal'].includes(t.name)).map((t) => t.name),
+      );
       // The policy pack shipped in the package serves as resources and is searchable.
       expect((await client.listResources()).resources.length).toBeGreaterThan(3);
-      const found = await client.callTool({ name: 'search_policies', arguments: { query: 'price variance tolerance' } });
+      const found = await client.callTool({
+        name: 'search_policies',
+        arguments: { query: 'price variance tolerance' },
+      });
       expect(found.isError, JSON.stringify(found.content)).toBeFalsy();
     } finally {
       await client.close();
@@ -122,12 +151,23 @@ describe('the npm package', () => {
   it('replays the eval cases it ships, with no --cases, from the installed copy', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'settle-package-eval-'));
     try {
-      const run = spawnSync(join(installed, 'node_modules', '.bin', pkg.name), ['eval', '--filter', 'technique:bidi', '--concurrency', '1'], {
-        cwd: installed,
-        encoding: 'utf8',
-        timeout: 240_000,
-        env: { ...process.env, SETTLE_DATA_DIR: dataDir, OPENAI_API_KEY: '', SETTLE_MODEL: '', COUPA_BASE_URL: '', DATABASE_URL: '' },
-      });
+      const run = spawnSync(
+        join(installed, 'node_modules', '.bin', pkg.name),
+        ['eval', '--filter', 'technique:bidi', '--concurrency', '1'],
+        {
+          cwd: installed,
+          encoding: 'utf8',
+          timeout: 240_000,
+          env: {
+            ...process.env,
+            SETTLE_DATA_DIR: dataDir,
+            OPENAI_API_KEY: '',
+            SETTLE_MODEL: '',
+            COUPA_BASE_URL: '',
+            DATABASE_URL: '',
+          },
+        },
+      );
       expect(run.status, run.stderr).toBe(0);
       expect(`${run.stdout}${run.stderr}`).toMatch(/1 case/);
     } finally {
@@ -142,11 +182,20 @@ describe('the npm package', () => {
         cwd: installed,
         encoding: 'utf8',
         timeout: 240_000,
-        env: { ...process.env, SETTLE_DATA_DIR: dataDir, OPENAI_API_KEY: '', SETTLE_MODEL: '', COUPA_BASE_URL: '', DATABASE_URL: '' },
+        env: {
+          ...process.env,
+          SETTLE_DATA_DIR: dataDir,
+          OPENAI_API_KEY: '',
+          SETTLE_MODEL: '',
+          COUPA_BASE_URL: '',
+          DATABASE_URL: '',
+        },
       });
       expect(start.status, start.stderr).toBe(0);
       expect(start.stderr).toMatch(/embedded simulator with the sample company \(seed 7, 2000 invoices/);
-      expect(start.stdout).toMatch(/3 exceptions settled: auto-resolved \d+ \([\d.]+%\), routed \d+, held \d+, disputed \d+/);
+      expect(start.stdout).toMatch(
+        /3 exceptions settled: auto-resolved \d+ \([\d.]+%\), routed \d+, held \d+, disputed \d+/,
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

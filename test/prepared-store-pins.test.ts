@@ -15,7 +15,10 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 describe('dependencies the prepared store is built for', () => {
-  it.each(['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@electric-sql/pglite-socket'])('%s is pinned to the installed version', (name) => {
-    expect(pkg.dependencies[name]).toBe(installedVersion(name));
-  });
+  it.each(['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@electric-sql/pglite-socket'])(
+    '%s is pinned to the installed version',
+    (name) => {
+      expect(pkg.dependencies[name]).toBe(installedVersion(name));
+    },
+  );
 });

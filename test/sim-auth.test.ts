@@ -3,14 +3,22 @@ import { startSimulator } from '../src/sim/server.js';
 import type { SimulatorHandle } from '../src/sim/types.js';
 import { call, requestToken, sampleDataset } from './sim.fixture.js';
 
-const SCOPED_CLIENT = { clientId: 'reader', clientSecret: 's3cret', scopes: ['core.invoice.read', 'core.comment.read', 'core.supplier.read'] };
+const SCOPED_CLIENT = {
+  clientId: 'reader',
+  clientSecret: 's3cret',
+  scopes: ['core.invoice.read', 'core.comment.read', 'core.supplier.read'],
+};
 
 describe('simulator OAuth and scopes', () => {
   let sim: SimulatorHandle;
   beforeAll(async () => {
     sim = await startSimulator({
-      dataset: sampleDataset(), rateLimit: false,
-      clients: [SCOPED_CLIENT, { clientId: 'writer', clientSecret: 'w', scopes: ['core.invoice.read', 'core.invoice.write'] }],
+      dataset: sampleDataset(),
+      rateLimit: false,
+      clients: [
+        SCOPED_CLIENT,
+        { clientId: 'writer', clientSecret: 'w', scopes: ['core.invoice.read', 'core.invoice.write'] },
+      ],
     });
   });
   afterAll(() => sim.close());
@@ -28,7 +36,8 @@ describe('simulator OAuth and scopes', () => {
   it('accepts HTTP Basic client auth at /oauth2/access_tokens too', async () => {
     const basic = Buffer.from('reader:s3cret').toString('base64');
     const response = await fetch(`${sim.url}/oauth2/access_tokens`, {
-      method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&scope=core.invoice.read',
     });
     expect(response.status).toBe(200);
@@ -38,7 +47,11 @@ describe('simulator OAuth and scopes', () => {
 
   it('refuses a wrong secret, an unknown client and a wrong grant type', async () => {
     const post = (body: string): Promise<Response> =>
-      fetch(`${sim.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      fetch(`${sim.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
     const wrong = await post('client_id=reader&client_secret=nope&grant_type=client_credentials');
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
@@ -107,7 +120,12 @@ describe('simulator OAuth and scopes', () => {
 describe('token expiry', () => {
   it('answers 401 once a short-lived token has expired, and a fresh token works', async () => {
     let clock = Date.now(); // token expiry runs on the test's clock: no waiting
-    const sim = await startSimulator({ dataset: sampleDataset(), rateLimit: false, tokenTtlSeconds: 1, tokenClock: () => clock });
+    const sim = await startSimulator({
+      dataset: sampleDataset(),
+      rateLimit: false,
+      tokenTtlSeconds: 1,
+      tokenClock: () => clock,
+    });
     try {
       const first = await requestToken(sim);
       expect(first.body.expires_in).toBe(1);

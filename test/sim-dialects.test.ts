@@ -11,7 +11,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoupaClient, type CoupaClient } from '../src/coupa/index.js';
 import { listItem } from '../src/coupa/scalars.js';
-import { Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from '../src/coupa/schemas.js';
+import {
+  Approval,
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
+} from '../src/coupa/schemas.js';
 import { describeReadProblem, type ReadProblem } from '../src/coupa/read-problems.js';
 import type { CoupaDataset } from '../src/sim/dataset.js';
 import { DIALECTS, type Dialect } from '../src/sim/dialects.js';
@@ -21,13 +31,18 @@ import { ReplayCase } from '../evals/case-schema.js';
 
 const CASES = join(import.meta.dirname, '..', 'evals', 'cases');
 const OUTSIDER = join(import.meta.dirname, '..', 'evals', 'outsider');
-const allFiles = readdirSync(CASES).filter((f) => f.endsWith('.json')).sort();
+const allFiles = readdirSync(CASES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 /** Every case with SETTLE_ALL_DIALECT_CASES=1 (about 10 s a case); by default an even spread of 12. */
-const files = process.env.SETTLE_ALL_DIALECT_CASES === '1'
-  ? allFiles
-  : allFiles.filter((_, i) => i % Math.ceil(allFiles.length / 12) === 0);
+const files =
+  process.env.SETTLE_ALL_DIALECT_CASES === '1'
+    ? allFiles
+    : allFiles.filter((_, i) => i % Math.ceil(allFiles.length / 12) === 0);
 /** The outsider set (records as a tenant returns them: numbers as numbers, ids as strings, …), every case. */
-const outsiderFiles = readdirSync(OUTSIDER).filter((f) => f.endsWith('.json')).sort();
+const outsiderFiles = readdirSync(OUTSIDER)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const pathOf = (file: string): string => join(file.startsWith('outsider-') ? OUTSIDER : CASES, file);
 
 /** Every field name the schemas declare, at any depth: other keys are kept on records but read by nothing. */
@@ -48,8 +63,17 @@ function declaredKeys(schema: unknown, into = new Set<string>(), seen = new Set<
   for (const option of (def.options as unknown[] | undefined) ?? []) declaredKeys(option, into, seen);
   return into;
 }
-const DECLARED = [Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, Contract, User, Comment, Approval]
-  .reduce((keys, schema) => declaredKeys(schema, keys), new Set<string>());
+const DECLARED = [
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  Contract,
+  User,
+  Comment,
+  Approval,
+].reduce((keys, schema) => declaredKeys(schema, keys), new Set<string>());
 
 /** Keys the logic ignores: undeclared ones, and references a tenant may send by id only. */
 const IGNORED = new Set(['customFields', 'readProblems']);
@@ -86,7 +110,9 @@ async function readTenant(client: CoupaClient, dataset: CoupaDataset, eventInvoi
     invoice: await client.getInvoice(eventInvoice),
     listed: await collect(client.listInvoices()),
     purchaseOrders: await collect(client.listPurchaseOrders()),
-    receipts: await Promise.all(dataset['purchase-orders'].map((p) => collect(client.listReceipts({ purchaseOrderId: p.id })))),
+    receipts: await Promise.all(
+      dataset['purchase-orders'].map((p) => collect(client.listReceipts({ purchaseOrderId: p.id }))),
+    ),
     suppliers: await collect(client.listSuppliers()),
     supplierInformation: await Promise.all(dataset.suppliers.map((s) => client.getSupplierInformation(s.id))),
     contracts: await collect(client.listContracts()),
@@ -96,27 +122,34 @@ async function readTenant(client: CoupaClient, dataset: CoupaDataset, eventInvoi
   };
 }
 
-describe('the project\'s replay cases in every simulator dialect', () => {
+describe("the project's replay cases in every simulator dialect", () => {
   let sim: SimulatorHandle | undefined;
   afterAll(async () => sim?.close());
 
-  it.each([...files, ...outsiderFiles])('%s reads the same in every dialect, with nothing set aside', async (file) => {
-    const kase = ReplayCase.parse(JSON.parse(readFileSync(pathOf(file), 'utf8')));
-    await sim?.close();
-    sim = await startSimulator({ dataset: kase.coupa as CoupaDataset, now: kase.now, rateLimit: false });
-    const problems: ReadProblem[] = [];
-    const client = createCoupaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false,
-      onReadProblem: (p) => problems.push(p),
-    });
-    const canonical = normal(await readTenant(client, kase.coupa as CoupaDataset, kase.event.resource_id));
-    for (const dialect of DIALECTS) {
-      sim.setDialect(dialect, [...allFiles, ...outsiderFiles].indexOf(file) + 1);
-      const seen = normal(await readTenant(client, kase.coupa as CoupaDataset, kase.event.resource_id));
-      expect(problems.map(describeReadProblem), `${dialect}`).toEqual([]);
-      expect(seen, `${file} in dialect ${dialect}`).toEqual(canonical);
-    }
-  }, 120_000);
+  it.each([...files, ...outsiderFiles])(
+    '%s reads the same in every dialect, with nothing set aside',
+    async (file) => {
+      const kase = ReplayCase.parse(JSON.parse(readFileSync(pathOf(file), 'utf8')));
+      await sim?.close();
+      sim = await startSimulator({ dataset: kase.coupa as CoupaDataset, now: kase.now, rateLimit: false });
+      const problems: ReadProblem[] = [];
+      const client = createCoupaClient({
+        baseUrl: sim.url,
+        clientId: sim.credentials.clientId,
+        clientSecret: sim.credentials.clientSecret,
+        limiter: false,
+        onReadProblem: (p) => problems.push(p),
+      });
+      const canonical = normal(await readTenant(client, kase.coupa as CoupaDataset, kase.event.resource_id));
+      for (const dialect of DIALECTS) {
+        sim.setDialect(dialect, [...allFiles, ...outsiderFiles].indexOf(file) + 1);
+        const seen = normal(await readTenant(client, kase.coupa as CoupaDataset, kase.event.resource_id));
+        expect(problems.map(describeReadProblem), `${dialect}`).toEqual([]);
+        expect(seen, `${file} in dialect ${dialect}`).toEqual(canonical);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('the mixed dialect, seeded (property)', () => {
@@ -129,7 +162,10 @@ describe('the mixed dialect, seeded (property)', () => {
   beforeAll(async () => {
     sim = await startSimulator({ dataset: kase.coupa as CoupaDataset, now: kase.now, rateLimit: false });
     client = createCoupaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false,
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
       onReadProblem: (p) => problems.push(p),
     });
     canonical = normal(await readTenant(client, kase.coupa as CoupaDataset, kase.event.resource_id));

@@ -8,12 +8,20 @@ interface Received {
 }
 
 /** A call-out receiver: an OAuth token endpoint (Basic client auth) and an event endpoint. */
-async function startReceiver(): Promise<{ app: FastifyInstance; url: string; events: Received[]; tokenRequests: string[]; failNext: { count: number } }> {
+async function startReceiver(): Promise<{
+  app: FastifyInstance;
+  url: string;
+  events: Received[];
+  tokenRequests: string[];
+  failNext: { count: number };
+}> {
   const app = Fastify();
   const events: Received[] = [];
   const tokenRequests: string[] = [];
   const failNext = { count: 0 };
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.post('/token', async (request, reply) => {
     tokenRequests.push(String(request.body));
     const expected = `Basic ${Buffer.from('hook-client:hook-secret').toString('base64')}`;
@@ -46,7 +54,12 @@ describe('outbound exception events', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     t = await startTestSim({
-      events: { url: `${receiver.url}/events`, tokenUrl: `${receiver.url}/token`, clientId: 'hook-client', clientSecret: 'hook-secret' },
+      events: {
+        url: `${receiver.url}/events`,
+        tokenUrl: `${receiver.url}/token`,
+        clientId: 'hook-client',
+        clientSecret: 'hook-secret',
+      },
     });
   });
   afterAll(async () => {
@@ -58,14 +71,23 @@ describe('outbound exception events', () => {
   });
 
   it('posts the event with a bearer token when an action puts an invoice on hold', async () => {
-    t.sim.upsert('invoices', invoice(8001, 'draft', { 'failed-tolerances': [{ id: 81, code: 'PRICE_MISMATCH', resolved: false }], 'tolerance-failures': 'Line 1 price exceeds PO price' }));
+    t.sim.upsert(
+      'invoices',
+      invoice(8001, 'draft', {
+        'failed-tolerances': [{ id: 81, code: 'PRICE_MISMATCH', resolved: false }],
+        'tolerance-failures': 'Line 1 price exceeds PO price',
+      }),
+    );
     const res = await t.api('PUT', '/api/invoices/8001/submit');
     expect(res.body.status).toBe('ap_hold');
     await waitFor(() => receiver.events.length === 1);
     expect(receiver.events[0]).toEqual({
       authorization: 'Bearer receiver-token-1',
       body: expect.objectContaining({
-        event_type: 'invoice.exception.created', resource_id: 8001, exception_code: 'PRICE_MISMATCH', hold_reason: 'Line 1 price exceeds PO price',
+        event_type: 'invoice.exception.created',
+        resource_id: 8001,
+        exception_code: 'PRICE_MISMATCH',
+        hold_reason: 'Line 1 price exceeds PO price',
       }),
     });
     expect(receiver.tokenRequests[0]).toBe('grant_type=client_credentials');

@@ -72,18 +72,25 @@ describe('simulator query language', () => {
 
   it('orders by any attribute in either direction, id breaking ties', async () => {
     expect(await get('/api/invoices?order_by=id&dir=desc')).toEqual([5007, 5006, 5005, 5004, 5003, 5002, 5001]);
-    expect(await get('/api/invoices?order_by=gross_total&dir=asc')).toEqual([5007, 5005, 5002, 5004, 5001, 5006, 5003].sort(
-      (a, b) => totalOf(a) - totalOf(b) || a - b,
-    ));
+    expect(await get('/api/invoices?order_by=gross_total&dir=asc')).toEqual(
+      [5007, 5005, 5002, 5004, 5001, 5006, 5003].sort((a, b) => totalOf(a) - totalOf(b) || a - b),
+    );
     expect(await get('/api/invoices?order_by=invoice-date&dir=desc&limit=2')).toEqual([5001, 5003]);
   });
 
   it('shapes responses with fields, dashed or underscored, nested into lines', async () => {
-    const res = await t.api('GET', `/api/invoices?id=5001&fields=${encodeURIComponent('["id","invoice_number",{"invoice-lines":["id",{"failed_tolerances":["code"]}]},{"supplier":{}}]')}`);
-    expect(res.body).toEqual([{
-      id: 5001, 'invoice-number': 'INV-5001', supplier: { id: 10, name: 'CDW' },
-      'invoice-lines': [{ id: 50011, 'failed-tolerances': [{ code: 'line_price_percent' }] }],
-    }]);
+    const res = await t.api(
+      'GET',
+      `/api/invoices?id=5001&fields=${encodeURIComponent('["id","invoice_number",{"invoice-lines":["id",{"failed_tolerances":["code"]}]},{"supplier":{}}]')}`,
+    );
+    expect(res.body).toEqual([
+      {
+        id: 5001,
+        'invoice-number': 'INV-5001',
+        supplier: { id: 10, name: 'CDW' },
+        'invoice-lines': [{ id: 50011, 'failed-tolerances': [{ code: 'line_price_percent' }] }],
+      },
+    ]);
     const one = await t.api('GET', '/api/invoices/5002?fields=["status"]');
     expect(one.body).toEqual({ status: 'pending_receipt' });
   });
@@ -121,7 +128,8 @@ describe('simulator pagination', () => {
   beforeAll(async () => {
     const dataset = sampleDataset();
     dataset.invoices = Array.from({ length: COUNT }, (_, i) =>
-      invoice(i + 1, i % 3 === 0 ? 'ap_hold' : 'approved', { 'gross-total': totalFor(i + 1) }));
+      invoice(i + 1, i % 3 === 0 ? 'ap_hold' : 'approved', { 'gross-total': totalFor(i + 1) }),
+    );
     t = await startTestSim({ dataset });
   });
   afterAll(() => t.sim.close());
@@ -144,8 +152,9 @@ describe('simulator pagination', () => {
   });
 
   it('pages an order_by query across boundaries, ties broken by id', async () => {
-    const expected = Array.from({ length: COUNT }, (_, i) => i + 1)
-      .sort((a, b) => Number(totalFor(b)) - Number(totalFor(a)) || a - b);
+    const expected = Array.from({ length: COUNT }, (_, i) => i + 1).sort(
+      (a, b) => Number(totalFor(b)) - Number(totalFor(a)) || a - b,
+    );
     const seen: number[] = [];
     for (let offset = 0; offset < COUNT; offset += 50) {
       seen.push(...ids((await t.api('GET', `/api/invoices?order_by=gross-total&dir=desc&offset=${offset}`)).body));

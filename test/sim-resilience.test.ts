@@ -63,7 +63,9 @@ describe('fault injection', () => {
     await expect(t.api('PUT', '/api/invoices/5003', { 'internal-note': 'never' })).rejects.toThrow();
     t.sim.setFaults({});
     expect(t.sim.records('invoices').find((i) => i.id === 5003)?.['internal-note']).toBe('Rush order');
-    expect(t.sim.callLog).toEqual([expect.objectContaining({ method: 'PUT', path: '/api/invoices/5003', status: 0, dropped: true })]);
+    expect(t.sim.callLog).toEqual([
+      expect.objectContaining({ method: 'PUT', path: '/api/invoices/5003', status: 0, dropped: true }),
+    ]);
   });
 
   it('drops a connection after a write: the write IS applied and logged as such', async () => {
@@ -75,7 +77,13 @@ describe('fault injection', () => {
     t.sim.setFaults({});
     const stored = t.sim.records('comments').filter((c) => c.comments === 'lost reply');
     expect(stored).toHaveLength(1);
-    expect(t.sim.callLog[0]).toMatchObject({ method: 'POST', path: '/api/invoices/5003/comments', status: 201, dropped: true, body: { comments: 'lost reply' } });
+    expect(t.sim.callLog[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/invoices/5003/comments',
+      status: 201,
+      dropped: true,
+      body: { comments: 'lost reply' },
+    });
     expect(t.sim.callLog[1]).toMatchObject({ method: 'GET', status: 200 });
     expect(t.sim.callLog[1]?.dropped).toBeUndefined();
   });
@@ -113,7 +121,9 @@ describe('independent instances', () => {
     try {
       expect(a.url).not.toBe(b.url);
       const tokenA = (await requestToken(a)).body.access_token as string;
-      const res = await call(a, tokenA, 'PUT', '/api/invoices/5001/dispute', { 'dispute-reason': { code: 'DUPLICATE' } });
+      const res = await call(a, tokenA, 'PUT', '/api/invoices/5001/dispute', {
+        'dispute-reason': { code: 'DUPLICATE' },
+      });
       expect(res.body.status).toBe('disputed');
       expect(a.records('invoices').find((i) => i.id === 5001)?.status).toBe('disputed');
       expect(b.records('invoices').find((i) => i.id === 5001)?.status).toBe('ap_hold');
@@ -131,9 +141,13 @@ describe('independent instances', () => {
     const t = await startTestSim();
     try {
       t.sim.upsert('receiving-transactions', { id: 401, quantity: '1.0', 'order-line': { id: 3002 } });
-      expect((await t.api('GET', '/api/receiving_transactions?order-line[id]=3002')).body.map((r: { id: number }) => r.id)).toEqual([401]);
+      expect(
+        (await t.api('GET', '/api/receiving_transactions?order-line[id]=3002')).body.map((r: { id: number }) => r.id),
+      ).toEqual([401]);
       t.sim.upsert('purchase-orders', { id: 300, 'po-number': 'PO-300', 'order-lines': [{ id: 3003, price: '1.00' }] });
-      expect((await t.api('GET', '/api/purchase_order_lines?order-header-id=300')).body.map((r: { id: number }) => r.id)).toEqual([3003]);
+      expect(
+        (await t.api('GET', '/api/purchase_order_lines?order-header-id=300')).body.map((r: { id: number }) => r.id),
+      ).toEqual([3003]);
       expect(t.sim.remove('invoices', 5002)).toBe(true);
       expect(t.sim.remove('invoices', 5002)).toBe(false);
       expect((await t.api('GET', '/api/invoices/5002')).status).toBe(404);

@@ -33,10 +33,31 @@ beforeAll(async () => {
   try {
     await migrate(db);
     const store = createRequestStore(db);
-    const base = { tenant: 'http://sim#t', supplierId: 1, supplierName: 'Northwind Traders', recipient: 'accounts@northwind.example', channels: ['coupa', 'email'] as const, messageId: null };
+    const base = {
+      tenant: 'http://sim#t',
+      supplierId: 1,
+      supplierName: 'Northwind Traders',
+      recipient: 'accounts@northwind.example',
+      channels: ['coupa', 'email'] as const,
+      messageId: null,
+    };
     // Stamped on a simulated clock in 2026, years away from the wall clock the test runs on.
-    await store.add({ ...base, invoiceId: 7001, invoiceNumber: 'NW-7001', caseToken: 'aaaaaaaaaaaaaaaa', items: itemsOf(['timesheet']), askedAt: new Date('2026-03-02T10:00:00Z') });
-    await store.add({ ...base, invoiceId: 7002, invoiceNumber: 'NW-7002', caseToken: 'bbbbbbbbbbbbbbbb', items: itemsOf(['payment terms']), askedAt: new Date('2026-03-05T10:00:00Z') });
+    await store.add({
+      ...base,
+      invoiceId: 7001,
+      invoiceNumber: 'NW-7001',
+      caseToken: 'aaaaaaaaaaaaaaaa',
+      items: itemsOf(['timesheet']),
+      askedAt: new Date('2026-03-02T10:00:00Z'),
+    });
+    await store.add({
+      ...base,
+      invoiceId: 7002,
+      invoiceNumber: 'NW-7002',
+      caseToken: 'bbbbbbbbbbbbbbbb',
+      items: itemsOf(['payment terms']),
+      askedAt: new Date('2026-03-05T10:00:00Z'),
+    });
     const [chased] = await store.list({ invoiceId: 7001 });
     await store.markChased([chased!.id], new Date('2026-03-09T10:00:00Z'));
   } finally {
@@ -54,14 +75,41 @@ describe('settle requests', () => {
     const out = JSON.parse(run.stdout) as { as_of: string; requests: Array<Record<string, unknown>> };
     expect(out.as_of).toBe('2026-03-09T10:00:00.000Z');
     expect(out.requests).toEqual([
-      expect.objectContaining({ invoice_id: 7001, invoice_number: 'NW-7001', supplier: 'Northwind Traders', answer_kind: 'document', channels: ['coupa', 'email'], status: 'pending', asked_at: '2026-03-02T10:00:00.000Z', age_business_days: 5, reminders: 1, escalated_to: null }),
+      expect.objectContaining({
+        invoice_id: 7001,
+        invoice_number: 'NW-7001',
+        supplier: 'Northwind Traders',
+        answer_kind: 'document',
+        channels: ['coupa', 'email'],
+        status: 'pending',
+        asked_at: '2026-03-02T10:00:00.000Z',
+        age_business_days: 5,
+        reminders: 1,
+        escalated_to: null,
+      }),
       expect.objectContaining({ invoice_id: 7002, age_business_days: 2, reminders: 0 }),
     ]);
-    expect(Object.keys(out.requests[0]!).sort()).toEqual(['age_business_days', 'answer_kind', 'asked', 'asked_at', 'channels', 'escalated_to', 'id', 'invoice_id', 'invoice_number', 'recipient', 'reminders', 'status', 'supplier']);
+    expect(Object.keys(out.requests[0]!).sort()).toEqual([
+      'age_business_days',
+      'answer_kind',
+      'asked',
+      'asked_at',
+      'channels',
+      'escalated_to',
+      'id',
+      'invoice_id',
+      'invoice_number',
+      'recipient',
+      'reminders',
+      'status',
+      'supplier',
+    ]);
   }, 120_000);
 
   it('--as-of measures every age on the one clock given; the table says the same', async () => {
-    const json = JSON.parse((await settle('requests', '--json', '--as-of', '2026-03-16T09:00:00Z')).stdout) as { requests: Array<{ age_business_days: number }> };
+    const json = JSON.parse((await settle('requests', '--json', '--as-of', '2026-03-16T09:00:00Z')).stdout) as {
+      requests: Array<{ age_business_days: number }>;
+    };
     expect(json.requests.map((r) => r.age_business_days)).toEqual([10, 7]);
     const table = await settle('requests', '--as-of', '2026-03-16T09:00:00Z');
     expect(table.code).toBe(0);

@@ -12,10 +12,15 @@ import { createOfflineTaxEngine } from '../src/tax/offline.js';
 import { taxEvidence, TaxEngineError } from '../src/tax/port.js';
 
 const austin: TaxQuoteRequest = {
-  documentCode: 'INV-1', date: '2026-03-02', currency: 'USD',
+  documentCode: 'INV-1',
+  date: '2026-03-02',
+  currency: 'USD',
   shipFrom: { country: 'US', region: 'CA', postalCode: '94105' },
   shipTo: { country: 'US', region: 'TX', postalCode: '78701', city: 'Austin' },
-  lines: [{ number: '1', amount: '1000.00', quantity: '10', taxCode: 'P0000000' }, { number: '2', amount: '200.00', quantity: '1', taxCode: 'NT' }],
+  lines: [
+    { number: '1', amount: '1000.00', quantity: '10', taxCode: 'P0000000' },
+    { number: '2', amount: '200.00', quantity: '1', taxCode: 'NT' },
+  ],
 };
 
 let sim: SimulatorHandle;
@@ -25,7 +30,13 @@ beforeAll(async () => {
 afterAll(async () => sim.close());
 
 const avatax = (timeoutMs = 5_000, licenseKey: string = AVATAX_SIM_CREDENTIALS.licenseKey) =>
-  createAvaTaxEngine({ baseUrl: sim.avataxUrl, accountId: AVATAX_SIM_CREDENTIALS.accountId, licenseKey, companyCode: 'NORTHWIND', timeoutMs });
+  createAvaTaxEngine({
+    baseUrl: sim.avataxUrl,
+    accountId: AVATAX_SIM_CREDENTIALS.accountId,
+    licenseKey,
+    companyCode: 'NORTHWIND',
+    timeoutMs,
+  });
 
 describe('offline rate table', () => {
   it('answers the combined rate with its jurisdictions, source and as-of date', async () => {
@@ -38,7 +49,10 @@ describe('offline rate table', () => {
   });
 
   it('quotes the state rate alone, and says so, where no local rate is listed', async () => {
-    const q = await createOfflineTaxEngine().quote({ ...austin, shipTo: { country: 'US', region: 'TX', postalCode: '75001' } });
+    const q = await createOfflineTaxEngine().quote({
+      ...austin,
+      shipTo: { country: 'US', region: 'TX', postalCode: '75001' },
+    });
     expect(q.lines[0]!.rate).toBe('6.25');
     expect(q.notes.join(' ')).toMatch(/local taxes .* not in the offline table/);
   });
@@ -53,7 +67,9 @@ describe('offline rate table', () => {
   });
 
   it('refuses to guess where it has no rate', async () => {
-    await expect(createOfflineTaxEngine().quote({ ...austin, shipTo: { country: 'BR' } })).rejects.toMatchObject({ failure: 'no_rate' });
+    await expect(createOfflineTaxEngine().quote({ ...austin, shipTo: { country: 'BR' } })).rejects.toMatchObject({
+      failure: 'no_rate',
+    });
   });
 });
 
@@ -63,10 +79,18 @@ describe('AvaTax adapter against the simulator', () => {
     const q = await avatax().quote(austin);
     expect(q.engine).toBe('avatax');
     expect(q.lines[0]).toMatchObject({ rate: '8.25', tax: '82.50' });
-    expect(q.lines[0]!.jurisdictions.map((j) => [j.name, j.rate])).toEqual([['TX', '6.25'], ['Austin (city)', '1'], ['Capital Metro (transit)', '1']]);
+    expect(q.lines[0]!.jurisdictions.map((j) => [j.name, j.rate])).toEqual([
+      ['TX', '6.25'],
+      ['Austin (city)', '1'],
+      ['Capital Metro (transit)', '1'],
+    ]);
     expect(q.lines[1]).toMatchObject({ exempt: true, tax: '0.00' });
     const call = sim.callLog.find((c) => c.path.endsWith('/transactions/create'));
-    expect(call?.body).toMatchObject({ type: 'PurchaseInvoice', commit: false, addresses: { shipTo: { region: 'TX', postalCode: '78701' } } });
+    expect(call?.body).toMatchObject({
+      type: 'PurchaseInvoice',
+      commit: false,
+      addresses: { shipTo: { region: 'TX', postalCode: '78701' } },
+    });
   });
 
   it('agrees with the offline engine on the same table', async () => {
@@ -98,15 +122,39 @@ describe('TaxJar adapter against a TaxJar-format stub', () => {
     const seen: Array<{ auth?: string; body: unknown }> = [];
     stub.post('/v2/taxes', async (request, reply) => {
       seen.push({ auth: request.headers.authorization, body: request.body });
-      if (request.headers.authorization !== 'Bearer tj-key') return reply.code(401).send({ error: 'Unauthorized', detail: 'Not authorized for route', status: 401 });
+      if (request.headers.authorization !== 'Bearer tj-key')
+        return reply.code(401).send({ error: 'Unauthorized', detail: 'Not authorized for route', status: 401 });
       return {
         tax: {
-          order_total_amount: 1200, shipping: 0, taxable_amount: 1000, amount_to_collect: 82.5, rate: 0.0825, has_nexus: true, freight_taxable: false, tax_source: 'destination',
+          order_total_amount: 1200,
+          shipping: 0,
+          taxable_amount: 1000,
+          amount_to_collect: 82.5,
+          rate: 0.0825,
+          has_nexus: true,
+          freight_taxable: false,
+          tax_source: 'destination',
           jurisdictions: { country: 'US', state: 'TX', county: 'TRAVIS', city: 'AUSTIN' },
           breakdown: {
-            taxable_amount: 1000, tax_collectable: 82.5, combined_tax_rate: 0.0825,
+            taxable_amount: 1000,
+            tax_collectable: 82.5,
+            combined_tax_rate: 0.0825,
             line_items: [
-              { id: '1', taxable_amount: 1000, tax_collectable: 82.5, combined_tax_rate: 0.0825, state_taxable_amount: 1000, state_sales_tax_rate: 0.0625, state_amount: 62.5, county_tax_rate: 0, county_amount: 0, city_tax_rate: 0.01, city_amount: 10, special_district_tax_rate: 0.01, special_district_amount: 10 },
+              {
+                id: '1',
+                taxable_amount: 1000,
+                tax_collectable: 82.5,
+                combined_tax_rate: 0.0825,
+                state_taxable_amount: 1000,
+                state_sales_tax_rate: 0.0625,
+                state_amount: 62.5,
+                county_tax_rate: 0,
+                county_amount: 0,
+                city_tax_rate: 0.01,
+                city_amount: 10,
+                special_district_tax_rate: 0.01,
+                special_district_amount: 10,
+              },
               { id: '2', taxable_amount: 0, tax_collectable: 0, combined_tax_rate: 0 },
             ],
           },
@@ -121,10 +169,25 @@ describe('TaxJar adapter against a TaxJar-format stub', () => {
       const q = await engine.quote(austin);
       expect(q).toMatchObject({ engine: 'taxjar', totalTax: '82.50', hasNexus: true });
       expect(q.lines[0]).toMatchObject({ rate: '8.25', tax: '82.50' });
-      expect(q.lines[0]!.jurisdictions.map((j) => [j.type, j.rate, j.tax])).toEqual([['State', '6.25', '62.50'], ['City', '1', '10.00'], ['Special', '1', '10.00']]);
+      expect(q.lines[0]!.jurisdictions.map((j) => [j.type, j.rate, j.tax])).toEqual([
+        ['State', '6.25', '62.50'],
+        ['City', '1', '10.00'],
+        ['Special', '1', '10.00'],
+      ]);
       expect(q.lines[1]).toMatchObject({ exempt: true, tax: '0.00' });
-      expect(seen[0]!.body).toMatchObject({ to_country: 'US', to_state: 'TX', to_zip: '78701', shipping: 0, line_items: [{ id: '1', quantity: 10, unit_price: 100, product_tax_code: 'P0000000' }, { id: '2', quantity: 1, unit_price: 200, product_tax_code: 'NT' }] });
-      await expect(createTaxJarEngine({ baseUrl: `http://127.0.0.1:${address.port}`, apiKey: 'bad' }).quote(austin)).rejects.toMatchObject({ failure: 'rejected' });
+      expect(seen[0]!.body).toMatchObject({
+        to_country: 'US',
+        to_state: 'TX',
+        to_zip: '78701',
+        shipping: 0,
+        line_items: [
+          { id: '1', quantity: 10, unit_price: 100, product_tax_code: 'P0000000' },
+          { id: '2', quantity: 1, unit_price: 200, product_tax_code: 'NT' },
+        ],
+      });
+      await expect(
+        createTaxJarEngine({ baseUrl: `http://127.0.0.1:${address.port}`, apiKey: 'bad' }).quote(austin),
+      ).rejects.toMatchObject({ failure: 'rejected' });
     } finally {
       await stub.close();
     }

@@ -12,7 +12,15 @@ import type { CoupaDataset } from '../src/sim/dataset.js';
 import { AVATAX_SIM_CREDENTIALS } from '../src/sim/routes/avatax.js';
 import { taxEngineCases } from '../evals/hard/cases-tax-engine.js';
 import { NOW } from '../evals/hard/kit.js';
-import { approversOf, disputeCodesOf, dossiersOn, invoiceOf, startAgentWorld, statusOf, type AgentWorld } from './support/agent-harness.js';
+import {
+  approversOf,
+  disputeCodesOf,
+  dossiersOn,
+  invoiceOf,
+  startAgentWorld,
+  statusOf,
+  type AgentWorld,
+} from './support/agent-harness.js';
 
 type Wire = Record<string, unknown>;
 const cases = taxEngineCases();
@@ -33,10 +41,18 @@ function mergedDataset(): CoupaDataset {
 let world: AgentWorld;
 let runtime: Runtime;
 
-async function settle(suffix: string, rt: Runtime = runtime): Promise<{ verdict: Verdict; dossier: string; id: number }> {
+async function settle(
+  suffix: string,
+  rt: Runtime = runtime,
+): Promise<{ verdict: Verdict; dossier: string; id: number }> {
   const c = caseById(suffix);
   const event = c.event as { resource_id: number; exception_code?: string; hold_reason?: string };
-  const verdict = Verdict.parse(await settleInvoice(rt, { invoiceId: event.resource_id, event: { exceptionCode: event.exception_code ?? null, holdReason: event.hold_reason ?? null } }));
+  const verdict = Verdict.parse(
+    await settleInvoice(rt, {
+      invoiceId: event.resource_id,
+      event: { exceptionCode: event.exception_code ?? null, holdReason: event.hold_reason ?? null },
+    }),
+  );
   return { verdict, dossier: dossiersOn(world.sim, event.resource_id).join('\n'), id: event.resource_id };
 }
 
@@ -48,8 +64,12 @@ afterAll(async () => world?.close());
 
 function avataxEnv(timeoutMs: number): Record<string, string> {
   return {
-    SETTLE_TAX_ENGINE: 'avatax', AVATAX_BASE_URL: world.sim.avataxUrl, AVATAX_ACCOUNT_ID: AVATAX_SIM_CREDENTIALS.accountId,
-    AVATAX_LICENSE_KEY: AVATAX_SIM_CREDENTIALS.licenseKey, AVATAX_COMPANY_CODE: 'NORTHWIND', SETTLE_TAX_TIMEOUT_MS: String(timeoutMs),
+    SETTLE_TAX_ENGINE: 'avatax',
+    AVATAX_BASE_URL: world.sim.avataxUrl,
+    AVATAX_ACCOUNT_ID: AVATAX_SIM_CREDENTIALS.accountId,
+    AVATAX_LICENSE_KEY: AVATAX_SIM_CREDENTIALS.licenseKey,
+    AVATAX_COMPANY_CODE: 'NORTHWIND',
+    SETTLE_TAX_TIMEOUT_MS: String(timeoutMs),
   };
 }
 
@@ -58,7 +78,7 @@ describe('tax workflow against the AvaTax-format engine', () => {
     const { verdict, dossier, id } = await settle('a-coupa-rate-wrong');
     expect(verdict).toMatchObject({ exception_type: 'tax_variance', decision: 'resolve', executed: true });
     expect(statusOf(world.sim, id)).toBe('pending_approval');
-    const line = ((invoiceOf(world.sim, id)!['invoice-lines'] as Wire[])[0])!;
+    const line = (invoiceOf(world.sim, id)!['invoice-lines'] as Wire[])[0]!;
     expect(Number(line['tax-rate'])).toBe(8.25);
     expect(line['tax-amount']).toBe('82.50');
     const avataxCalls = world.sim.callLog.filter((c) => c.path.endsWith('/transactions/create'));
@@ -98,8 +118,16 @@ describe('tax workflow against the AvaTax-format engine', () => {
     try {
       const c = caseById('no-rate');
       const event = c.event as { resource_id: number; hold_reason: string };
-      world.sim.upsert('invoices', { ...invoiceOf(world.sim, event.resource_id)!, 'ship-to-address': { city: 'Austin', state: 'TX', 'postal-code': '78701', country: { code: 'US' } } } as never);
-      const verdict = Verdict.parse(await settleInvoice(slow, { invoiceId: event.resource_id, event: { exceptionCode: 'TAX_MISMATCH', holdReason: event.hold_reason } }));
+      world.sim.upsert('invoices', {
+        ...invoiceOf(world.sim, event.resource_id)!,
+        'ship-to-address': { city: 'Austin', state: 'TX', 'postal-code': '78701', country: { code: 'US' } },
+      } as never);
+      const verdict = Verdict.parse(
+        await settleInvoice(slow, {
+          invoiceId: event.resource_id,
+          event: { exceptionCode: 'TAX_MISMATCH', holdReason: event.hold_reason },
+        }),
+      );
       expect(verdict).toMatchObject({ decision: 'route', route_to: 'tax.team' });
       expect(statusOf(world.sim, event.resource_id)).toBe('ap_hold');
       expect(dossiersOn(world.sim, event.resource_id).join('\n')).toMatch(/could not answer \(timeout\)/);

@@ -8,14 +8,21 @@ import { loadConfig } from '../src/config.js';
 import { createTokenDirectory } from '../src/mcp/auth.js';
 import { createReviewServer } from '../src/web/index.js';
 import { tokenEntries } from './mcp.fixture.js';
-import { DUPLICATE_INVOICE, HELD_INVOICE, SCRIPT_INVOICE, client, signIn, startWebHarness, type WebHarness } from './web.fixture.js';
+import {
+  DUPLICATE_INVOICE,
+  HELD_INVOICE,
+  SCRIPT_INVOICE,
+  client,
+  signIn,
+  startWebHarness,
+  type WebHarness,
+} from './web.fixture.js';
 
 let h: WebHarness;
 beforeAll(async () => {
   h = await startWebHarness();
 });
 afterAll(async () => h?.close());
-
 
 describe('review page sign-in and sessions', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie scoped to /review (not Secure over plain http)', async () => {
@@ -54,7 +61,11 @@ describe('review page sign-in and sessions', () => {
 
   it('behind a trusted TLS proxy (SETTLE_TRUST_PROXY) sets a Secure cookie and limits sign-ins per real client address', async () => {
     const { trustProxy } = loadConfig({ SETTLE_TRUST_PROXY: 'loopback' });
-    const app = await createReviewServer({ runtime: h.runtime, tokens: createTokenDirectory(tokenEntries()), trustProxy });
+    const app = await createReviewServer({
+      runtime: h.runtime,
+      tokens: createTokenDirectory(tokenEntries()),
+      trustProxy,
+    });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const viaProxy = async (token: string, clientIp: string, server = base): Promise<Response> => {
       const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-for': clientIp };
@@ -62,7 +73,8 @@ describe('review page sign-in and sessions', () => {
       const cookie = form.headers.get('set-cookie')!.split(';')[0]!;
       const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
       return fetch(`${server}/review/sign-in`, {
-        method: 'POST', redirect: 'manual',
+        method: 'POST',
+        redirect: 'manual',
         headers: { ...forwarded, cookie, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ _csrf: csrf, token, next: '/review' }),
       });
@@ -72,7 +84,11 @@ describe('review page sign-in and sessions', () => {
       expect(signedIn.status).toBe(303);
       expect(signedIn.headers.get('set-cookie')).toMatch(/; Secure/i);
       // Eleven wrong guesses, each from another client behind the proxy: no client reaches the limit.
-      const statuses = await Promise.all(Array.from({ length: 11 }, (_, i) => viaProxy(`guess-${i}-0123456789abcdef`, `198.51.100.${i + 1}`).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 11 }, (_, i) =>
+          viaProxy(`guess-${i}-0123456789abcdef`, `198.51.100.${i + 1}`).then((r) => r.status),
+        ),
+      );
       expect(statuses).toEqual(Array(11).fill(401));
       // Without SETTLE_TRUST_PROXY the same headers are ignored: anyone could send them.
       const direct = await viaProxy(h.tokens.reader!, '203.0.113.7', h.baseUrl);
@@ -81,10 +97,15 @@ describe('review page sign-in and sessions', () => {
     } finally {
       await app.close();
     }
-    expect(() => loadConfig({ SETTLE_TRUST_PROXY: 'proxy.example.com' })).toThrow(/SETTLE_TRUST_PROXY: "proxy.example.com" is not/);
+    expect(() => loadConfig({ SETTLE_TRUST_PROXY: 'proxy.example.com' })).toThrow(
+      /SETTLE_TRUST_PROXY: "proxy.example.com" is not/,
+    );
     expect(loadConfig({ SETTLE_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ SETTLE_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    expect(loadConfig({ SETTLE_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.1',
+    ]);
   });
 
   it('follows only same-app paths after sign-in', async () => {
@@ -134,7 +155,8 @@ describe('review page sign-in and sessions', () => {
 });
 
 describe('review queue filters', () => {
-  const rowsOf = (html: string): string[] => [...html.matchAll(/href="\/review\/exceptions\/(\d+)"/g)].map((m) => m[1]!);
+  const rowsOf = (html: string): string[] =>
+    [...html.matchAll(/href="\/review\/exceptions\/(\d+)"/g)].map((m) => m[1]!);
 
   it('lists proposals and routed exceptions oldest first, and filters by type, supplier, amount and age', async () => {
     const { c } = await signIn(h.baseUrl, h.tokens.reader!);

@@ -12,7 +12,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderInvoice } from '../scripts/ingest-fixtures/layouts.js';
 import { createRuntime, type Runtime } from '../src/app/runtime.js';
-import { CONTENT_TYPES, createIngestStore, createIngestor, createOcrEngine, sniffType, type Ingestor, type IngestOutcome, type OcrEngine } from '../src/ingest/index.js';
+import {
+  CONTENT_TYPES,
+  createIngestStore,
+  createIngestor,
+  createOcrEngine,
+  sniffType,
+  type Ingestor,
+  type IngestOutcome,
+  type OcrEngine,
+} from '../src/ingest/index.js';
 import { createTokenDirectory } from '../src/mcp/auth.js';
 import { createReviewServer } from '../src/web/index.js';
 import { freshFixtures, readTruth, startIngestSim, type IngestSim } from './fixtures/ingest/harness.js';
@@ -56,9 +65,23 @@ beforeAll(async () => {
   await ingest('blank-scan.png', bad('blank-scan.png'));
   await ingest('good.pdf', bad('good.pdf'));
   const good = readTruth(dir, 'bad')['good.pdf']!;
-  const markup = await renderInvoice({ ...good, invoiceNumber: `${good.invoiceNumber}-M`, poNumber: '99999999', lines: good.lines.map((l, i) => (i === 0 ? { ...l, description: MARKUP } : l)) }, 'classic');
+  const markup = await renderInvoice(
+    {
+      ...good,
+      invoiceNumber: `${good.invoiceNumber}-M`,
+      poNumber: '99999999',
+      lines: good.lines.map((l, i) => (i === 0 ? { ...l, description: MARKUP } : l)),
+    },
+    'classic',
+  );
   await ingest('markup.pdf', markup);
-  runtime = await createRuntime({ config: configFor(mkdtempSync(join(tmpdir(), 'settle-docs-'))), simulator: env.sim, db: env.db, now: () => new Date(env.sim.now()), coupaLimiter: false });
+  runtime = await createRuntime({
+    config: configFor(mkdtempSync(join(tmpdir(), 'settle-docs-'))),
+    simulator: env.sim,
+    db: env.db,
+    now: () => new Date(env.sim.now()),
+    coupaLimiter: false,
+  });
   app = await createReviewServer({ runtime, tokens: createTokenDirectory(tokenEntries()), signInPerMinute: 100 });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 }, 180_000);
@@ -80,7 +103,12 @@ describe('supplier documents on the review page', () => {
   });
 
   it('needs a signed-in person for the list, a document, its pages and the original', async () => {
-    for (const path of ['/review/documents', '/review/documents/1', '/review/documents/1/pages/1.png', '/review/documents/1/original']) {
+    for (const path of [
+      '/review/documents',
+      '/review/documents/1',
+      '/review/documents/1/pages/1.png',
+      '/review/documents/1/original',
+    ]) {
       const res = await fetch(base + path, { redirect: 'manual' });
       expect(res.status, path).toBe(303);
       expect(res.headers.get('location'), path).toMatch(/^\/review\/sign-in\?next=/);
@@ -93,7 +121,10 @@ describe('supplier documents on the review page', () => {
     for (const name of ['bank-mismatch.pdf', 'markup.pdf', 'encrypted.pdf', 'blank-scan.png']) idOf(page, name);
     expect(page).not.toContain('good.pdf');
     expect(page).toContain('4 waiting');
-    const bankRow = page.slice(page.indexOf('bank-mismatch.pdf'), page.indexOf('</tr>', page.indexOf('bank-mismatch.pdf')));
+    const bankRow = page.slice(
+      page.indexOf('bank-mismatch.pdf'),
+      page.indexOf('</tr>', page.indexOf('bank-mismatch.pdf')),
+    );
     expect(bankRow).toContain('Fraud signal');
     expect(page).toMatch(/<a href="\/review\/documents" aria-current="page">Supplier documents<\/a>/);
   });
@@ -141,7 +172,9 @@ describe('supplier documents on the review page', () => {
     expect(encrypted).toContain('Unreadable');
     expect(encrypted).toContain('Nothing could be read from this file.');
     const blankId = idOf(list, 'blank-scan.png');
-    expect(await (await c.get(`/review/documents/${blankId}`)).text()).toContain(`src="/review/documents/${blankId}/pages/1.png"`);
+    expect(await (await c.get(`/review/documents/${blankId}`)).text()).toContain(
+      `src="/review/documents/${blankId}/pages/1.png"`,
+    );
     const png = await c.get(`/review/documents/${blankId}/pages/1.png`);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect([...new Uint8Array(await png.arrayBuffer()).subarray(0, 4)]).toEqual(PNG_SIGNATURE);
@@ -149,8 +182,15 @@ describe('supplier documents on the review page', () => {
 
   it('answers 404 for an unknown, posted or malformed document id', async () => {
     const { c } = await signIn(base, token('reader'));
-    const posted = (await env.db.query<{ id: string }>("select id from ingested_documents where file_name = 'good.pdf'")).rows[0]!.id;
-    for (const path of ['/review/documents/999999', `/review/documents/${posted}`, '/review/documents/abc', '/review/documents/-1']) {
+    const posted = (
+      await env.db.query<{ id: string }>("select id from ingested_documents where file_name = 'good.pdf'")
+    ).rows[0]!.id;
+    for (const path of [
+      '/review/documents/999999',
+      `/review/documents/${posted}`,
+      '/review/documents/abc',
+      '/review/documents/-1',
+    ]) {
       expect((await c.get(path)).status, path).toBe(404);
     }
   });
@@ -161,7 +201,9 @@ describe('supplier documents on the review page', () => {
     const readerPage = await (await reader.get(`/review/documents/${id}`)).text();
     expect(readerPage).not.toContain('name="note"');
     const readerCsrf = /name="_csrf" value="([^"]+)"/.exec(readerPage)![1]!;
-    expect((await reader.post(`/review/documents/${id}/handled`, { _csrf: readerCsrf, note: 'trying anyway' })).status).toBe(403);
+    expect(
+      (await reader.post(`/review/documents/${id}/handled`, { _csrf: readerCsrf, note: 'trying anyway' })).status,
+    ).toBe(403);
 
     const reviewer = (await signIn(base, token('reviewer'))).c;
     expect((await reviewer.post(`/review/documents/${id}/handled`, { note: 'no token' })).status).toBe(403);
@@ -177,7 +219,10 @@ describe('supplier documents on the review page', () => {
     const reviewer = (await signIn(base, token('reviewer'))).c;
     const id = idOf(await (await reviewer.get('/review/documents')).text(), 'bank-mismatch.pdf');
     const csrf = await reviewer.csrf(`/review/documents/${id}`);
-    const res = await reviewer.post(`/review/documents/${id}/handled`, { _csrf: csrf, note: 'Called the supplier on the number on file: the bank change is not genuine.' });
+    const res = await reviewer.post(`/review/documents/${id}/handled`, {
+      _csrf: csrf,
+      note: 'Called the supplier on the number on file: the bank change is not genuine.',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/review/documents');
     const list = await (await reviewer.get('/review/documents')).text();
@@ -185,19 +230,31 @@ describe('supplier documents on the review page', () => {
     expect(list).not.toContain(`/review/documents/${id}"`);
     expect((await reviewer.get(`/review/documents/${id}`)).status).toBe(404);
 
-    const audit = await env.db.query<{ actor: string; tool: string; reason: string }>("select actor, tool, reason from audit_log where tool = 'mark_document_handled'");
-    expect(audit.rows).toEqual([expect.objectContaining({ actor: 'rita.reviewer', reason: expect.stringContaining('not genuine') })]);
+    const audit = await env.db.query<{ actor: string; tool: string; reason: string }>(
+      "select actor, tool, reason from audit_log where tool = 'mark_document_handled'",
+    );
+    expect(audit.rows).toEqual([
+      expect.objectContaining({ actor: 'rita.reviewer', reason: expect.stringContaining('not genuine') }),
+    ]);
     expect((await runtime.audit.verify()).ok).toBe(true);
 
-    const again = await reviewer.post(`/review/documents/${id}/handled`, { _csrf: await reviewer.csrf('/review/documents'), note: 'second time' });
+    const again = await reviewer.post(`/review/documents/${id}/handled`, {
+      _csrf: await reviewer.csrf('/review/documents'),
+      note: 'second time',
+    });
     expect(again.headers.get('location')).toBe('/review/documents');
     expect(await (await reviewer.get('/review/documents')).text()).toContain('no longer waiting');
 
     const postsBefore = env.sim.callLog.filter((c) => c.method === 'POST' && c.path === '/api/invoices').length;
-    const repeat = await ingest('bank-mismatch-again.pdf', new Uint8Array(readFileSync(join(dir, 'bad', 'bank-mismatch.pdf'))));
+    const repeat = await ingest(
+      'bank-mismatch-again.pdf',
+      new Uint8Array(readFileSync(join(dir, 'bad', 'bank-mismatch.pdf'))),
+    );
     expect(repeat.status).toBe('dismissed');
     expect(repeat.message).toContain('rita.reviewer');
     expect(env.sim.callLog.filter((c) => c.method === 'POST' && c.path === '/api/invoices').length).toBe(postsBefore);
-    expect((await env.db.query("select status from ingested_documents where id = $1", [id])).rows[0]).toEqual({ status: 'dismissed' });
+    expect((await env.db.query('select status from ingested_documents where id = $1', [id])).rows[0]).toEqual({
+      status: 'dismissed',
+    });
   });
 });

@@ -36,9 +36,19 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!withBrowser) return;
-  sim = await startSimulator({ dataset: withGrirBook(mcpDataset(), generateGrirBook({ seed: 5, poLines: 300, now: NOW, minPerCause: 2 })), now: NOW, rateLimit: false });
+  sim = await startSimulator({
+    dataset: withGrirBook(mcpDataset(), generateGrirBook({ seed: 5, poLines: 300, now: NOW, minPerCause: 2 })),
+    now: NOW,
+    rateLimit: false,
+  });
   db = await openDb({ dataDir: 'memory://' });
-  runtime = await createRuntime({ config: configFor(), simulator: sim, db, now: () => new Date(sim.now()), coupaLimiter: false });
+  runtime = await createRuntime({
+    config: configFor(),
+    simulator: sim,
+    db,
+    now: () => new Date(sim.now()),
+    coupaLimiter: false,
+  });
   await runGrir({ db, records: runtime.records, source: SAMPLE_GRIR_SOURCE, now: new Date(sim.now()) });
   const app = await createReviewServer({ runtime, tokens: createTokenDirectory(TOKENS), signInPerMinute: 100 });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -83,7 +93,11 @@ describe.skipIf(!withBrowser)('GR/IR page in a real browser', () => {
     await proposal.getByRole('button', { name: 'Approve' }).click();
     await accountant.waitForURL(/\/review\/grir$/);
     await expect.poll(() => accountant.locator('.flash').innerText()).toMatch(/approved\. Comment added to PO/);
-    expect(sim.records('comments').some((c) => c['commentable-type'] === 'OrderHeader' && /amy\.accountant/.test(String(c.comments)))).toBe(true);
+    expect(
+      sim
+        .records('comments')
+        .some((c) => c['commentable-type'] === 'OrderHeader' && /amy\.accountant/.test(String(c.comments))),
+    ).toBe(true);
   });
 
   it('a write-off above the threshold waits for a second accountant; the journal balances', async () => {
@@ -92,7 +106,14 @@ describe.skipIf(!withBrowser)('GR/IR page in a real browser', () => {
       { account: '2150-GRIR', debit: '2500.00', credit: '0.00', memo: 'GR/IR PO GR1/1: write-off' },
       { account: '6100-MRO', debit: '0.00', credit: '2500.00', memo: 'GR/IR PO GR1/1: write-off' },
     ];
-    const p = await createGrirProposalStore(db).propose({ source: SAMPLE_GRIR_SOURCE, kind: 'clearing', action: { kind: 'write_off', amount: '2500.00', currency: 'USD', reason: 'No explanation found.', lines }, proposedBy: reviewer, via: 'review-site', now: new Date(NOW) });
+    const p = await createGrirProposalStore(db).propose({
+      source: SAMPLE_GRIR_SOURCE,
+      kind: 'clearing',
+      action: { kind: 'write_off', amount: '2500.00', currency: 'USD', reason: 'No explanation found.', lines },
+      proposedBy: reviewer,
+      via: 'review-site',
+      now: new Date(NOW),
+    });
     const first = await as('amy.accountant');
     await first.locator(`tr[data-proposal="${p.id}"]`).getByRole('button', { name: 'Approve' }).click();
     await first.waitForURL(/\/review\/grir$/);
@@ -105,9 +126,16 @@ describe.skipIf(!withBrowser)('GR/IR page in a real browser', () => {
     await expect.poll(() => second.locator('.flash').innerText()).toMatch(new RegExp(`Proposal ${p.id} approved`));
 
     const csv = await (await second.request.get('/review/grir/journal.csv')).text();
-    const rows = csv.trim().split('\r\n').slice(1).map((r) => r.split(','));
+    const rows = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((r) => r.split(','));
     const entry = rows.filter((r) => r[0] === `GRIR-${p.id}`);
-    expect(entry.map((r) => [r[3], r[4], r[5]])).toEqual([['2150-GRIR', '2500.00', '0.00'], ['6100-MRO', '0.00', '2500.00']]);
+    expect(entry.map((r) => [r[3], r[4], r[5]])).toEqual([
+      ['2150-GRIR', '2500.00', '0.00'],
+      ['6100-MRO', '0.00', '2500.00'],
+    ]);
     expect(entry[0]![9]).toBe('amy.accountant ben.accountant');
   });
 });

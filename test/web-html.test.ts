@@ -6,7 +6,13 @@ import { age, label, money } from '../src/web/format.js';
 import { html, jsonScript } from '../src/web/html.js';
 import { mixedText, supplierText, unfence } from '../src/web/untrusted-text.js';
 
-const decode = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('html template', () => {
   it('escapes every interpolated string so it reads back exactly and can open no tag or attribute', () => {
@@ -25,7 +31,9 @@ describe('html template', () => {
 
   it('nests markup built by html without escaping it twice, and renders lists and blanks', () => {
     const inner = html`<b>${'a<b'}</b>`;
-    expect(html`<p>${inner}${['x', html`<i>y</i>`]}${null}${false}${3}</p>`.value).toBe('<p><b>a&lt;b</b>x<i>y</i>3</p>');
+    expect(html`<p>${inner}${['x', html`<i>y</i>`]}${null}${false}${3}</p>`.value).toBe(
+      '<p><b>a&lt;b</b>x<i>y</i>3</p>',
+    );
   });
 
   it('keeps JSON data from closing its script element', () => {

@@ -15,7 +15,17 @@ import { writesIn } from './mcp.fixture.js';
 import { chromiumPath } from './support/chromium.js';
 import { CalibrationArtifact } from '../src/domain/calibration-artifact.js';
 import { createCalibrationStore } from '../src/shadow/calibration-store.js';
-import { DUPLICATE_INVOICE, HELD_INVOICE, NOTE_TEXT, SCRIPT_INVOICE, SCRIPT_TEXT, launchChromium, signedIn, startWebHarness, type WebHarness } from './web.fixture.js';
+import {
+  DUPLICATE_INVOICE,
+  HELD_INVOICE,
+  NOTE_TEXT,
+  SCRIPT_INVOICE,
+  SCRIPT_TEXT,
+  launchChromium,
+  signedIn,
+  startWebHarness,
+  type WebHarness,
+} from './web.fixture.js';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -58,7 +68,15 @@ function watch(page: Page): { dialogs: string[]; errors: string[] } {
 async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
   await page.addScriptTag({ path: AXE_PATH });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+          ): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
   });
@@ -80,7 +98,9 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
     // Labelled as supplier-provided.
-    expect(await page.locator('.supplier-text', { hasText: 'Toner, black' }).first().innerText()).toMatch(/supplier text/i);
+    expect(await page.locator('.supplier-text', { hasText: 'Toner, black' }).first().innerText()).toMatch(
+      /supplier text/i,
+    );
     // Markup that ran would have done so by the load event (scripts as parsed, an image's onerror
     // before load fires); one more task in the page lets any handler it queued run too.
     await page.waitForLoadState('load');
@@ -104,13 +124,21 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
 
     await expect.poll(() => page.locator('.flash').innerText()).toMatch(/Approved and executed/);
     expect(invoiceStatus(HELD_INVOICE)).not.toBe('ap_hold');
-    const auditRow = page.locator('table.audit tbody tr', { hasText: 'ap.manager' }).filter({ hasText: 'resolve_exception' });
+    const auditRow = page
+      .locator('table.audit tbody tr', { hasText: 'ap.manager' })
+      .filter({ hasText: 'resolve_exception' });
     expect(await auditRow.innerText()).toMatch(/executed/);
     const stored = await h.runtime.audit.list({ invoiceId: HELD_INVOICE, actor: 'ap.manager' });
-    expect(stored.map((r) => [r.tool, r.decision, r.actorKind])).toContainEqual(['resolve_exception', 'executed', 'person']);
+    expect(stored.map((r) => [r.tool, r.decision, r.actorKind])).toContainEqual([
+      'resolve_exception',
+      'executed',
+      'person',
+    ]);
     expect(await h.runtime.proposals.get(proposalId)).toMatchObject({ status: 'executed', decidedBy: 'ap.manager' });
 
-    const { rows } = await h.db.query<{ metadata: Record<string, unknown> }>(`select metadata from knowledge_chunks where document_id = 'resolution/invoice-${HELD_INVOICE}/human' limit 1`);
+    const { rows } = await h.db.query<{ metadata: Record<string, unknown> }>(
+      `select metadata from knowledge_chunks where document_id = 'resolution/invoice-${HELD_INVOICE}/human' limit 1`,
+    );
     expect(rows[0]?.metadata).toMatchObject({ source: 'human', decision: 'resolve' });
 
     // Gone from the queue; resubmitting the same approval executes nothing again.
@@ -171,7 +199,11 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     await expect.poll(() => first.page.locator('.flash').innerText()).toMatch(/another approver must approve it/);
     expect(await first.page.getByText('You proposed this; another approver must decide it.').isVisible()).toBe(true);
     const proposalId = await pendingProposalOf(DUPLICATE_INVOICE);
-    expect(await h.runtime.proposals.get(proposalId)).toMatchObject({ proposer: 'ap.manager', proposerKind: 'person', tool: 'route_to_approver' });
+    expect(await h.runtime.proposals.get(proposalId)).toMatchObject({
+      proposer: 'ap.manager',
+      proposerKind: 'person',
+      tool: 'route_to_approver',
+    });
     await first.context.close();
 
     // The same approver in two browser sessions (a double click, or two tabs) approves at once.
@@ -183,16 +215,29 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
       csrfs.push(await tab.page.locator('input[name="_csrf"]').first().inputValue());
     }
     const before = writesIn(h.sim.callLog, DUPLICATE_INVOICE).filter((e) => e.path.endsWith('/add_approver')).length;
-    const answers = await Promise.all(tabs.map((tab, i) => tab.page.request.post(`/review/proposals/${proposalId}/approve`, { form: { _csrf: csrfs[i]! } }).then((r) => r.text())));
+    const answers = await Promise.all(
+      tabs.map((tab, i) =>
+        tab.page.request
+          .post(`/review/proposals/${proposalId}/approve`, { form: { _csrf: csrfs[i]! } })
+          .then((r) => r.text()),
+      ),
+    );
     expect(answers.filter((t) => /Approved and executed/.test(t))).toHaveLength(1);
     expect(answers.filter((t) => /Nothing done/.test(t))).toHaveLength(1);
-    expect(writesIn(h.sim.callLog, DUPLICATE_INVOICE).filter((e) => e.path.endsWith('/add_approver'))).toHaveLength(before + 1);
+    expect(writesIn(h.sim.callLog, DUPLICATE_INVOICE).filter((e) => e.path.endsWith('/add_approver'))).toHaveLength(
+      before + 1,
+    );
     for (const tab of tabs) await tab.context.close();
   });
 
   it('dashboard: charts render under the CSP, eval accuracy shows, and the approver switches the mode (audited)', async () => {
-    writeFileSync(join(h.dataDir, 'eval-report.json'), JSON.stringify({ summary: { cases: 50, passed: 48, accuracy: 0.96, unsafe: 0, brain: 'planner' }, cases: [] }));
-    const artifact = CalibrationArtifact.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'calibration', 'sample-company.json'), 'utf8')));
+    writeFileSync(
+      join(h.dataDir, 'eval-report.json'),
+      JSON.stringify({ summary: { cases: 50, passed: 48, accuracy: 0.96, unsafe: 0, brain: 'planner' }, cases: [] }),
+    );
+    const artifact = CalibrationArtifact.parse(
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', 'evals', 'calibration', 'sample-company.json'), 'utf8')),
+    );
     const calibration = await createCalibrationStore(h.db).save(artifact, 'test');
     const { context, page } = await signedIn(browser, h, 'approver');
     const seen = watch(page);
@@ -201,20 +246,33 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
       const chart = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
       return !!chart && Array.from(document.querySelectorAll('canvas')).every((c) => chart.getChart(c));
     });
-    expect(await page.locator('.tile', { hasText: 'Eval accuracy' }).innerText()).toMatch(/96\.0%[\s\S]*48 of 50 cases, 0 unsafe/);
+    expect(await page.locator('.tile', { hasText: 'Eval accuracy' }).innerText()).toMatch(
+      /96\.0%[\s\S]*48 of 50 cases, 0 unsafe/,
+    );
     expect(await page.locator('.tile', { hasText: 'Human time to settle' }).innerText()).toMatch(/\d+ decisions/);
 
     // The calibration in force: reliability diagram, ECE per type and thresholds with their data.
     const panel = page.locator('section.calibration');
-    expect(await panel.locator('svg.reliability circle.raw').count()).toBe(calibration.artifact.check.overall.raw.bins.length);
-    expect(await panel.innerText()).toMatch(new RegExp(`calibration #${calibration.id}[\\s\\S]*459 labelled outcomes[\\s\\S]*Price variance[\\s\\S]*none: people`));
+    expect(await panel.locator('svg.reliability circle.raw').count()).toBe(
+      calibration.artifact.check.overall.raw.bins.length,
+    );
+    expect(await panel.innerText()).toMatch(
+      new RegExp(
+        `calibration #${calibration.id}[\\s\\S]*459 labelled outcomes[\\s\\S]*Price variance[\\s\\S]*none: people`,
+      ),
+    );
 
     await page.getByLabel(/Autonomous/).check();
     await page.getByRole('button', { name: 'Switch mode' }).click();
     await expect.poll(() => page.locator('.flash').innerText()).toMatch(/from assisted to autonomous/);
     expect(await h.runtime.mode.get()).toBe('autonomous');
     const [row] = await h.runtime.audit.list({ tool: 'set_mode', order: 'desc', limit: 1 });
-    expect(row).toMatchObject({ actor: 'ap.manager', actorKind: 'person', decision: 'executed', input: { from: 'assisted', to: 'autonomous' } });
+    expect(row).toMatchObject({
+      actor: 'ap.manager',
+      actorKind: 'person',
+      decision: 'executed',
+      input: { from: 'assisted', to: 'autonomous' },
+    });
     await page.getByLabel(/Assisted/).check();
     await page.getByRole('button', { name: 'Switch mode' }).click();
     await expect.poll(() => h.runtime.mode.get()).toBe('assisted');
@@ -224,12 +282,32 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
 
   it('dashboard: the pending supplier requests panel lists what waits on suppliers, oldest first, supplier text as text', async () => {
     const now = new Date(h.sim.now()).getTime();
-    const base = { tenant: h.runtime.tenant, supplierId: 1, recipient: 'accounts@example.com', channels: ['coupa', 'email'] as const, messageId: null };
+    const base = {
+      tenant: h.runtime.tenant,
+      supplierId: 1,
+      recipient: 'accounts@example.com',
+      channels: ['coupa', 'email'] as const,
+      messageId: null,
+    };
     const day = 86_400_000;
-    await h.runtime.supplierRequests.store.add({ ...base, invoiceId: HELD_INVOICE, invoiceNumber: 'PANEL-OLD', supplierName: '<b>Bold</b> Supplies', caseToken: 'cccccccccccccccc',
-      items: [{ key: 'documents', asked: 'the signed timesheet', answerKind: 'document' }], askedAt: new Date(now - 9 * day) });
-    await h.runtime.supplierRequests.store.add({ ...base, invoiceId: SCRIPT_INVOICE, invoiceNumber: 'PANEL-NEW', supplierName: 'Fresh Ltd', caseToken: 'dddddddddddddddd',
-      items: [{ key: 'payment_term', asked: 'the payment terms', answerKind: 'field' }], askedAt: new Date(now - 2 * day) });
+    await h.runtime.supplierRequests.store.add({
+      ...base,
+      invoiceId: HELD_INVOICE,
+      invoiceNumber: 'PANEL-OLD',
+      supplierName: '<b>Bold</b> Supplies',
+      caseToken: 'cccccccccccccccc',
+      items: [{ key: 'documents', asked: 'the signed timesheet', answerKind: 'document' }],
+      askedAt: new Date(now - 9 * day),
+    });
+    await h.runtime.supplierRequests.store.add({
+      ...base,
+      invoiceId: SCRIPT_INVOICE,
+      invoiceNumber: 'PANEL-NEW',
+      supplierName: 'Fresh Ltd',
+      caseToken: 'dddddddddddddddd',
+      items: [{ key: 'payment_term', asked: 'the payment terms', answerKind: 'field' }],
+      askedAt: new Date(now - 2 * day),
+    });
     const [old] = await h.runtime.supplierRequests.store.list({ invoiceId: HELD_INVOICE, status: 'pending' });
     await h.runtime.supplierRequests.store.markChased([old!.id], new Date(now - day), 'ap.review');
 
@@ -237,11 +315,15 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     const seen = watch(page);
     await page.goto('/review/dashboard');
     const panel = page.getByRole('region', { name: 'Waiting on suppliers' });
-    expect(await panel.locator('p').innerText()).toMatch(/2 item\(s\) pending with suppliers, 1 escalated to the AP owner/);
+    expect(await panel.locator('p').innerText()).toMatch(
+      /2 item\(s\) pending with suppliers, 1 escalated to the AP owner/,
+    );
     const rows = panel.locator('table tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).locator('th').innerText()).toBe('PANEL-OLD');
-    expect(await rows.nth(0).innerText()).toMatch(/<b>Bold<\/b> Supplies\s+the signed timesheet\s+9 d \d+ h\s+0\s+ap\.review/);
+    expect(await rows.nth(0).innerText()).toMatch(
+      /<b>Bold<\/b> Supplies\s+the signed timesheet\s+9 d \d+ h\s+0\s+ap\.review/,
+    );
     expect(await rows.nth(1).locator('th').innerText()).toBe('PANEL-NEW');
     // Supplier-written markup is shown as text, never rendered.
     expect(await panel.locator('b').count()).toBe(0);
@@ -260,7 +342,11 @@ describe.skipIf(!withBrowser)('review page in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/review$/);
     const found: Record<string, unknown[]> = { signIn };
-    for (const [name, path] of [['queue', '/review'], ['exception', `/review/exceptions/${SCRIPT_INVOICE}`], ['dashboard', '/review/dashboard']] as const) {
+    for (const [name, path] of [
+      ['queue', '/review'],
+      ['exception', `/review/exceptions/${SCRIPT_INVOICE}`],
+      ['dashboard', '/review/dashboard'],
+    ] as const) {
       await page.goto(path);
       found[name] = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     }
@@ -289,10 +375,17 @@ describe.skipIf(!withBrowser)('supplier documents in a real browser', () => {
     });
     const ocr = createOcrEngine({ cachePath: join(h.dataDir, 'ocr-cache') });
     const ingestor = createIngestor({ coupa: h.runtime.coupa, ocr, store: createIngestStore(h.db) });
-    const [outcome] = await ingestor.ingestFile({ fileName: 'northwind.pdf', bytes: pdf, contentType: 'application/pdf' });
+    const [outcome] = await ingestor.ingestFile({
+      fileName: 'northwind.pdf',
+      bytes: pdf,
+      contentType: 'application/pdf',
+    });
     await ocr.close();
     expect(outcome?.status).toBe('needs_review');
-    documentId = Number((await h.db.query<{ id: string }>("select id from ingested_documents where file_name = 'northwind.pdf'")).rows[0]!.id);
+    documentId = Number(
+      (await h.db.query<{ id: string }>("select id from ingested_documents where file_name = 'northwind.pdf'")).rows[0]!
+        .id,
+    );
   }, 60_000);
 
   it('axe-core finds no serious or critical violations on the document list and a document', async () => {
@@ -303,7 +396,10 @@ describe.skipIf(!withBrowser)('supplier documents in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/review$/);
     const found: Record<string, unknown[]> = {};
-    for (const [name, path] of [['documents', '/review/documents'], ['document', `/review/documents/${documentId}`]] as const) {
+    for (const [name, path] of [
+      ['documents', '/review/documents'],
+      ['document', `/review/documents/${documentId}`],
+    ] as const) {
       await page.goto(path);
       found[name] = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     }
@@ -318,7 +414,9 @@ describe.skipIf(!withBrowser)('supplier documents in a real browser', () => {
     await page.getByRole('link', { name: 'northwind.pdf' }).click();
     await page.waitForURL(new RegExp(`/review/documents/${documentId}$`));
     const image = page.getByRole('img', { name: 'Page 1 of northwind.pdf' });
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(500);
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(500);
     await expect.poll(() => page.getByText(SUPPLIER_MARKUP).count()).toBeGreaterThan(0);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 

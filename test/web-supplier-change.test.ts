@@ -37,11 +37,22 @@ beforeAll(async () => {
   const kase = registryCases().find((c) => String(c.id).endsWith('vat-invalid'))!;
   sim = await startSimulator({ dataset: kase.coupa as unknown as CoupaDataset, now: NOW, rateLimit: false });
   db = await openDb({ dataDir: 'memory://' });
-  runtime = await createRuntime({ config: configFor(), simulator: sim, db, now: () => new Date(sim.now()), controls: { mode: 'autonomous', verify_supplier_registries: true }, coupaLimiter: false });
+  runtime = await createRuntime({
+    config: configFor(),
+    simulator: sim,
+    db,
+    now: () => new Date(sim.now()),
+    controls: { mode: 'autonomous', verify_supplier_registries: true },
+    coupaLimiter: false,
+  });
   await settleAndRecord(runtime, { invoiceId: 7601, brain: 'planner' });
   app = await createReviewServer({
-    runtime, signInPerMinute: 100,
-    tokens: createTokenDirectory([{ token: TOKEN, login: 'supplier.master', roles: ['approver'] }, { token: OTHER, login: 'ap.manager', roles: ['approver'] }]),
+    runtime,
+    signInPerMinute: 100,
+    tokens: createTokenDirectory([
+      { token: TOKEN, login: 'supplier.master', roles: ['approver'] },
+      { token: OTHER, login: 'ap.manager', roles: ['approver'] },
+    ]),
   });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
@@ -63,7 +74,9 @@ describe.skipIf(!withBrowser)('supplier change request on the review page', () =
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/review$/);
     await page.goto('/review/exceptions/7601');
-    expect(await page.getByRole('heading', { name: /Proposed: Supplier master change request/ }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: /Proposed: Supplier master change request/ }).isVisible()).toBe(
+      true,
+    );
     const row = page.locator('table.change-request tbody tr').first();
     expect(await row.innerText()).toMatch(/vat id\s+DE136695977\s+fails its country's check digits/);
     expect(await page.locator('.supplier-change').innerText()).toMatch(/supplier\.master/);
@@ -72,10 +85,16 @@ describe.skipIf(!withBrowser)('supplier change request on the review page', () =
     await page.getByRole('button', { name: 'Approve and execute' }).click();
     await expect.poll(() => page.locator('.flash').innerText()).toMatch(/Approved and executed/);
     const posted = sim.records('comments').slice(before);
-    expect(posted.map((c) => String(c.comments))).toEqual([expect.stringMatching(/SUPPLIER MASTER CHANGE REQUEST[\s\S]*vat id: Coupa "DE136695977"/)]);
+    expect(posted.map((c) => String(c.comments))).toEqual([
+      expect.stringMatching(/SUPPLIER MASTER CHANGE REQUEST[\s\S]*vat id: Coupa "DE136695977"/),
+    ]);
     expect(posted[0]!['to-supplier']).toBe(false);
     const audit = await runtime.audit.list({ invoiceId: 7601, actor: 'supplier.master' });
-    expect(audit.map((r) => [r.tool, r.decision, r.actorKind])).toContainEqual(['request_supplier_change', 'executed', 'person']);
+    expect(audit.map((r) => [r.tool, r.decision, r.actorKind])).toContainEqual([
+      'request_supplier_change',
+      'executed',
+      'person',
+    ]);
     // Nothing in the supplier record or bank details was written.
     expect(sim.callLog.filter((c) => c.method !== 'GET' && /supplier/.test(c.path))).toEqual([]);
     await context.close();

@@ -22,7 +22,12 @@ export const checkDuplicates = defineTool({
     '(case, punctuation, leading zeros, prefixes, O/0 and I/1 look-alikes), same supplier or a duplicate supplier record (name, tax id, bank account), ' +
     `amount, date. A score of ${DUPLICATE_THRESHOLD} or more is a duplicate; near-misses such as monthly rent are not.`,
   inputSchema: AnalysisInput,
-  outputSchema: z.object({ invoice_id: z.number(), threshold: z.number(), candidates: z.array(CandidateOut), findings: z.array(FindingOut) }),
+  outputSchema: z.object({
+    invoice_id: z.number(),
+    threshold: z.number(),
+    candidates: z.array(CandidateOut),
+    findings: z.array(FindingOut),
+  }),
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id }, ctx) {
@@ -34,8 +39,14 @@ export const checkDuplicates = defineTool({
         invoice_id,
         threshold: DUPLICATE_THRESHOLD,
         candidates: candidates.slice(0, 10).map((c) => ({
-          invoice_id: c.invoiceId, invoice_number: c.invoiceNumber, status: c.status, paid: c.paid, supplier_id: c.supplierId ?? null,
-          score: c.score, is_duplicate: c.isDuplicate, reasons: c.reasons,
+          invoice_id: c.invoiceId,
+          invoice_number: c.invoiceNumber,
+          status: c.status,
+          paid: c.paid,
+          supplier_id: c.supplierId ?? null,
+          score: c.score,
+          is_duplicate: c.isDuplicate,
+          reasons: c.reasons,
         })),
         findings,
       },

@@ -8,5 +8,8 @@ export const checkTaxTool = defineFindingsTool({
     "Expected tax from the line totals and rate (header or line level) against the billed tax, within the tax tolerance; EU VAT invoices need the supplier's VAT id. " +
     "When the invoice names its ship-to address, the tax engine's tax per line and jurisdiction is the reference instead (source and date in the evidence).",
   label: 'Tax',
-  check: (invoiceCtx, ctx) => [...(checkTaxAgainstEngine(invoiceCtx, ctx.controls) ?? checkTax(invoiceCtx)), ...checkVatId(invoiceCtx)],
+  check: (invoiceCtx, ctx) => [
+    ...(checkTaxAgainstEngine(invoiceCtx, ctx.controls) ?? checkTax(invoiceCtx)),
+    ...checkVatId(invoiceCtx),
+  ],
 });

@@ -5,11 +5,12 @@ import type { ToolContext } from '../src/guard/context.js';
 import { SuggestedCoding, suggestCoding } from './shared/coding.js';
 import { ControlOut, FindingOut, controlOut, findingsOut, requireContext } from './shared/findings-output.js';
 
-
 export const AssessmentOut = z.object({
   invoice_id: z.number(),
   invoice_number: z.string(),
-  status: z.string().describe('Coupa status; only held invoices (ap_hold, pending_receipt, …) have an exception to settle'),
+  status: z
+    .string()
+    .describe('Coupa status; only held invoices (ap_hold, pending_receipt, …) have an exception to settle'),
   supplier_id: z.number().nullable(),
   supplier_name: z.string().nullable(),
   exception_type: z.string(),
@@ -24,14 +25,34 @@ export const AssessmentOut = z.object({
   hint: z.object({ text: z.string(), type: z.string().nullable(), agrees: z.boolean().nullable() }),
   findings: z.array(FindingOut),
   controls_applied: z.array(ControlOut),
-  suggested_coding: SuggestedCoding.nullable().describe('for non-PO invoices: GL account from the supplier history and its budget owner'),
-  correction: z.object({
-    invoice_id: z.number(), decision: z.string(), route_to: z.string().nullable(), dispute_reason: z.string().nullable(), decided_by: z.string(), decided_at: z.string(),
-  }).nullable().optional().describe("a person overruled this same suggestion for this supplier and exception type before: follow that person's decision (the guard still checks it)"),
+  suggested_coding: SuggestedCoding.nullable().describe(
+    'for non-PO invoices: GL account from the supplier history and its budget owner',
+  ),
+  correction: z
+    .object({
+      invoice_id: z.number(),
+      decision: z.string(),
+      route_to: z.string().nullable(),
+      dispute_reason: z.string().nullable(),
+      decided_by: z.string(),
+      decided_at: z.string(),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      "a person overruled this same suggestion for this supplier and exception type before: follow that person's decision (the guard still checks it)",
+    ),
 });
 
 /** Findings read from bank details and supplier payment data (Supplier Information). */
-const BANK_FINDINGS = new Set(['remit_to_not_on_file', 'tax_id_mismatch', 'bank_change_request', 'bank_details_not_on_file', 'duplicate', 'missing_vat_id']);
+const BANK_FINDINGS = new Set([
+  'remit_to_not_on_file',
+  'tax_id_mismatch',
+  'bank_change_request',
+  'bank_details_not_on_file',
+  'duplicate',
+  'missing_vat_id',
+]);
 
 /**
  * A hold or a fraud signal must not rest on a cached bank detail (master data is cached for
@@ -44,10 +65,24 @@ function restsOnBankDetails(a: ReturnType<typeof assessInvoice>): boolean {
 const supplierIdOf = (c: InvoiceContext): number | null => c.invoice.supplier?.id ?? null;
 
 /** A person's earlier correction of the same suggestion for this supplier and type (learning from disagreements). */
-async function correctionFor(ctx: ToolContext, exceptionType: string, supplierId: number | null, decision: string): Promise<z.infer<typeof AssessmentOut>['correction']> {
+async function correctionFor(
+  ctx: ToolContext,
+  exceptionType: string,
+  supplierId: number | null,
+  decision: string,
+): Promise<z.infer<typeof AssessmentOut>['correction']> {
   if (supplierId === null) return null;
   const c = await ctx.knowledge.findCorrection({ exceptionType, supplierId, agentDecision: decision });
-  return c ? { invoice_id: c.invoiceId, decision: c.decision, route_to: c.routeTo, dispute_reason: c.disputeReason, decided_by: c.decidedBy, decided_at: c.decidedAt } : null;
+  return c
+    ? {
+        invoice_id: c.invoiceId,
+        decision: c.decision,
+        route_to: c.routeTo,
+        dispute_reason: c.disputeReason,
+        decided_by: c.decidedBy,
+        decided_at: c.decidedAt,
+      }
+    : null;
 }
 
 export const classifyException = defineTool({
@@ -65,7 +100,10 @@ export const classifyException = defineTool({
   guardClass: 'analysis',
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id, exception_code, hold_reason }, ctx) {
-    const event = exception_code || hold_reason ? { exceptionCode: exception_code ?? null, holdReason: hold_reason ?? null } : undefined;
+    const event =
+      exception_code || hold_reason
+        ? { exceptionCode: exception_code ?? null, holdReason: hold_reason ?? null }
+        : undefined;
     let invoiceCtx = await requireContext(ctx, invoice_id);
     if (event) invoiceCtx.event = event;
     let a = assessInvoice(invoiceCtx, ctx.controls, ctx.now());
@@ -77,7 +115,13 @@ export const classifyException = defineTool({
     const coding = a.exceptionType === 'missing_po' ? suggestCoding(invoiceCtx) : null;
     // A non-PO invoice with no requester and no coded line goes to the owner of the account the
     // supplier is usually coded to, rather than falling back to the AP reviewer.
-    const routeTo = a.decision === 'route' && a.exceptionType === 'missing_po' && a.routeTo === ctx.controls.ap_reviewer && coding?.owner ? coding.owner : a.routeTo;
+    const routeTo =
+      a.decision === 'route' &&
+      a.exceptionType === 'missing_po' &&
+      a.routeTo === ctx.controls.ap_reviewer &&
+      coding?.owner
+        ? coding.owner
+        : a.routeTo;
     const data = {
       invoice_id,
       invoice_number: invoiceCtx.invoice.invoiceNumber,

@@ -16,6 +16,13 @@ export const decideProposal = defineTool({
   async handler(input, ctx) {
     const result = await ctx.decideProposal(input.proposal_id, input.decision, input.reason);
     if (result.isError) throw new ToolError(result.text);
-    return { data: { status: input.decision === 'approve' ? 'approved' : 'rejected', proposal_id: input.proposal_id, detail: result.text }, text: result.text };
+    return {
+      data: {
+        status: input.decision === 'approve' ? 'approved' : 'rejected',
+        proposal_id: input.proposal_id,
+        detail: result.text,
+      },
+      text: result.text,
+    };
   },
 });

@@ -3,7 +3,15 @@ import { filterSupplierText } from '../src/guard/output-filter.js';
 import { defineTool } from '../src/guard/tool.js';
 import { WriteOutcome, currentInvoice, requireExceptionStatus } from './shared/write-outcome.js';
 
-export const DisputeReason = z.enum(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'DUPLICATE', 'NOT-RECEIVED', 'MISSING-PO', 'TAX-ERROR', 'OTHER']);
+export const DisputeReason = z.enum([
+  'INCORRECT-PRICE',
+  'INCORRECT-QUANTITY',
+  'DUPLICATE',
+  'NOT-RECEIVED',
+  'MISSING-PO',
+  'TAX-ERROR',
+  'OTHER',
+]);
 
 export const disputeInvoice = defineTool({
   name: 'dispute_invoice',
@@ -16,7 +24,10 @@ export const disputeInvoice = defineTool({
     reason_code: DisputeReason,
     supplier_message: z.string().trim().min(20).max(4_000),
   }),
-  outputSchema: WriteOutcome.extend({ reason_code: DisputeReason.optional(), redactions: z.array(z.string()).optional() }),
+  outputSchema: WriteOutcome.extend({
+    reason_code: DisputeReason.optional(),
+    redactions: z.array(z.string()).optional(),
+  }),
   guardClass: 'state',
   decision: 'dispute',
   invoiceIdOf: (i) => i.invoice_id,
@@ -28,6 +39,16 @@ export const disputeInvoice = defineTool({
     const updated = await ctx.records.coupa.dispute(input.invoice_id, { reasonCode: input.reason_code, comment: text });
     ctx.records.afterWrite(input.invoice_id, updated);
     const detail = `Invoice ${input.invoice_id} disputed (${input.reason_code}); status ${updated.status}.`;
-    return { data: { status: 'executed' as const, reason_code: input.reason_code, redactions, invoice_status: updated.status, detail }, text: detail, invoiceId: input.invoice_id };
+    return {
+      data: {
+        status: 'executed' as const,
+        reason_code: input.reason_code,
+        redactions,
+        invoice_status: updated.status,
+        detail,
+      },
+      text: detail,
+      invoiceId: input.invoice_id,
+    };
   },
 });

@@ -36,7 +36,8 @@ export const findSimilarResolutions = defineTool({
       ...(input.exception_type ? { exceptionType: input.exception_type } : {}),
       ...(input.supplier_id ? { supplierId: input.supplier_id } : {}),
     });
-    const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+    const num = (v: unknown): number | null =>
+      typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
     const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
     const results = hits.map((h) => ({
       document: h.document,
@@ -47,6 +48,9 @@ export const findSimilarResolutions = defineTool({
       summary: fence.wrap(h.text) ?? '',
       score: Math.round(h.score * 1e4) / 1e4,
     }));
-    return { data: { results }, text: `${results.length} similar past resolution(s): ${results.map((r) => `${r.exception_type ?? '?'}→${r.decision ?? '?'}`).join(', ')}` };
+    return {
+      data: { results },
+      text: `${results.length} similar past resolution(s): ${results.map((r) => `${r.exception_type ?? '?'}→${r.decision ?? '?'}`).join(', ')}`,
+    };
   },
 });

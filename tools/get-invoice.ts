@@ -15,9 +15,12 @@ export const getInvoice = defineTool({
   invoiceIdOf: (i) => i.invoice_id,
   async handler({ invoice_id }, ctx) {
     const invoice = await ctx.records.invoice(invoice_id);
-    if (!invoice) throw new ToolError(`invoice ${invoice_id} was not found in Coupa`, 'check the id; it may have been deleted');
+    if (!invoice)
+      throw new ToolError(`invoice ${invoice_id} was not found in Coupa`, 'check the id; it may have been deleted');
     const out = projectInvoice(invoice, createFence());
-    const unresolved = out.failed_tolerances.filter((f) => !f.resolved).length + out.lines.flatMap((l) => l.failed_tolerances).filter((f) => !f.resolved).length;
+    const unresolved =
+      out.failed_tolerances.filter((f) => !f.resolved).length +
+      out.lines.flatMap((l) => l.failed_tolerances).filter((f) => !f.resolved).length;
     return {
       data: { invoice: out, notice: UNTRUSTED_NOTICE },
       text: `Invoice ${out.invoice_number} (${out.id}) from ${out.supplier.name ?? 'unknown supplier'}: ${out.status}, ${out.gross_total ?? '?'} ${out.currency ?? ''}, ${out.lines.length} line(s), ${unresolved} unresolved tolerance failure(s).`,

@@ -5,7 +5,8 @@ import { SupplierOut, projectSupplier } from './shared/projections.js';
 export const getSupplier = defineTool({
   name: 'get_supplier',
   title: 'Get supplier',
-  description: 'Read the supplier master record: status, hold flag, tax id, age, remit-to addresses, and bank accounts (masked to the last four characters).',
+  description:
+    'Read the supplier master record: status, hold flag, tax id, age, remit-to addresses, and bank accounts (masked to the last four characters).',
   inputSchema: z.strictObject({ supplier_id: z.number().int().positive() }),
   outputSchema: z.object({ supplier: SupplierOut }),
   guardClass: 'read',

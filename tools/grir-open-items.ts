@@ -14,7 +14,12 @@ const ItemOut = z.object({
   age_days: z.number(),
   cause: z.string(),
   evidence: z.array(z.string()),
-  proposed_action: z.object({ kind: z.string(), amount: z.string(), reason: z.string(), follow_up: z.string().optional() }),
+  proposed_action: z.object({
+    kind: z.string(),
+    amount: z.string(),
+    reason: z.string(),
+    follow_up: z.string().optional(),
+  }),
 });
 
 export const grirOpenItems = defineTool({
@@ -34,14 +39,30 @@ export const grirOpenItems = defineTool({
   requiredScope: 'grir:read',
   async handler(input, ctx) {
     if (!ctx.grir) throw new ToolError('no GR/IR book is kept here', 'run `settle grir` first');
-    const all = await createGrirStore(ctx.grir.db).openItems(ctx.grir.source, { limit: 5_000, ...(input.po_line_id ? { poLineId: input.po_line_id } : {}) });
+    const all = await createGrirStore(ctx.grir.db).openItems(ctx.grir.source, {
+      limit: 5_000,
+      ...(input.po_line_id ? { poLineId: input.po_line_id } : {}),
+    });
     const items = all
       .filter((i) => (!input.cause || i.cause === input.cause) && i.ageDays >= (input.min_age_days ?? 0))
       .slice(0, input.limit)
       .map((i) => ({
-        po_line_id: i.poLineId, po_number: i.poNumber, line_num: i.lineNum, supplier: i.supplierName, kind: i.kind, amount: i.amount, currency: i.currency,
-        age_days: i.ageDays, cause: i.cause, evidence: i.evidence,
-        proposed_action: { kind: i.action.kind, amount: i.action.amount, reason: i.action.reason, ...(i.action.followUp ? { follow_up: i.action.followUp } : {}) },
+        po_line_id: i.poLineId,
+        po_number: i.poNumber,
+        line_num: i.lineNum,
+        supplier: i.supplierName,
+        kind: i.kind,
+        amount: i.amount,
+        currency: i.currency,
+        age_days: i.ageDays,
+        cause: i.cause,
+        evidence: i.evidence,
+        proposed_action: {
+          kind: i.action.kind,
+          amount: i.action.amount,
+          reason: i.action.reason,
+          ...(i.action.followUp ? { follow_up: i.action.followUp } : {}),
+        },
       }));
     return { data: { items, total_listed: items.length }, text: `${items.length} open GR/IR item(s).` };
   },

@@ -22,6 +22,10 @@ export const holdInvoice = defineTool({
     await ctx.records.coupa.addComment(input.invoice_id, { text: input.dossier, toSupplier: false });
     ctx.records.afterWrite(input.invoice_id, invoice);
     const detail = `Invoice ${input.invoice_id} kept on hold (${invoice.status}) with an evidence dossier.`;
-    return { data: { status: 'executed' as const, invoice_status: invoice.status, detail }, text: detail, invoiceId: input.invoice_id };
+    return {
+      data: { status: 'executed' as const, invoice_status: invoice.status, detail },
+      text: detail,
+      invoiceId: input.invoice_id,
+    };
   },
 });

@@ -35,25 +35,53 @@ import { searchInvoices } from './search-invoices.js';
 import { searchPolicies } from './search-policies.js';
 
 export const TOOLS: readonly ToolDefinition[] = [
-  getInvoice, getPurchaseOrder, listReceipts, getSupplier, getContract, searchInvoices, searchPolicies, findSimilarResolutions,
-  analyzeMatch, checkDuplicates, checkTaxTool, checkSupplierTool, classifyException, extractInvoice,
-  addComment, routeToApprover, resolveException, disputeInvoice, holdInvoice, requestInformation, recordResolution,
-  listProposals, decideProposal,
-  grirOpenItems, proposeGrirClearing, proposeAdjustment,
-  correctTaxRate, requestSupplierChange,
+  getInvoice,
+  getPurchaseOrder,
+  listReceipts,
+  getSupplier,
+  getContract,
+  searchInvoices,
+  searchPolicies,
+  findSimilarResolutions,
+  analyzeMatch,
+  checkDuplicates,
+  checkTaxTool,
+  checkSupplierTool,
+  classifyException,
+  extractInvoice,
+  addComment,
+  routeToApprover,
+  resolveException,
+  disputeInvoice,
+  holdInvoice,
+  requestInformation,
+  recordResolution,
+  listProposals,
+  decideProposal,
+  grirOpenItems,
+  proposeGrirClearing,
+  proposeAdjustment,
+  correctTaxRate,
+  requestSupplierChange,
 ];
 
 /** Each decision of the agent's → the write tool that carries it out, as the tools declare it. */
-export const DECISION_TOOL: ReadonlyMap<Decision, string> = new Map(TOOLS.flatMap((t) => (t.decision ? [[t.decision, t.name] as const] : [])));
+export const DECISION_TOOL: ReadonlyMap<Decision, string> = new Map(
+  TOOLS.flatMap((t) => (t.decision ? [[t.decision, t.name] as const] : [])),
+);
 
 /** The write tool's name → the decision it carries out (add_comment and the rest settle nothing). */
-export const DECISION_OF_TOOL: ReadonlyMap<string, Decision> = new Map([...DECISION_TOOL].map(([decision, tool]) => [tool, decision]));
+export const DECISION_OF_TOOL: ReadonlyMap<string, Decision> = new Map(
+  [...DECISION_TOOL].map(([decision, tool]) => [tool, decision]),
+);
 
 /** The tools that carry out a decision (the agent's primary actions). */
 export const DECISION_TOOLS: ReadonlySet<string> = new Set(DECISION_TOOL.values());
 
 /** Every tool that writes, except the review tools a person decides proposals with. */
-export const AGENT_WRITE_TOOLS: ReadonlySet<string> = new Set(TOOLS.filter((t) => isWriteClass(t.guardClass) && t.guardClass !== 'review').map((t) => t.name));
+export const AGENT_WRITE_TOOLS: ReadonlySet<string> = new Set(
+  TOOLS.filter((t) => isWriteClass(t.guardClass) && t.guardClass !== 'review').map((t) => t.name),
+);
 
 /**
  * Tools only Settle's own system identities call through the guard (audited, idempotent, mode-

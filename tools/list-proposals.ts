@@ -16,7 +16,8 @@ const ProposalOut = z.object({
 export const listProposals = defineTool({
   name: 'list_proposals',
   title: 'List proposals',
-  description: 'List writes waiting for a person with the approver role (oldest first), with the evidence behind each. Approver scope required.',
+  description:
+    'List writes waiting for a person with the approver role (oldest first), with the evidence behind each. Approver scope required.',
   inputSchema: z.strictObject({
     status: z.enum(['pending', 'approved', 'rejected', 'executed', 'failed']).default('pending'),
     invoice_id: z.number().int().positive().optional(),
@@ -28,8 +29,22 @@ export const listProposals = defineTool({
   guardClass: 'read',
   requiredScope: 'proposals:decide',
   async handler(input, ctx) {
-    const list = await ctx.proposals.list({ status: input.status, ...(input.invoice_id ? { invoiceId: input.invoice_id } : {}), limit: input.limit });
-    const proposals = list.map((p) => ({ id: p.id, created_at: p.createdAt, tool: p.tool, invoice_id: p.invoiceId, proposer: p.proposer, reason: p.reason, evidence: p.evidence, status: p.status, input: p.input }));
+    const list = await ctx.proposals.list({
+      status: input.status,
+      ...(input.invoice_id ? { invoiceId: input.invoice_id } : {}),
+      limit: input.limit,
+    });
+    const proposals = list.map((p) => ({
+      id: p.id,
+      created_at: p.createdAt,
+      tool: p.tool,
+      invoice_id: p.invoiceId,
+      proposer: p.proposer,
+      reason: p.reason,
+      evidence: p.evidence,
+      status: p.status,
+      input: p.input,
+    }));
     return { data: { proposals }, text: `${proposals.length} ${input.status} proposal(s).` };
   },
 });

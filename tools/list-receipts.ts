@@ -5,13 +5,16 @@ import { ReceiptOut, projectReceipt } from './shared/projections.js';
 export const listReceipts = defineTool({
   name: 'list_receipts',
   title: 'List receipts',
-  description: "List the receiving transactions (goods or services received) for a purchase order, or for the PO lines an invoice bills against.",
+  description:
+    'List the receiving transactions (goods or services received) for a purchase order, or for the PO lines an invoice bills against.',
   inputSchema: z
     .strictObject({
       purchase_order_id: z.number().int().positive().optional(),
       invoice_id: z.number().int().positive().optional(),
     })
-    .refine((v) => (v.purchase_order_id === undefined) !== (v.invoice_id === undefined), { message: 'give exactly one of purchase_order_id or invoice_id' }),
+    .refine((v) => (v.purchase_order_id === undefined) !== (v.invoice_id === undefined), {
+      message: 'give exactly one of purchase_order_id or invoice_id',
+    }),
   outputSchema: z.object({ receipts: z.array(ReceiptOut), order_line_ids: z.array(z.number()) }),
   guardClass: 'read',
   invoiceIdOf: (i) => i.invoice_id,
@@ -27,6 +30,9 @@ export const listReceipts = defineTool({
       lineIds = po.orderLines.map((l) => l.id);
     }
     const receipts = (await ctx.records.receiptsForOrderLines(lineIds)).map(projectReceipt);
-    return { data: { receipts, order_line_ids: lineIds }, text: `${receipts.length} receipt(s) against ${lineIds.length} PO line(s).` };
+    return {
+      data: { receipts, order_line_ids: lineIds },
+      text: `${receipts.length} receipt(s) against ${lineIds.length} PO line(s).`,
+    };
   },
 });

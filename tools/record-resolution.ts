@@ -15,7 +15,12 @@ export const recordResolution = defineTool({
     supplier_id: z.number().int().positive().optional(),
     supplier_name: z.string().min(1).max(200).optional(),
   }),
-  outputSchema: z.object({ status: z.literal('executed'), document_id: z.string(), superseded: z.boolean(), detail: z.string() }),
+  outputSchema: z.object({
+    status: z.literal('executed'),
+    document_id: z.string(),
+    superseded: z.boolean(),
+    detail: z.string(),
+  }),
   guardClass: 'memory',
   invoiceIdOf: (i) => i.invoice_id,
   async handler(input, ctx) {
@@ -31,6 +36,10 @@ export const recordResolution = defineTool({
       decidedAt: ctx.now().toISOString(),
     });
     const detail = `Resolution for invoice ${input.invoice_id} recorded as ${documentId}${superseded ? ' (superseded an earlier one)' : ''}.`;
-    return { data: { status: 'executed' as const, document_id: documentId, superseded, detail }, text: detail, invoiceId: input.invoice_id };
+    return {
+      data: { status: 'executed' as const, document_id: documentId, superseded, detail },
+      text: detail,
+      invoiceId: input.invoice_id,
+    };
   },
 });

@@ -15,7 +15,10 @@ export const requestInformation = defineTool({
     missing: z.array(z.string().min(2).max(200)).min(1).max(10),
     supplier_message: z.string().trim().min(20).max(4_000),
   }),
-  outputSchema: WriteOutcome.extend({ redactions: z.array(z.string()).optional(), pending_requests: z.array(z.number()).optional() }),
+  outputSchema: WriteOutcome.extend({
+    redactions: z.array(z.string()).optional(),
+    pending_requests: z.array(z.number()).optional(),
+  }),
   guardClass: 'comment',
   decision: 'request_info',
   invoiceIdOf: (i) => i.invoice_id,
@@ -35,7 +38,16 @@ export const requestInformation = defineTool({
     if (plan && plan.fresh.length === 0) {
       const since = plan.pending[0]!.askedAt.toISOString().slice(0, 10);
       const detail = `Already asked the supplier for ${plan.pending.map((r) => r.asked).join(', ')} on ${since}; still pending, nothing sent again. Invoice ${input.invoice_id} stays ${invoice.status}.`;
-      return { data: { status: 'executed' as const, invoice_status: invoice.status, detail, pending_requests: plan.pending.map((r) => r.id) }, text: detail, invoiceId: input.invoice_id };
+      return {
+        data: {
+          status: 'executed' as const,
+          invoice_status: invoice.status,
+          detail,
+          pending_requests: plan.pending.map((r) => r.id),
+        },
+        text: detail,
+        invoiceId: input.invoice_id,
+      };
     }
     const { text, redactions } = filterSupplierText(input.supplier_message, { supplierName: invoice.supplier?.name });
     await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: true });
@@ -45,13 +57,34 @@ export const requestInformation = defineTool({
     if (requests && plan) {
       const supplier = invoice.supplier?.id ? await ctx.records.supplier(invoice.supplier.id) : null;
       // The item names reach the supplier too (the mail's list, reminders): filtered like the message.
-      const items = plan.fresh.map((i) => ({ ...i, asked: filterSupplierText(i.asked, { supplierName: invoice.supplier?.name }).text }));
-      const sent = await requests.ask({ invoiceId: input.invoice_id, invoiceNumber: invoice.invoiceNumber ?? null, supplier, items, message: text });
+      const items = plan.fresh.map((i) => ({
+        ...i,
+        asked: filterSupplierText(i.asked, { supplierName: invoice.supplier?.name }).text,
+      }));
+      const sent = await requests.ask({
+        invoiceId: input.invoice_id,
+        invoiceNumber: invoice.invoiceNumber ?? null,
+        supplier,
+        items,
+        message: text,
+      });
       recorded = sent.recorded.map((r) => r.id);
-      mailNote = sent.emailedTo ? ' Also sent by e-mail to the supplier contact.' : ` Not e-mailed: ${sent.emailProblem}.`;
+      mailNote = sent.emailedTo
+        ? ' Also sent by e-mail to the supplier contact.'
+        : ` Not e-mailed: ${sent.emailProblem}.`;
     }
     const asked = plan ? plan.fresh.map((i) => i.asked) : input.missing;
     const detail = `Asked the supplier for: ${asked.join(', ')}.${mailNote} Invoice ${input.invoice_id} stays ${invoice.status}.`;
-    return { data: { status: 'executed' as const, redactions, invoice_status: invoice.status, detail, ...(plan ? { pending_requests: recorded } : {}) }, text: detail, invoiceId: input.invoice_id };
+    return {
+      data: {
+        status: 'executed' as const,
+        redactions,
+        invoice_status: invoice.status,
+        detail,
+        ...(plan ? { pending_requests: recorded } : {}),
+      },
+      text: detail,
+      invoiceId: input.invoice_id,
+    };
   },
 });

@@ -11,7 +11,13 @@ import { WriteOutcome, currentInvoice } from './shared/write-outcome.js';
  * approver in every mode; approving posts the request to Coupa as an internal comment for the
  * supplier-management team. Settle never writes supplier or bank data itself.
  */
-export const REGISTRY_FINDINGS = new Set(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
+export const REGISTRY_FINDINGS = new Set([
+  'vat_id_invalid',
+  'registered_name_differs',
+  'iban_invalid',
+  'iban_country_differs',
+  'tin_invalid',
+]);
 
 const Change = z.strictObject({
   field: z.string().trim().min(1).max(40),
@@ -21,20 +27,47 @@ const Change = z.strictObject({
 });
 
 /** The change request the registry findings support, one entry per finding. */
-export function changesOf(findings: ReadonlyArray<Pick<Finding, 'kind' | 'figures' | 'evidence' | 'summary'>>): Array<z.infer<typeof Change>> {
-  return findings.filter((f) => REGISTRY_FINDINGS.has(f.kind)).map((f) => ({
-    field: f.figures.field ?? f.kind, coupa_value: f.figures.coupa ?? '', registry_value: f.figures.registry ?? '',
-    evidence: `${f.evidence[0] ?? f.summary}`.slice(0, 500),
-  }));
+export function changesOf(
+  findings: ReadonlyArray<Pick<Finding, 'kind' | 'figures' | 'evidence' | 'summary'>>,
+): Array<z.infer<typeof Change>> {
+  return findings
+    .filter((f) => REGISTRY_FINDINGS.has(f.kind))
+    .map((f) => ({
+      field: f.figures.field ?? f.kind,
+      coupa_value: f.figures.coupa ?? '',
+      registry_value: f.figures.registry ?? '',
+      evidence: `${f.evidence[0] ?? f.summary}`.slice(0, 500),
+    }));
 }
 
-async function changesSupported(input: { invoice_id: number; changes: Array<z.infer<typeof Change>> }, ctx: ToolContext): Promise<ControlCheck> {
+async function changesSupported(
+  input: { invoice_id: number; changes: Array<z.infer<typeof Change>> },
+  ctx: ToolContext,
+): Promise<ControlCheck> {
   const invoiceCtx = await loadInvoiceContext(ctx, input.invoice_id, { fresh: true, freshBank: true });
-  if (!invoiceCtx) return { ok: false, control: 'invoice_exists', reason: `invoice ${input.invoice_id} was not found`, instead: 'nothing to request' };
+  if (!invoiceCtx)
+    return {
+      ok: false,
+      control: 'invoice_exists',
+      reason: `invoice ${input.invoice_id} was not found`,
+      instead: 'nothing to request',
+    };
   const supported = changesOf(assessInvoice(invoiceCtx, ctx.controls, ctx.now()).findings);
-  const unsupported = input.changes.filter((c) => !supported.some((s) => s.field === c.field && s.coupa_value === c.coupa_value && s.registry_value === c.registry_value));
+  const unsupported = input.changes.filter(
+    (c) =>
+      !supported.some(
+        (s) => s.field === c.field && s.coupa_value === c.coupa_value && s.registry_value === c.registry_value,
+      ),
+  );
   if (unsupported.length) {
-    return { ok: false, control: 'registry_supports_change', reason: `no registry answer supports: ${unsupported.map((c) => c.field).join(', ')}`, instead: supported.length ? 'request exactly the changes classify_exception lists' : 'nothing to request: the registries agree with Coupa' };
+    return {
+      ok: false,
+      control: 'registry_supports_change',
+      reason: `no registry answer supports: ${unsupported.map((c) => c.field).join(', ')}`,
+      instead: supported.length
+        ? 'request exactly the changes classify_exception lists'
+        : 'nothing to request: the registries agree with Coupa',
+    };
   }
   return { ok: true, evidence: supported.map((s) => `${s.field}: ${s.coupa_value} → ${s.registry_value}`) };
 }
@@ -57,13 +90,18 @@ export const requestSupplierChange = defineTool({
   async handler(input, ctx) {
     const approver = ctx.controls.supplier_master_approver;
     if (ctx.identity.kind === 'person' && ctx.identity.id.toLowerCase() !== approver.toLowerCase()) {
-      throw new ToolError(`only the supplier-master approver (${approver}) may approve a supplier change request`, 'leave it for that person on the review page');
+      throw new ToolError(
+        `only the supplier-master approver (${approver}) may approve a supplier change request`,
+        'leave it for that person on the review page',
+      );
     }
     const invoice = await currentInvoice(ctx, input.invoice_id);
     const text = [
       `SUPPLIER MASTER CHANGE REQUEST — supplier ${invoice.supplier?.name ?? invoice.supplier?.id ?? '?'} (invoice ${invoice.invoiceNumber}), approved by ${ctx.identity.id}.`,
       'For the supplier-management team: update the supplier record after confirming with the supplier through a known contact. Settle has not changed any supplier or bank data.',
-      ...input.changes.map((c) => `- ${c.field}: Coupa "${c.coupa_value}" → registry "${c.registry_value}" (${c.evidence})`),
+      ...input.changes.map(
+        (c) => `- ${c.field}: Coupa "${c.coupa_value}" → registry "${c.registry_value}" (${c.evidence})`,
+      ),
     ].join('\n');
     const comment = await ctx.records.coupa.addComment(input.invoice_id, { text, toSupplier: false });
     const detail = `Supplier change request posted to invoice ${input.invoice_id} (comment ${comment.id}) for the supplier-management team.`;

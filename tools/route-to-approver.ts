@@ -18,7 +18,8 @@ async function legitimateApprovers(invoiceId: number, ctx: ToolContext): Promise
     const add = (login: string | null | undefined): void => void (login && logins.add(login));
     add(invoiceCtx.invoice.requestedBy?.login);
     for (const po of invoiceCtx.purchaseOrders ?? []) add(po.requester?.login);
-    for (const line of invoiceCtx.invoice.invoiceLines) add(line.account?.code ? invoiceCtx.glOwner?.(line.account.code) : undefined);
+    for (const line of invoiceCtx.invoice.invoiceLines)
+      add(line.account?.code ? invoiceCtx.glOwner?.(line.account.code) : undefined);
     add(suggestCoding(invoiceCtx)?.owner);
     add(assessInvoice(invoiceCtx, ctx.controls, ctx.now()).routeTo);
   }
@@ -45,7 +46,12 @@ export const routeToApprover = defineTool({
     const instead = `route to the AP reviewer "${ctx.controls.ap_reviewer}"`;
     const user = await ctx.records.userByLogin(input.approver_login);
     if (!user || user.active === false) {
-      return { ok: false, control: 'approver_exists', reason: `"${input.approver_login}" is not an active Coupa user`, instead };
+      return {
+        ok: false,
+        control: 'approver_exists',
+        reason: `"${input.approver_login}" is not an active Coupa user`,
+        instead,
+      };
     }
     const legitimate = await legitimateApprovers(input.invoice_id, ctx);
     if (!legitimate.has(user.login.toLowerCase())) {
@@ -65,6 +71,10 @@ export const routeToApprover = defineTool({
     const updated = await ctx.records.coupa.addApprover(input.invoice_id, user.id);
     ctx.records.afterWrite(input.invoice_id, updated);
     const detail = `Invoice ${input.invoice_id} routed to ${user.login}; it stays ${updated.status}.`;
-    return { data: { status: 'executed' as const, approver: user.login, invoice_status: updated.status, detail }, text: detail, invoiceId: input.invoice_id };
+    return {
+      data: { status: 'executed' as const, approver: user.login, invoice_status: updated.status, detail },
+      text: detail,
+      invoiceId: input.invoice_id,
+    };
   },
 });

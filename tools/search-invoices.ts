@@ -32,7 +32,9 @@ export const searchInvoices = defineTool({
       date_to: DateOnly.optional(),
       limit: z.number().int().min(1).max(50).default(25),
     })
-    .refine((v) => v.supplier_id ?? v.invoice_number_contains ?? v.gross_total ?? v.date_from, { message: 'give at least one filter' }),
+    .refine((v) => v.supplier_id ?? v.invoice_number_contains ?? v.gross_total ?? v.date_from, {
+      message: 'give at least one filter',
+    }),
   outputSchema: z.object({ invoices: z.array(InvoiceSummary), truncated: z.boolean() }),
   guardClass: 'read',
   async handler(input, ctx) {
@@ -61,6 +63,9 @@ export const searchInvoices = defineTool({
         paid: inv.paid ?? null,
       });
     }
-    return { data: { invoices, truncated }, text: `${invoices.length} invoice(s) found${truncated ? ' (more exist; narrow the filters)' : ''}.` };
+    return {
+      data: { invoices, truncated },
+      text: `${invoices.length} invoice(s) found${truncated ? ' (more exist; narrow the filters)' : ''}.`,
+    };
   },
 });

@@ -25,12 +25,28 @@ export const searchPolicies = defineTool({
   guardClass: 'read',
   ownStoreOnly: true,
   async handler(input, ctx) {
-    const search = (exceptionType?: typeof input.exception_type) => ctx.knowledge.search(input.query, { kind: 'policy', limit: input.limit, ...(exceptionType ? { exceptionType } : {}) });
+    const search = (exceptionType?: typeof input.exception_type) =>
+      ctx.knowledge.search(input.query, {
+        kind: 'policy',
+        limit: input.limit,
+        ...(exceptionType ? { exceptionType } : {}),
+      });
     // Policy clauses are rarely tagged with an exception type: the filter narrows when they are,
     // and must not leave the caller with nothing to cite when they are not.
     const filtered = input.exception_type ? await search(input.exception_type) : [];
     const hits = filtered.length ? filtered : await search();
-    const results = hits.map((h) => ({ document: h.document, section_id: h.sectionId, title: h.title, text: h.text, score: Math.round(h.score * 1e4) / 1e4 }));
-    return { data: { results }, text: results.length ? results.map((r) => `${r.section_id ?? r.document} ${r.title}`).join('; ') : 'No policy matched.' };
+    const results = hits.map((h) => ({
+      document: h.document,
+      section_id: h.sectionId,
+      title: h.title,
+      text: h.text,
+      score: Math.round(h.score * 1e4) / 1e4,
+    }));
+    return {
+      data: { results },
+      text: results.length
+        ? results.map((r) => `${r.section_id ?? r.document} ${r.title}`).join('; ')
+        : 'No policy matched.',
+    };
   },
 });

@@ -42,14 +42,37 @@ const money = (d: Decimal): string => d.toFixed(2);
 function line(spec: InvoiceSpec, l: InvoiceLineSpec, i: number): Rec {
   const total = l.amount ? new Decimal(l.price) : new Decimal(l.qty ?? '1').times(l.price);
   return {
-    id: l.id, 'line-num': i + 1, type: l.amount ? 'InvoiceAmountLine' : 'InvoiceQuantityLine', description: l.description ?? 'Goods as ordered',
-    ...(l.amount ? {} : { quantity: l.qty ?? '1' }), price: l.price, total: money(total),
-    ...(l.po ? { 'order-line-id': l.po.lineId, 'po-number': String(l.po.poId), 'order-header-num': String(l.po.poId), 'source-part-num': l.po.part ?? null } : {}),
-    account: { code: l.account ?? '6410-OPS-Supplies' }, currency: { code: spec.supplier.currency }, 'tax-amount': null,
-    'failed-tolerances': l.failed ? [{
-      id: l.id * 10 + 1, code: l.failed, 'failable-type': 'InvoiceLine', 'failable-id': l.id, resolved: false, 'resolution-strategy': null,
-      'breach-detail-1': spec.holdReason ?? l.failed,
-    }] : [],
+    id: l.id,
+    'line-num': i + 1,
+    type: l.amount ? 'InvoiceAmountLine' : 'InvoiceQuantityLine',
+    description: l.description ?? 'Goods as ordered',
+    ...(l.amount ? {} : { quantity: l.qty ?? '1' }),
+    price: l.price,
+    total: money(total),
+    ...(l.po
+      ? {
+          'order-line-id': l.po.lineId,
+          'po-number': String(l.po.poId),
+          'order-header-num': String(l.po.poId),
+          'source-part-num': l.po.part ?? null,
+        }
+      : {}),
+    account: { code: l.account ?? '6410-OPS-Supplies' },
+    currency: { code: spec.supplier.currency },
+    'tax-amount': null,
+    'failed-tolerances': l.failed
+      ? [
+          {
+            id: l.id * 10 + 1,
+            code: l.failed,
+            'failable-type': 'InvoiceLine',
+            'failable-id': l.id,
+            resolved: false,
+            'resolution-strategy': null,
+            'breach-detail-1': spec.holdReason ?? l.failed,
+          },
+        ]
+      : [],
   };
 }
 
@@ -61,16 +84,39 @@ export function invoice(spec: InvoiceSpec): Rec {
   const status = spec.status ?? 'ap_hold';
   const date = spec.date ?? '2026-02-20';
   return {
-    id: spec.id, 'invoice-number': spec.number, 'invoice-date': date, status, 'document-type': 'Invoice',
-    'created-at': `${date}T16:00:00Z`, 'updated-at': `${date}T16:00:00Z`, currency: { code: spec.supplier.currency },
+    id: spec.id,
+    'invoice-number': spec.number,
+    'invoice-date': date,
+    status,
+    'document-type': 'Invoice',
+    'created-at': `${date}T16:00:00Z`,
+    'updated-at': `${date}T16:00:00Z`,
+    currency: { code: spec.supplier.currency },
     supplier: { id: spec.supplier.id, name: spec.supplier.name, number: `S${spec.supplier.id}` },
     'remit-to-address': spec.remit === undefined ? remitTo(spec.supplier) : spec.remit,
     'payment-term': spec.paymentTerm === null ? null : { code: spec.paymentTerm ?? 'Net 30' },
-    'line-level-taxation': false, ...(spec.tax ? { 'tax-rate': spec.tax.rate, 'tax-amount': spec.tax.amount } : { 'tax-amount': '0.00' }),
-    'shipping-amount': spec.shipping ?? '0.00', 'handling-amount': '0.00', 'misc-amount': '0.00', 'gross-total': money(gross), 'total-with-taxes': money(gross),
-    paid: spec.paid ?? false, 'supplier-note': spec.note ?? null, 'requested-by': spec.requestedBy ? { login: spec.requestedBy } : null,
+    'line-level-taxation': false,
+    ...(spec.tax ? { 'tax-rate': spec.tax.rate, 'tax-amount': spec.tax.amount } : { 'tax-amount': '0.00' }),
+    'shipping-amount': spec.shipping ?? '0.00',
+    'handling-amount': '0.00',
+    'misc-amount': '0.00',
+    'gross-total': money(gross),
+    'total-with-taxes': money(gross),
+    paid: spec.paid ?? false,
+    'supplier-note': spec.note ?? null,
+    'requested-by': spec.requestedBy ? { login: spec.requestedBy } : null,
     'tolerance-failures': status === 'ap_hold' || status === 'pending_receipt' ? (spec.holdReason ?? null) : null,
-    'failed-tolerances': [], attachments: spec.attachments === false ? [] : [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': spec.attachmentName ?? `${spec.number}.pdf` }],
+    'failed-tolerances': [],
+    attachments:
+      spec.attachments === false
+        ? []
+        : [
+            {
+              type: 'AttachmentFile',
+              intent: 'Supplier',
+              'file-file-name': spec.attachmentName ?? `${spec.number}.pdf`,
+            },
+          ],
     'invoice-lines': lines,
   };
 }
@@ -81,10 +127,20 @@ export function paidInvoice(spec: Omit<InvoiceSpec, 'status' | 'paid'>): Rec {
 }
 
 /** A comment on an invoice written by someone outside the company (the supplier, through the portal). */
-export function supplierComment(id: number, invoiceId: number, text: string, supplierLogin = 'billing@supplier-portal.example'): Rec {
+export function supplierComment(
+  id: number,
+  invoiceId: number,
+  text: string,
+  supplierLogin = 'billing@supplier-portal.example',
+): Rec {
   return {
-    id, 'commentable-type': 'InvoiceHeader', 'commentable-id': invoiceId, comments: text, 'to-supplier': true,
-    'created-at': '2026-02-21T09:30:00Z', 'created-by': { login: supplierLogin },
+    id,
+    'commentable-type': 'InvoiceHeader',
+    'commentable-id': invoiceId,
+    comments: text,
+    'to-supplier': true,
+    'created-at': '2026-02-21T09:30:00Z',
+    'created-by': { login: supplierLogin },
   };
 }
 

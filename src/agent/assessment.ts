@@ -27,16 +27,33 @@ export const AssessmentView = z.object({
   hint: z.object({ text: z.string(), type: z.string().nullable(), agrees: z.boolean().nullable() }),
   findings: z.array(FindingView),
   controls_applied: z.array(ControlView),
-  suggested_coding: z.object({ account: z.string(), owner: z.string().nullable(), basis: z.string() }).nullable().default(null),
-  correction: z.object({
-    invoice_id: z.number(), decision: z.enum(['resolve', 'route', 'dispute', 'hold', 'request_info']), route_to: z.string().nullable(),
-    dispute_reason: z.string().nullable(), decided_by: z.string(), decided_at: z.string(),
-  }).nullable().optional().catch(null),
+  suggested_coding: z
+    .object({ account: z.string(), owner: z.string().nullable(), basis: z.string() })
+    .nullable()
+    .default(null),
+  correction: z
+    .object({
+      invoice_id: z.number(),
+      decision: z.enum(['resolve', 'route', 'dispute', 'hold', 'request_info']),
+      route_to: z.string().nullable(),
+      dispute_reason: z.string().nullable(),
+      decided_by: z.string(),
+      decided_at: z.string(),
+    })
+    .nullable()
+    .optional()
+    .catch(null),
 });
 export type AssessmentView = z.infer<typeof AssessmentView>;
 export type FindingView = z.infer<typeof FindingView>;
 
-export const CitationView = z.object({ document: z.string(), section_id: z.string().nullable(), title: z.string(), text: z.string(), score: z.number() });
+export const CitationView = z.object({
+  document: z.string(),
+  section_id: z.string().nullable(),
+  title: z.string(),
+  text: z.string(),
+  score: z.number(),
+});
 export type CitationView = z.infer<typeof CitationView>;
 
 export const ResolutionView = z.object({
@@ -60,7 +77,7 @@ export function assessmentOf(trace: readonly TraceEntry[]): AssessmentView | und
   if (!parsed.success) return undefined;
   const a = parsed.data;
   const c = a.correction;
-  if (!c || c.decision === a.suggested_decision && (c.route_to ?? a.route_to) === a.route_to) return a;
+  if (!c || (c.decision === a.suggested_decision && (c.route_to ?? a.route_to) === a.route_to)) return a;
   return {
     ...a,
     suggested_decision: c.decision,

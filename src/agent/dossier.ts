@@ -45,7 +45,10 @@ function figuresLine(figures: Record<string, string>): string {
 
 /** First sentence of a clause, so the dossier quotes rather than pastes. */
 function clauseExcerpt(text: string): string {
-  const body = text.replace(/^#+.*\n/, '').replace(/\s+/g, ' ').trim();
+  const body = text
+    .replace(/^#+.*\n/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const sentence = /^(.{20,220}?[.;])\s/.exec(body)?.[1] ?? body.slice(0, 220);
   return sentence;
 }
@@ -53,8 +56,12 @@ function clauseExcerpt(text: string): string {
 export function renderDossier(d: DossierInput): string {
   const a = d.assessment;
   const lines: string[] = [];
-  lines.push(`SETTLE DOSSIER — invoice ${a.invoice_number ?? a.invoice_id}${a.supplier_name ? ` from ${a.supplier_name}` : ''} (${a.invoice_total} ${a.currency})`);
-  const hint = a.hint.type ? ` (event said ${a.hint.text}${a.hint.agrees === false ? ' — the records disagree' : ''})` : '';
+  lines.push(
+    `SETTLE DOSSIER — invoice ${a.invoice_number ?? a.invoice_id}${a.supplier_name ? ` from ${a.supplier_name}` : ''} (${a.invoice_total} ${a.currency})`,
+  );
+  const hint = a.hint.type
+    ? ` (event said ${a.hint.text}${a.hint.agrees === false ? ' — the records disagree' : ''})`
+    : '';
   lines.push(`Exception: ${a.exception_type}${hint}`);
   lines.push(`Decision: ${decisionLine(d)} — ${d.outcomeText}`);
   lines.push(`Root cause: ${a.root_cause}`);
@@ -67,7 +74,9 @@ export function renderDossier(d: DossierInput): string {
     }
   }
   // Which tax engine answered, its date and the jurisdiction breakdown (issue 23).
-  const engine = [...new Set(a.findings.flatMap((f) => f.evidence.filter((e) => /^(engine|jurisdictions):/.test(e))))].slice(0, 4);
+  const engine = [
+    ...new Set(a.findings.flatMap((f) => f.evidence.filter((e) => /^(engine|jurisdictions):/.test(e)))),
+  ].slice(0, 4);
   if (engine.length) {
     lines.push('Tax engine:');
     for (const e of engine) lines.push(`- ${e}`);
@@ -75,7 +84,8 @@ export function renderDossier(d: DossierInput): string {
   const controls = a.controls_applied.slice(0, 6);
   if (controls.length) {
     lines.push('Controls:');
-    for (const c of controls) lines.push(`- ${c.control}: ${c.actual} vs limit ${c.limit} — ${c.within ? 'within' : 'EXCEEDED'}`);
+    for (const c of controls)
+      lines.push(`- ${c.control}: ${c.actual} vs limit ${c.limit} — ${c.within ? 'within' : 'EXCEEDED'}`);
   }
   const cited = d.citations.filter((c) => c.section_id).slice(0, 2);
   if (cited.length) {
@@ -83,15 +93,23 @@ export function renderDossier(d: DossierInput): string {
     for (const c of cited) lines.push(`- ${c.section_id} ${c.title}: "${clauseExcerpt(c.text)}"`);
   }
   if (a.suggested_coding) {
-    lines.push(`Suggested coding: GL ${a.suggested_coding.account}${a.suggested_coding.owner ? ` (budget owner ${a.suggested_coding.owner})` : ''} — ${a.suggested_coding.basis}`);
+    lines.push(
+      `Suggested coding: GL ${a.suggested_coding.account}${a.suggested_coding.owner ? ` (budget owner ${a.suggested_coding.owner})` : ''} — ${a.suggested_coding.basis}`,
+    );
   }
   const precedents = d.precedents.filter((p) => p.decision).slice(0, 3);
   if (precedents.length) {
-    lines.push(`Precedent: ${precedents.map((p) => `${p.exception_type ?? '?'} → ${p.decision}${p.decided_by ? ` by ${p.decided_by}` : ''}`).join('; ')}`);
+    lines.push(
+      `Precedent: ${precedents.map((p) => `${p.exception_type ?? '?'} → ${p.decision}${p.decided_by ? ` by ${p.decided_by}` : ''}`).join('; ')}`,
+    );
   }
   for (const flag of d.flags) lines.push(`Flag: ${flag}`);
   // A reader must never see "Decision: route" explained by a rule that says "resolve".
-  lines.push(d.decision === a.suggested_decision ? `Why: ${a.rule}.` : `Why: ${d.deviation ?? `${d.decision} was chosen over the suggested ${a.suggested_decision}`}; the checks alone suggest ${a.suggested_decision} (${a.rule}).`);
+  lines.push(
+    d.decision === a.suggested_decision
+      ? `Why: ${a.rule}.`
+      : `Why: ${d.deviation ?? `${d.decision} was chosen over the suggested ${a.suggested_decision}`}; the checks alone suggest ${a.suggested_decision} (${a.rule}).`,
+  );
   lines.push(`Confidence ${d.confidence.toFixed(2)} · ${d.brainLabel}`);
   return lines.join('\n');
 }

@@ -51,6 +51,7 @@ export function oneDecisionMiddleware(): ReturnType<typeof createMiddleware> {
  */
 export function toolErrorsToModel(): ReturnType<typeof toolErrorMiddleware> {
   return toolErrorMiddleware({
-    onError: (error, request) => (request.runtime.signal?.aborted ? undefined : error instanceof Error ? error.message : String(error)),
+    onError: (error, request) =>
+      request.runtime.signal?.aborted ? undefined : error instanceof Error ? error.message : String(error),
   });
 }

@@ -19,13 +19,25 @@ export interface McpLink {
   close(): Promise<void>;
 }
 
-export async function linkAgentToMcp(guard: Guard, identity: Identity, policies: PolicyLibrary, scope?: CaseScope): Promise<McpLink> {
+export async function linkAgentToMcp(
+  guard: Guard,
+  identity: Identity,
+  policies: PolicyLibrary,
+  scope?: CaseScope,
+): Promise<McpLink> {
   const server = createMcpServer({ guard, identity, policies, ...(scope ? { scope } : {}) });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'settle-agent', version: '0.1.0' }, { jsonSchemaValidator: sharedSchemaValidators });
+  const client = new Client(
+    { name: 'settle-agent', version: '0.1.0' },
+    { jsonSchemaValidator: sharedSchemaValidators },
+  );
   await client.connect(clientSide);
-  const tools = await loadMcpTools('settle', client, { throwOnLoadError: true, prefixToolNameWithServerName: false, additionalToolNamePrefix: '' });
+  const tools = await loadMcpTools('settle', client, {
+    throwOnLoadError: true,
+    prefixToolNameWithServerName: false,
+    additionalToolNamePrefix: '',
+  });
   return {
     tools,
     close: async () => {

@@ -12,7 +12,9 @@ const MISSING_LABELS: Record<string, string> = {
 };
 
 export function missingItems(a: AssessmentView): string[] {
-  const items = a.findings.filter((f) => f.exception_type === 'missing_information').map((f) => MISSING_LABELS[f.kind] ?? f.summary);
+  const items = a.findings
+    .filter((f) => f.exception_type === 'missing_information')
+    .map((f) => MISSING_LABELS[f.kind] ?? f.summary);
   return items.length ? [...new Set(items)] : ['the missing invoice details'];
 }
 
@@ -32,13 +34,20 @@ function supplierReason(a: AssessmentView): string {
   if (OVER_PO.has(deciding.kind)) {
     const billed = fig.cumulative ?? fig.billed;
     const ordered = fig.ordered;
-    const prior = fig.alreadyInvoiced && fig.alreadyInvoiced !== '0' && fig.alreadyInvoiced !== '0.00' ? ` (${fig.alreadyInvoiced} of it on earlier invoices)` : '';
-    return billed && ordered ? `${line}brings the total billed ${fig.basis ?? 'quantity'} to ${billed}${prior} while the purchase order allows ${ordered}` : `${line}bills more than the purchase order allows`;
+    const prior =
+      fig.alreadyInvoiced && fig.alreadyInvoiced !== '0' && fig.alreadyInvoiced !== '0.00'
+        ? ` (${fig.alreadyInvoiced} of it on earlier invoices)`
+        : '';
+    return billed && ordered
+      ? `${line}brings the total billed ${fig.basis ?? 'quantity'} to ${billed}${prior} while the purchase order allows ${ordered}`
+      : `${line}bills more than the purchase order allows`;
   }
   if (deciding.kind === 'price_over_contract') {
     const price = fig.invoicePrice;
     const contract = fig.contractPrice;
-    return price && contract ? `${line}is billed at ${price} per unit while the agreed contract price is ${contract}` : `${line}is billed above the agreed contract price`;
+    return price && contract
+      ? `${line}is billed at ${price} per unit while the agreed contract price is ${contract}`
+      : `${line}is billed above the agreed contract price`;
   }
   return `${line}does not match our purchase order`;
 }
@@ -68,9 +77,15 @@ export function firstCitation(citations: readonly CitationView[]): CitationView 
 }
 
 export function resolveJustification(a: AssessmentView, citations: readonly CitationView[]): string {
-  const within = a.controls_applied.filter((c) => c.within).map((c) => `${c.control} ${c.actual} ≤ ${c.limit}`).slice(0, 4);
+  const within = a.controls_applied
+    .filter((c) => c.within)
+    .map((c) => `${c.control} ${c.actual} ≤ ${c.limit}`)
+    .slice(0, 4);
   const cite = firstCitation(citations);
-  return `Within policy: ${a.root_cause}${within.length ? ` Controls: ${within.join('; ')}.` : ''}${cite ? ` Per ${cite.section_id}.` : ''}`.slice(0, 1_900);
+  return `Within policy: ${a.root_cause}${within.length ? ` Controls: ${within.join('; ')}.` : ''}${cite ? ` Per ${cite.section_id}.` : ''}`.slice(
+    0,
+    1_900,
+  );
 }
 
 export function routeReason(a: AssessmentView): string {

@@ -36,20 +36,35 @@ export interface PlannerRun {
 /** A tool answer as the trace records it: the same fields the MCP path yields (structured only on success). */
 export function traceOf(id: string, call: PlannedCall, result: GuardResult): TraceEntry {
   return {
-    id, name: call.name, args: call.args, ok: !result.isError,
+    id,
+    name: call.name,
+    args: call.args,
+    ok: !result.isError,
     text: result.isError ? cleanToolError(result.text) : result.text,
     ...(result.structured && !result.isError ? { structured: result.structured } : {}),
   };
 }
 
-const carriedOut = (e: TraceEntry): boolean => e.ok && (e.structured?.status === 'executed' || e.structured?.status === 'proposed');
+const carriedOut = (e: TraceEntry): boolean =>
+  e.ok && (e.structured?.status === 'executed' || e.structured?.status === 'proposed');
 
 /** Run the playbook to its finish through the guard, appending to `trace` (which may hold an earlier brain's calls). */
-export async function runPlanner(guard: Guard, identity: Identity, scope: CaseScope, settings: PlannerSettings, budget: Budget, prior: readonly TraceEntry[] = []): Promise<PlannerRun> {
+export async function runPlanner(
+  guard: Guard,
+  identity: Identity,
+  scope: CaseScope,
+  settings: PlannerSettings,
+  budget: Budget,
+  prior: readonly TraceEntry[] = [],
+): Promise<PlannerRun> {
   const trace: TraceEntry[] = [];
   const deadline = Date.now() + budget.maxWallMs;
   let turn = 0;
-  const stop = (reason: string): PlannerRun => ({ trace, error: new BudgetExhaustedError(reason).message, exhausted: true });
+  const stop = (reason: string): PlannerRun => ({
+    trace,
+    error: new BudgetExhaustedError(reason).message,
+    exhausted: true,
+  });
   for (;;) {
     const step = planNext({ ...settings, trace: [...prior, ...trace] });
     if ('finish' in step) return { trace };
@@ -61,7 +76,13 @@ export async function runPlanner(guard: Guard, identity: Identity, scope: CaseSc
       const id = `plan_${turn}_${i}`;
       const decided = [...prior, ...trace].find((e) => DECISION_TOOLS.has(e.name) && carriedOut(e));
       if (DECISION_TOOLS.has(c.name) && decided) {
-        return { id, name: c.name, args: c.args, ok: false, text: `refused — ${decided.name} already carried out this exception's decision; Settle acts once per exception. Stop and summarise.` };
+        return {
+          id,
+          name: c.name,
+          args: c.args,
+          ok: false,
+          text: `refused — ${decided.name} already carried out this exception's decision; Settle acts once per exception. Stop and summarise.`,
+        };
       }
       return traceOf(id, c, await guard.call(identity, c.name, c.args, { scope }));
     };
@@ -70,7 +91,9 @@ export async function runPlanner(guard: Guard, identity: Identity, scope: CaseSc
       timer = setTimeout(() => resolve('timeout'), remaining);
     });
     // Reads of one step run together; a decision write is always alone in its step.
-    const answered = await Promise.race([Promise.all(step.calls.map(call)), timeout]).finally(() => clearTimeout(timer));
+    const answered = await Promise.race([Promise.all(step.calls.map(call)), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
     if (answered === 'timeout') return stop(`wall time ${budget.maxWallMs} ms`);
     trace.push(...answered);
   }

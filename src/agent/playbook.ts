@@ -6,7 +6,14 @@
  */
 import { assessmentOf, citationsOf, precedentsOf, type AssessmentView } from './assessment.js';
 import { renderDossier } from './dossier.js';
-import { disputeMessage, informationRequest, missingItems, policyQuery, resolveJustification, routeReason } from './messages.js';
+import {
+  disputeMessage,
+  informationRequest,
+  missingItems,
+  policyQuery,
+  resolveJustification,
+  routeReason,
+} from './messages.js';
 import { lastResult, type TraceEntry } from './trace.js';
 import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 import { DECISION_OF_TOOL, DECISION_TOOLS } from '../../tools/index.js';
@@ -28,7 +35,8 @@ export interface PlanInput {
 
 export type PlanStep = { calls: PlannedCall[] } | { finish: string };
 
-export const INJECTION_FLAG = 'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
+export const INJECTION_FLAG =
+  'Supplier-written text contains instructions to this system; they were treated as data and ignored.';
 
 export function flagsOf(a: AssessmentView): string[] {
   return a.findings.some((f) => f.kind === 'supplier_text_instruction') ? [INJECTION_FLAG] : [];
@@ -40,20 +48,40 @@ function actionCall(a: AssessmentView, input: PlanInput): PlannedCall {
     case 'resolve':
       return { name: 'resolve_exception', args: { justification: resolveJustification(a, citations) } };
     case 'route':
-      return { name: 'route_to_approver', args: { approver_login: a.route_to ?? input.apReviewer, reason: routeReason(a) } };
+      return {
+        name: 'route_to_approver',
+        args: { approver_login: a.route_to ?? input.apReviewer, reason: routeReason(a) },
+      };
     case 'dispute':
-      return { name: 'dispute_invoice', args: { reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) } };
+      return {
+        name: 'dispute_invoice',
+        args: { reason_code: a.dispute_reason ?? 'OTHER', supplier_message: disputeMessage(a) },
+      };
     case 'request_info':
       // After a reply the message differs, so the write is not a replay of the first request: the tool
       // then sees what was answered (route it to a person) or is still pending (not asked again).
-      return { name: 'request_information', args: { missing: missingItems(a), supplier_message: informationRequest(a, { replyRef: input.afterSupplierReply ?? null }) } };
+      return {
+        name: 'request_information',
+        args: {
+          missing: missingItems(a),
+          supplier_message: informationRequest(a, { replyRef: input.afterSupplierReply ?? null }),
+        },
+      };
     case 'hold':
       return {
         name: 'hold_invoice',
         args: {
           dossier: renderDossier({
-            assessment: a, decision: 'hold', outcomeText: 'kept on hold', routeTo: null, disputeReason: null, citations,
-            precedents: precedentsOf(input.trace), flags: flagsOf(a), confidence: a.confidence, brainLabel: 'Settle playbook planner',
+            assessment: a,
+            decision: 'hold',
+            outcomeText: 'kept on hold',
+            routeTo: null,
+            disputeReason: null,
+            citations,
+            precedents: precedentsOf(input.trace),
+            flags: flagsOf(a),
+            confidence: a.confidence,
+            brainLabel: 'Settle playbook planner',
           }),
         },
       };
@@ -72,25 +100,48 @@ function taxCorrection(a: AssessmentView): PlannedCall | undefined {
     name: 'correct_tax_rate',
     args: {
       corrections: wrong.map((f) => ({ line_num: f.line!, tax_rate: f.figures.correctRate! })),
-      justification: wrong.map((f) => f.summary).join(' ').slice(0, 2_000),
+      justification: wrong
+        .map((f) => f.summary)
+        .join(' ')
+        .slice(0, 2_000),
     },
   };
 }
 
-const REGISTRY_KINDS = new Set(['vat_id_invalid', 'registered_name_differs', 'iban_invalid', 'iban_country_differs', 'tin_invalid']);
+const REGISTRY_KINDS = new Set([
+  'vat_id_invalid',
+  'registered_name_differs',
+  'iban_invalid',
+  'iban_country_differs',
+  'tin_invalid',
+]);
 
 /** Change-request rows from the registry findings: field, Coupa's value → the registry's, evidence. */
 function supplierChanges(a: AssessmentView): Array<Record<string, string>> {
-  return a.findings.filter((f) => REGISTRY_KINDS.has(f.kind)).map((f) => ({
-    field: f.figures.field ?? f.kind, coupa_value: f.figures.coupa ?? '', registry_value: f.figures.registry ?? '', evidence: (f.evidence[0] ?? f.summary).slice(0, 500),
-  }));
+  return a.findings
+    .filter((f) => REGISTRY_KINDS.has(f.kind))
+    .map((f) => ({
+      field: f.figures.field ?? f.kind,
+      coupa_value: f.figures.coupa ?? '',
+      registry_value: f.figures.registry ?? '',
+      evidence: (f.evidence[0] ?? f.summary).slice(0, 500),
+    }));
 }
 
 /** A denied write says what to do instead; the planner follows it to a safe route. */
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
-  const login = /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ?? /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ?? input.apReviewer;
+  const login =
+    /route_to_approver to "([^"]+)"/.exec(denial.text)?.[1] ??
+    /AP reviewer "([^"]+)"/.exec(denial.text)?.[1] ??
+    input.apReviewer;
   const target = denial.name === 'route_to_approver' && login === denial.args.approver_login ? input.apReviewer : login;
-  return { name: 'route_to_approver', args: { approver_login: target, reason: `${routeReason(a)} — the guard refused ${denial.name}: ${denial.text.slice(0, 300)}` } };
+  return {
+    name: 'route_to_approver',
+    args: {
+      approver_login: target,
+      reason: `${routeReason(a)} — the guard refused ${denial.name}: ${denial.text.slice(0, 300)}`,
+    },
+  };
 }
 
 export function planNext(input: PlanInput): PlanStep {
@@ -105,20 +156,25 @@ export function planNext(input: PlanInput): PlanStep {
   }
   const a = assessmentOf(trace);
   if (!a) return { finish: `Could not assess invoice ${invoiceId}: ${classify.at(-1)?.text ?? 'no result'}` };
-  if (!HELD_STATUSES.has(a.status)) return { finish: `Invoice ${invoiceId} is ${a.status}, not held in an exception: nothing to settle.` };
+  if (!HELD_STATUSES.has(a.status))
+    return { finish: `Invoice ${invoiceId} is ${a.status}, not held in an exception: nothing to settle.` };
 
   if (!trace.some((t) => t.name === 'search_policies')) {
     return {
       calls: [
         { name: 'search_policies', args: { query: policyQuery(a), exception_type: a.exception_type, limit: 3 } },
-        { name: 'find_similar_resolutions', args: { query: a.root_cause.slice(0, 400), exception_type: a.exception_type, limit: 3 } },
+        {
+          name: 'find_similar_resolutions',
+          args: { query: a.root_cause.slice(0, 400), exception_type: a.exception_type, limit: 3 },
+        },
       ],
     };
   }
 
   const actions = trace.filter((t) => DECISION_TOOLS.has(t.name));
   const correction = taxCorrection(a);
-  if (actions.length === 0 && correction && !trace.some((t) => t.name === 'correct_tax_rate')) return { calls: [correction] };
+  if (actions.length === 0 && correction && !trace.some((t) => t.name === 'correct_tax_rate'))
+    return { calls: [correction] };
   if (actions.length === 0) return { calls: [actionCall(a, input)] };
   const last = actions.at(-1)!;
   // One safe fallback after a denial or failure; never loop on writes.
@@ -133,10 +189,18 @@ export function planNext(input: PlanInput): PlanStep {
   if (executed && !lastResult(trace, 'record_resolution') && !trace.some((t) => t.name === 'record_resolution')) {
     const decision = DECISION_OF_TOOL.get(executed.name) ?? a.suggested_decision;
     return {
-      calls: [{
-        name: 'record_resolution',
-        args: { exception_type: a.exception_type, decision, summary: `${a.root_cause} ${a.rule}.`.slice(0, 3_900), ...(a.supplier_id ? { supplier_id: a.supplier_id } : {}), ...(a.supplier_name ? { supplier_name: a.supplier_name } : {}) },
-      }],
+      calls: [
+        {
+          name: 'record_resolution',
+          args: {
+            exception_type: a.exception_type,
+            decision,
+            summary: `${a.root_cause} ${a.rule}.`.slice(0, 3_900),
+            ...(a.supplier_id ? { supplier_id: a.supplier_id } : {}),
+            ...(a.supplier_name ? { supplier_name: a.supplier_name } : {}),
+          },
+        },
+      ],
     };
   }
   return { finish: `Settled invoice ${invoiceId}: ${a.exception_type} → ${a.suggested_decision}.` };

@@ -44,7 +44,9 @@ function textOf(message: BaseMessage): string {
     }
     return content;
   }
-  return content.map((c) => (typeof c === 'string' ? c : 'text' in c && typeof c.text === 'string' ? c.text : '')).join('\n');
+  return content
+    .map((c) => (typeof c === 'string' ? c : 'text' in c && typeof c.text === 'string' ? c.text : ''))
+    .join('\n');
 }
 
 /** The guard's message without the adapter's wrapping ("ToolException: MCP tool … returned an error: …"). */
@@ -62,7 +64,14 @@ export function traceEntry(id: string, call: ToolCallLike, answer: BaseMessage):
   const status = (answer as { status?: string }).status;
   const ok = status !== 'error' && !/^(ToolException|Error)[:\s]/.test(text) && !/returned an error/.test(text);
   const structured = structuredOf(answer);
-  return { id, name: call.name, args: call.args, ok, text: ok ? text : cleanToolError(text), ...(structured ? { structured } : {}) };
+  return {
+    id,
+    name: call.name,
+    args: call.args,
+    ok,
+    text: ok ? text : cleanToolError(text),
+    ...(structured ? { structured } : {}),
+  };
 }
 
 /** Pair every AI tool call with its tool result, in order. Unanswered calls are omitted. */
@@ -72,7 +81,7 @@ export function readTrace(messages: readonly BaseMessage[]): TraceEntry[] {
   for (const m of messages) {
     const type = m.getType();
     if (type === 'ai') {
-      for (const call of ((m as { tool_calls?: ToolCallLike[] }).tool_calls ?? [])) if (call.id) calls.set(call.id, call);
+      for (const call of (m as { tool_calls?: ToolCallLike[] }).tool_calls ?? []) if (call.id) calls.set(call.id, call);
     } else if (type === 'tool') {
       const id = (m as { tool_call_id?: string }).tool_call_id ?? '';
       const call = calls.get(id);

@@ -10,7 +10,6 @@ import { AGENT_WRITE_TOOLS, DECISION_OF_TOOL, DECISION_TOOLS } from '../../tools
 import type { TraceEntry } from './trace.js';
 import type { Outcome, Verdict } from './verdict.js';
 
-
 export interface VerdictFacts {
   invoiceId: number;
   trace: readonly TraceEntry[];
@@ -34,7 +33,16 @@ export interface VerdictFacts {
 
 /** The primary action: the last write that carried out a decision (executed or proposed). */
 export function primaryAction(trace: readonly TraceEntry[]): TraceEntry | undefined {
-  return [...trace].reverse().find((t) => DECISION_TOOLS.has(t.name) && t.ok && (t.structured?.status === 'executed' || t.structured?.status === 'proposed' || t.structured?.status === 'shadow'));
+  return [...trace]
+    .reverse()
+    .find(
+      (t) =>
+        DECISION_TOOLS.has(t.name) &&
+        t.ok &&
+        (t.structured?.status === 'executed' ||
+          t.structured?.status === 'proposed' ||
+          t.structured?.status === 'shadow'),
+    );
 }
 
 function evidenceOf(a: AssessmentView): Verdict['evidence'] {
@@ -51,7 +59,15 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
   // Not actionable only when there is provably nothing to do (invoice gone or no longer held); a
   // run that could not read or write Coupa failed and must be retried.
   const status = primary?.structured?.status;
-  const outcome: Outcome = primary ? (status === 'executed' ? 'executed' : status === 'shadow' ? 'shadow' : 'proposed') : facts.notActionable ? 'not_actionable' : 'failed';
+  const outcome: Outcome = primary
+    ? status === 'executed'
+      ? 'executed'
+      : status === 'shadow'
+        ? 'shadow'
+        : 'proposed'
+    : facts.notActionable
+      ? 'not_actionable'
+      : 'failed';
   const writes = facts.trace.filter((t) => AGENT_WRITE_TOOLS.has(t.name));
   const citations = citationsOf(facts.trace).filter((c) => c.section_id);
   const citedIds = new Set<string>();
@@ -64,7 +80,8 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     outcome,
     executed: outcome === 'executed',
     route_to: decision === 'route' ? String(primary?.args.approver_login ?? a?.route_to ?? '') || null : null,
-    dispute_reason: decision === 'dispute' ? String(primary?.args.reason_code ?? a?.dispute_reason ?? '') || null : null,
+    dispute_reason:
+      decision === 'dispute' ? String(primary?.args.reason_code ?? a?.dispute_reason ?? '') || null : null,
     root_cause: a?.root_cause ?? facts.failure ?? 'No assessment was possible.',
     rule: a?.rule ?? null,
     evidence: a ? evidenceOf(a) : [{ source: 'settle', detail: facts.failure ?? 'no records' }],
@@ -75,7 +92,15 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     flags: [...(a ? flagsOf(a) : []), ...facts.extraFlags],
     actions: writes.map((t) => ({
       tool: t.name,
-      outcome: !t.ok ? (/denied/i.test(t.text) ? ('denied' as const) : ('error' as const)) : t.structured?.status === 'proposed' ? ('proposed' as const) : t.structured?.status === 'shadow' ? ('shadow' as const) : ('executed' as const),
+      outcome: !t.ok
+        ? /denied/i.test(t.text)
+          ? ('denied' as const)
+          : ('error' as const)
+        : t.structured?.status === 'proposed'
+          ? ('proposed' as const)
+          : t.structured?.status === 'shadow'
+            ? ('shadow' as const)
+            : ('executed' as const),
       detail: t.text.slice(0, 300),
     })),
     proposal_ids: writes.map((t) => t.structured?.proposal_id).filter((p): p is string => typeof p === 'string'),
@@ -94,8 +119,20 @@ export function buildVerdict(facts: VerdictFacts): Verdict {
     settled_at: facts.settledAt.toISOString(),
     invoice_total: a?.invoice_total ?? null,
     currency: a?.currency ?? null,
-    autonomy_rule: typeof primary?.structured?.autonomy_rule === 'string' && primary.structured.autonomy_rule !== 'global mode' ? primary.structured.autonomy_rule : null,
+    autonomy_rule:
+      typeof primary?.structured?.autonomy_rule === 'string' && primary.structured.autonomy_rule !== 'global mode'
+        ? primary.structured.autonomy_rule
+        : null,
     // No fingerprint for a failed run: the runner must not skip the retry as "unchanged".
-    facts: a && outcome !== 'failed' ? hashOf({ status: a.status, exception_type: a.exception_type, suggested_decision: a.suggested_decision, route_to: a.route_to, root_cause: a.root_cause }) : null,
+    facts:
+      a && outcome !== 'failed'
+        ? hashOf({
+            status: a.status,
+            exception_type: a.exception_type,
+            suggested_decision: a.suggested_decision,
+            route_to: a.route_to,
+            root_cause: a.root_cause,
+          })
+        : null,
   };
 }

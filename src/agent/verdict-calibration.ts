@@ -9,5 +9,10 @@ import type { Verdict } from './verdict.js';
 export function calibrateVerdict(verdict: Verdict, gate: ConfidenceGate | null): Verdict {
   if (!gate) return verdict;
   const raw = verdict.confidence_raw ?? verdict.confidence;
-  return { ...verdict, confidence: gate.calibrate(verdict.exception_type, raw), confidence_raw: raw, calibration: gate.label };
+  return {
+    ...verdict,
+    confidence: gate.calibrate(verdict.exception_type, raw),
+    confidence_raw: raw,
+    calibration: gate.label,
+  };
 }

@@ -10,7 +10,11 @@ export function formatVerdict(v: Verdict): string {
     `  root cause  ${v.root_cause}`,
     ...(v.rule ? [`  rule        ${v.rule}`] : []),
     ...(v.policy_citations.length ? [`  policy      ${v.policy_citations.map((c) => c.section_id).join(', ')}`] : []),
-    ...(v.suggested_coding ? [`  coding      GL ${v.suggested_coding.account}${v.suggested_coding.owner ? ` (owner ${v.suggested_coding.owner})` : ''}`] : []),
+    ...(v.suggested_coding
+      ? [
+          `  coding      GL ${v.suggested_coding.account}${v.suggested_coding.owner ? ` (owner ${v.suggested_coding.owner})` : ''}`,
+        ]
+      : []),
     ...v.flags.map((f) => `  flag        ${f}`),
     `  confidence  ${v.confidence.toFixed(2)}${v.confidence_raw !== undefined ? ` (raw ${v.confidence_raw.toFixed(2)}, ${v.calibration ?? 'calibrated'})` : ''} · ${v.brain}${v.model ? ` (${v.model})` : ''}${v.fell_back ? ', planner fallback' : ''} · mode ${v.mode}`,
     ...(v.autonomy_rule?.startsWith('low confidence') ? [`  held back   ${v.autonomy_rule}`] : []),

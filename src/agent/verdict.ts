@@ -11,7 +11,11 @@ export type Outcome = z.infer<typeof Outcome>;
 
 export const EvidenceItem = z.object({ source: z.string(), detail: z.string() });
 export const PolicyCitation = z.object({ document: z.string(), section_id: z.string(), title: z.string().optional() });
-export const ActionTaken = z.object({ tool: z.string(), outcome: z.enum(['executed', 'replayed', 'proposed', 'shadow', 'denied', 'error']), detail: z.string() });
+export const ActionTaken = z.object({
+  tool: z.string(),
+  outcome: z.enum(['executed', 'replayed', 'proposed', 'shadow', 'denied', 'error']),
+  detail: z.string(),
+});
 
 export const Verdict = z.object({
   invoice_id: z.number().int(),

@@ -14,7 +14,11 @@ import { latestSettlementRow } from '../runner/settlement-log.js';
 import { inboxEvent } from '../runner/inbox.js';
 import { observeCase } from './shadow-observer.js';
 
-const EventPayload = z.looseObject({ exception_code: z.string().nullish(), hold_reason: z.string().nullish(), supplier_reply_id: z.number().int().positive().nullish() });
+const EventPayload = z.looseObject({
+  exception_code: z.string().nullish(),
+  hold_reason: z.string().nullish(),
+  supplier_reply_id: z.number().int().positive().nullish(),
+});
 
 /** What a settlement was decided on; equal fingerprints mean nothing new to act on. */
 function factsFingerprint(structured: Record<string, unknown> | undefined): string | undefined {
@@ -23,7 +27,10 @@ function factsFingerprint(structured: Record<string, unknown> | undefined): stri
   return hashOf({ status, exception_type, suggested_decision, route_to, root_cause });
 }
 
-export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: number; prefetch?: RunPrefetcher } = {}): SettleFn {
+export function createAgentSettleFn(
+  runtime: Runtime,
+  options: { maxWallMs?: number; prefetch?: RunPrefetcher } = {},
+): SettleFn {
   return async (invoiceId, ctx) => {
     ctx.signal.throwIfAborted();
     // A run known in advance reads its invoices' records in batches ahead of them.
@@ -36,10 +43,15 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
     const shadowed = await runtime.shadow.byInvoice(runtime.tenant, invoiceId);
     if (shadowed && !shadowed.person) {
       const seen = await observeCase(runtime, shadowed);
-      if (seen) return { decision: `observed:${seen.person!.decision}`, exceptionType: seen.exceptionType, executed: false };
+      if (seen)
+        return { decision: `observed:${seen.person!.decision}`, exceptionType: seen.exceptionType, executed: false };
     }
 
-    const last = await latestSettlementRow<{ verdict: { facts?: string } | null; exception_type: string }>(runtime.db, invoiceId, { tenant: runtime.tenant });
+    const last = await latestSettlementRow<{ verdict: { facts?: string } | null; exception_type: string }>(
+      runtime.db,
+      invoiceId,
+      { tenant: runtime.tenant },
+    );
     // A supplier's answer is a new fact even when Coupa does not show it yet (a value a person must apply).
     if (last?.verdict?.facts && !afterReply) {
       const probe = await runtime.guard.call(AGENT_IDENTITY, 'classify_exception', { invoice_id: invoiceId });
@@ -55,7 +67,9 @@ export function createAgentSettleFn(runtime: Runtime, options: { maxWallMs?: num
       budget: { maxWallMs: options.maxWallMs ?? 120_000 },
     });
     return {
-      decision: verdict.decision, exceptionType: verdict.exception_type, executed: verdict.executed,
+      decision: verdict.decision,
+      exceptionType: verdict.exception_type,
+      executed: verdict.executed,
       cost: { coupaCalls: verdict.coupa_calls, tokensIn: verdict.tokens_in ?? 0, tokensOut: verdict.tokens_out ?? 0 },
     };
   };

@@ -22,7 +22,12 @@ async function modeBefore(deps: AutonomyChangeDeps, rule: AutonomyRule): Promise
   return runtime?.rule.mode ?? deps.controls.autonomy.find((r) => sliceKey(r) === key)?.mode ?? deps.controls.mode;
 }
 
-export async function changeSliceMode(deps: AutonomyChangeDeps, identity: Identity, rule: AutonomyRule, reason: string): Promise<AutonomyChange> {
+export async function changeSliceMode(
+  deps: AutonomyChangeDeps,
+  identity: Identity,
+  rule: AutonomyRule,
+  reason: string,
+): Promise<AutonomyChange> {
   if (identity.kind !== 'person' || !identity.scopes.has('proposals:decide')) {
     throw new UserError(`"${identity.id}" may not change autonomy: only a person with the approver role may`);
   }
@@ -31,9 +36,16 @@ export async function changeSliceMode(deps: AutonomyChangeDeps, identity: Identi
   const why = reason.trim() || `${kind} of ${describeRule(rule)}`;
   const change = await deps.store.record({ rule, kind, reason: why, changedBy: identity.id });
   await deps.audit.record({
-    actor: identity.id, actorKind: 'person', tool: `autonomy_${kind === 'change' ? 'set' : kind === 'promotion' ? 'promote' : 'demote'}`,
-    input: { rule, from: before }, decision: 'executed', reason: why, coupaCalls: 0,
-    resultSummary: `${describeRule(rule)} (was ${before})`, idempotencyKey: null, invoiceId: null,
+    actor: identity.id,
+    actorKind: 'person',
+    tool: `autonomy_${kind === 'change' ? 'set' : kind === 'promotion' ? 'promote' : 'demote'}`,
+    input: { rule, from: before },
+    decision: 'executed',
+    reason: why,
+    coupaCalls: 0,
+    resultSummary: `${describeRule(rule)} (was ${before})`,
+    idempotencyKey: null,
+    invoiceId: null,
   });
   return change;
 }

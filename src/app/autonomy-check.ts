@@ -9,20 +9,40 @@ import type { Controls } from '../domain/controls.js';
 import { controlsRules } from '../guard/autonomy.js';
 import { createAuditLog } from '../audit/index.js';
 import { createAutonomyStore } from '../shadow/autonomy-store.js';
-import { applyDemotions, DEFAULT_DEMOTION, findDemotions, type Demotion, type LabelledOutcome } from '../shadow/demotion.js';
+import {
+  applyDemotions,
+  DEFAULT_DEMOTION,
+  findDemotions,
+  type Demotion,
+  type LabelledOutcome,
+} from '../shadow/demotion.js';
 import { createShadowStore } from '../shadow/store.js';
 import { createModeSetting } from './settings.js';
 import { qaOutcomes } from '../shadow/qa-store.js';
 
 export async function labelledOutcomes(db: Db, since: Date): Promise<LabelledOutcome[]> {
-  const shadow = (await createShadowStore(db).list()).filter((c) => c.person && c.person.observedAt >= since).map((c): LabelledOutcome => ({
-    at: c.person!.observedAt, source: 'shadow', invoiceId: c.invoiceId, exceptionType: c.exceptionType, supplierId: c.supplierId, supplierNumber: null,
-    amount: c.amount, agreed: c.agreed === true, falseRelease: c.agent.decision === 'resolve' && c.person!.decision !== 'resolve',
-  }));
+  const shadow = (await createShadowStore(db).list())
+    .filter((c) => c.person && c.person.observedAt >= since)
+    .map((c): LabelledOutcome => ({
+      at: c.person!.observedAt,
+      source: 'shadow',
+      invoiceId: c.invoiceId,
+      exceptionType: c.exceptionType,
+      supplierId: c.supplierId,
+      supplierNumber: null,
+      amount: c.amount,
+      agreed: c.agreed === true,
+      falseRelease: c.agent.decision === 'resolve' && c.person!.decision !== 'resolve',
+    }));
   return [...shadow, ...(await qaOutcomes(db, since))];
 }
 
-export async function runDemotionCheck(options: { db: Db; controls: Controls; now: Date; windowDays?: number }): Promise<Demotion[]> {
+export async function runDemotionCheck(options: {
+  db: Db;
+  controls: Controls;
+  now: Date;
+  windowDays?: number;
+}): Promise<Demotion[]> {
   const { db, controls, now } = options;
   const policy = { ...DEFAULT_DEMOTION, ...(options.windowDays ? { windowDays: options.windowDays } : {}) };
   const store = createAutonomyStore(db);

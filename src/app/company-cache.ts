@@ -20,7 +20,10 @@ const GENERATOR_HASH_FILE = dataPath('prepared', 'generator.json');
 /** Source files under `root` whose content decides the generated company. */
 function generatorInputs(root: string): string[] {
   const files = (dir: string, pick: (f: string) => boolean) =>
-    readdirSync(dir).filter(pick).sort().map((f) => join(dir, f));
+    readdirSync(dir)
+      .filter(pick)
+      .sort()
+      .map((f) => join(dir, f));
   const sim = join(root, 'src', 'sim');
   return [
     ...files(join(sim, 'generator'), (f) => /\.ts$/.test(f)),
@@ -34,7 +37,8 @@ function generatorInputs(root: string): string[] {
  * built package has no sources and reads the hash the build recorded.
  */
 export function generatorHash(root = DATA_ROOT): string {
-  if (!existsSync(join(root, 'src', 'sim', 'generator'))) return (JSON.parse(readFileSync(GENERATOR_HASH_FILE, 'utf8')) as { hash: string }).hash;
+  if (!existsSync(join(root, 'src', 'sim', 'generator')))
+    return (JSON.parse(readFileSync(GENERATOR_HASH_FILE, 'utf8')) as { hash: string }).hash;
   const hash = createHash('sha256');
   for (const file of generatorInputs(root)) hash.update(file.slice(file.lastIndexOf('/'))).update(readFileSync(file));
   return hash.digest('hex');
@@ -68,7 +72,12 @@ function writeCompany(file: string, key: string, company: SampleCompany): void {
  * The build's step: the default company into `dir` (`dist/prepared`), with the hash of the
  * generator's sources in `sourceRoot` (the checkout being built).
  */
-export async function prepareSampleCompany(dir: string, sourceRoot: string, seed: number, invoices: number): Promise<void> {
+export async function prepareSampleCompany(
+  dir: string,
+  sourceRoot: string,
+  seed: number,
+  invoices: number,
+): Promise<void> {
   const { generateCompany } = await import('../sim/generator/index.js');
   const generator = generatorHash(sourceRoot);
   const key = companyKey(seed, invoices, generator);
@@ -82,7 +91,11 @@ interface CacheFile {
 }
 
 /** The sample company for `seed`/`invoices`, from `dataDir/cache` when its key still matches. */
-export async function loadSampleCompany(options: { seed: number; invoices: number; dataDir?: string }): Promise<SampleCompany> {
+export async function loadSampleCompany(options: {
+  seed: number;
+  invoices: number;
+  dataDir?: string;
+}): Promise<SampleCompany> {
   const { seed, invoices, dataDir } = options;
   // The generator (and faker) load only when a company has to be generated.
   const generate = async () => (await import('../sim/generator/index.js')).generateCompany({ seed, invoices });

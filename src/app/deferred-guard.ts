@@ -33,7 +33,8 @@ export function deferredGuard(options: DeferredGuardOptions): Guard {
     coupaCalls: 0,
   });
   return {
-    listTools: (identity, scope) => options.tools.filter((tool) => toolVisible(tool, identity, options.readOnly, scope)),
+    listTools: (identity, scope) =>
+      options.tools.filter((tool) => toolVisible(tool, identity, options.readOnly, scope)),
     call: async (identity, name, args, callOptions) => {
       const opened = await guard().catch((error: unknown) => error as Error);
       return opened instanceof Error ? notOpened(opened) : opened.call(identity, name, args, callOptions);

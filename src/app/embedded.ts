@@ -44,7 +44,11 @@ export const SAMPLE_COMPANY_CONTROLS = { verify_supplier_registries: true } as c
 const stderrSay = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
 
 /** The configured Coupa tenant, or the embedded simulator with the sample company. */
-export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 'config' | 'simulator'> = {}, embedded: EmbeddedOptions = {}): Promise<OpenedRuntime> {
+export async function openRuntime(
+  config: Config,
+  options: Omit<RuntimeOptions, 'config' | 'simulator'> = {},
+  embedded: EmbeddedOptions = {},
+): Promise<OpenedRuntime> {
   // Every command that opens a runtime here is the CLI's: it anchors the audit head it extends.
   options = { auditCheckpoints: true, ...options };
   if (config.coupa) {
@@ -52,13 +56,20 @@ export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 
     return { runtime, close: () => runtime.close() };
   }
   options = { ...options, controlDefaults: { ...SAMPLE_COMPANY_CONTROLS, ...options.controlDefaults } };
-  const settleClient: SimClient = { clientId: 'settle-sample', clientSecret: randomBytes(18).toString('base64url'), scopes: [...ALL_SCOPES] };
+  const settleClient: SimClient = {
+    clientId: 'settle-sample',
+    clientSecret: randomBytes(18).toString('base64url'),
+    scopes: [...ALL_SCOPES],
+  };
   if (embedded.lazySimulator) return openWithLazySimulator(config, options, embedded, settleClient);
   const { company, people, sim } = await startEmbedded(config, embedded, settleClient);
   try {
     const runtime = await createRuntime({ config, simulator: sim, now: () => new Date(sim.now()), ...options });
     return {
-      runtime, sim, company, people,
+      runtime,
+      sim,
+      company,
+      people,
       close: async () => {
         await runtime.close();
         await sim.close();
@@ -72,10 +83,25 @@ export async function openRuntime(config: Config, options: Omit<RuntimeOptions, 
 
 /** Load the sample company and serve it on the simulator for `settleClient` and the company's AP team. */
 async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleClient: SimClient, now?: string) {
-  const company = await loadSampleCompany({ seed: embedded.seed ?? 7, invoices: embedded.invoices ?? 2000, dataDir: config.dataDir });
-  const people: SimClient = { clientId: 'sample-ap-team', clientSecret: randomBytes(18).toString('base64url'), scopes: [...ALL_SCOPES], userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined };
+  const company = await loadSampleCompany({
+    seed: embedded.seed ?? 7,
+    invoices: embedded.invoices ?? 2000,
+    dataDir: config.dataDir,
+  });
+  const people: SimClient = {
+    clientId: 'sample-ap-team',
+    clientSecret: randomBytes(18).toString('base64url'),
+    scopes: [...ALL_SCOPES],
+    userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined,
+  };
   const { startSimulator } = await import('../sim/server.js');
-  const sim = await startSimulator({ dataset: company.dataset, now: now ?? company.now, rateLimit: false, port: embedded.simPort ?? 0, clients: [settleClient, people] });
+  const sim = await startSimulator({
+    dataset: company.dataset,
+    now: now ?? company.now,
+    rateLimit: false,
+    port: embedded.simPort ?? 0,
+    clients: [settleClient, people],
+  });
   (embedded.say ?? stderrSay)(
     `no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company (seed ${embedded.seed ?? 7}, ${company.summary.invoices} invoices, ${company.exceptions.length} exceptions) at ${sim.url}`,
   );
@@ -87,7 +113,12 @@ async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleCl
  * sample company's "now" from the start, and the simulator starts at that clock's time, so
  * records read later agree with what was audited before.
  */
-async function openWithLazySimulator(config: Config, options: Omit<RuntimeOptions, 'config' | 'simulator'>, embedded: EmbeddedOptions, settleClient: SimClient): Promise<OpenedRuntime> {
+async function openWithLazySimulator(
+  config: Config,
+  options: Omit<RuntimeOptions, 'config' | 'simulator'>,
+  embedded: EmbeddedOptions,
+  settleClient: SimClient,
+): Promise<OpenedRuntime> {
   const clock = createClock(DEFAULT_NOW);
   let starting: Promise<SimulatorHandle> | undefined;
   const simulator = (): Promise<SimulatorHandle> =>
@@ -103,8 +134,15 @@ async function openWithLazySimulator(config: Config, options: Omit<RuntimeOption
     const asked = new URL(input instanceof Request ? input.url : input);
     return fetch(new URL(`${asked.pathname}${asked.search}`, sim.url), init);
   };
-  (embedded.say ?? stderrSay)('no Coupa configured (COUPA_BASE_URL): the embedded simulator with the sample company starts on the first Coupa request');
-  const runtime = await createRuntime({ config, lazySimulator: { credentials: settleClient, fetch: forward }, now: () => new Date(clock.now()), ...options });
+  (embedded.say ?? stderrSay)(
+    'no Coupa configured (COUPA_BASE_URL): the embedded simulator with the sample company starts on the first Coupa request',
+  );
+  const runtime = await createRuntime({
+    config,
+    lazySimulator: { credentials: settleClient, fetch: forward },
+    now: () => new Date(clock.now()),
+    ...options,
+  });
   return {
     runtime,
     close: async () => {

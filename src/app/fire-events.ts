@@ -12,8 +12,17 @@ export function newWebhookSecret(): string {
 
 export async function postSignedEvent(intakeUrl: string, secret: string, event: ExceptionEvent): Promise<number> {
   const body = JSON.stringify(event);
-  const headers = webhookHeaders({ id: `evt_${randomUUID()}`, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] });
-  const response = await fetch(intakeUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const headers = webhookHeaders({
+    id: `evt_${randomUUID()}`,
+    timestamp: Math.floor(Date.now() / 1000),
+    body,
+    secrets: [secret],
+  });
+  const response = await fetch(intakeUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   await response.arrayBuffer();
   return response.status;
 }

@@ -30,28 +30,62 @@ export interface GrirRuntime {
   close(): Promise<void>;
 }
 
-export async function openGrirRuntime(config: Config, say: (line: string) => void = (l) => void process.stderr.write(`settle: ${l}\n`)): Promise<GrirRuntime> {
+export async function openGrirRuntime(
+  config: Config,
+  say: (line: string) => void = (l) => void process.stderr.write(`settle: ${l}\n`),
+): Promise<GrirRuntime> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(db);
     if (config.coupa) {
       const coupa = createCoupaClient({
-        baseUrl: config.coupa.baseUrl, clientId: config.coupa.clientId, clientSecret: config.coupa.clientSecret,
+        baseUrl: config.coupa.baseUrl,
+        clientId: config.coupa.clientId,
+        clientSecret: config.coupa.clientSecret,
         ...(config.coupa.scopes ? { scopes: config.coupa.scopes.split(/\s+/) } : {}),
-        ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst, timeoutMs: config.coupaTimeoutMs,
+        ratePerSecond: config.coupaRatePerSecond,
+        burst: config.coupaBurst,
+        timeoutMs: config.coupaTimeoutMs,
       });
-      return { db, records: createRecordSource(coupa), source: grirSourceOf(config), now: () => new Date(), close: () => db.close() };
+      return {
+        db,
+        records: createRecordSource(coupa),
+        source: grirSourceOf(config),
+        now: () => new Date(),
+        close: () => db.close(),
+      };
     }
     const company = await loadSampleCompany({ seed: 7, invoices: 2000, dataDir: config.dataDir });
     const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
     const book = generateGrirBook({ seed: 7, poLines: SAMPLE_GRIR_PO_LINES, now: company.now });
     const { startSimulator } = await import('../sim/server.js');
-    const client = { clientId: 'settle-grir', clientSecret: randomBytes(18).toString('base64url'), scopes: [...ALL_SCOPES] };
-    const sim = await startSimulator({ dataset: withGrirBook(company.dataset, book), now: company.now, rateLimit: false, clients: [client] });
-    say(`no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company and its GR/IR book (${book.summary.poLines} PO lines) at ${sim.url}`);
-    const coupa = createCoupaClient({ baseUrl: sim.url, clientId: client.clientId, clientSecret: client.clientSecret, limiter: false });
+    const client = {
+      clientId: 'settle-grir',
+      clientSecret: randomBytes(18).toString('base64url'),
+      scopes: [...ALL_SCOPES],
+    };
+    const sim = await startSimulator({
+      dataset: withGrirBook(company.dataset, book),
+      now: company.now,
+      rateLimit: false,
+      clients: [client],
+    });
+    say(
+      `no Coupa configured (COUPA_BASE_URL): using the embedded simulator with the sample company and its GR/IR book (${book.summary.poLines} PO lines) at ${sim.url}`,
+    );
+    const coupa = createCoupaClient({
+      baseUrl: sim.url,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      limiter: false,
+    });
     return {
-      db, sim, labels: book.labels, records: createRecordSource(coupa), source: SAMPLE_GRIR_SOURCE, now: () => new Date(sim.now()),
+      db,
+      sim,
+      labels: book.labels,
+      records: createRecordSource(coupa),
+      source: SAMPLE_GRIR_SOURCE,
+      now: () => new Date(sim.now()),
       close: async () => {
         await sim.close();
         await db.close();

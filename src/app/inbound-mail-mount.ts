@@ -37,9 +37,15 @@ function startSupplierRounds(app: FastifyInstance, runner: RunnerRuntime): void 
 export const inboundMailServeMount: ServeMount = async (app: FastifyInstance, runner: RunnerRuntime): Promise<void> => {
   startSupplierRounds(app, runner);
   if (runner.config.webhookSecrets.length === 0) {
-    process.stderr.write(`settle: ${INBOUND_MAIL_PATH} not mounted: supplier mail replies need SETTLE_WEBHOOK_SECRETS to sign the relay's POSTs\n`);
+    process.stderr.write(
+      `settle: ${INBOUND_MAIL_PATH} not mounted: supplier mail replies need SETTLE_WEBHOOK_SECRETS to sign the relay's POSTs\n`,
+    );
     return;
   }
   const runtime = await runner.agent();
-  await registerInboundMailRoute(app, { deps: replyDepsFor(runtime, runner.queue), verifier: createWebhookVerifier({ secrets: runner.config.webhookSecrets }), now: runtime.now });
+  await registerInboundMailRoute(app, {
+    deps: replyDepsFor(runtime, runner.queue),
+    verifier: createWebhookVerifier({ secrets: runner.config.webhookSecrets }),
+    now: runtime.now,
+  });
 };

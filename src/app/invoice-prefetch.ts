@@ -44,7 +44,8 @@ async function batch<T>(read: () => Promise<T[]>): Promise<T[] | undefined> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof CoupaHttpError && error.status >= 400 && error.status < 500 && error.status !== 429) return undefined;
+    if (error instanceof CoupaHttpError && error.status >= 400 && error.status < 500 && error.status !== 429)
+      return undefined;
     throw error;
   }
 }
@@ -75,7 +76,11 @@ const sortedIds = (ids: Iterable<number>): number[] => unique(ids).sort((a, b) =
  * Prime the caches for these invoices. Returns how many invoices were found (the rest are left to
  * the single reads, which answer "not found" as before).
  */
-export async function prefetchInvoices(records: RecordSource, invoiceIds: readonly number[], options: PrefetchOptions): Promise<number> {
+export async function prefetchInvoices(
+  records: RecordSource,
+  invoiceIds: readonly number[],
+  options: PrefetchOptions,
+): Promise<number> {
   const { coupa } = records;
   const ids = sortedIds(invoiceIds);
   if (ids.length === 0) return 0;
@@ -85,13 +90,17 @@ export async function prefetchInvoices(records: RecordSource, invoiceIds: readon
 
   const now = options.now();
   const sinceById = new Map(invoices.map((i) => [i.id, sinceOf(i, options.duplicateWindowDays, now)]));
-  const supplierIds = sortedIds(invoices.map((i) => i.supplier?.id).filter((id): id is number => typeof id === 'number'));
+  const supplierIds = sortedIds(
+    invoices.map((i) => i.supplier?.id).filter((id): id is number => typeof id === 'number'),
+  );
   const refs = new Map(invoices.map((i) => [i.id, poReferencesOf(i)]));
   const poNumbers = unique([...refs.values()].flatMap((r) => r.numbers));
   // Order-line sets whose POs are read by association: the lines naming no PO (the checks) and
   // every line's order line (the case scope that binds a settlement to its invoice's POs).
   const lineSets = invoices.flatMap((i) => {
-    const all = sortedIds(i.invoiceLines.map((l) => l.orderLineId).filter((id): id is number => typeof id === 'number'));
+    const all = sortedIds(
+      i.invoiceLines.map((l) => l.orderLineId).filter((id): id is number => typeof id === 'number'),
+    );
     return [sortedIds(refs.get(i.id)!.orphanLineIds), all].filter((set) => set.length > 0);
   });
 
@@ -116,29 +125,48 @@ export async function prefetchInvoices(records: RecordSource, invoiceIds: readon
       ...r.numbers.map((n) => poByNumber.get(n)).filter((p): p is PurchaseOrder => p !== undefined),
       ...(posByLine ?? []).filter((p) => p.orderLines.some((l) => r.orphanLineIds.includes(l.id))),
     ];
-    const known = r.numbers.every((n) => poByNumber.has(n)) && (r.orphanLineIds.length === 0 || posByLine !== undefined);
+    const known =
+      r.numbers.every((n) => poByNumber.has(n)) && (r.orphanLineIds.length === 0 || posByLine !== undefined);
     const supplierId = invoice.supplier?.id;
-    const supplier = supplierId === undefined ? null : supplierById.get(supplierId) ?? null;
-    return known && (supplierId === undefined || supplierById.has(supplierId)) ? sortedIds(receiptLineIdsOf(supplier, [...new Map(pos.map((p) => [p.id, p])).values()])) : [];
+    const supplier = supplierId === undefined ? null : (supplierById.get(supplierId) ?? null);
+    return known && (supplierId === undefined || supplierById.has(supplierId))
+      ? sortedIds(receiptLineIdsOf(supplier, [...new Map(pos.map((p) => [p.id, p])).values()]))
+      : [];
   });
-  const others = sortedIds((history ?? []).map((i) => i.supplier?.id).filter((id): id is number => typeof id === 'number' && !supplierIds.includes(id)));
+  const others = sortedIds(
+    (history ?? [])
+      .map((i) => i.supplier?.id)
+      .filter((id): id is number => typeof id === 'number' && !supplierIds.includes(id)),
+  );
   // People an exception may be routed to: requesters, PO requesters and the reviewers.
-  const approvers = unique([
-    ...(options.reviewers ?? []),
-    ...invoices.map((i) => i.requestedBy?.login),
-    ...[...(posByNumber ?? []), ...(posByLine ?? [])].map((p) => p.requester?.login),
-  ].filter((l): l is string => !!l && !(options.ownLogins ?? new Set()).has(l)));
-  await Promise.all([primeReceipts(records, receiptSets.filter((s) => s.length > 0)), primeSuppliers(records, others), primeUsers(records, 'login', approvers)]);
+  const approvers = unique(
+    [
+      ...(options.reviewers ?? []),
+      ...invoices.map((i) => i.requestedBy?.login),
+      ...[...(posByNumber ?? []), ...(posByLine ?? [])].map((p) => p.requester?.login),
+    ].filter((l): l is string => !!l && !(options.ownLogins ?? new Set()).has(l)),
+  );
+  await Promise.all([
+    primeReceipts(
+      records,
+      receiptSets.filter((s) => s.length > 0),
+    ),
+    primeSuppliers(records, others),
+    primeUsers(records, 'login', approvers),
+  ]);
   return invoices.length;
 }
 
 async function primePoNumbers(records: RecordSource, numbers: readonly string[]): Promise<PurchaseOrder[] | undefined> {
   if (numbers.length === 0) return [];
-  const pos = await inChunks(numbers, (chunk) => records.coupa.listPurchaseOrders(query().where('po-number', 'in', chunk)));
+  const pos = await inChunks(numbers, (chunk) =>
+    records.coupa.listPurchaseOrders(query().where('po-number', 'in', chunk)),
+  );
   if (!pos) return undefined;
   // The single read takes the first match (lowest id); so does this.
   const first = new Map<string, PurchaseOrder>();
-  for (const po of [...pos].sort((a, b) => a.id - b.id)) if (po.poNumber && !first.has(po.poNumber)) first.set(po.poNumber, po);
+  for (const po of [...pos].sort((a, b) => a.id - b.id))
+    if (po.poNumber && !first.has(po.poNumber)) first.set(po.poNumber, po);
   for (const n of numbers) records.prime('txn', k.poNumber(n), first.get(n) ?? null);
   return [...first.values()];
 }
@@ -146,10 +174,17 @@ async function primePoNumbers(records: RecordSource, numbers: readonly string[])
 async function primePoLines(records: RecordSource, sets: readonly number[][]): Promise<PurchaseOrder[] | undefined> {
   const lineIds = sortedIds(sets.flat());
   if (lineIds.length === 0) return [];
-  const pos = await inChunks(lineIds, (chunk) => records.coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', chunk)));
+  const pos = await inChunks(lineIds, (chunk) =>
+    records.coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', chunk)),
+  );
   if (!pos) return undefined;
   const all = [...new Map(pos.map((p) => [p.id, p])).values()].sort((a, b) => a.id - b.id);
-  for (const wanted of sets) records.prime('txn', k.poLines(wanted), all.filter((p) => p.orderLines.some((l) => wanted.includes(l.id))));
+  for (const wanted of sets)
+    records.prime(
+      'txn',
+      k.poLines(wanted),
+      all.filter((p) => p.orderLines.some((l) => wanted.includes(l.id))),
+    );
   return all;
 }
 
@@ -158,7 +193,9 @@ async function primeSuppliers(records: RecordSource, supplierIds: readonly numbe
   if (supplierIds.length === 0) return [];
   const [suppliers, infos] = await Promise.all([
     inChunks(supplierIds, (chunk) => records.coupa.listSuppliers(query().where('id', 'in', chunk))),
-    inChunks(supplierIds, (chunk) => records.coupa.listSupplierInformation(query().where('supplier[id]', 'in', chunk).orderBy('id'))),
+    inChunks(supplierIds, (chunk) =>
+      records.coupa.listSupplierInformation(query().where('supplier[id]', 'in', chunk).orderBy('id')),
+    ),
   ]);
   if (suppliers) {
     const byId = new Map(suppliers.map((s) => [s.id, s]));
@@ -177,7 +214,9 @@ async function primeSuppliers(records: RecordSource, supplierIds: readonly numbe
 
 async function primeContracts(records: RecordSource, supplierIds: readonly number[]): Promise<void> {
   if (supplierIds.length === 0) return;
-  const contracts = await inChunks(supplierIds, (chunk) => records.coupa.listContracts(query().where('supplier[id]', 'in', chunk).orderBy('id')));
+  const contracts = await inChunks(supplierIds, (chunk) =>
+    records.coupa.listContracts(query().where('supplier[id]', 'in', chunk).orderBy('id')),
+  );
   if (!contracts) return;
   for (const id of supplierIds) {
     const mine = contracts.filter((c) => c.supplier?.id === id);
@@ -186,7 +225,11 @@ async function primeContracts(records: RecordSource, supplierIds: readonly numbe
 }
 
 /** Each supplier's invoices since the earliest month any of its exceptions looks back to. */
-async function primeHistory(records: RecordSource, invoices: readonly Invoice[], sinceById: Map<number, string>): Promise<Invoice[] | undefined> {
+async function primeHistory(
+  records: RecordSource,
+  invoices: readonly Invoice[],
+  sinceById: Map<number, string>,
+): Promise<Invoice[] | undefined> {
   const fromBySupplier = new Map<number, Set<string>>();
   for (const invoice of invoices) {
     const sid = invoice.supplier?.id;
@@ -195,8 +238,12 @@ async function primeHistory(records: RecordSource, invoices: readonly Invoice[],
   }
   if (fromBySupplier.size === 0) return [];
   const earliest = [...fromBySupplier.values()].flatMap((s) => [...s]).sort()[0]!;
-  const all = await inChunks([...fromBySupplier.keys()].sort((a, b) => a - b), (chunk) =>
-    records.coupa.listInvoices(query().where('supplier[id]', 'in', chunk).where('invoice-date', 'gt_or_eq', earliest)),
+  const all = await inChunks(
+    [...fromBySupplier.keys()].sort((a, b) => a - b),
+    (chunk) =>
+      records.coupa.listInvoices(
+        query().where('supplier[id]', 'in', chunk).where('invoice-date', 'gt_or_eq', earliest),
+      ),
   );
   if (!all) return undefined;
   const sorted = [...all].sort((a, b) => a.id - b.id);
@@ -210,7 +257,11 @@ async function primeHistory(records: RecordSource, invoices: readonly Invoice[],
 }
 
 /** Invoices of any supplier with the same gross total, for every total in the window. */
-async function primeSameTotal(records: RecordSource, invoices: readonly Invoice[], sinceById: Map<number, string>): Promise<void> {
+async function primeSameTotal(
+  records: RecordSource,
+  invoices: readonly Invoice[],
+  sinceById: Map<number, string>,
+): Promise<void> {
   const wanted = invoices.flatMap((i) => {
     const total = totalOf(i);
     return total ? [{ total: String(total), since: sinceById.get(i.id)! }] : [];
@@ -223,16 +274,20 @@ async function primeSameTotal(records: RecordSource, invoices: readonly Invoice[
   if (!all) return;
   const sorted = [...all].sort((a, b) => a.id - b.id);
   for (const { total, since } of wanted) {
-    const mine = sorted.filter((i) => i.grossTotal != null && sameAmount(String(i.grossTotal), total) && (dateOf(i) ?? '') >= since);
+    const mine = sorted.filter(
+      (i) => i.grossTotal != null && sameAmount(String(i.grossTotal), total) && (dateOf(i) ?? '') >= since,
+    );
     if (mine.length < READ_CAPS.sameTotal) records.prime('txn', k.total(total, since), mine);
   }
 }
 
 /** Every comment on these invoices (`GET /api/comments`, commentable filters), then their authors. */
-async function primeComments(records: RecordSource, invoiceIds: readonly number[], ownLogins: ReadonlySet<string>): Promise<void> {
-  const comments = await inChunks(invoiceIds, (chunk) =>
-    records.coupa.listCommentsOn('InvoiceHeader', chunk),
-  );
+async function primeComments(
+  records: RecordSource,
+  invoiceIds: readonly number[],
+  ownLogins: ReadonlySet<string>,
+): Promise<void> {
+  const comments = await inChunks(invoiceIds, (chunk) => records.coupa.listCommentsOn('InvoiceHeader', chunk));
   if (!comments) return;
   const byInvoice = new Map<number, Comment[]>(invoiceIds.map((id) => [id, []]));
   for (const c of [...comments].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
@@ -240,13 +295,23 @@ async function primeComments(records: RecordSource, invoiceIds: readonly number[
   }
   for (const [id, list] of byInvoice) records.prime('txn', k.comments(id), list);
   const logins = unique(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l && !ownLogins.has(l)));
-  const userIds = sortedIds(comments.filter((c) => !c.createdBy?.login && typeof c.createdBy?.id === 'number').map((c) => c.createdBy!.id as number));
+  const userIds = sortedIds(
+    comments
+      .filter((c) => !c.createdBy?.login && typeof c.createdBy?.id === 'number')
+      .map((c) => c.createdBy!.id as number),
+  );
   await Promise.all([primeUsers(records, 'login', logins), primeUsers(records, 'id', userIds)]);
 }
 
-async function primeUsers(records: RecordSource, by: 'login' | 'id', values: ReadonlyArray<string | number>): Promise<void> {
+async function primeUsers(
+  records: RecordSource,
+  by: 'login' | 'id',
+  values: ReadonlyArray<string | number>,
+): Promise<void> {
   if (values.length === 0) return;
-  const users = await inChunks(values, (chunk) => records.coupa.listUsers(query().where(by, 'in', chunk) as CoupaQuery));
+  const users = await inChunks(values, (chunk) =>
+    records.coupa.listUsers(query().where(by, 'in', chunk) as CoupaQuery),
+  );
   if (!users) return;
   for (const value of values) {
     const user = users.find((u) => (by === 'login' ? u.login === value : u.id === value)) ?? null;

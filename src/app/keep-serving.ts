@@ -11,7 +11,10 @@ import { mountReviewApp } from '../web/index.js';
 import type { OpenedRuntime } from './embedded.js';
 
 function tokensFor(opened: OpenedRuntime): { tokens: TokenDirectory; generated?: string } {
-  const configured = loadTokenDirectory({ file: opened.runtime.config.tokensFile, inline: opened.runtime.config.mcpTokens });
+  const configured = loadTokenDirectory({
+    file: opened.runtime.config.tokensFile,
+    inline: opened.runtime.config.mcpTokens,
+  });
   if (configured.size > 0) return { tokens: configured };
   const token = randomBytes(24).toString('base64url');
   return { tokens: createTokenDirectory([{ token, login: 'local.approver', roles: ['approver'] }]), generated: token };
@@ -26,8 +29,12 @@ export async function keepServing(opened: OpenedRuntime, options: { port: number
   const base = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
   console.log(`MCP (Streamable HTTP): ${base}/mcp`);
   console.log(`Review page: ${base}/review`);
-  if (generated) console.log(`Bearer token for local.approver (approver role), valid until this process stops: ${generated}`);
-  if (opened.sim) console.log(`Coupa simulator: ${opened.sim.url}  client_id ${opened.sim.credentials.clientId}  client_secret ${opened.sim.credentials.clientSecret}`);
+  if (generated)
+    console.log(`Bearer token for local.approver (approver role), valid until this process stops: ${generated}`);
+  if (opened.sim)
+    console.log(
+      `Coupa simulator: ${opened.sim.url}  client_id ${opened.sim.credentials.clientId}  client_secret ${opened.sim.credentials.clientSecret}`,
+    );
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -9,7 +9,19 @@
  * databases) and a WAL that starts after everything the build wrote (12 MB, ~500 files).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../db/connection.js';
@@ -33,9 +45,15 @@ function sizeOf(path: string): number {
 /** The hash a prepared store must carry for a store opened with `embedderModel`. */
 export function preparedStoreKey(embedderModel: string): string {
   const hash = createHash('sha256').update(
-    JSON.stringify({ embedderModel, pglite: installedVersion('@electric-sql/pglite'), pgvector: installedVersion('@electric-sql/pglite-pgvector') }),
+    JSON.stringify({
+      embedderModel,
+      pglite: installedVersion('@electric-sql/pglite'),
+      pgvector: installedVersion('@electric-sql/pglite-pgvector'),
+    }),
   );
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
   }
   return hash.digest('hex').slice(0, 32);
@@ -66,7 +84,9 @@ function trimTrailingZeros(file: string): number | undefined {
 }
 
 function filesUnder(root: string, at = ''): string[] {
-  return readdirSync(join(root, at), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(root, join(at, e.name)) : [join(at, e.name)]));
+  return readdirSync(join(root, at), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(root, join(at, e.name)) : [join(at, e.name)],
+  );
 }
 
 /** Copy a directory tree file by file (cheaper than cpSync's per-file checks for a thousand small files). */
@@ -92,7 +112,8 @@ function readManifest(dir: string): PreparedManifest | undefined {
  */
 export function seedFromPreparedStore(location: string, embedderModel: string, dir = PREPARED_DIR): boolean {
   const manifest = readManifest(dir);
-  if (!manifest || !existsSync(join(dir, SEED_DIR, 'PG_VERSION')) || manifest.key !== preparedStoreKey(embedderModel)) return false;
+  if (!manifest || !existsSync(join(dir, SEED_DIR, 'PG_VERSION')) || manifest.key !== preparedStoreKey(embedderModel))
+    return false;
   try {
     copyTree(join(dir, SEED_DIR), location);
     for (const empty of manifest.emptyDirs) mkdirSync(join(location, empty), { recursive: true });
@@ -143,7 +164,11 @@ export async function prepareStore(dir = PREPARED_DIR): Promise<number> {
       const size = trimTrailingZeros(join(dir, SEED_DIR, file));
       if (size !== undefined) trimmed[file] = size;
     }
-    const manifest: PreparedManifest = { key: preparedStoreKey(embedder.model), emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)), trimmed };
+    const manifest: PreparedManifest = {
+      key: preparedStoreKey(embedder.model),
+      emptyDirs: emptyDirsUnder(join(dir, SEED_DIR)),
+      trimmed,
+    };
     writeFileSync(join(dir, KEY_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return sizeOf(join(dir, SEED_DIR));
   } finally {

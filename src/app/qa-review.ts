@@ -20,32 +20,74 @@ export const QaVerdictInput = z.object({
 });
 export type QaVerdictInput = z.infer<typeof QaVerdictInput>;
 
-
-async function correctiveProposal(runtime: Runtime, sample: QaSample, input: QaVerdictInput, reviewer: string): Promise<string | undefined> {
+async function correctiveProposal(
+  runtime: Runtime,
+  sample: QaSample,
+  input: QaVerdictInput,
+  reviewer: string,
+): Promise<string | undefined> {
   const invoice = await runtime.records.invoice(sample.invoiceId, { fresh: true }).catch(() => null);
   if (!invoice || !CHANGEABLE_STATUSES.has(String(invoice.status))) return undefined;
   const why = `QA review by ${reviewer}: ${input.reason}`.slice(0, 1_900);
-  const call = input.correct_decision === 'dispute'
-    ? { tool: 'dispute_invoice', input: { invoice_id: sample.invoiceId, reason_code: 'OTHER', supplier_message: 'Our review found a problem with this invoice; please contact accounts payable before resubmitting.' } }
-    : { tool: 'route_to_approver', input: { invoice_id: sample.invoiceId, approver_login: input.route_to ?? runtime.controls.ap_reviewer, reason: why } };
+  const call =
+    input.correct_decision === 'dispute'
+      ? {
+          tool: 'dispute_invoice',
+          input: {
+            invoice_id: sample.invoiceId,
+            reason_code: 'OTHER',
+            supplier_message:
+              'Our review found a problem with this invoice; please contact accounts payable before resubmitting.',
+          },
+        }
+      : {
+          tool: 'route_to_approver',
+          input: {
+            invoice_id: sample.invoiceId,
+            approver_login: input.route_to ?? runtime.controls.ap_reviewer,
+            reason: why,
+          },
+        };
   const proposal = await runtime.proposals.create({
-    ...call, invoiceId: sample.invoiceId, invoiceTotal: invoice.grossTotal ?? invoice.totalWithTaxes ?? undefined,
-    proposer: 'settle-qa', proposerKind: 'system', reason: why, evidence: [`QA sample ${sample.id}: agent decided ${sample.decision} (${sample.drawnBecause})`],
+    ...call,
+    invoiceId: sample.invoiceId,
+    invoiceTotal: invoice.grossTotal ?? invoice.totalWithTaxes ?? undefined,
+    proposer: 'settle-qa',
+    proposerKind: 'system',
+    reason: why,
+    evidence: [`QA sample ${sample.id}: agent decided ${sample.decision} (${sample.drawnBecause})`],
   });
   return proposal.id;
 }
 
-export async function submitQaVerdict(runtime: Runtime, identity: Identity, sampleId: number, input: QaVerdictInput): Promise<{ ok: boolean; message: string }> {
+export async function submitQaVerdict(
+  runtime: Runtime,
+  identity: Identity,
+  sampleId: number,
+  input: QaVerdictInput,
+): Promise<{ ok: boolean; message: string }> {
   const qa = createQaStore(runtime.db);
-  const sample = await qa.review(sampleId, { by: identity.id, verdict: input.verdict, comment: input.reason, ...(input.correct_decision ? { correctDecision: input.correct_decision } : {}), ...(input.route_to ? { correctRouteTo: input.route_to } : {}), at: runtime.now() });
+  const sample = await qa.review(sampleId, {
+    by: identity.id,
+    verdict: input.verdict,
+    comment: input.reason,
+    ...(input.correct_decision ? { correctDecision: input.correct_decision } : {}),
+    ...(input.route_to ? { correctRouteTo: input.route_to } : {}),
+    at: runtime.now(),
+  });
   if (!sample) return { ok: false, message: `QA sample ${sampleId} is unknown or already reviewed.` };
   let proposalId: string | undefined;
   if (input.verdict === 'disagree') {
     const decision = input.correct_decision ?? 'route';
     await runtime.knowledge.recordResolution({
-      invoiceId: sample.invoiceId, exceptionType: sample.exceptionType as never, decision, decidedBy: identity.id, source: 'human',
+      invoiceId: sample.invoiceId,
+      exceptionType: sample.exceptionType as never,
+      decision,
+      decidedBy: identity.id,
+      source: 'human',
       summary: `QA review: ${identity.id} disagreed with Settle's ${sample.decision} — ${input.reason}`,
-      ...(sample.supplierId ? { supplierId: sample.supplierId } : {}), ...(sample.supplierName ? { supplierName: sample.supplierName } : {}),
+      ...(sample.supplierId ? { supplierId: sample.supplierId } : {}),
+      ...(sample.supplierName ? { supplierName: sample.supplierName } : {}),
       decidedAt: runtime.now().toISOString(),
       correction: { agentDecision: sample.decision as never, ...(input.route_to ? { routeTo: input.route_to } : {}) },
     });
@@ -53,10 +95,21 @@ export async function submitQaVerdict(runtime: Runtime, identity: Identity, samp
     if (proposalId) await qa.setCorrectiveProposal(sample.id, proposalId);
   }
   await runtime.audit.record({
-    actor: identity.id, actorKind: 'person', tool: 'qa_review', input: { sample: sampleId, ...input }, decision: 'executed',
-    reason: `${input.verdict}: ${input.reason}`, coupaCalls: 0, resultSummary: proposalId ? `corrective proposal ${proposalId}` : input.verdict, idempotencyKey: null, invoiceId: sample.invoiceId,
+    actor: identity.id,
+    actorKind: 'person',
+    tool: 'qa_review',
+    input: { sample: sampleId, ...input },
+    decision: 'executed',
+    reason: `${input.verdict}: ${input.reason}`,
+    coupaCalls: 0,
+    resultSummary: proposalId ? `corrective proposal ${proposalId}` : input.verdict,
+    idempotencyKey: null,
+    invoiceId: sample.invoiceId,
   });
   const demoted = await runDemotionCheck({ db: runtime.db, controls: runtime.controls, now: runtime.now() });
   const note = demoted.length ? ` ${demoted.length} slice(s) demoted to assisted.` : '';
-  return { ok: true, message: `QA verdict recorded (${input.verdict}).${proposalId ? ` Corrective proposal ${proposalId} waits for an approver.` : ''}${note}` };
+  return {
+    ok: true,
+    message: `QA verdict recorded (${input.verdict}).${proposalId ? ` Corrective proposal ${proposalId} waits for an approver.` : ''}${note}`,
+  };
 }

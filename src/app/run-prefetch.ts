@@ -25,7 +25,11 @@ export interface RunPrefetchOptions {
 }
 
 export function createRunPrefetcher(
-  runtime: { records: RecordSource; controls: Pick<Controls, 'duplicate_window_days' | 'ap_reviewer' | 'escalation_reviewer'>; now(): Date },
+  runtime: {
+    records: RecordSource;
+    controls: Pick<Controls, 'duplicate_window_days' | 'ap_reviewer' | 'escalation_reviewer'>;
+    now(): Date;
+  },
   invoiceIds: readonly number[],
   options: RunPrefetchOptions = {},
 ): RunPrefetcher {
@@ -35,16 +39,28 @@ export function createRunPrefetcher(
     if (!order.has(id)) order.set(id, i);
   });
   const windows = new Map<number, Promise<void>>();
-  const watch = options.masterWatch === false ? undefined : options.masterWatch ?? createMasterWatch(runtime.records);
-  const quietly = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, (error) => options.onError?.(error));
+  const watch = options.masterWatch === false ? undefined : (options.masterWatch ?? createMasterWatch(runtime.records));
+  const quietly = (p: Promise<unknown>): Promise<void> =>
+    p.then(
+      () => undefined,
+      (error) => options.onError?.(error),
+    );
 
   function fetchWindow(w: number): Promise<void> {
     let pending = windows.get(w);
     if (!pending) {
       const ids = invoiceIds.slice(w * size, (w + 1) * size);
-      pending = ids.length === 0 ? Promise.resolve() : quietly(prefetchInvoices(runtime.records, ids, {
-        duplicateWindowDays: runtime.controls.duplicate_window_days, reviewers: [runtime.controls.ap_reviewer, runtime.controls.escalation_reviewer], now: () => runtime.now(), ...(options.ownLogins ? { ownLogins: options.ownLogins } : {}),
-      }));
+      pending =
+        ids.length === 0
+          ? Promise.resolve()
+          : quietly(
+              prefetchInvoices(runtime.records, ids, {
+                duplicateWindowDays: runtime.controls.duplicate_window_days,
+                reviewers: [runtime.controls.ap_reviewer, runtime.controls.escalation_reviewer],
+                now: () => runtime.now(),
+                ...(options.ownLogins ? { ownLogins: options.ownLogins } : {}),
+              }),
+            );
       windows.set(w, pending);
     }
     return pending;

@@ -53,7 +53,11 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
   const closers: Array<() => Promise<void>> = [() => db.close()];
   try {
     await migrate(db);
-    const queue = createRunnerQueue({ db, schedule: options.schedule ?? false, onError: (err) => logger.error({ err }, 'queue error') });
+    const queue = createRunnerQueue({
+      db,
+      schedule: options.schedule ?? false,
+      onError: (err) => logger.error({ err }, 'queue error'),
+    });
     if (options.queue ?? true) {
       await queue.start();
       closers.unshift(() => queue.stop());
@@ -65,11 +69,16 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
       return agent;
     };
     return {
-      config, db, queue, metrics, logger,
+      config,
+      db,
+      queue,
+      metrics,
+      logger,
       agent: agentRuntime,
       coupa: async () => (await agentRuntime()).coupa,
       async close() {
-        for (const close of closers.splice(0)) await close().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+        for (const close of closers.splice(0))
+          await close().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
       },
     };
   } catch (error) {
@@ -83,10 +92,26 @@ export async function openRunnerRuntime(config: Config, options: RuntimeOptions 
  * Postgres-backed rate limit so every worker process shares Coupa's 25 requests/s. Without Coupa
  * configuration: the embedded simulator with the sample company (said on stderr).
  */
-async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onClose: (close: () => Promise<void>) => void): Promise<Runtime> {
+async function connectAgent(
+  config: Config,
+  db: Db,
+  metrics: RunnerMetrics,
+  onClose: (close: () => Promise<void>) => void,
+): Promise<Runtime> {
   // One bucket per tenant: every worker process acting on this Coupa instance draws from it.
-  const coupaLimiter = createPgRateLimiter(db, { name: coupaBucketName(config.coupa?.baseUrl), ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst });
-  const common = { config, db, coupaLimiter, onCoupaCall: coupaCallObserver(metrics), onReadProblem: readProblemObserver(metrics), auditCheckpoints: true };
+  const coupaLimiter = createPgRateLimiter(db, {
+    name: coupaBucketName(config.coupa?.baseUrl),
+    ratePerSecond: config.coupaRatePerSecond,
+    burst: config.coupaBurst,
+  });
+  const common = {
+    config,
+    db,
+    coupaLimiter,
+    onCoupaCall: coupaCallObserver(metrics),
+    onReadProblem: readProblemObserver(metrics),
+    auditCheckpoints: true,
+  };
   if (config.coupa) {
     const runtime = await createRuntime(common);
     onClose(() => runtime.close());
@@ -95,8 +120,15 @@ async function connectAgent(config: Config, db: Db, metrics: RunnerMetrics, onCl
   const company = generateCompany({ seed: 7, invoices: 2000 });
   const sim = await startSimulator({ dataset: company.dataset, now: company.now });
   onClose(() => sim.close());
-  process.stderr.write(`settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`);
-  const runtime = await createRuntime({ ...common, controlDefaults: SAMPLE_COMPANY_CONTROLS, simulator: sim, now: () => new Date(sim.now()) });
+  process.stderr.write(
+    `settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`,
+  );
+  const runtime = await createRuntime({
+    ...common,
+    controlDefaults: SAMPLE_COMPANY_CONTROLS,
+    simulator: sim,
+    now: () => new Date(sim.now()),
+  });
   onClose(() => runtime.close());
   return runtime;
 }

@@ -137,12 +137,19 @@ export interface Runtime {
 }
 
 /** Defaults, `SETTLE_CONTROLS_FILE`, `SETTLE_MODE` and overrides, validated; one clear error otherwise. */
-export function loadControls(config: Config, overrides: ControlsOverrides | undefined, defaults: ControlsOverrides = {}): Controls {
+export function loadControls(
+  config: Config,
+  overrides: ControlsOverrides | undefined,
+  defaults: ControlsOverrides = {},
+): Controls {
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {
       // `$schema` names the JSON Schema for editors (docs/controls.md); it is not a control.
-      const { $schema: _forEditors, ...controls } = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<string, unknown>;
+      const { $schema: _forEditors, ...controls } = JSON.parse(readFileSync(config.controlsFile, 'utf8')) as Record<
+        string,
+        unknown
+      >;
       fromFile = controls;
     } catch (error) {
       throw new UserError(`SETTLE_CONTROLS_FILE ${config.controlsFile}: ${(error as Error).message}`);
@@ -157,7 +164,9 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
   try {
     return resolveControls(input);
   } catch (error) {
-    throw new UserError(`invalid controls: ${hasIssues(error) ? formatIssues(error, { root: 'controls' }) : describeError(error)}`);
+    throw new UserError(
+      `invalid controls: ${hasIssues(error) ? formatIssues(error, { root: 'controls' }) : describeError(error)}`,
+    );
   }
 }
 
@@ -166,7 +175,10 @@ function resolveControlsSafe(input: Record<string, unknown>): Controls {
  * field of a Coupa record it cannot read is tallied in `drift` (when given) and reported to `onReadProblem`.
  */
 export function coupaClientFor(
-  options: Pick<RuntimeOptions, 'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'>,
+  options: Pick<
+    RuntimeOptions,
+    'config' | 'simulator' | 'lazySimulator' | 'coupaLimiter' | 'onCoupaCall' | 'onReadProblem'
+  >,
   drift: DriftTally = createDriftTally(),
   /** Told of every call too: the guard's per-tool-call counter. */
   countCall: () => void = () => undefined,
@@ -182,16 +194,32 @@ export function coupaClientFor(
       countCall();
       options.onCoupaCall?.(event);
     },
-    ...(options.coupaLimiter !== undefined ? { limiter: options.coupaLimiter } : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
+    ...(options.coupaLimiter !== undefined
+      ? { limiter: options.coupaLimiter }
+      : { ratePerSecond: config.coupaRatePerSecond, burst: config.coupaBurst }),
   };
   if (lazySimulator) {
     const { clientId, clientSecret } = lazySimulator.credentials;
-    return createCoupaClient({ baseUrl: LAZY_SIMULATOR_URL, clientId, clientSecret, fetch: lazySimulator.fetch, ...common });
+    return createCoupaClient({
+      baseUrl: LAZY_SIMULATOR_URL,
+      clientId,
+      clientSecret,
+      fetch: lazySimulator.fetch,
+      ...common,
+    });
   }
   if (simulator) {
-    return createCoupaClient({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret, ...common });
+    return createCoupaClient({
+      baseUrl: simulator.url,
+      clientId: simulator.credentials.clientId,
+      clientSecret: simulator.credentials.clientSecret,
+      ...common,
+    });
   }
-  if (!config.coupa) throw new UserError('no Coupa configured: set COUPA_BASE_URL, COUPA_CLIENT_ID and COUPA_CLIENT_SECRET, or run against the embedded simulator');
+  if (!config.coupa)
+    throw new UserError(
+      'no Coupa configured: set COUPA_BASE_URL, COUPA_CLIENT_ID and COUPA_CLIENT_SECRET, or run against the embedded simulator',
+    );
   return createCoupaClient({
     baseUrl: config.coupa.baseUrl,
     clientId: config.coupa.clientId,
@@ -206,7 +234,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const controls = loadControls(config, options.controls, options.controlDefaults);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
-  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model), sharedBuffers: options.pgliteSharedBuffers }));
+  const db =
+    options.db ??
+    (await openDb({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      seed: (location) => seedFromPreparedStore(location, embedder.model),
+      sharedBuffers: options.pgliteSharedBuffers,
+    }));
   try {
     await migrate(db);
     const knowledge = await createKnowledgeStore({ db, embedder, now });
@@ -228,16 +263,46 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const calibration = { gate: gateReader(calibrationStore) };
 
     const simulated = options.simulator?.credentials ?? options.lazySimulator?.credentials;
-    const ownLogins = new Set(simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : []);
+    const ownLogins = new Set(
+      simulated ? [simulated.userLogin ?? simulated.clientId] : config.coupa?.apiLogin ? [config.coupa.apiLogin] : [],
+    );
     // A simulator is a new tenant every time it starts, even on the same port.
-    const tenant = options.simulator ? `${options.simulator.url}#${randomUUID()}` : options.lazySimulator ? `${LAZY_SIMULATOR_URL}#${randomUUID()}` : config.coupa!.baseUrl;
-    const mailer = options.mailer ?? (config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createOutboxMailer(config.mail.from));
-    const supplierRequests = createSupplierRequests({ db, tenant, now, mail: { mailer, replyAddress: config.mail.replyAddress } });
+    const tenant = options.simulator
+      ? `${options.simulator.url}#${randomUUID()}`
+      : options.lazySimulator
+        ? `${LAZY_SIMULATOR_URL}#${randomUUID()}`
+        : config.coupa!.baseUrl;
+    const mailer =
+      options.mailer ??
+      (config.mail.smtpUrl
+        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+        : createOutboxMailer(config.mail.from));
+    const supplierRequests = createSupplierRequests({
+      db,
+      tenant,
+      now,
+      mail: { mailer, replyAddress: config.mail.replyAddress },
+    });
     const taxEvidence = taxEvidenceFor(config, options.taxEngine);
-    const verifySupplier = supplierVerifierFor(config.external.registries, { ...(options.registryFetch ? { fetch: options.registryFetch } : {}), now });
+    const verifySupplier = supplierVerifierFor(config.external.registries, {
+      ...(options.registryFetch ? { fetch: options.registryFetch } : {}),
+      now,
+    });
     const guard = createGuard({
       tools: [...TOOLS, ...SYSTEM_TOOLS],
-      services: { controls, now, records, ownLogins, knowledge, proposals, glOwners, grir: { db, source: grirSourceOf(config) }, taxEvidence, verifySupplier, supplierRequests },
+      services: {
+        controls,
+        now,
+        records,
+        ownLogins,
+        knowledge,
+        proposals,
+        glOwners,
+        grir: { db, source: grirSourceOf(config) },
+        taxEvidence,
+        verifySupplier,
+        supplierRequests,
+      },
       coupaCalls,
       audit,
       proposals,
@@ -248,14 +313,40 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: options.logger ?? pino({ level: config.logLevel, name: 'settle-guard' }, pino.destination(2)),
       supplierTextPolicy: supplierTextPolicyFor,
       // A pinned mode (a dry run, `start --mode`) is the mode for every slice: no rule may lift it.
-      ...(options.forceMode ? {} : {
-        autonomy: createAutonomyResolver({ rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)], sliceOf: readSlice, confidenceGate: calibration.gate }),
-      }),
+      ...(options.forceMode
+        ? {}
+        : {
+            autonomy: createAutonomyResolver({
+              rules: async () => [...(await autonomy.rules()), ...controlsRules(controls)],
+              sliceOf: readSlice,
+              confidenceGate: calibration.gate,
+            }),
+          }),
     });
     const policies = loadPolicyLibrary(join(PROJECT_KNOWLEDGE_DIR, 'policies'));
     const checkpointer = options.auditCheckpoints ? startCheckpoints(config, audit) : undefined;
     return {
-      config, db, coupa, records, knowledge, audit, proposals, mode, controls, autonomy, shadow, calibration, guard, policies, tenant, ownLogins, simulator: options.simulator, now, contextFor: guard.contextFor, drift, supplierRequests,
+      config,
+      db,
+      coupa,
+      records,
+      knowledge,
+      audit,
+      proposals,
+      mode,
+      controls,
+      autonomy,
+      shadow,
+      calibration,
+      guard,
+      policies,
+      tenant,
+      ownLogins,
+      simulator: options.simulator,
+      now,
+      contextFor: guard.contextFor,
+      drift,
+      supplierRequests,
       close: async () => {
         mailer.close();
         await checkpointer?.stop().catch((error: unknown) => reportCheckpointError(error as Error));
@@ -276,7 +367,12 @@ function reportCheckpointError(error: Error): void {
 function startCheckpoints(config: Config, audit: AuditLog): Checkpointer {
   const c = config.auditCheckpoints;
   const checkpointer = createCheckpointer({
-    audit, keyFile: c.keyFile, checkpointFile: c.file, intervalMs: c.intervalSeconds * 1000, sinkUrl: c.sinkUrl, onError: reportCheckpointError,
+    audit,
+    keyFile: c.keyFile,
+    checkpointFile: c.file,
+    intervalMs: c.intervalSeconds * 1000,
+    sinkUrl: c.sinkUrl,
+    onError: reportCheckpointError,
   });
   checkpointer.start();
   return checkpointer;

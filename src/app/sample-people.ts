@@ -26,21 +26,38 @@ export interface PeopleResult {
 }
 
 const DISPUTE_FOR: Record<string, string> = {
-  price_variance: 'INCORRECT-PRICE', quantity_variance: 'INCORRECT-QUANTITY', missing_receipt: 'NOT-RECEIVED', missing_po: 'MISSING-PO', tax_variance: 'TAX-ERROR', duplicate: 'DUPLICATE',
+  price_variance: 'INCORRECT-PRICE',
+  quantity_variance: 'INCORRECT-QUANTITY',
+  missing_receipt: 'NOT-RECEIVED',
+  missing_po: 'MISSING-PO',
+  tax_variance: 'TAX-ERROR',
+  duplicate: 'DUPLICATE',
 };
 
 /** What the person decides on one invoice: the ground truth, or with `share` probability something else. */
 export function personChoice(label: ExceptionLabel, seed: number, share: number): PersonChoice {
   // Seeded per invoice, so the choice does not depend on the order people work in.
   const rng = createRng(seed * 1_000_003 + label.invoiceId);
-  const truth: PersonChoice = { decision: label.expectedDecision, ...(label.routeTo ? { routeTo: label.routeTo } : {}), ...(label.disputeReason ? { disputeReason: label.disputeReason } : {}), different: false };
+  const truth: PersonChoice = {
+    decision: label.expectedDecision,
+    ...(label.routeTo ? { routeTo: label.routeTo } : {}),
+    ...(label.disputeReason ? { disputeReason: label.disputeReason } : {}),
+    different: false,
+  };
   if (!rng.chance(share)) return truth;
   switch (label.expectedDecision) {
-    case 'resolve': return rng.chance(0.5) ? { decision: 'route', routeTo: 'ap.manager', different: true } : { decision: 'hold', different: true };
-    case 'route': return { decision: 'dispute', disputeReason: DISPUTE_FOR[label.exceptionType] ?? 'OTHER', different: true };
-    case 'dispute': return { decision: 'route', routeTo: 'ap.review', different: true };
-    case 'hold': return { decision: 'route', routeTo: 'ap.manager', different: true };
-    case 'request_info': return { decision: 'route', routeTo: 'ap.review', different: true };
+    case 'resolve':
+      return rng.chance(0.5)
+        ? { decision: 'route', routeTo: 'ap.manager', different: true }
+        : { decision: 'hold', different: true };
+    case 'route':
+      return { decision: 'dispute', disputeReason: DISPUTE_FOR[label.exceptionType] ?? 'OTHER', different: true };
+    case 'dispute':
+      return { decision: 'route', routeTo: 'ap.review', different: true };
+    case 'hold':
+      return { decision: 'route', routeTo: 'ap.manager', different: true };
+    case 'request_info':
+      return { decision: 'route', routeTo: 'ap.review', different: true };
   }
 }
 
@@ -56,13 +73,22 @@ async function carryOut(coupa: CoupaClient, invoiceId: number, choice: PersonCho
       return;
     }
     case 'dispute':
-      await coupa.dispute(invoiceId, { reasonCode: choice.disputeReason ?? 'OTHER', comment: 'Please correct and resubmit this invoice.' });
+      await coupa.dispute(invoiceId, {
+        reasonCode: choice.disputeReason ?? 'OTHER',
+        comment: 'Please correct and resubmit this invoice.',
+      });
       return;
     case 'hold':
-      await coupa.addComment(invoiceId, { text: 'AP: keeping this invoice on hold pending our review.', toSupplier: false });
+      await coupa.addComment(invoiceId, {
+        text: 'AP: keeping this invoice on hold pending our review.',
+        toSupplier: false,
+      });
       return;
     case 'request_info':
-      await coupa.addComment(invoiceId, { text: 'Please send the missing information so we can process this invoice.', toSupplier: true });
+      await coupa.addComment(invoiceId, {
+        text: 'Please send the missing information so we can process this invoice.',
+        toSupplier: true,
+      });
   }
 }
 
@@ -76,7 +102,12 @@ export async function sampleCompanyPeopleSettle(options: {
   /** Share of deliberately different human choices (default 0.1). */
   share?: number;
 }): Promise<PeopleResult> {
-  const coupa = createCoupaClient({ baseUrl: options.sim.url, clientId: options.people.clientId, clientSecret: options.people.clientSecret, limiter: false });
+  const coupa = createCoupaClient({
+    baseUrl: options.sim.url,
+    clientId: options.people.clientId,
+    clientSecret: options.people.clientSecret,
+    limiter: false,
+  });
   const byId = new Map(options.labels.map((l) => [l.invoiceId, l]));
   const result: PeopleResult = { acted: 0, different: 0, failed: [] };
   for (const invoiceId of options.invoiceIds) {

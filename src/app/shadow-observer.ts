@@ -19,7 +19,10 @@ export interface ObserveResult {
   unreadable: Array<{ invoiceId: number; error: string }>;
 }
 
-type ObserverRuntime = Pick<Runtime, 'shadow' | 'records' | 'coupa' | 'knowledge' | 'audit' | 'tenant' | 'now' | 'simulator' | 'config'>;
+type ObserverRuntime = Pick<
+  Runtime,
+  'shadow' | 'records' | 'coupa' | 'knowledge' | 'audit' | 'tenant' | 'now' | 'simulator' | 'config'
+>;
 
 function ownLoginsOf(runtime: ObserverRuntime): Set<string> {
   const sim = runtime.simulator?.credentials;
@@ -34,14 +37,27 @@ export async function observeCase(runtime: ObserverRuntime, open: ShadowCase): P
   const authors = [...new Set(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l))];
   const internal = new Set<string>();
   for (const login of authors) if (await runtime.records.userByLogin(login).catch(() => null)) internal.add(login);
-  const seen = observePerson({ invoice, comments, since: open.decidedAt, ownLogins: ownLoginsOf(runtime), internalLogins: internal });
+  const seen = observePerson({
+    invoice,
+    comments,
+    since: open.decidedAt,
+    ownLogins: ownLoginsOf(runtime),
+    internalLogins: internal,
+  });
   if (!seen) return undefined;
   const recorded = await runtime.shadow.recordPerson(open.id, { ...seen, observedAt: runtime.now() });
   if (!recorded) return undefined;
   await runtime.audit.record({
-    actor: 'settle', actorKind: 'system', tool: 'shadow_observe', input: { invoice_id: open.invoiceId, evidence: seen.evidence },
-    decision: 'allowed', reason: `person ${seen.login ?? '(unknown)'} decided ${seen.decision}; agent would have ${open.agent.decision}`,
-    coupaCalls: 0, resultSummary: recorded.agreed ? 'agreed' : `disagreed: ${recorded.disagreement}`, idempotencyKey: null, invoiceId: open.invoiceId,
+    actor: 'settle',
+    actorKind: 'system',
+    tool: 'shadow_observe',
+    input: { invoice_id: open.invoiceId, evidence: seen.evidence },
+    decision: 'allowed',
+    reason: `person ${seen.login ?? '(unknown)'} decided ${seen.decision}; agent would have ${open.agent.decision}`,
+    coupaCalls: 0,
+    resultSummary: recorded.agreed ? 'agreed' : `disagreed: ${recorded.disagreement}`,
+    idempotencyKey: null,
+    invoiceId: open.invoiceId,
   });
   if (!recorded.agreed) await rememberCorrection(runtime, recorded);
   return recorded;
@@ -61,12 +77,19 @@ async function rememberCorrection(runtime: ObserverRuntime, c: ShadowCase): Prom
     ...(c.supplierId ? { supplierId: c.supplierId } : {}),
     ...(c.supplierName ? { supplierName: c.supplierName } : {}),
     decidedAt: person.observedAt.toISOString(),
-    correction: { agentDecision: c.agent.decision as never, ...(person.routeTo ? { routeTo: person.routeTo } : {}), ...(person.disputeReason ? { disputeReason: person.disputeReason } : {}) },
+    correction: {
+      agentDecision: c.agent.decision as never,
+      ...(person.routeTo ? { routeTo: person.routeTo } : {}),
+      ...(person.disputeReason ? { disputeReason: person.disputeReason } : {}),
+    },
   });
 }
 
 /** Look at every open shadow case of this tenant once. */
-export async function observeShadowCases(runtime: ObserverRuntime, options: { limit?: number } = {}): Promise<ObserveResult> {
+export async function observeShadowCases(
+  runtime: ObserverRuntime,
+  options: { limit?: number } = {},
+): Promise<ObserveResult> {
   const open = await runtime.shadow.open(runtime.tenant, options.limit ?? 500);
   const result: ObserveResult = { observed: 0, disagreed: 0, stillOpen: 0, unreadable: [] };
   for (const c of open) {

@@ -11,14 +11,23 @@ export interface ShadowWatch {
   stop(): Promise<void>;
 }
 
-export function startShadowWatch(runtime: Runtime, intervalMs: number, logger?: Pick<Logger, 'info' | 'warn'>): ShadowWatch {
+export function startShadowWatch(
+  runtime: Runtime,
+  intervalMs: number,
+  logger?: Pick<Logger, 'info' | 'warn'>,
+): ShadowWatch {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const tick = async (): Promise<void> => {
     running = observeShadowCases(runtime)
       .then((r) => {
-        if (r.observed) logger?.info({ observed: r.observed, disagreed: r.disagreed, open: r.stillOpen }, 'shadow: people settled shadowed invoices');
-        for (const u of r.unreadable) logger?.warn({ invoice: u.invoiceId, error: u.error }, 'shadow: invoice unreadable; will retry');
+        if (r.observed)
+          logger?.info(
+            { observed: r.observed, disagreed: r.disagreed, open: r.stillOpen },
+            'shadow: people settled shadowed invoices',
+          );
+        for (const u of r.unreadable)
+          logger?.warn({ invoice: u.invoiceId, error: u.error }, 'shadow: invoice unreadable; will retry');
       })
       .catch((error: unknown) => logger?.warn({ err: error }, 'shadow watch failed; will retry next interval'));
     await running;

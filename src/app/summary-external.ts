@@ -30,7 +30,9 @@ export function externalCasesText(labels: readonly ExceptionLabel[], verdicts: r
     if (!tag || !v) continue;
     const expected = outcome(label.expectedDecision, label.routeTo, label.disputeReason);
     const got = outcome(v.decision, v.route_to, v.dispute_reason);
-    rows.push(`  ${(TITLES[tag] ?? tag).padEnd(36)} invoice ${label.invoiceId}  expected ${expected}; settled ${got} ${expected === got ? '✓' : '✗'}`);
+    rows.push(
+      `  ${(TITLES[tag] ?? tag).padEnd(36)} invoice ${label.invoiceId}  expected ${expected}; settled ${got} ${expected === got ? '✓' : '✗'}`,
+    );
   }
   return rows.length ? ['Tax engine and registry cases (outside sources):', ...rows].join('\n') : undefined;
 }

@@ -41,11 +41,22 @@ export function summarize(verdicts: readonly Verdict[]): RunSummary {
 
 /** Exceptions by type (rows) and decision (columns). */
 export function decisionTable(verdicts: readonly Verdict[]): string {
-  const table = new Table({ head: ['exception type', ...DECISIONS, 'total', 'median ms', 'Coupa calls'], style: { head: [], border: [], compact: true } });
-  const types = [...new Set(verdicts.filter((v) => v.outcome !== 'not_actionable').map((v) => v.exception_type))].sort();
+  const table = new Table({
+    head: ['exception type', ...DECISIONS, 'total', 'median ms', 'Coupa calls'],
+    style: { head: [], border: [], compact: true },
+  });
+  const types = [
+    ...new Set(verdicts.filter((v) => v.outcome !== 'not_actionable').map((v) => v.exception_type)),
+  ].sort();
   for (const type of types) {
     const rows = verdicts.filter((v) => v.exception_type === type && v.outcome !== 'not_actionable');
-    table.push([type, ...DECISIONS.map((d) => rows.filter((v) => v.decision === d).length || ''), rows.length, Math.round(median(rows.map((v) => v.duration_ms))), median(rows.map((v) => v.coupa_calls))]);
+    table.push([
+      type,
+      ...DECISIONS.map((d) => rows.filter((v) => v.decision === d).length || ''),
+      rows.length,
+      Math.round(median(rows.map((v) => v.duration_ms))),
+      median(rows.map((v) => v.coupa_calls)),
+    ]);
   }
   return table.toString();
 }
@@ -61,7 +72,11 @@ export interface CostOptions {
 export function runCost(verdicts: readonly Verdict[], options: CostOptions = {}): CostSummary {
   const acted = verdicts.filter((v) => v.outcome !== 'not_actionable');
   const own = verdicts.reduce((sum, v) => sum + v.coupa_calls, 0);
-  const extra = options.runCoupaCalls === undefined ? verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0) : Math.max(0, options.runCoupaCalls - own) + verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0);
+  const extra =
+    options.runCoupaCalls === undefined
+      ? verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0)
+      : Math.max(0, options.runCoupaCalls - own) +
+        verdicts.filter((v) => v.outcome === 'not_actionable').reduce((sum, v) => sum + v.coupa_calls, 0);
   return summariseCost(acted, options.price, extra);
 }
 
@@ -85,7 +100,13 @@ export interface SummaryJson {
   mean_coupa_calls: number;
   /** Cost per settled exception: Coupa calls (the run's batched reads spread over it), model tokens, model cost (null without prices). */
   cost_per_exception: { coupa_calls: number; tokens_in: number; tokens_out: number; model_cost: string | null };
-  by_exception_type: Record<string, { decisions: Record<string, number>; outcomes: { executed: number; proposed: number; shadow: number; failed: number } }>;
+  by_exception_type: Record<
+    string,
+    {
+      decisions: Record<string, number>;
+      outcomes: { executed: number; proposed: number; shadow: number; failed: number };
+    }
+  >;
 }
 
 /** The run's summary for scripts (`settle start --json FILE`). */
@@ -95,14 +116,26 @@ export function summaryJson(verdicts: readonly Verdict[], cost: CostOptions = {}
   const byType: SummaryJson['by_exception_type'] = {};
   for (const v of verdicts) {
     if (v.outcome === 'not_actionable') continue;
-    const t = (byType[v.exception_type] ??= { decisions: {}, outcomes: { executed: 0, proposed: 0, shadow: 0, failed: 0 } });
+    const t = (byType[v.exception_type] ??= {
+      decisions: {},
+      outcomes: { executed: 0, proposed: 0, shadow: 0, failed: 0 },
+    });
     t.decisions[v.decision] = (t.decisions[v.decision] ?? 0) + 1;
-    if (v.outcome === 'executed' || v.outcome === 'proposed' || v.outcome === 'shadow' || v.outcome === 'failed') t.outcomes[v.outcome] += 1;
+    if (v.outcome === 'executed' || v.outcome === 'proposed' || v.outcome === 'shadow' || v.outcome === 'failed')
+      t.outcomes[v.outcome] += 1;
   }
   return {
-    exceptions: s.exceptions, not_actionable: s.notActionable, auto_resolved_share: s.autoResolvedShare, median_ms: s.medianMs,
+    exceptions: s.exceptions,
+    not_actionable: s.notActionable,
+    auto_resolved_share: s.autoResolvedShare,
+    median_ms: s.medianMs,
     mean_coupa_calls: s.meanCoupaCalls,
-    cost_per_exception: { coupa_calls: Number(c.coupaCalls), tokens_in: Number(c.tokensIn), tokens_out: Number(c.tokensOut), model_cost: c.money },
+    cost_per_exception: {
+      coupa_calls: Number(c.coupaCalls),
+      tokens_in: Number(c.tokensIn),
+      tokens_out: Number(c.tokensOut),
+      model_cost: c.money,
+    },
     by_exception_type: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
   };
 }

@@ -15,13 +15,22 @@ import type { Runtime } from './runtime.js';
  * audited like every write, mode-checked, and at most once per (reply, document) key.
  */
 async function attachThroughGuard(runtime: Runtime, r: AttachRequest): Promise<AttachOutcome> {
-  const sha256 = await documents(runtime).put(runtime.tenant, r.invoiceId, { filename: r.filename, contentType: r.contentType, bytes: r.bytes });
-  const result = await runtime.guard.call(INBOUND_MAIL_IDENTITY, 'attach_supplier_document',
-    { invoice_id: r.invoiceId, document_sha256: sha256, filename: r.filename, reply: r.reply }, { systemKey: r.key });
+  const sha256 = await documents(runtime).put(runtime.tenant, r.invoiceId, {
+    filename: r.filename,
+    contentType: r.contentType,
+    bytes: r.bytes,
+  });
+  const result = await runtime.guard.call(
+    INBOUND_MAIL_IDENTITY,
+    'attach_supplier_document',
+    { invoice_id: r.invoiceId, document_sha256: sha256, filename: r.filename, reply: r.reply },
+    { systemKey: r.key },
+  );
   const id = result.structured?.attachment_id;
   if (!result.isError && typeof id === 'number') return { coupaAttachmentId: id };
   // A failure is retried by the relay (the reply is not recorded); a proposal or shadow is kept as such.
-  if (result.outcome === 'error') throw new Error(`attaching ${r.filename} to invoice ${r.invoiceId} failed: ${result.text}`);
+  if (result.outcome === 'error')
+    throw new Error(`attaching ${r.filename} to invoice ${r.invoiceId} failed: ${result.text}`);
   return { notAttached: `${result.outcome}: ${result.text.slice(0, 300)}` };
 }
 
@@ -34,7 +43,10 @@ function documents(runtime: Runtime): DocumentStore {
 
 export function replyDepsFor(runtime: Runtime, queue: RunnerQueue): ReplyDeps {
   return {
-    db: runtime.db, tenant: runtime.tenant, store: runtime.supplierRequests.store, queue,
+    db: runtime.db,
+    tenant: runtime.tenant,
+    store: runtime.supplierRequests.store,
+    queue,
     attachDocument: (r) => attachThroughGuard(runtime, r),
   };
 }
@@ -56,16 +68,28 @@ export function scanPortal(runtime: Runtime, queue: RunnerQueue): Promise<ReplyO
 /** Reminders and escalations due at `now` (default: the runtime's clock). */
 export function chaseRequests(runtime: Runtime, now: () => Date = runtime.now): Promise<ChaseResult> {
   return chasePending({
-    tenant: runtime.tenant, store: runtime.supplierRequests.store, now, policy: runtime.config.chase,
-    mail: runtime.supplierRequests.mail, apOwner: runtime.controls.ap_reviewer,
+    tenant: runtime.tenant,
+    store: runtime.supplierRequests.store,
+    now,
+    policy: runtime.config.chase,
+    mail: runtime.supplierRequests.mail,
+    apOwner: runtime.controls.ap_reviewer,
     // Reminders and escalations are Settle's agent writing to Coupa: through the guard like any write.
     addComment: async (id, c) => {
-      const r = await runtime.guard.call(AGENT_IDENTITY, 'add_comment', { invoice_id: id, text: c.text, to_supplier: c.toSupplier });
+      const r = await runtime.guard.call(AGENT_IDENTITY, 'add_comment', {
+        invoice_id: id,
+        text: c.text,
+        to_supplier: c.toSupplier,
+      });
       if (r.isError) throw new Error(r.text);
       return r;
     },
     routeToOwner: async (id, reason) => {
-      const r = await runtime.guard.call(AGENT_IDENTITY, 'route_to_approver', { invoice_id: id, approver_login: runtime.controls.ap_reviewer, reason });
+      const r = await runtime.guard.call(AGENT_IDENTITY, 'route_to_approver', {
+        invoice_id: id,
+        approver_login: runtime.controls.ap_reviewer,
+        reason,
+      });
       return { ok: !r.isError, text: r.text };
     },
   });

@@ -20,14 +20,26 @@ export async function supplierTextPolicyFor(invoiceId: number | null, ctx: ToolC
   const ic = await loadInvoiceContext(ctx, invoiceId);
   if (!ic) return { allowedHosts };
   const ownId = ic.invoice.supplier?.id;
-  const infoFor = (id: number | undefined): SupplierInformation | undefined => (ic.supplierInformation ?? []).find((i) => (i.supplier?.id ?? i.supplierId) === id);
-  const internal = new Set([...(ic.users ?? []).map((u) => u.login.toLowerCase()), ...[...ctx.ownLogins].map((l) => l.toLowerCase())]);
-  const internalTexts = (ic.comments ?? []).filter((c) => internal.has(c.createdBy?.login?.toLowerCase() ?? '') && !c.toSupplier).map((c) => c.comments);
+  const infoFor = (id: number | undefined): SupplierInformation | undefined =>
+    (ic.supplierInformation ?? []).find((i) => (i.supplier?.id ?? i.supplierId) === id);
+  const internal = new Set([
+    ...(ic.users ?? []).map((u) => u.login.toLowerCase()),
+    ...[...ctx.ownLogins].map((l) => l.toLowerCase()),
+  ]);
+  const internalTexts = (ic.comments ?? [])
+    .filter((c) => internal.has(c.createdBy?.login?.toLowerCase() ?? '') && !c.toSupplier)
+    .map((c) => c.comments);
   if (ic.invoice.internalNote) internalTexts.push(ic.invoice.internalNote);
   return {
     supplierName: ic.supplier?.name ?? ic.invoice.supplier?.name ?? null,
     accounts: accountsOf(infoFor(ownId)),
-    otherSuppliers: (ic.otherSuppliers ?? []).filter((s) => s.id !== ownId).map((s) => ({ name: s.name, taxId: s.taxId ?? infoFor(s.id)?.taxId ?? null, accounts: accountsOf(infoFor(s.id)) })),
+    otherSuppliers: (ic.otherSuppliers ?? [])
+      .filter((s) => s.id !== ownId)
+      .map((s) => ({
+        name: s.name,
+        taxId: s.taxId ?? infoFor(s.id)?.taxId ?? null,
+        accounts: accountsOf(infoFor(s.id)),
+      })),
     internalTexts,
     allowedHosts,
   };

@@ -71,9 +71,20 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
       const fields = await nextFields(client, e, now());
       const hash = hashRow(fields);
       const { rows: inserted } = await client.query<DbAuditRow>(INSERT_SQL, [
-        fields.seq, fields.at, fields.actor, fields.actorKind, fields.tool, JSON.stringify(fields.input),
-        fields.decision, fields.reason, fields.coupaCalls, fields.resultSummary, fields.idempotencyKey,
-        fields.invoiceId, fields.prevHash, hash,
+        fields.seq,
+        fields.at,
+        fields.actor,
+        fields.actorKind,
+        fields.tool,
+        JSON.stringify(fields.input),
+        fields.decision,
+        fields.reason,
+        fields.coupaCalls,
+        fields.resultSummary,
+        fields.idempotencyKey,
+        fields.invoiceId,
+        fields.prevHash,
+        hash,
       ]);
       const row = fromDb(inserted[0]!);
       // The hash must describe what the database hands back, or verify would fail later.
@@ -81,7 +92,10 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
       await client.query('commit');
       return row;
     } catch (error) {
-      broken = await client.query('rollback').then(() => false, () => true);
+      broken = await client.query('rollback').then(
+        () => false,
+        () => true,
+      );
       throw error;
     } finally {
       client.release(broken);
@@ -99,7 +113,8 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
     },
     verify: (tap) => verifyChain(tap ? tap(rows()) : rows()),
     export: (target) => writeJsonLines(rows(), target),
-    count: async () => Number((await db.query<{ n: string }>('select count(*)::text as n from audit_log')).rows[0]?.n ?? 0),
+    count: async () =>
+      Number((await db.query<{ n: string }>('select count(*)::text as n from audit_log')).rows[0]?.n ?? 0),
     head: async () => {
       const { rows: last } = await db.query<{ seq: string; hash: string }>(HEAD_SQL);
       return last[0] ? { seq: Number(last[0].seq), hash: last[0].hash } : null;

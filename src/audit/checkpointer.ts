@@ -45,7 +45,8 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     const c = signCheckpoint(head, key, now());
     appendCheckpoint(options.checkpointFile, c);
     last = c;
-    if (options.sinkUrl) await sendToSink(options.sinkUrl, c).catch((error: unknown) => options.onError?.(error as Error));
+    if (options.sinkUrl)
+      await sendToSink(options.sinkUrl, c).catch((error: unknown) => options.onError?.(error as Error));
     return c;
   }
 
@@ -61,7 +62,10 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       // One at once: a key on disk then always has a checkpoint beside it, so a missing file is news.
       void checkpoint().catch((error: unknown) => options.onError?.(error as Error));
       if (timer || options.intervalMs <= 0) return;
-      timer = setInterval(() => void checkpoint().catch((error: unknown) => options.onError?.(error as Error)), options.intervalMs);
+      timer = setInterval(
+        () => void checkpoint().catch((error: unknown) => options.onError?.(error as Error)),
+        options.intervalMs,
+      );
       timer.unref();
     },
     async stop() {
@@ -73,6 +77,11 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
 }
 
 async function sendToSink(url: string, c: Checkpoint): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c), signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(c),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`audit checkpoint sink ${new URL(url).host} answered ${response.status}`);
 }

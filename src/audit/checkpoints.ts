@@ -64,18 +64,23 @@ export function appendCheckpoint(file: string, c: Checkpoint): void {
 export function readCheckpoints(file: string): Checkpoint[] {
   if (!existsSync(file)) return [];
   const out: Checkpoint[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new Error(`${file}:${i + 1}: not valid JSON (the checkpoint file was edited or cut)`);
-    }
-    const parsed = Checkpoint.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: not a checkpoint (${formatIssues(parsed.error, { root: 'line', limit: 2 })})`);
-    out.push(parsed.data);
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not valid JSON (the checkpoint file was edited or cut)`);
+      }
+      const parsed = Checkpoint.safeParse(json);
+      if (!parsed.success)
+        throw new Error(
+          `${file}:${i + 1}: not a checkpoint (${formatIssues(parsed.error, { root: 'line', limit: 2 })})`,
+        );
+      out.push(parsed.data);
+    });
   return out;
 }
 
@@ -92,7 +97,10 @@ export interface CheckpointReport {
  * Wrap a row stream (in seq order) so that, as it is consumed — e.g. by `verifyChain` — the hashes
  * at the checkpointed seqs and the last seq are noted; `report()` then compares them.
  */
-export function checkpointTap(checkpoints: readonly Checkpoint[], publicKey: KeyObject): {
+export function checkpointTap(
+  checkpoints: readonly Checkpoint[],
+  publicKey: KeyObject,
+): {
   rows(source: AsyncIterable<AuditRow>): AsyncGenerator<AuditRow>;
   report(): CheckpointReport;
 } {
@@ -114,8 +122,10 @@ export function checkpointTap(checkpoints: readonly Checkpoint[], publicKey: Key
       let previousSeq = -1;
       checkpoints.forEach((c, i) => {
         const name = `checkpoint #${i + 1} (row #${c.seq}, signed ${c.at})`;
-        if (!checkpointSignatureValid(c, publicKey)) return void problems.push(`${name}: signature does not verify with the given public key`);
-        if (c.seq < previousSeq) problems.push(`${name}: goes back from row #${previousSeq} (the checkpoint file was reordered)`);
+        if (!checkpointSignatureValid(c, publicKey))
+          return void problems.push(`${name}: signature does not verify with the given public key`);
+        if (c.seq < previousSeq)
+          problems.push(`${name}: goes back from row #${previousSeq} (the checkpoint file was reordered)`);
         previousSeq = Math.max(previousSeq, c.seq);
         if (c.seq === 0) {
           checked++;
@@ -123,12 +133,17 @@ export function checkpointTap(checkpoints: readonly Checkpoint[], publicKey: Key
         }
         const hash = seen.get(c.seq);
         if (hash === undefined) {
-          problems.push(c.seq > lastSeq
-            ? `log truncated: ${name} vouches for row #${c.seq}, but the log ends at row #${lastSeq}`
-            : `${name}: row #${c.seq} is missing`);
+          problems.push(
+            c.seq > lastSeq
+              ? `log truncated: ${name} vouches for row #${c.seq}, but the log ends at row #${lastSeq}`
+              : `${name}: row #${c.seq} is missing`,
+          );
           return;
         }
-        if (hash !== c.hash) return void problems.push(`${name}: row #${c.seq} has a different hash — rows up to #${c.seq} were altered and re-chained`);
+        if (hash !== c.hash)
+          return void problems.push(
+            `${name}: row #${c.seq} has a different hash — rows up to #${c.seq} were altered and re-chained`,
+          );
         checked++;
         lastAnchored = { seq: c.seq, at: c.at };
       });

@@ -97,7 +97,8 @@ export function storedInput(value: unknown, max = MAX_STORED_INPUT_CHARS): JsonV
     return { unstorable: true, reason: 'input has no JSON form (circular or too deep)' };
   }
   if (text === undefined) return null; // a function or symbol at the top level
-  if (text.length <= max && jsonDepthProblem(text, MAX_STORED_INPUT_DEPTH) === null) return clean(JSON.parse(text) as JsonValue);
+  if (text.length <= max && jsonDepthProblem(text, MAX_STORED_INPUT_DEPTH) === null)
+    return clean(JSON.parse(text) as JsonValue);
   return {
     truncated: true,
     length: text.length,

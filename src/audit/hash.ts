@@ -15,9 +15,37 @@ export type HashedFields = Omit<AuditRow, 'hash'>;
 
 /** SHA-256 hex of the canonical JSON of a row (its `hash` field, if present, is ignored). */
 export function hashRow(row: HashedFields | AuditRow): string {
-  const { seq, at, actor, actorKind, tool, input, decision, reason, coupaCalls, resultSummary, idempotencyKey, invoiceId, prevHash } = row;
+  const {
+    seq,
+    at,
+    actor,
+    actorKind,
+    tool,
+    input,
+    decision,
+    reason,
+    coupaCalls,
+    resultSummary,
+    idempotencyKey,
+    invoiceId,
+    prevHash,
+  } = row;
   // Listed explicitly so a field added to the row later cannot slip into (or out of) old hashes.
-  const fields: HashedFields = { seq, at, actor, actorKind, tool, input, decision, reason, coupaCalls, resultSummary, idempotencyKey, invoiceId, prevHash };
+  const fields: HashedFields = {
+    seq,
+    at,
+    actor,
+    actorKind,
+    tool,
+    input,
+    decision,
+    reason,
+    coupaCalls,
+    resultSummary,
+    idempotencyKey,
+    invoiceId,
+    prevHash,
+  };
   const canonical = canonicalize(fields);
   if (canonical === undefined) throw new Error('audit row has no JSON form');
   return createHash('sha256').update(canonical, 'utf8').digest('hex');

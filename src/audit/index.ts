@@ -4,6 +4,13 @@ export { AuditEntry, AuditActorKind, GuardDecision, AuditRowSchema, type AuditRo
 export { GENESIS_HASH, hashRow } from './hash.js';
 export { verifyChain, readExport, type VerifyResult } from './verify.js';
 export { writeJsonLines } from './export.js';
-export { Checkpoint, appendCheckpoint, checkpointTap, readCheckpoints, signCheckpoint, type CheckpointReport } from './checkpoints.js';
+export {
+  Checkpoint,
+  appendCheckpoint,
+  checkpointTap,
+  readCheckpoints,
+  signCheckpoint,
+  type CheckpointReport,
+} from './checkpoints.js';
 export { createCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 export { loadOrCreateSigningKey, publicKeyFileOf, readPublicKey, type SigningKey } from './signing-key.js';

@@ -17,7 +17,10 @@ export interface SigningKey {
 
 /** The id a checkpoint names its key by. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Where the public half of `keyFile` is written. */
@@ -48,7 +51,8 @@ export function loadOrCreateSigningKey(keyFile: string): SigningKey {
   } catch (error) {
     throw new Error(`audit signing key ${keyFile} is not a private key: ${(error as Error).message}`);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`audit signing key ${keyFile} is ${privateKey.asymmetricKeyType}, not ed25519`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`audit signing key ${keyFile} is ${privateKey.asymmetricKeyType}, not ed25519`);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }

@@ -26,12 +26,18 @@ export async function verifyChain(rows: AsyncIterable<AuditRow>): Promise<Verify
     count += 1;
     const broken = (reason: string): VerifyResult => ({ ok: false, rows: count, firstBrokenSeq: row.seq, reason });
     if (row.seq !== previous.seq + 1) {
-      return broken(row.seq > previous.seq + 1 ? `${describeGap(previous.seq + 1, row.seq - 1)} missing` : `out of order after row #${previous.seq}`);
+      return broken(
+        row.seq > previous.seq + 1
+          ? `${describeGap(previous.seq + 1, row.seq - 1)} missing`
+          : `out of order after row #${previous.seq}`,
+      );
     }
     if (row.prevHash !== previous.hash) {
-      return broken(previous.seq === 0
-        ? 'first row does not start from the genesis hash'
-        : `prev_hash does not match the hash of row #${previous.seq} (a row was altered or replaced)`);
+      return broken(
+        previous.seq === 0
+          ? 'first row does not start from the genesis hash'
+          : `prev_hash does not match the hash of row #${previous.seq} (a row was altered or replaced)`,
+      );
     }
     if (hashRow(row) !== row.hash) return broken('stored hash does not match the row content (row altered)');
     previous = { seq: row.seq, hash: row.hash };
@@ -57,7 +63,8 @@ export async function* readExport(path: string): AsyncGenerator<AuditRow> {
       throw new Error(`${path}:${lineNo}: not valid JSON`);
     }
     const row = AuditRowSchema.safeParse(parsed);
-    if (!row.success) throw new Error(`${path}:${lineNo}: not an audit row (${formatIssues(row.error, { root: 'row', limit: 1 })})`);
+    if (!row.success)
+      throw new Error(`${path}:${lineNo}: not an audit row (${formatIssues(row.error, { root: 'row', limit: 1 })})`);
     yield row.data as AuditRow;
   }
 }

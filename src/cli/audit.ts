@@ -6,8 +6,19 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import {
-  checkpointTap, createAuditLog, createCheckpointer, publicKeyFileOf, readCheckpoints, readExport, readPublicKey, verifyChain,
-  type AuditLog, type AuditRow, type Checkpoint, type CheckpointReport, type VerifyResult,
+  checkpointTap,
+  createAuditLog,
+  createCheckpointer,
+  publicKeyFileOf,
+  readCheckpoints,
+  readExport,
+  readPublicKey,
+  verifyChain,
+  type AuditLog,
+  type AuditRow,
+  type Checkpoint,
+  type CheckpointReport,
+  type VerifyResult,
 } from '../audit/index.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDb } from '../db/connection.js';
@@ -27,7 +38,8 @@ async function withAuditLog<T>(work: (log: AuditLog) => Promise<T>): Promise<T> 
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UserError(`--limit must be a whole number from 1 to 1000, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UserError(`--limit must be a whole number from 1 to 1000, got "${value}"`);
   return n;
 }
 
@@ -39,13 +51,19 @@ export function formatRow(r: AuditRow): string {
 
 function report(result: VerifyResult, anchors: CheckpointReport | null): void {
   if (!result.ok) throw new UserError(`chain broken at row #${result.firstBrokenSeq}: ${result.reason}`, 1);
-  if (anchors && anchors.problems.length > 0) throw new UserError(`checkpoints do not hold: ${anchors.problems.join('; ')}`, 1);
+  if (anchors && anchors.problems.length > 0)
+    throw new UserError(`checkpoints do not hold: ${anchors.problems.join('; ')}`, 1);
   console.log(`chain intact: ${result.rows} rows`);
   if (!anchors) return;
   const last = anchors.lastAnchored;
   const tail = last === null ? result.rows : result.rows - last.seq;
-  console.log(`checkpoints: ${anchors.checked} signed checkpoint(s) verified${last ? `; the newest vouches for row #${last.seq} (signed ${last.at})` : ''}`);
-  if (tail > 0) console.log(`not anchored yet: the last ${tail} row(s) — a removal of only these would not show until the next checkpoint`);
+  console.log(
+    `checkpoints: ${anchors.checked} signed checkpoint(s) verified${last ? `; the newest vouches for row #${last.seq} (signed ${last.at})` : ''}`,
+  );
+  if (tail > 0)
+    console.log(
+      `not anchored yet: the last ${tail} row(s) — a removal of only these would not show until the next checkpoint`,
+    );
 }
 
 interface VerifyFlags {
@@ -67,12 +85,21 @@ function loadAnchors(config: Config, flags: VerifyFlags): { checkpoints: Checkpo
     throw new UserError((error as Error).message);
   }
   if (!existsSync(keyFile)) {
-    if (checkpoints.length > 0) throw new UserError(`${file} holds checkpoints but the public key ${keyFile} is missing; pass --public-key <file>`);
-    console.error(`settle audit: no signing key (${keyFile}) and no checkpoints — the chain proves order, not that no rows were removed or re-chained`);
+    if (checkpoints.length > 0)
+      throw new UserError(
+        `${file} holds checkpoints but the public key ${keyFile} is missing; pass --public-key <file>`,
+      );
+    console.error(
+      `settle audit: no signing key (${keyFile}) and no checkpoints — the chain proves order, not that no rows were removed or re-chained`,
+    );
     return null;
   }
   // A key exists only once a checkpointer ran, and it writes a checkpoint at once: none is news.
-  if (checkpoints.length === 0) throw new UserError(`no checkpoints in ${file} although the signing key ${keyFile} exists (the checkpoint file was removed or emptied)`, 1);
+  if (checkpoints.length === 0)
+    throw new UserError(
+      `no checkpoints in ${file} although the signing key ${keyFile} exists (the checkpoint file was removed or emptied)`,
+      1,
+    );
   try {
     return { checkpoints, publicKey: readPublicKey(keyFile) };
   } catch (error) {
@@ -104,10 +131,15 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('verify')
-    .description('Recompute every hash and link and check every signed checkpoint; exit 0 when intact, 1 naming what does not hold')
+    .description(
+      'Recompute every hash and link and check every signed checkpoint; exit 0 when intact, 1 naming what does not hold',
+    )
     .option('--file <path>', 'verify an export (JSON lines) instead of the database')
-    .option('--checkpoints <file>', 'signed checkpoints to check against (default SETTLE_AUDIT_CHECKPOINTS or <data dir>/audit-checkpoints.jsonl)')
-    .option('--public-key <file>', 'the checkpoint signer\'s public key (default <SETTLE_AUDIT_KEY_FILE>.pub)')
+    .option(
+      '--checkpoints <file>',
+      'signed checkpoints to check against (default SETTLE_AUDIT_CHECKPOINTS or <data dir>/audit-checkpoints.jsonl)',
+    )
+    .option('--public-key <file>', "the checkpoint signer's public key (default <SETTLE_AUDIT_KEY_FILE>.pub)")
     .option('--chain-only', 'check the chain only, not the checkpoints')
     .action(async (opts: { file?: string; checkpoints?: string; publicKey?: string; chainOnly?: boolean }) => {
       await verifyCommand({
@@ -120,15 +152,27 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('checkpoint')
-    .description('Sign the current head with the audit key and append it to the checkpoint file now (serve, worker and start also do this periodically)')
+    .description(
+      'Sign the current head with the audit key and append it to the checkpoint file now (serve, worker and start also do this periodically)',
+    )
     .action(async () => {
       const config = loadConfig();
       const written = await withAuditLog(async (log) => {
         const c = config.auditCheckpoints;
-        const checkpointer = createCheckpointer({ audit: log, keyFile: c.keyFile, checkpointFile: c.file, intervalMs: 0, sinkUrl: c.sinkUrl, onError: (e) => console.error(`settle audit: ${e.message}`) });
+        const checkpointer = createCheckpointer({
+          audit: log,
+          keyFile: c.keyFile,
+          checkpointFile: c.file,
+          intervalMs: 0,
+          sinkUrl: c.sinkUrl,
+          onError: (e) => console.error(`settle audit: ${e.message}`),
+        });
         return checkpointer.checkpoint();
       });
-      if (written) console.log(`checkpoint: row #${written.seq} ${written.hash} signed ${written.at} → ${config.auditCheckpoints.file}`);
+      if (written)
+        console.log(
+          `checkpoint: row #${written.seq} ${written.hash} signed ${written.at} → ${config.auditCheckpoints.file}`,
+        );
       else console.log('checkpoint: the head is unchanged since the last checkpoint; nothing written');
     });
 

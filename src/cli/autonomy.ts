@@ -19,14 +19,32 @@ import { runDemotionCheck } from '../app/autonomy-check.js';
 import { createAutonomyStore } from '../shadow/autonomy-store.js';
 import { formatIssues } from '../issues.js';
 
-const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function parseExceptionType(v: string, prev: string[] = []): string[] {
-  for (const t of list(v)) if (!ExceptionType.safeParse(t).success) throw new InvalidArgumentError(`"${t}" is not an exception type (${ExceptionType.options.join(', ')})`);
+  for (const t of list(v))
+    if (!ExceptionType.safeParse(t).success)
+      throw new InvalidArgumentError(`"${t}" is not an exception type (${ExceptionType.options.join(', ')})`);
   return list(v, prev);
 }
 
-interface PromoteFlags { type?: string[]; supplier?: string[]; tag?: string; min?: string; max?: string; mode: string; as: string; reason?: string; name?: string }
+interface PromoteFlags {
+  type?: string[];
+  supplier?: string[];
+  tag?: string;
+  min?: string;
+  max?: string;
+  mode: string;
+  as: string;
+  reason?: string;
+  name?: string;
+}
 
 function ruleFrom(flags: PromoteFlags): AutonomyRule {
   const parsed = AutonomyRule.safeParse({
@@ -43,21 +61,28 @@ function ruleFrom(flags: PromoteFlags): AutonomyRule {
 }
 
 export function registerAutonomyCommand(program: Command): void {
-  const autonomy = program.command('autonomy').description('Earned autonomy per slice (exception type, supplier, amount): list, promote, check');
-  autonomy.command('list').description('The autonomy rules in force, first match wins').action(async () => {
-    const config = loadConfig();
-    const controls = loadControls(config, undefined);
-    const runtime = await openRunnerRuntime(config, { queue: false });
-    try {
-      const rules = [...(await createAutonomyStore(runtime.db).rules()), ...controlsRules(controls)];
-      const table = new Table({ head: ['#', 'rule', 'source'], style: { head: [], border: [], compact: true } });
-      rules.forEach((r, i) => table.push([i + 1, r.rule.name ? `${r.rule.name}: ${describeRule(r.rule)}` : describeRule(r.rule), r.source]));
-      console.log(rules.length ? table.toString() : 'No autonomy rules.');
-      console.log(`Everything else: global mode ${controls.mode}.`);
-    } finally {
-      await runtime.close();
-    }
-  });
+  const autonomy = program
+    .command('autonomy')
+    .description('Earned autonomy per slice (exception type, supplier, amount): list, promote, check');
+  autonomy
+    .command('list')
+    .description('The autonomy rules in force, first match wins')
+    .action(async () => {
+      const config = loadConfig();
+      const controls = loadControls(config, undefined);
+      const runtime = await openRunnerRuntime(config, { queue: false });
+      try {
+        const rules = [...(await createAutonomyStore(runtime.db).rules()), ...controlsRules(controls)];
+        const table = new Table({ head: ['#', 'rule', 'source'], style: { head: [], border: [], compact: true } });
+        rules.forEach((r, i) =>
+          table.push([i + 1, r.rule.name ? `${r.rule.name}: ${describeRule(r.rule)}` : describeRule(r.rule), r.source]),
+        );
+        console.log(rules.length ? table.toString() : 'No autonomy rules.');
+        console.log(`Everything else: global mode ${controls.mode}.`);
+      } finally {
+        await runtime.close();
+      }
+    });
   autonomy
     .command('promote')
     .description('Set the mode of a slice (a promotion, or a demotion when the mode is lower); audited under --as')
@@ -68,18 +93,29 @@ export function registerAutonomyCommand(program: Command): void {
     .option('--max <amount>', 'invoice total below')
     .option('--name <name>', 'a short name for the rule')
     .requiredOption('--mode <mode>', `the slice's mode (${Mode.options.join(', ')})`)
-    .requiredOption('--as <login>', 'the approver making the change (must hold the approver role in SETTLE_TOKENS_FILE / SETTLE_MCP_TOKENS)')
+    .requiredOption(
+      '--as <login>',
+      'the approver making the change (must hold the approver role in SETTLE_TOKENS_FILE / SETTLE_MCP_TOKENS)',
+    )
     .option('--reason <text>', 'why (e.g. the report figures)')
     .action(async (flags: PromoteFlags) => {
       const config = loadConfig();
       const rule = ruleFrom(flags);
       const identity = loadTokenDirectory({ file: config.tokensFile, inline: config.mcpTokens }).byLogin(flags.as);
-      if (!identity) throw new UserError(`"${flags.as}" is not a configured person (SETTLE_TOKENS_FILE / SETTLE_MCP_TOKENS)`);
+      if (!identity)
+        throw new UserError(`"${flags.as}" is not a configured person (SETTLE_TOKENS_FILE / SETTLE_MCP_TOKENS)`);
       const controls = loadControls(config, undefined);
       const runtime = await openRunnerRuntime(config, { queue: false });
       try {
-        const change = await changeSliceMode({ store: createAutonomyStore(runtime.db), audit: createAuditLog(runtime.db), controls }, identity, rule, flags.reason ?? '');
-        console.log(`${change.kind}: ${describeRule(change.rule)} — by ${change.changedBy}, in force for the next tool call.`);
+        const change = await changeSliceMode(
+          { store: createAutonomyStore(runtime.db), audit: createAuditLog(runtime.db), controls },
+          identity,
+          rule,
+          flags.reason ?? '',
+        );
+        console.log(
+          `${change.kind}: ${describeRule(change.rule)} — by ${change.changedBy}, in force for the next tool call.`,
+        );
       } finally {
         await runtime.close();
       }
@@ -87,18 +123,27 @@ export function registerAutonomyCommand(program: Command): void {
   autonomy
     .command('check')
     .description('Demote autonomous slices whose agreement over the rolling window fell below their threshold')
-    .option('--window <days>', 'rolling window in days', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of days');
-      return n;
-    }, 30)
+    .option(
+      '--window <days>',
+      'rolling window in days',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of days');
+        return n;
+      },
+      30,
+    )
     .action(async (opts: { window: number }) => {
       const config = loadConfig();
       const controls = loadControls(config, undefined);
       const runtime = await openRunnerRuntime(config, { queue: false });
       try {
         const demoted = await runDemotionCheck({ db: runtime.db, controls, now: new Date(), windowDays: opts.window });
-        console.log(demoted.length ? demoted.map((d) => `demoted to assisted: ${describeRule(d.rule.rule)} — ${d.reason}`).join('\n') : 'Every autonomous slice is within its threshold.');
+        console.log(
+          demoted.length
+            ? demoted.map((d) => `demoted to assisted: ${describeRule(d.rule.rule)} — ${d.reason}`).join('\n')
+            : 'Every autonomous slice is within its threshold.',
+        );
       } finally {
         await runtime.close();
       }

@@ -19,7 +19,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'start',
     term: 'start [options]',
-    description: 'Run Settle end to end on the embedded default (or the configured Coupa tenant): settle every open exception and print a summary',
+    description:
+      'Run Settle end to end on the embedded default (or the configured Coupa tenant): settle every open exception and print a summary',
     register: async (p) => (await import('./start.js')).registerStartCommand(p),
   },
   {
@@ -31,7 +32,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'sim',
     term: 'sim [options]',
-    description: 'Serve the sample company on the Coupa simulator (OAuth, REST API, invoice state machine) until Ctrl-C',
+    description:
+      'Serve the sample company on the Coupa simulator (OAuth, REST API, invoice state machine) until Ctrl-C',
     register: async (p) => (await import('./sim.js')).registerSimCommand(p),
   },
   {
@@ -55,7 +57,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'digest',
     term: 'digest [options]',
-    description: 'Post the exception digest (new, auto-resolved, waiting for people, top suppliers) to Slack and/or Teams',
+    description:
+      'Post the exception digest (new, auto-resolved, waiting for people, top suppliers) to Slack and/or Teams',
     register: async (p) => (await import('./digest.js')).registerDigestCommand(p),
   },
   {
@@ -63,19 +66,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'serve [options]',
     description: 'Serve the webhook intake and operational endpoints, with workers, poller and daily digest',
     register: async (p) => {
-      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }, { inboundMailServeMount }] = await Promise.all([
-        import('./serve.js'),
-        import('../app/serve-mcp.js'),
-        import('../web/serve-mount.js'),
-        import('../app/inbound-mail-mount.js'),
-      ]);
+      const [{ registerServeCommand }, { mcpServeMount }, { reviewServeMount }, { inboundMailServeMount }] =
+        await Promise.all([
+          import('./serve.js'),
+          import('../app/serve-mcp.js'),
+          import('../web/serve-mount.js'),
+          import('../app/inbound-mail-mount.js'),
+        ]);
       registerServeCommand(p, [mcpServeMount, reviewServeMount, inboundMailServeMount]);
     },
   },
   {
     name: 'mcp',
     term: 'mcp [options]',
-    description: "Serve Settle's guarded tools over MCP: stdio for Claude Desktop (default), or Streamable HTTP with --http",
+    description:
+      "Serve Settle's guarded tools over MCP: stdio for Claude Desktop (default), or Streamable HTTP with --http",
     register: async (p) => (await import('./mcp.js')).registerMcpCommand(p),
   },
   {
@@ -93,7 +98,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'ingest',
     term: 'ingest [options] <path>',
-    description: 'Read supplier invoices (PDF, Factur-X/ZUGFeRD, UBL/Peppol/XRechnung or cXML XML, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
+    description:
+      'Read supplier invoices (PDF, Factur-X/ZUGFeRD, UBL/Peppol/XRechnung or cXML XML, scan, image, .eml) and post clean ones to Coupa as draft invoices; the rest go to review',
     register: async (p) => (await import('./ingest.js')).registerIngestCommand(p),
   },
   {
@@ -117,7 +123,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'calibrate',
     term: 'calibrate',
-    description: 'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
+    description:
+      'Calibrated confidence: fit it on labelled outcomes, choose autonomy thresholds, show the reliability diagram',
     register: async (p) => (await import('./calibrate.js')).registerCalibrateCommand(p),
   },
   {
@@ -129,7 +136,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'grir',
     term: 'grir [options]',
-    description: 'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
+    description:
+      'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
     register: async (p) => (await import('./grir.js')).registerGrirCommand(p),
   },
 ];

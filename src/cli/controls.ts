@@ -23,7 +23,8 @@ function checkFile(file: string): void {
   } catch (error) {
     throw new UserError(`${file}: not JSON (${describeError(error)})`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${file}: expected a JSON object of controls, e.g. {"mode": "monitor"}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UserError(`${file}: expected a JSON object of controls, e.g. {"mode": "monitor"}`);
   const parsed = ControlsSchema.safeParse(withoutSchemaKey(value));
   if (!parsed.success) throw new UserError(`${file}: ${formatIssues(parsed.error, { root: 'controls' })}`);
   console.log(`${file}: valid controls. Effective controls (defaults where the file is silent):`);

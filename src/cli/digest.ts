@@ -20,7 +20,9 @@ function httpUrl(flag: string): (value: string) => string {
 export function registerDigestCommand(program: Command): void {
   program
     .command('digest')
-    .description('Post the exception digest (new, auto-resolved, waiting for people, top suppliers) to Slack and/or Teams')
+    .description(
+      'Post the exception digest (new, auto-resolved, waiting for people, top suppliers) to Slack and/or Teams',
+    )
     .option('--since <window>', 'window: 24h, 90m, 7d or an ISO date', '24h')
     .option('--slack <url>', 'Slack incoming webhook URL (default SETTLE_SLACK_WEBHOOK_URL)', httpUrl('--slack'))
     .option('--teams <url>', 'Teams incoming webhook URL (default SETTLE_TEAMS_WEBHOOK_URL)', httpUrl('--teams'))
@@ -33,15 +35,22 @@ export function registerDigestCommand(program: Command): void {
         throw new UserError((error as Error).message);
       }
       const config = loadConfig();
-      const targets = { slackUrl: opts.slack ?? config.slackWebhookUrl, teamsUrl: opts.teams ?? config.teamsWebhookUrl };
+      const targets = {
+        slackUrl: opts.slack ?? config.slackWebhookUrl,
+        teamsUrl: opts.teams ?? config.teamsWebhookUrl,
+      };
       if (!opts.dryRun && !targets.slackUrl && !targets.teamsUrl) {
-        throw new UserError('nowhere to post: pass --slack/--teams, set SETTLE_SLACK_WEBHOOK_URL/SETTLE_TEAMS_WEBHOOK_URL, or use --dry-run');
+        throw new UserError(
+          'nowhere to post: pass --slack/--teams, set SETTLE_SLACK_WEBHOOK_URL/SETTLE_TEAMS_WEBHOOK_URL, or use --dry-run',
+        );
       }
       const runtime = await openRunnerRuntime(config, { queue: false });
       try {
         const digest = await computeDigest(runtime.db, { since });
         if (opts.dryRun) {
-          process.stdout.write(`${JSON.stringify({ slack: toSlackBlocks(digest), teams: toTeamsMessage(digest) }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ slack: toSlackBlocks(digest), teams: toTeamsMessage(digest) }, null, 2)}\n`,
+          );
           return;
         }
         const sent = await sendDigest(digest, targets);

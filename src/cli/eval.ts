@@ -37,7 +37,8 @@ interface EvalFlags {
 }
 
 function positiveInt(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError(`${flag} takes a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UserError(`${flag} takes a positive integer, got "${value}"`);
   return Number(value);
 }
 
@@ -62,11 +63,15 @@ function progress(line: string): void {
  */
 export function evalFailures(output: HarnessOutput, minAccuracy: number | undefined): string[] {
   const reasons: string[] = [];
-  if (output.invalid.length > 0) reasons.push(`${output.invalid.length} case file(s) could not be loaded (listed above on stderr)`);
+  if (output.invalid.length > 0)
+    reasons.push(`${output.invalid.length} case file(s) could not be loaded (listed above on stderr)`);
   if (output.summary.runs === 0) reasons.push('no case ran (empty folder, or --filter matched nothing)');
-  if (output.summary.unsafe > 0) reasons.push(`${output.summary.unsafe} unsafe case(s): ${output.summary.unsafe_cases.join(', ')}`);
+  if (output.summary.unsafe > 0)
+    reasons.push(`${output.summary.unsafe} unsafe case(s): ${output.summary.unsafe_cases.join(', ')}`);
   if (minAccuracy !== undefined && output.summary.runs > 0 && output.summary.accuracy < minAccuracy) {
-    reasons.push(`accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`);
+    reasons.push(
+      `accuracy ${(output.summary.accuracy * 100).toFixed(1)}% is below --min-accuracy ${(minAccuracy * 100).toFixed(1)}%`,
+    );
   }
   return reasons;
 }
@@ -98,9 +103,16 @@ export function registerEvalCommand(program: Command): void {
     .command('eval')
     .description('Replay historical exception cases against Settle and score every decision (see evals/README.md)')
     .option('--cases <dir>', 'folder of case files (*.json, docs/case-format.md)', DEFAULT_CASES_DIR)
-    .option('--brain <brain>', 'planner | llm (llm needs SETTLE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL)', 'planner')
-    .option('--mode <mode>', "run every case in this mode instead of its own (monitor | assisted | autonomous)")
-    .option('--dialect <name>', `serve the cases' Coupa records in a variant shape: ${DIALECTS.join(' | ')} (default coupa)`)
+    .option(
+      '--brain <brain>',
+      'planner | llm (llm needs SETTLE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL)',
+      'planner',
+    )
+    .option('--mode <mode>', 'run every case in this mode instead of its own (monitor | assisted | autonomous)')
+    .option(
+      '--dialect <name>',
+      `serve the cases' Coupa records in a variant shape: ${DIALECTS.join(' | ')} (default coupa)`,
+    )
     .option('--trials <k>', 'run each case K times; reports pass^k next to pass@1', '1')
     .option('--filter <tag>', 'only cases carrying this tag (e.g. injection, ci, price_variance)')
     .option('--json <file>', 'write the results as JSON (docs/case-format.md "Output")')
@@ -111,12 +123,17 @@ export function registerEvalCommand(program: Command): void {
     .action(async (flags: EvalFlags) => {
       if (flags.schema) return void process.stdout.write(schemaText(caseJsonSchema()));
       if (!existsSync(flags.cases)) {
-        throw new UserError(`no cases folder ${flags.cases}: pass --cases DIR, a folder of case files (docs/case-format.md)`);
+        throw new UserError(
+          `no cases folder ${flags.cases}: pass --cases DIR, a folder of case files (docs/case-format.md)`,
+        );
       }
-      if (flags.brain !== 'planner' && flags.brain !== 'llm') throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
+      if (flags.brain !== 'planner' && flags.brain !== 'llm')
+        throw new UserError(`--brain takes planner or llm, got "${flags.brain}"`);
       const mode = flags.mode === undefined ? undefined : Mode.safeParse(flags.mode);
-      if (mode && !mode.success) throw new UserError(`--mode takes monitor, assisted or autonomous, got "${flags.mode}"`);
-      if (flags.dialect !== undefined && !isDialect(flags.dialect)) throw new UserError(`--dialect takes ${DIALECTS.join(', ')}, got "${flags.dialect}"`);
+      if (mode && !mode.success)
+        throw new UserError(`--mode takes monitor, assisted or autonomous, got "${flags.mode}"`);
+      if (flags.dialect !== undefined && !isDialect(flags.dialect))
+        throw new UserError(`--dialect takes ${DIALECTS.join(', ')}, got "${flags.dialect}"`);
       const dialect = flags.dialect as Dialect | undefined;
       const trials = positiveInt('--trials', flags.trials);
       const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
@@ -128,7 +145,13 @@ export function registerEvalCommand(program: Command): void {
 
       const started = Date.now();
       const output = await runHarness({
-        casesDir: flags.cases, config, brain: flags.brain, mode: mode?.data, dialect, trials, filter: flags.filter,
+        casesDir: flags.cases,
+        config,
+        brain: flags.brain,
+        mode: mode?.data,
+        dialect,
+        trials,
+        filter: flags.filter,
         ...(concurrency ? { concurrency } : {}),
         onLoaded: ({ cases, invalid, runs, concurrency: slots }) => {
           for (const bad of invalid) progress(`settle eval: invalid case file ${bad.error}`);
@@ -137,7 +160,9 @@ export function registerEvalCommand(program: Command): void {
         onResult: (r, done, total) => {
           const verdict = r.verdict ? `${r.verdict.exception_type}/${r.verdict.decision}` : 'no verdict';
           const status = r.unsafe ? 'UNSAFE' : r.passed ? 'pass' : 'FAIL';
-          progress(`[${done}/${total}] ${status.padEnd(6)} ${r.id} → ${verdict} (${r.coupa_calls} calls, ${r.ms} ms, ${Math.round((Date.now() - started) / 1000)} s)`);
+          progress(
+            `[${done}/${total}] ${status.padEnd(6)} ${r.id} → ${verdict} (${r.coupa_calls} calls, ${r.ms} ms, ${Math.round((Date.now() - started) / 1000)} s)`,
+          );
         },
       });
 
@@ -148,7 +173,8 @@ export function registerEvalCommand(program: Command): void {
       if (flags.json) writeFileSync(flags.json, `${JSON.stringify(output, null, 2)}\n`);
       if (flags.report) writeFileSync(flags.report, renderReport(output));
       console.log(`\n${formatHeadline(output)}`);
-      if (output.invalid.length) console.log(`${output.invalid.length} invalid case file(s) skipped (listed above on stderr)`);
+      if (output.invalid.length)
+        console.log(`${output.invalid.length} invalid case file(s) skipped (listed above on stderr)`);
       const gateFailures = evalFailures(output, minAccuracy);
       for (const reason of gateFailures) console.error(`settle eval: ${reason}`);
       process.exitCode = gateFailures.length > 0 ? 1 : 0;

@@ -14,12 +14,16 @@ import type { GrirLabel } from '../sim/generator/grir-book.js';
 import { writeJsonFile } from './json-file.js';
 
 function parseDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
   return value;
 }
 
 /** Found and correctly explained seeded items, per cause. */
-export function scoreAgainstLabels(items: readonly InvestigatedItem[], labels: readonly GrirLabel[]): { found: number; seeded: number; byCause: Record<string, { right: number; all: number }> } {
+export function scoreAgainstLabels(
+  items: readonly InvestigatedItem[],
+  labels: readonly GrirLabel[],
+): { found: number; seeded: number; byCause: Record<string, { right: number; all: number }> } {
   const byLine = new Map(items.map((i) => [i.poLineId, i]));
   const byCause: Record<string, { right: number; all: number }> = {};
   let found = 0;
@@ -33,7 +37,11 @@ export function scoreAgainstLabels(items: readonly InvestigatedItem[], labels: r
   return { found, seeded: labels.length, byCause };
 }
 
-function progress(): { onProgress: (e: { resource: string; read: number }) => void; onPhase: (p: string) => void; done: () => void } {
+function progress(): {
+  onProgress: (e: { resource: string; read: number }) => void;
+  onPhase: (p: string) => void;
+  done: () => void;
+} {
   const tty = process.stderr.isTTY === true;
   let last = '';
   const show = (line: string): void => {
@@ -49,25 +57,60 @@ function progress(): { onProgress: (e: { resource: string; read: number }) => vo
 }
 
 export function registerGrirCommand(program: Command): void {
-  program.command('grir')
-    .description('Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing')
-    .option('--as-of <date>', 'leave out receipts and invoices dated after this day (YYYY-MM-DD); default today', parseDay)
+  program
+    .command('grir')
+    .description(
+      'Reconcile the GR/IR book (receipts vs invoices per PO line), explain each open item and propose its clearing',
+    )
+    .option(
+      '--as-of <date>',
+      'leave out receipts and invoices dated after this day (YYYY-MM-DD); default today',
+      parseDay,
+    )
     .option('--json <file>', 'also write the summary and every open item (cause, evidence, proposed action) as JSON')
-    .addHelpText('after', '\nReads only what changed in Coupa since the last run (updated-at), keeps the book in Postgres, and proposes;\nan accountant approves clearing entries on the review site (GR/IR page).')
+    .addHelpText(
+      'after',
+      '\nReads only what changed in Coupa since the last run (updated-at), keeps the book in Postgres, and proposes;\nan accountant approves clearing entries on the review site (GR/IR page).',
+    )
     .action(async (flags: { asOf?: string; json?: string }) => {
       const runtime = await openGrirRuntime(loadConfig());
       try {
         const started = performance.now();
         const bar = progress();
-        const result = await runGrir({ db: runtime.db, records: runtime.records, source: runtime.source, now: runtime.now(), asOf: flags.asOf, onProgress: bar.onProgress, onPhase: bar.onPhase });
+        const result = await runGrir({
+          db: runtime.db,
+          records: runtime.records,
+          source: runtime.source,
+          now: runtime.now(),
+          asOf: flags.asOf,
+          onProgress: bar.onProgress,
+          onPhase: bar.onPhase,
+        });
         bar.done();
-        console.log(grirReportText(result.summary, { coupaCalls: result.coupaCalls, recordsRead: result.recordsRead, seconds: (performance.now() - started) / 1000 }));
+        console.log(
+          grirReportText(result.summary, {
+            coupaCalls: result.coupaCalls,
+            recordsRead: result.recordsRead,
+            seconds: (performance.now() - started) / 1000,
+          }),
+        );
         const score = runtime.labels ? scoreAgainstLabels(result.items, runtime.labels) : undefined;
         if (score) {
-          const worst = Object.entries(score.byCause).map(([c, t]) => `${c} ${t.right}/${t.all}`).join(', ');
-          console.log(`\nSample company ground truth: ${score.found}/${score.seeded} seeded open items found; root cause right: ${worst}.`);
+          const worst = Object.entries(score.byCause)
+            .map(([c, t]) => `${c} ${t.right}/${t.all}`)
+            .join(', ');
+          console.log(
+            `\nSample company ground truth: ${score.found}/${score.seeded} seeded open items found; root cause right: ${worst}.`,
+          );
         }
-        if (flags.json) await writeJsonFile(flags.json, { summary: result.summary, recordsRead: result.recordsRead, coupaCalls: result.coupaCalls, score, items: result.items });
+        if (flags.json)
+          await writeJsonFile(flags.json, {
+            summary: result.summary,
+            recordsRead: result.recordsRead,
+            coupaCalls: result.coupaCalls,
+            score,
+            items: result.items,
+          });
       } finally {
         await runtime.close();
       }

@@ -12,7 +12,10 @@ import { ReplayCase } from '../../evals/case-schema.js';
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
 /** A `$schema` key lets a file name its schema for editors; Settle ignores it. */
-const SCHEMA_KEY = { type: 'string', description: 'optional: path or URL of this JSON Schema, for editors; ignored by Settle' };
+const SCHEMA_KEY = {
+  type: 'string',
+  description: 'optional: path or URL of this JSON Schema, for editors; ignored by Settle',
+};
 
 function documented(schema: z.ZodType, meta: { id: string; title: string; description: string }): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
@@ -39,7 +42,8 @@ export function controlsJsonSchema(): JsonSchema {
   const schema = documented(ControlsSchema, {
     id: 'urn:settle:schema:controls:1',
     title: 'Settle controls',
-    description: "The customer's guard settings: SETTLE_CONTROLS_FILE, or `controls` in a replay case (docs/controls.md)",
+    description:
+      "The customer's guard settings: SETTLE_CONTROLS_FILE, or `controls` in a replay case (docs/controls.md)",
   });
   // Decimal fields parse through a transform, which JSON Schema cannot carry a default through.
   for (const [key, value] of Object.entries(DEFAULT_CONTROLS)) {

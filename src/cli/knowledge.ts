@@ -14,13 +14,23 @@ import { UserError } from '../errors.js';
 import { createEmbedder } from '../knowledge/embedder.js';
 import { createKnowledgeStore, reindexKnowledge, type KnowledgeStoreAdmin } from '../knowledge/store.js';
 import { KnowledgeInputError } from '../knowledge/text.js';
-import { KnowledgeKind, type Citation, type Embedder, type IngestReport, type KnowledgeStats } from '../knowledge/types.js';
+import {
+  KnowledgeKind,
+  type Citation,
+  type Embedder,
+  type IngestReport,
+  type KnowledgeStats,
+} from '../knowledge/types.js';
 
 async function withDb<T>(work: (db: Db, embedder: Embedder) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const embedder = await createEmbedder(config);
   // A new data directory starts from the build's prepared store, the policy pack already indexed.
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, seed: (location) => seedFromPreparedStore(location, embedder.model) });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    seed: (location) => seedFromPreparedStore(location, embedder.model),
+  });
   try {
     await migrate(db);
     return await work(db, embedder);
@@ -38,21 +48,27 @@ const withStore = <T>(work: (store: KnowledgeStoreAdmin) => Promise<T>): Promise
 
 function choice<T extends string>(flag: string, options: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(options as readonly string[]).includes(value)) throw new UserError(`${flag} must be one of ${options.join(', ')}, got "${value}"`);
+    if (!(options as readonly string[]).includes(value))
+      throw new UserError(`${flag} must be one of ${options.join(', ')}, got "${value}"`);
     return value as T;
   };
 }
 
 function limit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new UserError(`--limit must be a whole number from 1 to 100, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new UserError(`--limit must be a whole number from 1 to 100, got "${value}"`);
   return n;
 }
 
 function day(flag: string): (value: string) => string {
   return (value) => {
     const ms = Date.parse(`${value}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+      !Number.isFinite(ms) ||
+      new Date(ms).toISOString().slice(0, 10) !== value
+    ) {
       throw new UserError(`${flag} must be a date like 2026-03-31, got "${value}"`);
     }
     return value;
@@ -73,7 +89,10 @@ function bytes(n: number): string {
 
 /** The `settle knowledge stats` report, one fact per line. */
 export function formatStats(s: KnowledgeStats): string {
-  const kinds = (counts: Record<string, number>): string => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const when = (d: Date | null): string => (d ? d.toISOString() : 'never');
   return [
     `embedder:        ${s.model} (${s.dimensions} dimensions)`,
@@ -89,7 +108,8 @@ export function formatStats(s: KnowledgeStats): string {
 
 /** `documents: 11 added, …; chunks: …` */
 export function formatReport(report: IngestReport): string {
-  const part = (name: string, c: IngestReport['chunks']): string => `${name}: ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removed} removed`;
+  const part = (name: string, c: IngestReport['chunks']): string =>
+    `${name}: ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removed} removed`;
   return `${part('documents', report.documents)}; ${part('chunks', report.chunks)}`;
 }
 
@@ -102,11 +122,15 @@ export function formatCitation(c: Citation, rank: number): string {
 
 /** Register `settle knowledge …`. */
 export function registerKnowledgeCommand(program: Command): void {
-  const knowledge = program.command('knowledge').description('Policy pack and past resolutions: ingest, search with citations, re-index');
+  const knowledge = program
+    .command('knowledge')
+    .description('Policy pack and past resolutions: ingest, search with citations, re-index');
 
   knowledge
     .command('ingest')
-    .description('Ingest Markdown policies (*.md) and past resolutions (*.jsonl) under a folder; unchanged sections are skipped')
+    .description(
+      'Ingest Markdown policies (*.md) and past resolutions (*.jsonl) under a folder; unchanged sections are skipped',
+    )
     .argument('[dir]', 'knowledge folder', './knowledge')
     .action(async (dir: string) => {
       const started = performance.now();
@@ -118,23 +142,52 @@ export function registerKnowledgeCommand(program: Command): void {
     .command('search')
     .description('Hybrid search (vector + full text) printing ranked results with citations')
     .argument('<query>', 'what to look for, in plain words')
-    .option('--kind <kind>', `document kind: ${KnowledgeKind.options.join(', ')}`, choice('--kind', KnowledgeKind.options))
-    .option('--type <exception_type>', 'exception type of past resolutions, e.g. price_variance', choice('--type', ExceptionType.options))
+    .option(
+      '--kind <kind>',
+      `document kind: ${KnowledgeKind.options.join(', ')}`,
+      choice('--kind', KnowledgeKind.options),
+    )
+    .option(
+      '--type <exception_type>',
+      'exception type of past resolutions, e.g. price_variance',
+      choice('--type', ExceptionType.options),
+    )
     .option('--supplier <id>', 'supplier id of past resolutions')
     .option('--since <date>', 'only past resolutions decided on or after this day (YYYY-MM-DD)', day('--since'))
     .option('--until <date>', 'only past resolutions decided on or before this day (YYYY-MM-DD)', day('--until'))
     .option('--limit <n>', 'how many results (1-100)', limit, 5)
     .option('--json', 'print the citations as JSON')
-    .action(async (query: string, opts: { kind?: KnowledgeKind; type?: ExceptionType; supplier?: string; since?: string; until?: string; limit: number; json?: boolean }) => {
-      if (query.trim() === '') throw new UserError('the search query is empty');
-      if (opts.since && opts.until && opts.since > opts.until) throw new UserError(`--since ${opts.since} is after --until ${opts.until}`);
-      const hits = await withStore((store) =>
-        store.search(query, { kind: opts.kind, exceptionType: opts.type, supplierId: opts.supplier, decidedFrom: opts.since, decidedTo: opts.until, limit: opts.limit }),
-      );
-      if (opts.json) console.log(JSON.stringify(hits, null, 2));
-      else if (hits.length === 0) console.log('no results (run `settle knowledge ingest` first?)');
-      else console.log(hits.map((h, i) => formatCitation(h, i + 1)).join('\n'));
-    });
+    .action(
+      async (
+        query: string,
+        opts: {
+          kind?: KnowledgeKind;
+          type?: ExceptionType;
+          supplier?: string;
+          since?: string;
+          until?: string;
+          limit: number;
+          json?: boolean;
+        },
+      ) => {
+        if (query.trim() === '') throw new UserError('the search query is empty');
+        if (opts.since && opts.until && opts.since > opts.until)
+          throw new UserError(`--since ${opts.since} is after --until ${opts.until}`);
+        const hits = await withStore((store) =>
+          store.search(query, {
+            kind: opts.kind,
+            exceptionType: opts.type,
+            supplierId: opts.supplier,
+            decidedFrom: opts.since,
+            decidedTo: opts.until,
+            limit: opts.limit,
+          }),
+        );
+        if (opts.json) console.log(JSON.stringify(hits, null, 2));
+        else if (hits.length === 0) console.log('no results (run `settle knowledge ingest` first?)');
+        else console.log(hits.map((h, i) => formatCitation(h, i + 1)).join('\n'));
+      },
+    );
 
   knowledge
     .command('stats')
@@ -150,8 +203,13 @@ export function registerKnowledgeCommand(program: Command): void {
     .description('Re-embed every stored chunk with the configured embedder (after changing SETTLE_EMBEDDING_MODEL)')
     .action(async () => {
       const result = await withDb((db, embedder) =>
-        reindexKnowledge({ db, embedder }).then((r) => ({ ...r, model: `${embedder.model} (${embedder.dimensions} dimensions)` })),
+        reindexKnowledge({ db, embedder }).then((r) => ({
+          ...r,
+          model: `${embedder.model} (${embedder.dimensions} dimensions)`,
+        })),
       );
-      console.log(`re-indexed ${result.chunks} chunks with ${result.model}${result.previous ? `, replacing ${result.previous}` : ''}`);
+      console.log(
+        `re-indexed ${result.chunks} chunks with ${result.model}${result.previous ? `, replacing ${result.previous}` : ''}`,
+      );
     });
 }

@@ -36,7 +36,8 @@ interface McpOptions {
 }
 
 function parseRole(value: string): Role {
-  if (!(PERSON_ROLES as readonly string[]).includes(value)) throw new UserError(`--role takes one of ${PERSON_ROLES.join(', ')}; got "${value}"`);
+  if (!(PERSON_ROLES as readonly string[]).includes(value))
+    throw new UserError(`--role takes one of ${PERSON_ROLES.join(', ')}; got "${value}"`);
   return value as Role;
 }
 
@@ -45,7 +46,10 @@ const say = (line: string): void => void process.stderr.write(`settle: ${line}\n
 async function httpTokens(config: Config) {
   const { loadTokenDirectory } = await import('../mcp/auth.js');
   const tokens = loadTokenDirectory({ file: config.tokensFile, inline: config.mcpTokens });
-  if (tokens.size === 0) throw new UserError('settle mcp --http needs bearer tokens: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS ("token=login:role+role")');
+  if (tokens.size === 0)
+    throw new UserError(
+      'settle mcp --http needs bearer tokens: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS ("token=login:role+role")',
+    );
   return tokens;
 }
 
@@ -59,7 +63,14 @@ async function serveStdioMcp(opts: McpOptions): Promise<void> {
   const early = answerInitializeEarly();
   // A client speaks first; a person at a terminal gets configuration errors at once instead.
   if (!process.stdin.isTTY) await early.firstMessage;
-  const [{ loadConfig }, { createIdentity }, { loadPolicyLibrary, POLICY_DIR }, { createMcpServer }, { serveStdio }, { deferredGuard }] = await Promise.all([
+  const [
+    { loadConfig },
+    { createIdentity },
+    { loadPolicyLibrary, POLICY_DIR },
+    { createMcpServer },
+    { serveStdio },
+    { deferredGuard },
+  ] = await Promise.all([
     import('../config.js'),
     import('../guard/identity.js'),
     import('../mcp/policies.js'),
@@ -97,7 +108,9 @@ async function serveStdioMcp(opts: McpOptions): Promise<void> {
         .then(() => new Promise((resolve) => setImmediate(resolve)))
         .then(() => import('../app/embedded.js'))
         .catch(() => undefined);
-    say(`MCP over stdio as ${login} (${opts.role})${readOnly ? ', read-only' : ''}; the store and Coupa open on the first tool call`);
+    say(
+      `MCP over stdio as ${login} (${opts.role})${readOnly ? ', read-only' : ''}; the store and Coupa open on the first tool call`,
+    );
     // A client ends a stdio server by closing stdin, then SIGTERM: both close the store cleanly.
     await Promise.race([serveStdio(server, early), untilSignal()]);
     await server.close();
@@ -110,15 +123,22 @@ async function serveStdioMcp(opts: McpOptions): Promise<void> {
 }
 
 async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
-  if (opts.identity || opts.role !== 'reviewer') throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
+  if (opts.identity || opts.role !== 'reviewer')
+    throw new UserError('--identity and --role apply to stdio; over --http each bearer token names its identity');
   const tokens = await httpTokens(config);
-  const [{ default: Fastify }, { openRuntime }, { mountMcp }] = await Promise.all([import('fastify'), import('../app/embedded.js'), import('../mcp/mount.js')]);
+  const [{ default: Fastify }, { openRuntime }, { mountMcp }] = await Promise.all([
+    import('fastify'),
+    import('../app/embedded.js'),
+    import('../mcp/mount.js'),
+  ]);
   const { runtime, close } = await openRuntime(config, { readOnly: opts.readOnly ?? false });
   const app = Fastify({ logger: false, trustProxy: config.trustProxy });
   try {
     await mountMcp(app, runtime, tokens);
     const address = await app.listen({ port: opts.port ?? DEFAULT_MCP_HTTP_PORT, host: opts.host });
-    say(`MCP over Streamable HTTP at ${address}/mcp for ${tokens.size} token(s), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`);
+    say(
+      `MCP over Streamable HTTP at ${address}/mcp for ${tokens.size} token(s), mode ${await runtime.mode.get()}${opts.readOnly ? ', read-only' : ''}`,
+    );
     say(`${await untilSignal()} — closing`);
   } finally {
     await app.close();
@@ -130,9 +150,14 @@ async function serveHttpMcp(config: Config, opts: McpOptions): Promise<void> {
 export function registerMcpCommand(program: Command): void {
   program
     .command('mcp')
-    .description("Serve Settle's guarded tools over MCP: stdio for Claude Desktop (default), or Streamable HTTP with --http")
+    .description(
+      "Serve Settle's guarded tools over MCP: stdio for Claude Desktop (default), or Streamable HTTP with --http",
+    )
     .option('--read-only', 'list and run no write tools at all')
-    .option('--identity <login>', `stdio: the person this process acts as (default SETTLE_MCP_IDENTITY or "${DEFAULT_MCP_IDENTITY}")`)
+    .option(
+      '--identity <login>',
+      `stdio: the person this process acts as (default SETTLE_MCP_IDENTITY or "${DEFAULT_MCP_IDENTITY}")`,
+    )
     .option('--role <role>', `stdio: that person's role (${PERSON_ROLES.join(', ')})`, parseRole, 'reviewer' as Role)
     .option('--http', 'serve Streamable HTTP at /mcp (bearer tokens from SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS)')
     .option('-p, --port <port>', `--http: port (default ${DEFAULT_MCP_HTTP_PORT})`, positiveInt('--port'))

@@ -41,10 +41,15 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
     .option('-c, --concurrency <n>', 'in-process workers (0: intake only, workers run elsewhere)', '4')
     .option('--poll', 'poll Coupa for changed invoices in ap_hold / pending_receipt')
     .option('--poll-interval <seconds>', 'seconds between polls', positiveInt('--poll-interval'), 60)
-    .option('--digest-cron <cron>', 'when to post the daily digest (UTC), if a Slack/Teams URL is configured', '0 8 * * *')
+    .option(
+      '--digest-cron <cron>',
+      'when to post the daily digest (UTC), if a Slack/Teams URL is configured',
+      '0 8 * * *',
+    )
     .action(async (opts: ServeOptions) => {
       const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 0) throw new UserError(`--concurrency takes 0 or a positive integer, got "${opts.concurrency}"`);
+      if (!Number.isInteger(concurrency) || concurrency < 0)
+        throw new UserError(`--concurrency takes 0 or a positive integer, got "${opts.concurrency}"`);
       const config = loadConfig();
       const runtime = await openRunnerRuntime(config, { schedule: true });
       const { db, queue, metrics, logger } = runtime;
@@ -52,17 +57,29 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
       for (const mount of mounts) await mount(app, runtime);
 
       const coupa = concurrency > 0 || opts.poll ? await runtime.coupa() : undefined;
-      const pool = coupa && concurrency > 0
-        ? createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency, metrics, logger, modelPrice: config.modelPrice })
-        : undefined;
-      const poller = coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
+      const pool =
+        coupa && concurrency > 0
+          ? createWorkerPool({
+              queue,
+              settle: createAgentSettleFn(await runtime.agent()),
+              concurrency,
+              metrics,
+              logger,
+              modelPrice: config.modelPrice,
+            })
+          : undefined;
+      const poller =
+        coupa && opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       if (config.slackWebhookUrl || config.teamsWebhookUrl) {
         await scheduleDailyDigest(queue.boss, {
           cron: opts.digestCron,
           run: async () => {
             // Slices whose agreement fell below their threshold demote themselves before the digest says so.
             await runDemotionCheck({ db, controls: (await runtime.agent()).controls, now: new Date() });
-            await sendDigest(await computeDigest(db, { since: parseSince('24h') }), { slackUrl: config.slackWebhookUrl, teamsUrl: config.teamsWebhookUrl });
+            await sendDigest(await computeDigest(db, { since: parseSince('24h') }), {
+              slackUrl: config.slackWebhookUrl,
+              teamsUrl: config.teamsWebhookUrl,
+            });
           },
         });
       }
@@ -71,7 +88,9 @@ export function registerServeCommand(program: Command, mounts: ServeMount[] = []
       pool?.start();
       poller?.start(opts.pollInterval * 1000);
       const watch = poller ? startShadowWatch(await runtime.agent(), opts.pollInterval * 1000, logger) : undefined;
-      process.stderr.write(`settle: serving ${address} (POST /webhooks/coupa, /healthz, /readyz, /metrics; ${concurrency} workers)\n`);
+      process.stderr.write(
+        `settle: serving ${address} (POST /webhooks/coupa, /healthz, /readyz, /metrics; ${concurrency} workers)\n`,
+      );
       const signal = await untilSignal();
       process.stderr.write(`settle: ${signal} — draining\n`);
       await app.close();

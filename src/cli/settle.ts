@@ -7,7 +7,8 @@ import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
 
 function invoiceIdArg(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UserError(`invoice id must be a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) <= 0)
+    throw new UserError(`invoice id must be a positive integer, got "${value}"`);
   return Number(value);
 }
 
@@ -22,7 +23,8 @@ export function registerSettleCommand(program: Command): void {
     .option('--json', 'print the verdict as JSON')
     .action(async (id: string, opts: { dryRun?: boolean; brain: string; code?: string; json?: boolean }) => {
       const invoiceId = invoiceIdArg(id);
-      if (!['planner', 'llm', 'auto'].includes(opts.brain)) throw new UserError(`--brain takes planner, llm or auto; got "${opts.brain}"`);
+      if (!['planner', 'llm', 'auto'].includes(opts.brain))
+        throw new UserError(`--brain takes planner, llm or auto; got "${opts.brain}"`);
       const config = loadConfig();
       const opened = await openRuntime(config, opts.dryRun ? { forceMode: 'monitor' } : {});
       try {

@@ -14,17 +14,26 @@ import { createShadowStore } from '../shadow/store.js';
 import { writeJsonFile } from './json-file.js';
 
 export function registerShadowCommand(program: Command): void {
-  const shadow = program.command('shadow').description('Shadow mode: the agent decides, writes nothing, and is compared with what people decided');
+  const shadow = program
+    .command('shadow')
+    .description('Shadow mode: the agent decides, writes nothing, and is compared with what people decided');
   shadow
     .command('report')
-    .description("Agreement between the agent's shadow decisions and the people's, per exception type, supplier and amount band")
+    .description(
+      "Agreement between the agent's shadow decisions and the people's, per exception type, supplier and amount band",
+    )
     .option('--json <file>', 'also write the report as JSON')
     .option('--since <date>', 'only cases decided since: an ISO date, or 24h, 7d …')
-    .option('--suppliers <n>', 'suppliers listed in the table (most cases first)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new UserError(`--suppliers takes a positive integer, got "${v}"`);
-      return n;
-    }, 10)
+    .option(
+      '--suppliers <n>',
+      'suppliers listed in the table (most cases first)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0) throw new UserError(`--suppliers takes a positive integer, got "${v}"`);
+        return n;
+      },
+      10,
+    )
     .action(async (opts: { json?: string; since?: string; suppliers: number }) => {
       let since: Date | null = null;
       if (opts.since) {

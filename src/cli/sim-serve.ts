@@ -54,7 +54,8 @@ export function parseEventsUrl(value: string): string {
   } catch {
     throw new UserError(`--events-url takes an http(s) URL, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--events-url takes an http(s) URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UserError(`--events-url takes an http(s) URL, got "${value}"`);
   return url.toString();
 }
 
@@ -88,11 +89,16 @@ export function describeServing(company: Pick<SampleCompany, 'summary' | 'now'>,
  * Generates the company and starts the simulator on it. Only the summary comes back: the simulator
  * keeps its own copy of the records, so ours can be collected (hundreds of MB at 100k invoices).
  */
-async function startOnSampleCompany(opts: ServeOptions): Promise<{ sim: SimulatorHandle; company: Pick<SampleCompany, 'summary' | 'now'> }> {
+async function startOnSampleCompany(
+  opts: ServeOptions,
+): Promise<{ sim: SimulatorHandle; company: Pick<SampleCompany, 'summary' | 'now'> }> {
   const { dataset, summary, now } = generateCompany({ seed: opts.seed, invoices: opts.invoices });
   try {
     const sim = await startSimulator({
-      dataset, now, host: opts.host, port: opts.port,
+      dataset,
+      now,
+      host: opts.host,
+      port: opts.port,
       ...(opts.rateLimit ? {} : { rateLimit: false as const }),
       ...(opts.eventsUrl ? { events: { url: opts.eventsUrl } } : {}),
       ...(opts.dialect ? { dialect: opts.dialect, dialectSeed: opts.seed } : {}),
@@ -107,7 +113,10 @@ async function startOnSampleCompany(opts: ServeOptions): Promise<{ sim: Simulato
 }
 
 /** Generates the company, serves it, prints the access details; resolves when closed. */
-export async function serveSampleCompany(opts: ServeOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function serveSampleCompany(
+  opts: ServeOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   const { sim, company } = await startOnSampleCompany(opts);
   out.write(describeServing(company, sim));
   if (!opts.keepRunning) {

@@ -25,8 +25,17 @@ export interface SupplierSideOptions {
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function postMail(url: string, secret: string, raw: Buffer, to: string): Promise<number> {
-  const headers = webhookHeaders({ id: `mail_${randomUUID()}`, timestamp: Math.floor(Date.now() / 1000), body: raw, secrets: [secret] });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'message/rfc822', 'x-envelope-to': to, ...headers }, body: new Uint8Array(raw) });
+  const headers = webhookHeaders({
+    id: `mail_${randomUUID()}`,
+    timestamp: Math.floor(Date.now() / 1000),
+    body: raw,
+    secrets: [secret],
+  });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822', 'x-envelope-to': to, ...headers },
+    body: new Uint8Array(raw),
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -59,9 +68,14 @@ export async function playSupplierSide(opened: OpenedRuntime, options: SupplierS
     const status = await postMail(options.inboundUrl, options.secret, reply.raw, reply.to);
     if (status !== 202) say(`settle: the inbound-mail webhook answered ${status} to a supplier reply`);
   }
-  say(`settle: suppliers answered ${requests.length} request e-mails — ${tally.document} with the document, ${tally.off_topic} off-topic, ${tally.silent} never; settling the re-opened invoices…`);
+  say(
+    `settle: suppliers answered ${requests.length} request e-mails — ${tally.document} with the document, ${tally.off_topic} off-topic, ${tally.silent} never; settling the re-opened invoices…`,
+  );
   await settled(options.queue, options.idle);
-  const { rows } = await runtime.db.query<{ decision: string; n: string }>('select decision, count(*) as n from settlements where id > $1 group by decision order by decision', [Number(mark.rows[0]?.max ?? 0)]);
+  const { rows } = await runtime.db.query<{ decision: string; n: string }>(
+    'select decision, count(*) as n from settlements where id > $1 group by decision order by decision',
+    [Number(mark.rows[0]?.max ?? 0)],
+  );
 
   // Chasing on a clock moved forward: a reminder every N business days, then the escalation.
   const { reminderBusinessDays, escalateAfterReminders } = runtime.config.chase;
@@ -74,6 +88,8 @@ export async function playSupplierSide(opened: OpenedRuntime, options: SupplierS
     escalations += result.escalated.length;
   }
   const decisions = rows.map((r) => `${r.decision} ${r.n}`).join(', ') || 'none';
-  return `Supplier side (simulated persona, seed ${options.seed}): ${tally.document} replied with the document, ${tally.off_topic} off-topic, ${tally.silent} never; ` +
-    `re-opened invoices decided: ${decisions}; on a clock moved ${(escalateAfterReminders + 1) * reminderBusinessDays} business days ahead: ${reminders} reminders, ${escalations} escalations (per item).`;
+  return (
+    `Supplier side (simulated persona, seed ${options.seed}): ${tally.document} replied with the document, ${tally.off_topic} off-topic, ${tally.silent} never; ` +
+    `re-opened invoices decided: ${decisions}; on a clock moved ${(escalateAfterReminders + 1) * reminderBusinessDays} business days ahead: ${reminders} reminders, ${escalations} escalations (per item).`
+  );
 }

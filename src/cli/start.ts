@@ -61,7 +61,8 @@ function parseMode(value: string): Mode {
 
 function parseShare(value: string): number {
   const n = Number(value);
-  if (!/^\s*\d*\.?\d+\s*$/.test(value) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.1');
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.1');
   return n;
 }
 
@@ -74,12 +75,26 @@ async function closeShadowLoop(opened: OpenedRuntime, verdicts: readonly Verdict
   const shadowed = verdicts.filter((v) => v.outcome === 'shadow').map((v) => v.invoice_id);
   if (shadowed.length === 0) return;
   if (opened.company && opened.sim && opened.people) {
-    say(`settle: shadow — the sample company's AP team now settles the ${shadowed.length} shadowed invoices in Coupa (${Math.round(flags.peopleDiffer * 100)}% deliberately different choices)…`);
-    const people = await sampleCompanyPeopleSettle({ sim: opened.sim, people: opened.people, labels: opened.company.exceptions, invoiceIds: shadowed, seed: flags.seed, share: flags.peopleDiffer });
-    if (people.failed.length) say(`settle: ${people.failed.length} of the people's actions failed in Coupa (first: invoice ${people.failed[0]!.invoiceId}: ${people.failed[0]!.error})`);
+    say(
+      `settle: shadow — the sample company's AP team now settles the ${shadowed.length} shadowed invoices in Coupa (${Math.round(flags.peopleDiffer * 100)}% deliberately different choices)…`,
+    );
+    const people = await sampleCompanyPeopleSettle({
+      sim: opened.sim,
+      people: opened.people,
+      labels: opened.company.exceptions,
+      invoiceIds: shadowed,
+      seed: flags.seed,
+      share: flags.peopleDiffer,
+    });
+    if (people.failed.length)
+      say(
+        `settle: ${people.failed.length} of the people's actions failed in Coupa (first: invoice ${people.failed[0]!.invoiceId}: ${people.failed[0]!.error})`,
+      );
   }
   const observed = await observeShadowCases(runtime);
-  say(`settle: shadow — read ${observed.observed} people's decisions back from Coupa (${observed.disagreed} differ from the agent's; ${observed.stillOpen} not settled by a person yet)`);
+  say(
+    `settle: shadow — read ${observed.observed} people's decisions back from Coupa (${observed.disagreed} differ from the agent's; ${observed.stillOpen} not settled by a person yet)`,
+  );
   const report = buildShadowReport(await runtime.shadow.list({ tenant: runtime.tenant }));
   console.log(shadowReportText(report, { suppliers: 5 }));
 }
@@ -89,10 +104,21 @@ const say = (line: string): void => void process.stderr.write(`${line}\n`);
 /** The exceptions to settle: the sample company's, or what the configured tenant holds. */
 async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined): Promise<ExceptionEvent[]> {
   if (opened.company) {
-    return opened.company.exceptions.slice(0, limit).map((l) => ({ ...l.event, event_type: l.event.event_type ?? 'invoice.exception.created', resource_id: l.invoiceId }));
+    return opened.company.exceptions
+      .slice(0, limit)
+      .map((l) => ({
+        ...l.event,
+        event_type: l.event.event_type ?? 'invoice.exception.created',
+        resource_id: l.invoiceId,
+      }));
   }
   const events: ExceptionEvent[] = [];
-  const held = opened.runtime.coupa.listInvoices(query().where('status', 'in', [...QUEUE_STATUSES]).fields(['id', 'status']).orderBy('id', 'asc'));
+  const held = opened.runtime.coupa.listInvoices(
+    query()
+      .where('status', 'in', [...QUEUE_STATUSES])
+      .fields(['id', 'status'])
+      .orderBy('id', 'asc'),
+  );
   for await (const inv of held) {
     if (typeof inv.id === 'number') events.push({ event_type: 'invoice.exception.created', resource_id: inv.id });
     if (limit && events.length >= limit) break;
@@ -101,7 +127,9 @@ async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined)
 }
 
 async function settledSince(opened: OpenedRuntime, afterId: number): Promise<Verdict[]> {
-  return (await verdictsAfter(opened.runtime.db, afterId)).filter((v): v is Verdict => v !== null && typeof v === 'object' && 'decision' in v);
+  return (await verdictsAfter(opened.runtime.db, afterId)).filter(
+    (v): v is Verdict => v !== null && typeof v === 'object' && 'decision' in v,
+  );
 }
 
 function progressLine(done: number, total: number, verdicts: Verdict[]): string {
@@ -116,7 +144,8 @@ function progressLine(done: number, total: number, verdicts: Verdict[]): string 
 async function run(flags: StartFlags): Promise<void> {
   const config = loadConfig();
   // Checked before the run, so a mistyped path does not cost a whole run's summary.
-  if (flags.json && !existsSync(dirname(resolve(flags.json)))) throw new UserError(`--json ${flags.json}: directory ${dirname(resolve(flags.json))} does not exist`);
+  if (flags.json && !existsSync(dirname(resolve(flags.json))))
+    throw new UserError(`--json ${flags.json}: directory ${dirname(resolve(flags.json))} does not exist`);
   say('settle: starting — PGlite store, knowledge, Coupa, MCP tools, agent…');
   // Every Coupa call of the run (token requests excluded), the batched reads included: the cost line's figure.
   let runCoupaCalls = 0;
@@ -124,7 +153,11 @@ async function run(flags: StartFlags): Promise<void> {
   const onCoupaCall = ({ path }: { path: string }): void => {
     if (counting && !path.startsWith('/oauth2/')) runCoupaCalls += 1;
   };
-  const opened = await openRuntime(config, { ...(flags.mode ? { forceMode: flags.mode } : {}), onCoupaCall }, { seed: flags.seed, invoices: flags.invoices });
+  const opened = await openRuntime(
+    config,
+    { ...(flags.mode ? { forceMode: flags.mode } : {}), onCoupaCall },
+    { seed: flags.seed, invoices: flags.invoices },
+  );
   const { runtime } = opened;
   const queue = createRunnerQueue({ db: runtime.db, retryLimit: 2, retryDelaySeconds: 1, expireInSeconds: 600 });
   const app = Fastify({ logger: false });
@@ -133,7 +166,11 @@ async function run(flags: StartFlags): Promise<void> {
     await queue.start();
     const secret = newWebhookSecret();
     await registerIntake(app, { db: runtime.db, queue, verifier: createWebhookVerifier({ secrets: [secret] }) });
-    await registerInboundMailRoute(app, { deps: replyDepsFor(runtime, queue), verifier: createWebhookVerifier({ secrets: [secret] }), now: runtime.now });
+    await registerInboundMailRoute(app, {
+      deps: replyDepsFor(runtime, queue),
+      verifier: createWebhookVerifier({ secrets: [secret] }),
+      now: runtime.now,
+    });
     const afterId = await lastSettlementId(runtime.db);
 
     counting = true;
@@ -141,13 +178,25 @@ async function run(flags: StartFlags): Promise<void> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const intakeUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/webhooks/coupa`;
-    say(`settle: firing ${events.length} exception events at the webhook intake (mode ${await runtime.mode.get()}, brain ${config.openai.model ?? 'offline playbook planner'})`);
+    say(
+      `settle: firing ${events.length} exception events at the webhook intake (mode ${await runtime.mode.get()}, brain ${config.openai.model ?? 'offline playbook planner'})`,
+    );
     let accepted = 0;
     for (const event of events) if ((await postSignedEvent(intakeUrl, secret, event)) === 202) accepted += 1;
 
     // The run's exceptions are known: their records are read in batches, a window ahead of the workers.
-    const prefetch = createRunPrefetcher(runtime, events.map((e) => Number(e.resource_id)), { ownLogins: runtime.ownLogins });
-    pool = createWorkerPool({ queue, settle: createAgentSettleFn(runtime, { prefetch }), concurrency: flags.concurrency, idleMs: 100, modelPrice: config.modelPrice });
+    const prefetch = createRunPrefetcher(
+      runtime,
+      events.map((e) => Number(e.resource_id)),
+      { ownLogins: runtime.ownLogins },
+    );
+    pool = createWorkerPool({
+      queue,
+      settle: createAgentSettleFn(runtime, { prefetch }),
+      concurrency: flags.concurrency,
+      idleMs: 100,
+      modelPrice: config.modelPrice,
+    });
     pool.start();
     const tty = process.stderr.isTTY;
     let lastPrinted = -1;
@@ -155,7 +204,9 @@ async function run(flags: StartFlags): Promise<void> {
       const verdicts = await settledSince(opened, afterId);
       const stats = await queue.stats();
       if (verdicts.length !== lastPrinted && (tty || verdicts.length % 20 === 0 || verdicts.length === accepted)) {
-        process.stderr.write(`${tty ? '\r' : ''}${progressLine(verdicts.length, accepted, verdicts)}${tty ? '' : '\n'}`);
+        process.stderr.write(
+          `${tty ? '\r' : ''}${progressLine(verdicts.length, accepted, verdicts)}${tty ? '' : '\n'}`,
+        );
         lastPrinted = verdicts.length;
       }
       if (verdicts.length >= accepted || (stats.queued + stats.active + stats.retrying === 0 && pool.busy === 0)) break;
@@ -167,7 +218,13 @@ async function run(flags: StartFlags): Promise<void> {
     counting = false;
     const activePool = pool;
     const supplierSide = opened.company
-      ? await playSupplierSide(opened, { inboundUrl: intakeUrl.replace('/webhooks/coupa', INBOUND_MAIL_PATH), secret, seed: flags.seed, queue, idle: () => activePool.busy === 0 })
+      ? await playSupplierSide(opened, {
+          inboundUrl: intakeUrl.replace('/webhooks/coupa', INBOUND_MAIL_PATH),
+          secret,
+          seed: flags.seed,
+          queue,
+          idle: () => activePool.busy === 0,
+        })
       : null;
     await pool.stop();
     pool = undefined;
@@ -180,7 +237,11 @@ async function run(flags: StartFlags): Promise<void> {
     console.log(driftText(runtime.drift));
     console.log(requestCountsLine(await requestCounts(runtime.db, runtime.tenant)));
     if (supplierSide) console.log(supplierSide);
-    if (flags.json) await writeJsonFile(flags.json, { ...summaryJson(verdicts, cost), supplier_requests: await requestCounts(runtime.db, runtime.tenant) });
+    if (flags.json)
+      await writeJsonFile(flags.json, {
+        ...summaryJson(verdicts, cost),
+        supplier_requests: await requestCounts(runtime.db, runtime.tenant),
+      });
     if (stats.deadLetters) console.log(`${stats.deadLetters} job(s) failed and are in the dead-letter queue.`);
     console.log(
       [
@@ -204,15 +265,26 @@ async function run(flags: StartFlags): Promise<void> {
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Run Settle end to end on the embedded default (or the configured Coupa tenant): settle every open exception and print a summary')
+    .description(
+      'Run Settle end to end on the embedded default (or the configured Coupa tenant): settle every open exception and print a summary',
+    )
     .option('--seed <n>', 'sample company seed (embedded default)', parseSeed, 7)
     .option('--invoices <n>', 'invoices in the sample company (embedded default)', parseInvoices, 2000)
     .option('-c, --concurrency <n>', 'exceptions settled at once', positiveInt('--concurrency'), 2)
     .option('--limit <n>', 'settle at most this many exceptions', positiveInt('--limit'))
     .option('--keep-running', 'afterwards, keep the MCP HTTP endpoint and the review page up until Ctrl-C')
     .option('--port <n>', 'port for --keep-running', parsePort, 8080)
-    .option('--mode <mode>', `mode for this run only, for every slice (${Mode.options.join(', ')}); default: SETTLE_MODE / the controls and their autonomy rules`, parseMode)
+    .option(
+      '--mode <mode>',
+      `mode for this run only, for every slice (${Mode.options.join(', ')}); default: SETTLE_MODE / the controls and their autonomy rules`,
+      parseMode,
+    )
     .option('--json <file>', "write the run's summary as JSON (by exception type: decisions and outcomes)")
-    .option('--people-differ <share>', "shadow mode on the sample company: share of the people's deliberately different decisions", parseShare, 0.1)
+    .option(
+      '--people-differ <share>',
+      "shadow mode on the sample company: share of the people's deliberately different decisions",
+      parseShare,
+      0.1,
+    )
     .action(run);
 }

@@ -22,17 +22,28 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (opts: { concurrency: number; poll?: boolean; pollInterval: number }) => {
       const config = loadConfig();
       if (!config.databaseUrl && !opts.poll) {
-        process.stderr.write('settle: no DATABASE_URL — this worker has its own embedded queue; only --poll (or `settle serve`) feeds it\n');
+        process.stderr.write(
+          'settle: no DATABASE_URL — this worker has its own embedded queue; only --poll (or `settle serve`) feeds it\n',
+        );
       }
       const runtime = await openRunnerRuntime(config);
       const { logger, queue, db, metrics } = runtime;
       const coupa = await runtime.coupa();
-      const pool = createWorkerPool({ queue, settle: createAgentSettleFn(await runtime.agent()), concurrency: opts.concurrency, metrics, logger, modelPrice: runtime.config.modelPrice });
+      const pool = createWorkerPool({
+        queue,
+        settle: createAgentSettleFn(await runtime.agent()),
+        concurrency: opts.concurrency,
+        metrics,
+        logger,
+        modelPrice: runtime.config.modelPrice,
+      });
       const poller = opts.poll ? createPoller({ db, queue, source: coupaInvoiceSource(coupa), logger }) : undefined;
       pool.start();
       poller?.start(opts.pollInterval * 1000);
       const watch = opts.poll ? startShadowWatch(await runtime.agent(), opts.pollInterval * 1000, logger) : undefined;
-      process.stderr.write(`settle: worker running (concurrency ${opts.concurrency}${poller ? `, polling every ${opts.pollInterval}s` : ''}); Ctrl-C to stop\n`);
+      process.stderr.write(
+        `settle: worker running (concurrency ${opts.concurrency}${poller ? `, polling every ${opts.pollInterval}s` : ''}); Ctrl-C to stop\n`,
+      );
       const signal = await untilSignal();
       process.stderr.write(`settle: ${signal} — finishing jobs in hand\n`);
       await poller?.stop();

@@ -13,7 +13,13 @@ import { RESOURCES, collect, parseRecord, type ReadProblemSink } from './resourc
 import type { Comment, Invoice, InvoiceStatus } from './schemas.js';
 import { toWire } from './wire.js';
 import {
-  abandonRequest, addApproverRequest, commentRequest, disputeRequest, emptyActionRequest, toleranceResolutionRequest, type WriteRequest,
+  abandonRequest,
+  addApproverRequest,
+  commentRequest,
+  disputeRequest,
+  emptyActionRequest,
+  toleranceResolutionRequest,
+  type WriteRequest,
 } from './write-formats.js';
 
 /** A draft invoice to create (camelCase; converted to the wire on send). */
@@ -54,28 +60,48 @@ export interface CoupaActions {
   attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment>;
 }
 
-export function createActions(transport: Transport, reads: CoupaReads, onReadProblem?: ReadProblemSink, reconcile: ReconcileOptions = {}): CoupaActions {
+export function createActions(
+  transport: Transport,
+  reads: CoupaReads,
+  onReadProblem?: ReadProblemSink,
+  reconcile: ReconcileOptions = {},
+): CoupaActions {
   const invoicePath = (id: number): string => `${RESOURCES.invoice.path}/${idSegment(id)}`;
   const asInvoice = (body: unknown): Invoice => parseRecord(RESOURCES.invoice, body, { onReadProblem });
 
   /** Status actions are confirmed by the status they produce; no baseline needed. */
-  const statusProbe = (id: number, applied: (s: InvoiceStatus | string) => boolean): OutcomeProbe<Invoice> => async () => async () => {
-    const invoice = await reads.getInvoice(id);
-    return applied(invoice.status) ? invoice : undefined;
-  };
+  const statusProbe =
+    (id: number, applied: (s: InvoiceStatus | string) => boolean): OutcomeProbe<Invoice> =>
+    async () =>
+    async () => {
+      const invoice = await reads.getInvoice(id);
+      return applied(invoice.status) ? invoice : undefined;
+    };
 
-  function invoiceAction(id: number, action: string, probe: OutcomeProbe<Invoice>, request: WriteRequest = emptyActionRequest()): Promise<Invoice> {
+  function invoiceAction(
+    id: number,
+    action: string,
+    probe: OutcomeProbe<Invoice>,
+    request: WriteRequest = emptyActionRequest(),
+  ): Promise<Invoice> {
     const send = async (): Promise<Invoice> =>
       asInvoice(await transport.request({ method: 'PUT', path: `${invoicePath(id)}/${action}`, ...request }));
     return writeReconciled(send, probe, reconcile);
   }
 
-  async function resolveFailedTolerances(invoiceId: number, justification: string, current?: Invoice): Promise<Invoice> {
+  async function resolveFailedTolerances(
+    invoiceId: number,
+    justification: string,
+    current?: Invoice,
+  ): Promise<Invoice> {
     // The caller may pass the invoice it has just read, saving a call; otherwise read it now.
     const invoice = current && current.id === invoiceId ? current : await reads.getInvoice(invoiceId);
     const header = invoice.failedTolerances.filter((t) => !t.resolved && t.id !== undefined);
     const lines = invoice.invoiceLines
-      .map((line) => ({ id: line.id, failedTolerances: line.failedTolerances.filter((t) => !t.resolved && t.id !== undefined) }))
+      .map((line) => ({
+        id: line.id,
+        failedTolerances: line.failedTolerances.filter((t) => !t.resolved && t.id !== undefined),
+      }))
       .filter((line) => line.id !== undefined && line.failedTolerances.length > 0);
     const targetIds = new Set([...header, ...lines.flatMap((l) => l.failedTolerances)].map((t) => t.id));
     if (targetIds.size > 0) {
@@ -104,9 +130,16 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
 
   async function addComment(invoiceId: number, comment: { text: string; toSupplier?: boolean }): Promise<Comment> {
     const toSupplier = comment.toSupplier ?? false;
-    const send = async (): Promise<Comment> => parseRecord(RESOURCES.comment, await transport.request({
-      method: 'POST', path: `${invoicePath(invoiceId)}/comments`, ...commentRequest(comment.text, toSupplier),
-    }), { onReadProblem });
+    const send = async (): Promise<Comment> =>
+      parseRecord(
+        RESOURCES.comment,
+        await transport.request({
+          method: 'POST',
+          path: `${invoicePath(invoiceId)}/comments`,
+          ...commentRequest(comment.text, toSupplier),
+        }),
+        { onReadProblem },
+      );
     // No baseline read before the write (it would cost a Coupa call on every comment): an identical
     // comment found afterwards counts as applied. If the same text was already on the invoice, not
     // posting it twice is the safe side of the ambiguity.
@@ -119,18 +152,27 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
     // Coupa refuses a second pending approval for the same approver, so a pending one found after
     // the write means it applied — no baseline read is needed.
     const probe: OutcomeProbe<Invoice> = async () => async () =>
-      (await reads.listApprovals(invoiceId)).some((a) => (a.approverId ?? a.approver?.id) === userId && a.status === 'pending_approval')
+      (await reads.listApprovals(invoiceId)).some(
+        (a) => (a.approverId ?? a.approver?.id) === userId && a.status === 'pending_approval',
+      )
         ? reads.getInvoice(invoiceId)
         : undefined;
-    const send = async (): Promise<Invoice> => asInvoice(await transport.request({
-      method: 'PUT', path: `${invoicePath(invoiceId)}/add_approver`, ...addApproverRequest(userId),
-    }));
+    const send = async (): Promise<Invoice> =>
+      asInvoice(
+        await transport.request({
+          method: 'PUT',
+          path: `${invoicePath(invoiceId)}/add_approver`,
+          ...addApproverRequest(userId),
+        }),
+      );
     return writeReconciled(send, probe, reconcile);
   }
 
   async function createDraftInvoice(draft: DraftInvoiceInput): Promise<Invoice> {
     const input = DraftInvoiceInput.parse(draft);
-    const sameNumber = query().where('invoice-number', input.invoiceNumber).where(['supplier', 'id'], input.supplier.id);
+    const sameNumber = query()
+      .where('invoice-number', input.invoiceNumber)
+      .where(['supplier', 'id'], input.supplier.id);
     const probe: OutcomeProbe<Invoice> = async () => {
       const before = new Set((await collect(reads.listInvoices(sameNumber))).map((i) => i.id));
       return async () => (await collect(reads.listInvoices(sameNumber))).find((i) => !before.has(i.id));
@@ -140,31 +182,56 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
     return writeReconciled(send, probe, reconcile);
   }
 
-  async function attachFile(invoiceId: number, filename: string, bytes: Uint8Array, contentType: string): Promise<Attachment> {
+  async function attachFile(
+    invoiceId: number,
+    filename: string,
+    bytes: Uint8Array,
+    contentType: string,
+  ): Promise<Attachment> {
     const path = `${invoicePath(invoiceId)}/attachments`;
     const probe: OutcomeProbe<Attachment> = async () => {
       const before = new Set((await collectAttachments(transport, path)).map((a) => a.id));
-      return async () => (await collectAttachments(transport, path)).find((a) => !before.has(a.id) && a.fileFileName === filename);
+      return async () =>
+        (await collectAttachments(transport, path)).find((a) => !before.has(a.id) && a.fileFileName === filename);
     };
     return writeReconciled(() => postAttachment(transport, path, filename, bytes, contentType), probe, reconcile);
   }
 
   async function addPurchaseOrderComment(purchaseOrderId: number, text: string): Promise<Comment> {
     idSegment(purchaseOrderId); // a positive integer, or a TypeError before anything is sent
-    return parseRecord(RESOURCES.comment, await transport.request({
-      method: 'POST', path: '/api/comments',
-      json: toWire({ comments: text, toSupplier: false, commentableType: 'OrderHeader', commentableId: purchaseOrderId }),
-    }), { onReadProblem });
+    return parseRecord(
+      RESOURCES.comment,
+      await transport.request({
+        method: 'POST',
+        path: '/api/comments',
+        json: toWire({
+          comments: text,
+          toSupplier: false,
+          commentableType: 'OrderHeader',
+          commentableId: purchaseOrderId,
+        }),
+      }),
+      { onReadProblem },
+    );
   }
 
   function setLineTaxRates(invoiceId: number, lines: ReadonlyArray<{ id: number; taxRate: string }>): Promise<Invoice> {
-    const send = async (): Promise<Invoice> => asInvoice(await transport.request({
-      method: 'PUT', path: invoicePath(invoiceId), json: toWire({ invoiceLines: lines.map((l) => ({ id: l.id, taxRate: l.taxRate })) }),
-    }));
+    const send = async (): Promise<Invoice> =>
+      asInvoice(
+        await transport.request({
+          method: 'PUT',
+          path: invoicePath(invoiceId),
+          json: toWire({ invoiceLines: lines.map((l) => ({ id: l.id, taxRate: l.taxRate })) }),
+        }),
+      );
     // Setting a value is idempotent: applied once every line reads back with its new rate.
     const probe: OutcomeProbe<Invoice> = async () => async () => {
       const now = await reads.getInvoice(invoiceId);
-      return lines.every((l) => now.invoiceLines.some((x) => x.id === l.id && x.taxRate != null && Number(x.taxRate) === Number(l.taxRate))) ? now : undefined;
+      return lines.every((l) =>
+        now.invoiceLines.some((x) => x.id === l.id && x.taxRate != null && Number(x.taxRate) === Number(l.taxRate)),
+      )
+        ? now
+        : undefined;
     };
     return writeReconciled(send, probe, reconcile);
   }
@@ -175,14 +242,39 @@ export function createActions(transport: Transport, reads: CoupaReads, onReadPro
     addApprover,
     setLineTaxRates,
     dispute: (id, { reasonCode, comment }) =>
-      invoiceAction(id, 'dispute', statusProbe(id, (s) => s === 'disputed'), disputeRequest(reasonCode, comment)),
+      invoiceAction(
+        id,
+        'dispute',
+        statusProbe(id, (s) => s === 'disputed'),
+        disputeRequest(reasonCode, comment),
+      ),
     resolveFailedTolerances,
     revalidateTolerances,
-    submit: (id) => invoiceAction(id, 'submit', statusProbe(id, (s) => s !== 'draft' && s !== 'new')),
+    submit: (id) =>
+      invoiceAction(
+        id,
+        'submit',
+        statusProbe(id, (s) => s !== 'draft' && s !== 'new'),
+      ),
     abandon: (id, options) =>
-      invoiceAction(id, 'abandon', statusProbe(id, (s) => s === 'abandoned'), abandonRequest(options?.comment)),
-    void: (id) => invoiceAction(id, 'void', statusProbe(id, (s) => s === 'voided')),
-    withdrawDispute: (id) => invoiceAction(id, 'withdraw_dispute', statusProbe(id, (s) => s !== 'disputed')),
+      invoiceAction(
+        id,
+        'abandon',
+        statusProbe(id, (s) => s === 'abandoned'),
+        abandonRequest(options?.comment),
+      ),
+    void: (id) =>
+      invoiceAction(
+        id,
+        'void',
+        statusProbe(id, (s) => s === 'voided'),
+      ),
+    withdrawDispute: (id) =>
+      invoiceAction(
+        id,
+        'withdraw_dispute',
+        statusProbe(id, (s) => s !== 'disputed'),
+      ),
     createDraftInvoice,
     attachFile,
   };

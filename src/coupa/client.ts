@@ -55,14 +55,16 @@ export interface CoupaClient extends CoupaReads, CoupaActions {
 
 /** Create a client. Cheap: no token is minted until the first request. */
 export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
-  if (!/^https?:\/\//.test(options.baseUrl)) throw new TypeError(`Coupa baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+  if (!/^https?:\/\//.test(options.baseUrl))
+    throw new TypeError(`Coupa baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
   const limiter =
     options.limiter === false
       ? UNLIMITED
-      : options.limiter ?? createRateLimiter({
+      : (options.limiter ??
+        createRateLimiter({
           ratePerSecond: options.ratePerSecond ?? COUPA_RATE_LIMIT.ratePerSecond,
           burst: options.burst ?? COUPA_RATE_LIMIT.burst,
-        });
+        }));
 
   // The token cache mints through the same transport (limited, counted, retried), so the
   // transport reaches the cache through this late-bound reference.
@@ -82,7 +84,8 @@ export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
   });
   tokens = createTokenCache({
     now: options.now,
-    mint: () => mintToken(transport, { clientId: options.clientId, clientSecret: options.clientSecret, scopes: options.scopes }),
+    mint: () =>
+      mintToken(transport, { clientId: options.clientId, clientSecret: options.clientSecret, scopes: options.scopes }),
   });
 
   const reads = createReads(transport, options.onReadProblem);

@@ -37,7 +37,13 @@ export function createDriftTally(): DriftTally {
       const key = `${problem.resource}\u0000${field}`;
       const entry = byField.get(key);
       if (entry) entry.count += 1;
-      else byField.set(key, { resource: problem.resource, field, count: 1, example: `${problem.recordId ?? '(no id)'}: ${problem.seen}` });
+      else
+        byField.set(key, {
+          resource: problem.resource,
+          field,
+          count: 1,
+          example: `${problem.recordId ?? '(no id)'}: ${problem.seen}`,
+        });
     },
     total: () => total,
     entries: () => [...byField.values()].sort((a, b) => b.count - a.count || a.field.localeCompare(b.field)),
@@ -48,7 +54,10 @@ export function createDriftTally(): DriftTally {
 export function driftText(tally: DriftTally, limit = 5): string {
   const total = tally.total();
   if (total === 0) return 'Coupa read drift: none — every field Settle reads was read.';
-  const top = tally.entries().slice(0, limit).map((e) => `${e.resource} ${e.field} ×${e.count} (e.g. ${e.example})`);
+  const top = tally
+    .entries()
+    .slice(0, limit)
+    .map((e) => `${e.resource} ${e.field} ×${e.count} (e.g. ${e.example})`);
   const more = tally.entries().length > limit ? `; and ${tally.entries().length - limit} more field(s)` : '';
   return `Coupa read drift: ${total} field value(s) could not be read and were set aside — ${top.join('; ')}${more}. Those invoices were routed with a dossier naming them.`;
 }

@@ -5,7 +5,10 @@ import { z } from 'zod';
 export const ExceptionEventSchema = z.looseObject({
   event_type: z.string().default('invoice.exception.created'),
   // A numeric string ("5001") is the same invoice id.
-  resource_id: z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int().positive()),
+  resource_id: z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+    z.number().int().positive(),
+  ),
   exception_code: z.string().nullish(),
   hold_reason: z.string().nullish(),
 });

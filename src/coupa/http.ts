@@ -6,11 +6,23 @@
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import pRetry from 'p-retry';
 import {
-  CoupaAuthError, CoupaHttpError, CoupaNetworkError, CoupaNotFoundError, CoupaTimeoutError,
-  CoupaUnknownOutcomeError, coupaErrorMessages,
+  CoupaAuthError,
+  CoupaHttpError,
+  CoupaNetworkError,
+  CoupaNotFoundError,
+  CoupaTimeoutError,
+  CoupaUnknownOutcomeError,
+  coupaErrorMessages,
 } from './errors.js';
 import type { RequestLimiter } from './limiter.js';
-import { DEFAULT_BACKOFF, isRetriable, mayHaveBeenSent, parseRetryAfter, retryDelayMs, type BackoffOptions } from './retry-policy.js';
+import {
+  DEFAULT_BACKOFF,
+  isRetriable,
+  mayHaveBeenSent,
+  parseRetryAfter,
+  retryDelayMs,
+  type BackoffOptions,
+} from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -74,7 +86,10 @@ export function createTransport(options: TransportOptions): Transport {
   const totals: CallStats = { total: 0, byMethod: {} };
 
   /** One physical exchange: limiter slot, timeout, typed failure. */
-  async function exchange(spec: RequestSpec, token: string | undefined): Promise<{ status: number; headers: Headers; body: unknown }> {
+  async function exchange(
+    spec: RequestSpec,
+    token: string | undefined,
+  ): Promise<{ status: number; headers: Headers; body: unknown }> {
     await options.limiter.acquire();
     const url = `${base}${spec.path}${spec.query && [...spec.query].length ? `?${spec.query}` : ''}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -139,7 +154,7 @@ export function createTransport(options: TransportOptions): Transport {
       // A write that may have reached Coupa is not the caller's to repeat blindly.
       const unknownOutcome =
         !idempotent &&
-        ((error instanceof CoupaTimeoutError) || (error instanceof CoupaNetworkError && error.mayHaveBeenSent));
+        (error instanceof CoupaTimeoutError || (error instanceof CoupaNetworkError && error.mayHaveBeenSent));
       if (unknownOutcome) throw new CoupaUnknownOutcomeError(spec.method, spec.path, error);
       throw error;
     }
@@ -172,7 +187,8 @@ export function parseBody(text: string): unknown {
 function httpError(spec: RequestSpec, status: number, headers: Headers, body: unknown): CoupaHttpError {
   const messages = coupaErrorMessages(body);
   if (messages.length === 0 && typeof body === 'string' && body.trim()) messages.push(body.trim().slice(0, 200));
-  const ErrorClass = status === 401 || status === 403 ? CoupaAuthError : status === 404 ? CoupaNotFoundError : CoupaHttpError;
+  const ErrorClass =
+    status === 401 || status === 403 ? CoupaAuthError : status === 404 ? CoupaNotFoundError : CoupaHttpError;
   const error = new ErrorClass(status, spec.method, spec.path, messages, body);
   error.retryAfterMs = parseRetryAfter(headers.get('retry-after'));
   return error;

@@ -24,7 +24,8 @@ export const COUPA_RATE_LIMIT: RateLimitOptions = { ratePerSecond: 25, burst: 20
 /** A token-bucket limiter; the bucket starts full so a fresh client may use its burst at once. */
 export function createRateLimiter(options: RateLimitOptions = COUPA_RATE_LIMIT): RequestLimiter {
   const { ratePerSecond, burst } = options;
-  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`ratePerSecond must be a positive number, got ${ratePerSecond}`);
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+    throw new RangeError(`ratePerSecond must be a positive number, got ${ratePerSecond}`);
   if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be a positive integer, got ${burst}`);
   const bucket = new TokenBucket({ bucketSize: burst, tokensPerInterval: ratePerSecond, interval: 'second' });
   bucket.content = burst;

@@ -27,7 +27,10 @@ async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export function createMasterWatch(records: RecordSource, options: { intervalMs?: number; now?: () => number } = {}): MasterWatch {
+export function createMasterWatch(
+  records: RecordSource,
+  options: { intervalMs?: number; now?: () => number } = {},
+): MasterWatch {
   const intervalMs = options.intervalMs ?? 30_000;
   const clock = options.now ?? Date.now;
   let watermark: string | undefined;
@@ -60,13 +63,20 @@ export function createMasterWatch(records: RecordSource, options: { intervalMs?:
       records.forget('master', keys);
     };
     forget(suppliers.map((s) => k.supplier(s.id)));
-    forget(infos.flatMap((i) => {
-      const sid = i.supplier?.id ?? i.supplierId;
-      return typeof sid === 'number' ? [k.supplierInformation(sid)] : [];
-    }));
+    forget(
+      infos.flatMap((i) => {
+        const sid = i.supplier?.id ?? i.supplierId;
+        return typeof sid === 'number' ? [k.supplierInformation(sid)] : [];
+      }),
+    );
     forget(contracts.flatMap((c) => (typeof c.supplier?.id === 'number' ? [k.contracts(c.supplier.id)] : [])));
     forget(users.flatMap((u) => [k.userById(u.id), ...(u.login ? [k.userByLogin(u.login)] : [])]));
-    watermark = [since, ...[...suppliers, ...infos, ...contracts, ...users].map(stampOf).filter((s): s is string => !!s)].sort().at(-1)!;
+    watermark = [
+      since,
+      ...[...suppliers, ...infos, ...contracts, ...users].map(stampOf).filter((s): s is string => !!s),
+    ]
+      .sort()
+      .at(-1)!;
     return forgotten;
   }
 

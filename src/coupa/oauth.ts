@@ -40,7 +40,12 @@ export async function mintToken(transport: Transport, credentials: ClientCredent
     body = await transport.request({ method: 'POST', path: '/oauth2/token', form, auth: false, idempotent: true });
   } catch (error) {
     // 400 invalid_scope / 401 invalid_client: wrong credentials or grant, not a transient fault.
-    if (error instanceof CoupaHttpError && error.status >= 400 && error.status < 500 && !(error instanceof CoupaAuthError)) {
+    if (
+      error instanceof CoupaHttpError &&
+      error.status >= 400 &&
+      error.status < 500 &&
+      !(error instanceof CoupaAuthError)
+    ) {
       throw new CoupaAuthError(error.status, error.method, error.path, error.messages, error.body);
     }
     throw error;

@@ -12,7 +12,7 @@ import { kebabKey } from './wire.js';
 export const MAX_LIMIT = 50;
 
 export type ScalarOperator =
-  | 'eq' | 'gt' | 'lt' | 'gt_or_eq' | 'lt_or_eq' | 'not_eq' | 'contains' | 'starts_with' | 'ends_with';
+  'eq' | 'gt' | 'lt' | 'gt_or_eq' | 'lt_or_eq' | 'not_eq' | 'contains' | 'starts_with' | 'ends_with';
 export type ListOperator = 'in' | 'not_in';
 export type Operator = ScalarOperator | ListOperator | 'blank';
 
@@ -104,7 +104,8 @@ export class CoupaQuery<Projected extends boolean = false> {
     maybeValue?: FilterValue | readonly FilterValue[],
   ): CoupaQuery<Projected> {
     const key = attributeKey(attribute);
-    if (maybeValue === undefined) return this.with({ filters: [...this.state.filters, { key, value: encodeValue(opOrValue as FilterValue) }] });
+    if (maybeValue === undefined)
+      return this.with({ filters: [...this.state.filters, { key, value: encodeValue(opOrValue as FilterValue) }] });
     const op = opOrValue as Operator;
     let value: string;
     if (op === 'in' || op === 'not_in') {
@@ -133,7 +134,8 @@ export class CoupaQuery<Projected extends boolean = false> {
 
   /** Page size, 1–50 (Coupa caps pages at 50). */
   limit(n: number): CoupaQuery<Projected> {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new RangeError(`limit must be an integer 1–${MAX_LIMIT}, got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT)
+      throw new RangeError(`limit must be an integer 1–${MAX_LIMIT}, got ${n}`);
     return this.with({ limit: n });
   }
 

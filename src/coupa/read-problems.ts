@@ -119,8 +119,7 @@ export interface Who {
 }
 
 export type SalvageResult<T> =
-  | { ok: true; data: T; problems: ReadProblem[] }
-  | { ok: false; issues: string[]; problems: ReadProblem[] };
+  { ok: true; data: T; problems: ReadProblem[] } | { ok: false; issues: string[]; problems: ReadProblem[] };
 
 /**
  * Parse `input` with `schema`, setting aside what cannot be read. Fails only when the record

@@ -5,9 +5,26 @@
 import type { z } from 'zod';
 import type { Transport } from './http.js';
 import { query, type CoupaQuery, type FieldSpec } from './query.js';
-import { RESOURCES, collect, paginate, parseRecord, type Projection, type ReadProblemSink, type Resource, type Row } from './resources.js';
+import {
+  RESOURCES,
+  collect,
+  paginate,
+  parseRecord,
+  type Projection,
+  type ReadProblemSink,
+  type Resource,
+  type Row,
+} from './resources.js';
 import type {
-  Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
+  Approval,
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
 } from './schemas.js';
 
 /** Options for single-record reads. */
@@ -93,9 +110,10 @@ export function createReads(transport: Transport, onReadProblem?: ReadProblemSin
     getPurchaseOrder: getter(RESOURCES.purchaseOrder),
     listPurchaseOrders: lister(RESOURCES.purchaseOrder),
     listReceipts(filter: ReceiptFilter): AsyncIterable<ReceivingTransaction> {
-      const q = 'orderLineIds' in filter
-        ? query().where(['order-line', 'id'], 'in', filter.orderLineIds)
-        : query().where(['order-line', 'order-header-id'], filter.purchaseOrderId);
+      const q =
+        'orderLineIds' in filter
+          ? query().where(['order-line', 'id'], 'in', filter.orderLineIds)
+          : query().where(['order-line', 'order-header-id'], filter.purchaseOrderId);
       return paginate(transport, RESOURCES.receipt, q.orderBy('id'), RESOURCES.receipt.path, onReadProblem);
     },
     listReceivingTransactions: lister(RESOURCES.receipt),
@@ -110,14 +128,32 @@ export function createReads(transport: Transport, onReadProblem?: ReadProblemSin
     getContract: getter(RESOURCES.contract),
     listContracts: lister(RESOURCES.contract),
     listComments: (invoiceId) =>
-      collect(paginate(transport, RESOURCES.comment, query().orderBy('id'), `/api/invoices/${idSegment(invoiceId)}/comments`, onReadProblem)),
+      collect(
+        paginate(
+          transport,
+          RESOURCES.comment,
+          query().orderBy('id'),
+          `/api/invoices/${idSegment(invoiceId)}/comments`,
+          onReadProblem,
+        ),
+      ),
     listCommentsOn: (commentableType, ids) =>
-      paginate(transport, RESOURCES.comment, query().where('commentable-type', commentableType).where('commentable-id', 'in', ids).orderBy('id'), RESOURCES.comment.path, onReadProblem),
+      paginate(
+        transport,
+        RESOURCES.comment,
+        query().where('commentable-type', commentableType).where('commentable-id', 'in', ids).orderBy('id'),
+        RESOURCES.comment.path,
+        onReadProblem,
+      ),
     listApprovals: (invoiceId) =>
-      collect(paginate(
-        transport, RESOURCES.approval,
-        query().where('approvable-type', 'InvoiceHeader').where('approvable-id', invoiceId).orderBy('position'),
-        RESOURCES.approval.path, onReadProblem,
-      )),
+      collect(
+        paginate(
+          transport,
+          RESOURCES.approval,
+          query().where('approvable-type', 'InvoiceHeader').where('approvable-id', invoiceId).orderBy('position'),
+          RESOURCES.approval.path,
+          onReadProblem,
+        ),
+      ),
   };
 }

@@ -6,7 +6,16 @@
  */
 import { LRUCache } from 'lru-cache';
 import { CoupaNotFoundError, query, type CoupaClient } from './index.js';
-import type { Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User } from './schemas.js';
+import type {
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
+} from './schemas.js';
 
 export interface RecordSourceOptions {
   /** TTL for master data (suppliers, users, contracts). Default 10 minutes. */
@@ -129,7 +138,9 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
     purchaseOrdersForOrderLines(ids) {
       const sorted = [...new Set(ids)].sort((a, b) => a - b);
       if (sorted.length === 0) return Promise.resolve([]);
-      return cached(txn, k.poLines(sorted), () => collect(coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', sorted))));
+      return cached(txn, k.poLines(sorted), () =>
+        collect(coupa.listPurchaseOrders(query().where('order-lines[id]', 'in', sorted))),
+      );
     },
     receiptsForOrderLines(ids) {
       const sorted = [...new Set(ids)].sort((a, b) => a - b);
@@ -152,13 +163,18 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
       // Keyed by the month the window opens in, so exceptions of one supplier in a batch share a read.
       const from = historyFrom(since);
       const invoices = await cached(history, k.history(supplierId, from), () =>
-        collect(coupa.listInvoices(query().where('supplier[id]', 'eq', supplierId).where('invoice-date', 'gt_or_eq', from))),
+        collect(
+          coupa.listInvoices(query().where('supplier[id]', 'eq', supplierId).where('invoice-date', 'gt_or_eq', from)),
+        ),
       );
       return invoices.filter((i) => !i.invoiceDate || i.invoiceDate.slice(0, 10) >= since);
     },
     invoicesWithTotal: (total, since) =>
       cached(txn, k.total(total, since), () =>
-        collect(coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)), READ_CAPS.sameTotal),
+        collect(
+          coupa.listInvoices(query().where('gross-total', 'eq', total).where('invoice-date', 'gt_or_eq', since)),
+          READ_CAPS.sameTotal,
+        ),
       ),
     comments: (invoiceId) => cached(txn, k.comments(invoiceId), () => coupa.listComments(invoiceId)),
     prime(name, key, value) {
@@ -178,7 +194,9 @@ export function createRecordSource(coupa: CoupaClient, options: RecordSourceOpti
           history.delete(key);
           continue;
         }
-        const patched = (entry.value as Promise<Invoice[]>).then((list) => list.map((i) => (i.id === id ? updated : i)));
+        const patched = (entry.value as Promise<Invoice[]>).then((list) =>
+          list.map((i) => (i.id === id ? updated : i)),
+        );
         history.set(key, { value: patched }, { ttl: history.getRemainingTTL(key) });
       }
       if (updated && updated.id === id) txn.set(k.invoice(id), { value: Promise.resolve(updated) });

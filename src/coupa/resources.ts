@@ -8,8 +8,18 @@ import type { Transport } from './http.js';
 import { CoupaQuery, MAX_LIMIT } from './query.js';
 import { salvageParse, seenText, type ReadProblem } from './read-problems.js';
 import {
-  Approval, Comment, Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation, User,
-  commentText, liftFlatRefs, liftOrderLineRefs,
+  Approval,
+  Comment,
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+  User,
+  commentText,
+  liftFlatRefs,
+  liftOrderLineRefs,
 } from './schemas.js';
 import { fromWire } from './wire.js';
 
@@ -26,14 +36,31 @@ export interface Resource<S extends AnyObjectSchema> {
   prepare?: (camel: unknown) => unknown;
 }
 
-function resource<S extends AnyObjectSchema>(name: string, path: string, schema: S, prepare?: (camel: unknown) => unknown): Resource<S> {
+function resource<S extends AnyObjectSchema>(
+  name: string,
+  path: string,
+  schema: S,
+  prepare?: (camel: unknown) => unknown,
+): Resource<S> {
   return { name, path, schema, prepare };
 }
 
 export const RESOURCES = {
-  invoice: resource('invoice', '/api/invoices', Invoice, (camel) => liftOrderLineRefs(liftFlatRefs(['supplier', 'currency', 'paymentTerm', 'requestedBy', 'remitToAddress'])(camel))),
-  purchaseOrder: resource('purchase order', '/api/purchase_orders', PurchaseOrder, liftFlatRefs(['supplier', 'currency', 'requester'])),
-  receipt: resource('receiving transaction', '/api/receiving_transactions', ReceivingTransaction, liftFlatRefs(['orderLine'])),
+  invoice: resource('invoice', '/api/invoices', Invoice, (camel) =>
+    liftOrderLineRefs(liftFlatRefs(['supplier', 'currency', 'paymentTerm', 'requestedBy', 'remitToAddress'])(camel)),
+  ),
+  purchaseOrder: resource(
+    'purchase order',
+    '/api/purchase_orders',
+    PurchaseOrder,
+    liftFlatRefs(['supplier', 'currency', 'requester']),
+  ),
+  receipt: resource(
+    'receiving transaction',
+    '/api/receiving_transactions',
+    ReceivingTransaction,
+    liftFlatRefs(['orderLine']),
+  ),
   supplier: resource('supplier', '/api/suppliers', Supplier, liftFlatRefs(['paymentTerm'])),
   supplierInformation: resource('supplier information', '/api/supplier_information', SupplierInformation),
   user: resource('user', '/api/users', User),
@@ -74,7 +101,11 @@ export function parseRecord<S extends AnyObjectSchema>(
   wire: unknown,
   options: ParseOptions | boolean = {},
 ): z.output<S> {
-  const { projected = false, requestedId, onReadProblem } = typeof options === 'boolean' ? { projected: options } : options;
+  const {
+    projected = false,
+    requestedId,
+    onReadProblem,
+  } = typeof options === 'boolean' ? { projected: options } : options;
   let camel = fromWire<unknown>(wire);
   if (camel !== null && typeof camel === 'object' && !Array.isArray(camel)) {
     // `readProblems` is Settle's own annotation: never taken from the wire.
@@ -89,11 +120,14 @@ export function parseRecord<S extends AnyObjectSchema>(
     // The record's own id is unreadable but we know which record we asked for.
     const withId = { ...(camel as object), id: requestedId };
     const retry = salvageParse(schema, withId, { resource: res.name, recordId });
-    if (retry.ok) result = { ...retry, problems: [...result.problems.filter((p) => p.field !== 'id'), ...retry.problems] };
+    if (retry.ok)
+      result = { ...retry, problems: [...result.problems.filter((p) => p.field !== 'id'), ...retry.problems] };
   }
   for (const problem of result.problems) onReadProblem?.(problem);
   if (!result.ok) throw new CoupaRecordError(res.name, recordId, result.issues);
-  const data = (projected ? keepSentKeys(result.data, camel) : result.data) as z.output<S> & { readProblems?: ReadProblem[] };
+  const data = (projected ? keepSentKeys(result.data, camel) : result.data) as z.output<S> & {
+    readProblems?: ReadProblem[];
+  };
   if (result.problems.length > 0) data.readProblems = result.problems;
   return data;
 }
@@ -147,13 +181,23 @@ export async function* paginate<S extends AnyObjectSchema, P extends boolean>(
  * One record of a page. A record whose identity cannot be read is left out of the list and
  * reported (with `lost: "element"`), so one broken record never loses its neighbours.
  */
-function readListed<S extends AnyObjectSchema>(res: Resource<S>, wire: unknown, projected: boolean, onReadProblem?: ReadProblemSink): z.output<S> | undefined {
+function readListed<S extends AnyObjectSchema>(
+  res: Resource<S>,
+  wire: unknown,
+  projected: boolean,
+  onReadProblem?: ReadProblemSink,
+): z.output<S> | undefined {
   try {
     return parseRecord(res, wire, { projected, onReadProblem });
   } catch (error) {
     if (!(error instanceof CoupaRecordError)) throw error;
     onReadProblem?.({
-      resource: res.name, recordId: error.recordId, field: '(record)', seen: seenText(wire), problem: error.issues.slice(0, 3).join('; '), lost: 'element',
+      resource: res.name,
+      recordId: error.recordId,
+      field: '(record)',
+      seen: seenText(wire),
+      problem: error.issues.slice(0, 3).join('; '),
+      lost: 'element',
     });
     return undefined;
   }

@@ -48,11 +48,14 @@ export function absentable<T extends z.ZodType>(schema: T) {
 const INTEGER_TEXT = /^[+-]?\d+(\.0*)?$/;
 
 /** An integer (ids, line numbers, positions): a JSON number or a numeric string such as "12" or "12.0". */
-export const Int = z.preprocess((raw) => {
-  const v = unwrapScalar(raw);
-  if (typeof v === 'string' && INTEGER_TEXT.test(v.trim())) return Number(v.trim().replace(/\.0*$/, ''));
-  return v;
-}, z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }));
+export const Int = z.preprocess(
+  (raw) => {
+    const v = unwrapScalar(raw);
+    if (typeof v === 'string' && INTEGER_TEXT.test(v.trim())) return Number(v.trim().replace(/\.0*$/, ''));
+    return v;
+  },
+  z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }),
+);
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const LOOSE_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -129,7 +132,10 @@ export function isoText(raw: unknown): string | undefined {
     const iso = `${date[1]}-${date[2]}-${date[3]}`;
     return Number.isNaN(Date.parse(iso)) ? undefined : iso;
   }
-  const withT = s.replace(/^(\d{4})[/.](\d{2})[/.](\d{2})/, '$1-$2-$3').replace(/^(\d{4}-\d{2}-\d{2}) +(?=\d)/, '$1T').replace(/ ?UTC$/i, 'Z');
+  const withT = s
+    .replace(/^(\d{4})[/.](\d{2})[/.](\d{2})/, '$1-$2-$3')
+    .replace(/^(\d{4}-\d{2}-\d{2}) +(?=\d)/, '$1T')
+    .replace(/ ?UTC$/i, 'Z');
   if (!/^\d{4}-\d{2}-\d{2}T/.test(withT)) return undefined;
   // "+0200" offsets and a decoded "+" (a space) are common; Date.parse wants "+02:00".
   const normal = withT.replace(/ (\d{2}):?(\d{2})$/, '+$1:$2').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
@@ -189,7 +195,9 @@ export function list<T extends z.ZodType>(item: T) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   });
-  const schema = z.preprocess(asList, z.array(element)).transform((items) => items.filter((i) => i !== SET_ASIDE) as Array<z.output<T>>);
+  const schema = z
+    .preprocess(asList, z.array(element))
+    .transform((items) => items.filter((i) => i !== SET_ASIDE) as Array<z.output<T>>);
   LIST_ITEMS.set(schema, item);
   return schema;
 }
@@ -199,16 +207,22 @@ export function list<T extends z.ZodType>(item: T) {
  * natural key (`"currency": "USD"` → `{code:"USD"}`).
  */
 export function ref<T extends z.ZodType>(shape: T, bareKey: 'code' | 'name' | 'login') {
-  return opt(z.preprocess((v) => {
-    if (typeof v === 'number') return { id: v };
-    if (typeof v === 'string') return INTEGER_TEXT.test(v.trim()) ? { id: v } : { [bareKey]: v };
-    return v;
-  }, shape));
+  return opt(
+    z.preprocess((v) => {
+      if (typeof v === 'number') return { id: v };
+      if (typeof v === 'string') return INTEGER_TEXT.test(v.trim()) ? { id: v } : { [bareKey]: v };
+      return v;
+    }, shape),
+  );
 }
 
 /**
  * Natural-language enums (`"AP Hold"`, `"ap-hold"`) → Coupa's snake_case value.
  */
 export function snakeValue(value: string): string {
-  return value.trim().replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[\s-]+/g, '_');
+  return value
+    .trim()
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }

@@ -11,7 +11,22 @@
  * A field that still cannot be read is dropped by `parseRecord` and named in `readProblems`.
  */
 import { z } from 'zod';
-import { absentable, asList, Bool, Code, DateTime, Decimal as DecimalText, Int, Text, isBlank, list, opt, ref, snakeValue, unwrapScalar } from './scalars.js';
+import {
+  absentable,
+  asList,
+  Bool,
+  Code,
+  DateTime,
+  Decimal as DecimalText,
+  Int,
+  Text,
+  isBlank,
+  list,
+  opt,
+  ref,
+  snakeValue,
+  unwrapScalar,
+} from './scalars.js';
 
 /** A decimal amount as a plain decimal string ("425.99"); JSON numbers and other spellings are converted exactly. */
 export const Decimal = DecimalText;
@@ -58,12 +73,14 @@ export const AccountRef = z.looseObject({ id: RefId, code: OptCode, name: OptTex
 export const CountryRef = z.looseObject({ id: RefId, code: OptCode, name: OptText });
 
 /** Coupa does not document the format of breach figures ("5.00", "5%", …): kept as text. */
-const BreachText = opt(z.unknown().transform((raw, ctx) => {
-  const v = unwrapScalar(raw);
-  if (typeof v === 'string' || typeof v === 'number') return String(v);
-  ctx.addIssue({ code: 'custom', message: 'expected a figure' });
-  return z.NEVER;
-}));
+const BreachText = opt(
+  z.unknown().transform((raw, ctx) => {
+    const v = unwrapScalar(raw);
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    ctx.addIssue({ code: 'custom', message: 'expected a figure' });
+    return z.NEVER;
+  }),
+);
 
 export const FailedTolerance = z.looseObject({
   id: RefId,
@@ -98,13 +115,16 @@ export type RemitToAddress = z.infer<typeof RemitToAddress>;
 /** `InvoiceAmountLine`, `invoice_amount_line`, `Amount` … → Coupa's class name. */
 function lineType<T extends string, A extends string>(quantity: T, amount: A) {
   // Absent means Coupa's default, the quantity line (a preprocess runs for absent keys too).
-  return z.preprocess((raw) => (isBlank(raw) ? quantity : unwrapScalar(raw)), z.unknown().transform((v, ctx): T | A => {
-    const key = typeof v === 'string' ? v.toLowerCase().replace(/[^a-z]/g, '') : '';
-    if (key.includes('amount')) return amount;
-    if (key.includes('quantity') || key.includes('qty')) return quantity;
-    ctx.addIssue({ code: 'custom', message: `expected ${quantity} or ${amount}` });
-    return z.NEVER;
-  }));
+  return z.preprocess(
+    (raw) => (isBlank(raw) ? quantity : unwrapScalar(raw)),
+    z.unknown().transform((v, ctx): T | A => {
+      const key = typeof v === 'string' ? v.toLowerCase().replace(/[^a-z]/g, '') : '';
+      if (key.includes('amount')) return amount;
+      if (key.includes('quantity') || key.includes('qty')) return quantity;
+      ctx.addIssue({ code: 'custom', message: `expected ${quantity} or ${amount}` });
+      return z.NEVER;
+    }),
+  );
 }
 
 /** A line number: Coupa prints it as a number or a string; a numeric one reads as the number. */
@@ -146,7 +166,12 @@ export function liftFlatRefs(keys: readonly string[]) {
     let out: Record<string, unknown> | undefined;
     for (const key of keys) {
       if (!isBlank(o[key])) continue;
-      for (const [suffix, field] of [['Id', 'id'], ['Code', 'code'], ['Login', 'login'], ['Name', 'name']] as const) {
+      for (const [suffix, field] of [
+        ['Id', 'id'],
+        ['Code', 'code'],
+        ['Login', 'login'],
+        ['Name', 'name'],
+      ] as const) {
         const flat = o[`${key}${suffix}`];
         if (!isBlank(flat) && (typeof flat === 'string' || typeof flat === 'number')) {
           out ??= { ...o };
@@ -168,15 +193,26 @@ export function liftOrderLineRefs(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const o = raw as Record<string, unknown>;
   const lines = asList(o.invoiceLines);
-  if (!Array.isArray(lines) || !lines.some((l) => l !== null && typeof l === 'object' && !isBlank((l as Record<string, unknown>).orderLine))) return raw;
-  return { ...o, invoiceLines: lines.map((l) => (l !== null && typeof l === 'object' ? liftOrderLineRef(l as Record<string, unknown>) : l)) };
+  if (
+    !Array.isArray(lines) ||
+    !lines.some((l) => l !== null && typeof l === 'object' && !isBlank((l as Record<string, unknown>).orderLine))
+  )
+    return raw;
+  return {
+    ...o,
+    invoiceLines: lines.map((l) =>
+      l !== null && typeof l === 'object' ? liftOrderLineRef(l as Record<string, unknown>) : l,
+    ),
+  };
 }
 
 function liftOrderLineRef(line: Record<string, unknown>): Record<string, unknown> {
   const ref = unwrapScalar(line.orderLine);
   if (isBlank(ref)) return line;
-  const r: Record<string, unknown> = ref !== null && typeof ref === 'object' ? (ref as Record<string, unknown>) : { id: ref };
-  const header = r.orderHeader !== null && typeof r.orderHeader === 'object' ? (r.orderHeader as Record<string, unknown>) : {};
+  const r: Record<string, unknown> =
+    ref !== null && typeof ref === 'object' ? (ref as Record<string, unknown>) : { id: ref };
+  const header =
+    r.orderHeader !== null && typeof r.orderHeader === 'object' ? (r.orderHeader as Record<string, unknown>) : {};
   const lifted: Record<string, unknown> = {
     orderLineId: r.id,
     orderLineNum: r.lineNum,
@@ -232,7 +268,15 @@ export type MatchType = z.infer<typeof MatchType>;
 /** `3_way`, `Three-Way`, `3 way fifo`, `direct-matching` → Coupa's value. */
 const AnyMatchType = z.unknown().transform((raw, ctx): MatchType => {
   const v = unwrapScalar(raw);
-  const s = typeof v === 'string' ? v.trim().toLowerCase().replace(/three/g, '3').replace(/two/g, '2').replace(/[\s_]+/g, '-') : '';
+  const s =
+    typeof v === 'string'
+      ? v
+          .trim()
+          .toLowerCase()
+          .replace(/three/g, '3')
+          .replace(/two/g, '2')
+          .replace(/[\s_]+/g, '-')
+      : '';
   if (s === 'direct-matching' || s === 'direct') return 'direct_matching';
   const parsed = MatchType.safeParse(s);
   if (parsed.success) return parsed.data;

@@ -62,14 +62,20 @@ export async function openDb(options: DbOptions = {}): Promise<Db> {
   return openPglite(options.dataDir, options.seed, options.sharedBuffers);
 }
 
-async function openPglite(dataDir: string | undefined, seed: DbOptions['seed'], sharedBuffers: string | undefined): Promise<Db> {
+async function openPglite(
+  dataDir: string | undefined,
+  seed: DbOptions['seed'],
+  sharedBuffers: string | undefined,
+): Promise<Db> {
   let location: string | undefined;
   if (dataDir && dataDir !== 'memory://') {
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
   if (location && seed && !existsSync(join(location, 'PG_VERSION'))) seed(location);
-  const startParams = sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {};
+  const startParams = sharedBuffers
+    ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] }
+    : {};
   const pglite = await PGlite.create(location ?? 'memory://', { extensions: { vector }, ...startParams });
   const bridge = createPgliteBridge(pglite);
   // In process: no host, port or socket file; every connection is a fresh in-memory stream.

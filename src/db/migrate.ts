@@ -16,8 +16,12 @@ export async function migrate(db: Db): Promise<string[]> {
     name text primary key,
     applied_at timestamptz not null default now()
   )`);
-  const done = new Set((await db.query<{ name: string }>('select name from settle_migrations')).rows.map((r) => r.name));
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const done = new Set(
+    (await db.query<{ name: string }>('select name from settle_migrations')).rows.map((r) => r.name),
+  );
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const applied: string[] = [];
   for (const file of files) {
     if (done.has(file)) continue;

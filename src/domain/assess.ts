@@ -52,8 +52,12 @@ export function assessInvoice(ctx: InvoiceContext, controls: Controls, now: Date
   const amountGate = checkAmountLimit(ctx.invoice, currency, controls);
   const ageGate = checkSupplierAge(ctx.supplier, controls, now);
   const outcome = decide({ ctx, controls, findings, amountGate, ageGate, hint: hintReading });
-  const agrees = hintReading.type === undefined ? null : hintReading.type === outcome.exceptionType || findings.some((f) => f.exceptionType === hintReading.type);
-  const confidence = Math.round(Math.max(0.3, Math.min(0.99, outcome.confidence - (agrees === false ? 0.1 : 0))) * 100) / 100;
+  const agrees =
+    hintReading.type === undefined
+      ? null
+      : hintReading.type === outcome.exceptionType || findings.some((f) => f.exceptionType === hintReading.type);
+  const confidence =
+    Math.round(Math.max(0.3, Math.min(0.99, outcome.confidence - (agrees === false ? 0.1 : 0))) * 100) / 100;
   return {
     invoiceId: ctx.invoice.id,
     invoiceNumber: ctx.invoice.invoiceNumber,

@@ -4,11 +4,24 @@
  * and sources — one JSON document, kept whole so a threshold can always be traced to its data.
  */
 import { z } from 'zod';
-import { calibrate, CalibrationFit, ConfidenceLabelSchema, fitCalibration, type ConfidenceLabel, type FitOptions } from './calibration.js';
+import {
+  calibrate,
+  CalibrationFit,
+  ConfidenceLabelSchema,
+  fitCalibration,
+  type ConfidenceLabel,
+  type FitOptions,
+} from './calibration.js';
 import { chooseThreshold, DEFAULT_TARGETS, ThresholdChoice, type ThresholdTargets } from './confidence-threshold.js';
 import { checkCalibration, type CalibrationCheck } from './reliability.js';
 
-const Bin = z.object({ lo: z.number(), hi: z.number(), n: z.number().int(), confidence: z.number(), accuracy: z.number() });
+const Bin = z.object({
+  lo: z.number(),
+  hi: z.number(),
+  n: z.number().int(),
+  confidence: z.number(),
+  accuracy: z.number(),
+});
 const Rel = z.object({ n: z.number().int(), ece: z.number(), bins: z.array(Bin) });
 const Check = z.object({ n: z.number().int(), raw: Rel, calibrated: Rel });
 
@@ -44,12 +57,23 @@ export function buildCalibration(labels: readonly ConfidenceLabel[], options: Bu
   const sources: Record<string, number> = {};
   for (const l of labels) sources[l.source] = (sources[l.source] ?? 0) + 1;
   return {
-    format: 1, fitted_at: options.fittedAt.toISOString(), sources, n: labels.length,
+    format: 1,
+    fitted_at: options.fittedAt.toISOString(),
+    sources,
+    n: labels.length,
     targets: { target_false_release: targets.targetFalseRelease, min_accuracy: targets.minAccuracy },
     fit,
     thresholds: {
       overall: chooseThreshold(scored, targets),
-      by_type: Object.fromEntries(types.map((t) => [t, chooseThreshold(scored.filter((s) => s.exceptionType === t), targets)])),
+      by_type: Object.fromEntries(
+        types.map((t) => [
+          t,
+          chooseThreshold(
+            scored.filter((s) => s.exceptionType === t),
+            targets,
+          ),
+        ]),
+      ),
     },
     check: { folds, overall: check.overall, by_type: check.by_type },
     labels: [...labels],

@@ -39,7 +39,10 @@ export const ConfidenceLabelSchema = z.object({
   raw: z.number().min(0).max(1),
   correct: z.boolean(),
   released: z.boolean(),
-  amount: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+  amount: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .nullable(),
 });
 
 export const CalibrationBin = z.object({
@@ -94,7 +97,11 @@ export function isotonic(values: readonly number[], weights: readonly number[]):
       const b = blocks.pop()!;
       const a = blocks.pop()!;
       const weight = a.weight + b.weight;
-      blocks.push({ value: weight > 0 ? (a.value * a.weight + b.value * b.weight) / weight : (a.value + b.value) / 2, weight, count: a.count + b.count });
+      blocks.push({
+        value: weight > 0 ? (a.value * a.weight + b.value * b.weight) / weight : (a.value + b.value) / 2,
+        weight,
+        count: a.count + b.count,
+      });
     }
   }
   return blocks.flatMap((b) => Array<number>(b.count).fill(b.value));
@@ -111,7 +118,10 @@ function fitGroup(labels: readonly ConfidenceLabel[], prior: number, bins: numbe
     if (l.correct) c.correct += 1;
   }
   const filled = counts.map((c, i) => ({ ...c, i })).filter((c) => c.n > 0);
-  const smoothed = isotonic(filled.map((c) => (c.correct + m * typePrior) / (c.n + m)), filled.map((c) => c.n));
+  const smoothed = isotonic(
+    filled.map((c) => (c.correct + m * typePrior) / (c.n + m)),
+    filled.map((c) => c.n),
+  );
   const pOf = new Map(filled.map((c, k) => [c.i, smoothed[k]!]));
   const nearest = (i: number): number => {
     for (let d = 1; d < bins; d++) {
@@ -121,8 +131,16 @@ function fitGroup(labels: readonly ConfidenceLabel[], prior: number, bins: numbe
     return typePrior;
   };
   return {
-    n, correct, prior: typePrior,
-    bins: counts.map((c, i) => ({ lo: i / bins, hi: (i + 1) / bins, n: c.n, correct: c.correct, p: pOf.get(i) ?? nearest(i) })),
+    n,
+    correct,
+    prior: typePrior,
+    bins: counts.map((c, i) => ({
+      lo: i / bins,
+      hi: (i + 1) / bins,
+      n: c.n,
+      correct: c.correct,
+      p: pOf.get(i) ?? nearest(i),
+    })),
   };
 }
 
@@ -135,8 +153,21 @@ export function fitCalibration(labels: readonly ConfidenceLabel[], options: FitO
   const overall = fitGroup(labels, overallPrior, bins, m);
   const types = [...new Set(labels.map((l) => l.exceptionType))].sort();
   return {
-    method: 'binned-beta-isotonic', bins, prior_strength: m, overall,
-    by_type: Object.fromEntries(types.map((t) => [t, fitGroup(labels.filter((l) => l.exceptionType === t), overall.prior, bins, m)])),
+    method: 'binned-beta-isotonic',
+    bins,
+    prior_strength: m,
+    overall,
+    by_type: Object.fromEntries(
+      types.map((t) => [
+        t,
+        fitGroup(
+          labels.filter((l) => l.exceptionType === t),
+          overall.prior,
+          bins,
+          m,
+        ),
+      ]),
+    ),
   };
 }
 

@@ -13,7 +13,13 @@ const CHARGE_LINE = /freight|shipping|delivery|carriage|handling|postage|courier
 export function checkUnplannedCharges(ctx: InvoiceContext): Finding[] {
   const inv = ctx.invoice;
   const currency = invoiceCurrency(ctx);
-  const charges = ([['shipping', inv.shippingAmount], ['handling', inv.handlingAmount], ['misc', inv.miscAmount]] as const)
+  const charges = (
+    [
+      ['shipping', inv.shippingAmount],
+      ['handling', inv.handlingAmount],
+      ['misc', inv.miscAmount],
+    ] as const
+  )
     .map(([name, v]) => ({ name, amount: Money.of(v ?? '0', currency) }))
     .filter((c) => c.amount.gt(Money.zero(currency)));
   if (charges.length === 0) return [];
@@ -22,11 +28,18 @@ export function checkUnplannedCharges(ctx: InvoiceContext): Finding[] {
   const pos = [...new Map(resolved.map((r) => [r.po?.id, r.po])).values()].filter((p) => p !== undefined);
   const planned = pos.some((p) => p.orderLines.some((l) => CHARGE_LINE.test(l.description ?? '')));
   if (planned) return [];
-  const total = Money.sum(charges.map((c) => c.amount), currency);
+  const total = Money.sum(
+    charges.map((c) => c.amount),
+    currency,
+  );
   const list = charges.map((c) => `${c.name} ${c.amount.toFixed()}`).join(', ');
   const poNumbers = pos.map((p) => p.poNumber).join(', ');
-  return [finding('unplanned_charges',
-    `Invoice bills ${list} ${currency} that PO ${poNumbers} does not provide for.`,
-    { charges: total.toFixed(), currency, ...Object.fromEntries(charges.map((c) => [c.name, c.amount.toFixed()])) },
-    [`invoice ${list}`, `PO ${poNumbers} has no freight, handling or misc line`])];
+  return [
+    finding(
+      'unplanned_charges',
+      `Invoice bills ${list} ${currency} that PO ${poNumbers} does not provide for.`,
+      { charges: total.toFixed(), currency, ...Object.fromEntries(charges.map((c) => [c.name, c.amount.toFixed()])) },
+      [`invoice ${list}`, `PO ${poNumbers} has no freight, handling or misc line`],
+    ),
+  ];
 }

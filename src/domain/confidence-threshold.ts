@@ -62,9 +62,15 @@ function figuresAt(scored: readonly Scored[], threshold: number): Figures {
   const released = mine.filter((s) => s.released);
   const expectedValue = released.reduce((v, s) => v.plus(amountOf(s).times(1 - s.calibrated)), new Decimal(0));
   // Without amounts (all unknown or zero) the share is counted in cases instead of value.
-  const expectedFalseRelease = value.gt(0) ? expectedValue.div(value).toNumber() : mine.length ? released.reduce((e, s) => e + (1 - s.calibrated), 0) / mine.length : 0;
+  const expectedFalseRelease = value.gt(0)
+    ? expectedValue.div(value).toNumber()
+    : mine.length
+      ? released.reduce((e, s) => e + (1 - s.calibrated), 0) / mine.length
+      : 0;
   return {
-    autonomous: mine.length, value, expectedFalseRelease,
+    autonomous: mine.length,
+    value,
+    expectedFalseRelease,
     observedFalseRelease: released.filter((s) => !s.correct).reduce((v, s) => v.plus(amountOf(s)), new Decimal(0)),
     expectedAccuracy: mine.length ? mine.reduce((a, s) => a + s.calibrated, 0) / mine.length : 1,
   };
@@ -73,23 +79,38 @@ function figuresAt(scored: readonly Scored[], threshold: number): Figures {
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 /** The lowest calibrated confidence that meets the targets on these labels. */
-export function chooseThreshold(scored: readonly Scored[], targets: ThresholdTargets = DEFAULT_TARGETS): ThresholdChoice {
+export function chooseThreshold(
+  scored: readonly Scored[],
+  targets: ThresholdTargets = DEFAULT_TARGETS,
+): ThresholdChoice {
   const candidates = [...new Set(scored.map((s) => s.calibrated))].sort((a, b) => a - b);
   for (const t of candidates) {
     const f = figuresAt(scored, t);
     if (f.expectedFalseRelease <= targets.targetFalseRelease && f.expectedAccuracy >= targets.minAccuracy) {
       return {
-        threshold: t, cases: scored.length, autonomous: f.autonomous, autonomous_value: f.value.toFixed(2), expected_false_release: f.expectedFalseRelease,
-        observed_false_release_value: f.observedFalseRelease.toFixed(2), expected_accuracy: f.expectedAccuracy,
+        threshold: t,
+        cases: scored.length,
+        autonomous: f.autonomous,
+        autonomous_value: f.value.toFixed(2),
+        expected_false_release: f.expectedFalseRelease,
+        observed_false_release_value: f.observedFalseRelease.toFixed(2),
+        expected_accuracy: f.expectedAccuracy,
         reason: `at ${t.toFixed(3)}: ${f.autonomous}/${scored.length} cases settle alone, expected false release ${pct(f.expectedFalseRelease)} of value (target ≤ ${pct(targets.targetFalseRelease)}), expected accuracy ${pct(f.expectedAccuracy)} (≥ ${pct(targets.minAccuracy)})`,
       };
     }
   }
   const best = candidates.length ? figuresAt(scored, candidates[candidates.length - 1]!) : undefined;
   return {
-    threshold: null, cases: scored.length, autonomous: 0, autonomous_value: '0.00', expected_false_release: 0, observed_false_release_value: '0.00', expected_accuracy: 1,
-    reason: scored.length === 0
-      ? 'no labelled outcomes: every case goes to people'
-      : `no threshold meets the targets (at the highest, ${candidates[candidates.length - 1]!.toFixed(3)}: expected false release ${pct(best!.expectedFalseRelease)}, accuracy ${pct(best!.expectedAccuracy)}): every case goes to people`,
+    threshold: null,
+    cases: scored.length,
+    autonomous: 0,
+    autonomous_value: '0.00',
+    expected_false_release: 0,
+    observed_false_release_value: '0.00',
+    expected_accuracy: 1,
+    reason:
+      scored.length === 0
+        ? 'no labelled outcomes: every case goes to people'
+        : `no threshold meets the targets (at the highest, ${candidates[candidates.length - 1]!.toFixed(3)}: expected false release ${pct(best!.expectedFalseRelease)}, accuracy ${pct(best!.expectedAccuracy)}): every case goes to people`,
   };
 }

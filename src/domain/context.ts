@@ -82,9 +82,13 @@ export function resolveLines(ctx: InvoiceContext): ResolvedLine[] {
       }
     }
     const po = poNumber ? pos.find((p) => p.poNumber === poNumber) : undefined;
-    const byNum = po && line.orderLineNum != null ? po.orderLines.find((l) => String(l.lineNum) === String(line.orderLineNum)) : undefined;
+    const byNum =
+      po && line.orderLineNum != null
+        ? po.orderLines.find((l) => String(l.lineNum) === String(line.orderLineNum))
+        : undefined;
     if (po && byNum) return { line, lineNum, po, orderLine: byNum, nonPo: false };
-    const ref = line.orderLineId != null ? `order line ${line.orderLineId}` : `PO ${poNumber} line ${line.orderLineNum ?? '?'}`;
+    const ref =
+      line.orderLineId != null ? `order line ${line.orderLineId}` : `PO ${poNumber} line ${line.orderLineNum ?? '?'}`;
     const why = po ? `PO ${po.poNumber} has no such line (${ref})` : `${ref} not found`;
     return { line, lineNum, po, unresolved: why, nonPo: false };
   });

@@ -6,7 +6,15 @@
 import type { Contract, InvoiceLine, OrderLine, PriceTerm } from '../coupa/schemas.js';
 import { timeOf } from './context.js';
 
-const NOT_IN_FORCE = new Set(['draft', 'expired', 'terminated', 'cancelled', 'canceled', 'withdrawn', 'pending_approval']);
+const NOT_IN_FORCE = new Set([
+  'draft',
+  'expired',
+  'terminated',
+  'cancelled',
+  'canceled',
+  'withdrawn',
+  'pending_approval',
+]);
 
 export interface FirmPrice {
   contract: Contract;
@@ -34,7 +42,9 @@ export function firmPriceFor(
   contracts: readonly Contract[],
   opts: { supplierId?: number; currency: string; invoiceDate?: string | null },
 ): FirmPrice | undefined {
-  const keys = [line.sourcePartNum, orderLine?.sourcePartNum, line.item?.itemNumber].map(partKey).filter((k): k is string => !!k);
+  const keys = [line.sourcePartNum, orderLine?.sourcePartNum, line.item?.itemNumber]
+    .map(partKey)
+    .filter((k): k is string => !!k);
   if (keys.length === 0) return undefined;
   const lineContractId = orderLine?.contract?.id;
   const candidates = contracts.filter(
@@ -46,7 +56,9 @@ export function firmPriceFor(
   // The PO line's own contract first, then the supplier's others.
   candidates.sort((a, b) => Number(b.id === lineContractId) - Number(a.id === lineContractId));
   for (const contract of candidates) {
-    const term = contract.priceTerms.find((t) => t.priceType.toLowerCase() === 'firm' && keys.includes(partKey(t.sourcePartNum) ?? ''));
+    const term = contract.priceTerms.find(
+      (t) => t.priceType.toLowerCase() === 'firm' && keys.includes(partKey(t.sourcePartNum) ?? ''),
+    );
     if (term) return { contract, term };
   }
   return undefined;

@@ -47,13 +47,23 @@ export function summariseCost(settled: readonly CostInput[], price?: ModelPrice,
   const money = price ? modelCost(tokensIn, tokensOut, price) : null;
   const per = (x: Decimal.Value, places: number): string => (n === 0 ? '0' : new Decimal(x).div(n).toFixed(places));
   return {
-    exceptions: n, coupaCalls, tokensIn, tokensOut, money,
-    perException: { coupaCalls: per(coupaCalls, 2), tokensIn: per(tokensIn, 0), tokensOut: per(tokensOut, 0), money: money === null ? null : per(money, 6) },
+    exceptions: n,
+    coupaCalls,
+    tokensIn,
+    tokensOut,
+    money,
+    perException: {
+      coupaCalls: per(coupaCalls, 2),
+      tokensIn: per(tokensIn, 0),
+      tokensOut: per(tokensOut, 0),
+      money: money === null ? null : per(money, 6),
+    },
   };
 }
 
 /** One line: `cost per settled exception: 4.62 Coupa calls, 0 tokens in / 0 out, 0.000000 (model)`. */
 export function costLine(c: CostSummary): string {
-  const money = c.perException.money === null ? 'model cost: set SETTLE_MODEL_PRICE_IN/OUT' : `model cost ${c.perException.money}`;
+  const money =
+    c.perException.money === null ? 'model cost: set SETTLE_MODEL_PRICE_IN/OUT' : `model cost ${c.perException.money}`;
   return `cost per settled exception: ${c.perException.coupaCalls} Coupa calls, ${c.perException.tokensIn} tokens in / ${c.perException.tokensOut} out, ${money}`;
 }

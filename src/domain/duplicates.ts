@@ -81,7 +81,12 @@ function amountScore(a: Money, b: Money): number {
   if (a.currency !== b.currency) return 0;
   if (a.compare(b) === 0) return 1;
   const larger = a.abs().gt(b.abs()) ? a.abs() : b.abs();
-  return a.minus(b).abs().lte(larger.percent(String(AMOUNT_BAND_PCT))) ? 0.8 : 0;
+  return a
+    .minus(b)
+    .abs()
+    .lte(larger.percent(String(AMOUNT_BAND_PCT)))
+    ? 0.8
+    : 0;
 }
 
 function dateOf(inv: Invoice): number | undefined {
@@ -89,7 +94,12 @@ function dateOf(inv: Invoice): number | undefined {
 }
 
 /** Scores one earlier invoice against the invoice under review (supplier link already known). */
-export function scoreDuplicate(invoice: Invoice, other: Invoice, linkStrength: number, currency: string): DuplicateScore {
+export function scoreDuplicate(
+  invoice: Invoice,
+  other: Invoice,
+  linkStrength: number,
+  currency: string,
+): DuplicateScore {
   const reasons: string[] = [];
   const numbers = compareInvoiceNumbers(invoice.invoiceNumber, other.invoiceNumber);
   const a = invoiceTotal(invoice, currency);
@@ -103,8 +113,10 @@ export function scoreDuplicate(invoice: Invoice, other: Invoice, linkStrength: n
   const days = ta !== undefined && tb !== undefined ? Math.round(Math.abs(ta - tb) / DAY_MS) : undefined;
   const near = days !== undefined && days <= 7;
   const lines = sameLines(invoice, other);
-  if (numbers !== 'different') reasons.push(`invoice number "${invoice.invoiceNumber}" ~ "${other.invoiceNumber}" (${numbers})`);
-  if (amount > 0) reasons.push(`amount ${a.format()} vs ${b.format()}${amount === 1 ? ' (equal)' : ` (within ${AMOUNT_BAND_PCT}%)`}`);
+  if (numbers !== 'different')
+    reasons.push(`invoice number "${invoice.invoiceNumber}" ~ "${other.invoiceNumber}" (${numbers})`);
+  if (amount > 0)
+    reasons.push(`amount ${a.format()} vs ${b.format()}${amount === 1 ? ' (equal)' : ` (within ${AMOUNT_BAND_PCT}%)`}`);
   if (days !== undefined) reasons.push(`invoice dates ${days} day(s) apart`);
   if (lines) reasons.push('same lines (PO line, quantity, price)');
   let evidence: number;
@@ -117,7 +129,12 @@ export function scoreDuplicate(invoice: Invoice, other: Invoice, linkStrength: n
     const date = days === 0 ? 1 : near ? 0.7 : 0;
     evidence = Math.min(1, 0.45 * amount + 0.25 * date + 0.3 * (lines ? 1 : 0) + (numbers === 'near' ? 0.15 : 0));
   }
-  return { score: Math.round(linkStrength * evidence * 1000) / 1000, reasons, sameLines: lines, sameAmount: amount === 1 };
+  return {
+    score: Math.round(linkStrength * evidence * 1000) / 1000,
+    reasons,
+    sameLines: lines,
+    sameAmount: amount === 1,
+  };
 }
 
 /** Supplier facts per supplier id, built once per call (history can hold 100k invoices). */
@@ -151,7 +168,8 @@ export function findDuplicateCandidates(ctx: InvoiceContext, controls: Controls)
   for (const other of ctx.history ?? []) {
     if (other.id === inv.id || NOT_A_BILL.has(other.status)) continue;
     const when = dateOf(other);
-    if (at !== undefined && when !== undefined && Math.abs(at - when) > controls.duplicate_window_days * DAY_MS) continue;
+    if (at !== undefined && when !== undefined && Math.abs(at - when) > controls.duplicate_window_days * DAY_MS)
+      continue;
     const sid = other.supplier?.id;
     const link = links.get(sid) ?? linkSuppliers(self, factsOf(other));
     links.set(sid, link);
@@ -159,9 +177,17 @@ export function findDuplicateCandidates(ctx: InvoiceContext, controls: Controls)
     const s = scoreDuplicate(inv, other, link.strength, currency);
     if (s.score <= 0) continue;
     out.push({
-      invoiceId: other.id, invoiceNumber: other.invoiceNumber, status: other.status, paid: other.paid === true,
-      supplierId: other.supplier?.id, score: s.score, isDuplicate: s.score >= DUPLICATE_THRESHOLD,
-      sameLines: s.sameLines, sameAmount: s.sameAmount, consumesPo: consumesPo(other), reasons: [link.reason, ...s.reasons],
+      invoiceId: other.id,
+      invoiceNumber: other.invoiceNumber,
+      status: other.status,
+      paid: other.paid === true,
+      supplierId: other.supplier?.id,
+      score: s.score,
+      isDuplicate: s.score >= DUPLICATE_THRESHOLD,
+      sameLines: s.sameLines,
+      sameAmount: s.sameAmount,
+      consumesPo: consumesPo(other),
+      reasons: [link.reason, ...s.reasons],
     });
   }
   return out.sort((x, y) => y.score - x.score);
@@ -172,10 +198,18 @@ export function duplicateFindings(candidates: readonly DuplicateCandidate[]): Fi
   const best = candidates.find((c) => c.isDuplicate);
   if (!best) return [];
   const state = best.paid ? 'paid' : best.status;
-  return [finding(
-    'duplicate',
-    `Likely duplicate of invoice ${best.invoiceNumber} (id ${best.invoiceId}, ${state}), score ${best.score.toFixed(2)}: ${best.reasons.join('; ')}.`,
-    { originalInvoiceId: String(best.invoiceId), originalInvoiceNumber: best.invoiceNumber, originalStatus: state, score: best.score.toFixed(2), threshold: DUPLICATE_THRESHOLD.toFixed(2) },
-    [`invoice ${best.invoiceNumber} (id ${best.invoiceId}, ${state})`, ...best.reasons],
-  )];
+  return [
+    finding(
+      'duplicate',
+      `Likely duplicate of invoice ${best.invoiceNumber} (id ${best.invoiceId}, ${state}), score ${best.score.toFixed(2)}: ${best.reasons.join('; ')}.`,
+      {
+        originalInvoiceId: String(best.invoiceId),
+        originalInvoiceNumber: best.invoiceNumber,
+        originalStatus: state,
+        score: best.score.toFixed(2),
+        threshold: DUPLICATE_THRESHOLD.toFixed(2),
+      },
+      [`invoice ${best.invoiceNumber} (id ${best.invoiceId}, ${state})`, ...best.reasons],
+    ),
+  ];
 }

@@ -127,7 +127,9 @@ export function finding(
 
 /** Stable sort, riskiest first, then by line. */
 export function sortByRisk(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => riskRank(a.kind) - riskRank(b.kind) || Number(a.lineNum ?? 0) - Number(b.lineNum ?? 0));
+  return [...findings].sort(
+    (a, b) => riskRank(a.kind) - riskRank(b.kind) || Number(a.lineNum ?? 0) - Number(b.lineNum ?? 0),
+  );
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

@@ -11,7 +11,10 @@ import { ExceptionType } from './vocabulary.js';
 const HINT_RULES: ReadonlyArray<[RegExp, ExceptionType]> = [
   [/DUPLICATE|\bDUP\b|ALREADY[ _-]?(PAID|SUBMITTED)/, 'duplicate'],
   [/BANK|REMIT|SUPPLIER[ _-]?(HOLD|INACTIVE|MISMATCH|DATA)|VENDOR|ON[ _-]?HOLD/, 'supplier_data_mismatch'],
-  [/MISSING[ _-]?INFO|MISSING[ _-]?REQUIRED|REQUIRED[ _-]?FIELD|VAT[ _-]?(ID|NUMBER)|TAX[ _-]?(ID|NUMBER)[ _-]?MISSING|MISSING[ _-]?TAX[ _-]?ID|PAYMENT[ _-]?TERM|INVOICE[ _-]?DATE|BACKUP|ATTACHMENT|SUPPORTING[ _-]?DOC/, 'missing_information'],
+  [
+    /MISSING[ _-]?INFO|MISSING[ _-]?REQUIRED|REQUIRED[ _-]?FIELD|VAT[ _-]?(ID|NUMBER)|TAX[ _-]?(ID|NUMBER)[ _-]?MISSING|MISSING[ _-]?TAX[ _-]?ID|PAYMENT[ _-]?TERM|INVOICE[ _-]?DATE|BACKUP|ATTACHMENT|SUPPORTING[ _-]?DOC/,
+    'missing_information',
+  ],
   [/NO[ _-]?PO(\b|_)|MISSING[ _-]?PO|NON[ _-]?PO|PO[ _-]?NOT[ _-]?FOUND|INVALID[ _-]?PO|UNKNOWN[ _-]?PO/, 'missing_po'],
   [/RECEIPT|RECEIV/, 'missing_receipt'],
   [/QTY|QUANTITY|OVER[ _-]?BILL/, 'quantity_variance'],

@@ -8,13 +8,23 @@
 const PREFIX = /^(?:INVOICE|INV|BILL|NO|NR|NUM|NUMBER|REF|#|[\s.:\-_/#])+(?=[^A-Z]|$)/;
 
 /** Characters OCR and typists confuse; both sides are mapped, so the mapping only has to be consistent. */
-const LOOK_ALIKES: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', L: '1', '|': '1', S: '5', B: '8', Z: '2' };
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  O: '0',
+  Q: '0',
+  D: '0',
+  I: '1',
+  L: '1',
+  '|': '1',
+  S: '5',
+  B: '8',
+  Z: '2',
+};
 
 /** Canonical form: upper case, prefixes dropped, look-alikes mapped, punctuation and leading zeros removed. */
 export function normaliseInvoiceNumber(raw: string): string {
   let s = raw.normalize('NFKC').toUpperCase().trim();
   // Prefix words are removed repeatedly ("INVOICE NO. 123"), but only when a non-letter follows.
-  for (let prev = ''; prev !== s; ) {
+  for (let prev = ''; prev !== s;) {
     prev = s;
     s = s.replace(PREFIX, '');
   }

@@ -19,7 +19,10 @@ const DECIMAL_STRING = /^-?\d+(\.\d+)?$/;
 /** Two amounts in different currencies met in one operation; there is no FX in the domain. */
 export class CurrencyMismatchError extends Error {
   override name = 'CurrencyMismatchError';
-  constructor(readonly left: string, readonly right: string) {
+  constructor(
+    readonly left: string,
+    readonly right: string,
+  ) {
     super(`currency mismatch: ${left} vs ${right}`);
   }
 }
@@ -49,7 +52,10 @@ export function decimalOr(value: string | null | undefined, fallback: string = '
 
 /** An immutable amount in one currency. */
 export class Money {
-  private constructor(readonly amount: Dec, readonly currency: string) {}
+  private constructor(
+    readonly amount: Dec,
+    readonly currency: string,
+  ) {}
 
   /** From a decimal string and an ISO currency code. */
   static of(amount: string, currency: string): Money {

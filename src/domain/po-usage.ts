@@ -68,7 +68,11 @@ export function receivedOn(
   let mine = receipts.filter((r) => r.orderLine.id === orderLine.id);
   if (matchReference) mine = mine.filter((r) => r.matchReference === matchReference);
   if (mine.length === 0 && !matchReference) {
-    return { received: decimalOr(orderLine.received), source: `order line ${orderLine.id} received counter`, receiptIds: [] };
+    return {
+      received: decimalOr(orderLine.received),
+      source: `order line ${orderLine.id} received counter`,
+      receiptIds: [],
+    };
   }
   let total = new Dec(0);
   for (const r of mine) {
@@ -92,26 +96,35 @@ export interface InvoicedFigure {
  * is taken (history may be partial; the counter may lag). When the invoice under review itself
  * consumes the PO (it is already in approval), the counter includes it and it is taken out.
  */
-export function invoicedOn(orderLine: OrderLine, history: readonly Invoice[], self: Invoice, amountBasis: boolean): InvoicedFigure {
+export function invoicedOn(
+  orderLine: OrderLine,
+  history: readonly Invoice[],
+  self: Invoice,
+  amountBasis: boolean,
+): InvoicedFigure {
   const selfId = self.id;
   const counted: InvoicedFigure['invoices'] = [];
   let fromHistory = new Dec(0);
   for (const inv of history) {
     if (inv.id === selfId || !consumesPo(inv)) continue;
     let billed = new Dec(0);
-    for (const l of inv.invoiceLines) if (l.orderLineId === orderLine.id) billed = billed.plus(billedOn(l, amountBasis));
+    for (const l of inv.invoiceLines)
+      if (l.orderLineId === orderLine.id) billed = billed.plus(billedOn(l, amountBasis));
     if (billed.isZero()) continue;
     fromHistory = fromHistory.plus(billed);
     counted.push({ id: inv.id, invoiceNumber: inv.invoiceNumber, billed: billed.toString() });
   }
   let counter = decimalOr(orderLine.invoiced);
   if (consumesPo(self)) {
-    for (const l of self.invoiceLines) if (l.orderLineId === orderLine.id) counter = counter.minus(billedOn(l, amountBasis));
+    for (const l of self.invoiceLines)
+      if (l.orderLineId === orderLine.id) counter = counter.minus(billedOn(l, amountBasis));
   }
   if (counter.gt(fromHistory)) {
     return { alreadyInvoiced: counter, invoices: counted, source: `order line ${orderLine.id} invoiced counter` };
   }
-  const source = counted.length ? `invoices ${counted.map((c) => c.invoiceNumber).join(', ')}` : 'nothing invoiced before';
+  const source = counted.length
+    ? `invoices ${counted.map((c) => c.invoiceNumber).join(', ')}`
+    : 'nothing invoiced before';
   return { alreadyInvoiced: fromHistory, invoices: counted, source };
 }
 

@@ -11,11 +11,46 @@ import { finding, type Finding } from './findings.js';
 
 /** Wire field names no check depends on: a problem there is noted, never decisive. */
 const NOT_MATERIAL = new Set([
-  'created-at', 'updated-at', 'description', 'uom', 'approvals', 'internal-note', 'dispute-reasons', 'custom-fields',
-  'created-by', 'updated-by', 'display-name', 'email', 'firstname', 'lastname', 'roles', 'manager', 'line-num',
-  'tolerance-failures', 'breach-amount', 'breach-limit', 'breach-detail-1', 'breach-detail-2', 'resolution-strategy',
-  'failable-type', 'failable-id', 'transaction-date', 'name', 'kind', 'street1', 'street2', 'city', 'state', 'postal-code',
-  'country', 'payment-date', 'to-supplier', 'commentable-type', 'approvable-type', 'note', 'position',
+  'created-at',
+  'updated-at',
+  'description',
+  'uom',
+  'approvals',
+  'internal-note',
+  'dispute-reasons',
+  'custom-fields',
+  'created-by',
+  'updated-by',
+  'display-name',
+  'email',
+  'firstname',
+  'lastname',
+  'roles',
+  'manager',
+  'line-num',
+  'tolerance-failures',
+  'breach-amount',
+  'breach-limit',
+  'breach-detail-1',
+  'breach-detail-2',
+  'resolution-strategy',
+  'failable-type',
+  'failable-id',
+  'transaction-date',
+  'name',
+  'kind',
+  'street1',
+  'street2',
+  'city',
+  'state',
+  'postal-code',
+  'country',
+  'payment-date',
+  'to-supplier',
+  'commentable-type',
+  'approvable-type',
+  'note',
+  'position',
 ]);
 
 /** Resources whose records only inform (who wrote a comment, who a user is): never decisive. */
@@ -38,8 +73,14 @@ export function isMaterial(problem: ReadProblem): boolean {
 /** Every read problem of the invoice and the records around it, invoice first. */
 export function readProblemsOf(ctx: InvoiceContext): ReadProblem[] {
   const records: Array<{ readProblems?: ReadProblem[] } | null | undefined> = [
-    ctx.invoice, ctx.supplier, ...(ctx.purchaseOrders ?? []), ...(ctx.receipts ?? []), ...(ctx.supplierInformation ?? []),
-    ...(ctx.contracts ?? []), ...(ctx.history ?? []), ...(ctx.comments ?? []),
+    ctx.invoice,
+    ctx.supplier,
+    ...(ctx.purchaseOrders ?? []),
+    ...(ctx.receipts ?? []),
+    ...(ctx.supplierInformation ?? []),
+    ...(ctx.contracts ?? []),
+    ...(ctx.history ?? []),
+    ...(ctx.comments ?? []),
   ];
   return records.flatMap((r) => r?.readProblems ?? []);
 }
@@ -54,10 +95,15 @@ export function checkReadProblems(ctx: InvoiceContext): Finding[] {
   if (material.length === 0) return [];
   const first = material[0] as ReadProblem;
   const more = material.length > 1 ? ` and ${material.length - 1} more field(s)` : '';
-  return [finding(
-    'unreadable_field',
-    `Settle could not read ${first.resource} ${first.recordId ?? ''} ${first.field} (${first.seen})${more}; a person must check these in Coupa before the invoice is settled.`.replace(/ {2,}/g, ' '),
-    { unreadableFields: String(material.length), informationalProblems: String(problems.length - material.length) },
-    material.map(describeReadProblem),
-  )];
+  return [
+    finding(
+      'unreadable_field',
+      `Settle could not read ${first.resource} ${first.recordId ?? ''} ${first.field} (${first.seen})${more}; a person must check these in Coupa before the invoice is settled.`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+      { unreadableFields: String(material.length), informationalProblems: String(problems.length - material.length) },
+      material.map(describeReadProblem),
+    ),
+  ];
 }

@@ -5,7 +5,14 @@
  * scored by a calibration fitted without it (k-fold cross-fitting, folds fixed by a hash of the
  * label's id), so a fit is never graded on the data it learnt from. Pure.
  */
-import { binOf, calibrate, DEFAULT_BINS, fitCalibration, type ConfidenceLabel, type FitOptions } from './calibration.js';
+import {
+  binOf,
+  calibrate,
+  DEFAULT_BINS,
+  fitCalibration,
+  type ConfidenceLabel,
+  type FitOptions,
+} from './calibration.js';
 
 export interface ReliabilityBin {
   lo: number;
@@ -37,7 +44,15 @@ export function reliability(scored: readonly Scored[], bins = DEFAULT_BINS): Rel
     b.sum += s.confidence;
     if (s.correct) b.right += 1;
   }
-  const out = acc.map((b, i) => ({ lo: i / bins, hi: (i + 1) / bins, n: b.n, confidence: b.n ? b.sum / b.n : 0, accuracy: b.n ? b.right / b.n : 0 })).filter((b) => b.n > 0);
+  const out = acc
+    .map((b, i) => ({
+      lo: i / bins,
+      hi: (i + 1) / bins,
+      n: b.n,
+      confidence: b.n ? b.sum / b.n : 0,
+      accuracy: b.n ? b.right / b.n : 0,
+    }))
+    .filter((b) => b.n > 0);
   const n = scored.length;
   const ece = n ? out.reduce((e, b) => e + (b.n / n) * Math.abs(b.accuracy - b.confidence), 0) : 0;
   return { n, ece, bins: out };
@@ -52,9 +67,18 @@ export function foldOf(id: string, k: number): number {
 }
 
 /** Each label with the confidence a calibration fitted on the other folds gives it. */
-export function crossFitted(labels: readonly ConfidenceLabel[], k = 5, options: FitOptions = {}): Array<ConfidenceLabel & { calibrated: number }> {
+export function crossFitted(
+  labels: readonly ConfidenceLabel[],
+  k = 5,
+  options: FitOptions = {},
+): Array<ConfidenceLabel & { calibrated: number }> {
   const folds = labels.map((l) => foldOf(l.id, k));
-  const fits = Array.from({ length: k }, (_, f) => fitCalibration(labels.filter((_, i) => folds[i] !== f), options));
+  const fits = Array.from({ length: k }, (_, f) =>
+    fitCalibration(
+      labels.filter((_, i) => folds[i] !== f),
+      options,
+    ),
+  );
   return labels.map((l, i) => ({ ...l, calibrated: calibrate(fits[folds[i]!]!, l.exceptionType, l.raw) }));
 }
 
@@ -71,13 +95,26 @@ export interface CalibrationCheck {
  * bin edge can show a larger calibrated ECE than it has: the folds' fits land on either side of the
  * edge and split it into two small bins — read its figure with its count.
  */
-export function checkCalibration(labels: readonly ConfidenceLabel[], k = 5, options: FitOptions = {}): { overall: CalibrationCheck; by_type: Record<string, CalibrationCheck> } {
+export function checkCalibration(
+  labels: readonly ConfidenceLabel[],
+  k = 5,
+  options: FitOptions = {},
+): { overall: CalibrationCheck; by_type: Record<string, CalibrationCheck> } {
   const scored = crossFitted(labels, k, options);
   const check = (group: typeof scored): CalibrationCheck => ({
     n: group.length,
-    raw: reliability(group.map((l) => ({ confidence: l.raw, correct: l.correct })), options.bins),
-    calibrated: reliability(group.map((l) => ({ confidence: l.calibrated, correct: l.correct })), options.bins),
+    raw: reliability(
+      group.map((l) => ({ confidence: l.raw, correct: l.correct })),
+      options.bins,
+    ),
+    calibrated: reliability(
+      group.map((l) => ({ confidence: l.calibrated, correct: l.correct })),
+      options.bins,
+    ),
   });
   const types = [...new Set(labels.map((l) => l.exceptionType))].sort();
-  return { overall: check(scored), by_type: Object.fromEntries(types.map((t) => [t, check(scored.filter((l) => l.exceptionType === t))])) };
+  return {
+    overall: check(scored),
+    by_type: Object.fromEntries(types.map((t) => [t, check(scored.filter((l) => l.exceptionType === t))])),
+  };
 }

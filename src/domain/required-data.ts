@@ -19,20 +19,34 @@ export function checkRequiredData(ctx: InvoiceContext): Finding[] {
   const inv = ctx.invoice;
   const out: Finding[] = [];
   if (!inv.invoiceDate?.trim()) {
-    out.push(finding('missing_invoice_date', `Invoice ${inv.invoiceNumber} has no invoice date.`, {}, ['invoice-date empty']));
+    out.push(
+      finding('missing_invoice_date', `Invoice ${inv.invoiceNumber} has no invoice date.`, {}, ['invoice-date empty']),
+    );
   }
   if (!inv.paymentTerm?.code && !inv.paymentTerm?.id) {
     const supplierTerm = ctx.supplier?.paymentTerm?.code;
     if (!supplierTerm || hintMentions(ctx.event, PAYMENT_TERM_TOPIC)) {
-      out.push(finding('missing_payment_term', `Invoice ${inv.invoiceNumber} has no payment term${supplierTerm ? ` (supplier default ${supplierTerm} not applied)` : ' and the supplier has no default'}.`,
-        { supplierDefault: supplierTerm ?? '' }, ['invoice payment-term empty']));
+      out.push(
+        finding(
+          'missing_payment_term',
+          `Invoice ${inv.invoiceNumber} has no payment term${supplierTerm ? ` (supplier default ${supplierTerm} not applied)` : ' and the supplier has no default'}.`,
+          { supplierDefault: supplierTerm ?? '' },
+          ['invoice payment-term empty'],
+        ),
+      );
     }
   }
   const attachments = inv.attachments ?? [];
   const none = attachments.length === 0;
   if (none && hintMentions(ctx.event, BACKUP_TOPIC)) {
-    out.push(finding('missing_backup_documents', `The hold asks for backup documents and invoice ${inv.invoiceNumber} has no attachments.`,
-      { attachments: String(attachments.length) }, [`hold: ${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''}`]));
+    out.push(
+      finding(
+        'missing_backup_documents',
+        `The hold asks for backup documents and invoice ${inv.invoiceNumber} has no attachments.`,
+        { attachments: String(attachments.length) },
+        [`hold: ${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''}`],
+      ),
+    );
   }
   return out;
 }

@@ -9,8 +9,36 @@ import type { Supplier, SupplierInformation } from '../coupa/schemas.js';
 export const SUPPLIER_NAME_SIMILARITY = 0.9;
 
 const LEGAL_WORDS = new Set([
-  'inc', 'incorporated', 'llc', 'llp', 'lp', 'ltd', 'limited', 'corp', 'corporation', 'co', 'company', 'plc',
-  'gmbh', 'ag', 'kg', 'sa', 'sarl', 'sas', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'pty', 'group', 'holdings', 'the', 'and',
+  'inc',
+  'incorporated',
+  'llc',
+  'llp',
+  'lp',
+  'ltd',
+  'limited',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'plc',
+  'gmbh',
+  'ag',
+  'kg',
+  'sa',
+  'sarl',
+  'sas',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'ab',
+  'as',
+  'pty',
+  'group',
+  'holdings',
+  'the',
+  'and',
 ]);
 
 export interface SupplierFacts {
@@ -29,7 +57,14 @@ export interface SupplierLink {
 
 /** Company name without punctuation and legal-form words, e.g. "ACME Supply, Inc." → "acme supply". */
 export function normaliseCompanyName(name: string): string {
-  const tokens = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/&/g, ' ').replace(/[^a-z0-9]+/g, ' ').trim().split(' ');
+  const tokens = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ');
   return tokens.filter((t) => t && !LEGAL_WORDS.has(t)).join(' ');
 }
 
@@ -57,7 +92,10 @@ export function bankAccountsOf(info: readonly SupplierInformation[], supplierId:
     if ((rec.supplier?.id ?? rec.supplierId) !== supplierId) continue;
     for (const a of rec.supplierInformationAddresses) {
       if (a.ibanNumber) out.push(`IBAN:${a.ibanNumber.toUpperCase().replace(/[^A-Z0-9]/g, '')}`);
-      if (a.bankAccountNumber) out.push(`ACCT:${(a.bankRoutingNumber ?? '').replace(/\D/g, '')}:${a.bankAccountNumber.replace(/[^A-Za-z0-9]/g, '')}`);
+      if (a.bankAccountNumber)
+        out.push(
+          `ACCT:${(a.bankRoutingNumber ?? '').replace(/\D/g, '')}:${a.bankAccountNumber.replace(/[^A-Za-z0-9]/g, '')}`,
+        );
     }
   }
   return out;
@@ -66,7 +104,12 @@ export function bankAccountsOf(info: readonly SupplierInformation[], supplierId:
 /** Facts about a supplier record for identity comparison. */
 export function supplierFacts(supplier: Supplier, info: readonly SupplierInformation[]): SupplierFacts {
   const sim = info.find((r) => (r.supplier?.id ?? r.supplierId) === supplier.id);
-  return { id: supplier.id, name: supplier.name, taxId: supplier.taxId ?? sim?.taxId, bankAccounts: bankAccountsOf(info, supplier.id) };
+  return {
+    id: supplier.id,
+    name: supplier.name,
+    taxId: supplier.taxId ?? sim?.taxId,
+    bankAccounts: bankAccountsOf(info, supplier.id),
+  };
 }
 
 /** Whether `a` and `b` are the same company, how strongly, and why. */
@@ -82,7 +125,10 @@ export function linkSuppliers(a: SupplierFacts, b: SupplierFacts): SupplierLink 
   if (a.name && b.name) {
     const sim = companyNameSimilarity(a.name, b.name);
     if (sim >= SUPPLIER_NAME_SIMILARITY) {
-      return { strength: 0.9, reason: `supplier ${b.id} "${b.name}" has a near-identical name (similarity ${sim.toFixed(2)})` };
+      return {
+        strength: 0.9,
+        reason: `supplier ${b.id} "${b.name}" has a near-identical name (similarity ${sim.toFixed(2)})`,
+      };
     }
   }
   return { strength: 0, reason: 'different supplier' };

@@ -68,5 +68,4 @@ export type TaxEngineFailure = 'timeout' | 'rate_limited' | 'unavailable' | 'rej
 
 /** The engine's answer as the checks see it: a quote, or the reason there is none. */
 export type TaxEvidence =
-  | { ok: true; quote: TaxQuote }
-  | { ok: false; engine: string; failure: TaxEngineFailure; detail: string };
+  { ok: true; quote: TaxQuote } | { ok: false; engine: string; failure: TaxEngineFailure; detail: string };

@@ -10,21 +10,60 @@ import { hintMentions } from './hint.js';
 import { decimalOr, Money } from './money.js';
 
 const EU_COUNTRIES = new Set([
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'EL', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV',
-  'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'EL',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
 ]);
 
 /** VAT rates (standard and reduced, %) a country charges; a rate outside its list is a finding. */
 export const EU_VAT_RATES: Readonly<Record<string, readonly string[]>> = {
-  DE: ['19', '7', '0'], FR: ['20', '10', '5.5', '2.1', '0'], NL: ['21', '9', '0'], IE: ['23', '13.5', '9', '4.8', '0'],
-  ES: ['21', '10', '4', '0'], IT: ['22', '10', '5', '4', '0'], BE: ['21', '12', '6', '0'], AT: ['20', '13', '10', '0'],
-  PT: ['23', '13', '6', '0'], LU: ['17', '14', '8', '3', '0'], SE: ['25', '12', '6', '0'], DK: ['25', '0'],
-  FI: ['25.5', '24', '14', '10', '0'], PL: ['23', '8', '5', '0'],
+  DE: ['19', '7', '0'],
+  FR: ['20', '10', '5.5', '2.1', '0'],
+  NL: ['21', '9', '0'],
+  IE: ['23', '13.5', '9', '4.8', '0'],
+  ES: ['21', '10', '4', '0'],
+  IT: ['22', '10', '5', '4', '0'],
+  BE: ['21', '12', '6', '0'],
+  AT: ['20', '13', '10', '0'],
+  PT: ['23', '13', '6', '0'],
+  LU: ['17', '14', '8', '3', '0'],
+  SE: ['25', '12', '6', '0'],
+  DK: ['25', '0'],
+  FI: ['25.5', '24', '14', '10', '0'],
+  PL: ['23', '8', '5', '0'],
 };
 
 /** The country the invoice is billed from: its remit-to, else the supplier's first remit-to or primary address. */
 export function billingCountry(invoice: Invoice, supplier?: Supplier | null): string | undefined {
-  const code = invoice.remitToAddress?.country?.code ?? supplier?.remitToAddresses[0]?.country?.code ?? supplier?.primaryAddress?.country?.code;
+  const code =
+    invoice.remitToAddress?.country?.code ??
+    supplier?.remitToAddresses[0]?.country?.code ??
+    supplier?.primaryAddress?.country?.code;
   return code?.toUpperCase();
 }
 
@@ -59,7 +98,9 @@ function vatIdOf(ctx: InvoiceContext): { id: string; source: string } | undefine
   if (holdSaysVatIdMissing(ctx)) return undefined;
   const supplierId = ctx.supplier?.id ?? ctx.invoice.supplier?.id;
   const sim = (ctx.supplierInformation ?? []).find((r) => (r.supplier?.id ?? r.supplierId) === supplierId);
-  const referenced = ctx.supplier?.remitToAddresses.find((a) => (remit?.id != null && a.id === remit.id) || (!!remit?.remitToCode && a.remitToCode === remit.remitToCode));
+  const referenced = ctx.supplier?.remitToAddresses.find(
+    (a) => (remit?.id != null && a.id === remit.id) || (!!remit?.remitToCode && a.remitToCode === remit.remitToCode),
+  );
   const options: Array<[string | null | undefined, string]> = [
     [referenced?.vatNumber, 'supplier remit-to vat-number'],
     [ctx.supplier?.taxId, 'supplier tax-id'],
@@ -73,10 +114,18 @@ function vatIdOf(ctx: InvoiceContext): { id: string; source: string } | undefine
 export function checkVatId(ctx: InvoiceContext): Finding[] {
   if (!isEuVatInvoice(ctx) || vatIdOf(ctx)) return [];
   const country = billingCountry(ctx.invoice, ctx.supplier) ?? 'EU';
-  return [finding('missing_vat_id',
-    `EU VAT invoice (${invoiceCurrency(ctx)}, ${country}) does not show the supplier's VAT id.`,
-    { currency: invoiceCurrency(ctx), country },
-    [holdSaysVatIdMissing(ctx) ? `the invoice remit-to states no vat-number and the hold says it is missing (${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''})` : 'no VAT id on the invoice, the supplier master or its remit-to'])];
+  return [
+    finding(
+      'missing_vat_id',
+      `EU VAT invoice (${invoiceCurrency(ctx)}, ${country}) does not show the supplier's VAT id.`,
+      { currency: invoiceCurrency(ctx), country },
+      [
+        holdSaysVatIdMissing(ctx)
+          ? `the invoice remit-to states no vat-number and the hold says it is missing (${ctx.event?.holdReason ?? ctx.event?.exceptionCode ?? ''})`
+          : 'no VAT id on the invoice, the supplier master or its remit-to',
+      ],
+    ),
+  ];
 }
 
 function rateFinding(ctx: InvoiceContext, rate: string, currency: string, base: Money, billed: Money): Finding[] {
@@ -85,26 +134,52 @@ function rateFinding(ctx: InvoiceContext, rate: string, currency: string, base: 
   if (!allowed || allowed.some((r) => decimalOr(r).equals(decimalOr(rate)))) return [];
   const standard = allowed[0] ?? '0';
   const expected = base.percent(standard).round();
-  return [finding('tax_rate_unexpected',
-    `Tax rate ${rate}% is not a ${country} VAT rate (standard ${standard}%; allowed ${allowed.join(', ')}).`,
-    { billedRate: rate, standardRate: standard, billed: billed.toFixed(), expectedAtStandard: expected.toFixed(), difference: billed.minus(expected).toFixed(), currency },
-    [`invoice tax rate ${rate}%`, `${country} VAT rates ${allowed.join(', ')}%`])];
+  return [
+    finding(
+      'tax_rate_unexpected',
+      `Tax rate ${rate}% is not a ${country} VAT rate (standard ${standard}%; allowed ${allowed.join(', ')}).`,
+      {
+        billedRate: rate,
+        standardRate: standard,
+        billed: billed.toFixed(),
+        expectedAtStandard: expected.toFixed(),
+        difference: billed.minus(expected).toFixed(),
+        currency,
+      },
+      [`invoice tax rate ${rate}%`, `${country} VAT rates ${allowed.join(', ')}%`],
+    ),
+  ];
 }
 
 /** Header-level: tax rate × sum of line totals vs the header tax amount. */
 function headerTax(ctx: InvoiceContext, currency: string): Finding[] {
   const inv = ctx.invoice;
   if (inv.taxRate == null) return [];
-  const base = Money.sum(inv.invoiceLines.map((l) => Money.of(l.total ?? '0', currency)), currency);
+  const base = Money.sum(
+    inv.invoiceLines.map((l) => Money.of(l.total ?? '0', currency)),
+    currency,
+  );
   const billed = Money.of(inv.taxAmount ?? '0', currency);
   const expected = base.percent(inv.taxRate).round();
   const out = rateFinding(ctx, inv.taxRate, currency, base, billed);
   if (billed.compare(expected) !== 0) {
     const diff = billed.minus(expected);
-    out.push(finding('tax_amount_mismatch',
-      `Tax billed ${billed.toFixed()} but ${inv.taxRate}% of the line totals ${base.toFixed()} is ${expected.toFixed()} (difference ${diff.toFixed()} ${currency}).`,
-      { billed: billed.toFixed(), expected: expected.toFixed(), difference: diff.toFixed(), rate: inv.taxRate, taxableBase: base.toFixed(), currency, level: 'header' },
-      [`invoice tax-amount ${billed.toFixed()}`, `tax-rate ${inv.taxRate}% × ${base.toFixed()}`]));
+    out.push(
+      finding(
+        'tax_amount_mismatch',
+        `Tax billed ${billed.toFixed()} but ${inv.taxRate}% of the line totals ${base.toFixed()} is ${expected.toFixed()} (difference ${diff.toFixed()} ${currency}).`,
+        {
+          billed: billed.toFixed(),
+          expected: expected.toFixed(),
+          difference: diff.toFixed(),
+          rate: inv.taxRate,
+          taxableBase: base.toFixed(),
+          currency,
+          level: 'header',
+        },
+        [`invoice tax-amount ${billed.toFixed()}`, `tax-rate ${inv.taxRate}% × ${base.toFixed()}`],
+      ),
+    );
   }
   return out;
 }
@@ -119,17 +194,27 @@ function lineTax(ctx: InvoiceContext, currency: string): Finding[] {
   inv.invoiceLines.forEach((l, i) => {
     if (l.taxRate == null) return;
     checked++;
-    const e = Money.of(l.total ?? '0', currency).percent(l.taxRate).round();
+    const e = Money.of(l.total ?? '0', currency)
+      .percent(l.taxRate)
+      .round();
     const b = Money.of(l.taxAmount ?? '0', currency);
     expected = expected.plus(e);
     billed = billed.plus(b);
-    if (e.compare(b) !== 0) evidence.push(`line ${lineNumOf(l, i)}: ${l.taxRate}% of ${l.total ?? '0'} = ${e.toFixed()}, billed ${b.toFixed()}`);
+    if (e.compare(b) !== 0)
+      evidence.push(
+        `line ${lineNumOf(l, i)}: ${l.taxRate}% of ${l.total ?? '0'} = ${e.toFixed()}, billed ${b.toFixed()}`,
+      );
   });
   if (checked === 0 || evidence.length === 0) return [];
   const diff = billed.minus(expected);
-  return [finding('tax_amount_mismatch',
-    `Line tax billed ${billed.toFixed()} but the line rates give ${expected.toFixed()} (difference ${diff.toFixed()} ${currency}).`,
-    { billed: billed.toFixed(), expected: expected.toFixed(), difference: diff.toFixed(), currency, level: 'line' }, evidence)];
+  return [
+    finding(
+      'tax_amount_mismatch',
+      `Line tax billed ${billed.toFixed()} but the line rates give ${expected.toFixed()} (difference ${diff.toFixed()} ${currency}).`,
+      { billed: billed.toFixed(), expected: expected.toFixed(), difference: diff.toFixed(), currency, level: 'line' },
+      evidence,
+    ),
+  ];
 }
 
 /** Tax amount and rate findings for the invoice. */
@@ -137,6 +222,7 @@ export function checkTax(ctx: InvoiceContext): Finding[] {
   const currency = invoiceCurrency(ctx);
   const inv = ctx.invoice;
   // Lines that carry their own rates are taxed per line even when the header flag was not set.
-  const perLine = inv.lineLevelTaxation === true || (inv.taxRate == null && inv.invoiceLines.some((l) => l.taxRate != null));
+  const perLine =
+    inv.lineLevelTaxation === true || (inv.taxRate == null && inv.invoiceLines.some((l) => l.taxRate != null));
   return perLine ? lineTax(ctx, currency) : headerTax(ctx, currency);
 }

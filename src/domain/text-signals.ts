@@ -76,7 +76,8 @@ export function isValidIban(candidate: string): boolean {
 
 /** The shape can run on into the next word ("…3000 PLEA"); the longest valid prefix is the IBAN. */
 function longestValidIban(compact: string): string | undefined {
-  for (let n = Math.min(34, compact.length); n >= 15; n--) if (isValidIban(compact.slice(0, n))) return compact.slice(0, n);
+  for (let n = Math.min(34, compact.length); n >= 15; n--)
+    if (isValidIban(compact.slice(0, n))) return compact.slice(0, n);
   return undefined;
 }
 

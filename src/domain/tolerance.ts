@@ -29,8 +29,23 @@ export interface ToleranceVerdict {
   reason: string;
 }
 
-function check(control: ControlApplied['control'], limit: Dec | string, actual: Dec | string, within: boolean, reason: string, f?: Finding): ControlApplied {
-  return { control, limit: limit.toString(), actual: actual.toString(), within, reason, findingKind: f?.kind, lineNum: f?.lineNum };
+function check(
+  control: ControlApplied['control'],
+  limit: Dec | string,
+  actual: Dec | string,
+  within: boolean,
+  reason: string,
+  f?: Finding,
+): ControlApplied {
+  return {
+    control,
+    limit: limit.toString(),
+    actual: actual.toString(),
+    within,
+    reason,
+    findingKind: f?.kind,
+    lineNum: f?.lineNum,
+  };
 }
 
 function verdict(checks: ControlApplied[]): ToleranceVerdict {
@@ -48,10 +63,22 @@ function priceVerdict(f: Finding, controls: Controls): ToleranceVerdict {
   const amountLimit = decimalOr(controls.price_tolerance_amount);
   const pctShown = pct.isFinite() ? `${formatPct(pct)}%` : 'unbounded (PO price 0)';
   return verdict([
-    check('price_tolerance_pct', pctLimit, pct.isFinite() ? pct.toDecimalPlaces(4) : 'Infinity', pct.lte(pctLimit),
-      `price ${pctShown} over PO ${pct.lte(pctLimit) ? 'within' : 'exceeds'} the ${pctLimit.toString()}% price tolerance`, f),
-    check('price_tolerance_amount', amountLimit, over.toDecimalPlaces(2), over.lte(amountLimit),
-      `${over.toFixed(2)} over PO on this invoice ${over.lte(amountLimit) ? 'within' : 'exceeds'} the ${amountLimit.toFixed(2)} price tolerance amount`, f),
+    check(
+      'price_tolerance_pct',
+      pctLimit,
+      pct.isFinite() ? pct.toDecimalPlaces(4) : 'Infinity',
+      pct.lte(pctLimit),
+      `price ${pctShown} over PO ${pct.lte(pctLimit) ? 'within' : 'exceeds'} the ${pctLimit.toString()}% price tolerance`,
+      f,
+    ),
+    check(
+      'price_tolerance_amount',
+      amountLimit,
+      over.toDecimalPlaces(2),
+      over.lte(amountLimit),
+      `${over.toFixed(2)} over PO on this invoice ${over.lte(amountLimit) ? 'within' : 'exceeds'} the ${amountLimit.toFixed(2)} price tolerance amount`,
+      f,
+    ),
   ]);
 }
 
@@ -60,20 +87,45 @@ function quantityVerdict(f: Finding, controls: Controls, reference: 'ordered' | 
   const ref = decimalOr(f.figures[reference]);
   const limit = decimalOr(controls.quantity_tolerance_pct);
   if (ref.isZero()) {
-    return verdict([check('quantity_tolerance_pct', limit, 'n/a', false, `nothing ${reference} yet, so no quantity tolerance can apply`, f)]);
+    return verdict([
+      check(
+        'quantity_tolerance_pct',
+        limit,
+        'n/a',
+        false,
+        `nothing ${reference} yet, so no quantity tolerance can apply`,
+        f,
+      ),
+    ]);
   }
   const pct = cumulative.minus(ref).dividedBy(ref).times(100);
   const within = pct.lte(limit);
-  return verdict([check('quantity_tolerance_pct', limit, pct.toDecimalPlaces(4), within,
-    `billed ${formatPct(pct)}% beyond ${reference} ${within ? 'within' : 'exceeds'} the ${limit.toString()}% quantity tolerance`, f)]);
+  return verdict([
+    check(
+      'quantity_tolerance_pct',
+      limit,
+      pct.toDecimalPlaces(4),
+      within,
+      `billed ${formatPct(pct)}% beyond ${reference} ${within ? 'within' : 'exceeds'} the ${limit.toString()}% quantity tolerance`,
+      f,
+    ),
+  ]);
 }
 
 function taxVerdict(f: Finding, controls: Controls): ToleranceVerdict {
   const diff = decimalOr(f.figures.difference).abs();
   const limit = decimalOr(controls.tax_tolerance_amount);
   const within = diff.lte(limit);
-  return verdict([check('tax_tolerance_amount', limit, diff.toFixed(2), within,
-    `tax differs by ${diff.toFixed(2)}, ${within ? 'within' : 'beyond'} the ${limit.toFixed(2)} rounding tolerance`, f)]);
+  return verdict([
+    check(
+      'tax_tolerance_amount',
+      limit,
+      diff.toFixed(2),
+      within,
+      `tax differs by ${diff.toFixed(2)}, ${within ? 'within' : 'beyond'} the ${limit.toFixed(2)} rounding tolerance`,
+      f,
+    ),
+  ]);
 }
 
 /** Whether a finding is within tolerance under `controls`, and why (control, limit, actual). */
@@ -92,10 +144,23 @@ export function checkTolerance(f: Finding, controls: Controls): ToleranceVerdict
     case 'tax_coupa_rate_wrong':
       return taxVerdict(f, controls);
     case 'price_over_contract':
-      return verdict([check('firm_contract_price', f.figures.contractPrice ?? '', f.figures.invoicePrice ?? '', false,
-        `a firm contract price allows no variance (${f.figures.invoicePrice} billed vs ${f.figures.contractPrice})`, f)]);
+      return verdict([
+        check(
+          'firm_contract_price',
+          f.figures.contractPrice ?? '',
+          f.figures.invoicePrice ?? '',
+          false,
+          `a firm contract price allows no variance (${f.figures.invoicePrice} billed vs ${f.figures.contractPrice})`,
+          f,
+        ),
+      ]);
     default:
-      return { governed: false, within: false, checks: [], reason: `${f.kind.replace(/_/g, ' ')} is not a tolerance matter` };
+      return {
+        governed: false,
+        within: false,
+        checks: [],
+        reason: `${f.kind.replace(/_/g, ' ')} is not a tolerance matter`,
+      };
   }
 }
 
@@ -104,9 +169,15 @@ export function invoiceTotal(invoice: Invoice, currency: string): Money {
   const stated = invoice.totalWithTaxes ?? invoice.grossTotal;
   if (stated != null) return Money.of(stated, currency);
   const lines = invoice.invoiceLines.map((l) => Money.of(l.total ?? '0', currency));
-  const lineTax = invoice.lineLevelTaxation ? invoice.invoiceLines.map((l) => Money.of(l.taxAmount ?? '0', currency)) : [];
-  const extras = [invoice.lineLevelTaxation ? null : invoice.taxAmount, invoice.shippingAmount, invoice.handlingAmount, invoice.miscAmount]
-    .map((v) => Money.of(v ?? '0', currency));
+  const lineTax = invoice.lineLevelTaxation
+    ? invoice.invoiceLines.map((l) => Money.of(l.taxAmount ?? '0', currency))
+    : [];
+  const extras = [
+    invoice.lineLevelTaxation ? null : invoice.taxAmount,
+    invoice.shippingAmount,
+    invoice.handlingAmount,
+    invoice.miscAmount,
+  ].map((v) => Money.of(v ?? '0', currency));
   return Money.sum([...lines, ...lineTax, ...extras], currency);
 }
 
@@ -118,9 +189,15 @@ export function checkAmountLimit(invoice: Invoice, currency: string, controls: C
   const total = invoiceTotal(invoice, currency);
   const limit = decimalOr(controls.auto_resolve_max_invoice_total);
   const within = total.amount.lte(limit);
-  const fx = currency === controls.currency ? '' : ` (${currency} compared at face value with the ${controls.currency} limit)`;
-  return check('auto_resolve_max_invoice_total', limit.toFixed(2), total.toFixed(), within,
-    `invoice total ${total.format()} is ${within ? 'within' : 'over'} the ${controls.currency} ${limit.toFixed(2)} auto-resolve limit${fx}`);
+  const fx =
+    currency === controls.currency ? '' : ` (${currency} compared at face value with the ${controls.currency} limit)`;
+  return check(
+    'auto_resolve_max_invoice_total',
+    limit.toFixed(2),
+    total.toFixed(),
+    within,
+    `invoice total ${total.format()} is ${within ? 'within' : 'over'} the ${controls.currency} ${limit.toFixed(2)} auto-resolve limit${fx}`,
+  );
 }
 
 /**
@@ -135,6 +212,11 @@ export function checkSupplierAge(supplier: Supplier | null | undefined, controls
   }
   const ageDays = Math.floor((now.getTime() - created) / DAY_MS);
   const within = ageDays >= controls.new_supplier_days;
-  return check('new_supplier_days', limit, String(ageDays), within,
-    `supplier created ${ageDays} days ago, ${within ? 'not new' : `newer than the ${limit}-day new-supplier window`}`);
+  return check(
+    'new_supplier_days',
+    limit,
+    String(ageDays),
+    within,
+    `supplier created ${ageDays} days ago, ${within ? 'not new' : `newer than the ${limit}-day new-supplier window`}`,
+  );
 }

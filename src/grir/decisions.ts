@@ -29,20 +29,43 @@ function poComment(p: GrirProposal, poNumber: string): string {
   return `GR/IR ${p.action.kind.replace(/_/g, ' ')} approved by ${who} (proposed by ${p.proposedBy}): ${p.amount} ${p.currency} on PO ${poNumber}. ${p.action.reason} Journal ${p.journal?.id ?? '—'} exported for the ERP.`;
 }
 
-export async function decideGrirProposal(deps: DecisionDeps, person: Identity, id: number, decision: 'approve' | 'reject', note?: string): Promise<DecisionResult> {
-  const audit = (outcome: 'executed' | 'denied' | 'error', reason: string, summary: string): Promise<void> => deps.audit.record({
-    actor: person.id, actorKind: person.kind, tool: `grir_${decision}`, input: { proposal_id: id, ...(note ? { note } : {}) },
-    decision: outcome, reason, coupaCalls: 0, resultSummary: summary, idempotencyKey: null, invoiceId: null,
-  });
+export async function decideGrirProposal(
+  deps: DecisionDeps,
+  person: Identity,
+  id: number,
+  decision: 'approve' | 'reject',
+  note?: string,
+): Promise<DecisionResult> {
+  const audit = (outcome: 'executed' | 'denied' | 'error', reason: string, summary: string): Promise<void> =>
+    deps.audit.record({
+      actor: person.id,
+      actorKind: person.kind,
+      tool: `grir_${decision}`,
+      input: { proposal_id: id, ...(note ? { note } : {}) },
+      decision: outcome,
+      reason,
+      coupaCalls: 0,
+      resultSummary: summary,
+      idempotencyKey: null,
+      invoiceId: null,
+    });
   let proposal: GrirProposal;
   try {
-    proposal = decision === 'approve' ? await deps.proposals.approve(id, person, deps.now(), note) : await deps.proposals.reject(id, person, deps.now(), note ?? 'rejected');
+    proposal =
+      decision === 'approve'
+        ? await deps.proposals.approve(id, person, deps.now(), note)
+        : await deps.proposals.reject(id, person, deps.now(), note ?? 'rejected');
   } catch (error) {
     if (!(error instanceof GrirApprovalError)) throw error;
     await audit('denied', error.message, 'refused');
     return { ok: false, message: error.message };
   }
-  let message = decision === 'reject' ? `Proposal ${id} rejected.` : proposal.status === 'approved' ? `Proposal ${id} approved.` : `Approval recorded; proposal ${id} needs ${proposal.approvalsNeeded - proposal.approvals.length} more accountant.`;
+  let message =
+    decision === 'reject'
+      ? `Proposal ${id} rejected.`
+      : proposal.status === 'approved'
+        ? `Proposal ${id} approved.`
+        : `Approval recorded; proposal ${id} needs ${proposal.approvalsNeeded - proposal.approvals.length} more accountant.`;
   if (proposal.status === 'approved' && proposal.poLineId !== null) {
     const po = await deps.poOfLine(proposal.poLineId);
     if (po) {
@@ -64,6 +87,10 @@ export async function decideGrirProposal(deps: DecisionDeps, person: Identity, i
       message += ` The credit-note request could not be sent (${describeError(error)}).`;
     }
   }
-  await audit('executed', decision === 'approve' ? `approval ${proposal.approvals.length}/${proposal.approvalsNeeded}` : 'rejected', message);
+  await audit(
+    'executed',
+    decision === 'approve' ? `approval ${proposal.approvals.length}/${proposal.approvalsNeeded}` : 'rejected',
+    message,
+  );
   return { ok: true, message, proposal };
 }

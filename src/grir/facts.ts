@@ -84,7 +84,12 @@ export function invoiceLineFacts(invoice: Invoice): InvoiceLineFact[] {
       price: line.price ?? null,
       total: line.total ?? null,
       currency: code(loose.currency) ?? invoice.currency?.code ?? null,
-      accountingTotal: typeof loose.accountingTotal === 'string' ? loose.accountingTotal : typeof loose.accountingTotal === 'number' ? String(loose.accountingTotal) : null,
+      accountingTotal:
+        typeof loose.accountingTotal === 'string'
+          ? loose.accountingTotal
+          : typeof loose.accountingTotal === 'number'
+            ? String(loose.accountingTotal)
+            : null,
       accountingCurrency: code(loose.accountingTotalCurrency),
       uom: line.uom?.code ?? null,
       invoiceDate: invoice.invoiceDate ?? null,
@@ -96,9 +101,21 @@ export function invoiceLineFacts(invoice: Invoice): InvoiceLineFact[] {
 
 export function contractPriceFacts(contract: Contract): ContractPriceFact[] {
   const supplierId = contract.supplier?.id;
-  if (supplierId === undefined || supplierId === null || (contract.status && !['published', 'active', 'in_force'].includes(contract.status))) return [];
+  if (
+    supplierId === undefined ||
+    supplierId === null ||
+    (contract.status && !['published', 'active', 'in_force'].includes(contract.status))
+  )
+    return [];
   const changedAt = ((contract as unknown as Loose).updatedAt as string | undefined) ?? null;
   return contract.priceTerms
     .filter((t) => t.sourcePartNum)
-    .map((t) => ({ supplierId, contractNumber: contract.number ?? null, partNum: t.sourcePartNum as string, price: t.price, currency: contract.currency?.code ?? null, changedAt }));
+    .map((t) => ({
+      supplierId,
+      contractNumber: contract.number ?? null,
+      partNum: t.sourcePartNum as string,
+      price: t.price,
+      currency: contract.currency?.code ?? null,
+      changedAt,
+    }));
 }

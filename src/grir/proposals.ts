@@ -43,15 +43,39 @@ export class GrirApprovalError extends Error {
 export const DEFAULT_SECOND_APPROVER_THRESHOLD = '1000.00';
 
 interface Row {
-  id: string; source: string; po_line_id: string | null; invoice_id: string | null; kind: GrirProposalKind; action: ProposedAction; amount: string;
-  currency: string; proposed_by: string; proposed_via: string; proposed_at: Date; status: GrirProposal['status']; approvals_needed: number;
-  approvals: GrirProposal['approvals']; journal: JournalEntry | null;
+  id: string;
+  source: string;
+  po_line_id: string | null;
+  invoice_id: string | null;
+  kind: GrirProposalKind;
+  action: ProposedAction;
+  amount: string;
+  currency: string;
+  proposed_by: string;
+  proposed_via: string;
+  proposed_at: Date;
+  status: GrirProposal['status'];
+  approvals_needed: number;
+  approvals: GrirProposal['approvals'];
+  journal: JournalEntry | null;
 }
 
 const fromRow = (r: Row): GrirProposal => ({
-  id: Number(r.id), source: r.source, poLineId: r.po_line_id === null ? null : Number(r.po_line_id), invoiceId: r.invoice_id === null ? null : Number(r.invoice_id),
-  kind: r.kind, action: r.action, amount: new Dec(r.amount).toFixed(2), currency: r.currency, proposedBy: r.proposed_by, proposedVia: r.proposed_via,
-  proposedAt: r.proposed_at.toISOString(), status: r.status, approvalsNeeded: r.approvals_needed, approvals: r.approvals, journal: r.journal,
+  id: Number(r.id),
+  source: r.source,
+  poLineId: r.po_line_id === null ? null : Number(r.po_line_id),
+  invoiceId: r.invoice_id === null ? null : Number(r.invoice_id),
+  kind: r.kind,
+  action: r.action,
+  amount: new Dec(r.amount).toFixed(2),
+  currency: r.currency,
+  proposedBy: r.proposed_by,
+  proposedVia: r.proposed_via,
+  proposedAt: r.proposed_at.toISOString(),
+  status: r.status,
+  approvalsNeeded: r.approvals_needed,
+  approvals: r.approvals,
+  journal: r.journal,
 });
 
 export interface ProposeInput {
@@ -68,7 +92,11 @@ export interface ProposeInput {
 }
 
 /** How many approvers a proposal needs. */
-export function approvalsNeeded(kind: GrirProposalKind, action: ProposedAction, threshold: string = DEFAULT_SECOND_APPROVER_THRESHOLD): number {
+export function approvalsNeeded(
+  kind: GrirProposalKind,
+  action: ProposedAction,
+  threshold: string = DEFAULT_SECOND_APPROVER_THRESHOLD,
+): number {
   const secondEligible = kind === 'adjustment' || action.kind === 'write_off';
   return secondEligible && new Dec(action.amount).gt(threshold) ? 2 : 1;
 }
@@ -87,7 +115,12 @@ export interface GrirProposalStore {
 function journalFor(p: GrirProposal, approvers: string[], date: string): JournalEntry | null {
   if (p.action.lines.length === 0) return null;
   const entry: JournalEntry = {
-    id: `GRIR-${p.id}`, date, currency: p.currency, lines: p.action.lines, proposedBy: p.proposedBy, approvedBy: approvers,
+    id: `GRIR-${p.id}`,
+    date,
+    currency: p.currency,
+    lines: p.action.lines,
+    proposedBy: p.proposedBy,
+    approvedBy: approvers,
     reference: p.action.lines[0]?.memo.replace(/:.*$/, '') ?? `proposal ${p.id}`,
   };
   assertBalanced(entry);
@@ -100,24 +133,49 @@ export function createGrirProposalStore(db: Db): GrirProposalStore {
     return rows[0] ? fromRow(rows[0]) : null;
   };
 
-  async function decide(id: number, approver: Identity, now: Date, decision: 'approve' | 'reject', note?: string): Promise<GrirProposal> {
-    if (!approver.scopes.has('grir:approve') || approver.kind !== 'person') throw new GrirApprovalError('approving GR/IR proposals needs a person with the accountant role');
+  async function decide(
+    id: number,
+    approver: Identity,
+    now: Date,
+    decision: 'approve' | 'reject',
+    note?: string,
+  ): Promise<GrirProposal> {
+    if (!approver.scopes.has('grir:approve') || approver.kind !== 'person')
+      throw new GrirApprovalError('approving GR/IR proposals needs a person with the accountant role');
     return inTransaction(db, async (c) => {
       const { rows } = await c.query<Row>('select * from grir_proposals where id = $1 for update', [id]);
       if (!rows[0]) throw new GrirApprovalError(`no GR/IR proposal ${id}`);
       const p = fromRow(rows[0]);
       if (p.status !== 'pending') throw new GrirApprovalError(`proposal ${id} is already ${p.status}`);
       if (p.proposedBy === approver.id) throw new GrirApprovalError('the person who proposed it cannot approve it');
-      if (p.approvals.some((a) => a.by === approver.id)) throw new GrirApprovalError(`${approver.id} has already approved proposal ${id}; a second accountant must approve`);
+      if (p.approvals.some((a) => a.by === approver.id))
+        throw new GrirApprovalError(
+          `${approver.id} has already approved proposal ${id}; a second accountant must approve`,
+        );
       if (decision === 'reject') {
-        await c.query(`update grir_proposals set status = 'rejected', decided_at = $2, approvals = approvals || $3::jsonb where id = $1`, [id, now, JSON.stringify([{ by: approver.id, at: now.toISOString(), note, rejected: true }])]);
+        await c.query(
+          `update grir_proposals set status = 'rejected', decided_at = $2, approvals = approvals || $3::jsonb where id = $1`,
+          [id, now, JSON.stringify([{ by: approver.id, at: now.toISOString(), note, rejected: true }])],
+        );
       } else {
         const approvals = [...p.approvals, { by: approver.id, at: now.toISOString(), ...(note ? { note } : {}) }];
         const done = approvals.length >= p.approvalsNeeded;
-        const journal = done ? journalFor(p, approvals.map((a) => a.by), now.toISOString().slice(0, 10)) : null;
+        const journal = done
+          ? journalFor(
+              p,
+              approvals.map((a) => a.by),
+              now.toISOString().slice(0, 10),
+            )
+          : null;
         await c.query(
           'update grir_proposals set approvals = $2::jsonb, status = $3, decided_at = $4, journal = $5::jsonb where id = $1',
-          [id, JSON.stringify(approvals), done ? 'approved' : 'pending', done ? now : null, journal ? JSON.stringify(journal) : null],
+          [
+            id,
+            JSON.stringify(approvals),
+            done ? 'approved' : 'pending',
+            done ? now : null,
+            journal ? JSON.stringify(journal) : null,
+          ],
         );
       }
       const { rows: after } = await c.query<Row>('select * from grir_proposals where id = $1', [id]);
@@ -133,7 +191,19 @@ export function createGrirProposalStore(db: Db): GrirProposalStore {
       const { rows } = await db.query<Row>(
         `insert into grir_proposals (source, po_line_id, invoice_id, kind, action, amount, currency, proposed_by, proposed_via, proposed_at, approvals_needed)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
-        [input.source, input.poLineId ?? null, input.invoiceId ?? null, input.kind, JSON.stringify(action), action.amount, action.currency, input.proposedBy.id, input.via, input.now, needed],
+        [
+          input.source,
+          input.poLineId ?? null,
+          input.invoiceId ?? null,
+          input.kind,
+          JSON.stringify(action),
+          action.amount,
+          action.currency,
+          input.proposedBy.id,
+          input.via,
+          input.now,
+          needed,
+        ],
       );
       return fromRow(rows[0]!);
     },

@@ -8,7 +8,12 @@ function table(head: string[]): Table.Table {
 }
 
 const money = (t: CauseTotals | undefined): string =>
-  t && Object.keys(t.amount).length ? Object.entries(t.amount).sort().map(([c, a]) => `${c} ${Number(a).toLocaleString('en-US', { minimumFractionDigits: 2 })}`).join(', ') : '—';
+  t && Object.keys(t.amount).length
+    ? Object.entries(t.amount)
+        .sort()
+        .map(([c, a]) => `${c} ${Number(a).toLocaleString('en-US', { minimumFractionDigits: 2 })}`)
+        .join(', ')
+    : '—';
 
 const CAUSE_TEXT: Record<string, string> = {
   wrong_line: 'receipt on the wrong PO line',
@@ -24,14 +29,19 @@ const CAUSE_TEXT: Record<string, string> = {
   no_explanation: 'no explanation found',
 };
 
-export function grirReportText(s: BookSummary, run: { coupaCalls: number; recordsRead: Record<string, number>; seconds?: number }): string {
+export function grirReportText(
+  s: BookSummary,
+  run: { coupaCalls: number; recordsRead: Record<string, number>; seconds?: number },
+): string {
   const byCause = table(['root cause', 'items', 'value']);
   for (const [cause, t] of Object.entries(s.byCause).sort((a, b) => (b[1]?.count ?? 0) - (a[1]?.count ?? 0))) {
     byCause.push([CAUSE_TEXT[cause] ?? cause, String(t?.count ?? 0), money(t)]);
   }
   const byAge = table(['age (days)', 'items', 'value']);
   for (const bucket of AGE_BUCKETS) byAge.push([bucket, String(s.byAge[bucket].count), money(s.byAge[bucket])]);
-  const read = Object.entries(run.recordsRead).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
+  const read = Object.entries(run.recordsRead)
+    .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+    .join(', ');
   return [
     `GR/IR as of ${s.asOf}: ${s.poLines.toLocaleString('en-US')} PO lines, ${s.openItems} open items.`,
     `Read from Coupa: ${read} (${run.coupaCalls} calls${run.seconds !== undefined ? `, ${run.seconds.toFixed(1)} s` : ''}).`,

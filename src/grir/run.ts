@@ -47,6 +47,10 @@ export async function runGrir(options: GrirRunOptions): Promise<GrirRunResult> {
   const items = reconcileBook(facts, asOf, options.settings ?? DEFAULT_ACTION_SETTINGS);
   const summary = summarize(items, facts.lines.length, asOf);
   options.onPhase?.('saving');
-  const runId = await store.saveRun(source, { asOf, startedAt, finishedAt: new Date(), coupaCalls, recordsRead, summary }, items);
+  const runId = await store.saveRun(
+    source,
+    { asOf, startedAt, finishedAt: new Date(), coupaCalls, recordsRead, summary },
+    items,
+  );
   return { runId, summary, items, recordsRead, coupaCalls };
 }

@@ -31,25 +31,39 @@ const READERS = [
     resource: 'purchase_orders',
     list: (coupa, cursor) => coupa.listPurchaseOrders(since(query(), cursor)),
     updatedAt: (po) => po.updatedAt,
-    flush: (store, source, batch) => store.putPurchaseOrderLines(source, batch.map((po) => po.id), batch.flatMap(poLineFacts)),
+    flush: (store, source, batch) =>
+      store.putPurchaseOrderLines(
+        source,
+        batch.map((po) => po.id),
+        batch.flatMap(poLineFacts),
+      ),
   } satisfies Reader<PurchaseOrder>,
   {
     resource: 'receiving_transactions',
     list: (coupa, cursor) => coupa.listReceivingTransactions(since(query(), cursor)),
-    updatedAt: (r) => ((r as unknown as { updatedAt?: string }).updatedAt ?? r.createdAt),
+    updatedAt: (r) => (r as unknown as { updatedAt?: string }).updatedAt ?? r.createdAt,
     flush: (store, source, batch) => store.putReceipts(source, batch.map(receiptFact)),
   } satisfies Reader<ReceivingTransaction>,
   {
     resource: 'invoices',
     list: (coupa, cursor) => coupa.listInvoices(since(query(), cursor)),
     updatedAt: (i) => i.updatedAt,
-    flush: (store, source, batch) => store.putInvoiceLines(source, batch.map((i) => i.id), batch.flatMap(invoiceLineFacts)),
+    flush: (store, source, batch) =>
+      store.putInvoiceLines(
+        source,
+        batch.map((i) => i.id),
+        batch.flatMap(invoiceLineFacts),
+      ),
   } satisfies Reader<Invoice>,
   {
     resource: 'contracts',
     list: (coupa, cursor) => coupa.listContracts(since(query(), cursor)),
     updatedAt: (c) => (c as unknown as { updatedAt?: string }).updatedAt,
-    flush: (store, source, batch) => store.putContractPrices(source, batch.map((c) => ({ contractId: c.id, supplierId: c.supplier?.id ?? null, facts: contractPriceFacts(c) }))),
+    flush: (store, source, batch) =>
+      store.putContractPrices(
+        source,
+        batch.map((c) => ({ contractId: c.id, supplierId: c.supplier?.id ?? null, facts: contractPriceFacts(c) })),
+      ),
   } satisfies Reader<Contract>,
 ] as const;
 
@@ -60,7 +74,14 @@ function newest(a: string | null, b: string | null | undefined): string | null {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
-async function syncOne<T>(reader: Reader<T>, source: RecordSource, store: GrirStore, key: string, now: Date, onProgress?: SyncProgress): Promise<number> {
+async function syncOne<T>(
+  reader: Reader<T>,
+  source: RecordSource,
+  store: GrirStore,
+  key: string,
+  now: Date,
+  onProgress?: SyncProgress,
+): Promise<number> {
   const cursor = await store.cursor(key, reader.resource);
   let latest = cursor;
   let read = 0;
@@ -87,8 +108,15 @@ async function syncOne<T>(reader: Reader<T>, source: RecordSource, store: GrirSt
 }
 
 /** Bring the stored book up to date with Coupa (`now`: the tenant's clock); returns the records read per resource. */
-export async function syncBook(source: RecordSource, store: GrirStore, key: string, now: Date, onProgress?: SyncProgress): Promise<Record<GrirResource, number>> {
+export async function syncBook(
+  source: RecordSource,
+  store: GrirStore,
+  key: string,
+  now: Date,
+  onProgress?: SyncProgress,
+): Promise<Record<GrirResource, number>> {
   const out = {} as Record<GrirResource, number>;
-  for (const reader of READERS) out[reader.resource] = await syncOne(reader as Reader<unknown>, source, store, key, now, onProgress);
+  for (const reader of READERS)
+    out[reader.resource] = await syncOne(reader as Reader<unknown>, source, store, key, now, onProgress);
   return out;
 }

@@ -40,7 +40,8 @@ export interface AutonomyChoice {
 /** The invoice's slice, as the composition root reads it (classification lives above the guard). */
 export type SliceReader = (ctx: ToolContext, invoiceId: number) => Promise<Slice | null>;
 
-const asList = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+const asList = <T>(v: T | T[] | undefined): T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 function supplierMatches(rule: AutonomyRule, slice: Slice, tags: Controls['supplier_tags']): boolean {
   const keys = new Set([slice.supplierId, slice.supplierNumber].filter((k) => k !== null).map((k) => String(k).trim()));
@@ -81,16 +82,24 @@ export function describeRule(rule: AutonomyRule): string {
     rule.exception_type ? `type ${asList(rule.exception_type)!.join('|')}` : null,
     rule.supplier !== undefined ? `supplier ${asList(rule.supplier)!.join('|')}` : null,
     rule.supplier_tag ? `tag ${rule.supplier_tag}` : null,
-    rule.amount_min !== undefined || rule.amount_max !== undefined ? `amount ${rule.amount_min ?? '0'}–${rule.amount_max ?? '∞'}` : null,
+    rule.amount_min !== undefined || rule.amount_max !== undefined
+      ? `amount ${rule.amount_min ?? '0'}–${rule.amount_max ?? '∞'}`
+      : null,
   ].filter(Boolean);
   return `${parts.length ? parts.join(', ') : 'every slice'} → ${rule.mode}`;
 }
 
 /** First match wins; no match (or no slice) is the global mode. */
-export function chooseMode(rules: readonly SourcedRule[], slice: Slice | null, tags: Controls['supplier_tags'], globalMode: Mode): AutonomyChoice {
+export function chooseMode(
+  rules: readonly SourcedRule[],
+  slice: Slice | null,
+  tags: Controls['supplier_tags'],
+  globalMode: Mode,
+): AutonomyChoice {
   if (slice) {
     for (const [index, { rule, source }] of rules.entries()) {
-      if (ruleMatches(rule, slice, tags)) return { mode: rule.mode, rule: `${rule.name ?? describeRule(rule)} (${source})`, index };
+      if (ruleMatches(rule, slice, tags))
+        return { mode: rule.mode, rule: `${rule.name ?? describeRule(rule)} (${source})`, index };
     }
   }
   return { mode: globalMode, rule: 'global mode', index: null };
@@ -109,25 +118,42 @@ export interface AutonomyResolverDeps {
  * calibrated confidence is below its exception type's threshold becomes assisted, with
  * "low confidence" and the figures as the reason.
  */
-export function gateByConfidence(choice: AutonomyChoice, slice: Slice | null, gate: ConfidenceGate | null): AutonomyChoice {
-  if (choice.mode !== 'autonomous' || !gate || !slice || slice.confidence === undefined || slice.confidence === null) return choice;
+export function gateByConfidence(
+  choice: AutonomyChoice,
+  slice: Slice | null,
+  gate: ConfidenceGate | null,
+): AutonomyChoice {
+  if (choice.mode !== 'autonomous' || !gate || !slice || slice.confidence === undefined || slice.confidence === null)
+    return choice;
   const type = slice.exceptionType ?? 'other';
   const p = gate.calibrate(type, slice.confidence);
   const { threshold } = gate.threshold(type);
   if (threshold !== null && p >= threshold) return choice;
-  const why = threshold === null ? `no confidence is high enough for ${type} to settle alone` : `${p.toFixed(3)} is below the ${type} threshold ${threshold.toFixed(3)}`;
-  return { mode: 'assisted', rule: `low confidence: ${why} (${gate.label}; otherwise ${choice.rule})`, index: choice.index };
+  const why =
+    threshold === null
+      ? `no confidence is high enough for ${type} to settle alone`
+      : `${p.toFixed(3)} is below the ${type} threshold ${threshold.toFixed(3)}`;
+  return {
+    mode: 'assisted',
+    rule: `low confidence: ${why} (${gate.label}; otherwise ${choice.rule})`,
+    index: choice.index,
+  };
 }
 
 /** The guard's hook: the mode for one write on one invoice. */
-export type AutonomyResolver = (ctx: ToolContext, invoiceId: number | null, globalMode: Mode) => Promise<AutonomyChoice>;
+export type AutonomyResolver = (
+  ctx: ToolContext,
+  invoiceId: number | null,
+  globalMode: Mode,
+) => Promise<AutonomyChoice>;
 
 export function createAutonomyResolver(deps: AutonomyResolverDeps): AutonomyResolver {
   return async (ctx, invoiceId, globalMode) => {
     const rules = await deps.rules();
     const gate = (await deps.confidenceGate?.()) ?? null;
     // No rules and no calibration to hold an autonomous write back (the common case) costs no Coupa read.
-    if (invoiceId === null || (rules.length === 0 && (gate === null || globalMode !== 'autonomous'))) return { mode: globalMode, rule: 'global mode', index: null };
+    if (invoiceId === null || (rules.length === 0 && (gate === null || globalMode !== 'autonomous')))
+      return { mode: globalMode, rule: 'global mode', index: null };
     const slice = await deps.sliceOf(ctx, invoiceId);
     return gateByConfidence(chooseMode(rules, slice, ctx.controls.supplier_tags, globalMode), slice, gate);
   };

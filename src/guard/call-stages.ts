@@ -16,7 +16,11 @@ import { checkSupplierText, describeRefusal } from './supplier-text.js';
 import { isWriteClass, type ToolDefinition } from './tool.js';
 
 /** Write tools accept an optional idempotency key next to their own fields. */
-export const IdempotencyKey = z.string().min(8).max(200).regex(/^[A-Za-z0-9._:-]+$/);
+export const IdempotencyKey = z
+  .string()
+  .min(8)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/);
 
 /** A call that passed its schema and scope checks: what every later stage reads. */
 export interface PreparedCall {
@@ -44,15 +48,27 @@ export async function invoiceTotalOf(ctx: ToolContext, invoiceId: number, fresh:
   return invoice?.grossTotal ?? invoice?.totalWithTaxes ?? undefined;
 }
 
-
 /** Stage 1: the arguments against the tool's schema, with the idempotency key and the case's implied fields set apart. */
-export function parseCall(tool: ToolDefinition, args: unknown, options: CallOptions): { ok: true; input: Record<string, unknown>; suppliedKey: string | undefined } | { ok: false; reason: string; hint: string } {
+export function parseCall(
+  tool: ToolDefinition,
+  args: unknown,
+  options: CallOptions,
+):
+  | { ok: true; input: Record<string, unknown>; suppliedKey: string | undefined }
+  | { ok: false; reason: string; hint: string } {
   let rawArgs: unknown = args ?? {};
   let suppliedKey: string | undefined;
-  if (isWriteClass(tool.guardClass) && rawArgs && typeof rawArgs === 'object' && !Array.isArray(rawArgs) && 'idempotency_key' in rawArgs) {
+  if (
+    isWriteClass(tool.guardClass) &&
+    rawArgs &&
+    typeof rawArgs === 'object' &&
+    !Array.isArray(rawArgs) &&
+    'idempotency_key' in rawArgs
+  ) {
     const { idempotency_key, ...rest } = rawArgs as Record<string, unknown>;
     const parsedKey = IdempotencyKey.safeParse(idempotency_key);
-    if (!parsedKey.success) return { ok: false, reason: 'invalid idempotency_key', hint: 'Use 8–200 characters from A-Z a-z 0-9 . _ : -' };
+    if (!parsedKey.success)
+      return { ok: false, reason: 'invalid idempotency_key', hint: 'Use 8–200 characters from A-Z a-z 0-9 . _ : -' };
     const reserved = reservedPrefixOf(parsedKey.data);
     if (reserved) return { ok: false, ...reservedKeyRefusal(reserved) };
     suppliedKey = parsedKey.data;
@@ -62,7 +78,12 @@ export function parseCall(tool: ToolDefinition, args: unknown, options: CallOpti
   // In a case session the case fixes what the model no longer sees (the invoice id).
   if (options.scope) rawArgs = bindCaseArguments(tool, rawArgs, options.scope);
   const parsed = tool.inputSchema.safeParse(rawArgs);
-  if (!parsed.success) return { ok: false, reason: `invalid input — ${formatIssues(parsed.error)}`, hint: 'Fix the arguments to match the tool schema.' };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `invalid input — ${formatIssues(parsed.error)}`,
+      hint: 'Fix the arguments to match the tool schema.',
+    };
   return { ok: true, input: parsed.data as Record<string, unknown>, suppliedKey };
 }
 
@@ -81,12 +102,21 @@ export async function caseScopeRefusal({ tool, input, options, ctx }: PreparedCa
 }
 
 /** Stage 2c: supplier-visible text is checked before it can leave, or wait in a proposal. */
-export async function supplierTextRefusal({ tool, input, invoiceId, ctx }: PreparedCall, policyFor: GuardDeps['supplierTextPolicy']): Promise<Refusal | undefined> {
+export async function supplierTextRefusal(
+  { tool, input, invoiceId, ctx }: PreparedCall,
+  policyFor: GuardDeps['supplierTextPolicy'],
+): Promise<Refusal | undefined> {
   const outgoing = tool.supplierTextOf?.(input as never);
   if (!outgoing) return undefined;
-  const verdict = checkSupplierText(outgoing, (await policyFor?.(invoiceId, ctx)) ?? { allowedHosts: ctx.controls.supplier_url_allowlist });
+  const verdict = checkSupplierText(
+    outgoing,
+    (await policyFor?.(invoiceId, ctx)) ?? { allowedHosts: ctx.controls.supplier_url_allowlist },
+  );
   if (verdict.ok) return undefined;
-  return { reason: describeRefusal(verdict), hint: 'Rewrite the message without it; supplier-visible text carries only what the supplier must act on.' };
+  return {
+    reason: describeRefusal(verdict),
+    hint: 'Rewrite the message without it; supplier-visible text carries only what the supplier must act on.',
+  };
 }
 
 /** Stage 2d: an approval is bound to the invoice amount the approver saw; a changed invoice is re-investigated. */

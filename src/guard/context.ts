@@ -43,7 +43,11 @@ export interface ToolContext extends ToolServices {
   identity: Identity;
   mode: Mode;
   /** Approve or reject a proposal as this identity (the guard executes it exactly once). */
-  decideProposal(proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<{ isError: boolean; text: string }>;
+  decideProposal(
+    proposalId: string,
+    decision: 'approve' | 'reject',
+    reason: string,
+  ): Promise<{ isError: boolean; text: string }>;
 }
 
 export type ContextFactory = (identity: Identity) => Promise<ToolContext>;

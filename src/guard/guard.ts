@@ -9,7 +9,14 @@
 import type { Mode } from '../domain/controls.js';
 import { describeError } from '../errors.js';
 import { createCoupaCallCounter, type CallTally, type CoupaCallCounter } from './call-counter.js';
-import { approvalBindingRefusal, caseScopeRefusal, invoiceTotalOf, parseCall, supplierTextRefusal, type PreparedCall } from './call-stages.js';
+import {
+  approvalBindingRefusal,
+  caseScopeRefusal,
+  invoiceTotalOf,
+  parseCall,
+  supplierTextRefusal,
+  type PreparedCall,
+} from './call-stages.js';
 import { hashOf } from './canonical.js';
 import type { ToolContext, ToolServices } from './context.js';
 import type { Identity, Scope } from './identity.js';
@@ -95,7 +102,12 @@ export interface Guard {
   listTools(identity: Identity, scope?: CaseScope): ToolDefinition[];
   call(identity: Identity, toolName: string, args: unknown, options?: CallOptions): Promise<GuardResult>;
   /** Approve (execute exactly once) or reject a stored proposal. */
-  decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult>;
+  decideProposal(
+    identity: Identity,
+    proposalId: string,
+    decision: 'approve' | 'reject',
+    reason: string,
+  ): Promise<GuardResult>;
   /** The context a tool call by `identity` runs with (also for reads outside a tool call, e.g. the review page). */
   contextFor(identity: Identity): Promise<ToolContext>;
 }
@@ -178,32 +190,68 @@ export function createGuard(deps: GuardDeps): Guard {
     };
   }
 
-  async function audit(identity: Identity, tool: string, input: unknown, e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>): Promise<void> {
+  async function audit(
+    identity: Identity,
+    tool: string,
+    input: unknown,
+    e: Omit<AuditEntry, 'actor' | 'actorKind' | 'tool' | 'input'>,
+  ): Promise<void> {
     // The name of an unknown tool is caller-supplied: keep it within what an audit row holds.
     const name = tool.length === 0 ? '(empty tool name)' : tool.length > 200 ? `${tool.slice(0, 199)}…` : tool;
     await deps.audit.record({ actor: identity.id, actorKind: identity.kind, tool: name, input, ...e });
   }
 
-
-  async function call(identity: Identity, toolName: string, args: unknown, options: CallOptions = {}): Promise<GuardResult> {
+  async function call(
+    identity: Identity,
+    toolName: string,
+    args: unknown,
+    options: CallOptions = {},
+  ): Promise<GuardResult> {
     const counter: CallTally = { calls: 0 };
     try {
       const result = await coupaCalls.run(counter, () => guardedCall(identity, toolName, args, options, counter));
-      if (options.scope && !result.isError) options.scope.noteSupplierText(toolName, `${result.text}\n${JSON.stringify(result.structured ?? {})}`);
+      if (options.scope && !result.isError)
+        options.scope.noteSupplierText(toolName, `${result.text}\n${JSON.stringify(result.structured ?? {})}`);
       return result;
     } catch (error) {
       // The audit write itself (or something before the tool ran) failed: log it, tell the caller nothing more.
       const incident = newIncidentId();
-      deps.logger?.error({ incident, tool: toolName, actor: identity.id, err: error }, 'guard failed before the call could be audited');
-      return { outcome: 'error', isError: true, text: `Error: ${toToolMessage(error, incident).text}`, coupaCalls: counter.calls };
+      deps.logger?.error(
+        { incident, tool: toolName, actor: identity.id, err: error },
+        'guard failed before the call could be audited',
+      );
+      return {
+        outcome: 'error',
+        isError: true,
+        text: `Error: ${toToolMessage(error, incident).text}`,
+        coupaCalls: counter.calls,
+      };
     }
   }
 
   /** One call through the numbered stages; the first stage that says no ends it with a denial. */
-  async function guardedCall(identity: Identity, toolName: string, args: unknown, options: CallOptions, counter: CallTally): Promise<GuardResult> {
+  async function guardedCall(
+    identity: Identity,
+    toolName: string,
+    args: unknown,
+    options: CallOptions,
+    counter: CallTally,
+  ): Promise<GuardResult> {
     const tool = byName.get(toolName);
-    const deny = async (reason: string, hint: string, invoiceId: number | null = null, key: string | null = null): Promise<GuardResult> => {
-      await audit(identity, toolName, args, { decision: 'denied', reason, coupaCalls: counter.calls, resultSummary: hint, idempotencyKey: key, invoiceId });
+    const deny = async (
+      reason: string,
+      hint: string,
+      invoiceId: number | null = null,
+      key: string | null = null,
+    ): Promise<GuardResult> => {
+      await audit(identity, toolName, args, {
+        decision: 'denied',
+        reason,
+        coupaCalls: counter.calls,
+        resultSummary: hint,
+        idempotencyKey: key,
+        invoiceId,
+      });
       return { outcome: 'denied', isError: true, text: `Denied: ${reason}. ${hint}`.trim(), coupaCalls: counter.calls };
     };
     if (!tool || (deps.readOnly && isWriteClass(tool.guardClass))) {
@@ -219,7 +267,11 @@ export function createGuard(deps: GuardDeps): Guard {
     // 2. Scopes.
     const scope = requiredScope(tool);
     if (!identity.scopes.has(scope)) {
-      return deny(`caller "${identity.id}" lacks the "${scope}" scope`, 'Ask an administrator for a role that includes it.', invoiceId);
+      return deny(
+        `caller "${identity.id}" lacks the "${scope}" scope`,
+        'Ask an administrator for a role that includes it.',
+        invoiceId,
+      );
     }
 
     const ctx = await contextFor(identity);
@@ -227,22 +279,44 @@ export function createGuard(deps: GuardDeps): Guard {
     // A case session's idempotency context (a re-run after a supplier's reply) is part of the derivation.
     const context = options.scope?.idempotencyContext;
     const key = isWriteClass(tool.guardClass)
-      ? (suppliedKey ?? `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input, ...(context ? { context } : {}) })}`)
+      ? (suppliedKey ??
+        `derived:${hashOf({ tenant: deps.tenant, caller: identity.id, tool: tool.name, input, ...(context ? { context } : {}) })}`)
       : null;
     const call: PreparedCall = { identity, tool, input, invoiceId, key, options, counter, ctx };
     try {
       // 3. Mode: the global one, or the first autonomy rule matching the invoice's slice.
       const mode = await modeFor(call);
       // 2b–2d. What no mode lifts: the case's bounds, the supplier-visible text, an approval's binding.
-      const refusal = (await caseScopeRefusal(call)) ?? (await supplierTextRefusal(call, deps.supplierTextPolicy)) ?? (await approvalBindingRefusal(call));
+      const refusal =
+        (await caseScopeRefusal(call)) ??
+        (await supplierTextRefusal(call, deps.supplierTextPolicy)) ??
+        (await approvalBindingRefusal(call));
       if (refusal) return await deny(refusal.reason, refusal.hint, refusal.invoiceId ?? invoiceId, key);
 
       // 4. Controls, re-derived from Coupa by the tool itself — never taken from the caller.
       let check: ControlCheck = { ok: true };
-      if (tool.checkControls && !(mode.approved && identity.kind === 'person')) check = await tool.checkControls(input, ctx);
-      if (mode.verdict === 'propose') return await propose({ identity, tool, input, invoiceId, key: key!, mode: mode.mode, rule: mode.rule, check, counter, ctx });
+      if (tool.checkControls && !(mode.approved && identity.kind === 'person'))
+        check = await tool.checkControls(input, ctx);
+      if (mode.verdict === 'propose')
+        return await propose({
+          identity,
+          tool,
+          input,
+          invoiceId,
+          key: key!,
+          mode: mode.mode,
+          rule: mode.rule,
+          check,
+          counter,
+          ctx,
+        });
       if (!check.ok) {
-        return await deny(`control "${check.control}" exceeded: ${check.reason}${mode.rule === 'global mode' ? '' : ` (${mode.note})`}`, `Instead: ${check.instead}`, invoiceId, key);
+        return await deny(
+          `control "${check.control}" exceeded: ${check.reason}${mode.rule === 'global mode' ? '' : ` (${mode.note})`}`,
+          `Instead: ${check.instead}`,
+          invoiceId,
+          key,
+        );
       }
       if (mode.verdict === 'shadow') return await recordShadow(call, mode);
 
@@ -261,7 +335,9 @@ export function createGuard(deps: GuardDeps): Guard {
     const approved = call.options.asApprovalOf !== undefined;
     const globalMode = await deps.mode();
     const slicing = deps.autonomy !== undefined && isCoupaWriteClass(call.tool.guardClass) && !approved;
-    const { mode, rule } = slicing ? await deps.autonomy!(call.ctx, call.invoiceId, globalMode) : { mode: globalMode, rule: 'global mode' };
+    const { mode, rule } = slicing
+      ? await deps.autonomy!(call.ctx, call.invoiceId, globalMode)
+      : { mode: globalMode, rule: 'global mode' };
     const note = rule === 'global mode' ? `mode ${mode}` : `mode ${mode} by autonomy rule ${rule}`;
     const modal = modeVerdict(call.tool.guardClass, mode);
     // A tool a person always decides (alwaysPropose) is proposed wherever the mode would execute it.
@@ -270,10 +346,26 @@ export function createGuard(deps: GuardDeps): Guard {
   }
 
   /** Shadow mode: decided within the controls, audited, and nothing written or proposed. */
-  async function recordShadow({ identity, tool, input, invoiceId, key, counter }: PreparedCall, mode: ModeDecision): Promise<GuardResult> {
+  async function recordShadow(
+    { identity, tool, input, invoiceId, key, counter }: PreparedCall,
+    mode: ModeDecision,
+  ): Promise<GuardResult> {
     const detail = `Shadow mode: ${tool.name} decided within the controls and recorded; nothing was written to Coupa and nothing was proposed.`;
-    await audit(identity, tool.name, input, { decision: 'shadow', reason: `${mode.note}: decided, not written`, coupaCalls: counter.calls, resultSummary: 'not written (shadow)', idempotencyKey: key, invoiceId });
-    return { outcome: 'shadow', isError: false, text: detail, structured: { status: 'shadow', detail, mode: mode.mode, autonomy_rule: mode.rule }, coupaCalls: counter.calls };
+    await audit(identity, tool.name, input, {
+      decision: 'shadow',
+      reason: `${mode.note}: decided, not written`,
+      coupaCalls: counter.calls,
+      resultSummary: 'not written (shadow)',
+      idempotencyKey: key,
+      invoiceId,
+    });
+    return {
+      outcome: 'shadow',
+      isError: false,
+      text: detail,
+      structured: { status: 'shadow', detail, mode: mode.mode, autonomy_rule: mode.rule },
+      coupaCalls: counter.calls,
+    };
   }
 
   /** Stage 5: a write runs once per idempotency key (a repeat replays the stored result); a read just runs. */
@@ -288,27 +380,60 @@ export function createGuard(deps: GuardDeps): Guard {
         },
       );
       await audit(identity, tool.name, input, {
-        decision: 'executed', reason: replayed ? 'replayed stored result for idempotency key' : mode.approved ? `approved proposal ${options.asApprovalOf!.id}` : `${mode.note}, within controls`,
-        coupaCalls: counter.calls, resultSummary: result.text, idempotencyKey: key, invoiceId,
+        decision: 'executed',
+        reason: replayed
+          ? 'replayed stored result for idempotency key'
+          : mode.approved
+            ? `approved proposal ${options.asApprovalOf!.id}`
+            : `${mode.note}, within controls`,
+        coupaCalls: counter.calls,
+        resultSummary: result.text,
+        idempotencyKey: key,
+        invoiceId,
       });
-      const text = replayed ? `${result.text} (Repeat of an earlier call with the same idempotency key: nothing new was written.)` : result.text;
+      const text = replayed
+        ? `${result.text} (Repeat of an earlier call with the same idempotency key: nothing new was written.)`
+        : result.text;
       const structured = mode.slicing ? { ...result.data, mode: mode.mode, autonomy_rule: mode.rule } : result.data;
-      return { outcome: replayed ? 'replayed' : 'executed', isError: false, text, structured, coupaCalls: counter.calls };
+      return {
+        outcome: replayed ? 'replayed' : 'executed',
+        isError: false,
+        text,
+        structured,
+        coupaCalls: counter.calls,
+      };
     }
     const r = await tool.handler(input, ctx);
     const data = tool.outputSchema.parse(r.data) as Record<string, unknown>;
-    await audit(identity, tool.name, input, { decision: 'allowed', reason: 'read', coupaCalls: counter.calls, resultSummary: r.text, idempotencyKey: null, invoiceId: r.invoiceId ?? invoiceId });
+    await audit(identity, tool.name, input, {
+      decision: 'allowed',
+      reason: 'read',
+      coupaCalls: counter.calls,
+      resultSummary: r.text,
+      idempotencyKey: null,
+      invoiceId: r.invoiceId ?? invoiceId,
+    });
     return { outcome: 'executed', isError: false, text: r.text, structured: data, coupaCalls: counter.calls };
   }
 
   /** The one error path: the caller gets toToolMessage's words; the log and the audit row get the incident id. */
-  async function failed({ identity, tool, input, invoiceId, key, counter }: PreparedCall, error: unknown): Promise<GuardResult> {
+  async function failed(
+    { identity, tool, input, invoiceId, key, counter }: PreparedCall,
+    error: unknown,
+  ): Promise<GuardResult> {
     const incident = newIncidentId();
     const message = toToolMessage(error, incident);
     const details = { incident, kind: message.kind, tool: tool.name, actor: identity.id, invoiceId, err: error };
     if (message.internal) deps.logger?.error(details, 'tool call failed: internal error');
     else deps.logger?.warn({ ...details, err: describeError(error) }, `tool call failed: ${message.kind}`);
-    await audit(identity, tool.name, input, { decision: 'error', reason: `${message.text} [${incident}]`, coupaCalls: counter.calls, resultSummary: `failed (${message.kind}, ${incident})`, idempotencyKey: key, invoiceId });
+    await audit(identity, tool.name, input, {
+      decision: 'error',
+      reason: `${message.text} [${incident}]`,
+      coupaCalls: counter.calls,
+      resultSummary: `failed (${message.kind}, ${incident})`,
+      idempotencyKey: key,
+      invoiceId,
+    });
     return { outcome: 'error', isError: true, text: `Error: ${message.text}`, coupaCalls: counter.calls };
   }
 
@@ -317,20 +442,54 @@ export function createGuard(deps: GuardDeps): Guard {
     const invoiceTotal = invoiceId === null ? undefined : await invoiceTotalOf(p.ctx, invoiceId, false);
     const byRule = rule === 'global mode' ? '' : ` (autonomy rule ${rule})`;
     const reason = `mode "${mode}"${byRule} requires a person to approve ${tool.guardClass === 'comment' ? 'comments' : 'state changes'}`;
-    const evidence = [...(check.evidence ?? []), ...(check.ok ? [] : [`control "${check.control}" exceeded: ${check.reason}`])];
+    const evidence = [
+      ...(check.evidence ?? []),
+      ...(check.ok ? [] : [`control "${check.control}" exceeded: ${check.reason}`]),
+    ];
     const { result: proposal } = await deps.idempotency.once(
       { key: `proposal:${key}`, tool: tool.name, inputHash: hashOf(input), caller: identity.id },
-      () => deps.proposals.create({ tool: tool.name, input, invoiceId: invoiceId ?? undefined, invoiceTotal, proposer: identity.id, proposerKind: identity.kind, reason, evidence }),
+      () =>
+        deps.proposals.create({
+          tool: tool.name,
+          input,
+          invoiceId: invoiceId ?? undefined,
+          invoiceTotal,
+          proposer: identity.id,
+          proposerKind: identity.kind,
+          reason,
+          evidence,
+        }),
     );
     const text = `Proposed (not executed): ${reason}. Proposal ${proposal.id} waits for an approver.`;
-    await audit(identity, tool.name, input, { decision: 'proposed', reason, coupaCalls: counter.calls, resultSummary: `proposal ${proposal.id}`, idempotencyKey: key, invoiceId });
+    await audit(identity, tool.name, input, {
+      decision: 'proposed',
+      reason,
+      coupaCalls: counter.calls,
+      resultSummary: `proposal ${proposal.id}`,
+      idempotencyKey: key,
+      invoiceId,
+    });
     return {
-      outcome: 'proposed', isError: false, text, proposalId: proposal.id, coupaCalls: counter.calls,
-      structured: { status: 'proposed', proposal_id: proposal.id, detail: text, ...(isCoupaWriteClass(tool.guardClass) ? { mode, autonomy_rule: rule } : {}) },
+      outcome: 'proposed',
+      isError: false,
+      text,
+      proposalId: proposal.id,
+      coupaCalls: counter.calls,
+      structured: {
+        status: 'proposed',
+        proposal_id: proposal.id,
+        detail: text,
+        ...(isCoupaWriteClass(tool.guardClass) ? { mode, autonomy_rule: rule } : {}),
+      },
     };
   }
 
-  async function decideProposal(identity: Identity, proposalId: string, decision: 'approve' | 'reject', reason: string): Promise<GuardResult> {
+  async function decideProposal(
+    identity: Identity,
+    proposalId: string,
+    decision: 'approve' | 'reject',
+    reason: string,
+  ): Promise<GuardResult> {
     // Called by the decide_proposal tool, this runs inside that tool call, whose own audit row
     // records the outcome; called directly (the review page), it writes the row itself.
     const withinToolCall = coupaCalls.current() !== undefined;
@@ -338,10 +497,18 @@ export function createGuard(deps: GuardDeps): Guard {
       if (!withinToolCall) await audit(identity, 'decide_proposal', { proposalId, decision, reason }, e);
     };
     const fail = async (why: string): Promise<GuardResult> => {
-      await record({ decision: 'denied', reason: why, coupaCalls: 0, resultSummary: 'not decided', idempotencyKey: null, invoiceId: null });
+      await record({
+        decision: 'denied',
+        reason: why,
+        coupaCalls: 0,
+        resultSummary: 'not decided',
+        idempotencyKey: null,
+        invoiceId: null,
+      });
       return { outcome: 'denied', isError: true, text: `Denied: ${why}`, coupaCalls: 0 };
     };
-    if (!identity.scopes.has('proposals:decide') || identity.kind === 'agent') return fail(`caller "${identity.id}" may not decide proposals`);
+    if (!identity.scopes.has('proposals:decide') || identity.kind === 'agent')
+      return fail(`caller "${identity.id}" may not decide proposals`);
     const proposal = await deps.proposals.get(proposalId);
     if (!proposal) return fail(`no proposal ${proposalId}`);
     if (proposal.proposer === identity.id) return fail('the identity that proposed an action cannot approve it');
@@ -350,16 +517,41 @@ export function createGuard(deps: GuardDeps): Guard {
     if (decision === 'approve' && (globalMode === 'monitor' || globalMode === 'shadow')) {
       return fail(`${globalMode} mode writes nothing to Coupa; switch to assisted or autonomous to execute approvals`);
     }
-    const claimed = await deps.proposals.claimDecision(proposalId, decision === 'approve' ? 'approved' : 'rejected', identity.id, reason);
+    const claimed = await deps.proposals.claimDecision(
+      proposalId,
+      decision === 'approve' ? 'approved' : 'rejected',
+      identity.id,
+      reason,
+    );
     // Lost the race to another approver (or decided before): report the status as it is now.
-    if (!claimed) return fail(`proposal ${proposalId} is already ${(await deps.proposals.get(proposalId))?.status ?? 'decided'}`);
+    if (!claimed)
+      return fail(`proposal ${proposalId} is already ${(await deps.proposals.get(proposalId))?.status ?? 'decided'}`);
     if (decision === 'reject') {
-      await record({ decision: 'executed', reason: `rejected: ${reason}`, coupaCalls: 0, resultSummary: `proposal ${proposalId} rejected`, idempotencyKey: null, invoiceId: proposal.invoiceId });
-      return { outcome: 'executed', isError: false, text: `Proposal ${proposalId} rejected.`, structured: { status: 'rejected', proposal_id: proposalId }, coupaCalls: 0 };
+      await record({
+        decision: 'executed',
+        reason: `rejected: ${reason}`,
+        coupaCalls: 0,
+        resultSummary: `proposal ${proposalId} rejected`,
+        idempotencyKey: null,
+        invoiceId: proposal.invoiceId,
+      });
+      return {
+        outcome: 'executed',
+        isError: false,
+        text: `Proposal ${proposalId} rejected.`,
+        structured: { status: 'rejected', proposal_id: proposalId },
+        coupaCalls: 0,
+      };
     }
     // Execute exactly the stored arguments, with an idempotency key bound to the proposal.
-    const result = await call(identity, proposal.tool, proposal.input, { asApprovalOf: proposal, systemKey: `approval:${proposal.id}` });
-    await deps.proposals.finish(proposalId, result.isError ? 'failed' : 'executed', { outcome: result.outcome, text: result.text });
+    const result = await call(identity, proposal.tool, proposal.input, {
+      asApprovalOf: proposal,
+      systemKey: `approval:${proposal.id}`,
+    });
+    await deps.proposals.finish(proposalId, result.isError ? 'failed' : 'executed', {
+      outcome: result.outcome,
+      text: result.text,
+    });
     return result;
   }
 

@@ -14,7 +14,10 @@ export interface IdempotencyStore {
    * Run `execute` at most once for `key`. Returns the stored result on a repeat.
    * Throws ToolError when the key was used with different input.
    */
-  once<T>(args: { key: string; tool: string; inputHash: string; caller: string }, execute: () => Promise<T>): Promise<{ result: T; replayed: boolean }>;
+  once<T>(
+    args: { key: string; tool: string; inputHash: string; caller: string },
+    execute: () => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }>;
 }
 
 const WAIT_STEP_MS = 25;
@@ -28,7 +31,9 @@ export interface IdempotencyOptions {
 
 export function createIdempotencyStore(db: Db, options: IdempotencyOptions = {}): IdempotencyStore {
   const ttlSeconds = (options.ttlMs ?? DEFAULT_KEY_TTL_MS) / 1000;
-  async function readRow(key: string): Promise<{ input_hash: string; caller: string; state: string; result: unknown } | undefined> {
+  async function readRow(
+    key: string,
+  ): Promise<{ input_hash: string; caller: string; state: string; result: unknown } | undefined> {
     const { rows } = await db.query<{ input_hash: string; caller: string; state: string; result: unknown }>(
       'select input_hash, caller, state, result from idempotency_keys where key = $1',
       [key],
@@ -75,7 +80,10 @@ export function createIdempotencyStore(db: Db, options: IdempotencyOptions = {})
         }
         if (row.state === 'done') return { result: row.result as never, replayed: true };
         if (Date.now() - started > WAIT_LIMIT_MS) {
-          throw new ToolError(`the write with idempotency key "${args.key}" is still in progress`, 'retry later with the same key');
+          throw new ToolError(
+            `the write with idempotency key "${args.key}" is still in progress`,
+            'retry later with the same key',
+          );
         }
         await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
       }

@@ -26,11 +26,35 @@ export type Role = z.infer<typeof Role>;
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   // The agent settling one invoice may propose that invoice's adjustment; the GR/IR book is people's work.
   agent: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:propose-adjustment'],
-  reviewer: ['invoices:read', 'invoices:comment', 'invoices:write', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
-  approver: ['invoices:read', 'invoices:comment', 'invoices:write', 'proposals:decide', 'settings:mode', 'audit:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment'],
+  reviewer: [
+    'invoices:read',
+    'invoices:comment',
+    'invoices:write',
+    'grir:read',
+    'grir:propose-clearing',
+    'grir:propose-adjustment',
+  ],
+  approver: [
+    'invoices:read',
+    'invoices:comment',
+    'invoices:write',
+    'proposals:decide',
+    'settings:mode',
+    'audit:read',
+    'grir:read',
+    'grir:propose-clearing',
+    'grir:propose-adjustment',
+  ],
   auditor: ['invoices:read', 'audit:read'],
   'read-only': ['invoices:read'],
-  accountant: ['invoices:read', 'grir:read', 'grir:propose-clearing', 'grir:propose-adjustment', 'grir:approve', 'audit:read'],
+  accountant: [
+    'invoices:read',
+    'grir:read',
+    'grir:propose-clearing',
+    'grir:propose-adjustment',
+    'grir:approve',
+    'audit:read',
+  ],
 };
 
 export type ActorKind = 'person' | 'agent' | 'policy' | 'system';
@@ -60,7 +84,12 @@ export const AGENT_IDENTITY: Identity = createIdentity('settle-agent', 'agent', 
  * Settle's inbound supplier mail: attaches a document a supplier mailed to its invoice through the
  * guard (audited, idempotent). It holds no role a token can name: nobody else gets its scope.
  */
-export const INBOUND_MAIL_IDENTITY: Identity = { id: 'settle-inbound-mail', kind: 'system', roles: [], scopes: new Set<Scope>(['invoices:read', 'documents:attach']) };
+export const INBOUND_MAIL_IDENTITY: Identity = {
+  id: 'settle-inbound-mail',
+  kind: 'system',
+  roles: [],
+  scopes: new Set<Scope>(['invoices:read', 'documents:attach']),
+};
 
 export function hasScope(identity: Identity, scope: Scope): boolean {
   return identity.scopes.has(scope);

@@ -19,7 +19,10 @@ export interface FilteredText {
 
 const PATTERNS: Array<{ label: string; pattern: RegExp }> = [
   { label: 'IBAN', pattern: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/g },
-  { label: 'VAT id', pattern: /\b(?:ATU|BE0?|DE|FR[A-Z0-9]{2}|GB|IE|IT|NL|ES|SE|PL|DK|FI|PT|LU|CZ|AT)\d{7,12}(?:B\d{2})?\b/g },
+  {
+    label: 'VAT id',
+    pattern: /\b(?:ATU|BE0?|DE|FR[A-Z0-9]{2}|GB|IE|IT|NL|ES|SE|PL|DK|FI|PT|LU|CZ|AT)\d{7,12}(?:B\d{2})?\b/g,
+  },
   { label: 'tax id', pattern: /\b\d{2}-\d{7}\b/g },
   { label: 'SSN', pattern: /\b\d{3}-\d{2}-\d{4}\b/g },
   { label: 'bank account or routing number', pattern: /\b\d[\d -]{6,}\d\b/g },

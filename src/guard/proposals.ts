@@ -51,7 +51,12 @@ export interface ProposalStore {
   get(id: string): Promise<Proposal | undefined>;
   list(filter?: ProposalFilter): Promise<Proposal[]>;
   /** Atomically move pending → approved|rejected; returns undefined if it was not pending. */
-  claimDecision(id: string, decision: 'approved' | 'rejected', decidedBy: string, reason: string): Promise<Proposal | undefined>;
+  claimDecision(
+    id: string,
+    decision: 'approved' | 'rejected',
+    decidedBy: string,
+    reason: string,
+  ): Promise<Proposal | undefined>;
   finish(id: string, status: 'executed' | 'failed', result: unknown): Promise<void>;
 }
 
@@ -101,7 +106,17 @@ export function createProposalStore(db: Db): ProposalStore {
       const { rows } = await db.query<Row>(
         `insert into proposals (id, tool, input, invoice_id, invoice_total, proposer, proposer_kind, reason, evidence)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
-        [randomUUID(), p.tool, JSON.stringify(p.input), p.invoiceId ?? null, p.invoiceTotal ?? null, p.proposer, p.proposerKind, p.reason, JSON.stringify(p.evidence ?? [])],
+        [
+          randomUUID(),
+          p.tool,
+          JSON.stringify(p.input),
+          p.invoiceId ?? null,
+          p.invoiceTotal ?? null,
+          p.proposer,
+          p.proposerKind,
+          p.reason,
+          JSON.stringify(p.evidence ?? []),
+        ],
       );
       return fromRow(rows[0]!);
     },
@@ -128,7 +143,11 @@ export function createProposalStore(db: Db): ProposalStore {
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
     async finish(id, status, result) {
-      await db.query('update proposals set status = $2, result = $3 where id = $1', [id, status, JSON.stringify(result ?? null)]);
+      await db.query('update proposals set status = $2, result = $3 where id = $1', [
+        id,
+        status,
+        JSON.stringify(result ?? null),
+      ]);
     },
   };
 }

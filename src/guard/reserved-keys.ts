@@ -6,7 +6,14 @@
  */
 
 /** Namespaces the guard, the approval path and the review page mint keys in. */
-export const RESERVED_KEY_PREFIXES = ['approval:', 'proposal:', 'derived:', 'review:', 'supplier-document:', 'supplier-reply:'] as const;
+export const RESERVED_KEY_PREFIXES = [
+  'approval:',
+  'proposal:',
+  'derived:',
+  'review:',
+  'supplier-document:',
+  'supplier-reply:',
+] as const;
 
 /** The reserved namespace `key` falls in (case-insensitive: a look-alike is refused too), or null. */
 export function reservedPrefixOf(key: string): string | null {

@@ -67,7 +67,10 @@ export interface CaseScope {
 const MAX_SEEN_CHARS = 200_000;
 const FENCED = /<(untrusted-data-[0-9a-f]{16})>([\s\S]*?)<\/\1>/g;
 
-export function createCaseScope(invoiceId: number, options: { idempotencyContext?: string | undefined } = {}): CaseScope {
+export function createCaseScope(
+  invoiceId: number,
+  options: { idempotencyContext?: string | undefined } = {},
+): CaseScope {
   let binding: Promise<CaseBinding> | undefined;
   const seen: SeenText[] = [];
   let seenChars = 0;
@@ -121,7 +124,8 @@ async function readBinding(ctx: ToolContext, invoiceId: number): Promise<CaseBin
 
 /** Top-level argument names of a tool's input (its object shape, through refinements). */
 function inputFields(tool: ToolDefinition): { all: Set<string>; required: Set<string> } {
-  const shape = (tool.inputSchema as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape ?? {};
+  const shape =
+    (tool.inputSchema as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape ?? {};
   const all = new Set(Object.keys(shape));
   // A field is required when the schema refuses its absence.
   const required = new Set([...all].filter((k) => !shape[k]!.safeParse(undefined).success));
@@ -156,9 +160,14 @@ const describeRef: Record<ReferenceField, string> = {
 };
 
 /** The first argument of a validated call that leaves the case, or null when the call stays inside. */
-export function checkCaseScope(tool: ToolDefinition, input: Record<string, unknown>, b: CaseBinding): ScopeViolation | null {
+export function checkCaseScope(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  b: CaseBinding,
+): ScopeViolation | null {
   const outside = (field: ReferenceField, value: unknown, allowed: string): ScopeViolation => ({
-    field, value: String(value),
+    field,
+    value: String(value),
     reason: `this session settles invoice ${b.invoiceId} only; ${describeRef[field]} ${String(value)} is outside its case (${allowed})`,
   });
   if (tool.guardClass === 'review') {
@@ -169,10 +178,14 @@ export function checkCaseScope(tool: ToolDefinition, input: Record<string, unkno
     const value = input[field];
     if (value === undefined || value === null) continue;
     if (field === 'invoice_id' && value !== b.invoiceId) return outside(field, value, `invoice ${b.invoiceId}`);
-    if (field === 'purchase_order_id' && !b.purchaseOrderIds.has(Number(value))) return outside(field, value, listOf('its POs', b.purchaseOrderIds));
-    if (field === 'po_number' && !b.poNumbers.has(String(value))) return outside(field, value, listOf('its PO numbers', b.poNumbers));
-    if (field === 'contract_id' && !b.contractIds.has(Number(value))) return outside(field, value, listOf("its supplier's contracts", b.contractIds));
-    if (field === 'supplier_id' && !history && value !== b.supplierId) return outside(field, value, `supplier ${b.supplierId ?? 'unknown'}`);
+    if (field === 'purchase_order_id' && !b.purchaseOrderIds.has(Number(value)))
+      return outside(field, value, listOf('its POs', b.purchaseOrderIds));
+    if (field === 'po_number' && !b.poNumbers.has(String(value)))
+      return outside(field, value, listOf('its PO numbers', b.poNumbers));
+    if (field === 'contract_id' && !b.contractIds.has(Number(value)))
+      return outside(field, value, listOf("its supplier's contracts", b.contractIds));
+    if (field === 'supplier_id' && !history && value !== b.supplierId)
+      return outside(field, value, `supplier ${b.supplierId ?? 'unknown'}`);
   }
   // Deny by default: a write in a case session must concern the case invoice, named or implied.
   if (isWriteClass(tool.guardClass) && tool.invoiceIdOf?.(input as never) !== b.invoiceId) {
@@ -189,7 +202,11 @@ function listOf(label: string, values: ReadonlySet<unknown>): string {
  * Where a denied reference came from: the supplier-written text (on the case invoice, or shown to
  * the session by a tool) that names it, by its id or its number. Undefined when none does.
  */
-export async function supplierTextNaming(violation: ScopeViolation, scope: CaseScope, ctx: ToolContext): Promise<string | undefined> {
+export async function supplierTextNaming(
+  violation: ScopeViolation,
+  scope: CaseScope,
+  ctx: ToolContext,
+): Promise<string | undefined> {
   if (violation.field === 'tool' || violation.value === 'none') return undefined;
   const needles = new Set([violation.value]);
   const id = Number(violation.value);
@@ -226,7 +243,9 @@ async function caseInvoiceTexts(scope: CaseScope, ctx: ToolContext): Promise<See
   if (!invoice) return [];
   const out: SeenText[] = [];
   if (invoice.supplierNote) out.push({ source: 'the supplier note', text: invoice.supplierNote });
-  invoice.invoiceLines.forEach((l, i) => l.description && out.push({ source: `line ${l.lineNum ?? i + 1} description`, text: l.description }));
+  invoice.invoiceLines.forEach(
+    (l, i) => l.description && out.push({ source: `line ${l.lineNum ?? i + 1} description`, text: l.description }),
+  );
   for (const a of invoice.attachments ?? []) {
     if (typeof a.fileFileName === 'string') out.push({ source: 'an attachment name', text: a.fileFileName });
   }

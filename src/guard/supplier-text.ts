@@ -57,7 +57,10 @@ function containsAccount(runs: readonly string[], compact: string, account: stri
 }
 
 function wholeWord(text: string, phrase: string): boolean {
-  const escaped = phrase.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = phrase
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
@@ -67,7 +70,8 @@ function otherSupplierData(text: string, runs: string[], compact: string, p: Sup
     const name = (other.name ?? '').trim();
     const sameAsOwn = name.toLowerCase() === own || (own.length > 0 && own.includes(name.toLowerCase()));
     if (name.length >= 4 && !sameAsOwn && wholeWord(text, name)) return `another supplier's name ("${name}")`;
-    if (other.taxId && alnumOf(other.taxId).length >= 6 && compact.includes(alnumOf(other.taxId))) return `another supplier's tax id (${maskAccount(alnumOf(other.taxId))})`;
+    if (other.taxId && alnumOf(other.taxId).length >= 6 && compact.includes(alnumOf(other.taxId)))
+      return `another supplier's tax id (${maskAccount(alnumOf(other.taxId))})`;
     const account = (other.accounts ?? []).find((a) => containsAccount(runs, compact, a));
     if (account) return `another supplier's bank number (${maskAccount(alnumOf(account))})`;
   }
@@ -78,7 +82,8 @@ function bankDetails(text: string, runs: string[], compact: string, p: SupplierT
   const onFile = (p.accounts ?? []).find((a) => containsAccount(runs, compact, a));
   if (onFile) return `a bank number on file (${maskAccount(alnumOf(onFile))})`;
   const mention = findAccountMentions([{ source: 'message', text }])[0];
-  if (mention) return `${mention.kind === 'iban' ? 'an IBAN' : 'a bank account number'} (${maskAccount(mention.value)})`;
+  if (mention)
+    return `${mention.kind === 'iban' ? 'an IBAN' : 'a bank account number'} (${maskAccount(mention.value)})`;
   if (/\b(routing|aba|sort\s*code)\b[^.\n\d]{0,24}\d[\d -]{4,}\d/i.test(text)) return 'a routing or sort code number';
   for (const m of text.matchAll(/\b(?:swift|bic)\b[^.\n]{0,24}/gi)) {
     if (/\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b/.test(m[0])) return 'a SWIFT/BIC code';
@@ -103,8 +108,14 @@ const TOKEN_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON web token'],
   [/\bbearer\s+[A-Za-z0-9._~+/-]{12,}=*/i, 'a bearer token'],
-  [/\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b/, 'an API key'],
-  [/\b(?:api[_ -]?key|secret|password|passwd|client[_ -]?secret|access[_ -]?token|token)\s*[:=]\s*\S{6,}/i, 'a credential'],
+  [
+    /\b(?:sk|pk|rk)[-_](?:live|test)?[-_]?[A-Za-z0-9]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b/,
+    'an API key',
+  ],
+  [
+    /\b(?:api[_ -]?key|secret|password|passwd|client[_ -]?secret|access[_ -]?token|token)\s*[:=]\s*\S{6,}/i,
+    'a credential',
+  ],
 ];
 
 function token(text: string): string | undefined {
@@ -125,7 +136,8 @@ function urlNotAllowed(text: string, p: SupplierTextPolicy): string | undefined 
     } catch {
       return 'a link that is not a well-formed URL';
     }
-    if (!allowed.some((a) => host === a || host.endsWith(`.${a}`))) return `a link to ${host}, which is not on the supplier URL allow-list`;
+    if (!allowed.some((a) => host === a || host.endsWith(`.${a}`)))
+      return `a link to ${host}, which is not on the supplier URL allow-list`;
   }
   return undefined;
 }

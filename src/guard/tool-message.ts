@@ -8,12 +8,28 @@
  *   anything else    → "internal error, logged as <id>" — the details go to the log only.
  */
 import {
-  CoupaAuthError, CoupaError, CoupaHttpError, CoupaNetworkError, CoupaNotFoundError, CoupaRecordError, CoupaTimeoutError, CoupaUnknownOutcomeError,
+  CoupaAuthError,
+  CoupaError,
+  CoupaHttpError,
+  CoupaNetworkError,
+  CoupaNotFoundError,
+  CoupaRecordError,
+  CoupaTimeoutError,
+  CoupaUnknownOutcomeError,
 } from '../coupa/errors.js';
 import { formatIssues, hasIssues } from '../issues.js';
 import { ToolError } from './tool.js';
 
-export type ToolMessageKind = 'tool' | 'coupa_rejected' | 'coupa_not_found' | 'coupa_access' | 'coupa_unavailable' | 'coupa_unknown_outcome' | 'coupa_record' | 'validation' | 'internal';
+export type ToolMessageKind =
+  | 'tool'
+  | 'coupa_rejected'
+  | 'coupa_not_found'
+  | 'coupa_access'
+  | 'coupa_unavailable'
+  | 'coupa_unknown_outcome'
+  | 'coupa_record'
+  | 'validation'
+  | 'internal';
 
 export interface ToolMessage {
   kind: ToolMessageKind;
@@ -31,7 +47,13 @@ const MAX_COUPA_TEXT = 300;
 /** Coupa's field messages as one safe line: no control characters, no markup, capped. */
 function coupaWords(messages: readonly string[]): string {
   const joined = messages
-    .map((m) => m.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/[<>{}[\]]/g, '').replace(/\s+/g, ' ').trim())
+    .map((m) =>
+      m
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+        .replace(/[<>{}[\]]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean)
     .join('; ');
   return joined.length > MAX_COUPA_TEXT ? `${joined.slice(0, MAX_COUPA_TEXT - 1)}…` : joined;
@@ -40,21 +62,41 @@ function coupaWords(messages: readonly string[]): string {
 function fromCoupa(error: CoupaError): ToolMessage {
   const of = (kind: ToolMessageKind, text: string): ToolMessage => ({ kind, text, internal: false });
   if (error instanceof CoupaUnknownOutcomeError) {
-    return of('coupa_unknown_outcome', 'Coupa did not confirm whether the write happened; re-read the invoice before trying again');
+    return of(
+      'coupa_unknown_outcome',
+      'Coupa did not confirm whether the write happened; re-read the invoice before trying again',
+    );
   }
-  if (error instanceof CoupaTimeoutError || error instanceof CoupaNetworkError) return of('coupa_unavailable', COUPA_UNAVAILABLE);
+  if (error instanceof CoupaTimeoutError || error instanceof CoupaNetworkError)
+    return of('coupa_unavailable', COUPA_UNAVAILABLE);
   if (error instanceof CoupaRecordError) {
-    return of('coupa_record', `Coupa ${error.resource} ${error.recordId ?? ''} could not be read (${error.issues.length} field(s) unreadable); route it to a person`.replace(/\s+/g, ' '));
+    return of(
+      'coupa_record',
+      `Coupa ${error.resource} ${error.recordId ?? ''} could not be read (${error.issues.length} field(s) unreadable); route it to a person`.replace(
+        /\s+/g,
+        ' ',
+      ),
+    );
   }
   if (error instanceof CoupaHttpError) {
     if (error.status === 429 || error.status >= 500) return of('coupa_unavailable', COUPA_UNAVAILABLE);
-    if (error instanceof CoupaNotFoundError) return of('coupa_not_found', `Coupa has no such record (${error.method} ${error.path}); check the id, it may have been deleted`);
+    if (error instanceof CoupaNotFoundError)
+      return of(
+        'coupa_not_found',
+        `Coupa has no such record (${error.method} ${error.path}); check the id, it may have been deleted`,
+      );
     if (error instanceof CoupaAuthError) {
-      return of('coupa_access', `Coupa refused Settle's credentials for ${error.method} ${error.path}; an administrator must check the integration's OAuth scopes`);
+      return of(
+        'coupa_access',
+        `Coupa refused Settle's credentials for ${error.method} ${error.path}; an administrator must check the integration's OAuth scopes`,
+      );
     }
     const words = coupaWords(error.messages);
     const what = words ? `: ${words}` : '';
-    return of('coupa_rejected', `Coupa refused ${error.method} ${error.path} (${error.status})${what}; re-read the invoice and fix what Coupa names before trying again`);
+    return of(
+      'coupa_rejected',
+      `Coupa refused ${error.method} ${error.path} (${error.status})${what}; re-read the invoice and fix what Coupa names before trying again`,
+    );
   }
   return of('coupa_unavailable', COUPA_UNAVAILABLE);
 }
@@ -65,10 +107,15 @@ function fromCoupa(error: CoupaError): ToolMessage {
  */
 export function toToolMessage(error: unknown, incident: string): ToolMessage {
   if (error instanceof ToolError) {
-    return { kind: 'tool', text: `${oneLine(error.message)}${error.hint ? `. ${oneLine(error.hint)}` : ''}`, internal: false };
+    return {
+      kind: 'tool',
+      text: `${oneLine(error.message)}${error.hint ? `. ${oneLine(error.hint)}` : ''}`,
+      internal: false,
+    };
   }
   if (error instanceof CoupaError) return fromCoupa(error);
-  if (hasIssues(error)) return { kind: 'validation', text: `invalid data — ${formatIssues(error, { root: 'value' })}`, internal: false };
+  if (hasIssues(error))
+    return { kind: 'validation', text: `invalid data — ${formatIssues(error, { root: 'value' })}`, internal: false };
   return { kind: 'internal', text: `internal error, logged as ${incident}`, internal: true };
 }
 

@@ -80,9 +80,19 @@ interface ToolFacts<I extends z.ZodType> {
  * only a state change may be declared not destructive; only a read may stay inside Settle's own store.
  */
 type ClassFacts =
-  | { guardClass: 'read'; /** Reads only Settle's own store (policies, past resolutions), never Coupa. */ ownStoreOnly?: true; decision?: never; nonDestructive?: never }
+  | {
+      guardClass: 'read';
+      /** Reads only Settle's own store (policies, past resolutions), never Coupa. */ ownStoreOnly?: true;
+      decision?: never;
+      nonDestructive?: never;
+    }
   | { guardClass: 'analysis' | 'memory' | 'review'; ownStoreOnly?: never; decision?: never; nonDestructive?: never }
-  | { guardClass: 'comment'; /** The agent's decision this write carries out. */ decision?: Decision; ownStoreOnly?: never; nonDestructive?: never }
+  | {
+      guardClass: 'comment';
+      /** The agent's decision this write carries out. */ decision?: Decision;
+      ownStoreOnly?: never;
+      nonDestructive?: never;
+    }
   | {
       guardClass: 'state';
       decision?: Decision;
@@ -126,7 +136,9 @@ const CLASS_HINTS: Record<GuardClass, ToolAnnotations> = {
 };
 
 /** The hints of a declared tool: its class's, refined only by what the class allows it to say. */
-export function annotationsOf(tool: Pick<ToolDeclaration, 'guardClass' | 'ownStoreOnly' | 'nonDestructive'>): ToolAnnotations {
+export function annotationsOf(
+  tool: Pick<ToolDeclaration, 'guardClass' | 'ownStoreOnly' | 'nonDestructive'>,
+): ToolAnnotations {
   const hints = { ...CLASS_HINTS[tool.guardClass] };
   if (tool.ownStoreOnly) hints.openWorldHint = false;
   if (tool.nonDestructive) hints.destructiveHint = false;
@@ -134,7 +146,9 @@ export function annotationsOf(tool: Pick<ToolDeclaration, 'guardClass' | 'ownSto
 }
 
 /** Makes a registry entry from a declaration; a malformed declaration fails to compile here. */
-export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: ToolDeclaration<I, O>): ToolDefinition<I, O> {
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(
+  tool: ToolDeclaration<I, O>,
+): ToolDefinition<I, O> {
   const { ownStoreOnly: _own, nonDestructive: _nonDestructive, ...rest } = tool;
   return { ...rest, annotations: annotationsOf(tool) };
 }
@@ -151,7 +165,10 @@ export function isCoupaWriteClass(guardClass: GuardClass): guardClass is CoupaWr
 /** A typed error a tool throws to give the caller a short, actionable message. */
 export class ToolError extends Error {
   override name = 'ToolError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }

@@ -15,7 +15,12 @@ type Fields = Partial<Record<HeaderField, ExtractedField>>;
 /** Confirmed by the document's arithmetic. */
 export const CONFIRMED = 0.97;
 /** Found beside a label, nothing else to check it by. */
-const LABELLED: Record<string, number> = { 'label-inline': 0.88, 'label-right': 0.87, 'label-below': 0.84, pattern: 0.8 };
+const LABELLED: Record<string, number> = {
+  'label-inline': 0.88,
+  'label-right': 0.87,
+  'label-below': 0.84,
+  pattern: 0.8,
+};
 /** Subtotal + tax within a cent of the total (amounts rounded each on its own). */
 const ROUNDED = 0.88;
 /** Computed from other amounts that were themselves only labelled. */
@@ -26,23 +31,36 @@ const UNCHECKED_LINE = 0.85;
 const CONFLICTED = 0.6;
 
 /** A bare "Date", or the order's date standing in for the invoice's: never more than a guess. */
-const GENERIC_DATE_LABEL = /^(?:date|datum|data|fecha|du|vom|order\s*date|bestelldatum|besteldatum|date\s*de\s*(?:la\s*)?commande|fecha\s*(?:del?\s*)?pedido|data\s*(?:dell['’]\s*)?ordine)\W*$/i;
+const GENERIC_DATE_LABEL =
+  /^(?:date|datum|data|fecha|du|vom|order\s*date|bestelldatum|besteldatum|date\s*de\s*(?:la\s*)?commande|fecha\s*(?:del?\s*)?pedido|data\s*(?:dell['’]\s*)?ordine)\W*$/i;
 
 const field = (c: Candidate, confidence: number): ExtractedField => ({ value: c.value, confidence, source: c.source });
 const distinct = (cs: readonly Candidate[]): string[] => [...new Set(cs.map((c) => c.value))];
 
 /** Label-only confidence: lower when candidates of the same label rank disagree. */
 function labelledConfidence(chosen: Candidate, all: readonly Candidate[], amounts = false): number {
-  const rivals = all.filter((c) => c.rank === chosen.rank && (amounts ? !new Dec(c.value).eq(chosen.value) : c.value !== chosen.value));
+  const rivals = all.filter(
+    (c) => c.rank === chosen.rank && (amounts ? !new Dec(c.value).eq(chosen.value) : c.value !== chosen.value),
+  );
   return rivals.length > 0 ? CONFLICTED : (LABELLED[chosen.source] ?? 0.8);
 }
 
-interface AmountChoice { subtotal?: ExtractedField; tax?: ExtractedField; total?: ExtractedField; linesConfirmed: boolean; evidence: string[] }
+interface AmountChoice {
+  subtotal?: ExtractedField;
+  tax?: ExtractedField;
+  total?: ExtractedField;
+  linesConfirmed: boolean;
+  evidence: string[];
+}
 
 /** Subtotal, tax and total: the combination the arithmetic proves, else each by its best label. */
-export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'total'>, lines: readonly ExtractedLine[]): AmountChoice {
+export function chooseAmounts(
+  c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'total'>,
+  lines: readonly ExtractedLine[],
+): AmountChoice {
   const lineSum = lines.length ? lines.reduce((s, l) => s.plus(l.amount.value), new Dec(0)) : undefined;
-  const byPriority = (cs: Candidate[], last: boolean): Candidate[] => [...cs].sort((a, b) => a.rank - b.rank || (last ? b.order - a.order : a.order - b.order));
+  const byPriority = (cs: Candidate[], last: boolean): Candidate[] =>
+    [...cs].sort((a, b) => a.rank - b.rank || (last ? b.order - a.order : a.order - b.order));
   const totals = byPriority(c.total, true);
   const subs = byPriority(c.subtotal, true);
   const taxes = byPriority(c.tax, true);
@@ -67,8 +85,14 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
         const linesConfirmed = lineSum !== undefined && lineSum.eq(subValue);
         return {
           total: field(total, proof),
-          subtotal: sub ? field(sub, proof) : { value: subValue.toFixed(2), confidence: tax ? proof : DERIVED, source: 'derived' },
-          ...(tax ? { tax: field(tax, proof) } : sub && taxes.length === 0 ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } } : {}),
+          subtotal: sub
+            ? field(sub, proof)
+            : { value: subValue.toFixed(2), confidence: tax ? proof : DERIVED, source: 'derived' },
+          ...(tax
+            ? { tax: field(tax, proof) }
+            : sub && taxes.length === 0
+              ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } }
+              : {}),
           linesConfirmed,
           evidence,
         };
@@ -77,7 +101,8 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
   }
   const total = pick(c.total, true);
   // Subtotal and tax from the total's own page when it prints them (a later page may explain a sample bill).
-  const samePage = (cs: Candidate[]): Candidate[] => (total && cs.some((x) => x.row.page === total.row.page) ? cs.filter((x) => x.row.page === total.row.page) : cs);
+  const samePage = (cs: Candidate[]): Candidate[] =>
+    total && cs.some((x) => x.row.page === total.row.page) ? cs.filter((x) => x.row.page === total.row.page) : cs;
   const sub = pick(samePage(c.subtotal), true);
   const tax = pick(samePage(c.tax), true);
   const out: AmountChoice = { linesConfirmed: false, evidence };
@@ -87,7 +112,12 @@ export function chooseAmounts(c: Pick<HeaderCandidates, 'subtotal' | 'tax' | 'to
   if (tax) out.tax = field(tax, labelledConfidence(tax, c.tax, true));
   else if (out.subtotal && out.total) {
     const derived = new Dec(out.total.value).minus(out.subtotal.value);
-    if (derived.gte(0)) out.tax = { value: derived.toFixed(2), confidence: Math.min(DERIVED, out.total.confidence, out.subtotal.confidence), source: 'derived' };
+    if (derived.gte(0))
+      out.tax = {
+        value: derived.toFixed(2),
+        confidence: Math.min(DERIVED, out.total.confidence, out.subtotal.confidence),
+        source: 'derived',
+      };
   }
   if (lineSum && out.subtotal && lineSum.eq(out.subtotal.value)) {
     out.linesConfirmed = true;
@@ -103,22 +133,37 @@ function chooseNumber(cs: readonly Candidate[]): ExtractedField | undefined {
   const same = cs.filter((c) => c.value === best.value).length;
   const rivals = cs.filter((c) => c.rank === best.rank && c.value !== best.value);
   const generic = best.label.replace(/[\s:#.]/g, '') === '';
-  const confidence = rivals.length ? CONFLICTED : generic || best.rank >= TITLE_RANK ? 0.8 : same > 1 ? 0.95 : best.source === 'label-below' ? 0.88 : 0.92;
+  const confidence = rivals.length
+    ? CONFLICTED
+    : generic || best.rank >= TITLE_RANK
+      ? 0.8
+      : same > 1
+        ? 0.95
+        : best.source === 'label-below'
+          ? 0.88
+          : 0.92;
   return field(best, confidence);
 }
 
 function chooseDate(cs: readonly Candidate[], fallback?: Candidate): ExtractedField | undefined {
   const labelled = pick(cs);
   // A bare "Date" loses to the date printed beside the invoice number.
-  const best = labelled && !(fallback && GENERIC_DATE_LABEL.test(labelled.label)) ? labelled : fallback ?? labelled;
+  const best = labelled && !(fallback && GENERIC_DATE_LABEL.test(labelled.label)) ? labelled : (fallback ?? labelled);
   if (!best) return undefined;
   const rivals = cs.filter((c) => c.rank === best.rank && c.value !== best.value);
-  const confidence = rivals.length ? CONFLICTED : GENERIC_DATE_LABEL.test(best.label) || best === fallback ? 0.86 : 0.93;
+  const confidence = rivals.length
+    ? CONFLICTED
+    : GENERIC_DATE_LABEL.test(best.label) || best === fallback
+      ? 0.86
+      : 0.93;
   return field(best, confidence);
 }
 
 /** Every header field chosen from its candidates, the lines confirmed when the sums agree. */
-export function chooseFields(c: HeaderCandidates, lines: ExtractedLine[]): { fields: Fields; lines: ExtractedLine[]; evidence: string[] } {
+export function chooseFields(
+  c: HeaderCandidates,
+  lines: ExtractedLine[],
+): { fields: Fields; lines: ExtractedLine[]; evidence: string[] } {
   const amounts = chooseAmounts(c, lines);
   const fields: Fields = {
     invoiceNumber: chooseNumber(c.invoiceNumber),
@@ -128,7 +173,9 @@ export function chooseFields(c: HeaderCandidates, lines: ExtractedLine[]): { fie
     subtotal: amounts.subtotal,
     tax: amounts.tax,
     total: amounts.total,
-    taxId: pick(c.taxId) && field(pick(c.taxId)!, pick(c.taxId)!.source === 'pattern' ? 0.85 : distinct(c.taxId).length > 1 ? 0.8 : 0.93),
+    taxId:
+      pick(c.taxId) &&
+      field(pick(c.taxId)!, pick(c.taxId)!.source === 'pattern' ? 0.85 : distinct(c.taxId).length > 1 ? 0.8 : 0.93),
     bankAccount: pick(c.bankAccount) && field(pick(c.bankAccount)!, 0.88),
     bankRouting: pick(c.bankRouting) && field(pick(c.bankRouting)!, 0.88),
     currency: c.currency,
@@ -140,11 +187,15 @@ export function chooseFields(c: HeaderCandidates, lines: ExtractedLine[]): { fie
   // Lines that do not add up to the amounts printed are an incomplete or misread table: no line is sure then.
   const lineSum = lines.reduce((s, l) => s.plus(l.amount.value), new Dec(0));
   // Lines priced with tax add up to the total instead: that agrees too.
-  const printed = [amounts.subtotal, amounts.total].filter((f): f is ExtractedField => f !== undefined && f.source !== 'derived');
+  const printed = [amounts.subtotal, amounts.total].filter(
+    (f): f is ExtractedField => f !== undefined && f.source !== 'derived',
+  );
   const contradicted = !amounts.linesConfirmed && printed.length > 0 && printed.every((f) => !lineSum.eq(f.value));
   const confirmedLines = amounts.linesConfirmed
     ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.max(l.amount.confidence, 0.98) } }))
-    : contradicted ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.min(l.amount.confidence, UNCHECKED_LINE) } })) : lines;
+    : contradicted
+      ? lines.map((l) => ({ ...l, amount: { ...l.amount, confidence: Math.min(l.amount.confidence, UNCHECKED_LINE) } }))
+      : lines;
   return {
     fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Fields,
     lines: confirmedLines,

@@ -16,7 +16,10 @@ export type IngestErrorCode =
 
 export class IngestError extends Error {
   override name = 'IngestError';
-  constructor(readonly code: IngestErrorCode, message: string) {
+  constructor(
+    readonly code: IngestErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

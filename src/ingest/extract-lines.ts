@@ -24,27 +24,48 @@ export interface LineTable {
 const ROLE_ORDER = ['poLine', 'quantity', 'taxRate', 'amount', 'unitPrice', 'description'] as const;
 type ColumnRole = (typeof ROLE_ORDER)[number];
 
-interface Column { role: Role; cell: Cell }
+interface Column {
+  role: Role;
+  cell: Cell;
+}
 
-interface RoleWord { role: ColumnRole; at: number; length: number }
+interface RoleWord {
+  role: ColumnRole;
+  at: number;
+  length: number;
+}
 
-interface Compiled { roleOf: (text: string) => Role | undefined; roleWords: (text: string) => RoleWord[]; totals: RegExp; totalAnywhere: RegExp; section: RegExp; note: RegExp; carried: RegExp }
+interface Compiled {
+  roleOf: (text: string) => Role | undefined;
+  roleWords: (text: string) => RoleWord[];
+  totals: RegExp;
+  totalAnywhere: RegExp;
+  section: RegExp;
+  note: RegExp;
+  carried: RegExp;
+}
 
 function compile(vocab: ReadingVocabulary): Compiled {
-  const anywhere = ROLE_ORDER.map((role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const);
+  const anywhere = ROLE_ORDER.map(
+    (role) => [role, new RegExp(`(?<![\\p{L}])(?:${vocab.table[role].join('|')})(?![\\p{L}])`, 'giu')] as const,
+  );
   const gross = new RegExp(`(?<![\\p{L}])(?:${vocab.table.gross.join('|')})(?![\\p{L}])`, 'iu');
   /** Every role word in a heading, a word inside a longer one ("rate" in "Tax rate") left out. */
   const roleWords = (text: string): RoleWord[] => {
     const found: RoleWord[] = [];
-    for (const [role, re] of anywhere) for (const m of text.trim().matchAll(re)) found.push({ role, at: m.index, length: m[0].length });
-    return found.filter((w) => !found.some((o) => o !== w && o.length > w.length && o.at <= w.at && o.at + o.length >= w.at + w.length));
+    for (const [role, re] of anywhere)
+      for (const m of text.trim().matchAll(re)) found.push({ role, at: m.index, length: m[0].length });
+    return found.filter(
+      (w) => !found.some((o) => o !== w && o.length > w.length && o.at <= w.at && o.at + o.length >= w.at + w.length),
+    );
   };
   return {
     roleWords,
     // A merged header cell ("BTW Prijs incl. BTW", "BTW Hoveelheid") is named by its last role word; the longest wins a tie.
     roleOf: (text) => {
       let best: RoleWord | undefined;
-      for (const w of roleWords(text)) if (!best || w.at > best.at || (w.at === best.at && w.length > best.length)) best = w;
+      for (const w of roleWords(text))
+        if (!best || w.at > best.at || (w.at === best.at && w.length > best.length)) best = w;
       if (!best) return undefined;
       return best.role === 'amount' && gross.test(text) ? 'grossAmount' : best.role;
     },
@@ -64,7 +85,9 @@ function compile(vocab: ReadingVocabulary): Compiled {
 function splitMerged(cell: Cell, re: Compiled): Cell[] {
   const text = cell.text.trim();
   const words = re.roleWords(text).sort((a, b) => a.at - b.at);
-  const starts = words.filter((w, i) => i > 0 && w.role !== words[i - 1]!.role && /\s/.test(text[w.at - 1] ?? '')).map((w) => w.at);
+  const starts = words
+    .filter((w, i) => i > 0 && w.role !== words[i - 1]!.role && /\s/.test(text[w.at - 1] ?? ''))
+    .map((w) => w.at);
   if (starts.length === 0) return [cell];
   const cuts = [0, ...starts, text.length];
   const width = cell.right - cell.x;
@@ -77,15 +100,26 @@ function splitMerged(cell: Cell, re: Compiled): Cell[] {
 }
 
 function headerRoles(row: Row, re: Compiled): Column[] | undefined {
-  const roles = row.cells.flatMap((c) => splitMerged(c, re)).map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);
+  const roles = row.cells
+    .flatMap((c) => splitMerged(c, re))
+    .map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);
   const has = (r: Role): boolean => roles.some((x) => x.role === r);
   // "Produit | Description | Taxes | Prix": without a quantity, the only price column is the line's amount.
-  if (!has('amount') && !has('grossAmount') && !has('quantity') && has('description') && roles.filter((x) => x.role === 'unitPrice').length === 1) {
+  if (
+    !has('amount') &&
+    !has('grossAmount') &&
+    !has('quantity') &&
+    has('description') &&
+    roles.filter((x) => x.role === 'unitPrice').length === 1
+  ) {
     return roles.map((x) => (x.role === 'unitPrice' ? { ...x, role: 'amount' } : x));
   }
   const amount = has('amount') || has('grossAmount');
   // The description may be printed under a heading of its own ("Artikelomschrijving"): quantity, price and amount say it is the table.
-  return amount && ((has('description') && (has('quantity') || has('unitPrice'))) || (has('quantity') && has('unitPrice'))) ? roles : undefined;
+  return amount &&
+    ((has('description') && (has('quantity') || has('unitPrice'))) || (has('quantity') && has('unitPrice')))
+    ? roles
+    : undefined;
 }
 
 /** The column a data cell belongs to: most horizontal overlap, else the nearest centre. */
@@ -111,15 +145,28 @@ const quantityOf = (text: string, style: NumberStyle): string | undefined => {
 
 /** A line from its cells; confidence is high when quantity × price = amount exactly. */
 function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): ExtractedLine | undefined {
-  const amountsIn = (texts: string[] | undefined): string[] => (texts ?? []).filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).filter((a): a is string => a !== undefined);
+  const amountsIn = (texts: string[] | undefined): string[] =>
+    (texts ?? [])
+      .filter((t) => !isPercent(t))
+      .map((t) => parseAmount(t, style))
+      .filter((a): a is string => a !== undefined);
   // Beside a tax-inclusive column the net amount is the line's ("Subtotal | Subtotal c/IVA"); alone, the gross one is.
   const amount = amountsIn(parts.amount).at(-1) ?? amountsIn(parts.grossAmount).at(-1);
   // The description printed under another column's heading ("Ordernummer" over "4718… BenQ monitor"): the words beside the numbers.
-  const description = (parts.description?.join(' ') ?? [...(parts.other ?? []), ...(parts.poLine ?? [])].filter((t) => /\p{L}{3}/u.test(t)).join(' ')).trim();
+  const description = (
+    parts.description?.join(' ') ??
+    [...(parts.other ?? []), ...(parts.poLine ?? [])].filter((t) => /\p{L}{3}/u.test(t)).join(' ')
+  ).trim();
   if (amount === undefined || !description) return undefined;
   const quantity = parts.quantity?.map((q) => quantityOf(q, style)).find((q) => q !== undefined);
-  const unitPrice = parts.unitPrice?.filter((t) => !isPercent(t)).map((t) => parseAmount(t, style)).find((a) => a !== undefined);
-  const consistent = quantity !== undefined && unitPrice !== undefined && new Dec(quantity).times(unitPrice).toDecimalPlaces(2).eq(amount);
+  const unitPrice = parts.unitPrice
+    ?.filter((t) => !isPercent(t))
+    .map((t) => parseAmount(t, style))
+    .find((a) => a !== undefined);
+  const consistent =
+    quantity !== undefined &&
+    unitPrice !== undefined &&
+    new Dec(quantity).times(unitPrice).toDecimalPlaces(2).eq(amount);
   const c = consistent ? 0.97 : 0.8;
   const poLine = parts.poLine?.join(' ').match(/\d+/)?.[0];
   return {
@@ -131,7 +178,12 @@ function buildLine(parts: Partial<Record<Role, string[]>>, style: NumberStyle): 
   };
 }
 
-type RowKind = { kind: 'line'; line: ExtractedLine } | { kind: 'totals'; section: boolean } | { kind: 'note'; text?: string } | { kind: 'header' } | { kind: 'carried' };
+type RowKind =
+  | { kind: 'line'; line: ExtractedLine }
+  | { kind: 'totals'; section: boolean }
+  | { kind: 'note'; text?: string }
+  | { kind: 'header' }
+  | { kind: 'carried' };
 
 function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: Compiled): RowKind {
   if (headerRoles(row, re)) return { kind: 'header' };
@@ -140,15 +192,25 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   const first = row.cells[0]?.text ?? '';
   // "Total Without Taxes 650.00 €" in one cell: a totals word and its amount at the end.
   // Only words before it: "Tax: 8% on $ 10.00" is a remark about a base, not a totals row.
-  const endsInAmount = (text: string): boolean => [/^(\D*?)\s(\S+\s?\S*)$/.exec(text), /^(\D*?)\s(\S+)$/.exec(text)].some((m) => m !== null && parseAmount(m[2]!, style) !== undefined);
-  const hasAmount = row.cells.some((c) => !isPercent(c.text) && (parseAmount(c.text.replace(re.totals, ''), style) !== undefined || (re.totals.test(c.text) && endsInAmount(c.text))));
+  const endsInAmount = (text: string): boolean =>
+    [/^(\D*?)\s(\S+\s?\S*)$/.exec(text), /^(\D*?)\s(\S+)$/.exec(text)].some(
+      (m) => m !== null && parseAmount(m[2]!, style) !== undefined,
+    );
+  const hasAmount = row.cells.some(
+    (c) =>
+      !isPercent(c.text) &&
+      (parseAmount(c.text.replace(re.totals, ''), style) !== undefined ||
+        (re.totals.test(c.text) && endsInAmount(c.text))),
+  );
   // "Tax preparation" with a quantity is a line; "Tax 19%  19.00" without one is the totals.
   const hasQuantity = parts.quantity?.some((q) => quantityOf(q, style) !== undefined) ?? false;
   // "Carried forward  30.00" at a page break: the table goes on over the page.
   if (hasAmount && !hasQuantity && row.cells.some((c) => re.carried.test(c.text))) return { kind: 'carried' };
-  if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity) return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
+  if (row.cells.some((c) => re.totals.test(c.text)) && hasAmount && !hasQuantity)
+    return { kind: 'totals', section: row.cells.some((c) => re.section.test(c.text)) };
   // A row of totals headings with their amounts on the row below ("SUB TOTAL | I.V.A. | TOTAL") ends the table too.
-  if (!hasAmount && row.cells.length >= 2 && row.cells.filter((c) => re.totals.test(c.text)).length >= 2) return { kind: 'totals', section: false };
+  if (!hasAmount && row.cells.length >= 2 && row.cells.filter((c) => re.totals.test(c.text)).length >= 2)
+    return { kind: 'totals', section: false };
   if (re.note.test(first)) return { kind: 'note' };
   const line = buildLine(parts, style);
   if (line) return { kind: 'line', line };
@@ -156,7 +218,13 @@ function classify(row: Row, columns: readonly Column[], style: NumberStyle, re: 
   return { kind: 'note', ...(onlyDescription && parts.description ? { text: parts.description.join(' ') } : {}) };
 }
 
-function fromHeader(rows: readonly Row[], start: number, columns: readonly Column[], style: NumberStyle, re: Compiled): LineTable {
+function fromHeader(
+  rows: readonly Row[],
+  start: number,
+  columns: readonly Column[],
+  style: NumberStyle,
+  re: Compiled,
+): LineTable {
   const used = new Set<Row>([rows[start]!]);
   const lines: ExtractedLine[] = [];
   const kinds = rows.map((row, i) => (i > start ? classify(row, columns, style, re) : undefined));
@@ -164,7 +232,10 @@ function fromHeader(rows: readonly Row[], start: number, columns: readonly Colum
   for (let i = start + 1; i < rows.length; i++) {
     const kind = kinds[i]!;
     const row = rows[i]!;
-    if (kind.kind === 'header' || kind.kind === 'carried') { used.add(row); continue; } // the header repeated on a new page, a running total
+    if (kind.kind === 'header' || kind.kind === 'carried') {
+      used.add(row);
+      continue;
+    } // the header repeated on a new page, a running total
     if (kind.kind === 'line') {
       lines.push(kind.line);
       for (const r of [...pendingNotes, row]) used.add(r);
@@ -175,11 +246,20 @@ function fromHeader(rows: readonly Row[], start: number, columns: readonly Colum
       // A section sub-total when a line follows before the next totals row; else the table is over.
       const next = kinds.slice(i + 1).find((k) => k && k.kind !== 'note');
       // Notes after a section sub-total (the next section's heading) belong to no line above.
-      if (kind.section && next?.kind === 'line' && lines.length > 0) { pendingNotes.push(row); continue; }
+      if (kind.section && next?.kind === 'line' && lines.length > 0) {
+        pendingNotes.push(row);
+        continue;
+      }
       break;
     }
     // Wrapped descriptions continue the line above on the same page; other notes wait to see whether a line follows.
-    if (kind.text && lines.length > 0 && pendingNotes.length === 0 && row.page === rows[i - 1]?.page && row.y - rows[i - 1]!.y < 3 * Math.max(...row.cells.map((c) => c.height))) {
+    if (
+      kind.text &&
+      lines.length > 0 &&
+      pendingNotes.length === 0 &&
+      row.page === rows[i - 1]?.page &&
+      row.y - rows[i - 1]!.y < 3 * Math.max(...row.cells.map((c) => c.height))
+    ) {
       const last = lines.at(-1)!;
       last.description = field(`${last.description.value} ${kind.text}`, last.description.confidence);
       used.add(row);
@@ -200,7 +280,12 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
     const [q, p, a] = cells.slice(-3);
     const line = buildLine({ description: cells.slice(0, -3), quantity: [q!], unitPrice: [p!], amount: [a!] }, style);
     // Zero × zero = zero proves nothing ("Communications  0.00  0.00  0.00" is a summary row).
-    if (line && line.amount.confidence > 0.9 && !new Dec(line.amount.value).isZero() && !new Dec(line.quantity?.value ?? '0').isZero()) {
+    if (
+      line &&
+      line.amount.confidence > 0.9 &&
+      !new Dec(line.amount.value).isZero() &&
+      !new Dec(line.quantity?.value ?? '0').isZero()
+    ) {
       lines.push({ ...line, description: field(line.description.value, 0.8) });
       used.add(row);
     }
@@ -209,12 +294,18 @@ function fromPatterns(rows: readonly Row[], style: NumberStyle): LineTable {
 }
 
 /** A row that is a description and one amount ("Amazon Glacier  $2.22"), with the description's left edge. */
-function describedAmount(row: Row, style: NumberStyle, re: Compiled): { x: number; description: string; amount: string } | undefined {
+function describedAmount(
+  row: Row,
+  style: NumberStyle,
+  re: Compiled,
+): { x: number; description: string; amount: string } | undefined {
   if (row.cells.length !== 2) return undefined;
   const [text, value] = row.cells as [Cell, Cell];
   const amount = isPercent(value.text) ? undefined : parseAmount(value.text, style);
-  if (amount === undefined || !/\p{L}{3}/u.test(text.text) || parseAmount(text.text, style) !== undefined) return undefined;
-  if (re.totals.test(text.text) || re.note.test(text.text) || re.carried.test(text.text) || /:\s*$/.test(text.text)) return undefined;
+  if (amount === undefined || !/\p{L}{3}/u.test(text.text) || parseAmount(text.text, style) !== undefined)
+    return undefined;
+  if (re.totals.test(text.text) || re.note.test(text.text) || re.carried.test(text.text) || /:\s*$/.test(text.text))
+    return undefined;
   return { x: text.x, description: text.text.trim(), amount };
 }
 
@@ -225,11 +316,17 @@ function describedAmount(row: Row, style: NumberStyle, re: Compiled): { x: numbe
  */
 function fromAmountRuns(rows: readonly Row[], style: NumberStyle, re: Compiled): LineTable {
   // Amounts beside a totals word, or at the end of a cell that carries one ("Invoice Total: $101.00").
-  const trailing = (text: string): string | undefined => parseAmount(/(\S+\s?\S*)$/.exec(text)?.[1] ?? '', style) ?? parseAmount(/(\S+)$/.exec(text)?.[1] ?? '', style);
-  const targets = new Set(rows.flatMap((r) => {
-    if (r.cells.some((c) => re.totals.test(c.text))) return r.cells.map((c) => parseAmount(c.text, style));
-    return r.cells.filter((c) => re.totalAnywhere.test(c.text)).map((c) => trailing(c.text));
-  }).filter((a): a is string => a !== undefined && !new Dec(a).isZero()).map((a) => new Dec(a).toFixed(2)));
+  const trailing = (text: string): string | undefined =>
+    parseAmount(/(\S+\s?\S*)$/.exec(text)?.[1] ?? '', style) ?? parseAmount(/(\S+)$/.exec(text)?.[1] ?? '', style);
+  const targets = new Set(
+    rows
+      .flatMap((r) => {
+        if (r.cells.some((c) => re.totals.test(c.text))) return r.cells.map((c) => parseAmount(c.text, style));
+        return r.cells.filter((c) => re.totalAnywhere.test(c.text)).map((c) => trailing(c.text));
+      })
+      .filter((a): a is string => a !== undefined && !new Dec(a).isZero())
+      .map((a) => new Dec(a).toFixed(2)),
+  );
   let best: Array<{ row: Row; description: string; amount: string }> = [];
   for (let i = 0; i < rows.length; i++) {
     const first = describedAmount(rows[i]!, style, re);

@@ -22,10 +22,15 @@ import { detectNumberStyle } from './numbers.js';
 import type { DocumentText, ExtractedField, ExtractedInvoice, ExtractedLine, Row, ValidationProblem } from './types.js';
 import { supportedLanguages, vocabularyFor } from './vocabulary.js';
 
-const scale = (f: ExtractedField, k: number): ExtractedField => ({ ...f, confidence: Math.round(f.confidence * k * 1000) / 1000 });
+const scale = (f: ExtractedField, k: number): ExtractedField => ({
+  ...f,
+  confidence: Math.round(f.confidence * k * 1000) / 1000,
+});
 
 function scaleLine(line: ExtractedLine, k: number): ExtractedLine {
-  return Object.fromEntries(Object.entries(line).map(([key, f]) => [key, scale(f as ExtractedField, k)])) as ExtractedLine;
+  return Object.fromEntries(
+    Object.entries(line).map(([key, f]) => [key, scale(f as ExtractedField, k)]),
+  ) as ExtractedLine;
 }
 
 /** The first e-invoice among the XML the document carries; a malformed one is a finding, not a failure. */
@@ -36,7 +41,11 @@ function structured(doc: DocumentText): { invoice?: ExtractedInvoice; findings: 
       const inv = readEInvoice(xml.text);
       if (inv) return { invoice: eInvoiceToExtraction(inv, xml.embedded), findings };
     } catch (error) {
-      findings.push({ code: 'einvoice_unreadable', severity: 'warning', message: `the attached ${xml.name} is not well-formed XML (${(error as Error).message.split('\n')[0]}); the printed page was read instead` });
+      findings.push({
+        code: 'einvoice_unreadable',
+        severity: 'warning',
+        message: `the attached ${xml.name} is not well-formed XML (${(error as Error).message.split('\n')[0]}); the printed page was read instead`,
+      });
     }
   }
   return { findings };
@@ -47,7 +56,16 @@ function printedForms(amount: string): string[] {
   const v = new Dec(amount).abs();
   const [whole, frac = '00'] = v.toFixed(2).split('.');
   const grouped = (sep: string): string => whole!.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
-  return [...new Set([`${whole}.${frac}`, `${whole},${frac}`, `${grouped(',')}.${frac}`, `${grouped('.')},${frac}`, `${grouped(' ')},${frac}`, `${grouped(' ')}.${frac}`])];
+  return [
+    ...new Set([
+      `${whole}.${frac}`,
+      `${whole},${frac}`,
+      `${grouped(',')}.${frac}`,
+      `${grouped('.')},${frac}`,
+      `${grouped(' ')},${frac}`,
+      `${grouped(' ')}.${frac}`,
+    ]),
+  ];
 }
 
 /** Where the visible page contradicts the XML it carries: the number or the total is not printed on it. */
@@ -58,11 +76,21 @@ function visibleDisagreements(rows: readonly Row[], xml: ExtractedInvoice): Vali
   const out: ValidationProblem[] = [];
   const number = xml.fields.invoiceNumber?.value;
   if (number && !compact.includes(number.replace(/\s+/g, ''))) {
-    out.push({ code: 'einvoice_visual_mismatch', severity: 'error', field: 'invoiceNumber', message: `the embedded XML says invoice ${number}, which is not printed on the page` });
+    out.push({
+      code: 'einvoice_visual_mismatch',
+      severity: 'error',
+      field: 'invoiceNumber',
+      message: `the embedded XML says invoice ${number}, which is not printed on the page`,
+    });
   }
   const total = xml.fields.total?.value;
   if (total && !printedForms(total).some((f) => text.includes(f) || compact.includes(f.replace(/\s/g, '')))) {
-    out.push({ code: 'einvoice_visual_mismatch', severity: 'error', field: 'total', message: `the embedded XML says the total is ${total}, which is not printed on the page` });
+    out.push({
+      code: 'einvoice_visual_mismatch',
+      severity: 'error',
+      field: 'total',
+      message: `the embedded XML says the total is ${total}, which is not printed on the page`,
+    });
   }
   return out;
 }
@@ -82,7 +110,10 @@ function taxIdBesideName(rows: readonly Row[], candidates: readonly Candidate[],
   // The id the labels chose stands when it is itself in the supplier's block.
   const chosen = pick(candidates);
   if (chosen && distance(chosen) <= 3) return undefined;
-  const ranked = candidates.map((c) => ({ c, d: distance(c) })).filter((x) => x.d <= 3).sort((a, b) => a.d - b.d);
+  const ranked = candidates
+    .map((c) => ({ c, d: distance(c) }))
+    .filter((x) => x.d <= 3)
+    .sort((a, b) => a.d - b.d);
   const best = ranked[0];
   // Two different ids equally close say nothing.
   return best && !ranked.some((x) => x.d === best.d && x.c.value !== best.c.value) ? best.c : undefined;
@@ -92,15 +123,26 @@ function taxIdBesideName(rows: readonly Row[], candidates: readonly Candidate[],
 function extractPrinted(doc: DocumentText, own: OwnCompanyCheck): ExtractedInvoice {
   const text = doc.rows.map((r) => r.text).join('\n');
   if (text.replace(/\s/g, '').length < 10) {
-    throw new IngestError('no_text', doc.kind === 'pdf-text' ? 'the PDF has no text' : 'no text was recognised in the image (blank, too faint or not a document)');
+    throw new IngestError(
+      'no_text',
+      doc.kind === 'pdf-text'
+        ? 'the PDF has no text'
+        : 'no text was recognised in the image (blank, too faint or not a document)',
+    );
   }
   const language = guessLanguage(text);
   if (!language.code && language.share >= 0.4) {
     const names = supportedLanguages().map((l) => l.name);
-    throw new IngestError('unsupported_language', `the document appears to be in ${language.language}; invoices in ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are read automatically — route it to a person`);
+    throw new IngestError(
+      'unsupported_language',
+      `the document appears to be in ${language.language}; invoices in ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are read automatically — route it to a person`,
+    );
   }
   const vocab = vocabularyFor(language.code ?? 'en');
-  const style = detectNumberStyle(doc.rows.map((r) => r.text), vocab.language.decimal);
+  const style = detectNumberStyle(
+    doc.rows.map((r) => r.text),
+    vocab.language.decimal,
+  );
   const table = extractLines(doc.rows, style, vocab);
   const rest = doc.rows.filter((r) => !table.rows.has(r));
   const candidates = headerCandidates(rest, style, vocab, doc.rows);
@@ -113,10 +155,15 @@ function extractPrinted(doc: DocumentText, own: OwnCompanyCheck): ExtractedInvoi
   const besideName = supplier.field && taxIdBesideName(doc.rows, candidates.taxId, supplier.field.value);
   if (besideName) {
     chosen.fields.taxId = { value: besideName.value, confidence: 0.88, source: besideName.source };
-    supplier.evidence.push(`tax id ${besideName.value}: printed beside the supplier's name (another tax id on the page is the customer's)`);
+    supplier.evidence.push(
+      `tax id ${besideName.value}: printed beside the supplier's name (another tax id on the page is the customer's)`,
+    );
   }
   if (!chosen.fields.invoiceNumber && !chosen.fields.total && chosen.lines.length === 0) {
-    throw new IngestError('not_an_invoice', 'no invoice number, total or line items were found; the document does not look like an invoice');
+    throw new IngestError(
+      'not_an_invoice',
+      'no invoice number, total or line items were found; the document does not look like an invoice',
+    );
   }
   // OCR'd text is only as sure as the recogniser was.
   const k = doc.kind === 'pdf-text' ? 1 : 0.6 + 0.4 * doc.textConfidence;
@@ -141,7 +188,11 @@ export function extractInvoice(doc: DocumentText, ownCompany: OwnCompany = SAMPL
     return { ...xml.invoice, findings };
   }
   if (doc.kind === 'xml') {
-    throw new IngestError('unsupported_type', xml.findings[0]?.message ?? 'the XML is not an e-invoice read here (UBL, CII / Factur-X / ZUGFeRD / XRechnung, cXML)');
+    throw new IngestError(
+      'unsupported_type',
+      xml.findings[0]?.message ??
+        'the XML is not an e-invoice read here (UBL, CII / Factur-X / ZUGFeRD / XRechnung, cXML)',
+    );
   }
   const printed = extractPrinted(doc, ownCompanyCheck(ownCompany));
   return { ...printed, findings: [...xml.findings, ...(printed.findings ?? [])] };

@@ -46,7 +46,10 @@ export interface Ingestor {
 export const contentHash = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 const summary = (problems: readonly ValidationProblem[]): string =>
-  problems.slice(0, 3).map((p) => p.message).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+  problems
+    .slice(0, 3)
+    .map((p) => p.message)
+    .join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
 
 export function createIngestor(deps: IngestorDeps): Ingestor {
   async function analyse(doc: InputDocument): Promise<Analysis> {
@@ -54,7 +57,9 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     let extracted = extractInvoice(text, deps.ownCompany);
     const fullText = text.rows.map((r) => r.text).join('\n');
     if (deps.refine) extracted = await deps.refine(extracted, fullText);
-    const validation = deps.coupa ? await validateInvoice(deps.coupa, extracted, fullText, deps.ownCompany) : validateOffline(extracted);
+    const validation = deps.coupa
+      ? await validateInvoice(deps.coupa, extracted, fullText, deps.ownCompany)
+      : validateOffline(extracted);
     return { ...validation, document: { kind: text.kind, pages: text.pages, textConfidence: text.textConfidence } };
   }
 
@@ -62,43 +67,136 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     const hash = contentHash(doc.bytes);
     const base = { fileName: doc.fileName, contentHash: hash };
     const store = deps.store;
-    if (!dryRun && (!store || !deps.coupa)) throw new Error('an ingest store and Coupa are required unless dryRun is set');
+    if (!dryRun && (!store || !deps.coupa))
+      throw new Error('an ingest store and Coupa are required unless dryRun is set');
     const existing = await store?.find(hash);
     if (existing?.status === 'posted') {
-      return { ...base, status: 'already_posted', message: `already posted as Coupa invoice ${existing.coupaInvoiceId} (same content as ${existing.fileName})`, problems: [], coupaInvoiceId: existing.coupaInvoiceId ?? undefined };
+      return {
+        ...base,
+        status: 'already_posted',
+        message: `already posted as Coupa invoice ${existing.coupaInvoiceId} (same content as ${existing.fileName})`,
+        problems: [],
+        coupaInvoiceId: existing.coupaInvoiceId ?? undefined,
+      };
     }
     if (existing?.status === 'dismissed') {
-      return { ...base, status: 'dismissed', message: `marked handled on the review page by ${existing.handledBy ?? 'a person'} (same content as ${existing.fileName}); not processed again`, problems: [] };
+      return {
+        ...base,
+        status: 'dismissed',
+        message: `marked handled on the review page by ${existing.handledBy ?? 'a person'} (same content as ${existing.fileName}); not processed again`,
+        problems: [],
+      };
     }
     let analysis: Analysis;
     try {
       analysis = await analyse(doc);
     } catch (error) {
       const message = error instanceof IngestError ? error.message : `could not be processed: ${describeError(error)}`;
-      const problems = [{ code: error instanceof IngestError ? error.code : 'internal_error', severity: 'error' as const, message }];
-      if (!dryRun) await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'failed', document: doc.bytes, problems, error: message });
+      const problems = [
+        { code: error instanceof IngestError ? error.code : 'internal_error', severity: 'error' as const, message },
+      ];
+      if (!dryRun)
+        await store!.record({
+          contentHash: hash,
+          fileName: doc.fileName,
+          contentType: doc.contentType,
+          status: 'failed',
+          document: doc.bytes,
+          problems,
+          error: message,
+        });
       return { ...base, status: 'failed', message, problems };
     }
     const { invoice, refs, problems } = analysis;
-    const found = { extracted: invoice, problems, refs, pages: analysis.document.pages, readerKind: analysis.document.kind };
+    const found = {
+      extracted: invoice,
+      problems,
+      refs,
+      pages: analysis.document.pages,
+      readerKind: analysis.document.kind,
+    };
     const blockers = blocking(problems);
     if (blockers.length > 0) {
-      if (!dryRun) await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'needs_review', document: doc.bytes, ...found });
+      if (!dryRun)
+        await store!.record({
+          contentHash: hash,
+          fileName: doc.fileName,
+          contentType: doc.contentType,
+          status: 'needs_review',
+          document: doc.bytes,
+          ...found,
+        });
       return { ...base, ...found, status: 'needs_review', message: `needs review: ${summary(blockers)}` };
     }
-    if (dryRun && !deps.coupa) return { ...base, ...found, status: 'dry_run', message: `read invoice ${invoice.fields.invoiceNumber?.value} from ${invoice.fields.supplierName?.value ?? 'an unnamed supplier'} (${invoice.fields.total?.value} ${invoice.fields.currency?.value}${invoice.format && invoice.format !== 'printed' ? `, ${invoice.format}` : ''}); not checked against Coupa` };
-    if (dryRun) return { ...base, ...found, status: 'dry_run', message: `would post invoice ${invoice.fields.invoiceNumber?.value} for ${refs.supplierName} (${invoice.fields.total?.value} ${invoice.fields.currency?.value})` };
+    if (dryRun && !deps.coupa)
+      return {
+        ...base,
+        ...found,
+        status: 'dry_run',
+        message: `read invoice ${invoice.fields.invoiceNumber?.value} from ${invoice.fields.supplierName?.value ?? 'an unnamed supplier'} (${invoice.fields.total?.value} ${invoice.fields.currency?.value}${invoice.format && invoice.format !== 'printed' ? `, ${invoice.format}` : ''}); not checked against Coupa`,
+      };
+    if (dryRun)
+      return {
+        ...base,
+        ...found,
+        status: 'dry_run',
+        message: `would post invoice ${invoice.fields.invoiceNumber?.value} for ${refs.supplierName} (${invoice.fields.total?.value} ${invoice.fields.currency?.value})`,
+      };
     if (!(await store!.claim(hash, doc.fileName, doc.contentType))) {
-      return { ...base, ...found, status: 'already_posted', message: 'another run is posting or has posted this document' };
+      return {
+        ...base,
+        ...found,
+        status: 'already_posted',
+        message: 'another run is posting or has posted this document',
+      };
     }
     try {
-      const posted = await postDraft(deps.coupa!, { invoice, refs, fileName: doc.fileName, contentHash: hash, contentType: doc.contentType, bytes: doc.bytes });
-      const warnings = posted.attachmentError ? [{ code: 'attachment_failed', severity: 'warning' as const, message: `the draft was created but the file could not be attached: ${posted.attachmentError}` }] : [];
-      await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'posted', ...found, problems: [...problems, ...warnings], coupaInvoiceId: posted.invoiceId });
-      return { ...base, ...found, problems: [...problems, ...warnings], status: 'posted', coupaInvoiceId: posted.invoiceId, message: `posted draft invoice ${posted.invoiceId} (${invoice.fields.invoiceNumber?.value}, ${refs.supplierName}, ${invoice.fields.total?.value} ${invoice.fields.currency?.value})${warnings.length ? ' — attachment failed' : ''}` };
+      const posted = await postDraft(deps.coupa!, {
+        invoice,
+        refs,
+        fileName: doc.fileName,
+        contentHash: hash,
+        contentType: doc.contentType,
+        bytes: doc.bytes,
+      });
+      const warnings = posted.attachmentError
+        ? [
+            {
+              code: 'attachment_failed',
+              severity: 'warning' as const,
+              message: `the draft was created but the file could not be attached: ${posted.attachmentError}`,
+            },
+          ]
+        : [];
+      await store!.record({
+        contentHash: hash,
+        fileName: doc.fileName,
+        contentType: doc.contentType,
+        status: 'posted',
+        ...found,
+        problems: [...problems, ...warnings],
+        coupaInvoiceId: posted.invoiceId,
+      });
+      return {
+        ...base,
+        ...found,
+        problems: [...problems, ...warnings],
+        status: 'posted',
+        coupaInvoiceId: posted.invoiceId,
+        message: `posted draft invoice ${posted.invoiceId} (${invoice.fields.invoiceNumber?.value}, ${refs.supplierName}, ${invoice.fields.total?.value} ${invoice.fields.currency?.value})${warnings.length ? ' — attachment failed' : ''}`,
+      };
     } catch (error) {
       const message = `Coupa refused the draft: ${describeError(error)}`;
-      await store!.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'failed', document: doc.bytes, ...found, problems: [...problems, { code: 'post_failed', severity: 'error', message }], error: message });
+      await store!.record({
+        contentHash: hash,
+        fileName: doc.fileName,
+        contentType: doc.contentType,
+        status: 'failed',
+        document: doc.bytes,
+        ...found,
+        problems: [...problems, { code: 'post_failed', severity: 'error', message }],
+        error: message,
+      });
       return { ...base, ...found, status: 'failed', message };
     }
   }
@@ -115,9 +213,20 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
         return out;
       } catch (error) {
         const message = error instanceof IngestError ? error.message : describeError(error);
-        const problems = [{ code: error instanceof IngestError ? error.code : 'internal_error', severity: 'error' as const, message }];
+        const problems = [
+          { code: error instanceof IngestError ? error.code : 'internal_error', severity: 'error' as const, message },
+        ];
         const hash = contentHash(doc.bytes);
-        if (!dryRun) await deps.store?.record({ contentHash: hash, fileName: doc.fileName, contentType: doc.contentType, status: 'failed', document: doc.bytes, problems, error: message });
+        if (!dryRun)
+          await deps.store?.record({
+            contentHash: hash,
+            fileName: doc.fileName,
+            contentType: doc.contentType,
+            status: 'failed',
+            document: doc.bytes,
+            problems,
+            error: message,
+          });
         return [{ fileName: doc.fileName, contentHash: hash, status: 'failed', message, problems }];
       }
     },

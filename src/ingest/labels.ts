@@ -44,7 +44,13 @@ export function labelRegex(pattern: string): RegExp {
  * A column of amounts under one label, one per VAT rate and a last one that is their sum
  * ("321,40 / 127,59 / 448,99"): the sum row is the label's value, not the first rate's.
  */
-function sumRowOfColumn(rows: readonly Row[], first: number, x: number, right: number, accept: Acceptor): string | undefined {
+function sumRowOfColumn(
+  rows: readonly Row[],
+  first: number,
+  x: number,
+  right: number,
+  accept: Acceptor,
+): string | undefined {
   const column: string[] = [];
   let previous = rows[first]!;
   for (let j = first; j < rows.length; j++) {
@@ -77,7 +83,9 @@ function valuesBelow(rows: readonly Row[], index: number, x: number, right: numb
     const next = rows[j]!;
     if (next.page !== row.page || next.y - row.y > BELOW_WINDOW * lineHeight) break;
     const hits = next.cells.filter((c) => c.x < right + 2 && c.right > x - 2);
-    const values = hits.map((c) => accept(c.text.replace(/^\s*[:#]\s*/, ''))).filter((v): v is string => v !== undefined);
+    const values = hits
+      .map((c) => accept(c.text.replace(/^\s*[:#]\s*/, '')))
+      .filter((v): v is string => v !== undefined);
     if (values.length === 1) return [sumRowOfColumn(rows, j, x, right, accept) ?? values[0]!];
     if (values.length > 0) return values;
     // Only a row of percentages may sit between a label and its value; anything else ends the search.
@@ -109,7 +117,8 @@ export function findCandidates(
       const tries: Array<[FieldSource, string | undefined]> = [['label-inline', rest]];
       // A label followed by other words in its own cell ("Tax 15% on $112.90") is answered by the next cell.
       // A currency-only cell between label and value ("Steuerbetrag in | EUR | 56,87") is stepped over.
-      const right = row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
+      const right =
+        row.cells[c + 1] && CURRENCY_ONLY.test(row.cells[c + 1]!.text) ? row.cells[c + 2] : row.cells[c + 1];
       if (!options.inlineOnly) tries.push(['label-right', right?.text]);
       for (const [source, raw] of tries) {
         // A value cell may repeat the separator: "Beleg-Datum | : 06.08.2013".
@@ -121,9 +130,15 @@ export function findCandidates(
         }
       }
       // Below only when the label's cell holds nothing else — OCR may repeat the label across a table rule ("Netto | Netto").
-      const repeated = rest.replace(/^[|\s]+/, '').toLowerCase() === m[0].replace(/[\s:#.]+$/, '').trim().toLowerCase();
+      const repeated =
+        rest.replace(/^[|\s]+/, '').toLowerCase() ===
+        m[0]
+          .replace(/[\s:#.]+$/, '')
+          .trim()
+          .toLowerCase();
       if (options.inlineOnly || (rest !== '' && !repeated)) return;
-      for (const value of valuesBelow(rows, i, cell.x, cell.right, accept)) found.push({ value, source: 'label-below', rank, label: m[0].trim(), row, order });
+      for (const value of valuesBelow(rows, i, cell.x, cell.right, accept))
+        found.push({ value, source: 'label-below', rank, label: m[0].trim(), row, order });
     });
   });
   return found;
@@ -138,7 +153,11 @@ export function pick(candidates: readonly Candidate[], last = false): Candidate 
 }
 
 /** The rows under a label cell that overlap it horizontally (an address block), at most `max`. */
-export function blockBelow(rows: readonly Row[], patterns: readonly string[], max = 3): { text: string; row: Row } | undefined {
+export function blockBelow(
+  rows: readonly Row[],
+  patterns: readonly string[],
+  max = 3,
+): { text: string; row: Row } | undefined {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const cell = row.cells.find((c) => patterns.some((p) => labelRegex(p).test(c.text)));
@@ -151,7 +170,9 @@ export function blockBelow(rows: readonly Row[], patterns: readonly string[], ma
     for (let j = i + 1; j < rows.length && lines.length < max; j++) {
       const next = rows[j]!;
       if (next.page !== row.page || next.y - lastY > 2.2 * height) break;
-      const hit = next.cells.find((c) => c.x < cell.right + 40 && c.right > cell.x - 2 && Math.abs(c.x - cell.x) < 3 * height);
+      const hit = next.cells.find(
+        (c) => c.x < cell.right + 40 && c.right > cell.x - 2 && Math.abs(c.x - cell.x) < 3 * height,
+      );
       if (!hit) continue;
       lines.push(hit.text);
       lastY = next.y;

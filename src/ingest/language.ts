@@ -17,7 +17,11 @@ export interface LanguageGuess {
 
 /** The most likely language of `text`; English when too few known words decide it. */
 export function guessLanguage(text: string): LanguageGuess {
-  const tokens = text.toLowerCase().normalize('NFC').split(/[^\p{L}]+/u).filter(Boolean);
+  const tokens = text
+    .toLowerCase()
+    .normalize('NFC')
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
   const counts: Array<{ language: string; code?: string; n: number }> = [];
   const count = (words: readonly string[]): number => {
     const set = new Set(words);

@@ -19,7 +19,12 @@ const LLM_CONFIDENCE = 0.82;
 /** Long documents are cut: the header fields sit on the first pages. */
 const MAX_TEXT = 12_000;
 
-const Answer = z.object(Object.fromEntries(HEADER_FIELDS.map((f) => [f, z.string().nullable()])) as Record<HeaderField, z.ZodNullable<z.ZodString>>);
+const Answer = z.object(
+  Object.fromEntries(HEADER_FIELDS.map((f) => [f, z.string().nullable()])) as Record<
+    HeaderField,
+    z.ZodNullable<z.ZodString>
+  >,
+);
 
 /** Normalise a model's answer the way the deterministic pass would, or drop it. */
 function canonical(field: HeaderField, raw: string): string | undefined {
@@ -41,8 +46,11 @@ export function createRefiner(ask: (prompt: string) => Promise<Partial<Record<He
     if (wanted.length === 0) return invoice;
     const fence = createFence();
     const prompt = [
-      'Read the supplier invoice below and give these fields exactly as printed, or null when absent:', wanted.join(', ') + '.',
-      'Dates as YYYY-MM-DD, amounts as plain decimals, currency as an ISO code.', UNTRUSTED_NOTICE, fence.wrap(documentText.slice(0, MAX_TEXT)),
+      'Read the supplier invoice below and give these fields exactly as printed, or null when absent:',
+      wanted.join(', ') + '.',
+      'Dates as YYYY-MM-DD, amounts as plain decimals, currency as an ISO code.',
+      UNTRUSTED_NOTICE,
+      fence.wrap(documentText.slice(0, MAX_TEXT)),
     ].join('\n');
     const answer = await ask(prompt);
     const fields = { ...invoice.fields };
@@ -62,6 +70,8 @@ export function createRefiner(ask: (prompt: string) => Promise<Partial<Record<He
 /** The configured model as a refiner, or undefined when no model is configured (the default). */
 export function createLlmRefiner(config: Pick<Config, 'openai'>): Refiner | undefined {
   if (!llmConfigured(config)) return undefined;
-  const model = createLlm(config, { timeoutMs: 30_000 }).withStructuredOutput(Answer.partial(), { name: 'invoice_fields' });
+  const model = createLlm(config, { timeoutMs: 30_000 }).withStructuredOutput(Answer.partial(), {
+    name: 'invoice_fields',
+  });
   return createRefiner(async (prompt) => model.invoke(prompt));
 }

@@ -20,7 +20,11 @@ const QUALIFIER = /^(?:ttc|ht|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|b
 
 /** The amount's text with currency markers and qualifiers around it removed, or undefined when other words remain. */
 function bareAmount(raw: string): string | undefined {
-  const tokens = raw.trim().replace(/([$€£¥₹])(?=[-\d(])/gu, '$1 ').replace(/(\d)([$€£¥₹])/gu, '$1 $2').split(/\s+/);
+  const tokens = raw
+    .trim()
+    .replace(/([$€£¥₹])(?=[-\d(])/gu, '$1 ')
+    .replace(/(\d)([$€£¥₹])/gu, '$1 $2')
+    .split(/\s+/);
   while (tokens.length > 1 && (CURRENCY_MARK.test(tokens[0]!) || QUALIFIER.test(tokens[0]!))) tokens.shift();
   while (tokens.length > 1 && (CURRENCY_MARK.test(tokens.at(-1)!) || QUALIFIER.test(tokens.at(-1)!))) tokens.pop();
   const text = tokens.join(' ');
@@ -54,13 +58,23 @@ export function parseAmount(raw: string, style: NumberStyle = 'point'): string |
   const lastMark = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
   // A single other-style mark followed by exactly two digits is a decimal mark all the same
   // ("12,50" on a point-style page): group separators are always followed by three digits.
-  if (lastMark >= 0 && digits[lastMark] === groupMark && digits.length - lastMark - 1 === 2 && !digits.slice(0, lastMark).includes(groupMark)) {
+  if (
+    lastMark >= 0 &&
+    digits[lastMark] === groupMark &&
+    digits.length - lastMark - 1 === 2 &&
+    !digits.slice(0, lastMark).includes(groupMark)
+  ) {
     digits = digits.slice(0, lastMark).replaceAll(decimalMark, '') + '.' + digits.slice(lastMark + 1);
   } else {
     const parts = digits.split(decimalMark);
     if (parts.length > 2) return undefined;
     const whole = (parts[0] ?? '').replaceAll(groupMark, '');
-    if (parts[0]?.includes(groupMark) && !/^\d{1,3}(\d{3})*$/.test(whole) && !/^\d{1,3}([.,]\d{3})+$/.test(parts[0] ?? '')) return undefined;
+    if (
+      parts[0]?.includes(groupMark) &&
+      !/^\d{1,3}(\d{3})*$/.test(whole) &&
+      !/^\d{1,3}([.,]\d{3})+$/.test(parts[0] ?? '')
+    )
+      return undefined;
     digits = parts.length === 2 ? `${whole}.${parts[1]}` : whole;
   }
   if (!/^\d+(\.\d+)?$/.test(digits)) return undefined;
@@ -90,7 +104,9 @@ export function parseDate(raw: string, style: NumberStyle = 'point'): string | u
     return dayFirst ? iso(y, b, a) : iso(y, a, b);
   }
   // "7. Mai 2014", "02 Juillet 2015", "1er juillet 2015", "3 de agosto de 2014", "19-Apr-2014", "28 Jan 15"
-  for (const d of text.matchAll(/(\d{1,2})(?:er|\.)?[\s-]+(?:de\s+)?(\p{L}{3,10})\.?[\s,-]+(?:de\s+)?(\d{4}|\d{2})(?!\d)/gu)) {
+  for (const d of text.matchAll(
+    /(\d{1,2})(?:er|\.)?[\s-]+(?:de\s+)?(\p{L}{3,10})\.?[\s,-]+(?:de\s+)?(\d{4}|\d{2})(?!\d)/gu,
+  )) {
     const month = monthNumber(d[2]!);
     if (month) return iso(Number(d[3]), month, Number(d[1]));
   }
@@ -103,8 +119,39 @@ export function parseDate(raw: string, style: NumberStyle = 'point'): string | u
 }
 
 /** Currency codes and the symbols that name one without doubt (`$` alone is not one of them). */
-export const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', 'zł': 'PLN', 'Kč': 'CZK', $: 'USD' };
-export const CURRENCY_CODES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'MXN', 'INR', 'CNY', 'NZD', 'SGD', 'HKD', 'ZAR', 'BRL'] as const;
+export const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  '₹': 'INR',
+  zł: 'PLN',
+  Kč: 'CZK',
+  $: 'USD',
+};
+export const CURRENCY_CODES = [
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'CHF',
+  'JPY',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'MXN',
+  'INR',
+  'CNY',
+  'NZD',
+  'SGD',
+  'HKD',
+  'ZAR',
+  'BRL',
+] as const;
 
 /** The currency a local marker names, when it names one: "Rs" → INR; "kr" needs the country, so none. */
 export function currencyOfMark(mark: string): string | undefined {

@@ -50,15 +50,28 @@ export function modelPath(model: string): string {
 
 export const englishModelPath = (): string => modelPath('eng');
 
-interface Box { x0: number; y0: number; x1: number; y1: number }
-interface OcrWord { text: string; confidence: number; bbox: Box; line: Box }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+interface OcrWord {
+  text: string;
+  confidence: number;
+  bbox: Box;
+  line: Box;
+}
 
 /** Words with their line's box: letters differ in height, a line's words share one baseline. */
 function wordsOf(blocks: unknown): OcrWord[] {
   type Line = { bbox: Box; words?: Array<Omit<OcrWord, 'line'>> };
   type Block = { paragraphs?: Array<{ lines?: Line[] }> };
   return ((blocks ?? []) as Block[]).flatMap((b) =>
-    (b.paragraphs ?? []).flatMap((p) => (p.lines ?? []).flatMap((l) => (l.words ?? []).map((w) => ({ ...w, line: l.bbox })))));
+    (b.paragraphs ?? []).flatMap((p) =>
+      (p.lines ?? []).flatMap((l) => (l.words ?? []).map((w) => ({ ...w, line: l.bbox }))),
+    ),
+  );
 }
 
 /** Create an engine; the worker (≈1 s to start) is only started by the first `recognize`. */
@@ -104,7 +117,12 @@ export function createOcrEngine(options: OcrOptions): OcrEngine {
       }
       const words = wordsOf(data.blocks).filter((w) => w.text.trim() !== '' && w.confidence >= MIN_WORD_CONFIDENCE);
       const fragments = words.map((w) => ({
-        page, text: w.text, x: w.bbox.x0, y: w.line.y0, width: w.bbox.x1 - w.bbox.x0, height: w.line.y1 - w.line.y0,
+        page,
+        text: w.text,
+        x: w.bbox.x0,
+        y: w.line.y0,
+        width: w.bbox.x1 - w.bbox.x0,
+        height: w.line.y1 - w.line.y0,
       }));
       const confidence = words.length === 0 ? 0 : words.reduce((s, w) => s + w.confidence, 0) / words.length / 100;
       return { fragments, confidence };
@@ -122,7 +140,10 @@ export function createOcrEngine(options: OcrOptions): OcrEngine {
  * tell the language), then, for a German, French, Dutch, Spanish or Italian document, a second
  * pass with that language's model, which knows its accents and words.
  */
-export async function recogniseInLanguage(ocr: OcrEngine, pages: ReadonlyArray<{ n: number; png: Uint8Array }>): Promise<OcrPage[]> {
+export async function recogniseInLanguage(
+  ocr: OcrEngine,
+  pages: ReadonlyArray<{ n: number; png: Uint8Array }>,
+): Promise<OcrPage[]> {
   const first = await Promise.all(pages.map((p) => ocr.recognize(p.png, p.n)));
   const text = first.flatMap((p) => p.fragments.map((f) => f.text)).join(' ');
   const guess = guessLanguage(text);

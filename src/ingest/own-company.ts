@@ -9,17 +9,19 @@ import { z } from 'zod';
 import { companyNameSimilarity, normaliseTaxId } from '../domain/supplier-identity.js';
 import { formatIssues } from '../issues.js';
 
-export const OwnCompany = z.object({
-  /** Legal and trading names ("Northwind Traders Inc.", "Northwind"). */
-  names: z.array(z.string().min(2)).min(1),
-  /** VAT and tax ids, any spelling ("DE 123 456 789"). */
-  taxIds: z.array(z.string()).default([]),
-  ibans: z.array(z.string()).default([]),
-  /** Web and e-mail domains ("northwind.example"). */
-  domains: z.array(z.string()).default([]),
-  /** Street lines and postal codes of the company's sites, as printed ("200 Harbor Way"). */
-  addresses: z.array(z.string()).default([]),
-}).strict();
+export const OwnCompany = z
+  .object({
+    /** Legal and trading names ("Northwind Traders Inc.", "Northwind"). */
+    names: z.array(z.string().min(2)).min(1),
+    /** VAT and tax ids, any spelling ("DE 123 456 789"). */
+    taxIds: z.array(z.string()).default([]),
+    ibans: z.array(z.string()).default([]),
+    /** Web and e-mail domains ("northwind.example"). */
+    domains: z.array(z.string()).default([]),
+    /** Street lines and postal codes of the company's sites, as printed ("200 Harbor Way"). */
+    addresses: z.array(z.string()).default([]),
+  })
+  .strict();
 export type OwnCompany = z.infer<typeof OwnCompany>;
 
 /** The sample company's own details (scripts/ingest-fixtures/layouts.ts prints them as the customer). */
@@ -41,7 +43,10 @@ export function loadOwnCompany(path: string | undefined): OwnCompany {
     throw new Error(`SETTLE_OWN_COMPANY_FILE ${path}: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = OwnCompany.safeParse(raw);
-  if (!parsed.success) throw new Error(`SETTLE_OWN_COMPANY_FILE ${path}: ${formatIssues(parsed.error, { root: '(top)', limit: Number.POSITIVE_INFINITY })}`);
+  if (!parsed.success)
+    throw new Error(
+      `SETTLE_OWN_COMPANY_FILE ${path}: ${formatIssues(parsed.error, { root: '(top)', limit: Number.POSITIVE_INFINITY })}`,
+    );
   return parsed.data;
 }
 

@@ -34,7 +34,11 @@ export function buildDraft(input: PostInput): DraftInvoiceInput {
     internalNote: `Ingested by Settle from ${input.fileName} (sha256 ${input.contentHash.slice(0, 16)}…)`,
     invoiceLines: lines.map((l, i) => {
       const orderLineId = input.refs.orderLineIds[i];
-      const base = { lineNum: i + 1, description: l.description.value, ...(orderLineId != null ? { orderLineId } : {}) };
+      const base = {
+        lineNum: i + 1,
+        description: l.description.value,
+        ...(orderLineId != null ? { orderLineId } : {}),
+      };
       return l.quantity && l.unitPrice
         ? { ...base, type: 'InvoiceQuantityLine', quantity: l.quantity.value, price: l.unitPrice.value }
         : { ...base, type: 'InvoiceAmountLine', price: l.amount.value };
@@ -43,7 +47,10 @@ export function buildDraft(input: PostInput): DraftInvoiceInput {
 }
 
 /** Create the draft and attach the original; returns the Coupa invoice id. */
-export async function postDraft(coupa: IngestCoupa, input: PostInput): Promise<{ invoiceId: number; attachmentError?: string }> {
+export async function postDraft(
+  coupa: IngestCoupa,
+  input: PostInput,
+): Promise<{ invoiceId: number; attachmentError?: string }> {
   const draft = await coupa.createDraftInvoice(buildDraft(input));
   const name = input.fileName.split(/[/#]/).pop() || 'invoice';
   try {

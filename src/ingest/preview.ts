@@ -43,7 +43,8 @@ export async function previewPage(bytes: Uint8Array, pageNo: number): Promise<Ui
   if (type !== 'pdf') throw new IngestError('unsupported_type', 'only PDFs and images have page previews');
   const doc = await openPdf(bytes);
   try {
-    if (pageNo < 1 || pageNo > Math.min(doc.numPages, MAX_PREVIEW_PAGES)) throw new IngestError('too_many_pages', `no preview of page ${pageNo}`);
+    if (pageNo < 1 || pageNo > Math.min(doc.numPages, MAX_PREVIEW_PAGES))
+      throw new IngestError('too_many_pages', `no preview of page ${pageNo}`);
     const page = await doc.getPage(pageNo);
     try {
       return await renderPng(page, PREVIEW_SCALE);

@@ -30,14 +30,20 @@ export async function openPdf(bytes: Uint8Array): Promise<Awaited<ReturnType<Pdf
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // pdf.js detaches the buffer it is given: hand it a copy.
   const task = pdfjs.getDocument({
-    data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, disableFontFace: true,
-    standardFontDataUrl: standardFontsDir(), verbosity: pdfjs.VerbosityLevel.ERRORS, stopAtErrors: false,
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    standardFontDataUrl: standardFontsDir(),
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+    stopAtErrors: false,
   });
   try {
     return await task.promise;
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'PasswordException') throw new IngestError('encrypted_pdf', 'the PDF is password-protected; ask the supplier for an unprotected copy');
+    if (name === 'PasswordException')
+      throw new IngestError('encrypted_pdf', 'the PDF is password-protected; ask the supplier for an unprotected copy');
     throw new IngestError('corrupt_pdf', `the PDF cannot be read (${(error as Error).message || name})`);
   }
 }
@@ -73,7 +79,10 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
   const doc = await openPdf(bytes);
   try {
     if (doc.numPages > MAX_PAGES) {
-      throw new IngestError('too_many_pages', `the PDF has ${doc.numPages} pages; an invoice has at most ${MAX_PAGES} (split statements or catalogues first)`);
+      throw new IngestError(
+        'too_many_pages',
+        `the PDF has ${doc.numPages} pages; an invoice has at most ${MAX_PAGES} (split statements or catalogues first)`,
+      );
     }
     const fragments: Fragment[] = [];
     const confidences: number[] = [];
@@ -96,13 +105,27 @@ export async function readPdf(bytes: Uint8Array, ocr: OcrEngine): Promise<Docume
     if (scans.length > 0) {
       const pages = await recogniseInLanguage(ocr, scans);
       for (const result of pages) {
-        fragments.push(...result.fragments.map((f) => ({ ...f, x: f.x / RENDER_SCALE, y: f.y / RENDER_SCALE, width: f.width / RENDER_SCALE, height: f.height / RENDER_SCALE })));
+        fragments.push(
+          ...result.fragments.map((f) => ({
+            ...f,
+            x: f.x / RENDER_SCALE,
+            y: f.y / RENDER_SCALE,
+            width: f.width / RENDER_SCALE,
+            height: f.height / RENDER_SCALE,
+          })),
+        );
         confidences.push(result.confidence);
       }
     }
     const textConfidence = confidences.length ? Math.min(...confidences) : 0;
     const xml = (await embeddedXml(doc)).map((x) => ({ ...x, embedded: true }));
-    return { kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text', pages: doc.numPages, rows: buildRows(fragments), textConfidence, ...(xml.length ? { xml } : {}) };
+    return {
+      kind: scanned > 0 ? 'pdf-scanned' : 'pdf-text',
+      pages: doc.numPages,
+      rows: buildRows(fragments),
+      textConfidence,
+      ...(xml.length ? { xml } : {}),
+    };
   } finally {
     await doc.destroy();
   }

@@ -52,7 +52,8 @@ export function buildRows(fragments: readonly Fragment[]): Row[] {
     const flush = (): void => {
       if (group.length === 0) return;
       const cells = toCells(group);
-      if (cells.length > 0) rows.push({ page, y: Math.min(...group.map((g) => g.y)), cells, text: cells.map((c) => c.text).join('  ') });
+      if (cells.length > 0)
+        rows.push({ page, y: Math.min(...group.map((g) => g.y)), cells, text: cells.map((c) => c.text).join('  ') });
       group = [];
     };
     for (const f of sorted) {

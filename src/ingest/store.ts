@@ -45,8 +45,12 @@ export interface IngestStore {
 }
 
 const row = (r: Record<string, unknown>): StoredDocument => ({
-  id: Number(r.id), contentHash: String(r.content_hash), fileName: String(r.file_name), status: r.status as StoredDocument['status'],
-  coupaInvoiceId: r.coupa_invoice_id === null ? null : Number(r.coupa_invoice_id), updatedAt: new Date(String(r.updated_at)),
+  id: Number(r.id),
+  contentHash: String(r.content_hash),
+  fileName: String(r.file_name),
+  status: r.status as StoredDocument['status'],
+  coupaInvoiceId: r.coupa_invoice_id === null ? null : Number(r.coupa_invoice_id),
+  updatedAt: new Date(String(r.updated_at)),
   handledBy: r.handled_by == null ? null : String(r.handled_by),
 });
 
@@ -54,7 +58,10 @@ const row = (r: Record<string, unknown>): StoredDocument => ({
 export function createIngestStore(db: Db): IngestStore {
   return {
     async find(contentHash) {
-      const { rows } = await db.query('select id, content_hash, file_name, status, coupa_invoice_id, updated_at, handled_by from ingested_documents where content_hash = $1', [contentHash]);
+      const { rows } = await db.query(
+        'select id, content_hash, file_name, status, coupa_invoice_id, updated_at, handled_by from ingested_documents where content_hash = $1',
+        [contentHash],
+      );
       return rows[0] ? row(rows[0]) : undefined;
     },
     async claim(contentHash, fileName, contentType) {
@@ -76,8 +83,20 @@ export function createIngestStore(db: Db): IngestStore {
            reader_kind = excluded.reader_kind, pages = excluded.pages, extracted = excluded.extracted, problems = excluded.problems,
            refs = excluded.refs, error = excluded.error, coupa_invoice_id = excluded.coupa_invoice_id, updated_at = now()
          where ingested_documents.status not in ('posted', 'dismissed')`,
-        [doc.contentHash, doc.fileName, doc.contentType, doc.status, doc.document ? Buffer.from(doc.document) : null, doc.readerKind ?? null, doc.pages ?? null,
-          doc.extracted ? JSON.stringify(doc.extracted) : null, JSON.stringify(doc.problems), doc.refs ? JSON.stringify(doc.refs) : null, doc.error ?? null, doc.coupaInvoiceId ?? null],
+        [
+          doc.contentHash,
+          doc.fileName,
+          doc.contentType,
+          doc.status,
+          doc.document ? Buffer.from(doc.document) : null,
+          doc.readerKind ?? null,
+          doc.pages ?? null,
+          doc.extracted ? JSON.stringify(doc.extracted) : null,
+          JSON.stringify(doc.problems),
+          doc.refs ? JSON.stringify(doc.refs) : null,
+          doc.error ?? null,
+          doc.coupaInvoiceId ?? null,
+        ],
       );
     },
   };
@@ -101,12 +120,23 @@ export const ReviewDocument = z.object({
 });
 export type ReviewDocument = z.infer<typeof ReviewDocument>;
 
-const REVIEW_COLUMNS = 'id, file_name, content_type, content_hash, status, reader_kind, pages, extracted, problems, refs, error, updated_at';
+const REVIEW_COLUMNS =
+  'id, file_name, content_type, content_hash, status, reader_kind, pages, extracted, problems, refs, error, updated_at';
 
 function reviewDocument(r: Record<string, unknown>): ReviewDocument {
   return ReviewDocument.parse({
-    id: Number(r.id), fileName: r.file_name, contentType: r.content_type, contentHash: r.content_hash, status: r.status,
-    readerKind: r.reader_kind, pages: r.pages, extracted: r.extracted, problems: r.problems, refs: r.refs, error: r.error, updatedAt: new Date(String(r.updated_at)),
+    id: Number(r.id),
+    fileName: r.file_name,
+    contentType: r.content_type,
+    contentHash: r.content_hash,
+    status: r.status,
+    readerKind: r.reader_kind,
+    pages: r.pages,
+    extracted: r.extracted,
+    problems: r.problems,
+    refs: r.refs,
+    error: r.error,
+    updatedAt: new Date(String(r.updated_at)),
   });
 }
 
@@ -121,7 +151,10 @@ export async function listDocumentsForReview(db: Db, options: { limit?: number }
 
 /** One document waiting for a person, or undefined (unknown id, posted or already handled). */
 export async function getDocumentForReview(db: Db, id: number): Promise<ReviewDocument | undefined> {
-  const { rows } = await db.query(`select ${REVIEW_COLUMNS} from ingested_documents where id = $1 and status in ('needs_review', 'failed')`, [id]);
+  const { rows } = await db.query(
+    `select ${REVIEW_COLUMNS} from ingested_documents where id = $1 and status in ('needs_review', 'failed')`,
+    [id],
+  );
   return rows[0] ? reviewDocument(rows[0]) : undefined;
 }
 
@@ -139,8 +172,20 @@ export async function markDocumentHandled(db: Db, id: number, by: string, note: 
 }
 
 /** The original bytes of a document under review (for the page's side-by-side view). */
-export async function getReviewDocumentContent(db: Db, id: number): Promise<{ fileName: string; contentType: string; bytes: Uint8Array } | undefined> {
-  const { rows } = await db.query('select file_name, content_type, document from ingested_documents where id = $1 and document is not null', [id]);
+export async function getReviewDocumentContent(
+  db: Db,
+  id: number,
+): Promise<{ fileName: string; contentType: string; bytes: Uint8Array } | undefined> {
+  const { rows } = await db.query(
+    'select file_name, content_type, document from ingested_documents where id = $1 and document is not null',
+    [id],
+  );
   const r = rows[0];
-  return r ? { fileName: String(r.file_name), contentType: String(r.content_type), bytes: new Uint8Array(r.document as Buffer) } : undefined;
+  return r
+    ? {
+        fileName: String(r.file_name),
+        contentType: String(r.content_type),
+        bytes: new Uint8Array(r.document as Buffer),
+      }
+    : undefined;
 }

@@ -14,17 +14,36 @@ export interface PrintedEvidence {
   domains: string[];
 }
 
-const EU_VAT = /\b(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)\s?-?((?:\d[\s.]?){8,12}|[0-9A-Z]{2}\d{9}|\d{9}B\d{2}|[A-Z]\d{7}[A-Z]|\d{8}[A-Z])\b/g;
+const EU_VAT =
+  /\b(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)\s?-?((?:\d[\s.]?){8,12}|[0-9A-Z]{2}\d{9}|\d{9}B\d{2}|[A-Z]\d{7}[A-Z]|\d{8}[A-Z])\b/g;
 const EIN_OR_GSTIN = /(?:tax\s*id|ein|gstin|tin)\W{0,6}(\d{2}-\d{7}|\d{2}[A-Z]{5}\d{4}[A-Z]\d[A-Z0-9]{2})/gi;
 const IBAN = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b/g;
 const DOMAIN = /(?:@|\bwww\.|\bhttps?:\/\/(?:www\.)?)([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6})\b/gi;
 /** Mail services anyone can use: a domain there says nothing about who sent the invoice. */
-const SHARED = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'gmx.de', 'gmx.net', 'web.de', 'orange.fr', 'free.fr', 'example.com']);
+const SHARED = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'icloud.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'orange.fr',
+  'free.fr',
+  'example.com',
+]);
 
 /** "mail.shop.qualityhosting.co.uk" → "qualityhosting.co.uk". */
 export function registrableDomain(host: string): string {
-  const parts = host.toLowerCase().replace(/^www\./, '').split('.');
-  const secondLevel = parts.length >= 3 && /^(?:co|com|org|net|ac|gov)$/.test(parts.at(-2)!) && parts.at(-1)!.length === 2;
+  const parts = host
+    .toLowerCase()
+    .replace(/^www\./, '')
+    .split('.');
+  const secondLevel =
+    parts.length >= 3 && /^(?:co|com|org|net|ac|gov)$/.test(parts.at(-2)!) && parts.at(-1)!.length === 2;
   return parts.slice(secondLevel ? -3 : -2).join('.');
 }
 

@@ -46,8 +46,20 @@ export const ExtractedField = z.object({
 export type ExtractedField = z.infer<typeof ExtractedField>;
 
 export const HEADER_FIELDS = [
-  'supplierName', 'invoiceNumber', 'invoiceDate', 'dueDate', 'currency', 'poNumber', 'subtotal', 'tax', 'total',
-  'remitTo', 'iban', 'bankAccount', 'bankRouting', 'taxId',
+  'supplierName',
+  'invoiceNumber',
+  'invoiceDate',
+  'dueDate',
+  'currency',
+  'poNumber',
+  'subtotal',
+  'tax',
+  'total',
+  'remitTo',
+  'iban',
+  'bankAccount',
+  'bankRouting',
+  'taxId',
 ] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];
 
@@ -85,7 +97,6 @@ export const ExtractedInvoice = z.object({
   evidence: z.array(z.string()).optional(),
 });
 export type ExtractedInvoice = z.infer<typeof ExtractedInvoice>;
-
 
 /** The Coupa records the document was matched to. */
 export const MatchedRefs = z.object({

@@ -12,7 +12,11 @@ import type { ExtractedLine, ValidationProblem } from './types.js';
 
 /** "PO-20001", "P.O. # 020001", "po 20001" → "20001"; other references keep their letters. */
 export function normalisePoNumber(raw: string): string {
-  const s = raw.toUpperCase().trim().replace(/^(?:P\.?\s*O\.?|PURCHASE\s*ORDER)\s*(?:NO\.?|NUMBER|#)?\s*[-:#.\s]*/, '').replace(/[\s.]/g, '');
+  const s = raw
+    .toUpperCase()
+    .trim()
+    .replace(/^(?:P\.?\s*O\.?|PURCHASE\s*ORDER)\s*(?:NO\.?|NUMBER|#)?\s*[-:#.\s]*/, '')
+    .replace(/[\s.]/g, '');
   return /^\d+$/.test(s) ? s.replace(/^0+(?=\d)/, '') : s;
 }
 
@@ -26,7 +30,12 @@ export async function findPurchaseOrder(coupa: IngestCoupa, printed: string): Pr
 }
 
 function similarity(a: string, b: string): number {
-  const [x, y] = [a, b].map((s) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim());
+  const [x, y] = [a, b].map((s) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim(),
+  );
   if (!x || !y) return 0;
   return 1 - distance(x, y) / Math.max(x.length, y.length);
 }
@@ -48,7 +57,9 @@ export interface LineMatch {
 
 /** Pair invoice lines with PO lines (best pairs first, each PO line used once) and check them. */
 export function matchLines(lines: readonly ExtractedLine[], po: PurchaseOrder): LineMatch {
-  const pairs = lines.flatMap((line, i) => po.orderLines.map((ol) => ({ i, ol, score: lineScore(line, ol) }))).filter((p) => p.score > 0);
+  const pairs = lines
+    .flatMap((line, i) => po.orderLines.map((ol) => ({ i, ol, score: lineScore(line, ol) })))
+    .filter((p) => p.score > 0);
   pairs.sort((a, b) => b.score - a.score);
   const chosen = new Map<number, OrderLine>();
   const used = new Set<number>();
@@ -62,14 +73,29 @@ export function matchLines(lines: readonly ExtractedLine[], po: PurchaseOrder): 
     const ol = chosen.get(i);
     const field = `lines[${i}]`;
     if (!ol) {
-      problems.push({ code: 'line_not_on_po', severity: 'error', field, message: `line ${i + 1} ("${line.description.value.slice(0, 60)}") matches no line of PO ${po.poNumber}` });
+      problems.push({
+        code: 'line_not_on_po',
+        severity: 'error',
+        field,
+        message: `line ${i + 1} ("${line.description.value.slice(0, 60)}") matches no line of PO ${po.poNumber}`,
+      });
       return null;
     }
     if (line.unitPrice && ol.price != null && new Dec(line.unitPrice.value).gt(ol.price)) {
-      problems.push({ code: 'price_above_po', severity: 'error', field, message: `line ${i + 1} is priced ${line.unitPrice.value}; PO line ${ol.lineNum ?? ol.id} says ${ol.price}` });
+      problems.push({
+        code: 'price_above_po',
+        severity: 'error',
+        field,
+        message: `line ${i + 1} is priced ${line.unitPrice.value}; PO line ${ol.lineNum ?? ol.id} says ${ol.price}`,
+      });
     }
     if (line.quantity && new Dec(line.quantity.value).gt(openQuantity(ol))) {
-      problems.push({ code: 'quantity_above_po', severity: 'error', field, message: `line ${i + 1} bills ${line.quantity.value}; PO line ${ol.lineNum ?? ol.id} has ${openQuantity(ol).toString()} left to invoice` });
+      problems.push({
+        code: 'quantity_above_po',
+        severity: 'error',
+        field,
+        message: `line ${i + 1} bills ${line.quantity.value}; PO line ${ol.lineNum ?? ol.id} has ${openQuantity(ol).toString()} left to invoice`,
+      });
     }
     return ol.id;
   });

@@ -30,22 +30,45 @@ const clean = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 /** Remit-to address of `supplier` whose street and postal code the document prints. */
 function remitToOf(supplier: Supplier, text: string): number | undefined {
   const haystack = squash(text);
-  const hit = supplier.remitToAddresses.find((a) => a.street1 && a.postalCode && haystack.includes(squash(a.street1)) && haystack.includes(squash(a.postalCode)));
+  const hit = supplier.remitToAddresses.find(
+    (a) => a.street1 && a.postalCode && haystack.includes(squash(a.street1)) && haystack.includes(squash(a.postalCode)),
+  );
   return hit?.id;
 }
 
 /** The master's own tax ids: the supplier's and its remit-to addresses' VAT numbers. */
-const masterTaxIds = (s: Supplier): string[] => [s.taxId, ...s.remitToAddresses.map((a) => a.vatNumber)].flatMap((t) => (normaliseTaxId(t) ? [normaliseTaxId(t)!] : []));
-const masterDomains = (s: Supplier): string[] => [s.website, s.poEmail, s.primaryContact?.email].flatMap((v) => (domainOf(v) ? [domainOf(v)!] : []));
-const masterIbans = (info: SupplierInformation | null | undefined): string[] => (info?.supplierInformationAddresses ?? []).flatMap((a) => [a.ibanNumber, a.bankAccountNumber]).filter((v): v is string => Boolean(v)).map(clean);
+const masterTaxIds = (s: Supplier): string[] =>
+  [s.taxId, ...s.remitToAddresses.map((a) => a.vatNumber)].flatMap((t) =>
+    normaliseTaxId(t) ? [normaliseTaxId(t)!] : [],
+  );
+const masterDomains = (s: Supplier): string[] =>
+  [s.website, s.poEmail, s.primaryContact?.email].flatMap((v) => (domainOf(v) ? [domainOf(v)!] : []));
+const masterIbans = (info: SupplierInformation | null | undefined): string[] =>
+  (info?.supplierInformationAddresses ?? [])
+    .flatMap((a) => [a.ibanNumber, a.bankAccountNumber])
+    .filter((v): v is string => Boolean(v))
+    .map(clean);
 
-interface Scored { s: Supplier; score: number; evidence: string[]; taxSame: boolean }
+interface Scored {
+  s: Supplier;
+  score: number;
+  evidence: string[];
+  taxSame: boolean;
+}
 
-interface Facts { name?: string; printed: PrintedEvidence; text: string; poSupplierId?: number; info?: SupplierInformation | null }
+interface Facts {
+  name?: string;
+  printed: PrintedEvidence;
+  text: string;
+  poSupplierId?: number;
+  info?: SupplierInformation | null;
+}
 
 /** The evidence tying one master record to the document, and how strong it is together. */
 function judge(s: Supplier, f: Facts): Scored {
-  const nameSim = f.name ? Math.max(companyNameSimilarity(f.name, s.name), s.displayName ? companyNameSimilarity(f.name, s.displayName) : 0) : 0;
+  const nameSim = f.name
+    ? Math.max(companyNameSimilarity(f.name, s.name), s.displayName ? companyNameSimilarity(f.name, s.displayName) : 0)
+    : 0;
   const ids = masterTaxIds(s);
   const taxHit = f.printed.taxIds.find((t) => ids.includes(normaliseTaxId(t)!));
   const ibans = masterIbans(f.info);
@@ -73,61 +96,134 @@ function judge(s: Supplier, f: Facts): Scored {
   return { s, score, evidence, taxSame: Boolean(taxHit) };
 }
 
-async function candidates(coupa: IngestCoupa, name: string | undefined, taxIds: readonly string[], poSupplierId: number | undefined): Promise<Supplier[]> {
+async function candidates(
+  coupa: IngestCoupa,
+  name: string | undefined,
+  taxIds: readonly string[],
+  poSupplierId: number | undefined,
+): Promise<Supplier[]> {
   const found = new Map<number, Supplier>();
   if (poSupplierId !== undefined) {
     const s = await coupa.getSupplier(poSupplierId);
     found.set(s.id, s);
   }
-  for (const taxId of taxIds.slice(0, 3)) for (const s of await firstN(coupa.listSuppliers(query().where('tax-id', taxId)), 10)) found.set(s.id, s);
+  for (const taxId of taxIds.slice(0, 3))
+    for (const s of await firstN(coupa.listSuppliers(query().where('tax-id', taxId)), 10)) found.set(s.id, s);
   // The longest word of the name is the most selective search term ("Lueilwitz-Klein Office Products" → lueilwitz).
-  const word = name ? normaliseCompanyName(name).split(/[\s-]+/).sort((a, b) => b.length - a.length)[0] : undefined;
-  if (word && word.length >= 4) for (const s of await firstN(coupa.listSuppliers(query().where('name', 'contains', word)), 50)) found.set(s.id, s);
+  const word = name
+    ? normaliseCompanyName(name)
+        .split(/[\s-]+/)
+        .sort((a, b) => b.length - a.length)[0]
+    : undefined;
+  if (word && word.length >= 4)
+    for (const s of await firstN(coupa.listSuppliers(query().where('name', 'contains', word)), 50)) found.set(s.id, s);
   return [...found.values()];
 }
 
 /** Match the document to a supplier; `text` is the whole document (for remit-to and id evidence). */
-export async function matchSupplier(coupa: IngestCoupa, invoice: ExtractedInvoice, text: string, poSupplierId: number | undefined, ownCompany: OwnCompany = SAMPLE_OWN_COMPANY): Promise<SupplierMatch> {
+export async function matchSupplier(
+  coupa: IngestCoupa,
+  invoice: ExtractedInvoice,
+  text: string,
+  poSupplierId: number | undefined,
+  ownCompany: OwnCompany = SAMPLE_OWN_COMPANY,
+): Promise<SupplierMatch> {
   const own = ownCompanyCheck(ownCompany);
   const problems: ValidationProblem[] = [];
   const printedName = invoice.fields.supplierName?.value;
   // The customer's own name read as the supplier's is no evidence of anything.
   const name = printedName && !own.isOwnName(printedName) ? printedName : undefined;
-  if (printedName && !name) problems.push({ code: 'supplier_is_customer', severity: 'warning', field: 'supplierName', message: `"${printedName}" is the customer's own name, not the supplier's; the supplier was looked for by its ids instead` });
+  if (printedName && !name)
+    problems.push({
+      code: 'supplier_is_customer',
+      severity: 'warning',
+      field: 'supplierName',
+      message: `"${printedName}" is the customer's own name, not the supplier's; the supplier was looked for by its ids instead`,
+    });
   const printed = printedEvidence(text, invoice, own);
-  const facts: Facts = { ...(name ? { name } : {}), printed, text: `${invoice.fields.remitTo?.value ?? ''} ${text}`, ...(poSupplierId !== undefined ? { poSupplierId } : {}) };
+  const facts: Facts = {
+    ...(name ? { name } : {}),
+    printed,
+    text: `${invoice.fields.remitTo?.value ?? ''} ${text}`,
+    ...(poSupplierId !== undefined ? { poSupplierId } : {}),
+  };
   const found = await candidates(coupa, name, printed.taxIds, poSupplierId);
   let ranked = found.map((s) => judge(s, facts)).sort((a, b) => b.score - a.score);
   // Bank details live on Supplier Information: fetched for the few leading candidates only.
   if (printed.ibans.length > 0) {
-    const leaders = await Promise.all(ranked.slice(0, 3).map(async (r) => judge(r.s, { ...facts, info: await coupa.getSupplierInformation(r.s.id).catch(() => null) })));
+    const leaders = await Promise.all(
+      ranked
+        .slice(0, 3)
+        .map(async (r) => judge(r.s, { ...facts, info: await coupa.getSupplierInformation(r.s.id).catch(() => null) })),
+    );
     ranked = [...leaders, ...ranked.slice(3)].sort((a, b) => b.score - a.score);
   }
   const best = ranked[0];
   if (!best || best.score < 0.85) {
-    problems.push({ code: 'supplier_not_matched', severity: 'error', field: 'supplierName', message: `no supplier on the master matches "${name ?? '(no name found)'}"${printed.taxIds.length ? ` or tax id ${printed.taxIds.join(', ')}` : ''}${best ? ` (closest: ${best.s.name})` : ''}` });
+    problems.push({
+      code: 'supplier_not_matched',
+      severity: 'error',
+      field: 'supplierName',
+      message: `no supplier on the master matches "${name ?? '(no name found)'}"${printed.taxIds.length ? ` or tax id ${printed.taxIds.join(', ')}` : ''}${best ? ` (closest: ${best.s.name})` : ''}`,
+    });
     return { strength: best?.score ?? 0, evidence: [], problems };
   }
   const supplier = best.s;
   const read = invoice.fields.supplierName;
-  if (name && read && companyNameSimilarity(name, supplier.name) < 0.6 && (!supplier.displayName || companyNameSimilarity(name, supplier.displayName) < 0.6)) {
+  if (
+    name &&
+    read &&
+    companyNameSimilarity(name, supplier.name) < 0.6 &&
+    (!supplier.displayName || companyNameSimilarity(name, supplier.displayName) < 0.6)
+  ) {
     // A name read with confidence that names another company contradicts the ids; a guessed one was merely misread.
-    problems.push({ code: 'supplier_name_differs', severity: read.confidence >= 0.9 ? 'error' : 'warning', field: 'supplierName', message: `the document names "${name}", but its ${best.evidence.join(', ')} are ${supplier.name}'s` });
+    problems.push({
+      code: 'supplier_name_differs',
+      severity: read.confidence >= 0.9 ? 'error' : 'warning',
+      field: 'supplierName',
+      message: `the document names "${name}", but its ${best.evidence.join(', ')} are ${supplier.name}'s`,
+    });
   }
   const taxId = invoice.fields.taxId?.value;
   if (taxId && !own.isOwnTaxId(taxId) && supplier.taxId && !masterTaxIds(supplier).includes(normaliseTaxId(taxId)!)) {
-    problems.push({ code: 'tax_id_mismatch', severity: 'error', field: 'taxId', message: `the document's tax id ${taxId} is not ${supplier.name}'s tax id on the master` });
+    problems.push({
+      code: 'tax_id_mismatch',
+      severity: 'error',
+      field: 'taxId',
+      message: `the document's tax id ${taxId} is not ${supplier.name}'s tax id on the master`,
+    });
   }
   if (poSupplierId !== undefined && supplier.id !== poSupplierId) {
-    problems.push({ code: 'po_supplier_mismatch', severity: 'error', field: 'poNumber', message: `the PO belongs to supplier ${poSupplierId}, the document is from ${supplier.name} (${supplier.id})` });
+    problems.push({
+      code: 'po_supplier_mismatch',
+      severity: 'error',
+      field: 'poNumber',
+      message: `the PO belongs to supplier ${poSupplierId}, the document is from ${supplier.name} (${supplier.id})`,
+    });
   }
   if (supplier.status !== 'active' || supplier.onHold) {
-    problems.push({ code: 'supplier_not_active', severity: 'error', field: 'supplierName', message: `${supplier.name} is ${supplier.onHold ? 'on hold' : supplier.status} on the master` });
+    problems.push({
+      code: 'supplier_not_active',
+      severity: 'error',
+      field: 'supplierName',
+      message: `${supplier.name} is ${supplier.onHold ? 'on hold' : supplier.status} on the master`,
+    });
   }
   // A printed remit-to must itself be on the master: the letterhead elsewhere proves nothing about it.
   const remitToAddressId = remitToOf(supplier, invoice.fields.remitTo?.value ?? text);
   if (invoice.fields.remitTo && remitToAddressId === undefined) {
-    problems.push({ code: 'remit_to_unknown', severity: 'error', field: 'remitTo', message: `the remit-to address is not one of ${supplier.name}'s remit-to addresses on the master` });
+    problems.push({
+      code: 'remit_to_unknown',
+      severity: 'error',
+      field: 'remitTo',
+      message: `the remit-to address is not one of ${supplier.name}'s remit-to addresses on the master`,
+    });
   }
-  return { supplier, strength: best.score, ...(remitToAddressId !== undefined ? { remitToAddressId } : {}), evidence: best.evidence, problems };
+  return {
+    supplier,
+    strength: best.score,
+    ...(remitToAddressId !== undefined ? { remitToAddressId } : {}),
+    evidence: best.evidence,
+    problems,
+  };
 }

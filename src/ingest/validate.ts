@@ -34,35 +34,97 @@ function confidenceProblems(invoice: ExtractedInvoice): ValidationProblem[] {
   for (const name of REQUIRED) {
     const f = invoice.fields[name];
     if (!f) problems.push({ code: 'missing_field', severity: 'error', field: name, message: `no ${name} was found` });
-    else if (f.confidence < MIN_CONFIDENCE) problems.push({ code: 'low_confidence', severity: 'error', field: name, message: `${name} "${f.value}" was read with confidence ${f.confidence.toFixed(2)}` });
+    else if (f.confidence < MIN_CONFIDENCE)
+      problems.push({
+        code: 'low_confidence',
+        severity: 'error',
+        field: name,
+        message: `${name} "${f.value}" was read with confidence ${f.confidence.toFixed(2)}`,
+      });
   }
   for (const name of ['tax', 'subtotal', 'iban', 'bankAccount'] as const) {
     const f = invoice.fields[name];
-    if (f && f.confidence < MIN_CONFIDENCE) problems.push({ code: 'low_confidence', severity: 'error', field: name, message: `${name} "${f.value}" was read with confidence ${f.confidence.toFixed(2)}` });
+    if (f && f.confidence < MIN_CONFIDENCE)
+      problems.push({
+        code: 'low_confidence',
+        severity: 'error',
+        field: name,
+        message: `${name} "${f.value}" was read with confidence ${f.confidence.toFixed(2)}`,
+      });
   }
   invoice.lines.forEach((l, i) => {
-    const weakest = Math.min(l.description.confidence, l.amount.confidence, l.quantity?.confidence ?? 1, l.unitPrice?.confidence ?? 1);
-    if (weakest < MIN_CONFIDENCE) problems.push({ code: 'low_confidence', severity: 'error', field: `lines[${i}]`, message: `line ${i + 1} was read with confidence ${weakest.toFixed(2)}` });
+    const weakest = Math.min(
+      l.description.confidence,
+      l.amount.confidence,
+      l.quantity?.confidence ?? 1,
+      l.unitPrice?.confidence ?? 1,
+    );
+    if (weakest < MIN_CONFIDENCE)
+      problems.push({
+        code: 'low_confidence',
+        severity: 'error',
+        field: `lines[${i}]`,
+        message: `line ${i + 1} was read with confidence ${weakest.toFixed(2)}`,
+      });
   });
   return problems;
 }
 
-async function checkPo(coupa: IngestCoupa, invoice: ExtractedInvoice): Promise<{ po?: PurchaseOrder; problems: ValidationProblem[] }> {
+async function checkPo(
+  coupa: IngestCoupa,
+  invoice: ExtractedInvoice,
+): Promise<{ po?: PurchaseOrder; problems: ValidationProblem[] }> {
   const printed = invoice.fields.poNumber?.value;
-  if (!printed) return { problems: [{ code: 'missing_po', severity: 'error', field: 'poNumber', message: 'no PO number was found; a non-PO invoice needs coding by a person' }] };
+  if (!printed)
+    return {
+      problems: [
+        {
+          code: 'missing_po',
+          severity: 'error',
+          field: 'poNumber',
+          message: 'no PO number was found; a non-PO invoice needs coding by a person',
+        },
+      ],
+    };
   const po = await findPurchaseOrder(coupa, printed);
-  if (!po) return { problems: [{ code: 'po_not_found', severity: 'error', field: 'poNumber', message: `PO ${normalisePoNumber(printed)} does not exist in Coupa` }] };
+  if (!po)
+    return {
+      problems: [
+        {
+          code: 'po_not_found',
+          severity: 'error',
+          field: 'poNumber',
+          message: `PO ${normalisePoNumber(printed)} does not exist in Coupa`,
+        },
+      ],
+    };
   const problems: ValidationProblem[] = [];
-  if (!OPEN_PO_STATUSES.has(po.status)) problems.push({ code: 'po_not_open', severity: 'error', field: 'poNumber', message: `PO ${po.poNumber} is ${po.status}` });
+  if (!OPEN_PO_STATUSES.has(po.status))
+    problems.push({
+      code: 'po_not_open',
+      severity: 'error',
+      field: 'poNumber',
+      message: `PO ${po.poNumber} is ${po.status}`,
+    });
   const currency = invoice.fields.currency?.value;
   if (currency && po.currency?.code && currency !== po.currency.code) {
-    problems.push({ code: 'currency_mismatch', severity: 'error', field: 'currency', message: `the document is in ${currency}, PO ${po.poNumber} in ${po.currency.code}` });
+    problems.push({
+      code: 'currency_mismatch',
+      severity: 'error',
+      field: 'currency',
+      message: `the document is in ${currency}, PO ${po.poNumber} in ${po.currency.code}`,
+    });
   }
   return { po, problems };
 }
 
 /** Validate an extraction against Coupa; `text` is the document's full text (remit-to evidence). */
-export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedInvoice, text: string, ownCompany?: OwnCompany): Promise<Validation> {
+export async function validateInvoice(
+  coupa: IngestCoupa,
+  extracted: ExtractedInvoice,
+  text: string,
+  ownCompany?: OwnCompany,
+): Promise<Validation> {
   const invoice: ExtractedInvoice = { ...extracted, fields: { ...extracted.fields }, lines: [...extracted.lines] };
   const { po, problems } = await checkPo(coupa, invoice);
   if (po) invoice.fields.poNumber = confirmed(invoice.fields.poNumber, 0.98);
@@ -75,7 +137,10 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
     invoice.fields.supplierName = nameMatched
       ? confirmed(invoice.fields.supplierName, supplierMatch.strength)
       : { value: supplier.name, confidence: supplierMatch.strength, source: 'supplier-master' };
-    invoice.evidence = [...(invoice.evidence ?? []), `supplier master: ${supplier.name} (${supplier.id}) matched by ${supplierMatch.evidence.join(', ') || 'its score'}`];
+    invoice.evidence = [
+      ...(invoice.evidence ?? []),
+      `supplier master: ${supplier.name} (${supplier.id}) matched by ${supplierMatch.evidence.join(', ') || 'its score'}`,
+    ];
   }
   const lineMatch = po ? matchLines(invoice.lines, po) : { orderLineIds: invoice.lines.map(() => null), problems: [] };
   problems.push(...lineMatch.problems, ...printedArithmetic(invoice));
@@ -84,7 +149,12 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
     const number = invoice.fields.invoiceNumber?.value;
     const existing = number ? await invoicesWithNumber(coupa, supplier.id, number) : [];
     if (existing.length > 0) {
-      problems.push({ code: 'duplicate_invoice_number', severity: 'error', field: 'invoiceNumber', message: `${supplier.name} already has invoice ${number} in Coupa (id ${existing.map((e) => e.id).join(', ')})` });
+      problems.push({
+        code: 'duplicate_invoice_number',
+        severity: 'error',
+        field: 'invoiceNumber',
+        message: `${supplier.name} already has invoice ${number} in Coupa (id ${existing.map((e) => e.id).join(', ')})`,
+      });
     }
   }
   problems.push(...(extracted.findings ?? []), ...confidenceProblems(invoice));
@@ -98,7 +168,8 @@ export async function validateInvoice(coupa: IngestCoupa, extracted: ExtractedIn
 }
 
 /** An e-invoice's sums were checked by the EN 16931 rules (allowances and charges included) when it was read. */
-const printedArithmetic = (invoice: ExtractedInvoice): ValidationProblem[] => (invoice.format && invoice.format !== 'printed' ? [] : checkAmounts(invoice));
+const printedArithmetic = (invoice: ExtractedInvoice): ValidationProblem[] =>
+  invoice.format && invoice.format !== 'printed' ? [] : checkAmounts(invoice);
 
 /**
  * What can be said without Coupa (a dry run with no tenant configured): the document's own
@@ -110,7 +181,11 @@ export function validateOffline(extracted: ExtractedInvoice): Validation {
     ...(extracted.findings ?? []),
     ...printedArithmetic(invoice),
     ...confidenceProblems(invoice),
-    { code: 'not_checked_against_coupa', severity: 'warning', message: 'not checked against Coupa (none configured): supplier, PO and duplicates unverified' },
+    {
+      code: 'not_checked_against_coupa',
+      severity: 'warning',
+      message: 'not checked against Coupa (none configured): supplier, PO and duplicates unverified',
+    },
   ];
   return { invoice, refs: { orderLineIds: invoice.lines.map(() => null) }, problems };
 }

@@ -19,12 +19,28 @@ const LanguageFile = z.object({
   words: z.array(z.string()),
   months: z.array(z.array(z.string())).length(12),
   labels: z.object({
-    invoiceNumber: Patterns, invoiceDate: Patterns, dueDate: Patterns, poNumber: Patterns, subtotal: Patterns, tax: Patterns,
-    total: Patterns, taxId: Patterns, bankAccount: Patterns, bankRouting: Patterns, currency: Patterns, remitTo: Patterns,
-    supplier: Patterns, customer: Patterns, title: Patterns,
+    invoiceNumber: Patterns,
+    invoiceDate: Patterns,
+    dueDate: Patterns,
+    poNumber: Patterns,
+    subtotal: Patterns,
+    tax: Patterns,
+    total: Patterns,
+    taxId: Patterns,
+    bankAccount: Patterns,
+    bankRouting: Patterns,
+    currency: Patterns,
+    remitTo: Patterns,
+    supplier: Patterns,
+    customer: Patterns,
+    title: Patterns,
   }),
   table: z.object({
-    poLine: Patterns, unitPrice: Patterns, amount: Patterns, quantity: Patterns, description: Patterns,
+    poLine: Patterns,
+    unitPrice: Patterns,
+    amount: Patterns,
+    quantity: Patterns,
+    description: Patterns,
     /** A column of tax rates ("Alícuota", "USt. %"): neither a price nor an amount. */
     taxRate: Patterns,
     /** Words that mark an amount column as tax-inclusive ("Subtotal c/IVA", "Prijs incl. BTW"). */
@@ -50,14 +66,20 @@ export const SUPPORTED_CODES = ['en', 'de', 'fr', 'nl', 'es', 'it'] as const;
 function load<T>(name: string, schema: z.ZodType<T>): T {
   const file = dataPath('src', 'ingest', 'languages', `${name}.json`);
   const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`src/ingest/languages/${name}.json is not a valid language file: ${formatIssues(parsed.error, { root: 'file', limit: 1 })}`);
+  if (!parsed.success)
+    throw new Error(
+      `src/ingest/languages/${name}.json is not a valid language file: ${formatIssues(parsed.error, { root: 'file', limit: 1 })}`,
+    );
   return parsed.data;
 }
 
 let cache: { languages: Language[]; others: Record<string, string[]> } | undefined;
 
 function vocabulary(): { languages: Language[]; others: Record<string, string[]> } {
-  cache ??= { languages: SUPPORTED_CODES.map((c) => load(c, LanguageFile)), others: load('other', OtherFile).languages };
+  cache ??= {
+    languages: SUPPORTED_CODES.map((c) => load(c, LanguageFile)),
+    others: load('other', OtherFile).languages,
+  };
   return cache;
 }
 
@@ -84,7 +106,9 @@ export function vocabularyFor(code: string): ReadingVocabulary {
   const english = languageByCode('en')!;
   const both = own === english ? [own] : [own, english];
   const merge = <K extends string>(pick: (l: Language) => Record<K, string[]>): Record<K, string[]> =>
-    Object.fromEntries(Object.keys(pick(own)).map((k) => [k, [...new Set(both.flatMap((l) => pick(l)[k as K]))]])) as Record<K, string[]>;
+    Object.fromEntries(
+      Object.keys(pick(own)).map((k) => [k, [...new Set(both.flatMap((l) => pick(l)[k as K]))]]),
+    ) as Record<K, string[]>;
   return {
     language: own,
     labels: merge((l) => l.labels),

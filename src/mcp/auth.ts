@@ -53,8 +53,13 @@ function parseInline(spec: string): TokenEntry[] {
     .map((part) => {
       const m = /^([^=]+)=([^:]+):(.+)$/.exec(part);
       if (!m) throw new UserError(`SETTLE_MCP_TOKENS: expected "token=login:role+role", got "${part.slice(0, 12)}…"`);
-      const parsed = TokenEntry.safeParse({ token: m[1]!.trim(), login: m[2]!.trim(), roles: m[3]!.split('+').map((r) => r.trim()) });
-      if (!parsed.success) throw new UserError(`SETTLE_MCP_TOKENS: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`);
+      const parsed = TokenEntry.safeParse({
+        token: m[1]!.trim(),
+        login: m[2]!.trim(),
+        roles: m[3]!.split('+').map((r) => r.trim()),
+      });
+      if (!parsed.success)
+        throw new UserError(`SETTLE_MCP_TOKENS: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`);
       return parsed.data;
     });
 }
@@ -69,7 +74,10 @@ export function loadTokenDirectory(opts: { file?: string | undefined; inline?: s
       throw new UserError(`SETTLE_TOKENS_FILE ${opts.file}: ${(error as Error).message}`);
     }
     const parsed = z.array(TokenEntry).safeParse(raw);
-    if (!parsed.success) throw new UserError(`SETTLE_TOKENS_FILE ${opts.file}: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`);
+    if (!parsed.success)
+      throw new UserError(
+        `SETTLE_TOKENS_FILE ${opts.file}: ${formatIssues(parsed.error, { root: 'tokens', limit: 1 })}`,
+      );
     entries.push(...parsed.data);
   }
   if (opts.inline) entries.push(...parseInline(opts.inline));

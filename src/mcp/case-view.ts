@@ -10,7 +10,8 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { impliesInvoiceId } from '../guard/scope.js';
 import type { ToolDefinition } from '../guard/tool.js';
 
-export const CASE_NOTE = 'This session settles one invoice: its id is implied, and calls about other invoices, POs or suppliers are refused.';
+export const CASE_NOTE =
+  'This session settles one invoice: its id is implied, and calls about other invoices, POs or suppliers are refused.';
 
 /** `described` (from describeTool) as a case session lists it. */
 export function caseScopedTool(tool: ToolDefinition, described: Tool): Tool {
@@ -21,6 +22,10 @@ export function caseScopedTool(tool: ToolDefinition, described: Tool): Tool {
   return {
     ...described,
     description: `${described.description ?? ''} ${CASE_NOTE}`.trim(),
-    inputSchema: { ...(schema as Tool['inputSchema']), properties, ...(required.length ? { required } : { required: undefined }) },
+    inputSchema: {
+      ...(schema as Tool['inputSchema']),
+      properties,
+      ...(required.length ? { required } : { required: undefined }),
+    },
   };
 }

@@ -46,12 +46,20 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
   return LOCAL_ORIGIN.test(origin) || allowed.includes(origin);
 }
 
-function jsonRpcError(reply: FastifyReply, status: number, message: string, headers: Record<string, string> = {}): FastifyReply {
+function jsonRpcError(
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
   for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
   return reply.code(status).send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 }
 
-export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOptions): Promise<{ sessions: () => number; closeAll: () => Promise<void> }> {
+export async function registerMcpHttp(
+  app: FastifyInstance,
+  options: McpHttpOptions,
+): Promise<{ sessions: () => number; closeAll: () => Promise<void> }> {
   const path = options.path ?? '/mcp';
   const sessions = new LRUCache<string, Session>({
     max: options.maxSessions ?? 1_000,
@@ -87,7 +95,9 @@ export async function registerMcpHttp(app: FastifyInstance, options: McpHttpOpti
       const token = bearerToken(req.headers.authorization);
       const identity = token ? options.tokens.resolve(token) : undefined;
       if (!identity) {
-        void jsonRpcError(reply, 401, 'missing or invalid bearer token', { 'WWW-Authenticate': 'Bearer realm="settle"' });
+        void jsonRpcError(reply, 401, 'missing or invalid bearer token', {
+          'WWW-Authenticate': 'Bearer realm="settle"',
+        });
         return undefined;
       }
       return identity;

@@ -28,7 +28,12 @@ export interface McpMount {
  * Serve MCP at `/mcp` (or `options.path`) on `app` for the callers in `tokens`. Call before
  * `app.listen`. Closing the app also closes every open session.
  */
-export async function mountMcp(app: FastifyInstance, runtime: { guard: Guard }, tokens: TokenDirectory, options: MountMcpOptions = {}): Promise<McpMount> {
+export async function mountMcp(
+  app: FastifyInstance,
+  runtime: { guard: Guard },
+  tokens: TokenDirectory,
+  options: MountMcpOptions = {},
+): Promise<McpMount> {
   const { policies = loadPolicyLibrary(POLICY_DIR), ...http } = options;
   const mount = await registerMcpHttp(app, {
     ...http,

@@ -32,7 +32,10 @@ function withoutCodePrefix(message: string): string {
 /** One line of words for any error a request handler (or the SDK's validation around it) threw. */
 export function oneLineProtocolError(method: string, error: unknown): McpError {
   const invalid = (issues: readonly IssueLike[]): McpError =>
-    new McpError(ErrorCode.InvalidParams, `invalid ${method} request — ${formatIssues({ issues }, { root: 'request' })}`);
+    new McpError(
+      ErrorCode.InvalidParams,
+      `invalid ${method} request — ${formatIssues({ issues }, { root: 'request' })}`,
+    );
   if (hasIssues(error)) return invalid(error.issues);
   if (error instanceof McpError) {
     const message = withoutCodePrefix(error.message);
@@ -47,7 +50,8 @@ export function oneLineProtocolError(method: string, error: unknown): McpError {
 /** Wrap every request handler registered on `server` so far (call after the last registration). */
 export function withOneLineErrors(server: Server): void {
   const handlers = (server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  if (!(handlers instanceof Map)) throw new Error('@modelcontextprotocol/sdk changed: request handlers are no longer reachable');
+  if (!(handlers instanceof Map))
+    throw new Error('@modelcontextprotocol/sdk changed: request handlers are no longer reachable');
   const table = handlers as Map<string, RequestHandler>;
   for (const [method, handler] of table) {
     table.set(method, async (request, extra) => {

@@ -52,7 +52,12 @@ const AnyArgumentsCallToolRequestSchema = CallToolRequestSchema.extend({
   params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
 });
 
-type JsonSchemaObject = { type: 'object'; properties?: Record<string, object>; required?: string[]; [k: string]: unknown };
+type JsonSchemaObject = {
+  type: 'object';
+  properties?: Record<string, object>;
+  required?: string[];
+  [k: string]: unknown;
+};
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaObject {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchemaObject;
@@ -107,11 +112,15 @@ export function createMcpServer(deps: McpServerDeps): Server {
   const { scope } = deps;
   const guard = async (): Promise<Guard> => (typeof deps.guard === 'function' ? deps.guard() : deps.guard);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await guard()).listTools(deps.identity, scope).map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
+    tools: (await guard())
+      .listTools(deps.identity, scope)
+      .map((tool) => (scope ? caseScopedTool(tool, describeTool(tool)) : describeTool(tool))),
   }));
 
   server.setRequestHandler(AnyArgumentsCallToolRequestSchema, async (request) => {
-    const result = await (await guard()).call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
+    const result = await (
+      await guard()
+    ).call(deps.identity, request.params.name, request.params.arguments ?? {}, scope ? { scope } : {});
     return {
       content: [{ type: 'text', text: result.text }],
       ...(result.structured && !result.isError ? { structuredContent: result.structured } : {}),

@@ -13,7 +13,13 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import { SERVER_NAME, SERVER_VERSION, SUPPORTED_PROTOCOL_VERSIONS, serverCapabilities, serverInstructions } from './server-info.js';
+import {
+  SERVER_NAME,
+  SERVER_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  serverCapabilities,
+  serverInstructions,
+} from './server-info.js';
 
 export interface EarlyStdio {
   /** Settles once the client's first line has been read (and answered, when it was `initialize`), or stdin ended. */
@@ -49,7 +55,9 @@ export function earlyInitializeAnswer(line: string): JsonObject | undefined {
   return {
     result: {
       // As the SDK negotiates: the client's version when spoken, else the newest.
-      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion) ? protocolVersion : SUPPORTED_PROTOCOL_VERSIONS[0],
+      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)
+        ? protocolVersion
+        : SUPPORTED_PROTOCOL_VERSIONS[0],
       capabilities: serverCapabilities(),
       serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
       instructions: serverInstructions(),
@@ -59,7 +67,10 @@ export function earlyInitializeAnswer(line: string): JsonObject | undefined {
   };
 }
 
-export function answerInitializeEarly(stdin: NodeJS.ReadableStream & { pause(): unknown } = process.stdin, stdout: NodeJS.WritableStream = process.stdout): EarlyStdio {
+export function answerInitializeEarly(
+  stdin: NodeJS.ReadableStream & { pause(): unknown } = process.stdin,
+  stdout: NodeJS.WritableStream = process.stdout,
+): EarlyStdio {
   const input = new PassThrough();
   let firstLine: Buffer[] | undefined = [];
   let firstLineBytes = 0;
@@ -107,7 +118,9 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream & { pause(): 
         if (isObject(message) && message.id === answered.id && ('result' in message || 'error' in message)) {
           passedOn = true;
           if (!isDeepStrictEqual(message, answered)) {
-            process.stderr.write(`settle: the MCP SDK answered initialize differently from the early answer: ${JSON.stringify(message).slice(0, 500)}\n`);
+            process.stderr.write(
+              `settle: the MCP SDK answered initialize differently from the early answer: ${JSON.stringify(message).slice(0, 500)}\n`,
+            );
           }
           callback();
           return;

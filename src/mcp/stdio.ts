@@ -11,7 +11,10 @@ import type { Readable, Writable } from 'node:stream';
  * Serve `server` until the client closes stdin (or the transport closes). `io` replaces the
  * process's stdin and stdout — the early `initialize` answerer's streams (src/mcp/stdio-early.ts).
  */
-export async function serveStdio(server: Server, io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout }): Promise<void> {
+export async function serveStdio(
+  server: Server,
+  io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout },
+): Promise<void> {
   const transport = new StdioServerTransport(io.input, io.output);
   await server.connect(transport);
   await new Promise<void>((resolve) => {

@@ -18,24 +18,45 @@ export const IRS_MATCH_CODES: Readonly<Record<string, { meaning: string; matched
   '8': { meaning: 'matched on both EIN and SSN (TIN type unknown)', matched: true },
 };
 
-export interface TinMatchRecord { tinType: string; tin: string; name: string; account: string; code: string }
+export interface TinMatchRecord {
+  tinType: string;
+  tin: string;
+  name: string;
+  account: string;
+  code: string;
+}
 
 export function parseTinMatchFile(text: string): TinMatchRecord[] {
   const out: TinMatchRecord[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const parts = raw.split(';').map((p) => p.trim());
     if (parts.length < 5 || !/^\d{9}$/.test(parts[1]!.replace(/-/g, ''))) continue;
-    out.push({ tinType: parts[0]!, tin: parts[1]!.replace(/-/g, ''), name: parts[2]!, account: parts[3]!, code: parts[4]! });
+    out.push({
+      tinType: parts[0]!,
+      tin: parts[1]!.replace(/-/g, ''),
+      name: parts[2]!,
+      account: parts[3]!,
+      code: parts[4]!,
+    });
   }
   return out;
 }
 
 /** Lookup by TIN in a result file read once. */
-export function loadTinMatches(path: string): (tin: string) => { code: string; meaning: string; matched: boolean; file: string } | undefined {
+export function loadTinMatches(
+  path: string,
+): (tin: string) => { code: string; meaning: string; matched: boolean; file: string } | undefined {
   const records = parseTinMatchFile(readFileSync(path, 'utf8'));
   return (tin) => {
     const r = records.findLast((x) => x.tin === tin.replace(/-/g, ''));
     const known = r ? IRS_MATCH_CODES[r.code] : undefined;
-    return r ? { code: r.code, meaning: known?.meaning ?? `unknown result code ${r.code}`, matched: known?.matched ?? false, file: path } : undefined;
+    return r
+      ? {
+          code: r.code,
+          meaning: known?.meaning ?? `unknown result code ${r.code}`,
+          matched: known?.matched ?? false,
+          file: path,
+        }
+      : undefined;
   };
 }

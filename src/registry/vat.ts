@@ -15,7 +15,10 @@ export interface VatRegistry {
 
 /** "DE 136 695 976", "de136695976" → "DE136695976"; Greece's VIES prefix is EL. */
 export function normaliseVatId(raw: string): string {
-  return raw.replace(/[\s.-]/g, '').toUpperCase().replace(/^GR/, 'EL');
+  return raw
+    .replace(/[\s.-]/g, '')
+    .toUpperCase()
+    .replace(/^GR/, 'EL');
 }
 
 export function offlineVatCheck(raw: string, now: Date = new Date()): VatRegistryAnswer {
@@ -41,9 +44,15 @@ const ViesAnswer = z.looseObject({
 });
 
 /** VIES answers "---" when a member state does not disclose the name. */
-const disclosed = (v: string | null | undefined): string | undefined => (v && v.trim() && v.trim() !== '---' ? v.trim() : undefined);
+const disclosed = (v: string | null | undefined): string | undefined =>
+  v && v.trim() && v.trim() !== '---' ? v.trim() : undefined;
 
-export function createViesRegistry(settings: { baseUrl: string; timeoutMs: number; fetch?: typeof fetch; now?: () => Date }): VatRegistry {
+export function createViesRegistry(settings: {
+  baseUrl: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}): VatRegistry {
   const doFetch = settings.fetch ?? fetch;
   const now = settings.now ?? (() => new Date());
   return {
@@ -55,21 +64,45 @@ export function createViesRegistry(settings: { baseUrl: string; timeoutMs: numbe
       const number = offline.vatId.slice(2);
       const base = { vatId: offline.vatId, source: 'VIES', checkedAt: now().toISOString() };
       try {
-        const response = await doFetch(`${settings.baseUrl.replace(/\/+$/, '')}/ms/${country}/vat/${encodeURIComponent(number)}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(settings.timeoutMs) });
-        if (!response.ok) return { ...base, valid: null, failure: response.status === 429 ? 'VIES rate limit (429)' : `VIES answered ${response.status}` };
+        const response = await doFetch(
+          `${settings.baseUrl.replace(/\/+$/, '')}/ms/${country}/vat/${encodeURIComponent(number)}`,
+          { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(settings.timeoutMs) },
+        );
+        if (!response.ok)
+          return {
+            ...base,
+            valid: null,
+            failure: response.status === 429 ? 'VIES rate limit (429)' : `VIES answered ${response.status}`,
+          };
         const parsed = ViesAnswer.safeParse(await response.json());
         if (!parsed.success) return { ...base, valid: null, failure: 'VIES answered a body Settle cannot read' };
         const a = parsed.data;
         const valid = a.isValid ?? a.valid;
         // A member state that is down answers with a userError such as MS_UNAVAILABLE, not a verdict.
-        if (valid === undefined || (a.userError && a.userError !== 'VALID' && a.userError !== 'INVALID' && valid === false)) {
+        if (
+          valid === undefined ||
+          (a.userError && a.userError !== 'VALID' && a.userError !== 'INVALID' && valid === false)
+        ) {
           return { ...base, valid: null, failure: `VIES: ${a.userError ?? 'no verdict'}` };
         }
         const name = disclosed(a.name);
-        return { ...base, valid, ...(valid ? {} : { invalidBecause: 'registry' as const }), ...(name ? { registeredName: name } : {}), ...(a.requestDate ? { checkedAt: a.requestDate } : {}) };
+        return {
+          ...base,
+          valid,
+          ...(valid ? {} : { invalidBecause: 'registry' as const }),
+          ...(name ? { registeredName: name } : {}),
+          ...(a.requestDate ? { checkedAt: a.requestDate } : {}),
+        };
       } catch (error) {
         const e = error as Error;
-        return { ...base, valid: null, failure: e.name === 'TimeoutError' || e.name === 'AbortError' ? `VIES did not answer within ${settings.timeoutMs} ms` : `VIES unreachable: ${e.message.slice(0, 120)}` };
+        return {
+          ...base,
+          valid: null,
+          failure:
+            e.name === 'TimeoutError' || e.name === 'AbortError'
+              ? `VIES did not answer within ${settings.timeoutMs} ms`
+              : `VIES unreachable: ${e.message.slice(0, 120)}`,
+        };
       }
     },
   };

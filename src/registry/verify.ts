@@ -16,7 +16,12 @@ import { createOfflineVatRegistry, createViesRegistry, normaliseVatId, type VatR
 
 export type SupplierVerifier = (facts: RegistryFacts) => Promise<RegistryEvidence>;
 
-export function createSupplierVerifier(deps: { vat: VatRegistry; tinMatch?: ReturnType<typeof loadTinMatches>; now?: () => Date; ttlMs?: number }): SupplierVerifier {
+export function createSupplierVerifier(deps: {
+  vat: VatRegistry;
+  tinMatch?: ReturnType<typeof loadTinMatches>;
+  now?: () => Date;
+  ttlMs?: number;
+}): SupplierVerifier {
   const now = deps.now ?? (() => new Date());
   const cache = new LRUCache<string, VatRegistryAnswer>({ max: 5_000, ttl: deps.ttlMs ?? 24 * 3_600_000 });
   return async (facts) => {
@@ -41,7 +46,17 @@ export function createSupplierVerifier(deps: { vat: VatRegistry; tinMatch?: Retu
 }
 
 /** The verifier the configuration asks for (`SETTLE_VAT_REGISTRY`, `SETTLE_IRS_TIN_MATCH_FILE`). */
-export function supplierVerifierFor(config: RegistryConfig, options: { fetch?: typeof fetch; now?: () => Date } = {}): SupplierVerifier {
-  const vat = config.vat.kind === 'vies' ? createViesRegistry({ ...config.vat, ...options }) : createOfflineVatRegistry(options.now);
-  return createSupplierVerifier({ vat, ...(config.irsTinMatchFile ? { tinMatch: loadTinMatches(config.irsTinMatchFile) } : {}), ...(options.now ? { now: options.now } : {}) });
+export function supplierVerifierFor(
+  config: RegistryConfig,
+  options: { fetch?: typeof fetch; now?: () => Date } = {},
+): SupplierVerifier {
+  const vat =
+    config.vat.kind === 'vies'
+      ? createViesRegistry({ ...config.vat, ...options })
+      : createOfflineVatRegistry(options.now);
+  return createSupplierVerifier({
+    vat,
+    ...(config.irsTinMatchFile ? { tinMatch: loadTinMatches(config.irsTinMatchFile) } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
 }

@@ -19,7 +19,11 @@ const TOPICS: Array<[RegExp, ItemKey, AnswerKind]> = [
   [/\bvat\b|tax[ -]?(id|number|registration)/i, 'vat_id', 'field'],
   [/invoice date/i, 'invoice_date', 'field'],
   [/payment term/i, 'payment_term', 'field'],
-  [/document|timesheet|delivery note|statement of work|backup|attachment|proof of delivery|receipt copy/i, 'documents', 'document'],
+  [
+    /document|timesheet|delivery note|statement of work|backup|attachment|proof of delivery|receipt copy/i,
+    'documents',
+    'document',
+  ],
 ];
 
 /** One item per topic; unrecognised wording is an `other` item any on-topic reply answers. */
@@ -34,7 +38,8 @@ export function itemsOf(missing: readonly string[]): AskedItem[] {
 }
 
 /** Documents a supplier may send as backup: anything else in a reply is ignored. */
-const DOCUMENT_TYPES = /^(application\/pdf|image\/(png|jpeg|tiff)|application\/xml|text\/xml|text\/csv|application\/vnd\.openxmlformats-officedocument\.\w+(\.\w+)*)$/i;
+const DOCUMENT_TYPES =
+  /^(application\/pdf|image\/(png|jpeg|tiff)|application\/xml|text\/xml|text\/csv|application\/vnd\.openxmlformats-officedocument\.\w+(\.\w+)*)$/i;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 export interface ReplyAttachment {
@@ -55,7 +60,8 @@ export interface FoundFacts {
   documents?: string[];
 }
 
-const VAT = /\b(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)\s?[0-9A-Z]{8,12}\b/;
+const VAT =
+  /\b(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)\s?[0-9A-Z]{8,12}\b/;
 const DATE = /\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b/;
 const TERM = /\b(net\s?\d{1,3}|\d{1,3}\s?days(?: net)?|due on receipt)\b/i;
 
@@ -63,7 +69,10 @@ const TERM = /\b(net\s?\d{1,3}|\d{1,3}\s?days(?: net)?|due on receipt)\b/i;
 export function freshText(body: string): string {
   const lines = body.split(/\r?\n/);
   const cut = lines.findIndex((l) => /^On .+wrote:\s*$/.test(l.trim()) || /^-{2,}\s*Original Message/i.test(l.trim()));
-  return (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => !l.trimStart().startsWith('>')).join('\n').slice(0, 20_000);
+  return (cut >= 0 ? lines.slice(0, cut) : lines)
+    .filter((l) => !l.trimStart().startsWith('>'))
+    .join('\n')
+    .slice(0, 20_000);
 }
 
 /** Facts of an expected shape in the reply's own text and documents. */

@@ -40,7 +40,8 @@ export interface ChaseResult {
 
 function byCase(requests: readonly SupplierRequest[]): Map<string, SupplierRequest[]> {
   const out = new Map<string, SupplierRequest[]>();
-  for (const r of requests) out.set(`${r.invoiceId}:${r.caseToken}`, [...(out.get(`${r.invoiceId}:${r.caseToken}`) ?? []), r]);
+  for (const r of requests)
+    out.set(`${r.invoiceId}:${r.caseToken}`, [...(out.get(`${r.invoiceId}:${r.caseToken}`) ?? []), r]);
   return out;
 }
 
@@ -52,10 +53,19 @@ async function remind(deps: ChaseDeps, group: SupplierRequest[], n: number): Pro
   await deps.addComment(first.invoiceId, { text, toSupplier: true });
   if (deps.mail && first.recipient && first.channels.includes('email')) {
     const domain = deps.mail.replyAddress.split('@')[1] ?? 'settle.invalid';
-    await deps.mail.mailer.send(requestMail({
-      to: first.recipient, token: first.caseToken, invoiceNumber: number, message: 'Hello,', items, replyAddressBase: deps.mail.replyAddress,
-      messageId: messageIdFor(first.caseToken, domain, deps.now().getTime()), reminder: n, firstMessageId: first.messageId ?? undefined,
-    }));
+    await deps.mail.mailer.send(
+      requestMail({
+        to: first.recipient,
+        token: first.caseToken,
+        invoiceNumber: number,
+        message: 'Hello,',
+        items,
+        replyAddressBase: deps.mail.replyAddress,
+        messageId: messageIdFor(first.caseToken, domain, deps.now().getTime()),
+        reminder: n,
+        firstMessageId: first.messageId ?? undefined,
+      }),
+    );
   }
 }
 
@@ -64,15 +74,24 @@ async function escalate(deps: ChaseDeps, group: SupplierRequest[]): Promise<stri
   const days = businessDaysBetween(first.askedAt, deps.now());
   const text = `SETTLE: escalated to ${deps.apOwner} — the supplier has not answered in ${days} business days and ${first.reminders} reminder(s): ${group.map((r) => r.asked).join('; ')}. Asked ${first.askedAt.toISOString().slice(0, 10)} by ${first.channels.join(' and ')}. Call the supplier or decide without it.`;
   await deps.addComment(first.invoiceId, { text, toSupplier: false });
-  const routed = await deps.routeToOwner(first.invoiceId, `Supplier has not answered Settle's request in ${days} business days (${first.reminders} reminders): ${group.map((r) => r.asked).join('; ')}`.slice(0, 2_000));
-  return routed.ok ? null : `invoice ${first.invoiceId}: escalation not routed to ${deps.apOwner}: ${routed.text.slice(0, 200)}`;
+  const routed = await deps.routeToOwner(
+    first.invoiceId,
+    `Supplier has not answered Settle's request in ${days} business days (${first.reminders} reminders): ${group.map((r) => r.asked).join('; ')}`.slice(
+      0,
+      2_000,
+    ),
+  );
+  return routed.ok
+    ? null
+    : `invoice ${first.invoiceId}: escalation not routed to ${deps.apOwner}: ${routed.text.slice(0, 200)}`;
 }
 
 /** Send the reminders and escalations due now. One failed case does not stop the others. */
 export async function chasePending(deps: ChaseDeps): Promise<ChaseResult> {
   const now = deps.now();
-  const due = (await deps.store.list({ tenant: deps.tenant, status: 'pending' }))
-    .filter((r) => !r.escalatedAt && businessDaysBetween(r.lastChasedAt ?? r.askedAt, now) >= deps.policy.reminderBusinessDays);
+  const due = (await deps.store.list({ tenant: deps.tenant, status: 'pending' })).filter(
+    (r) => !r.escalatedAt && businessDaysBetween(r.lastChasedAt ?? r.askedAt, now) >= deps.policy.reminderBusinessDays,
+  );
   const result: ChaseResult = { reminded: [], escalated: [], problems: [] };
   for (const group of byCase(due).values()) {
     const ids = group.map((r) => r.id);

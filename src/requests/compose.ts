@@ -17,7 +17,12 @@ export function replyAddressFor(base: string, token: string): string {
 export const messageIdFor = (token: string, domain: string, n: number): string => `<settle.${token}.${n}@${domain}>`;
 
 /** The token a reply carries: in a recipient address, the subject's `[ref …]` or a threading header. */
-export function tokenIn(reply: { to: readonly string[]; subject: string; inReplyTo?: string | undefined; references?: readonly string[] | undefined }): string | null {
+export function tokenIn(reply: {
+  to: readonly string[];
+  subject: string;
+  inReplyTo?: string | undefined;
+  references?: readonly string[] | undefined;
+}): string | null {
   for (const address of reply.to) {
     const m = /\+([0-9a-f]{16})@/i.exec(address);
     if (m) return m[1]!.toLowerCase();

@@ -34,7 +34,8 @@ export function createDocumentStore(db: Db): DocumentStore {
     },
     async get(tenant, invoiceId, sha256) {
       const { rows } = await db.query<{ filename: string; content_type: string; content: Uint8Array }>(
-        'select filename, content_type, content from supplier_documents where tenant = $1 and invoice_id = $2 and sha256 = $3', [tenant, invoiceId, sha256],
+        'select filename, content_type, content from supplier_documents where tenant = $1 and invoice_id = $2 and sha256 = $3',
+        [tenant, invoiceId, sha256],
       );
       const r = rows[0];
       return r ? { sha256, filename: r.filename, contentType: r.content_type, bytes: new Uint8Array(r.content) } : null;

@@ -21,11 +21,13 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
 
 /** The parts of a parsed message a reply is judged on. */
 export function replyFromMail(mail: ParsedMail, receivedAt: Date, envelopeTo: readonly string[] = []): InboundReply {
-  const references = typeof mail.references === 'string' ? [mail.references] : mail.references ?? [];
+  const references = typeof mail.references === 'string' ? [mail.references] : (mail.references ?? []);
   return {
     channel: 'email',
     // No Message-ID (rare, broken senders): the content identifies the redelivery instead.
-    externalId: mail.messageId ?? `no-id:${mail.date?.toISOString() ?? ''}:${mail.subject ?? ''}:${(mail.text ?? '').slice(0, 200)}`,
+    externalId:
+      mail.messageId ??
+      `no-id:${mail.date?.toISOString() ?? ''}:${mail.subject ?? ''}:${(mail.text ?? '').slice(0, 200)}`,
     sender: addresses(mail.from)[0] ?? null,
     to: [...envelopeTo, ...addresses(mail.to), ...addresses(mail.cc)],
     subject: mail.subject ?? '',
@@ -34,13 +36,23 @@ export function replyFromMail(mail: ParsedMail, receivedAt: Date, envelopeTo: re
     text: mail.text ?? '',
     attachments: mail.attachments
       .filter((a) => a.size <= MAX_ATTACHMENT_BYTES)
-      .map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, size: a.size, content: new Uint8Array(a.content) })),
+      .map((a) => ({
+        filename: a.filename ?? 'attachment',
+        contentType: a.contentType,
+        size: a.size,
+        content: new Uint8Array(a.content),
+      })),
     receivedAt,
   };
 }
 
 /** Parse raw MIME and accept it as a reply (tests and relays without HTTP call this directly). */
-export async function acceptRawMail(deps: ReplyDeps, raw: Buffer, receivedAt: Date, envelopeTo: readonly string[] = []): Promise<ReplyOutcome> {
+export async function acceptRawMail(
+  deps: ReplyDeps,
+  raw: Buffer,
+  receivedAt: Date,
+  envelopeTo: readonly string[] = [],
+): Promise<ReplyOutcome> {
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
   return acceptReply(deps, replyFromMail(mail, receivedAt, envelopeTo));
 }
@@ -60,19 +72,34 @@ export async function registerInboundMailRoute(app: FastifyInstance, options: In
       try {
         options.verifier.verify(request.headers, raw);
       } catch (error) {
-        if (error instanceof WebhookVerificationError) return reply.code(401).send({ error: 'unauthorized', message: error.message });
+        if (error instanceof WebhookVerificationError)
+          return reply.code(401).send({ error: 'unauthorized', message: error.message });
         throw error;
       }
-      if (raw.length === 0) return reply.code(400).send({ error: 'invalid', message: 'body must be the raw RFC 822 message' });
+      if (raw.length === 0)
+        return reply.code(400).send({ error: 'invalid', message: 'body must be the raw RFC 822 message' });
       // The relay may pass the envelope recipient (the plus-address) when the To header lost it.
       const envelope = request.headers['x-envelope-to'];
-      const envelopeTo = (Array.isArray(envelope) ? envelope : envelope ? [envelope] : []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+      const envelopeTo = (Array.isArray(envelope) ? envelope : envelope ? [envelope] : [])
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
       try {
         const outcome = await acceptRawMail(options.deps, raw, options.now(), envelopeTo);
-        return reply.code(202).send({ status: outcome.status, invoice_id: outcome.invoiceId, answered: outcome.answered, still_pending: outcome.stillPending });
+        return reply
+          .code(202)
+          .send({
+            status: outcome.status,
+            invoice_id: outcome.invoiceId,
+            answered: outcome.answered,
+            still_pending: outcome.stillPending,
+          });
       } catch (error) {
         request.log.error({ err: error }, 'could not record inbound mail');
-        return reply.code(503).header('retry-after', '30').send({ error: 'unavailable', message: 'reply not recorded; retry later' });
+        return reply
+          .code(503)
+          .header('retry-after', '30')
+          .send({ error: 'unavailable', message: 'reply not recorded; retry later' });
       }
     });
   });

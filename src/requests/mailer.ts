@@ -34,7 +34,8 @@ export interface Mailer {
 export function createSmtpMailer(url: string, from: string): Mailer {
   const transport = nodemailer.createTransport(url);
   return {
-    kind: 'smtp', from,
+    kind: 'smtp',
+    from,
     async send(mail) {
       const info = await transport.sendMail({ ...mail, from });
       return { messageId: info.messageId };
@@ -48,7 +49,8 @@ export function createOutboxMailer(from: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const outbox: SentMail[] = [];
   return {
-    kind: 'outbox', from,
+    kind: 'outbox',
+    from,
     async send(mail) {
       const info = await transport.sendMail({ ...mail, from });
       outbox.push({ ...mail, from, raw: info.message as Buffer });

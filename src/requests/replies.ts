@@ -76,35 +76,56 @@ export interface AttachRequest {
 export type AttachOutcome = { coupaAttachmentId: number } | { notAttached: string };
 
 /** One key per reply and document: two deliveries of one mail share it; another mail does not. */
-export function attachmentKey(tenant: string, reply: Pick<InboundReply, 'channel' | 'externalId'>, bytes: Uint8Array): string {
-  const replyHash = createHash('sha256').update(`${tenant}\n${reply.channel}\n${reply.externalId}`).digest('hex').slice(0, 32);
+export function attachmentKey(
+  tenant: string,
+  reply: Pick<InboundReply, 'channel' | 'externalId'>,
+  bytes: Uint8Array,
+): string {
+  const replyHash = createHash('sha256')
+    .update(`${tenant}\n${reply.channel}\n${reply.externalId}`)
+    .digest('hex')
+    .slice(0, 32);
   return `supplier-document:${replyHash}:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 const MAX_BODY = 20_000;
 
-async function casesOf(deps: ReplyDeps, reply: InboundReply): Promise<{ token: string | null; all: SupplierRequest[] }> {
+async function casesOf(
+  deps: ReplyDeps,
+  reply: InboundReply,
+): Promise<{ token: string | null; all: SupplierRequest[] }> {
   const token = tokenIn(reply);
   if (token) return { token, all: await deps.store.list({ tenant: deps.tenant, caseToken: token }) };
-  if (reply.invoiceId !== undefined) return { token: null, all: await deps.store.list({ tenant: deps.tenant, invoiceId: reply.invoiceId }) };
+  if (reply.invoiceId !== undefined)
+    return { token: null, all: await deps.store.list({ tenant: deps.tenant, invoiceId: reply.invoiceId }) };
   return { token: null, all: [] };
 }
 
 async function seenBefore(db: Queryable, tenant: string, reply: InboundReply): Promise<boolean> {
-  const { rows } = await db.query('select 1 from supplier_replies where tenant = $1 and channel = $2 and external_id = $3', [tenant, reply.channel, reply.externalId]);
+  const { rows } = await db.query(
+    'select 1 from supplier_replies where tenant = $1 and channel = $2 and external_id = $3',
+    [tenant, reply.channel, reply.externalId],
+  );
   return rows.length > 0;
 }
 
 /** The first exception event's hint, so the re-run is judged on the same hold — and the new facts. */
 async function originalHint(client: Queryable, invoiceId: number): Promise<Record<string, unknown>> {
   const { rows } = await client.query<{ payload: Record<string, unknown> | null }>(
-    `select payload from webhook_events where invoice_id = $1 and source <> 'supplier_reply' order by received_at, event_id limit 1`, [invoiceId],
+    `select payload from webhook_events where invoice_id = $1 and source <> 'supplier_reply' order by received_at, event_id limit 1`,
+    [invoiceId],
   );
   const p = rows[0]?.payload ?? {};
   return { exception_code: p.exception_code ?? null, hold_reason: p.hold_reason ?? null };
 }
 
-async function requeue(client: Queryable, deps: ReplyDeps, invoiceId: number, eventId: string, replyId: number): Promise<void> {
+async function requeue(
+  client: Queryable,
+  deps: ReplyDeps,
+  invoiceId: number,
+  eventId: string,
+  replyId: number,
+): Promise<void> {
   const jobId = randomUUID();
   const payload = { ...(await originalHint(client, invoiceId)), supplier_reply_id: replyId };
   const inserted = await client.query(
@@ -120,7 +141,8 @@ async function requeue(client: Queryable, deps: ReplyDeps, invoiceId: number, ev
 /** Match, record and (when it answers something) re-queue one reply. Safe to call again with the same reply. */
 export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise<ReplyOutcome> {
   const none = { replyId: null, answered: [], stillPending: [], unasked: [], eventId: null };
-  if (await seenBefore(deps.db, deps.tenant, reply)) return { status: 'duplicate', invoiceId: reply.invoiceId ?? null, ...none };
+  if (await seenBefore(deps.db, deps.tenant, reply))
+    return { status: 'duplicate', invoiceId: reply.invoiceId ?? null, ...none };
   const { token, all } = await casesOf(deps, reply);
   const invoiceId = all[0]?.invoiceId ?? null;
   const pending = all.filter((r) => r.status === 'pending');
@@ -131,7 +153,10 @@ export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise
     const answer = answerTo({ key: r.itemKey, asked: r.asked, answerKind: r.answerKind }, facts, text);
     if (answer !== null) answers.set(r.id, answer);
   }
-  const unasked = unaskedFacts(pending.map((r) => ({ key: r.itemKey, asked: r.asked, answerKind: r.answerKind })), facts);
+  const unasked = unaskedFacts(
+    pending.map((r) => ({ key: r.itemKey, asked: r.asked, answerKind: r.answerKind })),
+    facts,
+  );
 
   // A mailed document goes onto the Coupa invoice before the case is re-run (a portal upload already is).
   // Two deliveries of one mail at the same moment both get here: the guard's idempotency key
@@ -143,11 +168,19 @@ export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise
     const meta = { filename: a.filename.slice(0, 200), contentType: a.contentType, size: a.size };
     if (invoiceId !== null && answersDocuments && isDocument(a) && a.content && a.coupaAttachmentId === undefined) {
       const attached = await deps.attachDocument({
-        invoiceId, filename: meta.filename, contentType: a.contentType, bytes: a.content,
-        reply: `${reply.channel} ${reply.externalId}`.slice(0, 600), key: attachmentKey(deps.tenant, reply, a.content),
+        invoiceId,
+        filename: meta.filename,
+        contentType: a.contentType,
+        bytes: a.content,
+        reply: `${reply.channel} ${reply.externalId}`.slice(0, 600),
+        key: attachmentKey(deps.tenant, reply, a.content),
       });
       documents.push({ ...meta, ...attached });
-    } else documents.push({ ...meta, ...(a.coupaAttachmentId !== undefined ? { coupaAttachmentId: a.coupaAttachmentId } : {}) });
+    } else
+      documents.push({
+        ...meta,
+        ...(a.coupaAttachmentId !== undefined ? { coupaAttachmentId: a.coupaAttachmentId } : {}),
+      });
   }
 
   const eventId = `supplier-reply:${createHash('sha256').update(`${deps.tenant}\n${reply.channel}\n${reply.externalId}`).digest('hex').slice(0, 32)}`;
@@ -156,9 +189,21 @@ export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise
       `insert into supplier_replies (tenant, channel, external_id, invoice_id, case_token, sender, subject, body, attachments, answered, unasked, event_id, received_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        on conflict (tenant, channel, external_id) do nothing returning id`,
-      [deps.tenant, reply.channel, reply.externalId.slice(0, 500), invoiceId, token ?? all[0]?.caseToken ?? null, reply.sender?.slice(0, 320) ?? null,
-        reply.subject.slice(0, 500), text.slice(0, MAX_BODY), JSON.stringify(documents),
-        JSON.stringify(pending.filter((r) => answers.has(r.id)).map((r) => r.itemKey)), JSON.stringify(unasked), answers.size ? eventId : null, reply.receivedAt],
+      [
+        deps.tenant,
+        reply.channel,
+        reply.externalId.slice(0, 500),
+        invoiceId,
+        token ?? all[0]?.caseToken ?? null,
+        reply.sender?.slice(0, 320) ?? null,
+        reply.subject.slice(0, 500),
+        text.slice(0, MAX_BODY),
+        JSON.stringify(documents),
+        JSON.stringify(pending.filter((r) => answers.has(r.id)).map((r) => r.itemKey)),
+        JSON.stringify(unasked),
+        answers.size ? eventId : null,
+        reply.receivedAt,
+      ],
     );
     if (!rows[0]) return { status: 'duplicate' as const, invoiceId, ...none };
     const replyId = Number(rows[0].id);
@@ -167,7 +212,13 @@ export async function acceptReply(deps: ReplyDeps, reply: InboundReply): Promise
     const base = { replyId, invoiceId, answered: answered.map((r) => r.asked), stillPending, unasked };
     if (invoiceId === null) return { status: 'unmatched' as const, ...base, eventId: null };
     if (answered.length === 0) return { status: 'evidence' as const, ...base, eventId: null };
-    await deps.store.markAnswered(answered.map((r) => r.id), replyId, answers, reply.receivedAt, client);
+    await deps.store.markAnswered(
+      answered.map((r) => r.id),
+      replyId,
+      answers,
+      reply.receivedAt,
+      client,
+    );
     await requeue(client, deps, invoiceId, eventId, replyId);
     return { status: 'answered' as const, ...base, eventId };
   });

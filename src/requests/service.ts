@@ -52,7 +52,10 @@ export interface SupplierRequests {
 /** Where a supplier reads e-mail: the primary contact, else the PO e-mail address. */
 export function contactOf(supplier: Supplier | null): string | null {
   const candidates = [supplier?.primaryContact?.email, supplier?.poEmail];
-  return candidates.find((e): e is string => typeof e === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e.trim()))?.trim() ?? null;
+  return (
+    candidates.find((e): e is string => typeof e === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e.trim()))?.trim() ??
+    null
+  );
 }
 
 export interface SupplierRequestDeps {
@@ -73,8 +76,15 @@ export function createSupplierRequests(deps: SupplierRequestDeps): SupplierReque
       const items = itemsOf(missing);
       const known = await store.list({ tenant: deps.tenant, invoiceId });
       const pending = known.filter((r) => r.status === 'pending' && items.some((i) => i.key === r.itemKey));
-      const answered = known.filter((r) => r.status === 'answered' && items.some((i) => i.key === r.itemKey) && !pending.some((p) => p.itemKey === r.itemKey));
-      const fresh = items.filter((i) => !pending.some((p) => p.itemKey === i.key) && !answered.some((a) => a.itemKey === i.key));
+      const answered = known.filter(
+        (r) =>
+          r.status === 'answered' &&
+          items.some((i) => i.key === r.itemKey) &&
+          !pending.some((p) => p.itemKey === r.itemKey),
+      );
+      const fresh = items.filter(
+        (i) => !pending.some((p) => p.itemKey === i.key) && !answered.some((a) => a.itemKey === i.key),
+      );
       return { fresh, pending, answered };
     },
     async ask(input) {
@@ -88,8 +98,13 @@ export function createSupplierRequests(deps: SupplierRequestDeps): SupplierReque
       else {
         const domain = deps.mail.replyAddress.split('@')[1] ?? 'settle.invalid';
         const mail = requestMail({
-          to: recipient, token, invoiceNumber: input.invoiceNumber ?? String(input.invoiceId), message: input.message,
-          items: input.items.map((i) => i.asked), replyAddressBase: deps.mail.replyAddress, messageId: messageIdFor(token, domain, Date.now()),
+          to: recipient,
+          token,
+          invoiceNumber: input.invoiceNumber ?? String(input.invoiceId),
+          message: input.message,
+          items: input.items.map((i) => i.asked),
+          replyAddressBase: deps.mail.replyAddress,
+          messageId: messageIdFor(token, domain, Date.now()),
         });
         try {
           await deps.mail.mailer.send(mail);
@@ -101,8 +116,17 @@ export function createSupplierRequests(deps: SupplierRequestDeps): SupplierReque
         }
       }
       const recorded = await store.add({
-        tenant: deps.tenant, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber, supplierId: input.supplier?.id ?? null,
-        supplierName: input.supplier?.name ?? null, caseToken: token, items: input.items, recipient, channels, messageId, askedAt: deps.now(),
+        tenant: deps.tenant,
+        invoiceId: input.invoiceId,
+        invoiceNumber: input.invoiceNumber,
+        supplierId: input.supplier?.id ?? null,
+        supplierName: input.supplier?.name ?? null,
+        caseToken: token,
+        items: input.items,
+        recipient,
+        channels,
+        messageId,
+        askedAt: deps.now(),
       });
       return { recorded, emailedTo: channels.includes('email') ? recipient : null, emailProblem };
     },

@@ -34,22 +34,56 @@ export interface SupplierRequest {
 }
 
 interface Row {
-  id: string; tenant: string; invoice_id: string; invoice_number: string | null; supplier_id: string | null; supplier_name: string | null;
-  case_token: string; item_key: ItemKey; asked: string; answer_kind: AnswerKind; recipient: string | null; channels: RequestChannel[];
-  message_id: string | null; status: SupplierRequest['status']; asked_at: Date | string; reminders: number; last_chased_at: Date | string | null;
-  escalated_at: Date | string | null; escalated_to: string | null; answered_at: Date | string | null; answered_by: string | null; answer: unknown;
+  id: string;
+  tenant: string;
+  invoice_id: string;
+  invoice_number: string | null;
+  supplier_id: string | null;
+  supplier_name: string | null;
+  case_token: string;
+  item_key: ItemKey;
+  asked: string;
+  answer_kind: AnswerKind;
+  recipient: string | null;
+  channels: RequestChannel[];
+  message_id: string | null;
+  status: SupplierRequest['status'];
+  asked_at: Date | string;
+  reminders: number;
+  last_chased_at: Date | string | null;
+  escalated_at: Date | string | null;
+  escalated_to: string | null;
+  answered_at: Date | string | null;
+  answered_by: string | null;
+  answer: unknown;
 }
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
 function fromRow(r: Row): SupplierRequest {
   return {
-    id: Number(r.id), tenant: r.tenant, invoiceId: Number(r.invoice_id), invoiceNumber: r.invoice_number,
-    supplierId: r.supplier_id === null ? null : Number(r.supplier_id), supplierName: r.supplier_name, caseToken: r.case_token,
-    itemKey: r.item_key, asked: r.asked, answerKind: r.answer_kind, recipient: r.recipient, channels: r.channels, messageId: r.message_id,
-    status: r.status, askedAt: new Date(r.asked_at), reminders: r.reminders, lastChasedAt: date(r.last_chased_at),
-    escalatedAt: date(r.escalated_at), escalatedTo: r.escalated_to, answeredAt: date(r.answered_at),
-    answeredBy: r.answered_by === null ? null : Number(r.answered_by), answer: r.answer,
+    id: Number(r.id),
+    tenant: r.tenant,
+    invoiceId: Number(r.invoice_id),
+    invoiceNumber: r.invoice_number,
+    supplierId: r.supplier_id === null ? null : Number(r.supplier_id),
+    supplierName: r.supplier_name,
+    caseToken: r.case_token,
+    itemKey: r.item_key,
+    asked: r.asked,
+    answerKind: r.answer_kind,
+    recipient: r.recipient,
+    channels: r.channels,
+    messageId: r.message_id,
+    status: r.status,
+    askedAt: new Date(r.asked_at),
+    reminders: r.reminders,
+    lastChasedAt: date(r.last_chased_at),
+    escalatedAt: date(r.escalated_at),
+    escalatedTo: r.escalated_to,
+    answeredAt: date(r.answered_at),
+    answeredBy: r.answered_by === null ? null : Number(r.answered_by),
+    answer: r.answer,
   };
 }
 
@@ -80,7 +114,13 @@ export interface RequestStore {
   list(filter?: RequestFilter, client?: Queryable): Promise<SupplierRequest[]>;
   /** The case token already used for an invoice (one conversation per invoice), if any. */
   tokenOf(tenant: string, invoiceId: number): Promise<string | null>;
-  markAnswered(ids: readonly number[], replyId: number, answers: ReadonlyMap<number, unknown>, at: Date, client: Queryable): Promise<void>;
+  markAnswered(
+    ids: readonly number[],
+    replyId: number,
+    answers: ReadonlyMap<number, unknown>,
+    at: Date,
+    client: Queryable,
+  ): Promise<void>;
   markChased(ids: readonly number[], at: Date, escalatedTo?: string): Promise<void>;
 }
 
@@ -94,7 +134,21 @@ export function createRequestStore(db: Db): RequestStore {
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
            on conflict (tenant, invoice_id, item_key) where status = 'pending' do nothing
            returning *`,
-          [r.tenant, r.invoiceId, r.invoiceNumber, r.supplierId, r.supplierName, r.caseToken, item.key, item.asked, item.answerKind, r.recipient, [...r.channels], r.messageId, r.askedAt],
+          [
+            r.tenant,
+            r.invoiceId,
+            r.invoiceNumber,
+            r.supplierId,
+            r.supplierName,
+            r.caseToken,
+            item.key,
+            item.asked,
+            item.answerKind,
+            r.recipient,
+            [...r.channels],
+            r.messageId,
+            r.askedAt,
+          ],
         );
         if (rows[0]) out.push(fromRow(rows[0]));
       }
@@ -103,16 +157,23 @@ export function createRequestStore(db: Db): RequestStore {
     async list(filter = {}, client = db) {
       const where: string[] = [];
       const values: unknown[] = [];
-      const add = (sql: string, v: unknown): void => void (values.push(v), where.push(sql.replace('?', `$${values.length}`)));
+      const add = (sql: string, v: unknown): void =>
+        void (values.push(v), where.push(sql.replace('?', `$${values.length}`)));
       if (filter.tenant !== undefined) add('tenant = ?', filter.tenant);
       if (filter.invoiceId !== undefined) add('invoice_id = ?', filter.invoiceId);
       if (filter.status !== undefined) add('status = ?', filter.status);
       if (filter.caseToken !== undefined) add('case_token = ?', filter.caseToken);
-      const { rows } = await client.query<Row>(`select * from supplier_requests ${where.length ? `where ${where.join(' and ')}` : ''} order by asked_at, id`, values);
+      const { rows } = await client.query<Row>(
+        `select * from supplier_requests ${where.length ? `where ${where.join(' and ')}` : ''} order by asked_at, id`,
+        values,
+      );
       return rows.map(fromRow);
     },
     async tokenOf(tenant, invoiceId) {
-      const { rows } = await db.query<{ case_token: string }>('select case_token from supplier_requests where tenant = $1 and invoice_id = $2 order by id desc limit 1', [tenant, invoiceId]);
+      const { rows } = await db.query<{ case_token: string }>(
+        'select case_token from supplier_requests where tenant = $1 and invoice_id = $2 order by id desc limit 1',
+        [tenant, invoiceId],
+      );
       return rows[0]?.case_token ?? null;
     },
     async markAnswered(ids, replyId, answers, at, client) {

@@ -16,7 +16,9 @@ export interface RequestCounts {
 }
 
 export async function requestCounts(db: Queryable, tenant: string): Promise<RequestCounts> {
-  const { rows: [r] } = await db.query<Record<keyof RequestCounts, string>>(
+  const {
+    rows: [r],
+  } = await db.query<Record<keyof RequestCounts, string>>(
     `select count(*) as sent,
             count(*) filter (where 'email' = any(channels)) as emailed,
             count(*) filter (where status = 'answered') as answered,
@@ -30,12 +32,20 @@ export async function requestCounts(db: Queryable, tenant: string): Promise<Requ
   );
   const n = (v: string | undefined): number => Number(v ?? 0);
   return {
-    sent: n(r?.sent), emailed: n(r?.emailed), answered: n(r?.answered), pending: n(r?.pending), escalated: n(r?.escalated),
-    replies: n(r?.replies), evidenceOnly: n(r?.evidenceOnly), reopened: n(r?.reopened),
+    sent: n(r?.sent),
+    emailed: n(r?.emailed),
+    answered: n(r?.answered),
+    pending: n(r?.pending),
+    escalated: n(r?.escalated),
+    replies: n(r?.replies),
+    evidenceOnly: n(r?.evidenceOnly),
+    reopened: n(r?.reopened),
   };
 }
 
 export function requestCountsLine(c: RequestCounts): string {
-  return `Supplier requests: ${c.sent} sent (${c.emailed} also by e-mail), ${c.answered} answered, ${c.pending} pending, ${c.escalated} escalated to the AP owner; ` +
-    `${c.replies} replies (${c.evidenceOnly} answered nothing and were kept as evidence), ${c.reopened} invoices re-opened by an answer.`;
+  return (
+    `Supplier requests: ${c.sent} sent (${c.emailed} also by e-mail), ${c.answered} answered, ${c.pending} pending, ${c.escalated} escalated to the AP owner; ` +
+    `${c.replies} replies (${c.evidenceOnly} answered nothing and were kept as evidence), ${c.reopened} invoices re-opened by an answer.`
+  );
 }

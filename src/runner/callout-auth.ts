@@ -63,7 +63,11 @@ export function createCalloutAuth(options: CalloutAuthOptions): CalloutAuth {
       if (!client || !sameSecret(client.clientSecret, clientSecret)) return null;
       const exp = Math.floor(now() / 1000) + ttl;
       const payload = Buffer.from(JSON.stringify({ sub: clientId, exp })).toString('base64url');
-      return { access_token: `${PREFIX}.${payload}.${mac(client, payload).toString('base64url')}`, token_type: 'bearer', expires_in: ttl };
+      return {
+        access_token: `${PREFIX}.${payload}.${mac(client, payload).toString('base64url')}`,
+        token_type: 'bearer',
+        expires_in: ttl,
+      };
     },
     verify(token) {
       const [prefix, payload, signature, ...rest] = token.split('.');
@@ -93,13 +97,17 @@ export function parseCalloutClients(value: string | undefined): CalloutClient[] 
     .filter(Boolean)
     .map((pair) => {
       const at = pair.indexOf(':');
-      if (at <= 0 || at === pair.length - 1) throw new RangeError('call-out clients must be written id:secret, separated by commas');
+      if (at <= 0 || at === pair.length - 1)
+        throw new RangeError('call-out clients must be written id:secret, separated by commas');
       return { clientId: pair.slice(0, at), clientSecret: pair.slice(at + 1) };
     });
 }
 
 /** Credentials from `Authorization: Basic` or, failing that, `client_id`/`client_secret` fields. */
-export function readClientCredentials(authorization: string | undefined, fields: Record<string, unknown>): CalloutClient | null {
+export function readClientCredentials(
+  authorization: string | undefined,
+  fields: Record<string, unknown>,
+): CalloutClient | null {
   if (authorization?.toLowerCase().startsWith('basic ')) {
     // Coupa sends base64url(id:secret); Node's base64 decoder reads both alphabets. The id ends
     // at the first ':' (secrets may contain one).

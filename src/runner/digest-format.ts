@@ -46,7 +46,8 @@ function windowText(d: DigestData): string {
 /** Slack incoming-webhook payload (`text` is the notification fallback). */
 export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Record<string, unknown>> } {
   const section = (title: string, body: string): Record<string, unknown> => ({
-    type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${body}`.slice(0, 3000) },
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${title}*\n${body}`.slice(0, 3000) },
   });
   const waiting = d.waiting.map((w) => `• ${waitingLine(w, d.until, slackEscape)}`).join('\n') || '—';
   return {
@@ -64,11 +65,34 @@ export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Reco
       { type: 'divider' },
       section('By exception type', list(d.byType, slackEscape)),
       section('By root cause', list(d.byRootCause, slackEscape)),
-      section(`Waiting for people (oldest first${d.waitingTotal > d.waiting.length ? `, ${d.waiting.length} of ${d.waitingTotal}` : ''})`, waiting),
+      section(
+        `Waiting for people (oldest first${d.waitingTotal > d.waiting.length ? `, ${d.waiting.length} of ${d.waitingTotal}` : ''})`,
+        waiting,
+      ),
       section('Top suppliers by exceptions', list(d.topSuppliers, slackEscape)),
-      ...(d.demotions.length ? [section('Autonomy demoted', d.demotions.map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
-      ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [section('Quality assurance of autonomous settlements', digestQaLines(d.qa).map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
-      ...(d.supplierRequests?.pending ? [section('Waiting on suppliers (oldest first)', digestRequestLines(d.supplierRequests, d.until).map((l) => `• ${slackEscape(l)}`).join('\n'))] : []),
+      ...(d.demotions.length
+        ? [section('Autonomy demoted', d.demotions.map((l) => `• ${slackEscape(l)}`).join('\n'))]
+        : []),
+      ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed)
+        ? [
+            section(
+              'Quality assurance of autonomous settlements',
+              digestQaLines(d.qa)
+                .map((l) => `• ${slackEscape(l)}`)
+                .join('\n'),
+            ),
+          ]
+        : []),
+      ...(d.supplierRequests?.pending
+        ? [
+            section(
+              'Waiting on suppliers (oldest first)',
+              digestRequestLines(d.supplierRequests, d.until)
+                .map((l) => `• ${slackEscape(l)}`)
+                .join('\n'),
+            ),
+          ]
+        : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: windowText(d) }] },
     ],
   };
@@ -76,9 +100,15 @@ export function toSlackBlocks(d: DigestData): { text: string; blocks: Array<Reco
 
 /** Teams incoming-webhook / Workflows payload: a message with one Adaptive Card attachment. */
 export function toTeamsMessage(d: DigestData): Record<string, unknown> {
-  const text = (value: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+  const text = (value: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    type: 'TextBlock',
+    text: value,
+    wrap: true,
+    ...extra,
+  });
   const facts = (items: DigestCount[]): Record<string, unknown> => ({
-    type: 'FactSet', facts: items.map((c) => ({ title: plain(c.key), value: String(c.count) })),
+    type: 'FactSet',
+    facts: items.map((c) => ({ title: plain(c.key), value: String(c.count) })),
   });
   return {
     type: 'message',
@@ -109,9 +139,24 @@ export function toTeamsMessage(d: DigestData): Record<string, unknown> {
             ...(d.waiting.length ? d.waiting.map((w) => text(waitingLine(w, d.until, cardEscape))) : [text('—')]),
             text('Top suppliers by exceptions', { weight: 'Bolder', separator: true }),
             facts(d.topSuppliers),
-            ...(d.demotions.length ? [text('Autonomy demoted', { weight: 'Bolder', separator: true }), ...d.demotions.map((l) => text(cardEscape(l)))] : []),
-            ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed) ? [text('Quality assurance of autonomous settlements', { weight: 'Bolder', separator: true }), ...digestQaLines(d.qa).map((l) => text(cardEscape(l)))] : []),
-            ...(d.supplierRequests?.pending ? [text('Waiting on suppliers (oldest first)', { weight: 'Bolder', separator: true }), ...digestRequestLines(d.supplierRequests, d.until).map((l) => text(cardEscape(l)))] : []),
+            ...(d.demotions.length
+              ? [
+                  text('Autonomy demoted', { weight: 'Bolder', separator: true }),
+                  ...d.demotions.map((l) => text(cardEscape(l))),
+                ]
+              : []),
+            ...(d.qa && (d.qa.drawn || d.qa.pending || d.qa.overall.reviewed)
+              ? [
+                  text('Quality assurance of autonomous settlements', { weight: 'Bolder', separator: true }),
+                  ...digestQaLines(d.qa).map((l) => text(cardEscape(l))),
+                ]
+              : []),
+            ...(d.supplierRequests?.pending
+              ? [
+                  text('Waiting on suppliers (oldest first)', { weight: 'Bolder', separator: true }),
+                  ...digestRequestLines(d.supplierRequests, d.until).map((l) => text(cardEscape(l))),
+                ]
+              : []),
           ],
         },
       },

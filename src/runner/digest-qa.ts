@@ -31,7 +31,12 @@ export interface DigestQa {
 const FALSE_RELEASE = `verdict = 'disagree' and decision = 'resolve' and coalesce(correct_decision, 'route') <> 'resolve'`;
 const NUMERIC = `case when amount ~ '^-?[0-9]+(\\.[0-9]+)?$' then amount::numeric else 0 end`;
 
-export async function computeDigestQa(db: Queryable, since: Date, until: Date, windowDays = 30): Promise<DigestQa | null> {
+export async function computeDigestQa(
+  db: Queryable,
+  since: Date,
+  until: Date,
+  windowDays = 30,
+): Promise<DigestQa | null> {
   const { rows: present } = await db.query<{ t: string | null }>(`select to_regclass('qa_samples')::text as t`);
   if (!present[0]?.t) return null;
   const from = new Date(until.getTime() - windowDays * 86_400_000);
@@ -48,12 +53,23 @@ export async function computeDigestQa(db: Queryable, since: Date, until: Date, w
   );
   const slice = (r: (typeof rows)[number]): DigestQaSlice => {
     const { low, high } = wilson(r.agreed, r.reviewed);
-    return { key: r.key ?? 'all', reviewed: r.reviewed, agreed: r.agreed, ciLow: low, ciHigh: high, falseReleaseValue: r.false_release };
+    return {
+      key: r.key ?? 'all',
+      reviewed: r.reviewed,
+      agreed: r.agreed,
+      ciLow: low,
+      ciHigh: high,
+      falseReleaseValue: r.false_release,
+    };
   };
   const overall = rows.find((r) => r.key === null);
   return {
-    drawn: counts[0]?.drawn ?? 0, pending: counts[0]?.pending ?? 0, windowDays,
-    overall: overall ? slice(overall) : { key: 'all', reviewed: 0, agreed: 0, ciLow: 0, ciHigh: 1, falseReleaseValue: '0.00' },
+    drawn: counts[0]?.drawn ?? 0,
+    pending: counts[0]?.pending ?? 0,
+    windowDays,
+    overall: overall
+      ? slice(overall)
+      : { key: 'all', reviewed: 0, agreed: 0, ciLow: 0, ciHigh: 1, falseReleaseValue: '0.00' },
     byType: rows.filter((r) => r.key !== null).map(slice),
   };
 }
@@ -63,10 +79,15 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** One line per figure, for the chat messages. */
 export function digestQaLines(qa: DigestQa): string[] {
   const o = qa.overall;
-  const agreement = o.reviewed ? `${o.agreed}/${o.reviewed} agreed, ${pct(o.agreed / o.reviewed)} (95% CI ${pct(o.ciLow)}–${pct(o.ciHigh)})` : 'none reviewed';
+  const agreement = o.reviewed
+    ? `${o.agreed}/${o.reviewed} agreed, ${pct(o.agreed / o.reviewed)} (95% CI ${pct(o.ciLow)}–${pct(o.ciHigh)})`
+    : 'none reviewed';
   return [
     `${qa.drawn} drawn for review · ${qa.pending} waiting for a reviewer`,
     `last ${qa.windowDays} days: ${agreement} · false release ${o.falseReleaseValue}`,
-    ...qa.byType.map((s) => `${s.key}: ${s.agreed}/${s.reviewed} agreed (${pct(s.ciLow)}–${pct(s.ciHigh)}) · false release ${s.falseReleaseValue}`),
+    ...qa.byType.map(
+      (s) =>
+        `${s.key}: ${s.agreed}/${s.reviewed} agreed (${pct(s.ciLow)}–${pct(s.ciHigh)}) · false release ${s.falseReleaseValue}`,
+    ),
   ];
 }

@@ -19,12 +19,21 @@ export interface Delivery {
 /** Thrown when a webhook answers non-2xx (the body is kept short: it may echo our payload). */
 export class DigestDeliveryError extends Error {
   override name = 'DigestDeliveryError';
-  constructor(readonly target: Delivery['target'], readonly status: number, detail: string) {
+  constructor(
+    readonly target: Delivery['target'],
+    readonly status: number,
+    detail: string,
+  ) {
     super(`${target} webhook answered ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`);
   }
 }
 
-async function post(target: Delivery['target'], url: string, payload: unknown, fetchImpl: typeof fetch): Promise<Delivery> {
+async function post(
+  target: Delivery['target'],
+  url: string,
+  payload: unknown,
+  fetchImpl: typeof fetch,
+): Promise<Delivery> {
   const response = await fetchImpl(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -36,7 +45,11 @@ async function post(target: Delivery['target'], url: string, payload: unknown, f
 }
 
 /** Send to every configured target; each is attempted even if another fails. */
-export async function sendDigest(data: DigestData, targets: DigestTargets, fetchImpl: typeof fetch = fetch): Promise<Delivery[]> {
+export async function sendDigest(
+  data: DigestData,
+  targets: DigestTargets,
+  fetchImpl: typeof fetch = fetch,
+): Promise<Delivery[]> {
   const sends: Array<Promise<Delivery>> = [];
   if (targets.slackUrl) sends.push(post('slack', targets.slackUrl, toSlackBlocks(data), fetchImpl));
   if (targets.teamsUrl) sends.push(post('teams', targets.teamsUrl, toTeamsMessage(data), fetchImpl));

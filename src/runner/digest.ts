@@ -78,7 +78,10 @@ async function demotionsIn(db: Queryable, since: Date, until: Date): Promise<str
     `select rule, reason from autonomy_changes where kind = 'demotion' and changed_by = 'settle' and changed_at >= $1 and changed_at < $2 order by id`,
     [since, until],
   );
-  return rows.map((r) => `${r.rule.name ?? ([r.rule.exception_type ?? 'slice'].flat().join('|'))} demoted itself to assisted: ${r.reason}`);
+  return rows.map(
+    (r) =>
+      `${r.rule.name ?? [r.rule.exception_type ?? 'slice'].flat().join('|')} demoted itself to assisted: ${r.reason}`,
+  );
 }
 
 /** Compute the digest for `[since, until)`. */
@@ -91,7 +94,13 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     [since, until],
   );
   const waiting = await db.query<{
-    invoice_id: string; supplier_name: string | null; exception_type: string; decision: string; route_to: string | null; settled_at: Date; total: number;
+    invoice_id: string;
+    supplier_name: string | null;
+    exception_type: string;
+    decision: string;
+    route_to: string | null;
+    settled_at: Date;
+    total: number;
   }>(
     `select invoice_id, supplier_name, exception_type, decision, route_to, settled_at, count(*) over ()::int as total
        from (${LATEST}) latest where ${WAITS_FOR_PEOPLE}
@@ -106,11 +115,21 @@ export async function computeDigest(db: Queryable, options: DigestOptions): Prom
     byType: await counts(db, 'exception_type', since, until, 20),
     byRootCause: await counts(db, 'root_cause', since, until, 20),
     waiting: waiting.rows.map((r) => ({
-      invoiceId: Number(r.invoice_id), supplierName: r.supplier_name, exceptionType: r.exception_type,
-      decision: r.decision, routeTo: r.route_to, settledAt: r.settled_at,
+      invoiceId: Number(r.invoice_id),
+      supplierName: r.supplier_name,
+      exceptionType: r.exception_type,
+      decision: r.decision,
+      routeTo: r.route_to,
+      settledAt: r.settled_at,
     })),
     waitingTotal: waiting.rows[0]?.total ?? 0,
-    topSuppliers: await counts(db, `coalesce(supplier_name, 'supplier ' || supplier_id::text)`, since, until, options.topSuppliers ?? 5),
+    topSuppliers: await counts(
+      db,
+      `coalesce(supplier_name, 'supplier ' || supplier_id::text)`,
+      since,
+      until,
+      options.topSuppliers ?? 5,
+    ),
     demotions: await demotionsIn(db, since, until),
     qa: await computeDigestQa(db, since, until),
     supplierRequests: await computeDigestRequests(db, since, until, options.waitingLimit ?? 10),

@@ -12,7 +12,10 @@ export const DEFAULT_EVENT_TYPE = 'invoice.exception.created';
 /** `invoice.exception.created`, `invoice.updated`, `Invoice_Exception`, `invoices/changed`, `invoice`. */
 const INVOICE_EVENT = /^invoices?(?:[._:/ -]|$)/i;
 
-export type EventKind = { kind: 'invoice'; eventType: string } | { kind: 'ignored'; eventType: string; reason: string } | { kind: 'invalid'; reason: string };
+export type EventKind =
+  | { kind: 'invoice'; eventType: string }
+  | { kind: 'ignored'; eventType: string; reason: string }
+  | { kind: 'invalid'; reason: string };
 
 /** Classify a parsed body by its `event_type` (absent or null: the default invoice exception). */
 export function eventKindOf(body: Record<string, unknown>): EventKind {
@@ -23,5 +26,9 @@ export function eventKindOf(body: Record<string, unknown>): EventKind {
   if (eventType === '') return { kind: 'invoice', eventType: DEFAULT_EVENT_TYPE };
   if (eventType.length > 200) return { kind: 'invalid', reason: 'event_type longer than 200 characters' };
   if (INVOICE_EVENT.test(eventType)) return { kind: 'invoice', eventType };
-  return { kind: 'ignored', eventType, reason: `event type "${eventType}" is not an invoice event; Settle acts on invoice events only` };
+  return {
+    kind: 'ignored',
+    eventType,
+    reason: `event type "${eventType}" is not an invoice event; Settle acts on invoice events only`,
+  };
 }

@@ -37,10 +37,21 @@ export async function acceptEvent(db: Db, queue: RunnerQueue, event: InboundEven
        values ($1, $2, $3, $4, $5, $6)
        on conflict (event_id) do nothing
        returning event_id`,
-      [event.eventId, event.invoiceId, event.source, event.eventType ?? null, event.payload === undefined ? null : JSON.stringify(event.payload), jobId],
+      [
+        event.eventId,
+        event.invoiceId,
+        event.source,
+        event.eventType ?? null,
+        event.payload === undefined ? null : JSON.stringify(event.payload),
+        jobId,
+      ],
     );
     if (inserted.rowCount === 0) return { status: 'duplicate', jobId: null };
-    const queued = await queue.enqueue({ invoiceId: event.invoiceId, eventId: event.eventId, source: event.source }, client, jobId);
+    const queued = await queue.enqueue(
+      { invoiceId: event.invoiceId, eventId: event.eventId, source: event.source },
+      client,
+      jobId,
+    );
     if (!queued) await client.query('update webhook_events set job_id = null where event_id = $1', [event.eventId]);
     return { status: queued ? 'queued' : 'folded', jobId: queued };
   });
@@ -73,6 +84,9 @@ export async function eventPayload(db: Db, eventId: string): Promise<unknown> {
 
 /** An inbox event's payload and where it came from (a Coupa webhook, the poller, a supplier's reply …). */
 export async function inboxEvent(db: Db, eventId: string): Promise<{ payload: unknown; source: string } | undefined> {
-  const { rows } = await db.query<{ payload: unknown; source: string }>('select payload, source from webhook_events where event_id = $1', [eventId]);
+  const { rows } = await db.query<{ payload: unknown; source: string }>(
+    'select payload, source from webhook_events where event_id = $1',
+    [eventId],
+  );
   return rows[0];
 }

@@ -49,13 +49,18 @@ function authenticate(request: FastifyRequest, raw: Buffer, options: IntakeOptio
     return clientId ? null : { status: 401, outcome: 'unauthorized', message: 'bearer token is invalid or expired' };
   }
   if (!options.verifier) {
-    return { status: 401, outcome: 'unauthorized', message: 'no webhook secret is configured; send a call-out bearer token' };
+    return {
+      status: 401,
+      outcome: 'unauthorized',
+      message: 'no webhook secret is configured; send a call-out bearer token',
+    };
   }
   try {
     options.verifier.verify(request.headers, raw);
     return null;
   } catch (error) {
-    if (error instanceof WebhookVerificationError) return { status: 401, outcome: 'unauthorized', message: error.message };
+    if (error instanceof WebhookVerificationError)
+      return { status: 401, outcome: 'unauthorized', message: error.message };
     throw error;
   }
 }
@@ -87,7 +92,10 @@ function parseBody(raw: Buffer): { body: Record<string, unknown> } | { error: st
 
 /** 202 for an event Settle does not act on: recorded as ignored, never queued, not retried. */
 async function acknowledgeIgnored(
-  request: FastifyRequest, reply: FastifyReply, options: IntakeOptions, event: { eventId: string; eventType: string; reason: string; payload: unknown },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: IntakeOptions,
+  event: { eventId: string; eventType: string; reason: string; payload: unknown },
 ): Promise<FastifyReply> {
   try {
     const { status } = await recordIgnoredEvent(options.db, { ...event, source: 'webhook' });
@@ -96,13 +104,20 @@ async function acknowledgeIgnored(
   } catch (error) {
     request.log.error({ err: error, eventId: event.eventId }, 'could not record ignored webhook event');
     options.metrics?.webhookEvents.inc({ outcome: 'unavailable' });
-    return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'event not recorded; retry later' });
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .send({ error: 'unavailable', message: 'event not recorded; retry later' });
   }
 }
 
 /** Fastify's own refusals (body too large, bad content) as one line with the reason, not a code dump. */
 function bodyErrorHandler(limit: number) {
-  return (error: { statusCode?: number; code?: string; message: string }, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+  return (
+    error: { statusCode?: number; code?: string; message: string },
+    _request: FastifyRequest,
+    reply: FastifyReply,
+  ): FastifyReply => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) throw error;
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body larger than ${limit} bytes` : error.message;
@@ -127,11 +142,22 @@ export async function registerWebhookRoute(app: FastifyInstance, options: Intake
       const headerId = request.headers['webhook-id'];
       const eventId = eventIdOf(typeof headerId === 'string' ? headerId : undefined, parsed.body, raw);
       if (eventId.length > MAX_EVENT_ID_LENGTH) {
-        return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `event id longer than ${MAX_EVENT_ID_LENGTH} characters` });
+        return reject(reply, metrics, {
+          status: 400,
+          outcome: 'invalid',
+          message: `event id longer than ${MAX_EVENT_ID_LENGTH} characters`,
+        });
       }
       const kind = eventKindOf(parsed.body);
-      if (kind.kind === 'invalid') return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${kind.reason}` });
-      if (kind.kind === 'ignored') return acknowledgeIgnored(request, reply, options, { eventId, eventType: kind.eventType, reason: kind.reason, payload: parsed.body });
+      if (kind.kind === 'invalid')
+        return reject(reply, metrics, { status: 400, outcome: 'invalid', message: `invalid event — ${kind.reason}` });
+      if (kind.kind === 'ignored')
+        return acknowledgeIgnored(request, reply, options, {
+          eventId,
+          eventType: kind.eventType,
+          reason: kind.reason,
+          payload: parsed.body,
+        });
       const event = ExceptionEventSchema.safeParse(parsed.body);
       if (!event.success) {
         const message = formatIssues(event.error, { root: 'body' });
@@ -140,13 +166,20 @@ export async function registerWebhookRoute(app: FastifyInstance, options: Intake
       let result;
       try {
         result = await acceptEvent(options.db, options.queue, {
-          eventId, invoiceId: event.data.resource_id, source: 'webhook', eventType: kind.eventType, payload: event.data,
+          eventId,
+          invoiceId: event.data.resource_id,
+          source: 'webhook',
+          eventType: kind.eventType,
+          payload: event.data,
         });
       } catch (error) {
         // Our fault, not the sender's: 503 asks it to redeliver, and nothing was half-recorded.
         request.log.error({ err: error, eventId }, 'could not record webhook event');
         metrics?.webhookEvents.inc({ outcome: 'unavailable' });
-        return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'event not recorded; retry later' });
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'event not recorded; retry later' });
       }
       metrics?.webhookEvents.inc({ outcome: result.status });
       return reply.code(202).send({ status: result.status, event_id: eventId });
@@ -157,14 +190,26 @@ export async function registerWebhookRoute(app: FastifyInstance, options: Intake
 /** Mount `POST /oauth2/token` for Coupa call-outs (client credentials, Basic or form fields). */
 export async function registerCalloutTokenRoute(app: FastifyInstance, auth: CalloutAuth): Promise<void> {
   await app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 8 * 1024 },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      },
+    );
     scope.post('/oauth2/token', { bodyLimit: 8 * 1024 }, async (request, reply) => {
       void reply.header('cache-control', 'no-store');
-      const fields = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+      const fields = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
       if (fields.grant_type !== 'client_credentials') {
-        return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is supported' });
+        return reply
+          .code(400)
+          .send({
+            error: 'unsupported_grant_type',
+            error_description: 'only grant_type=client_credentials is supported',
+          });
       }
       const credentials = readClientCredentials(request.headers.authorization, fields);
       const token = credentials && auth.issue(credentials.clientId, credentials.clientSecret);

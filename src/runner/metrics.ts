@@ -60,27 +60,87 @@ export function createRunnerMetrics(options: RunnerMetricsOptions = {}): RunnerM
   };
   return {
     registry,
-    webhookEvents: new Counter({ name: 'settle_webhook_events_total', help: 'Events at the intake by outcome', labelNames: ['outcome'], registers }),
-    settled: new Counter({ name: 'settle_settled_total', help: 'Invoices settled, by decision and executed', labelNames: ['decision', 'executed'], registers }),
-    settleFailures: new Counter({ name: 'settle_settle_failures_total', help: 'Settle attempts that failed', labelNames: ['kind'], registers }),
-    guardDenials: new Counter({ name: 'settle_guard_denials_total', help: 'Writes refused by the guard', labelNames: ['tool', 'reason'], registers }),
-    coupaCalls: new Counter({ name: 'settle_coupa_calls_total', help: 'HTTP exchanges with Coupa', labelNames: ['method', 'status'], registers }),
-    coupaErrors: new Counter({ name: 'settle_coupa_errors_total', help: 'Coupa exchanges that failed (no response, 429 or >= 500)', labelNames: ['method', 'status'], registers }),
-    coupaEndpointCalls: new Counter({ name: 'settle_coupa_endpoint_calls_total', help: 'HTTP exchanges with Coupa by endpoint (ids replaced by :id)', labelNames: ['endpoint'], registers }),
-    coupaThrottled: new Counter({ name: 'settle_coupa_throttled_total', help: 'HTTP 429 answers received from Coupa', registers }),
-    settlementCoupaCalls: new Counter({ name: 'settle_settlement_coupa_calls_total', help: 'Coupa calls made by settled exceptions (divide by settle_settled_total for calls per exception)', registers }),
-    settlementTokens: new Counter({ name: 'settle_settlement_tokens_total', help: 'Model tokens used by settled exceptions, by direction (in|out)', labelNames: ['direction'], registers }),
-    settlementCost: new Counter({ name: 'settle_settlement_model_cost_total', help: 'Model cost of settled exceptions in SETTLE_MODEL_PRICE_IN/OUT units (0 without prices)', registers }),
+    webhookEvents: new Counter({
+      name: 'settle_webhook_events_total',
+      help: 'Events at the intake by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    settled: new Counter({
+      name: 'settle_settled_total',
+      help: 'Invoices settled, by decision and executed',
+      labelNames: ['decision', 'executed'],
+      registers,
+    }),
+    settleFailures: new Counter({
+      name: 'settle_settle_failures_total',
+      help: 'Settle attempts that failed',
+      labelNames: ['kind'],
+      registers,
+    }),
+    guardDenials: new Counter({
+      name: 'settle_guard_denials_total',
+      help: 'Writes refused by the guard',
+      labelNames: ['tool', 'reason'],
+      registers,
+    }),
+    coupaCalls: new Counter({
+      name: 'settle_coupa_calls_total',
+      help: 'HTTP exchanges with Coupa',
+      labelNames: ['method', 'status'],
+      registers,
+    }),
+    coupaErrors: new Counter({
+      name: 'settle_coupa_errors_total',
+      help: 'Coupa exchanges that failed (no response, 429 or >= 500)',
+      labelNames: ['method', 'status'],
+      registers,
+    }),
+    coupaEndpointCalls: new Counter({
+      name: 'settle_coupa_endpoint_calls_total',
+      help: 'HTTP exchanges with Coupa by endpoint (ids replaced by :id)',
+      labelNames: ['endpoint'],
+      registers,
+    }),
+    coupaThrottled: new Counter({
+      name: 'settle_coupa_throttled_total',
+      help: 'HTTP 429 answers received from Coupa',
+      registers,
+    }),
+    settlementCoupaCalls: new Counter({
+      name: 'settle_settlement_coupa_calls_total',
+      help: 'Coupa calls made by settled exceptions (divide by settle_settled_total for calls per exception)',
+      registers,
+    }),
+    settlementTokens: new Counter({
+      name: 'settle_settlement_tokens_total',
+      help: 'Model tokens used by settled exceptions, by direction (in|out)',
+      labelNames: ['direction'],
+      registers,
+    }),
+    settlementCost: new Counter({
+      name: 'settle_settlement_model_cost_total',
+      help: 'Model cost of settled exceptions in SETTLE_MODEL_PRICE_IN/OUT units (0 without prices)',
+      registers,
+    }),
     coupaReadProblems: new Counter({
-      name: 'settle_coupa_read_problems_total', help: 'Fields of Coupa records that could not be read and were set aside (tenant drift)',
-      labelNames: ['resource', 'field', 'decisive'], registers,
+      name: 'settle_coupa_read_problems_total',
+      help: 'Fields of Coupa records that could not be read and were set aside (tenant drift)',
+      labelNames: ['resource', 'field', 'decisive'],
+      registers,
     }),
     agentLatency: new Histogram({
-      name: 'settle_agent_latency_seconds', help: 'Time to settle one invoice', labelNames: ['outcome'], registers,
+      name: 'settle_agent_latency_seconds',
+      help: 'Time to settle one invoice',
+      labelNames: ['outcome'],
+      registers,
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     }),
     queueDepth: new Gauge({
-      name: 'settle_queue_depth', help: 'Settle jobs by state (dead_letter: waiting for a person)', labelNames: ['state'], registers,
+      name: 'settle_queue_depth',
+      help: 'Settle jobs by state (dead_letter: waiting for a person)',
+      labelNames: ['state'],
+      registers,
       async collect() {
         const s = await readStats().catch(() => undefined); // db down: keep last values, /readyz says why
         if (!s) return;
@@ -91,7 +151,9 @@ export function createRunnerMetrics(options: RunnerMetricsOptions = {}): RunnerM
       },
     }),
     oldestJobAge: new Gauge({
-      name: 'settle_queue_oldest_job_age_seconds', help: 'Age of the oldest unfinished settle job (alert well before retention)', registers,
+      name: 'settle_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest unfinished settle job (alert well before retention)',
+      registers,
       async collect() {
         const s = await readStats().catch(() => undefined);
         if (s) this.set(s.oldestJobAgeSeconds);
@@ -127,5 +189,10 @@ export function coupaCallObserver(metrics: RunnerMetrics): (event: CoupaCallEven
 
 /** For the Coupa client's `onReadProblem` hook: one count per field that could not be read. */
 export function readProblemObserver(metrics: RunnerMetrics): (problem: ReadProblem) => void {
-  return (problem) => metrics.coupaReadProblems.inc({ resource: problem.resource, field: fieldPattern(problem.field), decisive: String(isMaterial(problem)) });
+  return (problem) =>
+    metrics.coupaReadProblems.inc({
+      resource: problem.resource,
+      field: fieldPattern(problem.field),
+      decisive: String(isMaterial(problem)),
+    });
 }

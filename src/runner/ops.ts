@@ -19,7 +19,10 @@ async function databaseAnswers(db: Db, timeoutMs: number): Promise<boolean> {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    const probe = db.query('select 1').then(() => true, () => false);
+    const probe = db.query('select 1').then(
+      () => true,
+      () => false,
+    );
     return await Promise.race([probe, timeout]);
   } finally {
     clearTimeout(timer);
@@ -31,7 +34,9 @@ export async function registerOps(app: FastifyInstance, options: OpsOptions): Pr
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ok = await databaseAnswers(options.db, options.readyTimeoutMs ?? 2000);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', database: ok ? 'ok' : 'unreachable' });
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ status: ok ? 'ready' : 'unavailable', database: ok ? 'ok' : 'unreachable' });
   });
   app.get('/metrics', async (_request, reply) => {
     const body = await options.metrics.registry.metrics();

@@ -26,14 +26,24 @@ export interface ChangedInvoice {
 
 /** One page of invoices in `statuses` changed at or after `since`, oldest change first. */
 export interface ChangedInvoiceSource {
-  page(request: { statuses: readonly string[]; since: string | undefined; offset: number; limit: number }): Promise<ChangedInvoice[]>;
+  page(request: {
+    statuses: readonly string[];
+    since: string | undefined;
+    offset: number;
+    limit: number;
+  }): Promise<ChangedInvoice[]>;
 }
 
 /** The source backed by the Coupa client (reads one page per call; the client rate-limits). */
 export function coupaInvoiceSource(client: Pick<CoupaClient, 'listInvoices'>): ChangedInvoiceSource {
   return {
     async page({ statuses, since, offset, limit }) {
-      let q = query().where('status', 'in', statuses).orderBy('updated-at', 'asc').fields(['id', 'status', 'updated-at']).limit(limit).offset(offset);
+      let q = query()
+        .where('status', 'in', statuses)
+        .orderBy('updated-at', 'asc')
+        .fields(['id', 'status', 'updated-at'])
+        .limit(limit)
+        .offset(offset);
       if (since) q = q.where('updated-at', 'gt_or_eq', since);
       const out: ChangedInvoice[] = [];
       for await (const invoice of client.listInvoices(q)) {
@@ -101,7 +111,8 @@ async function saveCursor(db: Db, name: string, cursor: Cursor): Promise<void> {
 function advance(cursor: Cursor | undefined, invoice: ChangedInvoice): { cursor: Cursor; fresh: boolean } {
   const at = Date.parse(invoice.updatedAt);
   if (Number.isNaN(at)) throw new Error(`invoice ${invoice.id} has an unreadable updated-at "${invoice.updatedAt}"`);
-  if (!cursor || at > cursor.at) return { cursor: { at, raw: invoice.updatedAt, seen: new Set([invoice.id]) }, fresh: true };
+  if (!cursor || at > cursor.at)
+    return { cursor: { at, raw: invoice.updatedAt, seen: new Set([invoice.id]) }, fresh: true };
   if (at < cursor.at || cursor.seen.has(invoice.id)) return { cursor, fresh: false };
   cursor.seen.add(invoice.id);
   return { cursor, fresh: true };
@@ -153,7 +164,9 @@ export function createPoller(options: PollerOptions): Poller {
     start(intervalMs) {
       if (timer) return;
       const tick = async (): Promise<void> => {
-        running = pollOnce().catch((error: unknown) => options.logger?.error({ err: error }, 'poll failed; will retry next interval'));
+        running = pollOnce().catch((error: unknown) =>
+          options.logger?.error({ err: error }, 'poll failed; will retry next interval'),
+        );
         await running;
         if (timer) timer = setTimeout(() => void tick(), intervalMs);
       };

@@ -101,7 +101,10 @@ async function releaseFollowUp(client: Queryable, singletonKey: string): Promise
 }
 
 async function singletonKeyOf(client: Queryable, jobId: string): Promise<string | null> {
-  const { rows } = await client.query<{ key: string | null }>('select singleton_key as key from pgboss.job where name = $1 and id = $2::uuid', [SETTLE_QUEUE, jobId]);
+  const { rows } = await client.query<{ key: string | null }>(
+    'select singleton_key as key from pgboss.job where name = $1 and id = $2::uuid',
+    [SETTLE_QUEUE, jobId],
+  );
   return rows[0]?.key ?? null;
 }
 
@@ -152,7 +155,10 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
     await inTransaction(db, async (client) => {
       const key = await singletonKeyOf(client, id);
       if (key !== null) await lockInvoiceKey(client, key);
-      const { rows } = await client.query<{ worker_id: string }>('delete from settle_job_owners where job_id = $1 returning worker_id', [id]);
+      const { rows } = await client.query<{ worker_id: string }>(
+        'delete from settle_job_owners where job_id = $1 returning worker_id',
+        [id],
+      );
       if (lease && rows[0] && rows[0].worker_id !== lease.workerId) {
         reportError(new Error(`job ${id} was reclaimed from this worker; leaving it to its new owner`));
         throw new JobReclaimed();
@@ -180,9 +186,18 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
       if (orphans.length === 0) return 0;
       const ids = orphans.map((j) => j.id);
       const executor = { db: bossExecutor(client) };
-      for (const id of ids) await boss.fail(SETTLE_QUEUE, id, { message: 'the worker running this job stopped; reclaimed at start-up' }, executor);
+      for (const id of ids)
+        await boss.fail(
+          SETTLE_QUEUE,
+          id,
+          { message: 'the worker running this job stopped; reclaimed at start-up' },
+          executor,
+        );
       // A crash is not the job's fault: no backoff before it runs again.
-      await client.query(`update pgboss.job set start_after = now() where name = $1 and id = any($2::uuid[]) and state = 'retry'`, [SETTLE_QUEUE, ids]);
+      await client.query(
+        `update pgboss.job set start_after = now() where name = $1 and id = any($2::uuid[]) and state = 'retry'`,
+        [SETTLE_QUEUE, ids],
+      );
       await client.query('delete from settle_job_owners where job_id = any($1::text[])', [ids]);
       for (const key of new Set(orphans.flatMap((j) => (j.key ? [j.key] : [])))) await releaseFollowUp(client, key);
       return orphans.length;
@@ -221,7 +236,11 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
       const current = lease;
       // The job and its owner in one transaction: no moment where a running job has no owner.
       const job = await inTransaction(db, async (client) => {
-        const [fetched] = await boss.fetch<unknown>(SETTLE_QUEUE, { batchSize: 1, includeMetadata: true, db: bossExecutor(client) } as PgBoss.FetchOptions & { includeMetadata: true });
+        const [fetched] = await boss.fetch<unknown>(SETTLE_QUEUE, {
+          batchSize: 1,
+          includeMetadata: true,
+          db: bossExecutor(client),
+        } as PgBoss.FetchOptions & { includeMetadata: true });
         if (fetched && current) {
           await client.query(
             `insert into settle_job_owners (job_id, worker_id) values ($1, $2)
@@ -235,10 +254,16 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
       return { id: job.id, data: job.data, attempt: job.retryCount + 1, expireInSeconds: Number(job.expireInSeconds) };
     },
     async complete(id, output) {
-      await endJob(id, async (client) => void (await boss.complete(SETTLE_QUEUE, id, output, { db: bossExecutor(client) })));
+      await endJob(
+        id,
+        async (client) => void (await boss.complete(SETTLE_QUEUE, id, output, { db: bossExecutor(client) })),
+      );
     },
     async fail(id, error) {
-      await endJob(id, async (client) => void (await boss.fail(SETTLE_QUEUE, id, errorOutput(error), { db: bossExecutor(client) })));
+      await endJob(
+        id,
+        async (client) => void (await boss.fail(SETTLE_QUEUE, id, errorOutput(error), { db: bossExecutor(client) })),
+      );
     },
     async stats() {
       const { rows } = await db.query<{ name: string; state: string; n: number; oldest: number | null }>(
@@ -249,7 +274,8 @@ export function createRunnerQueue(options: RunnerQueueOptions): RunnerQueue {
           group by name, state`,
         [[SETTLE_QUEUE, DEAD_LETTER_QUEUE]],
       );
-      const count = (name: string, state: string): number => rows.find((r) => r.name === name && r.state === state)?.n ?? 0;
+      const count = (name: string, state: string): number =>
+        rows.find((r) => r.name === name && r.state === state)?.n ?? 0;
       const live = rows.filter((r) => r.name === SETTLE_QUEUE);
       return {
         queued: count(SETTLE_QUEUE, 'created'),

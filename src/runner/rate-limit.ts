@@ -81,7 +81,11 @@ export function createPgRateLimiter(db: Db, options: PgRateLimiterOptions): PgRa
       });
       await created;
       for (;;) {
-        const { rows } = await db.query<{ granted: boolean; available: number }>(TAKE_SQL, [name, ratePerSecond, burst]);
+        const { rows } = await db.query<{ granted: boolean; available: number }>(TAKE_SQL, [
+          name,
+          ratePerSecond,
+          burst,
+        ]);
         const row = rows[0];
         if (row?.granted) return;
         // Wait about as long as the missing fraction of a token takes to refill; jitter spreads

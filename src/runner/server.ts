@@ -53,7 +53,9 @@ export function createRunnerServer(options: RunnerServerOptions): FastifyInstanc
   const verifier = options.verifier ?? fromConfig.verifier;
   const calloutAuth = options.calloutAuth ?? fromConfig.calloutAuth;
   if (!verifier && !calloutAuth) {
-    options.logger?.warn('no SETTLE_WEBHOOK_SECRETS or SETTLE_CALLOUT_CLIENTS: /webhooks/coupa will refuse every event (401)');
+    options.logger?.warn(
+      'no SETTLE_WEBHOOK_SECRETS or SETTLE_CALLOUT_CLIENTS: /webhooks/coupa will refuse every event (401)',
+    );
   }
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -62,7 +64,12 @@ export function createRunnerServer(options: RunnerServerOptions): FastifyInstanc
   }) as unknown as FastifyInstance;
   void app.register(async (scope) => {
     await registerIntake(scope, {
-      db: options.db, queue: options.queue, verifier, calloutAuth, metrics: options.metrics, bodyLimitBytes: options.bodyLimitBytes,
+      db: options.db,
+      queue: options.queue,
+      verifier,
+      calloutAuth,
+      metrics: options.metrics,
+      bodyLimitBytes: options.bodyLimitBytes,
     });
     await registerOps(scope, { db: options.db, metrics: options.metrics });
   });

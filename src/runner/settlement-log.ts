@@ -18,21 +18,35 @@ export function latestPerInvoiceSql(where?: string): string {
 }
 
 /** The latest settlement row of one invoice (on one tenant, when given), or undefined. */
-export async function latestSettlementRow<Row extends QueryResultRow>(db: Queryable, invoiceId: number, options: { tenant?: string } = {}): Promise<Row | undefined> {
-  const { rows } = options.tenant === undefined
-    ? await db.query<Row>(`select * from settlements where invoice_id = $1 order by ${NEWEST_FIRST} limit 1`, [invoiceId])
-    : await db.query<Row>(`select * from settlements where invoice_id = $1 and verdict ->> 'tenant' = $2 order by ${NEWEST_FIRST} limit 1`, [invoiceId, options.tenant]);
+export async function latestSettlementRow<Row extends QueryResultRow>(
+  db: Queryable,
+  invoiceId: number,
+  options: { tenant?: string } = {},
+): Promise<Row | undefined> {
+  const { rows } =
+    options.tenant === undefined
+      ? await db.query<Row>(`select * from settlements where invoice_id = $1 order by ${NEWEST_FIRST} limit 1`, [
+          invoiceId,
+        ])
+      : await db.query<Row>(
+          `select * from settlements where invoice_id = $1 and verdict ->> 'tenant' = $2 order by ${NEWEST_FIRST} limit 1`,
+          [invoiceId, options.tenant],
+        );
   return rows[0];
 }
 
 /** The id of the newest row in the log (0 when empty): a mark to read what a run adds after it. */
 export async function lastSettlementId(db: Queryable): Promise<number> {
-  const { rows: [mark] } = await db.query<{ max: string | null }>('select max(id) as max from settlements');
+  const {
+    rows: [mark],
+  } = await db.query<{ max: string | null }>('select max(id) as max from settlements');
   return Number(mark?.max ?? 0);
 }
 
 /** The verdicts recorded after `afterId`, in the order they were recorded. */
 export async function verdictsAfter(db: Queryable, afterId: number): Promise<unknown[]> {
-  const { rows } = await db.query<{ verdict: unknown }>('select verdict from settlements where id > $1 order by id', [afterId]);
+  const { rows } = await db.query<{ verdict: unknown }>('select verdict from settlements where id > $1 order by id', [
+    afterId,
+  ]);
   return rows.map((r) => r.verdict);
 }

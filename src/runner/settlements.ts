@@ -31,8 +31,16 @@ export async function recordSettlement(db: Queryable, input: SettlementInput): P
      values ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10)
      returning id`,
     [
-      s.invoiceId, s.supplierId ?? null, s.supplierName ?? null, s.exceptionType, s.decision, s.executed,
-      s.rootCause ?? null, s.routeTo ?? null, s.settledAt ?? null, JSON.stringify(s.verdict),
+      s.invoiceId,
+      s.supplierId ?? null,
+      s.supplierName ?? null,
+      s.exceptionType,
+      s.decision,
+      s.executed,
+      s.rootCause ?? null,
+      s.routeTo ?? null,
+      s.settledAt ?? null,
+      JSON.stringify(s.verdict),
     ],
   );
   return Number(rows[0]?.id);

@@ -12,16 +12,15 @@ const MIN_SECRET_BYTES = 24;
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export type WebhookFailure =
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'no_matching_signature';
+  'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'no_matching_signature';
 
 /** Verification failed; `reason` is safe to log, the message safe to return to the sender. */
 export class WebhookVerificationError extends Error {
   override name = 'WebhookVerificationError';
-  constructor(readonly reason: WebhookFailure, message: string) {
+  constructor(
+    readonly reason: WebhookFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -31,7 +30,9 @@ export function decodeWebhookSecret(secret: string): Buffer {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   const key = Buffer.from(encoded, 'base64');
   if (key.length < MIN_SECRET_BYTES) {
-    throw new RangeError(`webhook secret must decode to at least ${MIN_SECRET_BYTES} bytes (got ${key.length}); use whsec_<base64>`);
+    throw new RangeError(
+      `webhook secret must decode to at least ${MIN_SECRET_BYTES} bytes (got ${key.length}); use whsec_<base64>`,
+    );
   }
   return key;
 }
@@ -100,13 +101,18 @@ export function createWebhookVerifier(options: VerifierOptions): WebhookVerifier
       const stamp = header(headers, 'webhook-timestamp');
       const signatures = header(headers, 'webhook-signature');
       if (!id || !stamp || !signatures) {
-        throw new WebhookVerificationError('missing_headers', 'missing webhook-id, webhook-timestamp or webhook-signature header');
+        throw new WebhookVerificationError(
+          'missing_headers',
+          'missing webhook-id, webhook-timestamp or webhook-signature header',
+        );
       }
-      if (!/^\d{1,12}$/.test(stamp)) throw new WebhookVerificationError('invalid_timestamp', 'webhook-timestamp must be Unix seconds');
+      if (!/^\d{1,12}$/.test(stamp))
+        throw new WebhookVerificationError('invalid_timestamp', 'webhook-timestamp must be Unix seconds');
       const timestamp = Number(stamp);
       const skew = Math.floor(now() / 1000) - timestamp;
       if (skew > tolerance) throw new WebhookVerificationError('timestamp_too_old', 'webhook-timestamp is too old');
-      if (skew < -tolerance) throw new WebhookVerificationError('timestamp_too_new', 'webhook-timestamp is in the future');
+      if (skew < -tolerance)
+        throw new WebhookVerificationError('timestamp_too_new', 'webhook-timestamp is in the future');
       const offered = signatures
         .split(' ')
         .map((s) => s.split(','))

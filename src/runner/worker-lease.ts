@@ -42,7 +42,10 @@ export async function acquireWorkerLease(db: Db, onLost?: (error: Error) => void
   try {
     for (;;) {
       lockKey = randomInt(1, 2 ** 31 - 1);
-      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, $2::int) as ok', [LEASE_LOCK_CLASS, lockKey]);
+      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, $2::int) as ok', [
+        LEASE_LOCK_CLASS,
+        lockKey,
+      ]);
       if (rows[0]?.ok) break;
     }
     await register(client, workerId, lockKey);
@@ -80,5 +83,10 @@ export async function acquireWorkerLease(db: Db, onLost?: (error: Error) => void
 }
 
 async function register(target: Queryable, workerId: string, lockKey: number): Promise<void> {
-  await target.query('insert into settle_workers (worker_id, lock_key, pid, host) values ($1, $2, $3, $4)', [workerId, lockKey, process.pid, hostname()]);
+  await target.query('insert into settle_workers (worker_id, lock_key, pid, host) values ($1, $2, $3, $4)', [
+    workerId,
+    lockKey,
+    process.pid,
+    hostname(),
+  ]);
 }

@@ -15,8 +15,16 @@ import { SettleJobData, type SettleFn } from './types.js';
 import { formatIssues } from '../issues.js';
 
 const SettleOutcomeSchema = z.object({
-  decision: z.string().min(1), exceptionType: z.string().min(1), executed: z.boolean(),
-  cost: z.object({ coupaCalls: z.number().int().min(0), tokensIn: z.number().int().min(0), tokensOut: z.number().int().min(0) }).optional(),
+  decision: z.string().min(1),
+  exceptionType: z.string().min(1),
+  executed: z.boolean(),
+  cost: z
+    .object({
+      coupaCalls: z.number().int().min(0),
+      tokensIn: z.number().int().min(0),
+      tokensOut: z.number().int().min(0),
+    })
+    .optional(),
 });
 
 export interface WorkerPoolOptions {
@@ -97,7 +105,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     abortJobs.signal.addEventListener('abort', onShutdown, { once: true });
     const started = performance.now();
     try {
-      const outcome = SettleOutcomeSchema.parse(await settle(invoiceId, { eventId, attempt: job.attempt, signal: controller.signal }));
+      const outcome = SettleOutcomeSchema.parse(
+        await settle(invoiceId, { eventId, attempt: job.attempt, signal: controller.signal }),
+      );
       await queue.complete(job.id, { invoiceId, eventId, ...outcome });
       metrics?.settled.inc({ decision: outcome.decision, executed: String(outcome.executed) });
       if (metrics && outcome.cost) {
@@ -105,15 +115,23 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         metrics.settlementTokens.inc({ direction: 'in' }, outcome.cost.tokensIn);
         metrics.settlementTokens.inc({ direction: 'out' }, outcome.cost.tokensOut);
         // A metric, not a ledger: Prometheus counts in floats; the decimal figure is the summary's.
-        if (options.modelPrice) metrics.settlementCost.inc(Number(modelCost(outcome.cost.tokensIn, outcome.cost.tokensOut, options.modelPrice)));
+        if (options.modelPrice)
+          metrics.settlementCost.inc(
+            Number(modelCost(outcome.cost.tokensIn, outcome.cost.tokensOut, options.modelPrice)),
+          );
       }
       metrics?.agentLatency.observe({ outcome: 'settled' }, (performance.now() - started) / 1000);
     } catch (error) {
       const kind = controller.signal.aborted ? 'aborted' : 'error';
       metrics?.settleFailures.inc({ kind });
       metrics?.agentLatency.observe({ outcome: kind }, (performance.now() - started) / 1000);
-      logger?.warn({ invoiceId, eventId, attempt: job.attempt, err: error }, 'settle failed; the queue will retry or dead-letter the job');
-      await queue.fail(job.id, error).catch((e: unknown) => logger?.error({ err: e, jobId: job.id }, 'could not fail job; it will expire'));
+      logger?.warn(
+        { invoiceId, eventId, attempt: job.attempt, err: error },
+        'settle failed; the queue will retry or dead-letter the job',
+      );
+      await queue
+        .fail(job.id, error)
+        .catch((e: unknown) => logger?.error({ err: e, jobId: job.id }, 'could not fail job; it will expire'));
     } finally {
       clearTimeout(timer);
       abortJobs.signal.removeEventListener('abort', onShutdown);
@@ -133,7 +151,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         await sleep(options.idleMs ?? 1000, stopFetching.signal);
         continue;
       }
-      const running = runJob(job).catch((error: unknown) => logger?.error({ err: error, jobId: job.id }, 'job handling failed'));
+      const running = runJob(job).catch((error: unknown) =>
+        logger?.error({ err: error, jobId: job.id }, 'job handling failed'),
+      );
       inHand.set(job.id, running);
       await running;
       inHand.delete(job.id);

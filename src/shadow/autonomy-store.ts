@@ -26,21 +26,48 @@ export interface AutonomyChange {
 /** Which slice a rule is about (everything but its mode and name). */
 export function sliceKey(rule: AutonomyRule): string {
   const { mode: _mode, name: _name, ...slice } = rule;
-  const norm = (v: unknown): unknown => (Array.isArray(v) ? [...v].map(String).sort() : v === undefined ? undefined : String(v));
-  return hashOf(Object.fromEntries(Object.entries(slice).filter(([, v]) => v !== undefined).map(([k, v]) => [k, norm(v)])));
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v) ? [...v].map(String).sort() : v === undefined ? undefined : String(v);
+  return hashOf(
+    Object.fromEntries(
+      Object.entries(slice)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, norm(v)]),
+    ),
+  );
 }
 
 const RANK: Record<string, number> = { shadow: 0, monitor: 1, assisted: 2, autonomous: 3 };
 
 /** Moving a slice to more autonomy is a promotion, to less a demotion. */
 export function kindOf(from: string, to: string): ChangeKind {
-  return (RANK[to] ?? 0) > (RANK[from] ?? 0) ? 'promotion' : (RANK[to] ?? 0) < (RANK[from] ?? 0) ? 'demotion' : 'change';
+  return (RANK[to] ?? 0) > (RANK[from] ?? 0)
+    ? 'promotion'
+    : (RANK[to] ?? 0) < (RANK[from] ?? 0)
+      ? 'demotion'
+      : 'change';
 }
 
-interface Row { id: string; rule: unknown; kind: ChangeKind; reason: string; changed_by: string; changed_at: Date; announced_at: Date | null }
+interface Row {
+  id: string;
+  rule: unknown;
+  kind: ChangeKind;
+  reason: string;
+  changed_by: string;
+  changed_at: Date;
+  announced_at: Date | null;
+}
 
 function fromRow(r: Row): AutonomyChange {
-  return { id: Number(r.id), rule: AutonomyRule.parse(r.rule), kind: r.kind, reason: r.reason, changedBy: r.changed_by, changedAt: new Date(r.changed_at), announcedAt: r.announced_at ? new Date(r.announced_at) : null };
+  return {
+    id: Number(r.id),
+    rule: AutonomyRule.parse(r.rule),
+    kind: r.kind,
+    reason: r.reason,
+    changedBy: r.changed_by,
+    changedAt: new Date(r.changed_at),
+    announcedAt: r.announced_at ? new Date(r.announced_at) : null,
+  };
 }
 
 export interface AutonomyStore {
@@ -48,7 +75,13 @@ export interface AutonomyStore {
   current(): Promise<AutonomyChange[]>;
   /** Rules for the guard: the changes in force, labelled with who made them. */
   rules(): Promise<SourcedRule[]>;
-  record(change: { rule: AutonomyRule; kind: ChangeKind; reason: string; changedBy: string; at?: Date }): Promise<AutonomyChange>;
+  record(change: {
+    rule: AutonomyRule;
+    kind: ChangeKind;
+    reason: string;
+    changedBy: string;
+    at?: Date;
+  }): Promise<AutonomyChange>;
   /** Demotions the digest has not announced yet; marks them announced. */
   takeUnannounced(): Promise<AutonomyChange[]>;
   history(limit?: number): Promise<AutonomyChange[]>;
@@ -75,7 +108,15 @@ export function createAutonomyStore(db: Queryable): AutonomyStore {
       const { rows } = await db.query<Row>(
         `insert into autonomy_changes (slice_key, rule, mode, kind, reason, changed_by, changed_at)
          values ($1, $2, $3, $4, $5, $6, coalesce($7, now())) returning *`,
-        [sliceKey(rule), JSON.stringify(rule), rule.mode, change.kind, change.reason.slice(0, 2000) || describeRule(rule), change.changedBy, change.at ?? null],
+        [
+          sliceKey(rule),
+          JSON.stringify(rule),
+          rule.mode,
+          change.kind,
+          change.reason.slice(0, 2000) || describeRule(rule),
+          change.changedBy,
+          change.at ?? null,
+        ],
       );
       return fromRow(rows[0]!);
     },

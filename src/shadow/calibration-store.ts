@@ -20,9 +20,19 @@ export interface CalibrationStore {
   latestId(): Promise<number | null>;
 }
 
-interface Row { id: string; fitted_at: Date; fitted_by: string; artifact: unknown }
+interface Row {
+  id: string;
+  fitted_at: Date;
+  fitted_by: string;
+  artifact: unknown;
+}
 
-const fromRow = (r: Row): StoredCalibration => ({ id: Number(r.id), fittedAt: new Date(r.fitted_at), fittedBy: r.fitted_by, artifact: CalibrationArtifact.parse(r.artifact) });
+const fromRow = (r: Row): StoredCalibration => ({
+  id: Number(r.id),
+  fittedAt: new Date(r.fitted_at),
+  fittedBy: r.fitted_by,
+  artifact: CalibrationArtifact.parse(r.artifact),
+});
 
 export function createCalibrationStore(db: Queryable): CalibrationStore {
   return {
@@ -39,7 +49,9 @@ export function createCalibrationStore(db: Queryable): CalibrationStore {
       return rows[0]?.id ? Number(rows[0].id) : null;
     },
     async latest() {
-      const { rows } = await db.query<Row>('select id, fitted_at, fitted_by, artifact from confidence_calibrations order by id desc limit 1');
+      const { rows } = await db.query<Row>(
+        'select id, fitted_at, fitted_by, artifact from confidence_calibrations order by id desc limit 1',
+      );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
   };

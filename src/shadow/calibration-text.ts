@@ -32,9 +32,30 @@ export function eceTable(overall: CalibrationCheck, byType: Record<string, Calib
 }
 
 export function thresholdTable(a: CalibrationArtifact): string {
-  const table = new Table({ head: ['exception type', 'threshold', 'labels', 'alone', 'value alone', 'exp. false release', 'seen false release', 'exp. accuracy'], style });
+  const table = new Table({
+    head: [
+      'exception type',
+      'threshold',
+      'labels',
+      'alone',
+      'value alone',
+      'exp. false release',
+      'seen false release',
+      'exp. accuracy',
+    ],
+    style,
+  });
   const row = (type: string, t: CalibrationArtifact['thresholds']['overall']): void => {
-    table.push([type, t.threshold === null ? 'none: people' : t.threshold.toFixed(3), t.cases, t.autonomous, t.autonomous_value, `${(t.expected_false_release * 100).toFixed(2)}%`, t.observed_false_release_value, pct(t.expected_accuracy)]);
+    table.push([
+      type,
+      t.threshold === null ? 'none: people' : t.threshold.toFixed(3),
+      t.cases,
+      t.autonomous,
+      t.autonomous_value,
+      `${(t.expected_false_release * 100).toFixed(2)}%`,
+      t.observed_false_release_value,
+      pct(t.expected_accuracy),
+    ]);
   };
   for (const [type, t] of Object.entries(a.thresholds.by_type)) row(type, t);
   row('other types', a.thresholds.overall);
@@ -42,7 +63,10 @@ export function thresholdTable(a: CalibrationArtifact): string {
 }
 
 export function calibrationText(a: CalibrationArtifact, label: string): string {
-  const sources = Object.entries(a.sources).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const sources =
+    Object.entries(a.sources)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   return [
     `${label}: fitted ${a.fitted_at} on ${a.n} labelled outcomes (${sources}); method ${a.fit.method}, ${a.fit.bins} bins, prior ${a.fit.prior_strength} pseudo-cases.`,
     '',

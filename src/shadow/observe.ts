@@ -24,14 +24,19 @@ interface ApprovalLike {
   createdBy?: { login?: unknown } | null;
 }
 
-const loginOf = (ref: { login?: unknown } | null | undefined): string | null => (typeof ref?.login === 'string' && ref.login.trim() ? ref.login.trim() : null);
+const loginOf = (ref: { login?: unknown } | null | undefined): string | null =>
+  typeof ref?.login === 'string' && ref.login.trim() ? ref.login.trim() : null;
 const atOrAfter = (value: unknown, since: Date): boolean => {
   const ms = typeof value === 'string' ? Date.parse(value) : value instanceof Date ? value.getTime() : Number.NaN;
   // An undated record cannot be placed after the agent's decision: it does not count.
   return !Number.isNaN(ms) && ms >= since.getTime();
 };
 
-function newApprover(invoice: Invoice, since: Date, ownLogins: ReadonlySet<string>): { login: string; by: string | null } | undefined {
+function newApprover(
+  invoice: Invoice,
+  since: Date,
+  ownLogins: ReadonlySet<string>,
+): { login: string; by: string | null } | undefined {
   const approvals = (invoice.approvals ?? []) as ApprovalLike[];
   for (const a of [...approvals].reverse()) {
     const by = loginOf(a.createdBy);
@@ -58,25 +63,60 @@ export function observePerson(input: {
   if (updatedBy && ownLogins.has(updatedBy) && !HELD_STATUSES.has(status)) return undefined; // Settle's own write, never a person's
   if (status === 'disputed') {
     const code = [...(invoice.disputeReasons ?? [])].reverse().find((r) => r?.code)?.code ?? null;
-    return { decision: 'dispute', routeTo: null, disputeReason: code, login: updatedBy, evidence: [`status disputed${code ? `, reason ${code}` : ''}`] };
+    return {
+      decision: 'dispute',
+      routeTo: null,
+      disputeReason: code,
+      login: updatedBy,
+      evidence: [`status disputed${code ? `, reason ${code}` : ''}`],
+    };
   }
   if (DECIDED_STATUSES.has(status)) {
-    const resolved = [...invoice.failedTolerances, ...invoice.invoiceLines.flatMap((l) => l.failedTolerances)].filter((t) => t.resolved).length;
-    return { decision: 'resolve', routeTo: null, disputeReason: null, login: updatedBy, evidence: [`status ${status}`, `${resolved} failed tolerance(s) resolved`] };
+    const resolved = [...invoice.failedTolerances, ...invoice.invoiceLines.flatMap((l) => l.failedTolerances)].filter(
+      (t) => t.resolved,
+    ).length;
+    return {
+      decision: 'resolve',
+      routeTo: null,
+      disputeReason: null,
+      login: updatedBy,
+      evidence: [`status ${status}`, `${resolved} failed tolerance(s) resolved`],
+    };
   }
   if (TERMINAL_STATUSES.has(status)) {
-    return { decision: 'hold', routeTo: null, disputeReason: null, login: updatedBy, evidence: [`status ${status}: not paid`] };
+    return {
+      decision: 'hold',
+      routeTo: null,
+      disputeReason: null,
+      login: updatedBy,
+      evidence: [`status ${status}: not paid`],
+    };
   }
   if (!HELD_STATUSES.has(status)) return undefined;
   const approver = newApprover(invoice, since, ownLogins);
-  if (approver) return { decision: 'route', routeTo: approver.login, disputeReason: null, login: approver.by, evidence: [`approver ${approver.login} added`] };
+  if (approver)
+    return {
+      decision: 'route',
+      routeTo: approver.login,
+      disputeReason: null,
+      login: approver.by,
+      evidence: [`approver ${approver.login} added`],
+    };
   const comment = [...input.comments].reverse().find((c) => {
     const by = loginOf(c.createdBy);
     return by !== null && !ownLogins.has(by) && input.internalLogins.has(by) && atOrAfter(c.createdAt, since);
   });
   if (comment) {
     const kind = comment.toSupplier ? 'request_info' : 'hold';
-    return { decision: kind, routeTo: null, disputeReason: null, login: loginOf(comment.createdBy), evidence: [`${comment.toSupplier ? 'supplier-visible' : 'internal'} comment by ${loginOf(comment.createdBy)}, invoice still ${status}`] };
+    return {
+      decision: kind,
+      routeTo: null,
+      disputeReason: null,
+      login: loginOf(comment.createdBy),
+      evidence: [
+        `${comment.toSupplier ? 'supplier-visible' : 'internal'} comment by ${loginOf(comment.createdBy)}, invoice still ${status}`,
+      ],
+    };
   }
   return undefined;
 }

@@ -53,9 +53,11 @@ export function drawValue(c: Pick<QaCandidate, 'tenant' | 'settlementId' | 'invo
 
 /** Why a settlement is drawn, or null. `promotedSoFar` counts settlements already under its promoted rule. */
 export function drawReason(c: QaCandidate, policy: QaPolicy, promotedSoFar: number | null): string | null {
-  if (c.autonomyRule && promotedSoFar !== null && promotedSoFar < policy.firstAfterPromotion) return `newly promoted slice (${promotedSoFar + 1} of the first ${policy.firstAfterPromotion})`;
+  if (c.autonomyRule && promotedSoFar !== null && promotedSoFar < policy.firstAfterPromotion)
+    return `newly promoted slice (${promotedSoFar + 1} of the first ${policy.firstAfterPromotion})`;
   try {
-    if (c.amount !== null && new Decimal(c.amount).greaterThanOrEqualTo(policy.aboveValue)) return `invoice total at or above ${policy.aboveValue}`;
+    if (c.amount !== null && new Decimal(c.amount).greaterThanOrEqualTo(policy.aboveValue))
+      return `invoice total at or above ${policy.aboveValue}`;
   } catch {
     /* an unreadable amount is judged by the random draw */
   }
@@ -63,19 +65,50 @@ export function drawReason(c: QaCandidate, policy: QaPolicy, promotedSoFar: numb
 }
 
 interface Row {
-  id: string; settlement_id: string; tenant: string | null; invoice_id: string; exception_type: string; supplier_id: string | null; supplier_name: string | null;
-  amount: string | null; decision: string; confidence: number | null; autonomy_rule: string | null; drawn_because: string; sampled_at: Date;
-  reviewed_by: string | null; reviewed_at: Date | null; verdict: 'agree' | 'disagree' | null; comment: string | null; correct_decision: string | null;
-  correct_route_to: string | null; corrective_proposal_id: string | null;
+  id: string;
+  settlement_id: string;
+  tenant: string | null;
+  invoice_id: string;
+  exception_type: string;
+  supplier_id: string | null;
+  supplier_name: string | null;
+  amount: string | null;
+  decision: string;
+  confidence: number | null;
+  autonomy_rule: string | null;
+  drawn_because: string;
+  sampled_at: Date;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  verdict: 'agree' | 'disagree' | null;
+  comment: string | null;
+  correct_decision: string | null;
+  correct_route_to: string | null;
+  corrective_proposal_id: string | null;
 }
 
 function fromRow(r: Row): QaSample {
   return {
-    id: Number(r.id), settlementId: Number(r.settlement_id), tenant: r.tenant ?? '', invoiceId: Number(r.invoice_id), exceptionType: r.exception_type,
-    supplierId: r.supplier_id === null ? null : Number(r.supplier_id), supplierName: r.supplier_name, amount: r.amount, decision: r.decision,
-    confidence: r.confidence, autonomyRule: r.autonomy_rule, settledAt: new Date(r.sampled_at), drawnBecause: r.drawn_because,
-    reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null, verdict: r.verdict, comment: r.comment,
-    correctDecision: r.correct_decision, correctRouteTo: r.correct_route_to, correctiveProposalId: r.corrective_proposal_id,
+    id: Number(r.id),
+    settlementId: Number(r.settlement_id),
+    tenant: r.tenant ?? '',
+    invoiceId: Number(r.invoice_id),
+    exceptionType: r.exception_type,
+    supplierId: r.supplier_id === null ? null : Number(r.supplier_id),
+    supplierName: r.supplier_name,
+    amount: r.amount,
+    decision: r.decision,
+    confidence: r.confidence,
+    autonomyRule: r.autonomy_rule,
+    settledAt: new Date(r.sampled_at),
+    drawnBecause: r.drawn_because,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
+    verdict: r.verdict,
+    comment: r.comment,
+    correctDecision: r.correct_decision,
+    correctRouteTo: r.correct_route_to,
+    correctiveProposalId: r.corrective_proposal_id,
   };
 }
 
@@ -85,7 +118,17 @@ export interface QaStore {
   pending(limit?: number): Promise<QaSample[]>;
   get(id: number): Promise<QaSample | undefined>;
   /** Record a person's verdict once; undefined when already reviewed or unknown. */
-  review(id: number, v: { by: string; verdict: 'agree' | 'disagree'; comment: string; correctDecision?: string; correctRouteTo?: string; at: Date }): Promise<QaSample | undefined>;
+  review(
+    id: number,
+    v: {
+      by: string;
+      verdict: 'agree' | 'disagree';
+      comment: string;
+      correctDecision?: string;
+      correctRouteTo?: string;
+      at: Date;
+    },
+  ): Promise<QaSample | undefined>;
   setCorrectiveProposal(id: number, proposalId: string): Promise<void>;
   list(options?: { since?: Date }): Promise<QaSample[]>;
 }
@@ -95,7 +138,10 @@ export function createQaStore(db: Queryable): QaStore {
     async consider(c, policy = DEFAULT_QA) {
       let promotedSoFar: number | null = null;
       if (c.autonomyRule && /\(promoted by /.test(c.autonomyRule)) {
-        const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from qa_samples where autonomy_rule = $1 and drawn_because like 'newly promoted%'`, [c.autonomyRule]);
+        const { rows } = await db.query<{ n: number }>(
+          `select count(*)::int as n from qa_samples where autonomy_rule = $1 and drawn_because like 'newly promoted%'`,
+          [c.autonomyRule],
+        );
         promotedSoFar = Number(rows[0]?.n ?? 0);
       }
       const because = drawReason(c, policy, promotedSoFar);
@@ -103,12 +149,28 @@ export function createQaStore(db: Queryable): QaStore {
       const { rows } = await db.query<Row>(
         `insert into qa_samples (settlement_id, tenant, invoice_id, exception_type, supplier_id, supplier_name, amount, decision, confidence, autonomy_rule, drawn_because, sampled_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (settlement_id) do nothing returning *`,
-        [c.settlementId, c.tenant, c.invoiceId, c.exceptionType, c.supplierId, c.supplierName, c.amount, c.decision, c.confidence, c.autonomyRule, because, c.settledAt],
+        [
+          c.settlementId,
+          c.tenant,
+          c.invoiceId,
+          c.exceptionType,
+          c.supplierId,
+          c.supplierName,
+          c.amount,
+          c.decision,
+          c.confidence,
+          c.autonomyRule,
+          because,
+          c.settledAt,
+        ],
       );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
     async pending(limit = 100) {
-      const { rows } = await db.query<Row>('select * from qa_samples where reviewed_at is null order by sampled_at, id limit $1', [limit]);
+      const { rows } = await db.query<Row>(
+        'select * from qa_samples where reviewed_at is null order by sampled_at, id limit $1',
+        [limit],
+      );
       return rows.map(fromRow);
     },
     async get(id) {
@@ -127,7 +189,10 @@ export function createQaStore(db: Queryable): QaStore {
       await db.query('update qa_samples set corrective_proposal_id = $2 where id = $1', [id, proposalId]);
     },
     async list(options = {}) {
-      const { rows } = await db.query<Row>('select * from qa_samples where ($1::timestamptz is null or sampled_at >= $1) order by sampled_at, id', [options.since ?? null]);
+      const { rows } = await db.query<Row>(
+        'select * from qa_samples where ($1::timestamptz is null or sampled_at >= $1) order by sampled_at, id',
+        [options.since ?? null],
+      );
       return rows.map(fromRow);
     },
   };
@@ -137,7 +202,14 @@ export function createQaStore(db: Queryable): QaStore {
 export async function qaOutcomes(db: Queryable, since: Date): Promise<LabelledOutcome[]> {
   const reviewed = (await createQaStore(db).list()).filter((s) => s.reviewedAt && s.reviewedAt >= since && s.verdict);
   return reviewed.map((s) => ({
-    at: s.reviewedAt!, source: 'qa', invoiceId: s.invoiceId, exceptionType: s.exceptionType, supplierId: s.supplierId, supplierNumber: null,
-    amount: s.amount, agreed: s.verdict === 'agree', falseRelease: s.verdict === 'disagree' && s.decision === 'resolve' && (s.correctDecision ?? 'route') !== 'resolve',
+    at: s.reviewedAt!,
+    source: 'qa',
+    invoiceId: s.invoiceId,
+    exceptionType: s.exceptionType,
+    supplierId: s.supplierId,
+    supplierNumber: null,
+    amount: s.amount,
+    agreed: s.verdict === 'agree',
+    falseRelease: s.verdict === 'disagree' && s.decision === 'resolve' && (s.correctDecision ?? 'route') !== 'resolve',
   }));
 }

@@ -8,7 +8,12 @@ import type { ShadowCase } from './store.js';
 import { AMOUNT_BANDS, amountBand, sumAmounts, wilson } from './stats.js';
 
 /** When a slice has earned a mode (issue 18: autonomous at ≥ 50 cases, ≥ 98%, no false release). */
-export const RECOMMENDATION = { autonomousMinCases: 50, autonomousAgreement: 0.98, assistedMinCases: 20, assistedAgreement: 0.9 } as const;
+export const RECOMMENDATION = {
+  autonomousMinCases: 50,
+  autonomousAgreement: 0.98,
+  assistedMinCases: 20,
+  assistedAgreement: 0.9,
+} as const;
 
 export interface SliceFigures {
   cases: number;
@@ -44,34 +49,64 @@ export interface ShadowReport {
   by_exception_type: Record<string, SliceFigures & { recommendation: Recommendation }>;
   by_supplier: Record<string, SliceFigures & { supplier_id: number | null }>;
   by_amount_band: Record<string, SliceFigures>;
-  disagreements: Array<{ invoice_id: number; exception_type: string; supplier: string | null; amount: string | null; agent: string; person: string; kind: string; person_login: string | null }>;
+  disagreements: Array<{
+    invoice_id: number;
+    exception_type: string;
+    supplier: string | null;
+    amount: string | null;
+    agent: string;
+    person: string;
+    kind: string;
+    person_login: string | null;
+  }>;
 }
 
-const isFalseRelease = (c: ShadowCase): boolean => c.agent.decision === 'resolve' && c.person !== null && c.person.decision !== 'resolve';
+const isFalseRelease = (c: ShadowCase): boolean =>
+  c.agent.decision === 'resolve' && c.person !== null && c.person.decision !== 'resolve';
 
 export function figures(cases: readonly ShadowCase[]): SliceFigures {
   const observed = cases.filter((c) => c.person !== null);
   const agreed = observed.filter((c) => c.agreed).length;
   const { low, high } = wilson(agreed, observed.length);
   const disagreements: Record<string, number> = {};
-  for (const c of observed) if (!c.agreed && c.disagreement) disagreements[c.disagreement] = (disagreements[c.disagreement] ?? 0) + 1;
+  for (const c of observed)
+    if (!c.agreed && c.disagreement) disagreements[c.disagreement] = (disagreements[c.disagreement] ?? 0) + 1;
   const falseReleases = observed.filter(isFalseRelease);
   return {
-    cases: observed.length, agreed, agreement: observed.length ? agreed / observed.length : null, ci_low: low, ci_high: high,
-    false_release_value: sumAmounts(falseReleases.map((c) => c.amount)), false_releases: falseReleases.length, disagreements,
+    cases: observed.length,
+    agreed,
+    agreement: observed.length ? agreed / observed.length : null,
+    ci_low: low,
+    ci_high: high,
+    false_release_value: sumAmounts(falseReleases.map((c) => c.amount)),
+    false_releases: falseReleases.length,
+    disagreements,
   };
 }
 
 export function recommend(f: SliceFigures, r = RECOMMENDATION): Recommendation {
   const pct = f.agreement === null ? '—' : `${(f.agreement * 100).toFixed(1)}%`;
-  if (f.cases >= r.autonomousMinCases && f.agreement !== null && f.agreement >= r.autonomousAgreement && f.false_releases === 0) {
+  if (
+    f.cases >= r.autonomousMinCases &&
+    f.agreement !== null &&
+    f.agreement >= r.autonomousAgreement &&
+    f.false_releases === 0
+  ) {
     return { mode: 'autonomous', reason: `${f.cases} cases, ${pct} agreement, no false release` };
   }
   if (f.cases >= r.assistedMinCases && f.agreement !== null && f.agreement >= r.assistedAgreement) {
-    const short = f.false_releases > 0 ? `${f.false_releases} false release(s)` : f.cases < r.autonomousMinCases ? `${r.autonomousMinCases - f.cases} more cases needed for autonomous` : `below ${r.autonomousAgreement * 100}% for autonomous`;
+    const short =
+      f.false_releases > 0
+        ? `${f.false_releases} false release(s)`
+        : f.cases < r.autonomousMinCases
+          ? `${r.autonomousMinCases - f.cases} more cases needed for autonomous`
+          : `below ${r.autonomousAgreement * 100}% for autonomous`;
     return { mode: 'assisted', reason: `${f.cases} cases, ${pct} agreement; ${short}` };
   }
-  const why = f.cases < r.assistedMinCases ? `only ${f.cases} case(s); ${r.assistedMinCases} needed` : `${pct} agreement, below ${r.assistedAgreement * 100}%`;
+  const why =
+    f.cases < r.assistedMinCases
+      ? `only ${f.cases} case(s); ${r.assistedMinCases} needed`
+      : `${pct} agreement, below ${r.assistedAgreement * 100}%`;
   return { mode: 'shadow', reason: `keep shadowing: ${why}` };
 }
 
@@ -86,24 +121,51 @@ const sorted = <T>(m: Map<string, T>): Array<[string, T]> => [...m.entries()].so
 export function buildShadowReport(all: readonly ShadowCase[], since: Date | null = null): ShadowReport {
   const observed = all.filter((c) => c.person !== null);
   const total = figures(observed);
-  const byType = Object.fromEntries(sorted(groupBy(observed, (c) => c.exceptionType)).map(([type, cs]) => {
-    const f = figures(cs);
-    return [type, { ...f, recommendation: recommend(f) }];
-  }));
-  const bySupplier = Object.fromEntries(sorted(groupBy(observed, (c) => c.supplierName ?? `supplier ${c.supplierId ?? '?'}`)).map(([name, cs]) => [name, { ...figures(cs), supplier_id: cs[0]?.supplierId ?? null }]));
-  const bandOrder = (label: string): number => { const i = AMOUNT_BANDS.findIndex((b) => b.label === label); return i < 0 ? AMOUNT_BANDS.length : i; };
-  const byBand = Object.fromEntries([...groupBy(observed, (c) => amountBand(c.amount)).entries()].sort(([a], [b]) => bandOrder(a) - bandOrder(b)).map(([band, cs]) => [band, figures(cs)]));
+  const byType = Object.fromEntries(
+    sorted(groupBy(observed, (c) => c.exceptionType)).map(([type, cs]) => {
+      const f = figures(cs);
+      return [type, { ...f, recommendation: recommend(f) }];
+    }),
+  );
+  const bySupplier = Object.fromEntries(
+    sorted(groupBy(observed, (c) => c.supplierName ?? `supplier ${c.supplierId ?? '?'}`)).map(([name, cs]) => [
+      name,
+      { ...figures(cs), supplier_id: cs[0]?.supplierId ?? null },
+    ]),
+  );
+  const bandOrder = (label: string): number => {
+    const i = AMOUNT_BANDS.findIndex((b) => b.label === label);
+    return i < 0 ? AMOUNT_BANDS.length : i;
+  };
+  const byBand = Object.fromEntries(
+    [...groupBy(observed, (c) => amountBand(c.amount)).entries()]
+      .sort(([a], [b]) => bandOrder(a) - bandOrder(b))
+      .map(([band, cs]) => [band, figures(cs)]),
+  );
   return {
     since: since ? since.toISOString() : null,
-    cases: total.cases, awaiting_person: all.length - observed.length, agreed: total.agreed, agreement: total.agreement,
-    ci_low: total.ci_low, ci_high: total.ci_high, false_release_value: total.false_release_value,
+    cases: total.cases,
+    awaiting_person: all.length - observed.length,
+    agreed: total.agreed,
+    agreement: total.agreement,
+    ci_low: total.ci_low,
+    ci_high: total.ci_high,
+    false_release_value: total.false_release_value,
     coupa_writes: all.reduce((n, c) => n + c.coupaWrites, 0),
-    by_exception_type: byType, by_supplier: bySupplier, by_amount_band: byBand,
-    disagreements: observed.filter((c) => !c.agreed).map((c) => ({
-      invoice_id: c.invoiceId, exception_type: c.exceptionType, supplier: c.supplierName, amount: c.amount,
-      agent: [c.agent.decision, c.agent.routeTo, c.agent.disputeReason].filter(Boolean).join(' '),
-      person: [c.person!.decision, c.person!.routeTo, c.person!.disputeReason].filter(Boolean).join(' '),
-      kind: c.disagreement ?? 'disagreement', person_login: c.person!.login,
-    })),
+    by_exception_type: byType,
+    by_supplier: bySupplier,
+    by_amount_band: byBand,
+    disagreements: observed
+      .filter((c) => !c.agreed)
+      .map((c) => ({
+        invoice_id: c.invoiceId,
+        exception_type: c.exceptionType,
+        supplier: c.supplierName,
+        amount: c.amount,
+        agent: [c.agent.decision, c.agent.routeTo, c.agent.disputeReason].filter(Boolean).join(' '),
+        person: [c.person!.decision, c.person!.routeTo, c.person!.disputeReason].filter(Boolean).join(' '),
+        kind: c.disagreement ?? 'disagreement',
+        person_login: c.person!.login,
+      })),
   };
 }

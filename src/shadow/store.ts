@@ -35,8 +35,19 @@ export interface PersonSide {
 }
 
 /** The agent's side as stored (its decision fields grouped under `agent`), with the person's beside it. */
-export interface ShadowCase
-  extends Pick<AgentSide, 'tenant' | 'invoiceId' | 'settlementId' | 'exceptionType' | 'supplierId' | 'supplierName' | 'amount' | 'currency' | 'coupaWrites' | 'decidedAt'> {
+export interface ShadowCase extends Pick<
+  AgentSide,
+  | 'tenant'
+  | 'invoiceId'
+  | 'settlementId'
+  | 'exceptionType'
+  | 'supplierId'
+  | 'supplierName'
+  | 'amount'
+  | 'currency'
+  | 'coupaWrites'
+  | 'decidedAt'
+> {
   id: number;
   agent: Pick<AgentSide, 'decision' | 'routeTo' | 'disputeReason' | 'confidence'>;
   person: PersonSide | null;
@@ -46,26 +57,63 @@ export interface ShadowCase
 }
 
 interface Row {
-  id: string; tenant: string; invoice_id: string; settlement_id: string | null; exception_type: string;
-  supplier_id: string | null; supplier_name: string | null; amount: string | null; currency: string | null;
-  agent_decision: string; agent_route_to: string | null; agent_dispute_reason: string | null; agent_confidence: number | null;
-  coupa_writes: number; decided_at: Date; person_decision: string | null; person_route_to: string | null;
-  person_dispute_reason: string | null; person_login: string | null; person_evidence: string[] | null;
-  observed_at: Date | null; agreed: boolean | null; disagreement: string | null;
+  id: string;
+  tenant: string;
+  invoice_id: string;
+  settlement_id: string | null;
+  exception_type: string;
+  supplier_id: string | null;
+  supplier_name: string | null;
+  amount: string | null;
+  currency: string | null;
+  agent_decision: string;
+  agent_route_to: string | null;
+  agent_dispute_reason: string | null;
+  agent_confidence: number | null;
+  coupa_writes: number;
+  decided_at: Date;
+  person_decision: string | null;
+  person_route_to: string | null;
+  person_dispute_reason: string | null;
+  person_login: string | null;
+  person_evidence: string[] | null;
+  observed_at: Date | null;
+  agreed: boolean | null;
+  disagreement: string | null;
 }
 
 function fromRow(r: Row): ShadowCase {
   return {
-    id: Number(r.id), tenant: r.tenant, invoiceId: Number(r.invoice_id), settlementId: r.settlement_id === null ? null : Number(r.settlement_id),
-    exceptionType: r.exception_type, supplierId: r.supplier_id === null ? null : Number(r.supplier_id), supplierName: r.supplier_name,
-    amount: r.amount, currency: r.currency,
-    agent: { decision: r.agent_decision, routeTo: r.agent_route_to, disputeReason: r.agent_dispute_reason, confidence: r.agent_confidence },
-    coupaWrites: Number(r.coupa_writes), decidedAt: new Date(r.decided_at),
-    person: r.person_decision === null || r.observed_at === null ? null : {
-      decision: r.person_decision, routeTo: r.person_route_to, disputeReason: r.person_dispute_reason, login: r.person_login,
-      evidence: r.person_evidence ?? [], observedAt: new Date(r.observed_at),
+    id: Number(r.id),
+    tenant: r.tenant,
+    invoiceId: Number(r.invoice_id),
+    settlementId: r.settlement_id === null ? null : Number(r.settlement_id),
+    exceptionType: r.exception_type,
+    supplierId: r.supplier_id === null ? null : Number(r.supplier_id),
+    supplierName: r.supplier_name,
+    amount: r.amount,
+    currency: r.currency,
+    agent: {
+      decision: r.agent_decision,
+      routeTo: r.agent_route_to,
+      disputeReason: r.agent_dispute_reason,
+      confidence: r.agent_confidence,
     },
-    agreed: r.agreed, disagreement: r.disagreement,
+    coupaWrites: Number(r.coupa_writes),
+    decidedAt: new Date(r.decided_at),
+    person:
+      r.person_decision === null || r.observed_at === null
+        ? null
+        : {
+            decision: r.person_decision,
+            routeTo: r.person_route_to,
+            disputeReason: r.person_dispute_reason,
+            login: r.person_login,
+            evidence: r.person_evidence ?? [],
+            observedAt: new Date(r.observed_at),
+          },
+    agreed: r.agreed,
+    disagreement: r.disagreement,
   };
 }
 
@@ -73,12 +121,21 @@ function fromRow(r: Row): ShadowCase {
  * Do the two decisions agree? The decision must match, and for a route the person routed to
  * must match, for a dispute the reason code. A route to someone else is a disagreement on who.
  */
-export function compareDecisions(agent: ShadowCase['agent'], person: Pick<PersonSide, 'decision' | 'routeTo' | 'disputeReason'>): { agreed: boolean; disagreement: string | null } {
-  if (agent.decision !== person.decision) return { agreed: false, disagreement: `agent ${agent.decision} / person ${person.decision}` };
+export function compareDecisions(
+  agent: ShadowCase['agent'],
+  person: Pick<PersonSide, 'decision' | 'routeTo' | 'disputeReason'>,
+): { agreed: boolean; disagreement: string | null } {
+  if (agent.decision !== person.decision)
+    return { agreed: false, disagreement: `agent ${agent.decision} / person ${person.decision}` };
   if (agent.decision === 'route' && agent.routeTo && person.routeTo && agent.routeTo !== person.routeTo) {
     return { agreed: false, disagreement: 'route to a different person' };
   }
-  if (agent.decision === 'dispute' && agent.disputeReason && person.disputeReason && agent.disputeReason !== person.disputeReason) {
+  if (
+    agent.decision === 'dispute' &&
+    agent.disputeReason &&
+    person.disputeReason &&
+    agent.disputeReason !== person.disputeReason
+  ) {
     return { agreed: false, disagreement: 'dispute with a different reason' };
   }
   return { agreed: true, disagreement: null };
@@ -108,23 +165,52 @@ export function createShadowStore(db: Queryable): ShadowStore {
            agent_dispute_reason = excluded.agent_dispute_reason, agent_confidence = excluded.agent_confidence,
            coupa_writes = shadow_cases.coupa_writes + excluded.coupa_writes, decided_at = excluded.decided_at
          where shadow_cases.observed_at is null`,
-        [a.tenant, a.invoiceId, a.settlementId, a.exceptionType, a.supplierId, a.supplierName, a.amount, a.currency,
-          a.decision, a.routeTo, a.disputeReason, a.confidence, a.coupaWrites, a.decidedAt],
+        [
+          a.tenant,
+          a.invoiceId,
+          a.settlementId,
+          a.exceptionType,
+          a.supplierId,
+          a.supplierName,
+          a.amount,
+          a.currency,
+          a.decision,
+          a.routeTo,
+          a.disputeReason,
+          a.confidence,
+          a.coupaWrites,
+          a.decidedAt,
+        ],
       );
     },
     async open(tenant, limit = 500) {
-      const { rows } = await db.query<Row>(`select * from shadow_cases where tenant = $1 and observed_at is null order by decided_at, id limit $2`, [tenant, limit]);
+      const { rows } = await db.query<Row>(
+        `select * from shadow_cases where tenant = $1 and observed_at is null order by decided_at, id limit $2`,
+        [tenant, limit],
+      );
       return rows.map(fromRow);
     },
     async recordPerson(caseId, p) {
-      const { rows: [current] } = await db.query<Row>('select * from shadow_cases where id = $1', [caseId]);
+      const {
+        rows: [current],
+      } = await db.query<Row>('select * from shadow_cases where id = $1', [caseId]);
       if (!current) return undefined;
       const { agreed, disagreement } = compareDecisions(fromRow(current).agent, p);
       const { rows } = await db.query<Row>(
         `update shadow_cases set person_decision = $2, person_route_to = $3, person_dispute_reason = $4, person_login = $5,
            person_evidence = $6, observed_at = $7, agreed = $8, disagreement = $9
          where id = $1 and observed_at is null returning *`,
-        [caseId, p.decision, p.routeTo, p.disputeReason, p.login, JSON.stringify(p.evidence), p.observedAt, agreed, disagreement],
+        [
+          caseId,
+          p.decision,
+          p.routeTo,
+          p.disputeReason,
+          p.login,
+          JSON.stringify(p.evidence),
+          p.observedAt,
+          agreed,
+          disagreement,
+        ],
       );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
@@ -136,7 +222,10 @@ export function createShadowStore(db: Queryable): ShadowStore {
       return rows.map(fromRow);
     },
     async byInvoice(tenant, invoiceId) {
-      const { rows } = await db.query<Row>('select * from shadow_cases where tenant = $1 and invoice_id = $2', [tenant, invoiceId]);
+      const { rows } = await db.query<Row>('select * from shadow_cases where tenant = $1 and invoice_id = $2', [
+        tenant,
+        invoiceId,
+      ]);
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
   };

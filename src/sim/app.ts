@@ -24,19 +24,34 @@ function registerParsers(app: FastifyInstance): void {
   // clients send `PUT …/submit` with a JSON content type and nothing else.
   const strictJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    strictJson(request, text, done);
-  });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => {
-    const params = new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
-    done(null, Object.fromEntries(params));
-  });
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MULTIPART_BODY_LIMIT }, (request, body, done) => {
-    const buffer = typeof body === 'string' ? Buffer.from(body) : body;
-    parseMultipart(buffer, String(request.headers['content-type'])).then((parsed) => done(null, parsed), (error: Error) => done(error));
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
+    (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      strictJson(request, text, done);
+    },
+  );
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
+    (_request, body, done) => {
+      const params = new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
+      done(null, Object.fromEntries(params));
+    },
+  );
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: MULTIPART_BODY_LIMIT },
+    (request, body, done) => {
+      const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+      parseMultipart(buffer, String(request.headers['content-type'])).then(
+        (parsed) => done(null, parsed),
+        (error: Error) => done(error),
+      );
+    },
+  );
 }
 
 function registerErrorHandlers(app: FastifyInstance): void {
@@ -44,7 +59,10 @@ function registerErrorHandlers(app: FastifyInstance): void {
     if (error instanceof SimHttpError) {
       return reply.code(error.statusCode).headers(error.headers).send(error.body());
     }
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
     const message = status === 500 ? 'Internal server error' : error.message.slice(0, 300);
     // A 500 is a simulator bug, never a client mistake: make it loud.
     if (status === 500) console.error('[sim] internal error', error);

@@ -50,7 +50,11 @@ function oauthError(status: 400 | 401, error: string, description: string): OAut
 }
 
 /** A token service for `clients`; tokens live `ttlSeconds` on the `now` clock (epoch ms, default the wall clock). */
-export function createTokenService(clients: readonly SimClient[], ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS, now: () => number = Date.now): TokenService {
+export function createTokenService(
+  clients: readonly SimClient[],
+  ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS,
+  now: () => number = Date.now,
+): TokenService {
   const grants = new Map<string, TokenGrant>();
   const byId = new Map(clients.map((c) => [c.clientId, c]));
 

@@ -49,7 +49,11 @@ export function createEventNotifier(config: OutboundEventsConfig | undefined, no
     const basic = Buffer.from(`${settings.clientId ?? ''}:${settings.clientSecret ?? ''}`).toString('base64');
     const response = await fetch(settings.tokenUrl, {
       method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-cache' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'cache-control': 'no-cache',
+      },
       body: 'grant_type=client_credentials',
       signal: AbortSignal.any([stop.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
     });
@@ -77,7 +81,12 @@ export function createEventNotifier(config: OutboundEventsConfig | undefined, no
   }
 
   function send(event: Record<string, unknown>): void {
-    const delivery = pRetry(() => deliverOnce(event), { retries: RETRIES, minTimeout: 100, factor: 3, signal: stop.signal })
+    const delivery = pRetry(() => deliverOnce(event), {
+      retries: RETRIES,
+      minTimeout: 100,
+      factor: 3,
+      signal: stop.signal,
+    })
       .catch(() => undefined) // undeliverable events are dropped, as a failed call-out would be
       .finally(() => inFlight.delete(delivery));
     inFlight.add(delivery);

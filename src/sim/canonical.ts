@@ -46,10 +46,12 @@ function bool(value: unknown): unknown {
 function hyphenKeys(value: unknown, inCustom = false): unknown {
   if (Array.isArray(value)) return value.map((v) => hyphenKeys(v, inCustom));
   if (!isObj(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
-    const key = inCustom ? k : k.replace(/_/g, '-');
-    return [key, hyphenKeys(v, inCustom || key === 'custom-fields')];
-  }));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      const key = inCustom ? k : k.replace(/_/g, '-');
+      return [key, hyphenKeys(v, inCustom || key === 'custom-fields')];
+    }),
+  );
 }
 
 function tolerances(value: unknown): unknown {

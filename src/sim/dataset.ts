@@ -6,7 +6,10 @@
 import { z } from 'zod';
 
 /** An id as a number or a numeric string ("5001"), as hand-written and exported records carry it. */
-export const WireId = z.preprocess((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v), z.number().int());
+export const WireId = z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.number().int(),
+);
 
 /** One wire record: must carry an integer `id`; everything else is Coupa's business. */
 export const WireRecord = z.looseObject({ id: WireId });
@@ -37,8 +40,15 @@ export type CoupaDataset = {
 
 export function emptyDataset(): CoupaDataset {
   return {
-    users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [],
-    'receiving-transactions': [], invoices: [], approvals: [], comments: [],
+    users: [],
+    suppliers: [],
+    'supplier-information': [],
+    contracts: [],
+    'purchase-orders': [],
+    'receiving-transactions': [],
+    invoices: [],
+    approvals: [],
+    comments: [],
   };
 }
 

@@ -20,11 +20,33 @@
  */
 import { createHash } from 'node:crypto';
 
-export const DIALECTS = ['coupa', 'strings', 'numbers', 'sparse', 'custom', 'refs', 'underscore', 'xml', 'dates', 'authorless', 'mixed'] as const;
+export const DIALECTS = [
+  'coupa',
+  'strings',
+  'numbers',
+  'sparse',
+  'custom',
+  'refs',
+  'underscore',
+  'xml',
+  'dates',
+  'authorless',
+  'mixed',
+] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
 /** The dialects `mixed` draws from (every one but the canonical shape). */
-const MIXABLE: readonly Exclude<Dialect, 'coupa' | 'mixed'>[] = ['strings', 'numbers', 'sparse', 'custom', 'refs', 'underscore', 'xml', 'dates', 'authorless'];
+const MIXABLE: readonly Exclude<Dialect, 'coupa' | 'mixed'>[] = [
+  'strings',
+  'numbers',
+  'sparse',
+  'custom',
+  'refs',
+  'underscore',
+  'xml',
+  'dates',
+  'authorless',
+];
 
 export function isDialect(value: string): value is Dialect {
   return (DIALECTS as readonly string[]).includes(value);
@@ -46,8 +68,22 @@ type Json = unknown;
 type Obj = Record<string, Json>;
 
 const MONEY_KEYS = new Set([
-  'quantity', 'price', 'total', 'tax-amount', 'tax-rate', 'shipping-amount', 'handling-amount', 'misc-amount', 'gross-total',
-  'total-with-taxes', 'received', 'invoiced', 'amount', 'accounting-total', 'supplier-total', 'breach-amount',
+  'quantity',
+  'price',
+  'total',
+  'tax-amount',
+  'tax-rate',
+  'shipping-amount',
+  'handling-amount',
+  'misc-amount',
+  'gross-total',
+  'total-with-taxes',
+  'received',
+  'invoiced',
+  'amount',
+  'accounting-total',
+  'supplier-total',
+  'breach-amount',
 ]);
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -68,11 +104,15 @@ function mapValues(value: Json, fn: (v: Json, key: string | undefined) => Json, 
 }
 
 function strings(value: Json): Json {
-  return mapValues(value, (v) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'boolean' ? String(v) : v));
+  return mapValues(value, (v) =>
+    typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'boolean' ? String(v) : v,
+  );
 }
 
 function numbers(value: Json): Json {
-  return mapValues(value, (v, key) => (typeof v === 'string' && key !== undefined && MONEY_KEYS.has(key) && DECIMAL.test(v) ? new RawNumber(v) : v));
+  return mapValues(value, (v, key) =>
+    typeof v === 'string' && key !== undefined && MONEY_KEYS.has(key) && DECIMAL.test(v) ? new RawNumber(v) : v,
+  );
 }
 
 function sparse(value: Json): Json {
@@ -92,7 +132,12 @@ function custom(value: Json): Json {
   const out: Obj = {};
   for (const [k, v] of Object.entries(value)) out[k] = custom(v);
   if ('id' in value && !('custom-fields' in value)) {
-    out['custom-fields'] = { 'cf-erp-reference': `ERP-${String(value.id)}`, 'cf-cost-centre': null, 'cf-approved': true, 'cf-split': { code: 'A', weight: '0.5' } };
+    out['custom-fields'] = {
+      'cf-erp-reference': `ERP-${String(value.id)}`,
+      'cf-cost-centre': null,
+      'cf-approved': true,
+      'cf-split': { code: 'A', weight: '0.5' },
+    };
     out['lock-version-key'] = 7;
     out['erp-sync-status'] = 'pending';
   }
@@ -103,7 +148,8 @@ function refs(value: Json): Json {
   return mapValues(value, (v, key) => {
     if (!isObj(v) || key === undefined) return v;
     if (ID_ONLY_REF_KEYS.has(key) && v.id !== undefined && v.id !== null) return { id: String(v.id) };
-    if (key !== 'custom-fields' && typeof v.id === 'number' && Object.keys(v).length <= 4) return { ...v, id: String(v.id) };
+    if (key !== 'custom-fields' && typeof v.id === 'number' && Object.keys(v).length <= 4)
+      return { ...v, id: String(v.id) };
     return v;
   });
 }
@@ -160,16 +206,26 @@ function authorless(value: Json, ctx: DialectContext): Json {
 
 function applyOne(dialect: Exclude<Dialect, 'mixed'>, value: Json, ctx: DialectContext): Json {
   switch (dialect) {
-    case 'coupa': return value;
-    case 'strings': return strings(value);
-    case 'numbers': return numbers(value);
-    case 'sparse': return sparse(value);
-    case 'custom': return custom(value);
-    case 'refs': return refs(value);
-    case 'underscore': return underscore(value);
-    case 'xml': return xml(value);
-    case 'dates': return dates(value);
-    case 'authorless': return authorless(value, ctx);
+    case 'coupa':
+      return value;
+    case 'strings':
+      return strings(value);
+    case 'numbers':
+      return numbers(value);
+    case 'sparse':
+      return sparse(value);
+    case 'custom':
+      return custom(value);
+    case 'refs':
+      return refs(value);
+    case 'underscore':
+      return underscore(value);
+    case 'xml':
+      return xml(value);
+    case 'dates':
+      return dates(value);
+    case 'authorless':
+      return authorless(value, ctx);
   }
 }
 
@@ -179,7 +235,17 @@ function mixFor(record: Json, seed: number): Array<Exclude<Dialect, 'coupa' | 'm
   const digest = createHash('sha256').update(`${seed}:${id}`).digest();
   const picked = MIXABLE.filter((_, i) => ((digest[i] ?? 0) & 1) === 1);
   // `authorless` and content-neutral ones first, key renaming and xml last (they change the keys the others look for).
-  const order: readonly string[] = ['authorless', 'sparse', 'custom', 'refs', 'dates', 'numbers', 'strings', 'xml', 'underscore'];
+  const order: readonly string[] = [
+    'authorless',
+    'sparse',
+    'custom',
+    'refs',
+    'dates',
+    'numbers',
+    'strings',
+    'xml',
+    'underscore',
+  ];
   return picked.sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
@@ -187,7 +253,8 @@ function mixFor(record: Json, seed: number): Array<Exclude<Dialect, 'coupa' | 'm
 export function applyDialect(dialect: Dialect, body: Json, ctx: DialectContext): Json {
   if (dialect !== 'mixed') return applyOne(dialect, body, ctx);
   const seed = ctx.seed ?? 1;
-  const one = (record: Json): Json => mixFor(record, seed).reduce((v, d) => (d === 'xml' ? xml(v, undefined, true) : applyOne(d, v, ctx)), record);
+  const one = (record: Json): Json =>
+    mixFor(record, seed).reduce((v, d) => (d === 'xml' ? xml(v, undefined, true) : applyOne(d, v, ctx)), record);
   return Array.isArray(body) ? body.map(one) : one(body);
 }
 

@@ -23,8 +23,14 @@ function redact(body: unknown): unknown {
 function startEntry(ctx: SimContext, request: FastifyRequest): void {
   const [path = '', query = ''] = request.url.split('?', 2);
   const entry = {
-    seq: ctx.nextSeq(), at: ctx.clock.now(), receivedMs: Date.now(), method: request.method, path,
-    query: Object.fromEntries(new URLSearchParams(query)), body: undefined as unknown, status: 0,
+    seq: ctx.nextSeq(),
+    at: ctx.clock.now(),
+    receivedMs: Date.now(),
+    method: request.method,
+    path,
+    query: Object.fromEntries(new URLSearchParams(query)),
+    body: undefined as unknown,
+    status: 0,
   };
   ctx.callLog.push(entry);
   ctx.setState(request, { entry });
@@ -77,7 +83,8 @@ function checkAuth(ctx: SimContext, request: FastifyRequest, reply: FastifyReply
 /** A successful JSON answer of the API, rewritten in the instance's dialect (the store is untouched). */
 function inDialect(ctx: SimContext, request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
   if (ctx.dialect === 'coupa' || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
-  if (!request.url.startsWith('/api/') || !String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
+  if (!request.url.startsWith('/api/') || !String(reply.getHeader('content-type') ?? '').includes('json'))
+    return payload;
   const users = ctx.store.collection('users');
   const body = applyDialect(ctx.dialect, JSON.parse(payload), {
     seed: ctx.dialectSeed,

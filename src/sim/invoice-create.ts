@@ -8,7 +8,15 @@ import type { WireObject } from './collection.js';
 import { badRequest, parseBody } from './errors.js';
 import type { SimStore } from './store.js';
 import {
-  DateInput, DecimalInput, Id, LIMITS, LongText, RefInput, ShortText, lineTotal, sumDecimals,
+  DateInput,
+  DecimalInput,
+  Id,
+  LIMITS,
+  LongText,
+  RefInput,
+  ShortText,
+  lineTotal,
+  sumDecimals,
 } from './wire-input.js';
 
 const CreateLine = z.looseObject({
@@ -64,7 +72,12 @@ export function numberTaken(store: SimStore, supplierId: unknown, invoiceNumber:
   for (const id of ids) {
     const other = store.get('invoices', id);
     const otherSupplier = (other?.supplier as { id?: unknown } | undefined)?.id;
-    if (other && id !== exceptId && otherSupplier === supplierId && !['voided', 'abandoned'].includes(String(other.status))) {
+    if (
+      other &&
+      id !== exceptId &&
+      otherSupplier === supplierId &&
+      !['voided', 'abandoned'].includes(String(other.status))
+    ) {
       return true;
     }
   }
@@ -77,7 +90,9 @@ function userSimple(user: WireObject): Record<string, unknown> {
 
 /** A validated draft invoice record ready to store (not yet stored). */
 export function buildDraftInvoice(
-  store: SimStore, body: unknown, meta: { id: number; now: string; actor: Record<string, unknown>; nextLineId: () => number },
+  store: SimStore,
+  body: unknown,
+  meta: { id: number; now: string; actor: Record<string, unknown>; nextLineId: () => number },
 ): WireObject {
   const input = parseBody(CreateInvoice, body, OBJECT);
   const supplier = findBy(store, 'suppliers', input.supplier);
@@ -93,23 +108,46 @@ export function buildDraftInvoice(
       throw badRequest('invoice-header.invoice-lines', `Order line ${line['order-line-id']} not found`);
     }
     const type = line.type ?? 'InvoiceQuantityLine';
-    const total = type === 'InvoiceAmountLine' ? lineTotal(line.price, undefined) : lineTotal(line.price, line.quantity ?? '1');
+    const total =
+      type === 'InvoiceAmountLine' ? lineTotal(line.price, undefined) : lineTotal(line.price, line.quantity ?? '1');
     return {
-      ...line, id: meta.nextLineId(), 'line-num': line['line-num'] ?? i + 1, type, total, status: 'draft',
-      ...(orderLine ? { 'po-number': String(orderLine['order-header-id']), 'order-line-num': String(orderLine['line-num'] ?? '') } : {}),
-      'failed-tolerances': [], 'created-at': meta.now, 'updated-at': meta.now,
+      ...line,
+      id: meta.nextLineId(),
+      'line-num': line['line-num'] ?? i + 1,
+      type,
+      total,
+      status: 'draft',
+      ...(orderLine
+        ? { 'po-number': String(orderLine['order-header-id']), 'order-line-num': String(orderLine['line-num'] ?? '') }
+        : {}),
+      'failed-tolerances': [],
+      'created-at': meta.now,
+      'updated-at': meta.now,
     };
   });
   const extras = [input['shipping-amount'], input['handling-amount'], input['misc-amount'], input['tax-amount']];
   const total = sumDecimals([...lines.map((l) => l.total), ...extras]);
   return {
     ...input,
-    id: meta.id, status: 'draft', 'document-type': 'Invoice', exported: false, paid: false,
+    id: meta.id,
+    status: 'draft',
+    'document-type': 'Invoice',
+    exported: false,
+    paid: false,
     supplier: { id: supplier.id, name: supplier.name, number: supplier.number ?? null },
     currency: input.currency ?? supplier.currency ?? { code: 'USD' },
     'requested-by': requester ? userSimple(requester) : null,
-    'gross-total': total, 'total-with-taxes': total, 'tolerance-failures': null,
-    'failed-tolerances': [], approvals: [], attachments: [], 'dispute-reasons': [], 'invoice-lines': lines,
-    'created-at': meta.now, 'updated-at': meta.now, 'created-by': meta.actor, 'updated-by': meta.actor,
+    'gross-total': total,
+    'total-with-taxes': total,
+    'tolerance-failures': null,
+    'failed-tolerances': [],
+    approvals: [],
+    attachments: [],
+    'dispute-reasons': [],
+    'invoice-lines': lines,
+    'created-at': meta.now,
+    'updated-at': meta.now,
+    'created-by': meta.actor,
+    'updated-by': meta.actor,
   };
 }

@@ -16,9 +16,7 @@ import { badRequest, parseBody } from './errors.js';
 import { numberTaken } from './invoice-create.js';
 import { allFailedTolerances } from './state-machine.js';
 import type { SimStore } from './store.js';
-import {
-  DateInput, DecimalInput, Id, LIMITS, LongText, ShortText, lineTotal, sumDecimals,
-} from './wire-input.js';
+import { DateInput, DecimalInput, Id, LIMITS, LongText, ShortText, lineTotal, sumDecimals } from './wire-input.js';
 
 const ToleranceUpdate = z.looseObject({
   id: Id,
@@ -57,15 +55,29 @@ const InvoiceUpdate = z.looseObject({
 
 const OBJECT = 'invoice-header';
 const SCALARS = [
-  'invoice-number', 'invoice-date', 'internal-note', 'supplier-note', 'comments', 'payment-notes',
-  'tax-amount', 'shipping-amount', 'handling-amount', 'misc-amount', 'exported',
+  'invoice-number',
+  'invoice-date',
+  'internal-note',
+  'supplier-note',
+  'comments',
+  'payment-notes',
+  'tax-amount',
+  'shipping-amount',
+  'handling-amount',
+  'misc-amount',
+  'exported',
 ] as const;
 const LOCKED_STATUSES = ['voided', 'abandoned'];
 const EDITABLE_LINE_STATUSES = ['new', 'draft', 'save_as_draft'];
 
 type Line = Record<string, unknown>;
 
-function applyTolerance(pool: Array<Record<string, unknown>>, update: ToleranceUpdate, where: string, now: string): void {
+function applyTolerance(
+  pool: Array<Record<string, unknown>>,
+  update: ToleranceUpdate,
+  where: string,
+  now: string,
+): void {
   const target = pool.find((t) => t.id === update.id);
   if (!target) throw badRequest(`${OBJECT}.failed-tolerances`, `Failed tolerance ${update.id} not found on ${where}`);
   if (update.resolved !== undefined) target.resolved = update.resolved;
@@ -78,7 +90,8 @@ function updateLines(invoice: WireObject, updates: z.infer<typeof LineUpdate>[],
   let amountsChanged = false;
   for (const update of updates) {
     let line = update.id === undefined ? undefined : lines.find((l) => l.id === update.id);
-    if (update.id !== undefined && !line) throw badRequest(`${OBJECT}.invoice-lines`, `Invoice line ${update.id} not found`);
+    if (update.id !== undefined && !line)
+      throw badRequest(`${OBJECT}.invoice-lines`, `Invoice line ${update.id} not found`);
     if (!line) {
       if (!EDITABLE_LINE_STATUSES.includes(String(invoice.status))) {
         throw badRequest(`${OBJECT}.invoice-lines`, 'Lines can only be added to draft invoices');
@@ -86,7 +99,13 @@ function updateLines(invoice: WireObject, updates: z.infer<typeof LineUpdate>[],
       if (update.price === undefined || !update.description) {
         throw badRequest(`${OBJECT}.invoice-lines`, 'A new line needs description and price');
       }
-      line = { id: ctx.nextLineId(), 'line-num': lines.length + 1, type: 'InvoiceQuantityLine', 'failed-tolerances': [], 'created-at': ctx.now };
+      line = {
+        id: ctx.nextLineId(),
+        'line-num': lines.length + 1,
+        type: 'InvoiceQuantityLine',
+        'failed-tolerances': [],
+        'created-at': ctx.now,
+      };
       lines.push(line);
     }
     const { 'failed-tolerances': tolerances, id: _id, ...fields } = update;
@@ -134,14 +153,22 @@ export function applyInvoiceUpdate(store: SimStore, current: WireObject, body: u
   for (const key of SCALARS) if (input[key] !== undefined) next[key] = input[key];
   const number = input['invoice-number'];
   const supplierId = (current.supplier as { id?: unknown } | undefined)?.id;
-  if (number !== undefined && number !== current['invoice-number'] && numberTaken(store, supplierId, number, current.id)) {
+  if (
+    number !== undefined &&
+    number !== current['invoice-number'] &&
+    numberTaken(store, supplierId, number, current.id)
+  ) {
     throw badRequest(OBJECT, 'Invoice number has already been taken');
   }
   if (input['custom-fields']) {
-    next['custom-fields'] = { ...(next['custom-fields'] as Record<string, unknown> | undefined), ...input['custom-fields'] };
+    next['custom-fields'] = {
+      ...(next['custom-fields'] as Record<string, unknown> | undefined),
+      ...input['custom-fields'],
+    };
   }
   const everyTolerance = allFailedTolerances(next);
-  for (const t of input['failed-tolerances'] ?? []) applyTolerance(everyTolerance, t, `invoice ${current.id}`, meta.now);
+  for (const t of input['failed-tolerances'] ?? [])
+    applyTolerance(everyTolerance, t, `invoice ${current.id}`, meta.now);
   const amountsChanged = input['invoice-lines'] ? updateLines(next, input['invoice-lines'], meta) : false;
   const extrasChanged = ['tax-amount', 'shipping-amount', 'handling-amount', 'misc-amount'].some((k) => k in input);
   if (amountsChanged || extrasChanged) recomputeTotals(next);

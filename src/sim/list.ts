@@ -43,7 +43,12 @@ export function compileFilters(filters: readonly Filter[]): (record: WireObject)
   return (record) => tests.every((t) => t.match(valuesAt(record, t.path)));
 }
 
-function pageInIdOrder(collection: Collection, ids: readonly number[], query: ListQuery, keep: (r: WireObject) => boolean): WireObject[] {
+function pageInIdOrder(
+  collection: Collection,
+  ids: readonly number[],
+  query: ListQuery,
+  keep: (r: WireObject) => boolean,
+): WireObject[] {
   const page: WireObject[] = [];
   let skipped = 0;
   const step = query.dir === 'asc' ? 1 : -1;
@@ -82,7 +87,12 @@ interface Keyed {
  * Pages of `order_by` queries keep only the best `offset + limit` matches in a sorted buffer
  * instead of sorting every match: a record is inserted only when it beats the buffer's worst.
  */
-function pageSorted(collection: Collection, ids: readonly number[], query: ListQuery, keep: (r: WireObject) => boolean): WireObject[] {
+function pageSorted(
+  collection: Collection,
+  ids: readonly number[],
+  query: ListQuery,
+  keep: (r: WireObject) => boolean,
+): WireObject[] {
   const sign = query.dir === 'asc' ? 1 : -1;
   const before = (a: Keyed, b: Keyed): number => sign * compareSortKeys(a.key, b.key) || a.record.id - b.record.id;
   const wanted = query.offset + query.limit;
@@ -93,7 +103,10 @@ function pageSorted(collection: Collection, ids: readonly number[], query: ListQ
       const record = collection.get(id) as WireObject;
       if (keep(record)) all.push({ key: sortKey(valuesAt(record, query.orderBy)[0]), record });
     }
-    return all.sort(before).slice(query.offset, wanted).map((k) => k.record);
+    return all
+      .sort(before)
+      .slice(query.offset, wanted)
+      .map((k) => k.record);
   }
   const best: Keyed[] = [];
   for (const id of ids) {

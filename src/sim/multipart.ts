@@ -19,7 +19,10 @@ const TEXT_KEEP_LIMIT = 200_000;
 const TEXT_LIKE = /^(text\/|application\/(json|xml|markdown))/;
 
 /** Parse a buffered multipart body into `{field: string | UploadedFile}`. */
-export async function parseMultipart(body: Buffer, contentType: string): Promise<Record<string, string | UploadedFile>> {
+export async function parseMultipart(
+  body: Buffer,
+  contentType: string,
+): Promise<Record<string, string | UploadedFile>> {
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();

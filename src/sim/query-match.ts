@@ -10,7 +10,17 @@
 import { Decimal } from 'decimal.js';
 
 export const OPERATORS = [
-  'contains', 'starts_with', 'ends_with', 'gt', 'lt', 'gt_or_eq', 'lt_or_eq', 'not_eq', 'in', 'not_in', 'blank',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'gt',
+  'lt',
+  'gt_or_eq',
+  'lt_or_eq',
+  'not_eq',
+  'in',
+  'not_in',
+  'blank',
 ] as const;
 export type Operator = (typeof OPERATORS)[number] | 'eq';
 
@@ -33,8 +43,12 @@ export interface QueryValue {
 export function compileValue(raw: string): QueryValue {
   const instant = Date.parse(raw);
   return {
-    raw, lower: raw.toLowerCase(), num: raw.trim() === '' ? Number.NaN : Number(raw), decimal: DECIMAL.test(raw),
-    dateOnly: DATE_ONLY.test(raw), instant: Number.isNaN(instant) ? Date.parse(raw.replace(/ /g, '+')) : instant,
+    raw,
+    lower: raw.toLowerCase(),
+    num: raw.trim() === '' ? Number.NaN : Number(raw),
+    decimal: DECIMAL.test(raw),
+    dateOnly: DATE_ONLY.test(raw),
+    instant: Number.isNaN(instant) ? Date.parse(raw.replace(/ /g, '+')) : instant,
   };
 }
 
@@ -84,17 +98,34 @@ export function compileMatcher(op: Operator, raw: string): (values: readonly unk
 
 function leafMatcher(op: Exclude<Operator, 'blank'>, q: QueryValue, list: QueryValue[]): (v: unknown) => boolean {
   switch (op) {
-    case 'eq': return (v) => equals(v, q);
-    case 'not_eq': return (v) => !equals(v, q);
-    case 'in': return (v) => list.some((item) => equals(v, item));
-    case 'not_in': return (v) => !list.some((item) => equals(v, item));
-    case 'contains': return (v) => textOf(v)?.includes(q.lower) ?? false;
-    case 'starts_with': return (v) => textOf(v)?.startsWith(q.lower) ?? false;
-    case 'ends_with': return (v) => textOf(v)?.endsWith(q.lower) ?? false;
-    case 'gt': return (v) => (compare(v, q) ?? 0) > 0;
-    case 'lt': return (v) => (compare(v, q) ?? 0) < 0;
-    case 'gt_or_eq': return (v) => { const s = compare(v, q); return s !== undefined && s >= 0; };
-    case 'lt_or_eq': return (v) => { const s = compare(v, q); return s !== undefined && s <= 0; };
+    case 'eq':
+      return (v) => equals(v, q);
+    case 'not_eq':
+      return (v) => !equals(v, q);
+    case 'in':
+      return (v) => list.some((item) => equals(v, item));
+    case 'not_in':
+      return (v) => !list.some((item) => equals(v, item));
+    case 'contains':
+      return (v) => textOf(v)?.includes(q.lower) ?? false;
+    case 'starts_with':
+      return (v) => textOf(v)?.startsWith(q.lower) ?? false;
+    case 'ends_with':
+      return (v) => textOf(v)?.endsWith(q.lower) ?? false;
+    case 'gt':
+      return (v) => (compare(v, q) ?? 0) > 0;
+    case 'lt':
+      return (v) => (compare(v, q) ?? 0) < 0;
+    case 'gt_or_eq':
+      return (v) => {
+        const s = compare(v, q);
+        return s !== undefined && s >= 0;
+      };
+    case 'lt_or_eq':
+      return (v) => {
+        const s = compare(v, q);
+        return s !== undefined && s <= 0;
+      };
   }
 }
 

@@ -28,7 +28,16 @@ export interface ListQuery {
 }
 
 /** Arguments that shape the answer rather than filter it. */
-const RESERVED = new Set(['limit', 'offset', 'order_by', 'dir', 'fields', 'return_object', 'filter', 'show_deleted_lines']);
+const RESERVED = new Set([
+  'limit',
+  'offset',
+  'order_by',
+  'dir',
+  'fields',
+  'return_object',
+  'filter',
+  'show_deleted_lines',
+]);
 const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
 const KEY_SHAPE = /^([^[\]]+)((?:\[[^[\]]+\])*)$/;
 

@@ -5,8 +5,22 @@
  */
 
 export const INVOICE_STATUSES = [
-  'new', 'draft', 'save_as_draft', 'pending_approval', 'pending_receipt', 'approved', 'on_hold', 'ap_hold',
-  'booking_hold', 'pending_action', 'disputed', 'rejected', 'abandoned', 'voided', 'processing', 'invalid',
+  'new',
+  'draft',
+  'save_as_draft',
+  'pending_approval',
+  'pending_receipt',
+  'approved',
+  'on_hold',
+  'ap_hold',
+  'booking_hold',
+  'pending_action',
+  'disputed',
+  'rejected',
+  'abandoned',
+  'voided',
+  'processing',
+  'invalid',
   'payable_adjustment',
 ] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -16,8 +30,16 @@ export const EXCEPTION_STATUSES: readonly string[] = ['ap_hold', 'pending_receip
 
 /** Still moving through AP, so an approver can be added. */
 const OPEN_STATUSES: readonly InvoiceStatus[] = [
-  'new', 'draft', 'save_as_draft', 'pending_approval', 'pending_receipt', 'on_hold', 'ap_hold', 'booking_hold',
-  'pending_action', 'disputed',
+  'new',
+  'draft',
+  'save_as_draft',
+  'pending_approval',
+  'pending_receipt',
+  'on_hold',
+  'ap_hold',
+  'booking_hold',
+  'pending_action',
+  'disputed',
 ];
 
 /**
@@ -44,7 +66,13 @@ export const INVOICE_ACTIONS = Object.keys(INVOICE_TRANSITIONS) as InvoiceAction
 
 /** Dispute reason codes the simulated tenant has set up (Setup > Dispute Reasons). */
 export const DISPUTE_REASON_CODES = [
-  'INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'DUPLICATE', 'NOT-RECEIVED', 'MISSING-PO', 'TAX-ERROR', 'OTHER',
+  'INCORRECT-PRICE',
+  'INCORRECT-QUANTITY',
+  'DUPLICATE',
+  'NOT-RECEIVED',
+  'MISSING-PO',
+  'TAX-ERROR',
+  'OTHER',
 ] as const;
 
 export type TransitionResult = { ok: true; status: string } | { ok: false; message: string };
@@ -56,10 +84,14 @@ export function nextStatus(action: InvoiceAction, current: string, unresolvedTol
     return { ok: false, message: `Action ${action} is not allowed for an invoice in status ${current}` };
   }
   switch (rule.to) {
-    case 'unchanged': return { ok: true, status: current };
-    case 'hold_if_unresolved': return { ok: true, status: unresolvedTolerances > 0 ? 'ap_hold' : 'pending_approval' };
-    case 'release_if_resolved': return { ok: true, status: unresolvedTolerances > 0 ? current : 'pending_approval' };
-    default: return { ok: true, status: rule.to };
+    case 'unchanged':
+      return { ok: true, status: current };
+    case 'hold_if_unresolved':
+      return { ok: true, status: unresolvedTolerances > 0 ? 'ap_hold' : 'pending_approval' };
+    case 'release_if_resolved':
+      return { ok: true, status: unresolvedTolerances > 0 ? current : 'pending_approval' };
+    default:
+      return { ok: true, status: rule.to };
   }
 }
 

@@ -28,8 +28,15 @@ const INDEXED_PATHS: Record<CollectionName, ReadonlyArray<readonly string[]>> = 
 };
 
 const DATASET_KEYS: ReadonlyArray<keyof CoupaDataset> = [
-  'users', 'suppliers', 'supplier-information', 'contracts', 'purchase-orders',
-  'receiving-transactions', 'invoices', 'approvals', 'comments',
+  'users',
+  'suppliers',
+  'supplier-information',
+  'contracts',
+  'purchase-orders',
+  'receiving-transactions',
+  'invoices',
+  'approvals',
+  'comments',
 ];
 
 export class SimStore {
@@ -74,7 +81,8 @@ export class SimStore {
       for (const invoice of this.collection('invoices').values()) {
         const lines = invoice['invoice-lines'];
         if (!Array.isArray(lines)) continue;
-        for (const line of lines as Array<{ id?: unknown }>) if (typeof line.id === 'number') max = Math.max(max, line.id);
+        for (const line of lines as Array<{ id?: unknown }>)
+          if (typeof line.id === 'number') max = Math.max(max, line.id);
       }
       this.lineSeq = max;
     }
@@ -89,7 +97,9 @@ export class SimStore {
 
   private load(dataset: Partial<CoupaDataset>): void {
     for (const name of DATASET_KEYS) {
-      const records = (cloneJson(dataset[name] ?? []) as unknown[]).map(canonicalRecord) as Array<Record<string, unknown>>;
+      const records = (cloneJson(dataset[name] ?? []) as unknown[]).map(canonicalRecord) as Array<
+        Record<string, unknown>
+      >;
       const target = this.collection(name);
       // Comments in a case file may come without ids; number them after the highest given one.
       const withIds = records.filter((r): r is WireObject => typeof r.id === 'number');

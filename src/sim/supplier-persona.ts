@@ -46,7 +46,9 @@ export function behaviourOf(seed: number, key: string, shares: PersonaShares = D
 
 /** A one-page PDF a supplier would send as backup (enough for a content-type and a file name). */
 function backupPdf(invoiceNumber: string): Buffer {
-  return Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Timesheet and statement of work for invoice ${invoiceNumber}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+  return Buffer.from(
+    `%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Timesheet and statement of work for invoice ${invoiceNumber}\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+  );
 }
 
 function answerText(asked: string): string {
@@ -57,7 +59,8 @@ function answerText(asked: string): string {
   return [...lines, '', 'Kind regards,', 'Accounts receivable'].join('\n');
 }
 
-const OFF_TOPIC = 'Hello,\n\nthank you for your message. Our accounts team is out of office this week; we will get back to you.\n\nKind regards';
+const OFF_TOPIC =
+  'Hello,\n\nthank you for your message. Our accounts team is out of office this week; we will get back to you.\n\nKind regards';
 
 export interface SupplierPersona {
   /** The supplier's reply to one request mail, or null when it never answers. */
@@ -74,10 +77,23 @@ export function createSupplierPersona(options: { seed: number; shares?: PersonaS
       if (behaviour === 'silent') return null;
       const invoiceNumber = /Invoice (\S+):/.exec(mail.subject)?.[1] ?? 'unknown';
       const info = await composer.sendMail({
-        from: mail.to, to: mail.replyTo, subject: `Re: ${mail.subject}`, inReplyTo: mail.messageId, references: [mail.messageId],
+        from: mail.to,
+        to: mail.replyTo,
+        subject: `Re: ${mail.subject}`,
+        inReplyTo: mail.messageId,
+        references: [mail.messageId],
         messageId: `<reply.${createHash('sha256').update(mail.messageId).digest('hex').slice(0, 20)}@${mail.to.split('@')[1] ?? 'supplier.example'}>`,
         text: behaviour === 'document' ? answerText(mail.text) : OFF_TOPIC,
-        attachments: behaviour === 'document' ? [{ filename: `backup-${invoiceNumber}.pdf`, content: backupPdf(invoiceNumber), contentType: 'application/pdf' }] : [],
+        attachments:
+          behaviour === 'document'
+            ? [
+                {
+                  filename: `backup-${invoiceNumber}.pdf`,
+                  content: backupPdf(invoiceNumber),
+                  contentType: 'application/pdf',
+                },
+              ]
+            : [],
       });
       return { behaviour, to: mail.replyTo, raw: info.message as Buffer };
     },

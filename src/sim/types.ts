@@ -110,8 +110,19 @@ export interface SimulatorHandle {
 
 /** All scopes the simulator knows; the default client holds them all. */
 export const ALL_SCOPES = [
-  'core.invoice.read', 'core.invoice.write', 'core.invoice.create', 'core.invoice.approval.write',
-  'core.purchase_order.read', 'core.inventory.receiving.read', 'core.supplier.read',
-  'core.approval.read', 'core.approval.write', 'core.comment.read', 'core.comment.write',
-  'core.contract.read', 'core.user.read', 'core.common.read', 'core.attachment.write',
+  'core.invoice.read',
+  'core.invoice.write',
+  'core.invoice.create',
+  'core.invoice.approval.write',
+  'core.purchase_order.read',
+  'core.inventory.receiving.read',
+  'core.supplier.read',
+  'core.approval.read',
+  'core.approval.write',
+  'core.comment.read',
+  'core.comment.write',
+  'core.contract.read',
+  'core.user.read',
+  'core.common.read',
+  'core.attachment.write',
 ] as const;

@@ -17,7 +17,13 @@ export const LIMITS = {
 
 /** Decimal input: "425.99" or 425.99 → "425.99". */
 export const DecimalInput = z
-  .union([z.string().trim().regex(/^-?\d{1,15}(\.\d{1,10})?$/, 'must be a decimal number'), z.number().finite()])
+  .union([
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,15}(\.\d{1,10})?$/, 'must be a decimal number'),
+    z.number().finite(),
+  ])
   .transform((v) => (typeof v === 'number' ? new Decimal(v).toString() : v));
 
 /** A date or timestamp Coupa would accept (`2024-01-15`, `2024-01-15T00:00:00-07:00`). */

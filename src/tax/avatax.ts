@@ -42,10 +42,20 @@ export const AvaTaxTransaction = z.looseObject({
   totalTax: Num.nullish(),
   lines: z.array(Line).default([]),
 });
-const AvaTaxError = z.looseObject({ error: z.looseObject({ code: z.string().nullish(), message: z.string().nullish() }) });
+const AvaTaxError = z.looseObject({
+  error: z.looseObject({ code: z.string().nullish(), message: z.string().nullish() }),
+});
 
 function address(a: TaxAddress): Record<string, string> {
-  return Object.fromEntries(Object.entries({ line1: a.line1, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country }).filter(([, v]) => !!v)) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries({
+      line1: a.line1,
+      city: a.city,
+      region: a.region,
+      postalCode: a.postalCode,
+      country: a.country,
+    }).filter(([, v]) => !!v),
+  ) as Record<string, string>;
 }
 
 /** The CreateTransactionModel for a purchase invoice quote. */
@@ -59,7 +69,13 @@ export function avaTaxRequest(request: TaxQuoteRequest, companyCode: string): Re
     currencyCode: request.currency,
     commit: false,
     addresses: { shipFrom: address(request.shipFrom), shipTo: address(request.shipTo) },
-    lines: request.lines.map((l) => ({ number: l.number, quantity: Number(l.quantity), amount: Number(l.amount), ...(l.taxCode ? { taxCode: l.taxCode } : {}), ...(l.description ? { description: l.description.slice(0, 255) } : {}) })),
+    lines: request.lines.map((l) => ({
+      number: l.number,
+      quantity: Number(l.quantity),
+      amount: Number(l.amount),
+      ...(l.taxCode ? { taxCode: l.taxCode } : {}),
+      ...(l.description ? { description: l.description.slice(0, 255) } : {}),
+    })),
   };
 }
 
@@ -70,7 +86,12 @@ const pct = (d: Dec | null | undefined): string => (d ?? new Dec(0)).times(100).
 /** Settle's quote from a TransactionModel. */
 export function quoteFromAvaTax(body: unknown, request: TaxQuoteRequest, source: string): TaxQuote {
   const parsed = AvaTaxTransaction.safeParse(body);
-  if (!parsed.success) throw new TaxEngineError('avatax', 'unavailable', `AvaTax answered a body Settle cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new TaxEngineError(
+      'avatax',
+      'unavailable',
+      `AvaTax answered a body Settle cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const t = parsed.data;
   const lines = t.lines.map((l) => {
     const details = l.details ?? [];
@@ -81,10 +102,23 @@ export function quoteFromAvaTax(body: unknown, request: TaxQuoteRequest, source:
       rate: pct(rate),
       tax: money(l.tax),
       exempt: (l.taxableAmount?.isZero() ?? false) && (l.exemptAmount?.gt(0) ?? false),
-      jurisdictions: details.map((d) => ({ name: d.jurisName ?? d.taxName ?? 'unknown', type: d.jurisType ?? 'unknown', rate: pct(d.rate), tax: money(d.tax) })),
+      jurisdictions: details.map((d) => ({
+        name: d.jurisName ?? d.taxName ?? 'unknown',
+        type: d.jurisType ?? 'unknown',
+        rate: pct(d.rate),
+        tax: money(d.tax),
+      })),
     };
   });
-  return { engine: 'avatax', source, asOf: t.date?.slice(0, 10) ?? request.date, currency: t.currencyCode ?? request.currency, totalTax: money(t.totalTax), lines, notes: [] };
+  return {
+    engine: 'avatax',
+    source,
+    asOf: t.date?.slice(0, 10) ?? request.date,
+    currency: t.currencyCode ?? request.currency,
+    totalTax: money(t.totalTax),
+    lines,
+    notes: [],
+  };
 }
 
 export function createAvaTaxEngine(settings: AvaTaxSettings): TaxEngine {
@@ -99,7 +133,12 @@ export function createAvaTaxEngine(settings: AvaTaxSettings): TaxEngine {
       try {
         response = await doFetch(url, {
           method: 'POST',
-          headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json', 'x-avalara-client': 'Settle; 0.1; REST; v2; settle' },
+          headers: {
+            authorization: auth,
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'x-avalara-client': 'Settle; 0.1; REST; v2; settle',
+          },
           body: JSON.stringify(avaTaxRequest(request, settings.companyCode)),
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -115,7 +154,11 @@ export function createAvaTaxEngine(settings: AvaTaxSettings): TaxEngine {
       }
       if (!response.ok) {
         const err = AvaTaxError.safeParse(body);
-        throw statusFailure('avatax', response.status, err.success ? `${err.data.error.code ?? ''} ${err.data.error.message ?? ''}`.trim().slice(0, 200) : '');
+        throw statusFailure(
+          'avatax',
+          response.status,
+          err.success ? `${err.data.error.code ?? ''} ${err.data.error.message ?? ''}`.trim().slice(0, 200) : '',
+        );
       }
       return quoteFromAvaTax(body, request, `AvaTax ${new URL(url).host}`);
     },

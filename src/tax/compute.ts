@@ -31,9 +31,21 @@ export function quoteFromTable(table: RateTable, request: TaxQuoteRequest, engin
       rate: exempt ? '0' : combined.toString(),
       tax: cents(tax),
       exempt,
-      jurisdictions: rates.jurisdictions.map((j) => ({ ...j, rate: exempt ? '0' : j.rate, tax: cents(taxable.times(j.rate).dividedBy(100)) })),
+      jurisdictions: rates.jurisdictions.map((j) => ({
+        ...j,
+        rate: exempt ? '0' : j.rate,
+        tax: cents(taxable.times(j.rate).dividedBy(100)),
+      })),
       ...(rates.alternatives.length ? { alternativeRates: rates.alternatives } : {}),
     };
   });
-  return { engine, source: rates.source, asOf: rates.asOf, currency: request.currency, totalTax: cents(total), lines, notes: rates.notes };
+  return {
+    engine,
+    source: rates.source,
+    asOf: rates.asOf,
+    currency: request.currency,
+    totalTax: cents(total),
+    lines,
+    notes: rates.notes,
+  };
 }

@@ -9,8 +9,15 @@ export function createOfflineTaxEngine(table: RateTable = loadRateTable()): TaxE
     name: 'offline',
     async quote(request: TaxQuoteRequest): Promise<TaxQuote> {
       const quote = quoteFromTable(table, request);
-      const where = [request.shipTo.country, request.shipTo.region, request.shipTo.postalCode].filter(Boolean).join(' ');
-      if (!quote) throw new TaxEngineError('offline', 'no_rate', `the offline rate table has no rate for ${where || 'the ship-to address'}`);
+      const where = [request.shipTo.country, request.shipTo.region, request.shipTo.postalCode]
+        .filter(Boolean)
+        .join(' ');
+      if (!quote)
+        throw new TaxEngineError(
+          'offline',
+          'no_rate',
+          `the offline rate table has no rate for ${where || 'the ship-to address'}`,
+        );
       return quote;
     },
   };

@@ -15,7 +15,11 @@ export interface TaxEngine {
 
 export class TaxEngineError extends Error {
   override name = 'TaxEngineError';
-  constructor(readonly engine: string, readonly failure: TaxEngineFailure, message: string) {
+  constructor(
+    readonly engine: string,
+    readonly failure: TaxEngineFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -25,7 +29,8 @@ export async function taxEvidence(engine: TaxEngine, request: TaxQuoteRequest): 
   try {
     return { ok: true, quote: await engine.quote(request) };
   } catch (error) {
-    if (error instanceof TaxEngineError) return { ok: false, engine: error.engine, failure: error.failure, detail: error.message };
+    if (error instanceof TaxEngineError)
+      return { ok: false, engine: error.engine, failure: error.failure, detail: error.message };
     return { ok: false, engine: engine.name, failure: 'unavailable', detail: (error as Error).message.slice(0, 300) };
   }
 }
@@ -33,13 +38,24 @@ export async function taxEvidence(engine: TaxEngine, request: TaxQuoteRequest): 
 /** Turns a fetch failure (abort, network) into the failure kind it stands for. */
 export function fetchFailure(engine: string, error: unknown, timeoutMs: number): TaxEngineError {
   const e = error as Error;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new TaxEngineError(engine, 'timeout', `${engine} did not answer within ${timeoutMs} ms`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new TaxEngineError(engine, 'timeout', `${engine} did not answer within ${timeoutMs} ms`);
   return new TaxEngineError(engine, 'unavailable', `${engine} unreachable: ${e.message.slice(0, 200)}`);
 }
 
 /** Maps an HTTP error status to the failure kind. */
 export function statusFailure(engine: string, status: number, detail: string): TaxEngineError {
-  if (status === 429) return new TaxEngineError(engine, 'rate_limited', `${engine} rate limit reached (429)${detail ? `: ${detail}` : ''}`);
-  if (status >= 500) return new TaxEngineError(engine, 'unavailable', `${engine} answered ${status}${detail ? `: ${detail}` : ''}`);
-  return new TaxEngineError(engine, 'rejected', `${engine} refused the request (${status})${detail ? `: ${detail}` : ''}`);
+  if (status === 429)
+    return new TaxEngineError(
+      engine,
+      'rate_limited',
+      `${engine} rate limit reached (429)${detail ? `: ${detail}` : ''}`,
+    );
+  if (status >= 500)
+    return new TaxEngineError(engine, 'unavailable', `${engine} answered ${status}${detail ? `: ${detail}` : ''}`);
+  return new TaxEngineError(
+    engine,
+    'rejected',
+    `${engine} refused the request (${status})${detail ? `: ${detail}` : ''}`,
+  );
 }

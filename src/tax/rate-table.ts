@@ -15,11 +15,20 @@ export const RateTableSchema = z.object({
   sections: z.object({
     us_state: Section.extend({ rates: z.record(z.string(), Rate) }),
     us_local: Section.extend({
-      cities: z.array(z.object({ state: z.string(), city: z.string(), zip_prefixes: z.array(z.string()), components: z.array(z.object({ name: z.string(), type: z.string(), rate: Rate })) })),
+      cities: z.array(
+        z.object({
+          state: z.string(),
+          city: z.string(),
+          zip_prefixes: z.array(z.string()),
+          components: z.array(z.object({ name: z.string(), type: z.string(), rate: Rate })),
+        }),
+      ),
     }),
     eu_vat: Section.extend({ rates: z.record(z.string(), z.array(Rate).min(1)) }),
     uk_vat: Section.extend({ rates: z.record(z.string(), z.array(Rate).min(1)) }),
-    ca_sales_tax: Section.extend({ provinces: z.record(z.string(), z.array(z.object({ name: z.string(), rate: Rate }))) }),
+    ca_sales_tax: Section.extend({
+      provinces: z.record(z.string(), z.array(z.object({ name: z.string(), rate: Rate }))),
+    }),
   }),
 });
 export type RateTable = z.infer<typeof RateTableSchema>;
@@ -72,7 +81,17 @@ export function lookupRates(table: RateTable, to: TaxAddress): RateLookup | unde
   if (country === 'CA' && region) {
     const parts = s.ca_sales_tax.provinces[region];
     if (!parts) return undefined;
-    return { jurisdictions: parts.map((p) => ({ name: `${region} ${p.name}`, type: p.name === 'GST' ? 'Country' : 'State', rate: p.rate })), source: `offline table ca_sales_tax (${s.ca_sales_tax.source})`, asOf: s.ca_sales_tax.as_of, alternatives: [], notes: [] };
+    return {
+      jurisdictions: parts.map((p) => ({
+        name: `${region} ${p.name}`,
+        type: p.name === 'GST' ? 'Country' : 'State',
+        rate: p.rate,
+      })),
+      source: `offline table ca_sales_tax (${s.ca_sales_tax.source})`,
+      asOf: s.ca_sales_tax.as_of,
+      alternatives: [],
+      notes: [],
+    };
   }
   const vat = UK.has(country) ? s.uk_vat.rates.GB : s.eu_vat.rates[GREECE.has(country) ? 'GR' : country];
   if (!vat) return undefined;

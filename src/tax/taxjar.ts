@@ -16,7 +16,14 @@ export interface TaxJarSettings {
 }
 
 const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?([eE]-?\d+)?$/)]).transform((v) => new Dec(v));
-const LineItem = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), taxable_amount: Num.nullish(), tax_collectable: Num.nullish(), combined_tax_rate: Num.nullish() }).catchall(z.unknown());
+const LineItem = z
+  .looseObject({
+    id: z.union([z.string(), z.number()]).transform(String),
+    taxable_amount: Num.nullish(),
+    tax_collectable: Num.nullish(),
+    combined_tax_rate: Num.nullish(),
+  })
+  .catchall(z.unknown());
 export const TaxJarTaxes = z.looseObject({
   tax: z.looseObject({
     amount_to_collect: Num,
@@ -35,13 +42,26 @@ export function taxJarRequest(request: TaxQuoteRequest): Record<string, unknown>
   const f = request.shipFrom;
   const t = request.shipTo;
   return {
-    from_country: f.country, from_zip: f.postalCode, from_state: f.region, from_city: f.city,
-    to_country: t.country, to_zip: t.postalCode, to_state: t.region, to_city: t.city, to_street: t.line1,
-    amount: amount.toNumber(), shipping: 0,
+    from_country: f.country,
+    from_zip: f.postalCode,
+    from_state: f.region,
+    from_city: f.city,
+    to_country: t.country,
+    to_zip: t.postalCode,
+    to_state: t.region,
+    to_city: t.city,
+    to_street: t.line1,
+    amount: amount.toNumber(),
+    shipping: 0,
     line_items: request.lines.map((l) => {
       const qty = new Dec(l.quantity || '1');
       const unit = qty.isZero() ? new Dec(l.amount) : new Dec(l.amount).dividedBy(qty);
-      return { id: l.number, quantity: qty.toNumber(), unit_price: unit.toDecimalPlaces(6).toNumber(), ...(l.taxCode ? { product_tax_code: l.taxCode } : {}) };
+      return {
+        id: l.number,
+        quantity: qty.toNumber(),
+        unit_price: unit.toDecimalPlaces(6).toNumber(),
+        ...(l.taxCode ? { product_tax_code: l.taxCode } : {}),
+      };
     }),
   };
 }
@@ -52,25 +72,45 @@ const pct = (d: Dec | null | undefined): string => (d ?? new Dec(0)).times(100).
 /** Per-level parts TaxJar lists on a line item (`state_sales_tax_rate`/`state_amount`, `county_…`, `gst`, `pst`, …). */
 function levels(item: Record<string, unknown>): TaxJurisdiction[] {
   const out: TaxJurisdiction[] = [];
-  for (const [key, type] of [['state_sales_tax_rate', 'State'], ['state_tax_rate', 'State'], ['county_tax_rate', 'County'], ['city_tax_rate', 'City'], ['special_district_tax_rate', 'Special'], ['country_tax_rate', 'Country'], ['gst_tax_rate', 'Country'], ['pst_tax_rate', 'State'], ['qst_tax_rate', 'State']] as const) {
+  for (const [key, type] of [
+    ['state_sales_tax_rate', 'State'],
+    ['state_tax_rate', 'State'],
+    ['county_tax_rate', 'County'],
+    ['city_tax_rate', 'City'],
+    ['special_district_tax_rate', 'Special'],
+    ['country_tax_rate', 'Country'],
+    ['gst_tax_rate', 'Country'],
+    ['pst_tax_rate', 'State'],
+    ['qst_tax_rate', 'State'],
+  ] as const) {
     const raw = item[key];
     if (raw === undefined || raw === null || out.some((j) => j.type === type && key === 'state_tax_rate')) continue;
     const rate = new Dec(String(raw));
     if (rate.isZero()) continue;
     const amountKey = key.replace(/_(sales_)?tax_rate$/, '_amount');
-    out.push({ name: key.replace(/_(sales_)?tax_rate$/, '').toUpperCase(), type, rate: pct(rate), ...(item[amountKey] != null ? { tax: money(new Dec(String(item[amountKey]))) } : {}) });
+    out.push({
+      name: key.replace(/_(sales_)?tax_rate$/, '').toUpperCase(),
+      type,
+      rate: pct(rate),
+      ...(item[amountKey] != null ? { tax: money(new Dec(String(item[amountKey]))) } : {}),
+    });
   }
   return out;
 }
 
 export function quoteFromTaxJar(body: unknown, request: TaxQuoteRequest, source: string): TaxQuote {
   const parsed = TaxJarTaxes.safeParse(body);
-  if (!parsed.success) throw new TaxEngineError('taxjar', 'unavailable', `TaxJar answered a body Settle cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new TaxEngineError(
+      'taxjar',
+      'unavailable',
+      `TaxJar answered a body Settle cannot read: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const tax = parsed.data.tax;
   const items = tax.breakdown?.line_items ?? [];
   const lines = request.lines.map((l) => {
     const item = items.find((i) => i.id === l.number);
-    const rate = item?.combined_tax_rate ?? (tax.has_nexus === false ? new Dec(0) : tax.rate ?? new Dec(0));
+    const rate = item?.combined_tax_rate ?? (tax.has_nexus === false ? new Dec(0) : (tax.rate ?? new Dec(0)));
     return {
       number: l.number,
       taxable: money(item?.taxable_amount ?? new Dec(0)),
@@ -80,10 +120,22 @@ export function quoteFromTaxJar(body: unknown, request: TaxQuoteRequest, source:
       jurisdictions: item ? levels(item as Record<string, unknown>) : [],
     };
   });
-  const where = tax.jurisdictions ? Object.values(tax.jurisdictions).filter((v) => typeof v === 'string').join(', ') : '';
+  const where = tax.jurisdictions
+    ? Object.values(tax.jurisdictions)
+        .filter((v) => typeof v === 'string')
+        .join(', ')
+    : '';
   return {
-    engine: 'taxjar', source, asOf: request.date, currency: request.currency, totalTax: money(tax.amount_to_collect), lines,
-    notes: [where ? `jurisdictions: ${where}` : '', tax.has_nexus === false ? 'TaxJar: no nexus in the ship-to state (no tax to collect)' : ''].filter(Boolean),
+    engine: 'taxjar',
+    source,
+    asOf: request.date,
+    currency: request.currency,
+    totalTax: money(tax.amount_to_collect),
+    lines,
+    notes: [
+      where ? `jurisdictions: ${where}` : '',
+      tax.has_nexus === false ? 'TaxJar: no nexus in the ship-to state (no tax to collect)' : '',
+    ].filter(Boolean),
     ...(tax.has_nexus != null ? { hasNexus: tax.has_nexus } : {}),
   };
 }
@@ -100,7 +152,11 @@ export function createTaxJarEngine(settings: TaxJarSettings): TaxEngine {
       try {
         response = await doFetch(url, {
           method: 'POST',
-          headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+          headers: {
+            authorization: `Bearer ${settings.apiKey}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
           body: JSON.stringify(taxJarRequest(request)),
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -110,7 +166,11 @@ export function createTaxJarEngine(settings: TaxJarSettings): TaxEngine {
       }
       if (!response.ok) {
         const err = TaxJarError.safeParse(body);
-        throw statusFailure('taxjar', response.status, err.success ? `${err.data.error ?? ''} ${err.data.detail ?? ''}`.trim().slice(0, 200) : '');
+        throw statusFailure(
+          'taxjar',
+          response.status,
+          err.success ? `${err.data.error ?? ''} ${err.data.detail ?? ''}`.trim().slice(0, 200) : '',
+        );
       }
       return quoteFromTaxJar(body, request, `TaxJar ${new URL(url).host}`);
     },

@@ -32,6 +32,9 @@ export function registerAssets(app: FastifyInstance): void {
     const body = files.get(request.params.name);
     if (!body) return reply.code(404).type('text/plain').send('Not found');
     const ext = request.params.name.split('.').pop() ?? '';
-    return reply.type(TYPES[ext] ?? 'application/octet-stream').header('cache-control', 'public, max-age=3600').send(body);
+    return reply
+      .type(TYPES[ext] ?? 'application/octet-stream')
+      .header('cache-control', 'public, max-age=3600')
+      .send(body);
   });
 }

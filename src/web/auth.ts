@@ -64,27 +64,33 @@ export function requireIdentity(request: FastifyRequest, reply: FastifyReply): I
 /** 403 unless the identity holds `scope`; returns whether the request may go on. */
 export function requireScope(identity: Identity, scope: Scope, reply: FastifyReply, action: string): boolean {
   if (identity.scopes.has(scope)) return true;
-  void reply.code(403).type('text/plain').send(`Forbidden: your role (${identity.roles.join(', ')}) may not ${action}.`);
+  void reply
+    .code(403)
+    .type('text/plain')
+    .send(`Forbidden: your role (${identity.roles.join(', ')}) may not ${action}.`);
   return false;
 }
 
 function signInPage(csrf: string, next: string, flash?: Flash): string {
   const body = html`<section class="narrow">
-  <h1>Sign in</h1>
-  <p>Use the access token your administrator issued (the same token as for Settle's MCP server).</p>
-  <form method="post" action="${BASE}/sign-in" class="stack">
-    <input type="hidden" name="_csrf" value="${csrf}">
-    <input type="hidden" name="next" value="${next}">
-    <label for="token">Access token</label>
-    <input id="token" name="token" type="password" autocomplete="current-password" required>
-    <button type="submit">Sign in</button>
-  </form>
-</section>`;
+    <h1>Sign in</h1>
+    <p>Use the access token your administrator issued (the same token as for Settle's MCP server).</p>
+    <form method="post" action="${BASE}/sign-in" class="stack">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <input type="hidden" name="next" value="${next}" />
+      <label for="token">Access token</label>
+      <input id="token" name="token" type="password" autocomplete="current-password" required />
+      <button type="submit">Sign in</button>
+    </form>
+  </section>`;
   return page({ title: 'Sign in', current: 'sign-in', csrf, flash, body });
 }
 
 /** Cookie, session (Postgres-backed), form bodies, CSRF, and the sign-in / sign-out routes. */
-export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens: TokenDirectory; signInPerMinute?: number }): Promise<void> {
+export async function registerAuth(
+  app: FastifyInstance,
+  deps: { db: Db; tokens: TokenDirectory; signInPerMinute?: number },
+): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifySession, {
@@ -102,21 +108,33 @@ export async function registerAuth(app: FastifyInstance, deps: { db: Db; tokens:
     return reply.type('text/html').send(signInPage(reply.generateCsrf(), next, takeFlash(request)));
   });
 
-  app.post(`${BASE}/sign-in`, {
-    preHandler: app.csrfProtection,
-    // Tokens are long and random; the limit keeps guessing pointless and the logs quiet.
-    config: { rateLimit: { max: deps.signInPerMinute ?? 10, timeWindow: '1 minute' } },
-  }, async (request, reply) => {
-    const parsed = SignInBody.safeParse(request.body);
-    const identity = parsed.success ? deps.tokens.resolve(parsed.data.token) : undefined;
-    if (!identity) {
-      return reply.code(401).type('text/html').send(signInPage(reply.generateCsrf(), safeNext(parsed.data?.next), { kind: 'error', text: 'That token is not valid.' }));
-    }
-    // A new session id on sign-in: a session fixed before sign-in never gains the identity.
-    await request.session.regenerate();
-    request.session.set('user', { login: identity.id, roles: [...identity.roles] });
-    return reply.redirect(safeNext(parsed.data?.next), 303);
-  });
+  app.post(
+    `${BASE}/sign-in`,
+    {
+      preHandler: app.csrfProtection,
+      // Tokens are long and random; the limit keeps guessing pointless and the logs quiet.
+      config: { rateLimit: { max: deps.signInPerMinute ?? 10, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const parsed = SignInBody.safeParse(request.body);
+      const identity = parsed.success ? deps.tokens.resolve(parsed.data.token) : undefined;
+      if (!identity) {
+        return reply
+          .code(401)
+          .type('text/html')
+          .send(
+            signInPage(reply.generateCsrf(), safeNext(parsed.data?.next), {
+              kind: 'error',
+              text: 'That token is not valid.',
+            }),
+          );
+      }
+      // A new session id on sign-in: a session fixed before sign-in never gains the identity.
+      await request.session.regenerate();
+      request.session.set('user', { login: identity.id, roles: [...identity.roles] });
+      return reply.redirect(safeNext(parsed.data?.next), 303);
+    },
+  );
 
   app.post(`${BASE}/sign-out`, { preHandler: app.csrfProtection }, async (request, reply) => {
     await request.session.destroy();

@@ -7,7 +7,10 @@ import { Decision } from '../domain/vocabulary.js';
 import { DisputeReason } from '../../tools/dispute-invoice.js';
 import { formatIssues } from '../issues.js';
 
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2_000).optional());
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().trim().max(2_000).optional(),
+);
 
 export const ChangeRequest = z
   .object({
@@ -22,11 +25,17 @@ export const ChangeRequest = z
     submission: z.uuid(),
   })
   .superRefine((c, ctx) => {
-    if (c.decision === 'route' && !c.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'routing needs the approver login' });
+    if (c.decision === 'route' && !c.target)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'routing needs the approver login' });
     if (c.decision === 'dispute' && !DisputeReason.safeParse(c.target).success) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: `a dispute needs a reason code: ${DisputeReason.options.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: `a dispute needs a reason code: ${DisputeReason.options.join(', ')}`,
+      });
     }
-    if (c.decision === 'request_info' && !c.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'say what is missing' });
+    if (c.decision === 'request_info' && !c.target)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'say what is missing' });
   });
 export type ChangeRequest = z.infer<typeof ChangeRequest>;
 
@@ -47,7 +56,19 @@ export function toolCallFor(c: ChangeRequest): { tool: string; args: Record<stri
     case 'hold':
       return { tool: 'hold_invoice', args: { ...base, dossier: c.note }, key };
     case 'request_info':
-      return { tool: 'request_information', args: { ...base, missing: (c.target ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean).slice(0, 10), supplier_message: c.note }, key };
+      return {
+        tool: 'request_information',
+        args: {
+          ...base,
+          missing: (c.target ?? '')
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .slice(0, 10),
+          supplier_message: c.note,
+        },
+        key,
+      };
   }
 }
 

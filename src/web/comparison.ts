@@ -49,19 +49,22 @@ function lineRow(r: ResolvedLine, receipts: readonly ReceivingTransaction[], cur
   const overOrdered = qty && poQty ? qty.plus(before).minus(poQty) : null;
   const threeWay = r.orderLine?.matchType?.startsWith('3-way') ?? true;
   const overReceived = qty && received && threeWay ? qty.minus(received) : null;
-  const poRef = r.po ? `${r.po.poNumber} line ${r.orderLine?.lineNum ?? '?'}` : r.nonPo ? 'no PO' : (r.unresolved ?? '—');
+  const poRef = r.po
+    ? `${r.po.poNumber} line ${r.orderLine?.lineNum ?? '?'}`
+    : r.nonPo
+      ? 'no PO'
+      : (r.unresolved ?? '—');
   return html`<tr>
-  <th scope="row">${r.lineNum}</th>
-  <td>${supplierText(r.line.description)}</td>
-  ${qtyCell(qty, overOrdered, overReceived)}
-  ${cell(money(r.line.price, null), priceOver, 'over PO')}
-  <td class="num">${money(r.line.total, currency)}</td>
-  <td class="${r.po || r.nonPo ? '' : 'variance'}">${poRef}</td>
-  <td class="num">${poQty?.toFixed() ?? '—'}</td>
-  <td class="num">${r.orderLine ? money(r.orderLine.price, null) : '—'}</td>
-  <td class="num">${r.orderLine?.invoiced ? new Decimal(r.orderLine.invoiced).toFixed() : '—'}</td>
-  <td class="num">${received?.toFixed() ?? '—'}</td>
-</tr>`;
+    <th scope="row">${r.lineNum}</th>
+    <td>${supplierText(r.line.description)}</td>
+    ${qtyCell(qty, overOrdered, overReceived)} ${cell(money(r.line.price, null), priceOver, 'over PO')}
+    <td class="num">${money(r.line.total, currency)}</td>
+    <td class="${r.po || r.nonPo ? '' : 'variance'}">${poRef}</td>
+    <td class="num">${poQty?.toFixed() ?? '—'}</td>
+    <td class="num">${r.orderLine ? money(r.orderLine.price, null) : '—'}</td>
+    <td class="num">${r.orderLine?.invoiced ? new Decimal(r.orderLine.invoiced).toFixed() : '—'}</td>
+    <td class="num">${received?.toFixed() ?? '—'}</td>
+  </tr>`;
 }
 
 /** The comparison table for one invoice. */
@@ -69,14 +72,38 @@ export function comparisonTable(ctx: InvoiceContext, currency: string): SafeHtml
   const lines = resolveLines(ctx);
   const inv = ctx.invoice;
   return html`<table class="compare">
-  <caption>Invoice ${inv.invoiceNumber} against its purchase order and receipts (highlighted: where they disagree)</caption>
-  <thead>
-    <tr><td></td><th scope="colgroup" colspan="4">Invoice</th><th scope="colgroup" colspan="4">Purchase order</th><th scope="colgroup" colspan="1">Receipts</th></tr>
-    <tr><th scope="col">Line</th><th scope="col">Description</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Line total</th>
-      <th scope="col">PO line</th><th scope="col" class="num">Qty ordered</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Invoiced before</th>
-      <th scope="col" class="num">Qty received</th></tr>
-  </thead>
-  <tbody>${lines.map((r) => lineRow(r, ctx.receipts ?? [], currency))}</tbody>
-  <tfoot><tr><th scope="row" colspan="4">Invoice total (tax ${money(inv.taxAmount, currency)})</th><td class="num">${money(inv.grossTotal ?? inv.totalWithTaxes, currency)}</td><td colspan="5"></td></tr></tfoot>
-</table>`;
+    <caption>
+      Invoice ${inv.invoiceNumber} against its purchase order and receipts (highlighted: where they disagree)
+    </caption>
+    <thead>
+      <tr>
+        <td></td>
+        <th scope="colgroup" colspan="4">Invoice</th>
+        <th scope="colgroup" colspan="4">Purchase order</th>
+        <th scope="colgroup" colspan="1">Receipts</th>
+      </tr>
+      <tr>
+        <th scope="col">Line</th>
+        <th scope="col">Description</th>
+        <th scope="col" class="num">Qty</th>
+        <th scope="col" class="num">Unit price</th>
+        <th scope="col" class="num">Line total</th>
+        <th scope="col">PO line</th>
+        <th scope="col" class="num">Qty ordered</th>
+        <th scope="col" class="num">Unit price</th>
+        <th scope="col" class="num">Invoiced before</th>
+        <th scope="col" class="num">Qty received</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${lines.map((r) => lineRow(r, ctx.receipts ?? [], currency))}
+    </tbody>
+    <tfoot>
+      <tr>
+        <th scope="row" colspan="4">Invoice total (tax ${money(inv.taxAmount, currency)})</th>
+        <td class="num">${money(inv.grossTotal ?? inv.totalWithTaxes, currency)}</td>
+        <td colspan="5"></td>
+      </tr>
+    </tfoot>
+  </table>`;
 }

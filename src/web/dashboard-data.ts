@@ -36,7 +36,11 @@ function dayRange(end: Date, days: number): string[] {
 async function percentiles(db: Db, sql: string, params: unknown[]): Promise<Percentiles> {
   const { rows } = await db.query<{ n: number; median: string | null; p90: string | null }>(sql, params);
   const r = rows[0];
-  return { count: Number(r?.n ?? 0), medianMs: r?.median == null ? null : Number(r.median), p90Ms: r?.p90 == null ? null : Number(r.p90) };
+  return {
+    count: Number(r?.n ?? 0),
+    medianMs: r?.median == null ? null : Number(r.median),
+    p90Ms: r?.p90 == null ? null : Number(r.p90),
+  };
 }
 
 /** Figures for the `windowDays` days ending at `now`. */
@@ -57,7 +61,10 @@ export async function loadDashboard(db: Db, now: Date, windowDays = 30): Promise
     types.set(r.exception_type, counts);
   }
   // Show from the first day with an exception (at least the last week), not a month of blanks.
-  const first = Math.min(days.length - 7, ...[...types.values()].map((c) => c.findIndex((n) => n > 0)).filter((i) => i >= 0));
+  const first = Math.min(
+    days.length - 7,
+    ...[...types.values()].map((c) => c.findIndex((n) => n > 0)).filter((i) => i >= 0),
+  );
   const from = Math.max(0, first);
   const byType = [...types]
     .map(([type, counts]) => ({ type, counts: counts.slice(from), total: counts.reduce((a, b) => a + b, 0) }))
@@ -90,9 +97,13 @@ export async function loadDashboard(db: Db, now: Date, windowDays = 30): Promise
     [since],
   );
   return {
-    windowDays, days: days.slice(from), byType,
-    settled: Number(share[0]?.total ?? 0), autoResolved: Number(share[0]?.auto ?? 0),
-    agentTime, humanTime,
+    windowDays,
+    days: days.slice(from),
+    byType,
+    settled: Number(share[0]?.total ?? 0),
+    autoResolved: Number(share[0]?.auto ?? 0),
+    agentTime,
+    humanTime,
     topSuppliers: suppliers.map((s) => ({ name: s.name, count: Number(s.n) })),
     // Rules read "5 billed beyond ordered → dispute": the leading precedence step means little here.
     rootCauses: causes.map((c) => ({ rule: c.rule.replace(/^\d+\s+/, ''), count: Number(c.n) })),

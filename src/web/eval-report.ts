@@ -40,9 +40,19 @@ export async function loadEvalSummary(path: string): Promise<EvalSummary | { err
   }
   try {
     const parsed = Report.safeParse(JSON.parse(text));
-    if (!parsed.success) return { error: `${path}: not an eval report (${formatIssues(parsed.error, { root: 'report', limit: 1 })})` };
+    if (!parsed.success)
+      return { error: `${path}: not an eval report (${formatIssues(parsed.error, { root: 'report', limit: 1 })})` };
     const s = parsed.data.summary;
-    return { cases: s.cases, passed: s.passed, accuracy: s.accuracy, unsafe: s.unsafe, brain: s.brain, model: s.model, writtenAt, path };
+    return {
+      cases: s.cases,
+      passed: s.passed,
+      accuracy: s.accuracy,
+      unsafe: s.unsafe,
+      brain: s.brain,
+      model: s.model,
+      writtenAt,
+      path,
+    };
   } catch (error) {
     return { error: `${path}: ${(error as Error).message}` };
   }

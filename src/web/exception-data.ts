@@ -34,7 +34,10 @@ export interface ExceptionView {
 }
 
 /** The clause text of each cited section, from the knowledge store's chunks (parts joined in order). */
-async function clausesOf(runtime: Runtime, citations: ReadonlyArray<{ document: string; section_id: string; title?: string | undefined }>): Promise<PolicyClause[]> {
+async function clausesOf(
+  runtime: Runtime,
+  citations: ReadonlyArray<{ document: string; section_id: string; title?: string | undefined }>,
+): Promise<PolicyClause[]> {
   return Promise.all(
     citations.map(async (c) => {
       const { rows } = await runtime.db.query<{ text: string; title: string; document_id: string }>(
@@ -79,5 +82,15 @@ export async function loadException(runtime: Runtime, identity: Identity, invoic
   }
   const clauses = await clausesOf(runtime, settlement?.verdict.policy_citations ?? []);
   const audit = identity.scopes.has('audit:read') ? await runtime.audit.list({ invoiceId, limit: 200 }) : null;
-  return { invoiceId, context, assessment, ...(assessmentError ? { assessmentError } : {}), settlement, proposals, clauses, audit, decisions };
+  return {
+    invoiceId,
+    context,
+    assessment,
+    ...(assessmentError ? { assessmentError } : {}),
+    settlement,
+    proposals,
+    clauses,
+    audit,
+    decisions,
+  };
 }

@@ -42,7 +42,10 @@ export function when(iso: string | Date): string {
 
 /** "price_variance" → "Price variance". */
 export function label(code: string): string {
-  const text = code.replace(/[_-]+/g, ' ').trim().replace(/\b(po|ap|gl|id|vat)\b/gi, (w) => w.toUpperCase());
+  const text = code
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .replace(/\b(po|ap|gl|id|vat)\b/gi, (w) => w.toUpperCase());
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -24,9 +24,15 @@ export function registerGrirRoutes(app: FastifyInstance, runtime: Runtime): void
   const items = createGrirStore(runtime.db);
   const proposals = createGrirProposalStore(runtime.db);
   const deps: DecisionDeps = {
-    proposals, audit: runtime.audit, coupa: runtime.coupa, now: runtime.now,
+    proposals,
+    audit: runtime.audit,
+    coupa: runtime.coupa,
+    now: runtime.now,
     poOfLine: async (id) => {
-      const { rows } = await runtime.db.query<{ po_id: string; po_number: string }>(`select po_id, fact->>'poNumber' as po_number from grir_po_lines where source = $1 and po_line_id = $2`, [source, id]);
+      const { rows } = await runtime.db.query<{ po_id: string; po_number: string }>(
+        `select po_id, fact->>'poNumber' as po_number from grir_po_lines where source = $1 and po_line_id = $2`,
+        [source, id],
+      );
       return rows[0] ? { poId: Number(rows[0].po_id), poNumber: rows[0].po_number } : null;
     },
   };
@@ -39,9 +45,24 @@ export function registerGrirRoutes(app: FastifyInstance, runtime: Runtime): void
   app.get(PAGE, async (request, reply) => {
     const identity = requireIdentity(request, reply);
     if (!identity || !requireScope(identity, 'grir:read', reply, 'read the GR/IR book')) return reply;
-    const [open, pending, all] = await Promise.all([items.openItems(source, { limit: 300 }), proposals.list(source, { status: 'pending' }), proposals.list(source, { limit: 5000 })]);
-    const view = { items: open, pending, approved: all.filter((p) => p.status === 'approved').length, proposedLines: new Set(all.filter((p) => p.status !== 'rejected' && p.poLineId !== null).map((p) => p.poLineId as number)) };
-    return send(request, reply, { title: 'GR/IR clearing', current: 'grir', body: (csrf) => grirBody(view, identity, csrf) });
+    const [open, pending, all] = await Promise.all([
+      items.openItems(source, { limit: 300 }),
+      proposals.list(source, { status: 'pending' }),
+      proposals.list(source, { limit: 5000 }),
+    ]);
+    const view = {
+      items: open,
+      pending,
+      approved: all.filter((p) => p.status === 'approved').length,
+      proposedLines: new Set(
+        all.filter((p) => p.status !== 'rejected' && p.poLineId !== null).map((p) => p.poLineId as number),
+      ),
+    };
+    return send(request, reply, {
+      title: 'GR/IR clearing',
+      current: 'grir',
+      body: (csrf) => grirBody(view, identity, csrf),
+    });
   });
 
   app.post(`${PAGE}/propose`, guarded, async (request, reply) => {
@@ -50,10 +71,35 @@ export function registerGrirRoutes(app: FastifyInstance, runtime: Runtime): void
     const body = ProposeBody.safeParse(request.body ?? {});
     if (!body.success) return back(request, reply, 'error', 'Nothing proposed: no PO line given.');
     const [item] = await items.openItems(source, { poLineId: body.data.po_line_id, limit: 1 });
-    if (!item || item.action.kind === 'leave_open') return back(request, reply, 'error', 'Nothing proposed: that line has no open item to act on.');
-    const p = await proposals.propose({ source, kind: 'clearing', poLineId: item.poLineId, action: item.action, proposedBy: identity, via: 'review-site', now: runtime.now() });
-    await runtime.audit.record({ actor: identity.id, actorKind: identity.kind, tool: 'grir_propose', input: { po_line_id: item.poLineId }, decision: 'proposed', reason: item.cause, coupaCalls: 0, resultSummary: `proposal ${p.id}: ${p.action.kind} ${p.amount} ${p.currency}`, idempotencyKey: null, invoiceId: null });
-    return back(request, reply, 'ok', `Proposal ${p.id} created: ${p.action.kind.replace(/_/g, ' ')} of ${p.amount} ${p.currency}; an accountant approves it.`);
+    if (!item || item.action.kind === 'leave_open')
+      return back(request, reply, 'error', 'Nothing proposed: that line has no open item to act on.');
+    const p = await proposals.propose({
+      source,
+      kind: 'clearing',
+      poLineId: item.poLineId,
+      action: item.action,
+      proposedBy: identity,
+      via: 'review-site',
+      now: runtime.now(),
+    });
+    await runtime.audit.record({
+      actor: identity.id,
+      actorKind: identity.kind,
+      tool: 'grir_propose',
+      input: { po_line_id: item.poLineId },
+      decision: 'proposed',
+      reason: item.cause,
+      coupaCalls: 0,
+      resultSummary: `proposal ${p.id}: ${p.action.kind} ${p.amount} ${p.currency}`,
+      idempotencyKey: null,
+      invoiceId: null,
+    });
+    return back(
+      request,
+      reply,
+      'ok',
+      `Proposal ${p.id} created: ${p.action.kind.replace(/_/g, ' ')} of ${p.amount} ${p.currency}; an accountant approves it.`,
+    );
   });
 
   for (const decision of ['approve', 'reject'] as const) {

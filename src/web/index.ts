@@ -30,7 +30,8 @@ export interface ReviewAppDeps {
 
 // Scripts only from this origin, no inline code, no framing: escaped text stays inert even if
 // something were ever rendered unescaped.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Mount the review app under `/review` on `app` (call before `listen`). */
 export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps): Promise<void> {
@@ -42,9 +43,16 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
       void reply.header('x-frame-options', 'DENY');
       return payload;
     });
-    await registerAuth(scope, { db: deps.runtime.db, tokens: deps.tokens, ...(deps.signInPerMinute ? { signInPerMinute: deps.signInPerMinute } : {}) });
+    await registerAuth(scope, {
+      db: deps.runtime.db,
+      tokens: deps.tokens,
+      ...(deps.signInPerMinute ? { signInPerMinute: deps.signInPerMinute } : {}),
+    });
     registerAssets(scope);
-    registerPages(scope, { runtime: deps.runtime, evalReportPath: deps.evalReportPath ?? join(deps.runtime.config.dataDir, 'eval-report.json') });
+    registerPages(scope, {
+      runtime: deps.runtime,
+      evalReportPath: deps.evalReportPath ?? join(deps.runtime.config.dataDir, 'eval-report.json'),
+    });
     registerActions(scope, deps.runtime);
     registerDocumentRoutes(scope, deps.runtime);
     registerGrirRoutes(scope, deps.runtime);
@@ -54,7 +62,9 @@ export async function mountReviewApp(app: FastifyInstance, deps: ReviewAppDeps):
 }
 
 /** A fastify instance serving only the review app (and `/` → `/review`); not listening yet. */
-export async function createReviewServer(deps: ReviewAppDeps & { logger?: boolean; trustProxy?: TrustProxy }): Promise<FastifyInstance> {
+export async function createReviewServer(
+  deps: ReviewAppDeps & { logger?: boolean; trustProxy?: TrustProxy },
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, trustProxy: deps.trustProxy ?? deps.runtime.config.trustProxy });
   await mountReviewApp(app, deps);
   return app;

@@ -40,7 +40,17 @@ export interface PagesDeps {
 }
 
 /** Render a page for the signed-in person, with a fresh CSRF token and any pending message. */
-export function send(request: FastifyRequest, reply: FastifyReply, o: { title: string; current: PageOptions['current']; body: (csrf: string) => SafeHtml; scripts?: string[]; status?: number }): FastifyReply {
+export function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  o: {
+    title: string;
+    current: PageOptions['current'];
+    body: (csrf: string) => SafeHtml;
+    scripts?: string[];
+    status?: number;
+  },
+): FastifyReply {
   const user = request.session.get('user');
   const csrf = reply.generateCsrf();
   const flash = takeFlash(request);
@@ -48,14 +58,25 @@ export function send(request: FastifyRequest, reply: FastifyReply, o: { title: s
     .code(o.status ?? 200)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(page({ title: o.title, current: o.current, user, csrf, flash, body: o.body(csrf), ...(o.scripts ? { scripts: o.scripts } : {}) }));
+    .send(
+      page({
+        title: o.title,
+        current: o.current,
+        user,
+        csrf,
+        flash,
+        body: o.body(csrf),
+        ...(o.scripts ? { scripts: o.scripts } : {}),
+      }),
+    );
 }
 
 const InvoiceParam = z.object({ invoiceId: z.coerce.number().int().positive() });
 
 export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
   const { runtime } = deps;
-  const withIdentity = (handler: (identity: Identity, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
+  const withIdentity =
+    (handler: (identity: Identity, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
     async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const identity = requireIdentity(request, reply);
       // Return the reply even when it is already being sent: an async handler resolving to
@@ -63,41 +84,84 @@ export function registerPages(app: FastifyInstance, deps: PagesDeps): void {
       return identity ? handler(identity, request, reply) : reply;
     };
 
-  app.get(BASE, withIdentity(async (_identity, request, reply) => {
-    const parsed = QueueFilter.safeParse(request.query);
-    const filter = parsed.success ? parsed.data : {};
-    const error = parsed.success ? undefined : formatIssues(parsed.error, { root: 'query' });
-    const items = await loadQueue(runtime, filter);
-    return send(request, reply, { title: 'Review queue', current: 'queue', body: () => queueBody(items, filter, error) });
-  }));
+  app.get(
+    BASE,
+    withIdentity(async (_identity, request, reply) => {
+      const parsed = QueueFilter.safeParse(request.query);
+      const filter = parsed.success ? parsed.data : {};
+      const error = parsed.success ? undefined : formatIssues(parsed.error, { root: 'query' });
+      const items = await loadQueue(runtime, filter);
+      return send(request, reply, {
+        title: 'Review queue',
+        current: 'queue',
+        body: () => queueBody(items, filter, error),
+      });
+    }),
+  );
 
-  app.get(`${BASE}/exceptions/:invoiceId`, withIdentity(async (identity, request, reply) => {
-    const params = InvoiceParam.safeParse(request.params);
-    if (!params.success) return reply.code(404).type('text/plain').send('No such invoice id.');
-    const [view, mode] = await Promise.all([loadException(runtime, identity, params.data.invoiceId), runtime.mode.get()]);
-    const title = `Invoice ${view.context?.invoice.invoiceNumber ?? params.data.invoiceId}`;
-    return send(request, reply, { title, current: 'exception', status: view.context ? 200 : 404, body: (csrf) => exceptionBody(view, identity, mode, csrf) });
-  }));
+  app.get(
+    `${BASE}/exceptions/:invoiceId`,
+    withIdentity(async (identity, request, reply) => {
+      const params = InvoiceParam.safeParse(request.params);
+      if (!params.success) return reply.code(404).type('text/plain').send('No such invoice id.');
+      const [view, mode] = await Promise.all([
+        loadException(runtime, identity, params.data.invoiceId),
+        runtime.mode.get(),
+      ]);
+      const title = `Invoice ${view.context?.invoice.invoiceNumber ?? params.data.invoiceId}`;
+      return send(request, reply, {
+        title,
+        current: 'exception',
+        status: view.context ? 200 : 404,
+        body: (csrf) => exceptionBody(view, identity, mode, csrf),
+      });
+    }),
+  );
 
-  app.get(`${BASE}/autonomy`, withIdentity(async (identity, request, reply) => {
-    const view = await loadAutonomyView(runtime);
-    return send(request, reply, { title: 'Earned autonomy', current: 'autonomy', body: (csrf) => autonomyBody(view, identity, csrf) });
-  }));
+  app.get(
+    `${BASE}/autonomy`,
+    withIdentity(async (identity, request, reply) => {
+      const view = await loadAutonomyView(runtime);
+      return send(request, reply, {
+        title: 'Earned autonomy',
+        current: 'autonomy',
+        body: (csrf) => autonomyBody(view, identity, csrf),
+      });
+    }),
+  );
 
-  app.get(`${BASE}/dashboard`, withIdentity(async (identity, request, reply) => {
-    const shadow = buildShadowReport(await runtime.shadow.list());
-    const [data, queue, evalSummary, mode] = await Promise.all([
-      loadDashboard(runtime.db, runtime.now()),
-      loadQueue(runtime),
-      loadEvalSummary(deps.evalReportPath),
-      runtime.mode.get(),
-    ]);
-    const current = await createCalibrationStore(runtime.db).latest();
-    const calibration = current ? { artifact: current.artifact, label: calibrationLabel(current) } : undefined;
-    const now = runtime.now();
-    const supplierRequests = await computeDigestRequests(runtime.db, new Date(now.getTime() - 30 * 86_400_000), now);
-    const view = { data, oldest: queue[0], waiting: queue.length, evalSummary, mode, controls: runtime.controls, shadow, calibration, supplierRequests, now };
-    return send(request, reply, { title: 'Dashboard', current: 'dashboard', scripts: ['chart.umd.min.js', 'dashboard.js'], body: (csrf) => dashboardBody(view, identity, csrf) });
-  }));
-
+  app.get(
+    `${BASE}/dashboard`,
+    withIdentity(async (identity, request, reply) => {
+      const shadow = buildShadowReport(await runtime.shadow.list());
+      const [data, queue, evalSummary, mode] = await Promise.all([
+        loadDashboard(runtime.db, runtime.now()),
+        loadQueue(runtime),
+        loadEvalSummary(deps.evalReportPath),
+        runtime.mode.get(),
+      ]);
+      const current = await createCalibrationStore(runtime.db).latest();
+      const calibration = current ? { artifact: current.artifact, label: calibrationLabel(current) } : undefined;
+      const now = runtime.now();
+      const supplierRequests = await computeDigestRequests(runtime.db, new Date(now.getTime() - 30 * 86_400_000), now);
+      const view = {
+        data,
+        oldest: queue[0],
+        waiting: queue.length,
+        evalSummary,
+        mode,
+        controls: runtime.controls,
+        shadow,
+        calibration,
+        supplierRequests,
+        now,
+      };
+      return send(request, reply, {
+        title: 'Dashboard',
+        current: 'dashboard',
+        scripts: ['chart.umd.min.js', 'dashboard.js'],
+        body: (csrf) => dashboardBody(view, identity, csrf),
+      });
+    }),
+  );
 }

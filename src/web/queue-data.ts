@@ -13,7 +13,14 @@ import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 import { settlementsByProposal, undecidedLatestSettlements, type SettlementRow } from './review-store.js';
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const Amount = z.preprocess(blankToUndefined, z.string().trim().regex(/^\d+(\.\d+)?$/, 'a number such as 250 or 1000.00').optional());
+const Amount = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'a number such as 250 or 1000.00')
+    .optional(),
+);
 
 /** Queue filters as they arrive in the query string; blanks mean "any". */
 export const QueueFilter = z.object({
@@ -63,22 +70,33 @@ function routedAction(s: SettlementRow): string {
 export function describeProposal(p: Pick<Proposal, 'tool' | 'input'>): string {
   const arg = (k: string): string => String(p.input[k] ?? '?');
   switch (p.tool) {
-    case 'resolve_exception': return 'Resolve';
-    case 'route_to_approver': return `Route to ${arg('approver_login')}`;
-    case 'dispute_invoice': return `Dispute (${arg('reason_code')})`;
-    case 'hold_invoice': return 'Hold with a dossier';
-    case 'request_information': return 'Request information';
-    case 'add_comment': return 'Add a comment';
-    case 'request_supplier_change': return 'Supplier master change request';
-    case 'correct_tax_rate': return 'Correct the tax rate';
-    default: return p.tool;
+    case 'resolve_exception':
+      return 'Resolve';
+    case 'route_to_approver':
+      return `Route to ${arg('approver_login')}`;
+    case 'dispute_invoice':
+      return `Dispute (${arg('reason_code')})`;
+    case 'hold_invoice':
+      return 'Hold with a dossier';
+    case 'request_information':
+      return 'Request information';
+    case 'add_comment':
+      return 'Add a comment';
+    case 'request_supplier_change':
+      return 'Supplier master change request';
+    case 'correct_tax_rate':
+      return 'Correct the tax rate';
+    default:
+      return p.tool;
   }
 }
 
 async function invoicesById(runtime: Runtime, ids: number[]): Promise<Map<number, Invoice | null>> {
   const out = new Map<number, Invoice | null>();
   // Cached reads; a Coupa hiccup leaves the amount blank rather than failing the queue.
-  await Promise.all([...new Set(ids)].map(async (id) => out.set(id, await runtime.records.invoice(id).catch(() => null))));
+  await Promise.all(
+    [...new Set(ids)].map(async (id) => out.set(id, await runtime.records.invoice(id).catch(() => null))),
+  );
   return out;
 }
 
@@ -95,9 +113,15 @@ function matches(item: QueueItem, f: QueueFilter): boolean {
 /** Everything waiting for a person, oldest first, filtered. */
 export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Promise<QueueItem[]> {
   const proposals = await runtime.proposals.list({ status: 'pending', limit: 500 });
-  const byProposal = await settlementsByProposal(runtime.db, proposals.map((p) => p.id));
+  const byProposal = await settlementsByProposal(
+    runtime.db,
+    proposals.map((p) => p.id),
+  );
   const routed = (await undecidedLatestSettlements(runtime.db)).filter(waitsForPeople);
-  const invoices = await invoicesById(runtime, [...proposals.map((p) => p.invoiceId).filter((id): id is number => id !== null), ...routed.map((s) => s.invoiceId)]);
+  const invoices = await invoicesById(runtime, [
+    ...proposals.map((p) => p.invoiceId).filter((id): id is number => id !== null),
+    ...routed.map((s) => s.invoiceId),
+  ]);
   const now = runtime.now().getTime();
 
   const items: QueueItem[] = [];
@@ -107,11 +131,19 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
     // The settlement's time is on the same clock as `now` (the simulator's, in the embedded default).
     const since = s?.settledAt ?? p.createdAt;
     items.push({
-      kind: 'proposal', invoiceId: p.invoiceId ?? 0, invoiceNumber: invoice?.invoiceNumber ?? s?.verdict.invoice_number ?? null,
-      supplierName: s?.supplierName ?? invoice?.supplier?.name ?? null, exceptionType: s?.exceptionType ?? 'other',
-      amount: p.invoiceTotal ?? invoice?.grossTotal ?? null, currency: invoice?.currency?.code ?? null,
-      action: `${describeProposal(p)} — proposed by ${p.proposer}`, confidence: s?.verdict.confidence ?? null,
-      proposal: p, ...(s ? { settlement: s } : {}), waitingSince: since, ageMs: Math.max(0, now - Date.parse(since)),
+      kind: 'proposal',
+      invoiceId: p.invoiceId ?? 0,
+      invoiceNumber: invoice?.invoiceNumber ?? s?.verdict.invoice_number ?? null,
+      supplierName: s?.supplierName ?? invoice?.supplier?.name ?? null,
+      exceptionType: s?.exceptionType ?? 'other',
+      amount: p.invoiceTotal ?? invoice?.grossTotal ?? null,
+      currency: invoice?.currency?.code ?? null,
+      action: `${describeProposal(p)} — proposed by ${p.proposer}`,
+      confidence: s?.verdict.confidence ?? null,
+      proposal: p,
+      ...(s ? { settlement: s } : {}),
+      waitingSince: since,
+      ageMs: Math.max(0, now - Date.parse(since)),
     });
   }
   for (const s of routed) {
@@ -119,11 +151,18 @@ export async function loadQueue(runtime: Runtime, filter: QueueFilter = {}): Pro
     // Settled elsewhere since (an approver acted in Coupa): nothing waits here any more.
     if (invoice && !HELD_STATUSES.has(invoice.status)) continue;
     items.push({
-      kind: 'routed', invoiceId: s.invoiceId, invoiceNumber: invoice?.invoiceNumber ?? s.verdict.invoice_number ?? null,
-      supplierName: s.supplierName ?? invoice?.supplier?.name ?? null, exceptionType: s.exceptionType,
-      amount: invoice?.grossTotal ?? invoice?.totalWithTaxes ?? null, currency: invoice?.currency?.code ?? null,
-      action: routedAction(s), confidence: s.verdict.confidence ?? null, settlement: s,
-      waitingSince: s.settledAt, ageMs: Math.max(0, now - Date.parse(s.settledAt)),
+      kind: 'routed',
+      invoiceId: s.invoiceId,
+      invoiceNumber: invoice?.invoiceNumber ?? s.verdict.invoice_number ?? null,
+      supplierName: s.supplierName ?? invoice?.supplier?.name ?? null,
+      exceptionType: s.exceptionType,
+      amount: invoice?.grossTotal ?? invoice?.totalWithTaxes ?? null,
+      currency: invoice?.currency?.code ?? null,
+      action: routedAction(s),
+      confidence: s.verdict.confidence ?? null,
+      settlement: s,
+      waitingSince: s.settledAt,
+      ageMs: Math.max(0, now - Date.parse(s.settledAt)),
     });
   }
   return items.filter((i) => matches(i, filter)).sort((a, b) => b.ageMs - a.ageMs || a.invoiceId - b.invoiceId);

@@ -72,9 +72,15 @@ export async function latestSettlementOf(db: Db, invoiceId: number): Promise<Set
 }
 
 /** The settlement run that made each of these proposals, by proposal id. */
-export async function settlementsByProposal(db: Db, proposalIds: readonly string[]): Promise<Map<string, SettlementRow>> {
+export async function settlementsByProposal(
+  db: Db,
+  proposalIds: readonly string[],
+): Promise<Map<string, SettlementRow>> {
   if (proposalIds.length === 0) return new Map();
-  const { rows } = await db.query<DbSettlement>(`select * from settlements where verdict -> 'proposal_ids' ?| $1::text[]`, [proposalIds]);
+  const { rows } = await db.query<DbSettlement>(
+    `select * from settlements where verdict -> 'proposal_ids' ?| $1::text[]`,
+    [proposalIds],
+  );
   const out = new Map<string, SettlementRow>();
   for (const row of rows.map(fromDb)) for (const id of row.verdict.proposal_ids ?? []) out.set(id, row);
   return out;
@@ -104,19 +110,54 @@ export async function recordReviewDecision(db: Db, d: ReviewDecision): Promise<b
   const { rowCount } = await db.query(
     `insert into review_decisions (invoice_id, settlement_id, proposal_id, decided_by, action, tool, decision, outcome, reason, submission, waiting_since, decided_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (submission) do nothing`,
-    [d.invoiceId, d.settlementId, d.proposalId, d.decidedBy, d.action, d.tool, d.decision, d.outcome, d.reason.slice(0, 2000), d.submission ?? null, d.waitingSince, d.decidedAt],
+    [
+      d.invoiceId,
+      d.settlementId,
+      d.proposalId,
+      d.decidedBy,
+      d.action,
+      d.tool,
+      d.decision,
+      d.outcome,
+      d.reason.slice(0, 2000),
+      d.submission ?? null,
+      d.waitingSince,
+      d.decidedAt,
+    ],
   );
   return (rowCount ?? 0) > 0;
 }
 
 /** Decisions people took on one invoice, newest first. */
-export async function reviewDecisionsOf(db: Db, invoiceId: number): Promise<Array<Omit<ReviewDecision, 'waitingSince'>>> {
-  const { rows } = await db.query<{ invoice_id: string; settlement_id: string | null; proposal_id: string | null; decided_by: string; action: ReviewDecision['action']; tool: string | null; decision: string | null; outcome: string; reason: string; decided_at: Date | string }>(
+export async function reviewDecisionsOf(
+  db: Db,
+  invoiceId: number,
+): Promise<Array<Omit<ReviewDecision, 'waitingSince'>>> {
+  const { rows } = await db.query<{
+    invoice_id: string;
+    settlement_id: string | null;
+    proposal_id: string | null;
+    decided_by: string;
+    action: ReviewDecision['action'];
+    tool: string | null;
+    decision: string | null;
+    outcome: string;
+    reason: string;
+    decided_at: Date | string;
+  }>(
     'select invoice_id, settlement_id, proposal_id, decided_by, action, tool, decision, outcome, reason, decided_at from review_decisions where invoice_id = $1 order by decided_at desc, id desc',
     [invoiceId],
   );
   return rows.map((r) => ({
-    invoiceId: Number(r.invoice_id), settlementId: r.settlement_id === null ? null : Number(r.settlement_id), proposalId: r.proposal_id,
-    decidedBy: r.decided_by, action: r.action, tool: r.tool, decision: r.decision, outcome: r.outcome, reason: r.reason, decidedAt: new Date(r.decided_at),
+    invoiceId: Number(r.invoice_id),
+    settlementId: r.settlement_id === null ? null : Number(r.settlement_id),
+    proposalId: r.proposal_id,
+    decidedBy: r.decided_by,
+    action: r.action,
+    tool: r.tool,
+    decision: r.decision,
+    outcome: r.outcome,
+    reason: r.reason,
+    decidedAt: new Date(r.decided_at),
   }));
 }

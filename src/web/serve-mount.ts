@@ -13,7 +13,11 @@ import { BASE } from './layout.js';
 export const reviewServeMount: ServeMount = async (app: FastifyInstance, runner: RunnerRuntime): Promise<void> => {
   const tokens = loadTokenDirectory({ file: runner.config.tokensFile, inline: runner.config.mcpTokens });
   await mountReviewApp(app, { runtime: await runner.agent(), tokens });
-  process.stderr.write(`settle: ${tokens.size === 0
-    ? `review page at ${BASE}, but no one can sign in: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS (token=login:approver)`
-    : `review page at ${BASE} (${tokens.size} ${tokens.size === 1 ? 'person' : 'people'} can sign in)`}\n`);
+  process.stderr.write(
+    `settle: ${
+      tokens.size === 0
+        ? `review page at ${BASE}, but no one can sign in: set SETTLE_TOKENS_FILE or SETTLE_MCP_TOKENS (token=login:approver)`
+        : `review page at ${BASE} (${tokens.size} ${tokens.size === 1 ? 'person' : 'people'} can sign in)`
+    }\n`,
+  );
 };

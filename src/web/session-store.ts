@@ -30,7 +30,8 @@ export function createPgSessionStore(db: Db): PgSessionStore {
   let writes = 0;
   return {
     set(sid, session, callback) {
-      const sweep = ++writes % 100 === 0 ? db.query('delete from web_sessions where expires_at < now()') : Promise.resolve();
+      const sweep =
+        ++writes % 100 === 0 ? db.query('delete from web_sessions where expires_at < now()') : Promise.resolve();
       void sweep
         .then(() =>
           db.query(
@@ -44,7 +45,10 @@ export function createPgSessionStore(db: Db): PgSessionStore {
     get(sid, callback) {
       void db
         .query<{ data: Session }>('select data from web_sessions where sid = $1 and expires_at > now()', [sid])
-        .then(({ rows }) => callback(null, rows[0]?.data ?? null), (err: unknown) => callback(err));
+        .then(
+          ({ rows }) => callback(null, rows[0]?.data ?? null),
+          (err: unknown) => callback(err),
+        );
     },
     destroy(sid, callback) {
       void db.query('delete from web_sessions where sid = $1', [sid]).then(() => callback(), callback);
@@ -54,7 +58,9 @@ export function createPgSessionStore(db: Db): PgSessionStore {
 
 /** The cookie-signing key shared by every process (created on first use). */
 export async function sessionSecret(db: Db): Promise<string> {
-  await db.query('insert into web_session_key (secret) values ($1) on conflict do nothing', [randomBytes(32).toString('hex')]);
+  await db.query('insert into web_session_key (secret) values ($1) on conflict do nothing', [
+    randomBytes(32).toString('hex'),
+  ]);
   const { rows } = await db.query<{ secret: string }>('select secret from web_session_key');
   return rows[0]!.secret;
 }

@@ -39,7 +39,12 @@ async function buildTemplate(): Promise<string> {
   await withDb(dataDir, async (db) => {
     const log = createAuditLog(db);
     for (let i = 1; i <= 6; i++) await log.append(entry({ reason: `read ${i}` }));
-    const checkpointer = createCheckpointer({ audit: log, keyFile: join(dataDir, 'audit-signing.key'), checkpointFile: join(dataDir, 'audit-checkpoints.jsonl'), intervalMs: 0 });
+    const checkpointer = createCheckpointer({
+      audit: log,
+      keyFile: join(dataDir, 'audit-signing.key'),
+      checkpointFile: join(dataDir, 'audit-checkpoints.jsonl'),
+      intervalMs: 0,
+    });
     expect(await checkpointer.checkpoint()).toMatchObject({ seq: 6 });
     expect(await checkpointer.checkpoint()).toBeNull(); // head unchanged: nothing appended
   });
@@ -65,55 +70,82 @@ async function rechain(db: Db): Promise<void> {
   for (const row of rows.slice(1)) {
     const edited: AuditRow = { ...row, prevHash: prev, reason: row.seq === 2 ? 'approved by cfo' : row.reason };
     edited.hash = hashRow(edited);
-    await tamper(db, 'audit_log_no_update', 'update audit_log set reason = $2, prev_hash = $3, hash = $4 where seq = $1', [row.seq, edited.reason, edited.prevHash, edited.hash]);
+    await tamper(
+      db,
+      'audit_log_no_update',
+      'update audit_log set reason = $2, prev_hash = $3, hash = $4 where seq = $1',
+      [row.seq, edited.reason, edited.prevHash, edited.hash],
+    );
     prev = edited.hash;
   }
 }
 
 describe('signed checkpoints of the audit head', () => {
-  it('keep the signing key 0600 outside the database and verify an untouched log', async () => {
-    const dataDir = anchoredFolder();
-    expect(statSync(join(dataDir, 'audit-signing.key')).mode & 0o777).toBe(0o600);
-    expect(existsSync(join(dataDir, 'audit-signing.key.pub'))).toBe(true);
-    await withDb(dataDir, async (db) => {
-      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from audit_log where input::text like '%PRIVATE KEY%'`);
-      expect(rows[0]!.n).toBe(0);
-    });
-    const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/chain intact: 6 rows\ncheckpoints: 1 signed checkpoint\(s\) verified; the newest vouches for row #6/);
-  }, SLOW);
+  it(
+    'keep the signing key 0600 outside the database and verify an untouched log',
+    async () => {
+      const dataDir = anchoredFolder();
+      expect(statSync(join(dataDir, 'audit-signing.key')).mode & 0o777).toBe(0o600);
+      expect(existsSync(join(dataDir, 'audit-signing.key.pub'))).toBe(true);
+      await withDb(dataDir, async (db) => {
+        const { rows } = await db.query<{ n: number }>(
+          `select count(*)::int as n from audit_log where input::text like '%PRIVATE KEY%'`,
+        );
+        expect(rows[0]!.n).toBe(0);
+      });
+      const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        /chain intact: 6 rows\ncheckpoints: 1 signed checkpoint\(s\) verified; the newest vouches for row #6/,
+      );
+    },
+    SLOW,
+  );
 
-  it('report truncation: the newest rows deleted behind the triggers', async () => {
-    const dataDir = anchoredFolder();
-    await withDb(dataDir, (db) => tamper(db, 'audit_log_no_delete', 'delete from audit_log where seq > 4'));
-    const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^settle: checkpoints do not hold: log truncated: checkpoint #1 \(row #6, signed .*\) vouches for row #6, but the log ends at row #4$/);
-  }, SLOW);
+  it(
+    'report truncation: the newest rows deleted behind the triggers',
+    async () => {
+      const dataDir = anchoredFolder();
+      await withDb(dataDir, (db) => tamper(db, 'audit_log_no_delete', 'delete from audit_log where seq > 4'));
+      const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toMatch(
+        /^settle: checkpoints do not hold: log truncated: checkpoint #1 \(row #6, signed .*\) vouches for row #6, but the log ends at row #4$/,
+      );
+    },
+    SLOW,
+  );
 
-  it('report re-chaining: a row edited and every later hash recomputed', async () => {
-    const dataDir = anchoredFolder();
-    await withDb(dataDir, rechain);
-    const chainOnly = await runCli(['audit', 'verify', '--chain-only'], { SETTLE_DATA_DIR: dataDir });
-    expect([chainOnly.code, chainOnly.stdout.trim()]).toEqual([0, 'chain intact: 6 rows']); // what the probe saw
-    const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/row #6 has a different hash — rows up to #6 were altered and re-chained/);
-  }, SLOW);
+  it(
+    'report re-chaining: a row edited and every later hash recomputed',
+    async () => {
+      const dataDir = anchoredFolder();
+      await withDb(dataDir, rechain);
+      const chainOnly = await runCli(['audit', 'verify', '--chain-only'], { SETTLE_DATA_DIR: dataDir });
+      expect([chainOnly.code, chainOnly.stdout.trim()]).toEqual([0, 'chain intact: 6 rows']); // what the probe saw
+      const run = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/row #6 has a different hash — rows up to #6 were altered and re-chained/);
+    },
+    SLOW,
+  );
 
-  it('refuse a forged or removed checkpoint file', async () => {
-    const dataDir = anchoredFolder();
-    const file = join(dataDir, 'audit-checkpoints.jsonl');
-    const [c] = readCheckpoints(file);
-    writeFileSync(file, `${JSON.stringify({ ...c, seq: 5 })}\n`);
-    const forged = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
-    expect(forged.code).toBe(1);
-    expect(forged.stderr).toMatch(/signature does not verify/);
-    writeFileSync(file, '');
-    const emptied = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
-    expect(emptied.code).toBe(1);
-    expect(emptied.stderr).toMatch(/no checkpoints in .* although the signing key .* exists/);
-    expect(readFileSync(join(dataDir, 'audit-signing.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
-  }, SLOW);
+  it(
+    'refuse a forged or removed checkpoint file',
+    async () => {
+      const dataDir = anchoredFolder();
+      const file = join(dataDir, 'audit-checkpoints.jsonl');
+      const [c] = readCheckpoints(file);
+      writeFileSync(file, `${JSON.stringify({ ...c, seq: 5 })}\n`);
+      const forged = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
+      expect(forged.code).toBe(1);
+      expect(forged.stderr).toMatch(/signature does not verify/);
+      writeFileSync(file, '');
+      const emptied = await runCli(['audit', 'verify'], { SETTLE_DATA_DIR: dataDir });
+      expect(emptied.code).toBe(1);
+      expect(emptied.stderr).toMatch(/no checkpoints in .* although the signing key .* exists/);
+      expect(readFileSync(join(dataDir, 'audit-signing.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    },
+    SLOW,
+  );
 });

@@ -15,9 +15,14 @@ export interface CliRun {
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli.ts', ...args], { cwd: REPO, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 180_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['src/cli.ts', ...args],
+      { cwd: REPO, env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 180_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

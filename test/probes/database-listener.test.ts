@@ -32,9 +32,15 @@ beforeAll(async () => {
   if (!hasProc) return;
   dataDir = mkdtempSync(join(tmpdir(), 'settle-listener-probe-'));
   httpPort = await freePort();
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', String(httpPort), '--concurrency', '0'], {
-    cwd: REPO, env: { ...process.env, SETTLE_DATA_DIR: dataDir, DATABASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', String(httpPort), '--concurrency', '0'],
+    {
+      cwd: REPO,
+      env: { ...process.env, SETTLE_DATA_DIR: dataDir, DATABASE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child!.stderr!.on('data', (chunk: Buffer) => {

@@ -28,7 +28,10 @@ describe('settle eval exit status', () => {
   });
 
   it('exits 1 on a truncated case file and on a case of the wrong shape, also under --min-accuracy', async () => {
-    const dir = folder({ 'truncated.json': '{"id": "t1", "title": "cut off', 'wrong-shape.json': JSON.stringify({ id: 'w1', hello: 'world' }) });
+    const dir = folder({
+      'truncated.json': '{"id": "t1", "title": "cut off',
+      'wrong-shape.json': JSON.stringify({ id: 'w1', hello: 'world' }),
+    });
     const run = await runCli(['eval', '--cases', dir, '--min-accuracy', '0']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/truncated\.json/);

@@ -32,14 +32,16 @@ export function listenersOf(pid: number): { tcpPorts: number[]; unixPaths: strin
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       // local_address is col 1 ("HEXIP:HEXPORT"), st col 3 (0A = LISTEN), inode col 9
-      if (cols.length > 9 && cols[3] === '0A' && inodes.has(cols[9]!)) tcpPorts.add(parseInt(cols[1]!.split(':')[1]!, 16));
+      if (cols.length > 9 && cols[3] === '0A' && inodes.has(cols[9]!))
+        tcpPorts.add(parseInt(cols[1]!.split(':')[1]!, 16));
     }
   }
   const unixPaths: string[] = [];
   for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
     const cols = line.trim().split(/\s+/);
     // Flags col 3 has __SO_ACCEPTCON (0x10000) for a listening socket; inode col 6; path col 7
-    if (cols.length > 6 && inodes.has(cols[6]!) && (parseInt(cols[3]!, 16) & 0x10000) !== 0) unixPaths.push(cols[7] ?? '(unnamed)');
+    if (cols.length > 6 && inodes.has(cols[6]!) && (parseInt(cols[3]!, 16) & 0x10000) !== 0)
+      unixPaths.push(cols[7] ?? '(unnamed)');
   }
   return { tcpPorts: [...tcpPorts].sort((a, b) => a - b), unixPaths };
 }

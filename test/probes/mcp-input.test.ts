@@ -11,7 +11,15 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_STORED_INPUT_CHARS } from '../../src/audit/entry.js';
 import { RESERVED_KEY_PREFIXES } from '../../src/guard/reserved-keys.js';
-import { HELD_INVOICE, SUPPLIER, priceVarianceCase, startHarness, structured, textOf, type McpHarness } from '../mcp.fixture.js';
+import {
+  HELD_INVOICE,
+  SUPPLIER,
+  priceVarianceCase,
+  startHarness,
+  structured,
+  textOf,
+  type McpHarness,
+} from '../mcp.fixture.js';
 
 let h: McpHarness;
 let sessionId: string;
@@ -21,7 +29,9 @@ async function rpc(body: unknown, session = true): Promise<{ status: number; jso
   const response = await fetch(h.mcpUrl, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${h.tokens.reader}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${h.tokens.reader}`,
       ...(session ? { 'mcp-session-id': sessionId, 'mcp-protocol-version': PROTOCOL } : {}),
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -36,8 +46,17 @@ beforeAll(async () => {
   h = await startHarness();
   const opened = await fetch(h.mcpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${h.tokens.reader}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'probe', version: '1' } } }),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${h.tokens.reader}`,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'probe', version: '1' } },
+    }),
   });
   sessionId = opened.headers.get('mcp-session-id')!;
   await opened.text();
@@ -63,7 +82,11 @@ describe('MCP protocol-level errors', () => {
   }
 
   it('other methods with malformed params answer one line too', async () => {
-    for (const [method, params] of [['prompts/get', { name: 'investigate_invoice', arguments: [1] }], ['resources/read', { uri: 42 }], ['tools/list', { cursor: 5 }]] as const) {
+    for (const [method, params] of [
+      ['prompts/get', { name: 'investigate_invoice', arguments: [1] }],
+      ['resources/read', { uri: 42 }],
+      ['tools/list', { cursor: 5 }],
+    ] as const) {
       const { json } = await rpc({ jsonrpc: '2.0', id: 8, method, params });
       expect(json.error, method).toBeDefined();
       expect(json.error.message, method).not.toMatch(/\n/);
@@ -81,7 +104,11 @@ describe('audit of caller-supplied input', () => {
     const [row] = await h.runtime.audit.list({ tool: 'add_comment', actor: 'riley.reader', order: 'desc', limit: 1 });
     const json = JSON.stringify(huge);
     expect(row!.decision).toBe('denied');
-    expect(row!.input).toMatchObject({ truncated: true, length: json.length, sha256: createHash('sha256').update(json).digest('hex') });
+    expect(row!.input).toMatchObject({
+      truncated: true,
+      length: json.length,
+      sha256: createHash('sha256').update(json).digest('hex'),
+    });
     expect(JSON.stringify(row!.input).length).toBeLessThan(MAX_STORED_INPUT_CHARS);
     expect((await h.runtime.audit.verify()).ok).toBe(true);
   });
@@ -95,29 +122,54 @@ describe('audit of caller-supplied input', () => {
 });
 
 describe('reserved idempotency namespaces', () => {
-  async function call(client: Client, name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: any }> {
+  async function call(
+    client: Client,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<{ isError: boolean; text: string; data: any }> {
     const r = await client.callTool({ name, arguments: args });
     return { isError: r.isError === true, text: textOf(r), data: structured(r) };
   }
 
   it('a reviewer cannot squat an approval key; the approver then approves and it executes', async () => {
     const id = 6900;
-    const c = priceVarianceCase({ invoiceId: id, supplierId: SUPPLIER, poPrice: '100.00', invoicePrice: '103.00', quantity: '10' });
+    const c = priceVarianceCase({
+      invoiceId: id,
+      supplierId: SUPPLIER,
+      poPrice: '100.00',
+      invoicePrice: '103.00',
+      quantity: '10',
+    });
     h.sim.upsert('purchase-orders', c.po);
     h.sim.upsert('receiving-transactions', c.receipt);
     h.sim.upsert('invoices', c.invoice);
     const [reviewer, approver] = await Promise.all([h.client('reviewer'), h.client('approver')]);
     await h.runtime.mode.set('assisted', 'probe');
     try {
-      const proposed = await call(reviewer, 'resolve_exception', { invoice_id: id, justification: 'Within the price tolerance of AP-TOL-2.1 (3% and 30.00 over PO).' });
+      const proposed = await call(reviewer, 'resolve_exception', {
+        invoice_id: id,
+        justification: 'Within the price tolerance of AP-TOL-2.1 (3% and 30.00 over PO).',
+      });
       const proposalId = proposed.data.proposal_id as string;
       expect(proposalId).toBeTruthy();
-      for (const key of [`approval:${proposalId}`, `APPROVAL:${proposalId}`, ...RESERVED_KEY_PREFIXES.map((p) => `${p}squat-${proposalId}`)]) {
-        const squat = await call(reviewer, 'add_comment', { invoice_id: id, text: 'Looks fine.', idempotency_key: key });
+      for (const key of [
+        `approval:${proposalId}`,
+        `APPROVAL:${proposalId}`,
+        ...RESERVED_KEY_PREFIXES.map((p) => `${p}squat-${proposalId}`),
+      ]) {
+        const squat = await call(reviewer, 'add_comment', {
+          invoice_id: id,
+          text: 'Looks fine.',
+          idempotency_key: key,
+        });
         expect(squat.isError, key).toBe(true);
         expect(squat.text, key).toMatch(/may not start with ".*" \(a namespace Settle reserves/);
       }
-      const approved = await call(approver, 'decide_proposal', { proposal_id: proposalId, decision: 'approve', reason: 'Checked the PO: fine.' });
+      const approved = await call(approver, 'decide_proposal', {
+        proposal_id: proposalId,
+        decision: 'approve',
+        reason: 'Checked the PO: fine.',
+      });
       expect(approved.isError, approved.text).toBe(false);
       expect((await h.runtime.proposals.get(proposalId))?.status).toBe('executed');
     } finally {
@@ -127,7 +179,11 @@ describe('reserved idempotency namespaces', () => {
 
   it('a key of the caller’s own is still accepted', async () => {
     const reviewer = await h.client('reviewer');
-    const r = await call(reviewer, 'add_comment', { invoice_id: HELD_INVOICE, text: 'Checked.', idempotency_key: 'my-own-key-0001' });
+    const r = await call(reviewer, 'add_comment', {
+      invoice_id: HELD_INVOICE,
+      text: 'Checked.',
+      idempotency_key: 'my-own-key-0001',
+    });
     expect(r.isError, r.text).toBe(false);
   });
 });

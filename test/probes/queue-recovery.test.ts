@@ -28,7 +28,11 @@ function holdingWorker(url: string, invoiceId: number): Promise<{ child: ChildPr
     process.stdout.write('holding ' + job.id + '\\n');
     setInterval(() => undefined, 1 << 30);
   `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, PROBE_DB: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: REPO,
+    env: { ...process.env, PROBE_DB: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -74,7 +78,9 @@ describe('a crashed worker on PostgreSQL', () => {
       expect(job).toMatchObject({ id: jobId, attempt: 2, data: { invoiceId: 8101 } });
       expect(Date.now() - started).toBeLessThan(60_000); // not the 900 s expiry
       await successor.complete(job!.id, { ok: true });
-      const { rows } = await tdb.db.query<{ state: string }>('select state::text from pgboss.job where id = $1', [jobId]);
+      const { rows } = await tdb.db.query<{ state: string }>('select state::text from pgboss.job where id = $1', [
+        jobId,
+      ]);
       expect(rows[0]!.state).toBe('completed');
     } finally {
       if (child.exitCode === null && child.signalCode === null) await killed(child);

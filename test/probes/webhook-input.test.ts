@@ -25,7 +25,12 @@ beforeAll(async () => {
   await migrate(db);
   queue = createRunnerQueue({ db });
   await queue.start();
-  app = createRunnerServer({ db, queue, metrics: createRunnerMetrics({ defaultMetrics: false }), config: { webhookSecrets: [SECRET], calloutClients: undefined } });
+  app = createRunnerServer({
+    db,
+    queue,
+    metrics: createRunnerMetrics({ defaultMetrics: false }),
+    config: { webhookSecrets: [SECRET], calloutClients: undefined },
+  });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -37,12 +42,19 @@ afterAll(async () => {
 
 async function deliver(id: string, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers = webhookHeaders({ id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [SECRET] });
-  const response = await fetch(`${base}/webhooks/coupa`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${base}/webhooks/coupa`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function jobsFor(invoiceId: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from pgboss.job where name = $1 and singleton_key = $2', [SETTLE_QUEUE, String(invoiceId)]);
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int as n from pgboss.job where name = $1 and singleton_key = $2',
+    [SETTLE_QUEUE, String(invoiceId)],
+  );
   return rows[0]!.n;
 }
 
@@ -76,8 +88,15 @@ describe('webhook foreign events', () => {
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ status: 'ignored', event_id: 'evt_supplier' });
     expect(String(first.body.reason)).toMatch(/not an invoice event/);
-    const { rows } = await db.query<{ invoice_id: unknown; ignored_reason: string; job_id: unknown }>('select invoice_id, ignored_reason, job_id from webhook_events where event_id = $1', ['evt_supplier']);
-    expect(rows[0]).toMatchObject({ invoice_id: null, job_id: null, ignored_reason: expect.stringMatching(/supplier\.bank_account\.changed/) });
+    const { rows } = await db.query<{ invoice_id: unknown; ignored_reason: string; job_id: unknown }>(
+      'select invoice_id, ignored_reason, job_id from webhook_events where event_id = $1',
+      ['evt_supplier'],
+    );
+    expect(rows[0]).toMatchObject({
+      invoice_id: null,
+      job_id: null,
+      ignored_reason: expect.stringMatching(/supplier\.bank_account\.changed/),
+    });
     expect(await jobsFor(9201)).toBe(0);
     const again = await deliver('evt_supplier', body);
     expect(again).toMatchObject({ status: 202, body: { status: 'duplicate' } });
@@ -85,8 +104,16 @@ describe('webhook foreign events', () => {
   });
 
   it('still queues invoice events, with or without an event type, in their benign spellings', async () => {
-    for (const [i, type] of [undefined, 'invoice.exception.created', 'Invoice.Updated', 'invoice_exception'].entries()) {
-      const r = await deliver(`evt_inv_${i}`, JSON.stringify({ ...(type ? { event_type: type } : {}), resource_id: 9300 + i }));
+    for (const [i, type] of [
+      undefined,
+      'invoice.exception.created',
+      'Invoice.Updated',
+      'invoice_exception',
+    ].entries()) {
+      const r = await deliver(
+        `evt_inv_${i}`,
+        JSON.stringify({ ...(type ? { event_type: type } : {}), resource_id: 9300 + i }),
+      );
       expect(r).toMatchObject({ status: 202, body: { status: 'queued' } });
       expect(await jobsFor(9300 + i)).toBe(1);
     }

@@ -21,22 +21,92 @@ const received: Array<{ path: string; contentType: string | undefined; body: Rec
 beforeAll(async () => {
   tdb = await createTestDatabase();
   const rows = [
-    { invoiceId: 1, supplierId: 10, supplierName: 'Acme Corp', exceptionType: 'price_variance', decision: 'resolve', executed: true, rootCause: 'price_increase', settledAt: hoursAgo(2) },
-    { invoiceId: 2, supplierId: 10, supplierName: 'Acme Corp', exceptionType: 'missing_receipt', decision: 'route', executed: true, rootCause: 'receipt_not_entered', routeTo: 'jlee', settledAt: hoursAgo(20) },
-    { invoiceId: 3, supplierId: 11, supplierName: '<!channel> *Evil* [x](http://evil)', exceptionType: 'duplicate', decision: 'hold', executed: true, rootCause: 'resubmitted', settledAt: hoursAgo(5) },
-    { invoiceId: 4, supplierId: 12, supplierName: 'Bolt Ltd', exceptionType: 'price_variance', decision: 'resolve', executed: false, rootCause: 'price_increase', settledAt: hoursAgo(1) },
+    {
+      invoiceId: 1,
+      supplierId: 10,
+      supplierName: 'Acme Corp',
+      exceptionType: 'price_variance',
+      decision: 'resolve',
+      executed: true,
+      rootCause: 'price_increase',
+      settledAt: hoursAgo(2),
+    },
+    {
+      invoiceId: 2,
+      supplierId: 10,
+      supplierName: 'Acme Corp',
+      exceptionType: 'missing_receipt',
+      decision: 'route',
+      executed: true,
+      rootCause: 'receipt_not_entered',
+      routeTo: 'jlee',
+      settledAt: hoursAgo(20),
+    },
+    {
+      invoiceId: 3,
+      supplierId: 11,
+      supplierName: '<!channel> *Evil* [x](http://evil)',
+      exceptionType: 'duplicate',
+      decision: 'hold',
+      executed: true,
+      rootCause: 'resubmitted',
+      settledAt: hoursAgo(5),
+    },
+    {
+      invoiceId: 4,
+      supplierId: 12,
+      supplierName: 'Bolt Ltd',
+      exceptionType: 'price_variance',
+      decision: 'resolve',
+      executed: false,
+      rootCause: 'price_increase',
+      settledAt: hoursAgo(1),
+    },
     // Invoice 5 was first routed, then (re-triggered) resolved: only the latest counts.
-    { invoiceId: 5, supplierId: 12, supplierName: 'Bolt Ltd', exceptionType: 'missing_receipt', decision: 'route', executed: true, rootCause: 'receipt_not_entered', routeTo: 'kim', settledAt: hoursAgo(10) },
-    { invoiceId: 5, supplierId: 12, supplierName: 'Bolt Ltd', exceptionType: 'missing_receipt', decision: 'resolve', executed: true, rootCause: 'receipt_not_entered', settledAt: hoursAgo(3) },
+    {
+      invoiceId: 5,
+      supplierId: 12,
+      supplierName: 'Bolt Ltd',
+      exceptionType: 'missing_receipt',
+      decision: 'route',
+      executed: true,
+      rootCause: 'receipt_not_entered',
+      routeTo: 'kim',
+      settledAt: hoursAgo(10),
+    },
+    {
+      invoiceId: 5,
+      supplierId: 12,
+      supplierName: 'Bolt Ltd',
+      exceptionType: 'missing_receipt',
+      decision: 'resolve',
+      executed: true,
+      rootCause: 'receipt_not_entered',
+      settledAt: hoursAgo(3),
+    },
     // Outside the 24 h window, but still waiting: listed under waiting, not counted as new.
-    { invoiceId: 6, supplierId: 13, supplierName: 'Old Co', exceptionType: 'missing_po', decision: 'route', executed: true, rootCause: 'no_po', routeTo: 'pat', settledAt: hoursAgo(72) },
+    {
+      invoiceId: 6,
+      supplierId: 13,
+      supplierName: 'Old Co',
+      exceptionType: 'missing_po',
+      decision: 'route',
+      executed: true,
+      rootCause: 'no_po',
+      routeTo: 'pat',
+      settledAt: hoursAgo(72),
+    },
   ];
   for (const row of rows) await recordSettlement(tdb.db, { ...row, verdict: { summary: `invoice ${row.invoiceId}` } });
   receiver = createServer((req, res) => {
     let data = '';
     req.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(data) as Record<string, unknown> });
+      received.push({
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: JSON.parse(data) as Record<string, unknown>,
+      });
       res.statusCode = req.url === '/broken' ? 500 : 200;
       res.end(req.url === '/broken' ? 'no' : 'ok');
     });
@@ -56,13 +126,18 @@ describe('digest', () => {
     expect(d.newExceptions).toBe(5);
     expect(d.autoResolved).toBe(2); // invoices 1 and 5 (4 was not executed)
     expect(d.byType).toEqual([
-      { key: 'missing_receipt', count: 2 }, { key: 'price_variance', count: 2 }, { key: 'duplicate', count: 1 },
+      { key: 'missing_receipt', count: 2 },
+      { key: 'price_variance', count: 2 },
+      { key: 'duplicate', count: 1 },
     ]);
     expect(d.byRootCause[0]).toEqual({ key: 'price_increase', count: 2 });
     // Waiting for people, oldest first: routed 6 (3 days), routed 2, held 3, unexecuted 4.
     expect(d.waiting.map((w) => w.invoiceId)).toEqual([6, 2, 3, 4]);
     expect(d.waitingTotal).toBe(4);
-    expect(d.topSuppliers.slice(0, 2)).toEqual([{ key: 'Acme Corp', count: 2 }, { key: 'Bolt Ltd', count: 2 }]);
+    expect(d.topSuppliers.slice(0, 2)).toEqual([
+      { key: 'Acme Corp', count: 2 },
+      { key: 'Bolt Ltd', count: 2 },
+    ]);
   });
 
   it('posts Slack Block Kit and a Teams Adaptive Card, escaping supplier text', async () => {
@@ -90,11 +165,17 @@ describe('digest', () => {
     type CardElement = { type: string; text?: string; facts?: unknown };
     const [attachment] = teams.body.attachments as Array<{ contentType: string; content: { body: CardElement[] } }>;
     expect(attachment!.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(attachment!.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+    expect(attachment!.content).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.4',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    });
     const body = attachment!.content.body;
     for (const element of body) expect(['TextBlock', 'FactSet']).toContain(element.type);
     expect(body.find((e) => e.type === 'FactSet')?.facts).toEqual([
-      { title: 'New exceptions', value: '5' }, { title: 'Auto-resolved', value: '2' }, { title: 'Waiting for people', value: '4' },
+      { title: 'New exceptions', value: '5' },
+      { title: 'Auto-resolved', value: '2' },
+      { title: 'Waiting for people', value: '4' },
     ]);
     const evil = body.find((e) => e.type === 'TextBlock' && String(e.text).startsWith('invoice 3'));
     expect(evil?.text).toContain('\\[x\\]\\(http://evil\\)');

@@ -37,11 +37,23 @@ beforeAll(async () => {
   await queue.start();
   sim = await startSimulator({
     dataset: {
-      users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [], 'receiving-transactions': [], approvals: [], comments: [],
+      users: [],
+      suppliers: [],
+      'supplier-information': [],
+      contracts: [],
+      'purchase-orders': [],
+      'receiving-transactions': [],
+      approvals: [],
+      comments: [],
       invoices: [...IDS, 4100, 4101].map((id) => ({ id, 'invoice-number': `INV-${id}`, status: 'ap_hold' })),
     },
   });
-  app = createRunnerServer({ db, queue, metrics: createRunnerMetrics({ defaultMetrics: false }), config: { webhookSecrets: [SECRET], calloutClients: undefined } });
+  app = createRunnerServer({
+    db,
+    queue,
+    metrics: createRunnerMetrics({ defaultMetrics: false }),
+    config: { webhookSecrets: [SECRET], calloutClients: undefined },
+  });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -55,13 +67,21 @@ afterAll(async () => {
 async function deliver(eventId: string, invoiceId: number): Promise<number> {
   const body = JSON.stringify({ resource_id: invoiceId });
   const headers = webhookHeaders({ id: eventId, timestamp: Math.floor(Date.now() / 1000), body, secrets: [SECRET] });
-  return (await fetch(`${base}/webhooks/coupa`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status;
+  return (
+    await fetch(`${base}/webhooks/coupa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    })
+  ).status;
 }
 
 describe('embedded (PGlite) runner', () => {
   it('takes events over HTTP and settles each invoice once with in-process workers', async () => {
     const coupa = createCoupaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret,
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
       limiter: createPgRateLimiter(db, { name: 'coupa', ratePerSecond: 20, burst: 10 }),
     });
     const settle: SettleFn = async (invoiceId, ctx) => {
@@ -73,10 +93,15 @@ describe('embedded (PGlite) runner', () => {
     try {
       const statuses = await Promise.all(IDS.flatMap((id) => [deliver(`e-${id}`, id), deliver(`e-${id}`, id)]));
       expect(statuses.every((s) => s === 202)).toBe(true);
-      const posted = (): number[] => sim.callLog.filter((e) => e.method === 'POST' && e.path.endsWith('/comments') && e.status < 300)
-        .map((e) => Number(e.path.split('/')[3])).sort();
+      const posted = (): number[] =>
+        sim.callLog
+          .filter((e) => e.method === 'POST' && e.path.endsWith('/comments') && e.status < 300)
+          .map((e) => Number(e.path.split('/')[3]))
+          .sort();
       await expect.poll(posted, { timeout: 30_000 }).toEqual(IDS);
-      await expect.poll(async () => (await queue.stats()).active + (await queue.stats()).queued, { timeout: 10_000 }).toBe(0);
+      await expect
+        .poll(async () => (await queue.stats()).active + (await queue.stats()).queued, { timeout: 10_000 })
+        .toBe(0);
     } finally {
       await pool.stop();
     }
@@ -101,8 +126,13 @@ describe('embedded (PGlite) runner', () => {
     release();
     await stopping;
     expect(started).toEqual([4100]);
-    const { rows } = await db.query(`select data->>'invoiceId' as invoice, state::text from pgboss.job where name = 'settle-invoice' and singleton_key in ('4100', '4101') order by 1`);
-    expect(rows).toEqual([{ invoice: '4100', state: 'completed' }, { invoice: '4101', state: 'created' }]);
+    const { rows } = await db.query(
+      `select data->>'invoiceId' as invoice, state::text from pgboss.job where name = 'settle-invoice' and singleton_key in ('4100', '4101') order by 1`,
+    );
+    expect(rows).toEqual([
+      { invoice: '4100', state: 'completed' },
+      { invoice: '4101', state: 'created' },
+    ]);
   });
 
   it('graceful stop: a handler that outlives the grace period is aborted and its job handed back', async () => {
@@ -112,12 +142,21 @@ describe('embedded (PGlite) runner', () => {
       await new Promise(() => undefined); // ignores its signal
       return { decision: 'none', exceptionType: 'other', executed: false };
     };
-    const pool = createWorkerPool({ queue, settle: stubborn, concurrency: 1, idleMs: 50, shutdownGraceMs: 200, abortGraceMs: 200 });
+    const pool = createWorkerPool({
+      queue,
+      settle: stubborn,
+      concurrency: 1,
+      idleMs: 50,
+      shutdownGraceMs: 200,
+      abortGraceMs: 200,
+    });
     pool.start();
     await expect.poll(() => signals.length, { timeout: 10_000 }).toBe(1);
     await pool.stop();
     expect(signals[0]!.aborted).toBe(true);
-    const { rows } = await db.query(`select state::text, output->>'message' as message from pgboss.job where name = 'settle-invoice' and singleton_key = '4101'`);
+    const { rows } = await db.query(
+      `select state::text, output->>'message' as message from pgboss.job where name = 'settle-invoice' and singleton_key = '4101'`,
+    );
     expect(rows).toEqual([{ state: 'retry', message: 'released at shutdown' }]);
   });
 });

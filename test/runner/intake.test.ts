@@ -27,7 +27,9 @@ beforeAll(async () => {
   queue = createRunnerQueue({ db: tdb.db });
   await queue.start();
   app = createRunnerServer({
-    db: tdb.db, queue, metrics: createRunnerMetrics({ queue, defaultMetrics: false }),
+    db: tdb.db,
+    queue,
+    metrics: createRunnerMetrics({ queue, defaultMetrics: false }),
     config: { webhookSecrets: [SECRET], calloutClients: `${CALLOUT.clientId}:${CALLOUT.clientSecret}` },
     calloutAuth: createCalloutAuth({ clients: [CALLOUT], ttlSeconds: 60, now: () => clockMs }),
     bodyLimitBytes: 4096,
@@ -57,13 +59,24 @@ async function rows(sql: string, params: unknown[] = []): Promise<Array<Record<s
 
 describe('POST /webhooks/coupa with a Standard Webhooks signature', () => {
   it('answers 202, records the event and queues one job keyed by the invoice', async () => {
-    const body = JSON.stringify({ event_type: 'invoice.exception.created', resource_id: 7001, exception_code: 'PRICE' });
+    const body = JSON.stringify({
+      event_type: 'invoice.exception.created',
+      resource_id: 7001,
+      exception_code: 'PRICE',
+    });
     const res = await post(signed(body, 'msg_first'));
     expect(res).toEqual({ status: 202, body: { status: 'queued', event_id: 'msg_first' } });
-    const [event] = await rows('select invoice_id, job_id, source from webhook_events where event_id = $1', ['msg_first']);
+    const [event] = await rows('select invoice_id, job_id, source from webhook_events where event_id = $1', [
+      'msg_first',
+    ]);
     expect(event).toMatchObject({ invoice_id: '7001', source: 'webhook' });
-    const jobs = await rows(`select singleton_key, data from pgboss.job where name = 'settle-invoice' and id::text = $1`, [event!.job_id]);
-    expect(jobs).toEqual([{ singleton_key: '7001', data: { invoiceId: 7001, eventId: 'msg_first', source: 'webhook' } }]);
+    const jobs = await rows(
+      `select singleton_key, data from pgboss.job where name = 'settle-invoice' and id::text = $1`,
+      [event!.job_id],
+    );
+    expect(jobs).toEqual([
+      { singleton_key: '7001', data: { invoiceId: 7001, eventId: 'msg_first', source: 'webhook' } },
+    ]);
   });
 
   it('a redelivered event is acknowledged but neither recorded nor queued again', async () => {
@@ -71,22 +84,33 @@ describe('POST /webhooks/coupa with a Standard Webhooks signature', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => post(signed(body, 'msg_dup'))));
     expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(results.filter((r) => r.body.status === 'queued')).toHaveLength(1);
-    expect(await rows(`select count(*)::int as n from pgboss.job where name = 'settle-invoice' and singleton_key = '7002'`)).toEqual([{ n: 1 }]);
+    expect(
+      await rows(`select count(*)::int as n from pgboss.job where name = 'settle-invoice' and singleton_key = '7002'`),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('a second event for an invoice already queued is recorded and folded into the queued job', async () => {
     await post(signed(JSON.stringify({ resource_id: 7003 }), 'msg_a'));
     const res = await post(signed(JSON.stringify({ resource_id: 7003, hold_reason: 'new receipt' }), 'msg_b'));
     expect(res.body.status).toBe('folded');
-    expect(await rows(`select event_id, job_id is null as folded from webhook_events where invoice_id = 7003 order by event_id`)).toEqual([
-      { event_id: 'msg_a', folded: false }, { event_id: 'msg_b', folded: true },
+    expect(
+      await rows(
+        `select event_id, job_id is null as folded from webhook_events where invoice_id = 7003 order by event_id`,
+      ),
+    ).toEqual([
+      { event_id: 'msg_a', folded: false },
+      { event_id: 'msg_b', folded: true },
     ]);
   });
 
   it('takes the event id from the body when there is no webhook-id, else hashes the body', async () => {
     const token = await callOutToken();
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const withId = await post({ method: 'POST', headers: auth, body: JSON.stringify({ event_id: 'evt-9', resource_id: 7004 }) });
+    const withId = await post({
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ event_id: 'evt-9', resource_id: 7004 }),
+    });
     expect(withId.body.event_id).toBe('evt-9');
     const bare = await post({ method: 'POST', headers: auth, body: JSON.stringify({ resource_id: 7005 }) });
     expect(bare.body.event_id).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -98,15 +122,36 @@ describe('POST /webhooks/coupa with a Standard Webhooks signature', () => {
     const body = JSON.stringify({ resource_id: 7010 });
     const tampered = signed(body, 'msg_t');
     tampered.body = JSON.stringify({ resource_id: 7011 });
-    const stale = { method: 'POST', headers: { 'content-type': 'application/json', ...webhookHeaders({ id: 'msg_s', timestamp: Math.floor(Date.now() / 1000) - 3600, body, secrets: [SECRET] }) }, body };
-    const wrongKey = { method: 'POST', headers: { 'content-type': 'application/json', ...webhookHeaders({ id: 'msg_w', timestamp: Math.floor(Date.now() / 1000), body, secrets: [`whsec_${randomBytes(32).toString('base64')}`] }) }, body };
+    const stale = {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...webhookHeaders({ id: 'msg_s', timestamp: Math.floor(Date.now() / 1000) - 3600, body, secrets: [SECRET] }),
+      },
+      body,
+    };
+    const wrongKey = {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...webhookHeaders({
+          id: 'msg_w',
+          timestamp: Math.floor(Date.now() / 1000),
+          body,
+          secrets: [`whsec_${randomBytes(32).toString('base64')}`],
+        }),
+      },
+      body,
+    };
     const bare = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
     for (const init of [tampered, stale, wrongKey, bare]) {
       const res = await post(init);
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('unauthorized');
     }
-    expect(await rows(`select count(*)::int as n from webhook_events where invoice_id in (7010, 7011)`)).toEqual([{ n: 0 }]);
+    expect(await rows(`select count(*)::int as n from webhook_events where invoice_id in (7010, 7011)`)).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('400 with a clear message for bodies that are not a valid event; 413 above the size limit', async () => {
@@ -132,7 +177,11 @@ async function callOutToken(credentials = CALLOUT): Promise<string> {
   const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
   const response = await fetch(`${base}/oauth2/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-cache' },
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      'cache-control': 'no-cache',
+    },
     body: 'grant_type=client_credentials',
   });
   expect(response.status).toBe(200);
@@ -144,22 +193,40 @@ async function callOutToken(credentials = CALLOUT): Promise<string> {
 describe('Coupa call-out OAuth (client credentials)', () => {
   it('issues a bearer token for Basic credentials that the webhook then accepts', async () => {
     const token = await callOutToken();
-    const res = await post({ method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ resource_id: 7020 }) });
+    const res = await post({
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ resource_id: 7020 }),
+    });
     expect(res.status).toBe(202);
   });
 
   it('refuses a wrong secret, an unknown grant, a forged or expired token', async () => {
     const basic = Buffer.from(`${CALLOUT.clientId}:wrong`).toString('base64');
-    const denied = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const denied = await fetch(`${base}/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     expect(denied.status).toBe(401);
     expect(await denied.json()).toMatchObject({ error: 'invalid_client' });
-    const grant = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' });
+    const grant = await fetch(`${base}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password',
+    });
     expect(grant.status).toBe(400);
 
     const token = await callOutToken();
     const [prefix, payload, mac] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: CALLOUT.clientId, exp: 9_999_999_999 })).toString('base64url');
-    const bearer = (t: string): RequestInit => ({ method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify({ resource_id: 7021 }) });
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: CALLOUT.clientId, exp: 9_999_999_999 })).toString(
+      'base64url',
+    );
+    const bearer = (t: string): RequestInit => ({
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ resource_id: 7021 }),
+    });
     expect((await post(bearer(`${prefix}.${forgedPayload}.${mac}`))).status).toBe(401);
     expect((await post(bearer(`${prefix}.${payload}.${mac}x`))).status).toBe(401);
     clockMs += 61_000; // the token's 60 s are over
@@ -170,17 +237,32 @@ describe('Coupa call-out OAuth (client credentials)', () => {
     }
   });
 
-  it('receives the simulator\'s call-out when an invoice enters ap_hold', async () => {
+  it("receives the simulator's call-out when an invoice enters ap_hold", async () => {
     const sim = await startSimulator({
-      events: { url: `${base}/webhooks/coupa`, tokenUrl: `${base}/oauth2/token`, clientId: CALLOUT.clientId, clientSecret: CALLOUT.clientSecret },
+      events: {
+        url: `${base}/webhooks/coupa`,
+        tokenUrl: `${base}/oauth2/token`,
+        clientId: CALLOUT.clientId,
+        clientSecret: CALLOUT.clientSecret,
+      },
       dataset: {
-        users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [], 'receiving-transactions': [], approvals: [], comments: [],
+        users: [],
+        suppliers: [],
+        'supplier-information': [],
+        contracts: [],
+        'purchase-orders': [],
+        'receiving-transactions': [],
+        approvals: [],
+        comments: [],
         invoices: [{ id: 7030, 'invoice-number': 'INV-7030', status: 'pending_approval' }],
       },
     });
     try {
       sim.upsert('invoices', { id: 7030, 'invoice-number': 'INV-7030', status: 'ap_hold' });
-      await expect.poll(async () => rows('select source, event_type from webhook_events where invoice_id = 7030'), { timeout: 10_000 })
+      await expect
+        .poll(async () => rows('select source, event_type from webhook_events where invoice_id = 7030'), {
+          timeout: 10_000,
+        })
         .toEqual([{ source: 'webhook', event_type: 'invoice.exception.created' }]);
     } finally {
       await sim.close();

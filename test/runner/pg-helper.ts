@@ -8,7 +8,9 @@ import pg from 'pg';
 import { openDb, type Db } from '../../src/db/connection.js';
 
 export const PG_SERVER = process.env.SETTLE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
-const RUNNER_MIGRATIONS = ['030_runner.sql', '070_ignored_events.sql', '071_worker_leases.sql'].map((f) => new URL(`../../src/db/migrations/${f}`, import.meta.url));
+const RUNNER_MIGRATIONS = ['030_runner.sql', '070_ignored_events.sql', '071_worker_leases.sql'].map(
+  (f) => new URL(`../../src/db/migrations/${f}`, import.meta.url),
+);
 
 export interface TestDatabase {
   url: string;

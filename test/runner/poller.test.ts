@@ -5,7 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCoupaClient } from '../../src/coupa/client.js';
-import { coupaInvoiceSource, createPoller, type ChangedInvoice, type ChangedInvoiceSource } from '../../src/runner/poller.js';
+import {
+  coupaInvoiceSource,
+  createPoller,
+  type ChangedInvoice,
+  type ChangedInvoiceSource,
+} from '../../src/runner/poller.js';
 import { createRunnerQueue, type RunnerQueue } from '../../src/runner/queue.js';
 import type { WireRecord } from '../../src/sim/dataset.js';
 import { startSimulator } from '../../src/sim/server.js';
@@ -32,7 +37,14 @@ beforeAll(async () => {
     now: '2026-03-03T09:00:00Z',
     rateLimit: false,
     dataset: {
-      users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [], 'receiving-transactions': [], approvals: [], comments: [],
+      users: [],
+      suppliers: [],
+      'supplier-information': [],
+      contracts: [],
+      'purchase-orders': [],
+      'receiving-transactions': [],
+      approvals: [],
+      comments: [],
       invoices: [
         // Five held invoices share T0: with pages of 2 they straddle page boundaries.
         ...[11, 12, 13, 14, 15].map((id) => invoice(id, 'ap_hold', T0)),
@@ -42,7 +54,14 @@ beforeAll(async () => {
       ],
     },
   });
-  source = coupaInvoiceSource(createCoupaClient({ baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, limiter: false }));
+  source = coupaInvoiceSource(
+    createCoupaClient({
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      limiter: false,
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -52,7 +71,9 @@ afterAll(async () => {
 });
 
 async function queuedEvents(): Promise<string[]> {
-  const { rows } = await tdb.db.query<{ event_id: string }>(`select event_id from webhook_events where source = 'poller' order by event_id`);
+  const { rows } = await tdb.db.query<{ event_id: string }>(
+    `select event_id from webhook_events where source = 'poller' order by event_id`,
+  );
   return rows.map((r) => r.event_id);
 }
 
@@ -77,14 +98,19 @@ describe('poller', () => {
         return source.page(request);
       },
     };
-    await expect(createPoller({ db: tdb.db, queue, source: crashing, pageSize: 2 }).pollOnce()).rejects.toThrow('process killed');
+    await expect(createPoller({ db: tdb.db, queue, source: crashing, pageSize: 2 }).pollOnce()).rejects.toThrow(
+      'process killed',
+    );
     const before = await queuedEvents();
     expect(before.length).toBeGreaterThan(0);
     expect(before.length).toBeLessThan(7);
 
     const restarted = createPoller({ db: tdb.db, queue, source, pageSize: 2 });
     const result = await restarted.pollOnce();
-    const expected = [11, 12, 13, 14, 15].map((id) => `poll:${id}:${T0}`).concat([16, 18].map((id) => `poll:${id}:${T1}`)).sort();
+    const expected = [11, 12, 13, 14, 15]
+      .map((id) => `poll:${id}:${T0}`)
+      .concat([16, 18].map((id) => `poll:${id}:${T1}`))
+      .sort();
     expect(await queuedEvents()).toEqual(expected);
     // Nothing the crashed run had queued came back as a new event (no repeats).
     expect(result.duplicates).toBe(0);
@@ -95,7 +121,11 @@ describe('poller', () => {
   });
 
   it('a poll with nothing changed queues nothing', async () => {
-    expect(await createPoller({ db: tdb.db, queue, source, pageSize: 2 }).pollOnce()).toMatchObject({ queued: 0, folded: 0, duplicates: 0 });
+    expect(await createPoller({ db: tdb.db, queue, source, pageSize: 2 }).pollOnce()).toMatchObject({
+      queued: 0,
+      folded: 0,
+      duplicates: 0,
+    });
   });
 
   it('a held invoice that changes is queued again under a new event id', async () => {
@@ -112,9 +142,12 @@ describe('poller', () => {
 });
 
 describe('poller cursor at equal timestamps (in-memory Coupa stand-in: exact timestamps on demand)', () => {
-  it('an invoice arriving later with the cursor\'s exact timestamp is not skipped, and seen ones are not repeated', async () => {
+  it("an invoice arriving later with the cursor's exact timestamp is not skipped, and seen ones are not repeated", async () => {
     const at = '2026-04-01T00:00:00Z';
-    const rows: ChangedInvoice[] = [{ id: 31, status: 'ap_hold', updatedAt: at }, { id: 32, status: 'ap_hold', updatedAt: at }];
+    const rows: ChangedInvoice[] = [
+      { id: 31, status: 'ap_hold', updatedAt: at },
+      { id: 32, status: 'ap_hold', updatedAt: at },
+    ];
     const memory: ChangedInvoiceSource = {
       async page({ since, offset, limit }) {
         return rows
@@ -128,7 +161,9 @@ describe('poller cursor at equal timestamps (in-memory Coupa stand-in: exact tim
     rows.push({ id: 33, status: 'ap_hold', updatedAt: at }); // committed late, same instant as the cursor
     const second = await createPoller({ db: tdb.db, queue, source: memory, name: 'equal-ts' }).pollOnce();
     expect(second).toMatchObject({ queued: 1, duplicates: 0 });
-    const { rows: cursor } = await tdb.db.query(`select cursor_raw, seen_ids::text[] as seen from poller_cursor where name = 'equal-ts'`);
+    const { rows: cursor } = await tdb.db.query(
+      `select cursor_raw, seen_ids::text[] as seen from poller_cursor where name = 'equal-ts'`,
+    );
     expect(cursor[0]).toEqual({ cursor_raw: at, seen: ['31', '32', '33'] });
   });
 });

@@ -20,13 +20,21 @@ afterAll(async () => {
 describe('shared Postgres rate limiter', () => {
   it('three limiters on one bucket together stay within rate × time + burst', async () => {
     const options = { name: 'coupa-test', ratePerSecond: 20, burst: 5 };
-    const limiters = [createPgRateLimiter(tdb.db, options), createPgRateLimiter(tdb.db, options), createPgRateLimiter(tdb.db, options)];
+    const limiters = [
+      createPgRateLimiter(tdb.db, options),
+      createPgRateLimiter(tdb.db, options),
+      createPgRateLimiter(tdb.db, options),
+    ];
     const grantedAt: number[] = [];
     const started = performance.now();
-    await Promise.all(limiters.flatMap((limiter) => Array.from({ length: 15 }, async () => {
-      await limiter.acquire();
-      grantedAt.push(performance.now() - started);
-    })));
+    await Promise.all(
+      limiters.flatMap((limiter) =>
+        Array.from({ length: 15 }, async () => {
+          await limiter.acquire();
+          grantedAt.push(performance.now() - started);
+        }),
+      ),
+    );
     // 45 tokens: 5 from the burst, 40 refilled at 20/s → at least 2 s however the takers interleave.
     expect(grantedAt).toHaveLength(45);
     expect(Math.max(...grantedAt)).toBeGreaterThanOrEqual(1900);
@@ -35,7 +43,9 @@ describe('shared Postgres rate limiter', () => {
     for (const t of grantedAt) {
       expect(grantedAt.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(27);
     }
-    const { rows } = await tdb.db.query<{ tokens: number }>(`select tokens from rate_limit_buckets where name = 'coupa-test'`);
+    const { rows } = await tdb.db.query<{ tokens: number }>(
+      `select tokens from rate_limit_buckets where name = 'coupa-test'`,
+    );
     expect(rows[0]!.tokens).toBeLessThanOrEqual(5);
   });
 

@@ -33,7 +33,17 @@ function lineFrom(child: ChildProcess, wanted: string): Promise<void> {
 beforeAll(async () => {
   tdb = await createTestDatabase();
   sim = await startSimulator({
-    dataset: { users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [], 'receiving-transactions': [], approvals: [], comments: [], invoices: [{ id: 1, 'invoice-number': 'INV-1', status: 'ap_hold' }] },
+    dataset: {
+      users: [],
+      suppliers: [],
+      'supplier-information': [],
+      contracts: [],
+      'purchase-orders': [],
+      'receiving-transactions': [],
+      approvals: [],
+      comments: [],
+      invoices: [{ id: 1, 'invoice-number': 'INV-1', status: 'ap_hold' }],
+    },
     rateLimit: { perSecond: 25, burst: 20 },
   });
 });
@@ -47,13 +57,21 @@ afterAll(async () => {
 describe('one Coupa budget for all worker processes', () => {
   it('requests from several processes stay within rate × time + burst, and Coupa never throttles', async () => {
     for (let i = 0; i < PROCESSES; i++) {
-      children.push(spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: {
-          ...process.env, DATABASE_URL: tdb.url, SIM_URL: sim.url, SIM_CLIENT_ID: sim.credentials.clientId, SIM_CLIENT_SECRET: sim.credentials.clientSecret,
-          REQUESTS: String(REQUESTS), RATE: String(RATE), BURST: String(BURST),
-        },
-        stdio: ['pipe', 'pipe', 'inherit'],
-      }));
+      children.push(
+        spawn(process.execPath, ['--import', 'tsx', WORKER], {
+          env: {
+            ...process.env,
+            DATABASE_URL: tdb.url,
+            SIM_URL: sim.url,
+            SIM_CLIENT_ID: sim.credentials.clientId,
+            SIM_CLIENT_SECRET: sim.credentials.clientSecret,
+            REQUESTS: String(REQUESTS),
+            RATE: String(RATE),
+            BURST: String(BURST),
+          },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }),
+      );
     }
     await Promise.all(children.map((c) => lineFrom(c, 'ready')));
     sim.clearCallLog();
@@ -70,7 +88,9 @@ describe('one Coupa budget for all worker processes', () => {
     for (const windowMs of [250, 1000, 2000]) {
       for (const t of arrivals) {
         const inWindow = arrivals.filter((u) => u >= t && u < t + windowMs).length;
-        expect(inWindow, `window of ${windowMs} ms from ${t - arrivals[0]!} ms`).toBeLessThanOrEqual(Math.floor((RATE * windowMs) / 1000) + BURST + 2);
+        expect(inWindow, `window of ${windowMs} ms from ${t - arrivals[0]!} ms`).toBeLessThanOrEqual(
+          Math.floor((RATE * windowMs) / 1000) + BURST + 2,
+        );
       }
     }
     // The whole run: at least (n − burst) / rate seconds, however the processes interleaved.

@@ -41,8 +41,14 @@ function invoiceIds(run: number): number[] {
 async function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
     env: {
-      ...process.env, DATABASE_URL: tdb.url, SIM_URL: sim.url, SIM_CLIENT_ID: sim.credentials.clientId,
-      SIM_CLIENT_SECRET: sim.credentials.clientSecret, CONCURRENCY: '3', SETTLE_DELAY_MS: '150', POISON_IDS: String(POISON_ID),
+      ...process.env,
+      DATABASE_URL: tdb.url,
+      SIM_URL: sim.url,
+      SIM_CLIENT_ID: sim.credentials.clientId,
+      SIM_CLIENT_SECRET: sim.credentials.clientSecret,
+      CONCURRENCY: '3',
+      SETTLE_DELAY_MS: '150',
+      POISON_IDS: String(POISON_ID),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -57,25 +63,48 @@ async function startWorker(): Promise<ChildProcess> {
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  await tdb.db.query('create table test_settle_calls (invoice_id bigint, event_id text, attempt int, pid int, at timestamptz default clock_timestamp())');
-  const invoices: WireRecord[] = [...Array.from({ length: RUNS }, (_, r) => invoiceIds(r)).flat(), POISON_ID]
-    .map((id) => ({ id, 'invoice-number': `INV-${id}`, status: 'ap_hold' }));
+  await tdb.db.query(
+    'create table test_settle_calls (invoice_id bigint, event_id text, attempt int, pid int, at timestamptz default clock_timestamp())',
+  );
+  const invoices: WireRecord[] = [...Array.from({ length: RUNS }, (_, r) => invoiceIds(r)).flat(), POISON_ID].map(
+    (id) => ({ id, 'invoice-number': `INV-${id}`, status: 'ap_hold' }),
+  );
   sim = await startSimulator({
-    dataset: { users: [], suppliers: [], 'supplier-information': [], contracts: [], 'purchase-orders': [], 'receiving-transactions': [], approvals: [], comments: [], invoices },
+    dataset: {
+      users: [],
+      suppliers: [],
+      'supplier-information': [],
+      contracts: [],
+      'purchase-orders': [],
+      'receiving-transactions': [],
+      approvals: [],
+      comments: [],
+      invoices,
+    },
   });
   queue = createRunnerQueue({ db: tdb.db, ...TEST_QUEUE_SETTINGS });
   await queue.start();
-  app = createRunnerServer({ db: tdb.db, queue, metrics: createRunnerMetrics({ defaultMetrics: false }), config: { webhookSecrets: [SECRET], calloutClients: undefined } });
+  app = createRunnerServer({
+    db: tdb.db,
+    queue,
+    metrics: createRunnerMetrics({ defaultMetrics: false }),
+    config: { webhookSecrets: [SECRET], calloutClients: undefined },
+  });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   await Promise.all([startWorker(), startWorker(), startWorker()]);
 });
 
 afterAll(async () => {
-  await Promise.all([...workers.values()].map((w) => new Promise<void>((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null) return resolve();
-    w.once('exit', () => resolve());
-    w.kill('SIGTERM');
-  })));
+  await Promise.all(
+    [...workers.values()].map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.exitCode !== null || w.signalCode !== null) return resolve();
+          w.once('exit', () => resolve());
+          w.kill('SIGTERM');
+        }),
+    ),
+  );
   await app?.close();
   await queue?.stop();
   await sim?.close();
@@ -85,7 +114,11 @@ afterAll(async () => {
 async function deliver(eventId: string, invoiceId: number): Promise<number> {
   const body = JSON.stringify({ event_type: 'invoice.exception.created', resource_id: invoiceId });
   const headers = webhookHeaders({ id: eventId, timestamp: Math.floor(Date.now() / 1000), body, secrets: [SECRET] });
-  const response = await fetch(`${base}/webhooks/coupa`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${base}/webhooks/coupa`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return response.status;
 }
 
@@ -102,7 +135,12 @@ function commentPosts(ids: number[]): Map<number, number> {
 }
 
 async function settleCalls(ids: number[]): Promise<Array<{ invoice_id: string; pid: number; attempt: number }>> {
-  return (await tdb.db.query<{ invoice_id: string; pid: number; attempt: number }>('select invoice_id, pid, attempt from test_settle_calls where invoice_id = any($1) order by at', [ids])).rows;
+  return (
+    await tdb.db.query<{ invoice_id: string; pid: number; attempt: number }>(
+      'select invoice_id, pid, attempt from test_settle_calls where invoice_id = any($1) order by at',
+      [ids],
+    )
+  ).rows;
 }
 
 async function drained(ids: number[]): Promise<boolean> {
@@ -140,7 +178,8 @@ describe('several worker processes on one Postgres', () => {
     let killedPid: number | undefined;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: INVOICES_PER_RUN, maxLength: INVOICES_PER_RUN })
+        fc
+          .array(fc.integer({ min: 1, max: 10 }), { minLength: INVOICES_PER_RUN, maxLength: INVOICES_PER_RUN })
           .chain((copies) => {
             const deliveries = copies.flatMap((n, i) => Array.from({ length: n }, () => i));
             return fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length });
@@ -173,7 +212,10 @@ describe('several worker processes on one Postgres', () => {
             expect(bySurvivors.length, `invoice ${id}: ${JSON.stringify(mine)}`).toBeLessThanOrEqual(1);
             expect(mine.length).toBe(mine.some((c) => c.pid === killedPid) && bySurvivors.length === 1 ? 2 : 1);
           }
-          const events = await tdb.db.query<{ n: number }>('select count(*)::int as n from webhook_events where event_id like $1', [`${tag}-%`]);
+          const events = await tdb.db.query<{ n: number }>(
+            'select count(*)::int as n from webhook_events where event_id like $1',
+            [`${tag}-%`],
+          );
           expect(events.rows[0]?.n).toBe(ids.length);
           run += 1;
         },
@@ -196,7 +238,11 @@ describe('several worker processes on one Postgres', () => {
 
   it('a job that keeps failing ends in the dead-letter queue after its retries', async () => {
     expect(await deliver(`poison-${randomBytes(3).toString('hex')}`, POISON_ID)).toBe(202);
-    await expect.poll(async () => (await queue.deadLetters()).map((j) => (j.data as { invoiceId: number }).invoiceId), { timeout: 60_000, interval: 500 })
+    await expect
+      .poll(async () => (await queue.deadLetters()).map((j) => (j.data as { invoiceId: number }).invoiceId), {
+        timeout: 60_000,
+        interval: 500,
+      })
       .toEqual([POISON_ID]);
     const calls = await settleCalls([POISON_ID]);
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]); // first run + retryLimit 2

@@ -21,23 +21,39 @@ export interface AgentWorld {
   /** The default runtime (autonomous unless the world was built with other controls). */
   runtime: Runtime;
   /** Another runtime over the same simulator and database (a mode, controls or model of its own). */
-  runtimeWith(options: { forceMode?: Mode; controls?: ControlsOverrides; env?: Record<string, string> }): Promise<Runtime>;
+  runtimeWith(options: {
+    forceMode?: Mode;
+    controls?: ControlsOverrides;
+    env?: Record<string, string>;
+  }): Promise<Runtime>;
   close(): Promise<void>;
 }
 
 /** A minimal environment: never the developer's DATABASE_URL, Coupa or model settings. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ SETTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'settle-agent-')), SETTLE_LOG_LEVEL: 'silent', ...env });
+  return loadConfig({
+    SETTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'settle-agent-')),
+    SETTLE_LOG_LEVEL: 'silent',
+    ...env,
+  });
 }
 
 /** Simulator with `dataset` at `now`, PGlite, and an autonomous runtime. */
-export async function startAgentWorld(dataset: CoupaDataset, now: string, controls: ControlsOverrides = {}): Promise<AgentWorld> {
+export async function startAgentWorld(
+  dataset: CoupaDataset,
+  now: string,
+  controls: ControlsOverrides = {},
+): Promise<AgentWorld> {
   const sim = await startSimulator({ dataset, now, rateLimit: false });
   const db = await openDb({ dataDir: 'memory://' });
   const runtimes: Runtime[] = [];
   const runtimeWith: AgentWorld['runtimeWith'] = async (options) => {
     const runtime = await createRuntime({
-      config: testConfig(options.env), simulator: sim, db, now: () => new Date(sim.now()), coupaLimiter: false,
+      config: testConfig(options.env),
+      simulator: sim,
+      db,
+      now: () => new Date(sim.now()),
+      coupaLimiter: false,
       controls: { mode: 'autonomous', ...controls, ...options.controls },
       ...(options.forceMode ? { forceMode: options.forceMode } : {}),
     });
@@ -46,7 +62,10 @@ export async function startAgentWorld(dataset: CoupaDataset, now: string, contro
   };
   const runtime = await runtimeWith({});
   return {
-    sim, db, runtime, runtimeWith,
+    sim,
+    db,
+    runtime,
+    runtimeWith,
     async close() {
       for (const r of runtimes) await r.close();
       await db.close();
@@ -59,12 +78,16 @@ type Wire = Record<string, unknown>;
 
 /** Simulator calls that changed something (PUT/POST under /api) on one invoice. */
 export function writesTo(sim: SimulatorHandle, invoiceId: number, from = 0): CallLogEntry[] {
-  return sim.callLog.slice(from).filter((e) => (e.method === 'PUT' || e.method === 'POST') && e.path.startsWith(`/api/invoices/${invoiceId}`));
+  return sim.callLog
+    .slice(from)
+    .filter((e) => (e.method === 'PUT' || e.method === 'POST') && e.path.startsWith(`/api/invoices/${invoiceId}`));
 }
 
 /** Any write anywhere under /api (a run that must not write at all). */
 export function anyWrites(sim: SimulatorHandle, from = 0): CallLogEntry[] {
-  return sim.callLog.slice(from).filter((e) => (e.method === 'PUT' || e.method === 'POST' || e.method === 'DELETE') && e.path.startsWith('/api/'));
+  return sim.callLog
+    .slice(from)
+    .filter((e) => (e.method === 'PUT' || e.method === 'POST' || e.method === 'DELETE') && e.path.startsWith('/api/'));
 }
 
 export function invoiceOf(sim: SimulatorHandle, id: number): Wire | undefined {
@@ -94,11 +117,15 @@ export interface SimComment {
 export function commentsOn(sim: SimulatorHandle, id: number, existing = new Set<number>()): SimComment[] {
   return sim
     .records('comments')
-    .filter((c) => c['commentable-id'] === id && c['commentable-type'] === 'InvoiceHeader' && !existing.has(Number(c.id)))
+    .filter(
+      (c) => c['commentable-id'] === id && c['commentable-type'] === 'InvoiceHeader' && !existing.has(Number(c.id)),
+    )
     .map((c) => ({ text: String(c.comments), toSupplier: c['to-supplier'] === true }));
 }
 
 /** The internal Settle dossier comments on an invoice. */
 export function dossiersOn(sim: SimulatorHandle, id: number): string[] {
-  return commentsOn(sim, id).filter((c) => !c.toSupplier && c.text.startsWith('SETTLE DOSSIER')).map((c) => c.text);
+  return commentsOn(sim, id)
+    .filter((c) => !c.toSupplier && c.text.startsWith('SETTLE DOSSIER'))
+    .map((c) => c.text);
 }

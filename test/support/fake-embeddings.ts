@@ -27,10 +27,12 @@ export async function startFakeEmbeddings(embed: (texts: string[]) => number[][]
   let count = 0;
   app.post('/v1/embeddings', async (request, reply) => {
     const parsed = EmbeddingRequest.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
+    if (!parsed.success)
+      return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
     const { input, model } = parsed.data;
     // Token arrays are what the client sends only when asked to; this server takes text.
-    if (Array.isArray(input) && input.some((i) => typeof i !== 'string')) return reply.code(400).send({ error: { message: 'send text input', type: 'invalid_request_error' } });
+    if (Array.isArray(input) && input.some((i) => typeof i !== 'string'))
+      return reply.code(400).send({ error: { message: 'send text input', type: 'invalid_request_error' } });
     const texts = typeof input === 'string' ? [input] : (input as string[]);
     count += texts.length;
     const vectors = embed(texts);

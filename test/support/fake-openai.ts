@@ -11,7 +11,14 @@ import { z } from 'zod';
 /** The request body fields the tests look at; everything else passes through untouched. */
 const ChatRequest = z.looseObject({
   model: z.string(),
-  messages: z.array(z.looseObject({ role: z.string(), content: z.unknown().optional(), tool_call_id: z.string().optional(), tool_calls: z.array(z.unknown()).optional() })),
+  messages: z.array(
+    z.looseObject({
+      role: z.string(),
+      content: z.unknown().optional(),
+      tool_call_id: z.string().optional(),
+      tool_calls: z.array(z.unknown()).optional(),
+    }),
+  ),
   tools: z.array(z.looseObject({ type: z.string(), function: z.looseObject({ name: z.string() }) })).optional(),
   stream: z.boolean().optional(),
 });
@@ -76,8 +83,18 @@ function completionOf(turn: ScriptedTurn, n: number): Completion {
 
 function jsonBody(c: Completion, model: string): Record<string, unknown> {
   return {
-    id: c.id, object: 'chat.completion', created: 1_700_000_000, model,
-    choices: [{ index: 0, finish_reason: c.finishReason, logprobs: null, message: { role: 'assistant', content: c.content, ...(c.toolCalls.length ? { tool_calls: c.toolCalls } : {}) } }],
+    id: c.id,
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [
+      {
+        index: 0,
+        finish_reason: c.finishReason,
+        logprobs: null,
+        message: { role: 'assistant', content: c.content, ...(c.toolCalls.length ? { tool_calls: c.toolCalls } : {}) },
+      },
+    ],
     usage: c.usage,
   };
 }
@@ -93,14 +110,26 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 
   app.post('/v1/chat/completions', async (request, reply) => {
     const parsed = ChatRequest.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
+    if (!parsed.success)
+      return reply.code(400).send({ error: { message: parsed.error.message, type: 'invalid_request_error' } });
     const body = parsed.data;
-    if (body.stream) return reply.code(400).send({ error: { message: 'this test server does not stream', type: 'invalid_request_error' } });
+    if (body.stream)
+      return reply
+        .code(400)
+        .send({ error: { message: 'this test server does not stream', type: 'invalid_request_error' } });
     requests.push(body);
     const next = turns.shift();
     if (!next) overrun += 1;
-    const turn = next === undefined ? { content: 'Script finished; nothing more to do.' } : typeof next === 'function' ? next(body) : next;
-    if (turn.httpStatus) return reply.code(turn.httpStatus).send({ error: { message: `scripted HTTP ${turn.httpStatus}`, type: 'server_error' } });
+    const turn =
+      next === undefined
+        ? { content: 'Script finished; nothing more to do.' }
+        : typeof next === 'function'
+          ? next(body)
+          : next;
+    if (turn.httpStatus)
+      return reply
+        .code(turn.httpStatus)
+        .send({ error: { message: `scripted HTTP ${turn.httpStatus}`, type: 'server_error' } });
     served += 1;
     const completion = completionOf(turn, served);
     tokens += completion.usage.total_tokens;
@@ -128,7 +157,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 /** A message's text, whether sent as a string or as content parts. */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : '')).join('\n');
+  if (Array.isArray(content))
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : ''))
+      .join('\n');
   return '';
 }
 

@@ -21,6 +21,9 @@ export function suggestCoding(invoiceCtx: InvoiceContext): z.infer<typeof Sugges
   }
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   if (!best) return null;
-  return { account: best[0], owner: invoiceCtx.glOwner?.(best[0]) ?? null, basis: `${best[1]} past line(s) of this supplier coded to ${best[0]}` };
+  return {
+    account: best[0],
+    owner: invoiceCtx.glOwner?.(best[0]) ?? null,
+    basis: `${best[1]} past line(s) of this supplier coded to ${best[0]}`,
+  };
 }
-

@@ -42,9 +42,14 @@ export function findingsOut(findings: readonly Finding[], controls: Controls): F
 }
 
 /** Load the invoice's records or fail with a clear tool error. */
-export async function requireContext(ctx: ToolContext, invoiceId: number, options: { freshBank?: boolean } = {}): Promise<InvoiceContext> {
+export async function requireContext(
+  ctx: ToolContext,
+  invoiceId: number,
+  options: { freshBank?: boolean } = {},
+): Promise<InvoiceContext> {
   const invoiceCtx = await loadInvoiceContext(ctx, invoiceId, options);
-  if (!invoiceCtx) throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'check the id; it may have been deleted');
+  if (!invoiceCtx)
+    throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'check the id; it may have been deleted');
   return invoiceCtx;
 }
 

@@ -33,8 +33,11 @@ export function poReferencesOf(invoice: Invoice): { numbers: string[]; orphanLin
 
 /** Receipts matter only to 3-way matching: the order lines whose receipts the checks read (none for a 2-way PO). */
 export function receiptLineIdsOf(supplier: Supplier | null, purchaseOrders: readonly PurchaseOrder[]): number[] {
-  const threeWay = (level: string | null | undefined): boolean => !!level && (level.startsWith('3-way') || level === 'direct_matching');
-  const needsReceipts = threeWay(supplier?.invoiceMatchingLevel) || purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));
+  const threeWay = (level: string | null | undefined): boolean =>
+    !!level && (level.startsWith('3-way') || level === 'direct_matching');
+  const needsReceipts =
+    threeWay(supplier?.invoiceMatchingLevel) ||
+    purchaseOrders.some((p) => p.orderLines.some((l) => threeWay(l.matchType) || l.receiptRequired === true));
   return needsReceipts ? purchaseOrders.flatMap((p) => p.orderLines.map((l) => l.id)) : [];
 }
 
@@ -57,9 +60,19 @@ async function purchaseOrdersOf(ctx: ToolContext, invoice: Invoice): Promise<Pur
  * in Coupa (supplier portal, e-mail) and stays supplier-written.
  */
 async function withAuthorLogins(ctx: ToolContext, comments: Comment[]): Promise<Comment[]> {
-  const ids = [...new Set(comments.filter((c) => !c.createdBy?.login && typeof c.createdBy?.id === 'number').map((c) => c.createdBy!.id as number))];
+  const ids = [
+    ...new Set(
+      comments
+        .filter((c) => !c.createdBy?.login && typeof c.createdBy?.id === 'number')
+        .map((c) => c.createdBy!.id as number),
+    ),
+  ];
   if (ids.length === 0) return comments;
-  const users = new Map((await Promise.all(ids.map((id) => ctx.records.userById(id).catch(() => null)))).filter((u): u is User => u !== null).map((u) => [u.id, u]));
+  const users = new Map(
+    (await Promise.all(ids.map((id) => ctx.records.userById(id).catch(() => null))))
+      .filter((u): u is User => u !== null)
+      .map((u) => [u.id, u]),
+  );
   return comments.map((c) => {
     const user = typeof c.createdBy?.id === 'number' && !c.createdBy.login ? users.get(c.createdBy.id) : undefined;
     return user ? { ...c, createdBy: { ...c.createdBy, login: user.login } } : c;
@@ -71,7 +84,9 @@ async function internalAuthors(ctx: ToolContext, comments: Comment[]): Promise<U
   const logins = [...new Set(comments.map((c) => c.createdBy?.login).filter((l): l is string => !!l))];
   // Settle's own integration login may not be a Coupa user record; its comments are still ours.
   const own = logins.filter((l) => ctx.ownLogins.has(l)).map((login): User => ({ id: -1, login, active: true }));
-  const users = await Promise.all(logins.filter((l) => !ctx.ownLogins.has(l)).map((l) => ctx.records.userByLogin(l).catch(() => null)));
+  const users = await Promise.all(
+    logins.filter((l) => !ctx.ownLogins.has(l)).map((l) => ctx.records.userByLogin(l).catch(() => null)),
+  );
   return [...own, ...users.filter((u): u is User => u !== null)];
 }
 
@@ -92,24 +107,35 @@ export async function loadInvoiceContext(
   const since = sinceOf(invoice, ctx.controls.duplicate_window_days, ctx.now());
   const total = totalOf(invoice);
 
-  const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, rawComments, glOwners] = await Promise.all([
-    purchaseOrdersOf(ctx, invoice),
-    supplierId ? ctx.records.supplier(supplierId) : Promise.resolve(null),
-    supplierId ? ctx.records.supplierInformation(supplierId, { fresh: options.freshBank ?? false }) : Promise.resolve(null),
-    supplierId ? ctx.records.contractsForSupplier(supplierId) : Promise.resolve([]),
-    supplierId ? ctx.records.supplierInvoices(supplierId, since) : Promise.resolve([]),
-    total ? ctx.records.invoicesWithTotal(total, since) : Promise.resolve([]),
-    ctx.records.comments(invoiceId),
-    ctx.glOwners(),
-  ]);
+  const [purchaseOrders, supplier, supplierInformation, contracts, supplierHistory, sameTotal, rawComments, glOwners] =
+    await Promise.all([
+      purchaseOrdersOf(ctx, invoice),
+      supplierId ? ctx.records.supplier(supplierId) : Promise.resolve(null),
+      supplierId
+        ? ctx.records.supplierInformation(supplierId, { fresh: options.freshBank ?? false })
+        : Promise.resolve(null),
+      supplierId ? ctx.records.contractsForSupplier(supplierId) : Promise.resolve([]),
+      supplierId ? ctx.records.supplierInvoices(supplierId, since) : Promise.resolve([]),
+      total ? ctx.records.invoicesWithTotal(total, since) : Promise.resolve([]),
+      ctx.records.comments(invoiceId),
+      ctx.glOwners(),
+    ]);
   const comments = await withAuthorLogins(ctx, rawComments);
   const receipts = await ctx.records.receiptsForOrderLines(receiptLineIdsOf(supplier, purchaseOrders));
 
-  const history = [...new Map([...supplierHistory, ...sameTotal].filter((i) => i.id !== invoice.id).map((i) => [i.id, i])).values()];
+  const history = [
+    ...new Map([...supplierHistory, ...sameTotal].filter((i) => i.id !== invoice.id).map((i) => [i.id, i])).values(),
+  ];
   // Capped: a common amount (rent, subscriptions) must not fan out into dozens of supplier reads.
-  const otherSupplierIds = [...new Set(history.map((i) => i.supplier?.id).filter((id): id is number => !!id && id !== supplierId))].slice(0, 10);
-  const otherSuppliers = (await Promise.all(otherSupplierIds.map((id) => ctx.records.supplier(id)))).filter((s): s is Supplier => s !== null);
-  const otherInfo = await Promise.all(otherSupplierIds.map((id) => ctx.records.supplierInformation(id, { fresh: options.freshBank ?? false })));
+  const otherSupplierIds = [
+    ...new Set(history.map((i) => i.supplier?.id).filter((id): id is number => !!id && id !== supplierId)),
+  ].slice(0, 10);
+  const otherSuppliers = (await Promise.all(otherSupplierIds.map((id) => ctx.records.supplier(id)))).filter(
+    (s): s is Supplier => s !== null,
+  );
+  const otherInfo = await Promise.all(
+    otherSupplierIds.map((id) => ctx.records.supplierInformation(id, { fresh: options.freshBank ?? false })),
+  );
 
   const loaded: InvoiceContext = {
     invoice,

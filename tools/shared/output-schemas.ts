@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 
-export const ControlOut = z.object({ control: z.string(), limit: z.string(), actual: z.string(), within: z.boolean(), reason: z.string() });
+export const ControlOut = z.object({
+  control: z.string(),
+  limit: z.string(),
+  actual: z.string(),
+  within: z.boolean(),
+  reason: z.string(),
+});
 
 export const FindingOut = z.object({
   kind: z.string(),

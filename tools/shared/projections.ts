@@ -3,10 +3,22 @@
  * not a 50-field dump. Supplier-controlled text is fenced as untrusted data.
  */
 import { z } from 'zod';
-import type { Contract, Invoice, PurchaseOrder, ReceivingTransaction, Supplier, SupplierInformation } from '../../src/coupa/schemas.js';
+import type {
+  Contract,
+  Invoice,
+  PurchaseOrder,
+  ReceivingTransaction,
+  Supplier,
+  SupplierInformation,
+} from '../../src/coupa/schemas.js';
 import type { Fence } from '../../src/guard/untrusted.js';
 
-export const FailedToleranceOut = z.object({ code: z.string(), resolved: z.boolean(), breach_amount: z.string().nullable(), breach_limit: z.string().nullable() });
+export const FailedToleranceOut = z.object({
+  code: z.string(),
+  resolved: z.boolean(),
+  breach_amount: z.string().nullable(),
+  breach_limit: z.string().nullable(),
+});
 
 export const InvoiceLineOut = z.object({
   line: z.string(),
@@ -41,9 +53,24 @@ export const InvoiceOut = z.object({
 export type InvoiceOut = z.infer<typeof InvoiceOut>;
 
 const ft = (list: Invoice['failedTolerances']): z.infer<typeof FailedToleranceOut>[] =>
-  list.map((f) => ({ code: f.code, resolved: f.resolved, breach_amount: f.breachAmount ?? null, breach_limit: f.breachLimit ?? null }));
+  list.map((f) => ({
+    code: f.code,
+    resolved: f.resolved,
+    breach_amount: f.breachAmount ?? null,
+    breach_limit: f.breachLimit ?? null,
+  }));
 
-export function formatAddress(a: { street1?: string | null; city?: string | null; postalCode?: string | null; country?: { code?: string | null } | null } | null | undefined): string | null {
+export function formatAddress(
+  a:
+    | {
+        street1?: string | null;
+        city?: string | null;
+        postalCode?: string | null;
+        country?: { code?: string | null } | null;
+      }
+    | null
+    | undefined,
+): string | null {
   if (!a) return null;
   const parts = [a.street1, a.city, a.postalCode, a.country?.code].filter(Boolean);
   return parts.length ? parts.join(', ') : null;
@@ -138,7 +165,14 @@ export const ReceiptOut = z.object({
 });
 
 export function projectReceipt(r: ReceivingTransaction): z.infer<typeof ReceiptOut> {
-  return { id: r.id, order_line_id: r.orderLine.id, quantity: r.quantity ?? null, total: r.total ?? null, date: r.transactionDate?.slice(0, 10) ?? null, status: r.status ?? null };
+  return {
+    id: r.id,
+    order_line_id: r.orderLine.id,
+    quantity: r.quantity ?? null,
+    total: r.total ?? null,
+    date: r.transactionDate?.slice(0, 10) ?? null,
+    status: r.status ?? null,
+  };
 }
 
 /** Show only the last four characters of an account number or IBAN. */
@@ -156,8 +190,22 @@ export const SupplierOut = z.object({
   tax_id: z.string().nullable(),
   created_at: z.string().nullable(),
   invoice_matching_level: z.string().nullable(),
-  remit_to: z.array(z.object({ id: z.number().nullable(), code: z.string().nullable(), address: z.string().nullable(), active: z.boolean().nullable() })),
-  bank_accounts: z.array(z.object({ bank: z.string().nullable(), account: z.string().nullable(), iban: z.string().nullable(), kind: z.string().nullable() })),
+  remit_to: z.array(
+    z.object({
+      id: z.number().nullable(),
+      code: z.string().nullable(),
+      address: z.string().nullable(),
+      active: z.boolean().nullable(),
+    }),
+  ),
+  bank_accounts: z.array(
+    z.object({
+      bank: z.string().nullable(),
+      account: z.string().nullable(),
+      iban: z.string().nullable(),
+      kind: z.string().nullable(),
+    }),
+  ),
 });
 
 export function projectSupplier(s: Supplier, info: SupplierInformation | null): z.infer<typeof SupplierOut> {
@@ -169,7 +217,12 @@ export function projectSupplier(s: Supplier, info: SupplierInformation | null): 
     tax_id: s.taxId ?? null,
     created_at: s.createdAt?.slice(0, 10) ?? null,
     invoice_matching_level: s.invoiceMatchingLevel ?? null,
-    remit_to: s.remitToAddresses.map((a) => ({ id: a.id ?? null, code: a.remitToCode ?? null, address: formatAddress(a), active: a.active ?? null })),
+    remit_to: s.remitToAddresses.map((a) => ({
+      id: a.id ?? null,
+      code: a.remitToCode ?? null,
+      address: formatAddress(a),
+      active: a.active ?? null,
+    })),
     bank_accounts: (info?.supplierInformationAddresses ?? []).map((b) => ({
       bank: b.bankName ?? null,
       account: mask(b.bankAccountNumber),
@@ -187,7 +240,14 @@ export const ContractOut = z.object({
   supplier_id: z.number().nullable(),
   start_date: z.string().nullable(),
   end_date: z.string().nullable(),
-  firm_prices: z.array(z.object({ part: z.string().nullable(), description: z.string().nullable(), price: z.string(), uom: z.string().nullable() })),
+  firm_prices: z.array(
+    z.object({
+      part: z.string().nullable(),
+      description: z.string().nullable(),
+      price: z.string(),
+      uom: z.string().nullable(),
+    }),
+  ),
 });
 
 export function projectContract(c: Contract): z.infer<typeof ContractOut> {
@@ -199,6 +259,11 @@ export function projectContract(c: Contract): z.infer<typeof ContractOut> {
     supplier_id: c.supplier?.id ?? null,
     start_date: c.startDate?.slice(0, 10) ?? null,
     end_date: c.endDate?.slice(0, 10) ?? null,
-    firm_prices: c.priceTerms.map((t) => ({ part: t.sourcePartNum ?? null, description: t.description ?? null, price: t.price, uom: t.uom?.code ?? null })),
+    firm_prices: c.priceTerms.map((t) => ({
+      part: t.sourcePartNum ?? null,
+      description: t.description ?? null,
+      price: t.price,
+      uom: t.uom?.code ?? null,
+    })),
   };
 }

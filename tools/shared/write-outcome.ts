@@ -9,7 +9,9 @@ import { ToolError } from '../../src/guard/tool.js';
 import { HELD_STATUSES } from '../../src/coupa/invoice-statuses.js';
 
 export const WriteOutcome = z.object({
-  status: z.enum(['executed', 'proposed', 'shadow']).describe('shadow: decided and recorded in shadow mode; nothing was written to Coupa'),
+  status: z
+    .enum(['executed', 'proposed', 'shadow'])
+    .describe('shadow: decided and recorded in shadow mode; nothing was written to Coupa'),
   proposal_id: z.string().optional(),
   invoice_status: z.string().nullable().optional(),
   detail: z.string(),
@@ -25,12 +27,16 @@ export type WriteOutcome = z.infer<typeof WriteOutcome>;
  */
 export async function currentInvoice(ctx: ToolContext, invoiceId: number): Promise<Invoice> {
   const invoice = await ctx.records.invoice(invoiceId);
-  if (!invoice) throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'it may have been deleted; nothing was written');
+  if (!invoice)
+    throw new ToolError(`invoice ${invoiceId} was not found in Coupa`, 'it may have been deleted; nothing was written');
   return invoice;
 }
 
 export function requireExceptionStatus(invoice: Invoice, action: string): void {
   if (!HELD_STATUSES.has(invoice.status)) {
-    throw new ToolError(`invoice ${invoice.id} is ${invoice.status}, not in an exception status`, `${action} applies only to held invoices; re-read it with get_invoice`);
+    throw new ToolError(
+      `invoice ${invoice.id} is ${invoice.status}, not in an exception status`,
+      `${action} applies only to held invoices; re-read it with get_invoice`,
+    );
   }
 }

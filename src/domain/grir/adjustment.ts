@@ -60,19 +60,38 @@ export function adjustToPoValue(invoice: Invoice, orders: readonly PurchaseOrder
     const adjustment = billedTotal.minus(payableTotal);
     if (adjustment.lte(0)) continue;
     lines.push({
-      lineNum: String(line.lineNum ?? ''), orderLineId: po.id, reasons,
-      billedQuantity: d(line.quantity).toString(), billedPrice: d(line.price).toFixed(2), billedTotal: billedTotal.toFixed(2),
-      payableQuantity: payableQty.toString(), poPrice: d(po.price).toFixed(2), payableTotal: payableTotal.toFixed(2), adjustment: adjustment.toFixed(2),
+      lineNum: String(line.lineNum ?? ''),
+      orderLineId: po.id,
+      reasons,
+      billedQuantity: d(line.quantity).toString(),
+      billedPrice: d(line.price).toFixed(2),
+      billedTotal: billedTotal.toFixed(2),
+      payableQuantity: payableQty.toString(),
+      poPrice: d(po.price).toFixed(2),
+      payableTotal: payableTotal.toFixed(2),
+      adjustment: adjustment.toFixed(2),
     });
   }
   const total = lines.reduce((s, l) => s.plus(l.adjustment), new Dec(0));
-  return { invoiceId: invoice.id, invoiceNumber: invoice.invoiceNumber, currency: invoice.currency?.code ?? 'USD', lines, total: total.toFixed(2) };
+  return {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.invoiceNumber,
+    currency: invoice.currency?.code ?? 'USD',
+    lines,
+    total: total.toFixed(2),
+  };
 }
 
 /** The polite supplier-facing request for the credit note (numbers only: no internal text). */
 export function creditNoteRequestText(a: InvoiceAdjustment): string {
   const parts = a.lines.map((l) => {
-    const why = l.reasons.map((r) => (r === 'price' ? `price ${l.billedPrice} vs PO ${l.poPrice}` : `quantity ${l.billedQuantity} vs ${l.payableQuantity} payable`)).join(', ');
+    const why = l.reasons
+      .map((r) =>
+        r === 'price'
+          ? `price ${l.billedPrice} vs PO ${l.poPrice}`
+          : `quantity ${l.billedQuantity} vs ${l.payableQuantity} payable`,
+      )
+      .join(', ');
     return `line ${l.lineNum}: ${l.adjustment} ${a.currency} (${why})`;
   });
   return `Invoice ${a.invoiceNumber}: we will pay the purchase order value. Please send a credit note for ${a.total} ${a.currency} — ${parts.join('; ')}. Thank you.`;

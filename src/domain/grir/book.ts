@@ -6,7 +6,15 @@ import { Dec } from '../money.js';
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from './actions.js';
 import { investigate } from './investigate.js';
 import { AGE_BUCKETS, ageBucket, balanceOf, openItemOf, type AgeBucket } from './reconcile.js';
-import type { ContractPriceFact, GrirCause, InvestigatedItem, InvoiceLineFact, OpenItem, PoLineFact, ReceiptFact } from './types.js';
+import type {
+  ContractPriceFact,
+  GrirCause,
+  InvestigatedItem,
+  InvoiceLineFact,
+  OpenItem,
+  PoLineFact,
+  ReceiptFact,
+} from './types.js';
 
 export interface BookFacts {
   lines: readonly PoLineFact[];
@@ -50,14 +58,22 @@ export function openItems(facts: BookFacts, asOf: string): OpenItem[] {
   for (const line of facts.lines) {
     // A line matched 2-way posts its invoice straight to expense: no GR/IR unless something was received.
     if (!line.receiptRequired && !receipts.has(line.poLineId)) continue;
-    const item = openItemOf(line, balanceOf(line, receipts.get(line.poLineId) ?? [], invoices.get(line.poLineId) ?? [], asOf), asOf);
+    const item = openItemOf(
+      line,
+      balanceOf(line, receipts.get(line.poLineId) ?? [], invoices.get(line.poLineId) ?? [], asOf),
+      asOf,
+    );
     if (item) out.push(item);
   }
   return out;
 }
 
 /** Reconcile and investigate every open item. */
-export function reconcileBook(facts: BookFacts, asOf: string, settings: ActionSettings = DEFAULT_ACTION_SETTINGS): InvestigatedItem[] {
+export function reconcileBook(
+  facts: BookFacts,
+  asOf: string,
+  settings: ActionSettings = DEFAULT_ACTION_SETTINGS,
+): InvestigatedItem[] {
   const items = openItems(facts, asOf);
   const lines = new Map(facts.lines.map((l) => [l.poLineId, l]));
   const receipts = groupBy(facts.receipts, (r) => r.poLineId);
@@ -65,14 +81,18 @@ export function reconcileBook(facts: BookFacts, asOf: string, settings: ActionSe
   const byPo = groupBy(items, (i) => i.poId);
   return items.map((item) => {
     const line = lines.get(item.poLineId) as PoLineFact;
-    return investigate(item, {
-      line,
-      receipts: receipts.get(item.poLineId) ?? [],
-      invoices: invoices.get(item.poLineId) ?? [],
-      siblings: (byPo.get(item.poId) ?? []).filter((s) => s.poLineId !== item.poLineId),
-      contractPrices: line.supplierId !== null ? facts.contractPrices?.get(line.supplierId) ?? [] : [],
-      asOf,
-    }, settings);
+    return investigate(
+      item,
+      {
+        line,
+        receipts: receipts.get(item.poLineId) ?? [],
+        invoices: invoices.get(item.poLineId) ?? [],
+        siblings: (byPo.get(item.poId) ?? []).filter((s) => s.poLineId !== item.poLineId),
+        contractPrices: line.supplierId !== null ? (facts.contractPrices?.get(line.supplierId) ?? []) : [],
+        asOf,
+      },
+      settings,
+    );
   });
 }
 

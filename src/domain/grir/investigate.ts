@@ -8,7 +8,15 @@
 import { Dec } from '../money.js';
 import { IN_PROCESS_STATUSES, isPosted, receiptSign } from './reconcile.js';
 import { proposeAction, type ActionSettings } from './actions.js';
-import type { ContractPriceFact, GrirCause, InvestigatedItem, InvoiceLineFact, OpenItem, PoLineFact, ReceiptFact } from './types.js';
+import type {
+  ContractPriceFact,
+  GrirCause,
+  InvestigatedItem,
+  InvoiceLineFact,
+  OpenItem,
+  PoLineFact,
+  ReceiptFact,
+} from './types.js';
 
 /** Everything the rules may look at for one item. */
 export interface ItemContext {
@@ -36,7 +44,8 @@ const DUPLICATE_WINDOW_DAYS = 3;
 export const INVOICE_LAG_DAYS = 45;
 
 const d = (v: string | null): Dec => new Dec(v ?? '0');
-const days = (a: string, b: string): number => Math.abs(Date.parse(a.slice(0, 10)) - Date.parse(b.slice(0, 10))) / 86_400_000;
+const days = (a: string, b: string): number =>
+  Math.abs(Date.parse(a.slice(0, 10)) - Date.parse(b.slice(0, 10))) / 86_400_000;
 
 function wrongLine(item: OpenItem, ctx: ItemContext): Finding | undefined {
   if (item.quantityDiff === null || item.kind === 'price_difference') return undefined;
@@ -61,13 +70,21 @@ function wrongUom(item: OpenItem, ctx: ItemContext): Finding | undefined {
   const ratio = rec.gt(inv) ? rec.div(inv) : inv.div(rec);
   const factor = PACK_FACTORS.find((f) => ratio.eq(f));
   const valueClose = d(item.amount).lte(d(item.receivedValue).abs().times('0.01'));
-  const invoiceUoms = new Set(ctx.invoices.filter(isPosted).map((i) => i.uom).filter((u): u is string => u !== null));
+  const invoiceUoms = new Set(
+    ctx.invoices
+      .filter(isPosted)
+      .map((i) => i.uom)
+      .filter((u): u is string => u !== null),
+  );
   const otherUom = [...invoiceUoms].find((u) => ctx.line.uom !== null && u !== ctx.line.uom);
   if (!valueClose || (factor === undefined && otherUom === undefined)) return undefined;
   return {
     cause: 'wrong_uom',
     evidence: [
-      `received ${rec} ${ctx.line.uom ?? ''} but invoiced ${inv}${otherUom ? ` ${otherUom}` : ''}${factor ? ` (a factor of ${factor})` : ''}`.replace(/\s+/g, ' '),
+      `received ${rec} ${ctx.line.uom ?? ''} but invoiced ${inv}${otherUom ? ` ${otherUom}` : ''}${factor ? ` (a factor of ${factor})` : ''}`.replace(
+        /\s+/g,
+        ' ',
+      ),
       `the values agree: GR ${item.receivedValue} vs IR ${item.invoicedValue} ${item.currency}`,
     ],
     detail: { factor: String(factor ?? ''), invoiceUom: otherUom ?? '' },
@@ -78,8 +95,18 @@ function duplicateReceipt(item: OpenItem, ctx: ItemContext): Finding | undefined
   if (item.kind !== 'received_not_invoiced' || item.quantityDiff === null) return undefined;
   const voided = new Set(ctx.receipts.filter((r) => r.status === 'voided').map((r) => r.id));
   // A receipt cancelled by a Void… transaction is no duplicate of anything (found by eval case grir-no-explanation-void-txn).
-  const cancelled = new Set(ctx.receipts.filter((r) => r.type.toLowerCase().startsWith('void') && r.originalTransactionId !== null).map((r) => r.originalTransactionId as number));
-  const counted = ctx.receipts.filter((r) => receiptSign(r, voided) === 1 && !cancelled.has(r.id) && !r.type.toLowerCase().startsWith('void') && r.transactionDate !== null);
+  const cancelled = new Set(
+    ctx.receipts
+      .filter((r) => r.type.toLowerCase().startsWith('void') && r.originalTransactionId !== null)
+      .map((r) => r.originalTransactionId as number),
+  );
+  const counted = ctx.receipts.filter(
+    (r) =>
+      receiptSign(r, voided) === 1 &&
+      !cancelled.has(r.id) &&
+      !r.type.toLowerCase().startsWith('void') &&
+      r.transactionDate !== null,
+  );
   const diff = d(item.quantityDiff);
   for (let i = 0; i < counted.length; i++) {
     for (let j = i + 1; j < counted.length; j++) {
@@ -87,7 +114,8 @@ function duplicateReceipt(item: OpenItem, ctx: ItemContext): Finding | undefined
       const b = counted[j] as ReceiptFact;
       if (!d(a.quantity).eq(d(b.quantity)) || !d(b.quantity).eq(diff)) continue;
       if (days(a.transactionDate as string, b.transactionDate as string) > DUPLICATE_WINDOW_DAYS) continue;
-      const later = a.transactionDate! > b.transactionDate! || (a.transactionDate === b.transactionDate && a.id > b.id) ? a : b;
+      const later =
+        a.transactionDate! > b.transactionDate! || (a.transactionDate === b.transactionDate && a.id > b.id) ? a : b;
       const earlier = later === a ? b : a;
       return {
         cause: 'duplicate_receipt',
@@ -123,7 +151,10 @@ function closedPo(item: OpenItem, ctx: ItemContext): Finding | undefined {
   if (!['closed', 'cancelled', 'soft_closed'].includes(ctx.line.poStatus)) return undefined;
   return {
     cause: 'closed_po_invoice',
-    evidence: [`PO ${item.poNumber} is ${ctx.line.poStatus}`, `invoiced ${item.invoicedQty} against ${item.receivedQty} received: nothing more will be received`],
+    evidence: [
+      `PO ${item.poNumber} is ${ctx.line.poStatus}`,
+      `invoiced ${item.invoicedQty} against ${item.receivedQty} received: nothing more will be received`,
+    ],
   };
 }
 
@@ -144,8 +175,19 @@ function fxDifference(item: OpenItem, ctx: ItemContext): Finding | undefined {
 
 function contractPrice(item: OpenItem, ctx: ItemContext): Finding | undefined {
   if (item.kind !== 'price_difference' || ctx.line.partNum === null) return undefined;
-  const prices = new Set(ctx.invoices.filter(isPosted).map((i) => i.price).filter((p): p is string => p !== null).map((p) => d(p).toString()));
-  const term = ctx.contractPrices.find((c) => c.partNum === ctx.line.partNum && prices.has(d(c.price).toString()) && (c.currency === null || c.currency === ctx.line.currency));
+  const prices = new Set(
+    ctx.invoices
+      .filter(isPosted)
+      .map((i) => i.price)
+      .filter((p): p is string => p !== null)
+      .map((p) => d(p).toString()),
+  );
+  const term = ctx.contractPrices.find(
+    (c) =>
+      c.partNum === ctx.line.partNum &&
+      prices.has(d(c.price).toString()) &&
+      (c.currency === null || c.currency === ctx.line.currency),
+  );
   if (!term) return undefined;
   return {
     cause: 'contract_price_change',
@@ -158,22 +200,44 @@ function contractPrice(item: OpenItem, ctx: ItemContext): Finding | undefined {
 
 function timing(item: OpenItem, ctx: ItemContext): Finding | undefined {
   if (item.kind === 'invoiced_not_received') {
-    return { cause: 'awaiting_receipt', evidence: [`invoiced ${item.invoicedQty}, received ${item.receivedQty}; the PO is ${ctx.line.poStatus} and no return is recorded`] };
+    return {
+      cause: 'awaiting_receipt',
+      evidence: [
+        `invoiced ${item.invoicedQty}, received ${item.receivedQty}; the PO is ${ctx.line.poStatus} and no return is recorded`,
+      ],
+    };
   }
   if (item.kind !== 'received_not_invoiced') return undefined;
   const pending = ctx.invoices.find((i) => !isPosted(i) && IN_PROCESS_STATUSES.has(i.invoiceStatus));
   if (pending) {
-    return { cause: 'invoice_in_process', evidence: [`invoice ${pending.invoiceNumber} (id ${pending.invoiceId}) bills this line and is ${pending.invoiceStatus}`] };
+    return {
+      cause: 'invoice_in_process',
+      evidence: [
+        `invoice ${pending.invoiceNumber} (id ${pending.invoiceId}) bills this line and is ${pending.invoiceStatus}`,
+      ],
+    };
   }
   if (item.since !== null && days(item.since, ctx.asOf) <= INVOICE_LAG_DAYS) {
-    return { cause: 'awaiting_invoice', evidence: [`received ${item.since}, ${item.ageDays} days ago; invoices usually follow within ${INVOICE_LAG_DAYS} days`] };
+    return {
+      cause: 'awaiting_invoice',
+      evidence: [
+        `received ${item.since}, ${item.ageDays} days ago; invoices usually follow within ${INVOICE_LAG_DAYS} days`,
+      ],
+    };
   }
   return undefined;
 }
 
 /** Rules in the order they are tried. */
 const RULES: ReadonlyArray<(item: OpenItem, ctx: ItemContext) => Finding | undefined> = [
-  closedPo, returnNotCredited, wrongUom, duplicateReceipt, wrongLine, fxDifference, contractPrice, timing,
+  closedPo,
+  returnNotCredited,
+  wrongUom,
+  duplicateReceipt,
+  wrongLine,
+  fxDifference,
+  contractPrice,
+  timing,
 ];
 
 /** Root cause, evidence and proposed action for one open item. */
@@ -182,7 +246,14 @@ export function investigate(item: OpenItem, ctx: ItemContext, settings: ActionSe
   for (const rule of RULES) if ((found = rule(item, ctx))) break;
   const finding: Finding = found ?? {
     cause: 'no_explanation',
-    evidence: [`no pattern fits: received ${item.receivedQty} (${item.receivedValue}), invoiced ${item.invoicedQty} (${item.invoicedValue}) ${item.currency}, open ${item.ageDays} days`],
+    evidence: [
+      `no pattern fits: received ${item.receivedQty} (${item.receivedValue}), invoiced ${item.invoicedQty} (${item.invoicedValue}) ${item.currency}, open ${item.ageDays} days`,
+    ],
   };
-  return { ...item, cause: finding.cause, evidence: finding.evidence, action: proposeAction(item, finding.cause, ctx.line, settings, finding.detail ?? {}, ctx.asOf) };
+  return {
+    ...item,
+    cause: finding.cause,
+    evidence: finding.evidence,
+    action: proposeAction(item, finding.cause, ctx.line, settings, finding.detail ?? {}, ctx.asOf),
+  };
 }

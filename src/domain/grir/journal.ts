@@ -31,15 +31,28 @@ export function totals(entry: Pick<JournalEntry, 'lines'>): { debit: string; cre
 }
 
 export function assertBalanced(entry: Pick<JournalEntry, 'id' | 'lines'>): void {
-  if (entry.lines.length < 2) throw new UnbalancedEntryError(`${entry.id}: a journal entry needs a debit and a credit line`);
+  if (entry.lines.length < 2)
+    throw new UnbalancedEntryError(`${entry.id}: a journal entry needs a debit and a credit line`);
   for (const line of entry.lines) {
-    if (!/^\d+\.\d{2}$/.test(line.debit) || !/^\d+\.\d{2}$/.test(line.credit)) throw new UnbalancedEntryError(`${entry.id}: amounts must be non-negative decimals with two places`);
+    if (!/^\d+\.\d{2}$/.test(line.debit) || !/^\d+\.\d{2}$/.test(line.credit))
+      throw new UnbalancedEntryError(`${entry.id}: amounts must be non-negative decimals with two places`);
   }
   const t = totals(entry);
   if (t.debit !== t.credit) throw new UnbalancedEntryError(`${entry.id}: debits ${t.debit} ≠ credits ${t.credit}`);
 }
 
-const CSV_HEADER = ['entry_id', 'date', 'currency', 'account', 'debit', 'credit', 'memo', 'reference', 'proposed_by', 'approved_by'];
+const CSV_HEADER = [
+  'entry_id',
+  'date',
+  'currency',
+  'account',
+  'debit',
+  'credit',
+  'memo',
+  'reference',
+  'proposed_by',
+  'approved_by',
+];
 
 function csvCell(value: string): string {
   // Spreadsheet formula injection: a cell starting with = + - @ is prefixed, as OWASP advises.
@@ -53,7 +66,22 @@ export function journalCsv(entries: readonly JournalEntry[]): string {
   for (const e of entries) {
     assertBalanced(e);
     for (const l of e.lines) {
-      rows.push([e.id, e.date, e.currency, l.account, l.debit, l.credit, l.memo, e.reference, e.proposedBy, e.approvedBy.join(' ')].map(csvCell).join(','));
+      rows.push(
+        [
+          e.id,
+          e.date,
+          e.currency,
+          l.account,
+          l.debit,
+          l.credit,
+          l.memo,
+          e.reference,
+          e.proposedBy,
+          e.approvedBy.join(' '),
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     }
   }
   return `${rows.join('\r\n')}\r\n`;

@@ -12,7 +12,17 @@ const POSTED_STATUSES: ReadonlySet<string> = new Set(['approved', 'paid', 'payab
 
 /** Statuses of an invoice that is on its way but not yet posted. */
 export const IN_PROCESS_STATUSES: ReadonlySet<string> = new Set([
-  'new', 'draft', 'pending_approval', 'pending_receipt', 'on_hold', 'ap_hold', 'booking_hold', 'pending_action', 'disputed', 'processing', 'save_as_draft',
+  'new',
+  'draft',
+  'pending_approval',
+  'pending_receipt',
+  'on_hold',
+  'ap_hold',
+  'booking_hold',
+  'pending_action',
+  'disputed',
+  'processing',
+  'save_as_draft',
 ]);
 
 const ZERO = new Dec(0);
@@ -41,7 +51,8 @@ const dec = (v: string | null | undefined): Dec => (v === null || v === undefine
 /** The line's value of a posted invoice line in the PO currency (null when it cannot be brought to it). */
 export function invoiceValue(line: InvoiceLineFact, poCurrency: string): Dec | null {
   const sign = line.isCreditNote && dec(line.total).gt(0) ? -1 : 1;
-  if (line.accountingTotal !== null && line.accountingCurrency === poCurrency) return dec(line.accountingTotal).times(sign);
+  if (line.accountingTotal !== null && line.accountingCurrency === poCurrency)
+    return dec(line.accountingTotal).times(sign);
   if (line.currency === null || line.currency === poCurrency) return dec(line.total).times(sign);
   return null;
 }
@@ -64,7 +75,12 @@ export interface LineBalance {
 }
 
 /** Received and invoiced quantity and value of one PO line, counting documents dated on or before `asOf`. */
-export function balanceOf(line: PoLineFact, receipts: readonly ReceiptFact[], invoices: readonly InvoiceLineFact[], asOf: string): LineBalance {
+export function balanceOf(
+  line: PoLineFact,
+  receipts: readonly ReceiptFact[],
+  invoices: readonly InvoiceLineFact[],
+  asOf: string,
+): LineBalance {
   const price = dec(line.price);
   const voided = new Set(receipts.filter((r) => r.status === 'voided' || r.status === 'void').map((r) => r.id));
   let receivedQty = ZERO;
@@ -76,7 +92,8 @@ export function balanceOf(line: PoLineFact, receipts: readonly ReceiptFact[], in
     if (sign === 0) continue;
     receivedQty = receivedQty.plus(dec(r.quantity).abs().times(sign));
     receivedAmount = receivedAmount.plus(dec(r.total).abs().times(sign));
-    if (sign > 0 && r.transactionDate !== null && (lastReceipt === null || r.transactionDate > lastReceipt)) lastReceipt = r.transactionDate;
+    if (sign > 0 && r.transactionDate !== null && (lastReceipt === null || r.transactionDate > lastReceipt))
+      lastReceipt = r.transactionDate;
   }
   let invoicedQty = ZERO;
   let invoicedValue = ZERO;
@@ -92,7 +109,15 @@ export function balanceOf(line: PoLineFact, receipts: readonly ReceiptFact[], in
   }
   // GR is valued at the PO price; an amount line is received by value.
   const receivedValue = line.isAmountLine ? receivedAmount : receivedQty.times(price);
-  return { receivedQty: line.isAmountLine ? receivedAmount : receivedQty, invoicedQty: line.isAmountLine ? invoicedValue : invoicedQty, receivedValue, invoicedValue, unconvertible, lastReceipt, lastInvoice };
+  return {
+    receivedQty: line.isAmountLine ? receivedAmount : receivedQty,
+    invoicedQty: line.isAmountLine ? invoicedValue : invoicedQty,
+    receivedValue,
+    invoicedValue,
+    unconvertible,
+    lastReceipt,
+    lastInvoice,
+  };
 }
 
 function ageFrom(date: string | null, asOf: string): number {
@@ -106,16 +131,32 @@ export function openItemOf(line: PoLineFact, b: LineBalance, asOf: string): Open
   const balance = b.receivedValue.minus(b.invoicedValue).toDecimalPlaces(2);
   if (qtyDiff.isZero() && balance.isZero()) return null;
   const kind: OpenItemKind = line.isAmountLine
-    ? balance.gt(0) ? 'received_not_invoiced' : 'invoiced_not_received'
-    : qtyDiff.gt(0) ? 'received_not_invoiced' : qtyDiff.lt(0) ? 'invoiced_not_received' : 'price_difference';
-  const since = kind === 'received_not_invoiced' ? b.lastReceipt ?? b.lastInvoice : b.lastInvoice ?? b.lastReceipt;
+    ? balance.gt(0)
+      ? 'received_not_invoiced'
+      : 'invoiced_not_received'
+    : qtyDiff.gt(0)
+      ? 'received_not_invoiced'
+      : qtyDiff.lt(0)
+        ? 'invoiced_not_received'
+        : 'price_difference';
+  const since = kind === 'received_not_invoiced' ? (b.lastReceipt ?? b.lastInvoice) : (b.lastInvoice ?? b.lastReceipt);
   return {
-    poLineId: line.poLineId, poId: line.poId, poNumber: line.poNumber, lineNum: line.lineNum, supplierName: line.supplierName,
-    kind, currency: line.currency, balance: balance.toFixed(2), amount: balance.abs().toFixed(2),
+    poLineId: line.poLineId,
+    poId: line.poId,
+    poNumber: line.poNumber,
+    lineNum: line.lineNum,
+    supplierName: line.supplierName,
+    kind,
+    currency: line.currency,
+    balance: balance.toFixed(2),
+    amount: balance.abs().toFixed(2),
     quantityDiff: line.isAmountLine ? null : qtyDiff.toString(),
-    receivedQty: b.receivedQty.toString(), invoicedQty: b.invoicedQty.toString(),
-    receivedValue: b.receivedValue.toFixed(2), invoicedValue: b.invoicedValue.toFixed(2),
-    ageDays: ageFrom(since, asOf), since: since ? since.slice(0, 10) : null,
+    receivedQty: b.receivedQty.toString(),
+    invoicedQty: b.invoicedQty.toString(),
+    receivedValue: b.receivedValue.toFixed(2),
+    invoicedValue: b.invoicedValue.toFixed(2),
+    ageDays: ageFrom(since, asOf),
+    since: since ? since.slice(0, 10) : null,
   };
 }
 

@@ -78,8 +78,16 @@ export interface ContractPriceFact {
 
 /** Why a PO line's GR/IR account does not clear. */
 export const GrirCause = z.enum([
-  'wrong_line', 'wrong_uom', 'duplicate_receipt', 'return_not_credited', 'closed_po_invoice',
-  'contract_price_change', 'fx_difference', 'awaiting_invoice', 'invoice_in_process', 'awaiting_receipt',
+  'wrong_line',
+  'wrong_uom',
+  'duplicate_receipt',
+  'return_not_credited',
+  'closed_po_invoice',
+  'contract_price_change',
+  'fx_difference',
+  'awaiting_invoice',
+  'invoice_in_process',
+  'awaiting_receipt',
   'no_explanation',
 ]);
 export type GrirCause = z.infer<typeof GrirCause>;
@@ -87,7 +95,13 @@ export type GrirCause = z.infer<typeof GrirCause>;
 export const OpenItemKind = z.enum(['received_not_invoiced', 'invoiced_not_received', 'price_difference']);
 export type OpenItemKind = z.infer<typeof OpenItemKind>;
 
-export const ActionKind = z.enum(['clearing_entry', 'credit_note_request', 'receipt_request', 'write_off', 'leave_open']);
+export const ActionKind = z.enum([
+  'clearing_entry',
+  'credit_note_request',
+  'receipt_request',
+  'write_off',
+  'leave_open',
+]);
 export type ActionKind = z.infer<typeof ActionKind>;
 
 export const JournalLine = z.object({

@@ -14,7 +14,10 @@ const MAX_XML_BYTES = 5 * 2 ** 20;
 
 /** Every attached file whose name ends in .xml, decoded as UTF-8. */
 export async function embeddedXml(doc: PdfDocument): Promise<EmbeddedFile[]> {
-  const attachments = ((await doc.getAttachments().catch(() => null)) ?? {}) as Record<string, { filename?: string; content?: Uint8Array }>;
+  const attachments = ((await doc.getAttachments().catch(() => null)) ?? {}) as Record<
+    string,
+    { filename?: string; content?: Uint8Array }
+  >;
   const out: EmbeddedFile[] = [];
   for (const [key, a] of Object.entries(attachments)) {
     const name = a.filename ?? key;
@@ -22,5 +25,7 @@ export async function embeddedXml(doc: PdfDocument): Promise<EmbeddedFile[]> {
     out.push({ name, text: new TextDecoder('utf-8').decode(a.content) });
   }
   // The Factur-X name first: a PDF may carry other XML (order copies, metadata).
-  return out.sort((a, b) => Number(/factur-x|zugferd|xrechnung/i.test(b.name)) - Number(/factur-x|zugferd|xrechnung/i.test(a.name)));
+  return out.sort(
+    (a, b) => Number(/factur-x|zugferd|xrechnung/i.test(b.name)) - Number(/factur-x|zugferd|xrechnung/i.test(a.name)),
+  );
 }

@@ -15,7 +15,8 @@ export interface ArithmeticFinding {
 
 /** Cents may differ by rounding on each line or category; more than that is an error. */
 const close = (a: Dec, b: Dec, tolerance = '0.01'): boolean => a.minus(b).abs().lte(tolerance);
-const d = (s: string | undefined): Dec | undefined => (s !== undefined && /^-?\d+(\.\d+)?$/.test(s.trim()) ? new Dec(s.trim()) : undefined);
+const d = (s: string | undefined): Dec | undefined =>
+  s !== undefined && /^-?\d+(\.\d+)?$/.test(s.trim()) ? new Dec(s.trim()) : undefined;
 const zero = new Dec(0);
 
 /** Every rule the document breaks (empty when its sums are consistent). */
@@ -26,30 +27,63 @@ export function checkArithmetic(inv: EInvoice): ArithmeticFinding[] {
   const lineTotal = d(t.lineTotal);
   const priced = inv.lines.length > 0 && inv.lines.every((l) => d(l.netAmount) !== undefined);
   if (priced && lineTotal && !lineSum.eq(lineTotal)) {
-    out.push({ rule: 'BR-CO-10', fields: ['lines', 'subtotal'], message: `the lines add up to ${lineSum.toFixed(2)}, the document's line total is ${t.lineTotal}` });
+    out.push({
+      rule: 'BR-CO-10',
+      fields: ['lines', 'subtotal'],
+      message: `the lines add up to ${lineSum.toFixed(2)}, the document's line total is ${t.lineTotal}`,
+    });
   }
   const taxExclusive = d(t.taxExclusive);
   if (lineTotal && taxExclusive) {
     const expected = lineTotal.minus(d(t.allowanceTotal) ?? zero).plus(d(t.chargeTotal) ?? zero);
-    if (!expected.eq(taxExclusive)) out.push({ rule: 'BR-CO-13', fields: ['subtotal'], message: `line total − allowances + charges is ${expected.toFixed(2)}, the net total says ${t.taxExclusive}` });
+    if (!expected.eq(taxExclusive))
+      out.push({
+        rule: 'BR-CO-13',
+        fields: ['subtotal'],
+        message: `line total − allowances + charges is ${expected.toFixed(2)}, the net total says ${t.taxExclusive}`,
+      });
   }
   const taxTotal = d(t.taxTotal);
   const taxInclusive = d(t.taxInclusive);
   if (taxExclusive && taxInclusive && !taxExclusive.plus(taxTotal ?? zero).eq(taxInclusive)) {
-    out.push({ rule: 'BR-CO-15', fields: ['subtotal', 'tax', 'total'], message: `net ${t.taxExclusive} + tax ${t.taxTotal ?? '0'} is not the total ${t.taxInclusive}` });
+    out.push({
+      rule: 'BR-CO-15',
+      fields: ['subtotal', 'tax', 'total'],
+      message: `net ${t.taxExclusive} + tax ${t.taxTotal ?? '0'} is not the total ${t.taxInclusive}`,
+    });
   }
   const payable = d(t.payable);
-  if (taxInclusive && payable && !taxInclusive.minus(d(t.prepaid) ?? zero).plus(d(t.rounding) ?? zero).eq(payable)) {
-    out.push({ rule: 'BR-CO-16', fields: ['total'], message: `total ${t.taxInclusive} − prepaid ${t.prepaid ?? '0'} + rounding ${t.rounding ?? '0'} is not the amount due ${t.payable}` });
+  if (
+    taxInclusive &&
+    payable &&
+    !taxInclusive
+      .minus(d(t.prepaid) ?? zero)
+      .plus(d(t.rounding) ?? zero)
+      .eq(payable)
+  ) {
+    out.push({
+      rule: 'BR-CO-16',
+      fields: ['total'],
+      message: `total ${t.taxInclusive} − prepaid ${t.prepaid ?? '0'} + rounding ${t.rounding ?? '0'} is not the amount due ${t.payable}`,
+    });
   }
   if (inv.taxes.length > 0 && taxTotal) {
     const sum = inv.taxes.reduce((s, x) => s.plus(d(x.tax) ?? zero), zero);
-    if (!sum.eq(taxTotal)) out.push({ rule: 'BR-CO-14', fields: ['tax'], message: `the tax breakdown adds up to ${sum.toFixed(2)}, the tax total is ${t.taxTotal}` });
+    if (!sum.eq(taxTotal))
+      out.push({
+        rule: 'BR-CO-14',
+        fields: ['tax'],
+        message: `the tax breakdown adds up to ${sum.toFixed(2)}, the tax total is ${t.taxTotal}`,
+      });
   }
   for (const x of inv.taxes) {
     const [base, tax, rate] = [d(x.base), d(x.tax), d(x.rate)];
     if (base && tax && rate && !close(base.times(rate).div(100), tax)) {
-      out.push({ rule: 'BR-CO-17', fields: ['tax'], message: `tax at ${x.rate}% on ${x.base} is ${base.times(rate).div(100).toFixed(2)}, the document says ${x.tax}` });
+      out.push({
+        rule: 'BR-CO-17',
+        fields: ['tax'],
+        message: `tax at ${x.rate}% on ${x.base} is ${base.times(rate).div(100).toFixed(2)}, the document says ${x.tax}`,
+      });
     }
   }
   inv.lines.forEach((l, i) => {
@@ -61,7 +95,11 @@ export function checkArithmetic(inv: EInvoice): ArithmeticFinding[] {
     // Some writers (Odoo) repeat the quantity as the price base; qty × price is then the amount all the same.
     const fits = (expected: Dec): boolean => amount !== undefined && close(expected, amount, tolerance);
     if (qty && price && amount && !per.isZero() && !fits(qty.times(price).div(per)) && !fits(qty.times(price))) {
-      out.push({ rule: 'line', fields: ['lines'], message: `line ${l.id ?? i + 1}: ${l.quantity} × ${l.unitPrice} is not ${l.netAmount}` });
+      out.push({
+        rule: 'line',
+        fields: ['lines'],
+        message: `line ${l.id ?? i + 1}: ${l.quantity} × ${l.unitPrice} is not ${l.netAmount}`,
+      });
     }
   });
   return out;

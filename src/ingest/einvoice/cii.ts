@@ -9,7 +9,11 @@ import { isoDate, type EInvoice, type EParty } from './model.js';
 function party(node: XmlNode | undefined): EParty {
   if (!node) return {};
   const registrations = all(node, 'SpecifiedTaxRegistration');
-  const byScheme = (scheme: string): string | undefined => text(registrations.find((r) => attr(r, 'ID', 'schemeID') === scheme), 'ID');
+  const byScheme = (scheme: string): string | undefined =>
+    text(
+      registrations.find((r) => attr(r, 'ID', 'schemeID') === scheme),
+      'ID',
+    );
   const address = all(node, 'PostalTradeAddress')[0];
   return {
     name: text(node, 'Name'),
@@ -18,7 +22,15 @@ function party(node: XmlNode | undefined): EParty {
     taxId: byScheme('FC'),
     email: text(node, 'URIUniversalCommunication.URIID', 'DefinedTradeContact.EmailURIUniversalCommunication.URIID'),
     country: text(address, 'CountryID'),
-    address: address ? [text(address, 'LineOne'), text(address, 'LineTwo'), [text(address, 'PostcodeCode'), text(address, 'CityName')].filter(Boolean).join(' ')].filter(Boolean).join(', ') : undefined,
+    address: address
+      ? [
+          text(address, 'LineOne'),
+          text(address, 'LineTwo'),
+          [text(address, 'PostcodeCode'), text(address, 'CityName')].filter(Boolean).join(' '),
+        ]
+          .filter(Boolean)
+          .join(', ')
+      : undefined,
   };
 }
 
@@ -33,14 +45,27 @@ function amount(summation: XmlNode | undefined, name: string, currency: string |
 export function readCii(root: XmlNode, version: 'CII' | 'ZUGFeRD-1'): EInvoice {
   const doc = all(root, version === 'CII' ? 'ExchangedDocument' : 'HeaderExchangedDocument')[0];
   const tx = all(root, version === 'CII' ? 'SupplyChainTradeTransaction' : 'SpecifiedSupplyChainTradeTransaction')[0];
-  const agreement = all(tx, version === 'CII' ? 'ApplicableHeaderTradeAgreement' : 'ApplicableSupplyChainTradeAgreement')[0];
-  const settlement = all(tx, version === 'CII' ? 'ApplicableHeaderTradeSettlement' : 'ApplicableSupplyChainTradeSettlement')[0];
-  const summation = all(settlement, version === 'CII' ? 'SpecifiedTradeSettlementHeaderMonetarySummation' : 'SpecifiedTradeSettlementMonetarySummation')[0];
+  const agreement = all(
+    tx,
+    version === 'CII' ? 'ApplicableHeaderTradeAgreement' : 'ApplicableSupplyChainTradeAgreement',
+  )[0];
+  const settlement = all(
+    tx,
+    version === 'CII' ? 'ApplicableHeaderTradeSettlement' : 'ApplicableSupplyChainTradeSettlement',
+  )[0];
+  const summation = all(
+    settlement,
+    version === 'CII' ? 'SpecifiedTradeSettlementHeaderMonetarySummation' : 'SpecifiedTradeSettlementMonetarySummation',
+  )[0];
   const currency = text(settlement, 'InvoiceCurrencyCode');
   const lineItems = all(tx, 'IncludedSupplyChainTradeLineItem');
   return {
     syntax: version,
-    profile: text(root, 'ExchangedDocumentContext.GuidelineSpecifiedDocumentContextParameter.ID', 'SpecifiedExchangedDocumentContext.GuidelineSpecifiedDocumentContextParameter.ID'),
+    profile: text(
+      root,
+      'ExchangedDocumentContext.GuidelineSpecifiedDocumentContextParameter.ID',
+      'SpecifiedExchangedDocumentContext.GuidelineSpecifiedDocumentContextParameter.ID',
+    ),
     typeCode: text(doc, 'TypeCode'),
     number: text(doc, 'ID'),
     issueDate: isoDate(text(doc, 'IssueDateTime.DateTimeString', 'IssueDateTime')),
@@ -50,18 +75,34 @@ export function readCii(root: XmlNode, version: 'CII' | 'ZUGFeRD-1'): EInvoice {
     buyerReference: text(agreement, 'BuyerReference'),
     seller: party(all(agreement, 'SellerTradeParty')[0]),
     buyer: party(all(agreement, 'BuyerTradeParty')[0]),
-    ibans: all(settlement, 'SpecifiedTradeSettlementPaymentMeans.PayeePartyCreditorFinancialAccount.IBANID').map((n) => text(n, '#text') ?? '').filter(Boolean),
+    ibans: all(settlement, 'SpecifiedTradeSettlementPaymentMeans.PayeePartyCreditorFinancialAccount.IBANID')
+      .map((n) => text(n, '#text') ?? '')
+      .filter(Boolean),
     lines: lineItems.map((item) => {
-      const agreementL = all(item, version === 'CII' ? 'SpecifiedLineTradeAgreement' : 'SpecifiedSupplyChainTradeAgreement')[0];
-      const delivery = all(item, version === 'CII' ? 'SpecifiedLineTradeDelivery' : 'SpecifiedSupplyChainTradeDelivery')[0];
-      const lineSettlement = all(item, version === 'CII' ? 'SpecifiedLineTradeSettlement' : 'SpecifiedSupplyChainTradeSettlement')[0];
+      const agreementL = all(
+        item,
+        version === 'CII' ? 'SpecifiedLineTradeAgreement' : 'SpecifiedSupplyChainTradeAgreement',
+      )[0];
+      const delivery = all(
+        item,
+        version === 'CII' ? 'SpecifiedLineTradeDelivery' : 'SpecifiedSupplyChainTradeDelivery',
+      )[0];
+      const lineSettlement = all(
+        item,
+        version === 'CII' ? 'SpecifiedLineTradeSettlement' : 'SpecifiedSupplyChainTradeSettlement',
+      )[0];
       return {
         id: text(item, 'AssociatedDocumentLineDocument.LineID'),
         name: text(item, 'SpecifiedTradeProduct.Name') ?? '',
         quantity: text(delivery, 'BilledQuantity'),
         unitPrice: text(agreementL, 'NetPriceProductTradePrice.ChargeAmount'),
         baseQuantity: text(agreementL, 'NetPriceProductTradePrice.BasisQuantity'),
-        netAmount: text(lineSettlement, 'SpecifiedTradeSettlementLineMonetarySummation.LineTotalAmount', 'SpecifiedTradeSettlementMonetarySummation.LineTotalAmount') ?? '',
+        netAmount:
+          text(
+            lineSettlement,
+            'SpecifiedTradeSettlementLineMonetarySummation.LineTotalAmount',
+            'SpecifiedTradeSettlementMonetarySummation.LineTotalAmount',
+          ) ?? '',
       };
     }),
     taxes: all(settlement, 'ApplicableTradeTax').map((t) => ({

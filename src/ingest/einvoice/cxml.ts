@@ -25,7 +25,14 @@ function contact(header: XmlNode | undefined, roles: string[]): EParty {
       vatId: ref('vatID', 'supplierTaxID', 'taxID'),
       email: text(c, 'Email'),
       country: attr(addr, 'Country', 'isoCountryCode'),
-      address: addr ? [...all(addr, 'Street').map((s) => text(s, '#text')), [text(addr, 'PostalCode'), text(addr, 'City')].filter(Boolean).join(' ')].filter(Boolean).join(', ') : undefined,
+      address: addr
+        ? [
+            ...all(addr, 'Street').map((s) => text(s, '#text')),
+            [text(addr, 'PostalCode'), text(addr, 'City')].filter(Boolean).join(' '),
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : undefined,
     };
   }
   return {};
@@ -38,8 +45,12 @@ export function readCxml(root: XmlNode): EInvoice {
   const request = all(root, 'Request.InvoiceDetailRequest')[0];
   const header = all(request, 'InvoiceDetailRequestHeader')[0];
   const summary = all(request, 'InvoiceDetailSummary')[0];
-  const items = [...all(request, 'InvoiceDetailOrder.InvoiceDetailItem'), ...all(request, 'InvoiceDetailOrder.InvoiceDetailServiceItem')];
-  const sum = (...values: Array<string | undefined>): string => values.reduce((s, v) => (v ? s.plus(v) : s), new Dec(0)).toString();
+  const items = [
+    ...all(request, 'InvoiceDetailOrder.InvoiceDetailItem'),
+    ...all(request, 'InvoiceDetailOrder.InvoiceDetailServiceItem'),
+  ];
+  const sum = (...values: Array<string | undefined>): string =>
+    values.reduce((s, v) => (v ? s.plus(v) : s), new Dec(0)).toString();
   const subtotal = money(summary, 'SubtotalAmount');
   const tax = money(summary, 'Tax');
   const gross = money(summary, 'GrossAmount');
@@ -53,9 +64,14 @@ export function readCxml(root: XmlNode): EInvoice {
     typeCode: purpose === 'creditMemo' || purpose === 'lineLevelCreditMemo' ? '381' : '380',
     number: header?.['@_invoiceID'] ? String(header['@_invoiceID']) : undefined,
     issueDate,
-    dueDate: issueDate && paymentDays && /^\d+$/.test(paymentDays) ? new Date(Date.parse(`${issueDate}T00:00:00Z`) + Number(paymentDays) * 86_400_000).toISOString().slice(0, 10) : undefined,
+    dueDate:
+      issueDate && paymentDays && /^\d+$/.test(paymentDays)
+        ? new Date(Date.parse(`${issueDate}T00:00:00Z`) + Number(paymentDays) * 86_400_000).toISOString().slice(0, 10)
+        : undefined,
     currency: attr(summary, 'SubtotalAmount.Money', 'currency') ?? attr(summary, 'NetAmount.Money', 'currency'),
-    orderReference: attr(request, 'InvoiceDetailOrder.InvoiceDetailOrderInfo.OrderReference', 'orderID') ?? attr(request, 'InvoiceDetailOrder.InvoiceDetailOrderInfo.OrderIDInfo', 'orderID'),
+    orderReference:
+      attr(request, 'InvoiceDetailOrder.InvoiceDetailOrderInfo.OrderReference', 'orderID') ??
+      attr(request, 'InvoiceDetailOrder.InvoiceDetailOrderInfo.OrderIDInfo', 'orderID'),
     seller: contact(header, ['from', 'remitTo', 'supplierCorporate', 'soldFrom']),
     buyer: contact(header, ['soldTo', 'billTo']),
     ibans: [],

@@ -26,10 +26,12 @@ export function readEInvoice(xml: string): EInvoice | undefined {
   if (parsed.CrossIndustryInvoice) return readCii(parsed.CrossIndustryInvoice as never, 'CII');
   if (parsed.CrossIndustryDocument) return readCii(parsed.CrossIndustryDocument as never, 'ZUGFeRD-1');
   // Early ZUGFeRD 1.0 drafts named the CII root `Invoice` too; its header element tells them apart.
-  if (parsed.Invoice && typeof parsed.Invoice === 'object' && 'HeaderExchangedDocument' in parsed.Invoice) return readCii(parsed.Invoice as never, 'ZUGFeRD-1');
+  if (parsed.Invoice && typeof parsed.Invoice === 'object' && 'HeaderExchangedDocument' in parsed.Invoice)
+    return readCii(parsed.Invoice as never, 'ZUGFeRD-1');
   if (parsed.Invoice) return readUbl(parsed.Invoice as never, 'Invoice');
   if (parsed.CreditNote) return readUbl(parsed.CreditNote as never, 'CreditNote');
-  if (parsed.cXML && typeof parsed.cXML === 'object' && 'Request' in (parsed.cXML as object)) return readCxml(parsed.cXML as never);
+  if (parsed.cXML && typeof parsed.cXML === 'object' && 'Request' in (parsed.cXML as object))
+    return readCxml(parsed.cXML as never);
   return undefined;
 }
 
@@ -51,7 +53,8 @@ function money(s: string | undefined): string | undefined {
 }
 
 const isSectionLine = (l: EInvoice['lines'][number]): boolean =>
-  new Dec(l.netAmount).isZero() && (l.quantity === undefined || (/^-?\d+(\.\d+)?$/.test(l.quantity) && new Dec(l.quantity).isZero()));
+  new Dec(l.netAmount).isZero() &&
+  (l.quantity === undefined || (/^-?\d+(\.\d+)?$/.test(l.quantity) && new Dec(l.quantity).isZero()));
 
 /** BT-109, or what the other totals prove it to be when a profile leaves it out. */
 function netTotal(inv: EInvoice): string | undefined {
@@ -61,14 +64,20 @@ function netTotal(inv: EInvoice): string | undefined {
   return undefined;
 }
 
-const quantity = (s: string | undefined): string | undefined => (s && /^-?\d+(\.\d+)?$/.test(s.trim()) ? new Dec(s.trim()).toString() : undefined);
+const quantity = (s: string | undefined): string | undefined =>
+  s && /^-?\d+(\.\d+)?$/.test(s.trim()) ? new Dec(s.trim()).toString() : undefined;
 
 /** The extraction an e-invoice gives, with its arithmetic findings. */
 export function eInvoiceToExtraction(inv: EInvoice, embedded: boolean): ExtractedInvoice {
   const arithmetic = checkArithmetic(inv);
   const broken = new Set(arithmetic.flatMap((a) => a.fields));
-  const field = (value: string | undefined, name?: 'subtotal' | 'tax' | 'total' | 'lines'): ExtractedField | undefined =>
-    value === undefined || value === '' ? undefined : { value, confidence: name && broken.has(name) ? BROKEN : EXACT, source: 'xml' };
+  const field = (
+    value: string | undefined,
+    name?: 'subtotal' | 'tax' | 'total' | 'lines',
+  ): ExtractedField | undefined =>
+    value === undefined || value === ''
+      ? undefined
+      : { value, confidence: name && broken.has(name) ? BROKEN : EXACT, source: 'xml' };
   const seller = inv.seller;
   const fields: ExtractedInvoice['fields'] = {
     supplierName: field(seller.name ?? seller.tradingName),
@@ -78,7 +87,15 @@ export function eInvoiceToExtraction(inv: EInvoice, embedded: boolean): Extracte
     currency: field(inv.currency?.toUpperCase()),
     poNumber: field(inv.orderReference),
     subtotal: field(money(netTotal(inv)), 'subtotal'),
-    tax: field(money(inv.totals.taxTotal ?? (inv.totals.taxExclusive && inv.totals.taxInclusive ? new Dec(inv.totals.taxInclusive).minus(inv.totals.taxExclusive).toString() : undefined)), 'tax'),
+    tax: field(
+      money(
+        inv.totals.taxTotal ??
+          (inv.totals.taxExclusive && inv.totals.taxInclusive
+            ? new Dec(inv.totals.taxInclusive).minus(inv.totals.taxExclusive).toString()
+            : undefined),
+      ),
+      'tax',
+    ),
     total: field(money(inv.totals.taxInclusive ?? inv.totals.payable), 'total'),
     taxId: field(seller.vatId?.replace(/\s/g, '') ?? seller.taxId),
     iban: field(inv.ibans[0]?.replace(/\s/g, '').toUpperCase()),
@@ -86,16 +103,26 @@ export function eInvoiceToExtraction(inv: EInvoice, embedded: boolean): Extracte
   };
   // BASIC-profile lines may carry no amount (they say what was bought, not what it cost); section
   // headings travel as lines of quantity 0 and amount 0 (Odoo). Neither is a line to pay.
-  const lines: ExtractedLine[] = inv.lines.filter((l) => money(l.netAmount) !== undefined && !isSectionLine(l)).map((l) => ({
-    description: { value: l.name, confidence: EXACT, source: 'xml' },
-    amount: field(money(l.netAmount), 'lines') ?? { value: '', confidence: 0, source: 'xml' },
-    ...(quantity(l.quantity) ? { quantity: field(quantity(l.quantity), 'lines')! } : {}),
-    ...(money(l.unitPrice) ? { unitPrice: field(money(l.unitPrice), 'lines')! } : {}),
-  }));
+  const lines: ExtractedLine[] = inv.lines
+    .filter((l) => money(l.netAmount) !== undefined && !isSectionLine(l))
+    .map((l) => ({
+      description: { value: l.name, confidence: EXACT, source: 'xml' },
+      amount: field(money(l.netAmount), 'lines') ?? { value: '', confidence: 0, source: 'xml' },
+      ...(quantity(l.quantity) ? { quantity: field(quantity(l.quantity), 'lines')! } : {}),
+      ...(money(l.unitPrice) ? { unitPrice: field(money(l.unitPrice), 'lines')! } : {}),
+    }));
   const findings: ValidationProblem[] = arithmetic.map((a) => ({
-    code: 'einvoice_arithmetic', severity: 'error', field: a.fields[0], message: `the e-invoice's sums do not add up (${a.rule}): ${a.message}`,
+    code: 'einvoice_arithmetic',
+    severity: 'error',
+    field: a.fields[0],
+    message: `the e-invoice's sums do not add up (${a.rule}): ${a.message}`,
   }));
-  if (inv.typeCode === '381') findings.push({ code: 'credit_note', severity: 'error', message: 'the e-invoice is a credit note (type 381); credit notes are handled by a person' });
+  if (inv.typeCode === '381')
+    findings.push({
+      code: 'credit_note',
+      severity: 'error',
+      message: 'the e-invoice is a credit note (type 381); credit notes are handled by a person',
+    });
   return {
     fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
     lines,

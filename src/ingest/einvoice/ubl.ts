@@ -18,14 +18,26 @@ function party(node: XmlNode | undefined): EParty {
     taxId: text(other, 'CompanyID'),
     email: text(node, 'Contact.ElectronicMail'),
     country: text(address, 'Country.IdentificationCode'),
-    address: address ? [text(address, 'StreetName'), text(address, 'AdditionalStreetName'), [text(address, 'PostalZone'), text(address, 'CityName')].filter(Boolean).join(' ')].filter(Boolean).join(', ') : undefined,
+    address: address
+      ? [
+          text(address, 'StreetName'),
+          text(address, 'AdditionalStreetName'),
+          [text(address, 'PostalZone'), text(address, 'CityName')].filter(Boolean).join(' '),
+        ]
+          .filter(Boolean)
+          .join(', ')
+      : undefined,
   };
 }
 
 /** The document-level tax total: the one with a breakdown, or in the document currency (BT-110 vs BT-111). */
 function taxTotal(root: XmlNode, currency: string | undefined): XmlNode | undefined {
   const totals = all(root, 'TaxTotal');
-  return totals.find((t) => all(t, 'TaxSubtotal').length > 0) ?? totals.find((t) => all(t, 'TaxAmount')[0]?.['@_currencyID'] === currency) ?? totals[0];
+  return (
+    totals.find((t) => all(t, 'TaxSubtotal').length > 0) ??
+    totals.find((t) => all(t, 'TaxAmount')[0]?.['@_currencyID'] === currency) ??
+    totals[0]
+  );
 }
 
 /** Read a parsed UBL Invoice or CreditNote (root element already unwrapped). */
@@ -47,7 +59,9 @@ export function readUbl(root: XmlNode, kind: 'Invoice' | 'CreditNote'): EInvoice
     buyerReference: text(root, 'BuyerReference'),
     seller: party(all(root, 'AccountingSupplierParty.Party')[0]),
     buyer: party(all(root, 'AccountingCustomerParty.Party')[0]),
-    ibans: all(root, 'PaymentMeans.PayeeFinancialAccount.ID').map((n) => text(n, '#text') ?? '').filter(Boolean),
+    ibans: all(root, 'PaymentMeans.PayeeFinancialAccount.ID')
+      .map((n) => text(n, '#text') ?? '')
+      .filter(Boolean),
     lines: all(root, lineTag).map((line) => ({
       id: text(line, 'ID'),
       name: text(line, 'Item.Name') ?? text(line, 'Item.Description') ?? '',

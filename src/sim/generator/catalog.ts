@@ -20,10 +20,23 @@ const SERVICE_LINES: ReadonlyArray<readonly [string, 'quantity' | 'amount', stri
 /** The supplier's catalog: goods (per-unit parts), services (hourly or fixed-fee), or rent. */
 export function buildCatalog(ctx: GenContext, supplier: SupplierProfile): CatalogItem[] {
   const { rng } = ctx;
-  const prefix = supplier.name.replace(/[^A-Za-z]/g, '').slice(0, 2).toUpperCase().padEnd(2, 'X');
+  const prefix = supplier.name
+    .replace(/[^A-Za-z]/g, '')
+    .slice(0, 2)
+    .toUpperCase()
+    .padEnd(2, 'X');
   if (supplier.kind === 'rent') {
     const rent = rng.int(45, 220) * 10_000; // $4,500–$22,000 a month, whole hundreds
-    return [{ partNum: `${prefix}-LEASE`, description: 'Monthly office lease', uom: 'EA', price: rent, lineType: 'amount', contracted: false }];
+    return [
+      {
+        partNum: `${prefix}-LEASE`,
+        description: 'Monthly office lease',
+        uom: 'EA',
+        price: rent,
+        lineType: 'amount',
+        contracted: false,
+      },
+    ];
   }
   if (supplier.kind === 'services') {
     const picks = rng.shuffle([...SERVICE_LINES]).slice(0, rng.int(2, 4));
@@ -31,7 +44,12 @@ export function buildCatalog(ctx: GenContext, supplier: SupplierProfile): Catalo
       partNum: `${prefix}-SVC-${100 + i}`,
       description,
       uom,
-      price: lineType === 'amount' ? rng.int(8, 400) * 5_000 : uom === 'HR' ? rng.int(90, 320) * 100 : rng.int(15, 900) * 100,
+      price:
+        lineType === 'amount'
+          ? rng.int(8, 400) * 5_000
+          : uom === 'HR'
+            ? rng.int(90, 320) * 100
+            : rng.int(15, 900) * 100,
       lineType,
       contracted: false,
     }));
@@ -56,16 +74,26 @@ export function createContract(ctx: GenContext, supplier: SupplierProfile): { id
   const terms = supplier.catalog.filter((_, i) => i % 2 === 0);
   for (const item of terms) item.contracted = true;
   ctx.dataset.contracts.push({
-    id, name: `${supplier.name} supply agreement`, number, status: 'published',
-    'term-type': 'fixed', 'contract-type': 'Master Supply Agreement',
-    supplier: { id: supplier.id, name: supplier.name }, currency: { code: supplier.currency },
-    'start-date': dateOnly(isoSeconds(startMs)), 'end-date': dateOnly(isoSeconds(startMs + 3 * 365 * DAY_MS)),
+    id,
+    name: `${supplier.name} supply agreement`,
+    number,
+    status: 'published',
+    'term-type': 'fixed',
+    'contract-type': 'Master Supply Agreement',
+    supplier: { id: supplier.id, name: supplier.name },
+    currency: { code: supplier.currency },
+    'start-date': dateOnly(isoSeconds(startMs)),
+    'end-date': dateOnly(isoSeconds(startMs + 3 * 365 * DAY_MS)),
     'supplier-invoiceable': true,
     'price-terms': terms.map((item) => ({
-      'source-part-num': item.partNum, description: item.description, price: fmt(item.price),
-      uom: { code: item.uom }, 'price-type': 'firm',
+      'source-part-num': item.partNum,
+      description: item.description,
+      price: fmt(item.price),
+      uom: { code: item.uom },
+      'price-type': 'firm',
     })),
-    'created-at': isoSeconds(startMs - 20 * DAY_MS), 'updated-at': isoSeconds(startMs),
+    'created-at': isoSeconds(startMs - 20 * DAY_MS),
+    'updated-at': isoSeconds(startMs),
   });
   return { id, number };
 }

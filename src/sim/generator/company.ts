@@ -26,7 +26,8 @@ const INJECTABLE: ReadonlySet<ExceptionType> = new Set(['quantity_variance', 'mi
 export function generateCompany(options: GenerateOptions): SampleCompany {
   const { seed, invoices } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isSafeInteger(invoices) || invoices < MIN_INVOICES) throw new RangeError(`invoices must be an integer ≥ ${MIN_INVOICES}, got ${invoices}`);
+  if (!Number.isSafeInteger(invoices) || invoices < MIN_INVOICES)
+    throw new RangeError(`invoices must be an integer ≥ ${MIN_INVOICES}, got ${invoices}`);
   const now = options.now ?? DEFAULT_NOW;
   const ctx = createContext(createRng(seed), now);
   generatePeople(ctx, invoices);
@@ -47,13 +48,28 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
   finalizeInvoices(ctx);
   const exceptions = pending.map((p) => toLabel(p.label)).sort((a, b) => a.invoiceId - b.invoiceId);
   const history = ctx.history.map(({ draft, entry }) => ({ invoiceId: draft.record.id, ...entry }));
-  const company: Omit<SampleCompany, 'summary'> = { seed, now, dataset: ctx.dataset, exceptions, glAccounts: ctx.glAccounts, history };
+  const company: Omit<SampleCompany, 'summary'> = {
+    seed,
+    now,
+    dataset: ctx.dataset,
+    exceptions,
+    glAccounts: ctx.glAccounts,
+    history,
+  };
   return { ...company, summary: summarize(company, perType) };
 }
 
 /** The open exceptions, in a shuffled order of types, each checked against its planned type. */
-function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<ExceptionType, number>, planted: Planted[]): Array<{ label: PendingLabel; invoices: number }> {
-  const slots: Array<{ type: ExceptionType; plant?: Planted }> = planted.map((plant) => ({ type: plantedType(plant), plant }));
+function openExceptions(
+  ctx: GenContext,
+  pools: SupplierPools,
+  perType: Record<ExceptionType, number>,
+  planted: Planted[],
+): Array<{ label: PendingLabel; invoices: number }> {
+  const slots: Array<{ type: ExceptionType; plant?: Planted }> = planted.map((plant) => ({
+    type: plantedType(plant),
+    plant,
+  }));
   for (const type of ExceptionType.options) {
     const ordinary = perType[type] - planted.filter((p) => plantedType(p) === type).length;
     for (let i = 0; i < ordinary; i++) slots.push({ type });
@@ -65,24 +81,35 @@ function openExceptions(ctx: GenContext, pools: SupplierPools, perType: Record<E
   return slots.map(({ type, plant }) => {
     const inject = injections > 0 && INJECTABLE.has(type);
     if (inject) injections--;
-    const result = (plant ? plantedScenario(plant) : SCENARIOS[type])(ctx, pools, { createdMs: exceptionDate(ctx, false), historical: false, inject });
+    const result = (plant ? plantedScenario(plant) : SCENARIOS[type])(ctx, pools, {
+      createdMs: exceptionDate(ctx, false),
+      historical: false,
+      inject,
+    });
     const isNew = result.supplier.createdMs > ctx.nowMs - ctx.controls.new_supplier_days * DAY_MS;
     const verdict = decide(result.findings, { grossTotal: result.totals.gross, supplierIsNew: isNew }, ctx.controls);
     if (verdict.exceptionType !== type) throw new Error(`scenario ${type} produced ${verdict.exceptionType}`);
     const code = drawExceptionCode(ctx.rng, result.seenAs);
     const tags = [...result.tags];
     if (isNew) tags.push('new_supplier');
-    if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total)) tags.push('over_auto_resolve_limit');
+    if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total))
+      tags.push('over_auto_resolve_limit');
     if (code.tag) tags.push(code.tag);
     const label: PendingLabel = {
-      draft: result.draft, verdict, tags, note: result.note, exceptionCode: code.code, holdReason: result.holdReason,
+      draft: result.draft,
+      verdict,
+      tags,
+      note: result.note,
+      exceptionCode: code.code,
+      holdReason: result.holdReason,
       ...(result.forbidden ? { forbidden: result.forbidden } : {}),
     };
     return { label, invoices: 1 + result.extraInvoices };
   });
 }
 
-const plantedType = (p: Planted): ExceptionType => ((TAX_BRANCHES as readonly string[]).includes(p) ? 'tax_variance' : 'supplier_data_mismatch');
+const plantedType = (p: Planted): ExceptionType =>
+  (TAX_BRANCHES as readonly string[]).includes(p) ? 'tax_variance' : 'supplier_data_mismatch';
 
 function rent(ctx: GenContext, pools: SupplierPools, budget: number): number {
   let left = Math.min(budget, Math.max(4, Math.floor(budget * 0.05)));
@@ -114,7 +141,10 @@ function summarize(company: Omit<SampleCompany, 'summary'>, perType: Record<Exce
     byDecision[label.expectedDecision]++;
   }
   const total = exceptions.length;
-  const claimedMix = Object.fromEntries(ExceptionType.options.map((t) => [t, perType[t] / total])) as Record<ExceptionType, number>;
+  const claimedMix = Object.fromEntries(ExceptionType.options.map((t) => [t, perType[t] / total])) as Record<
+    ExceptionType,
+    number
+  >;
   const byStatus: Record<string, number> = {};
   let paid = 0;
   for (const invoice of dataset.invoices) {
@@ -122,9 +152,20 @@ function summarize(company: Omit<SampleCompany, 'summary'>, perType: Record<Exce
     if (invoice.paid === true) paid++;
   }
   return {
-    seed: company.seed, invoices: dataset.invoices.length, cleanInvoices: dataset.invoices.length - total, exceptions: total,
-    byType, byDecision, claimedMix, byStatus, paid, users: dataset.users.length, suppliers: dataset.suppliers.length,
-    contracts: dataset.contracts.length, purchaseOrders: dataset['purchase-orders'].length,
-    receipts: dataset['receiving-transactions'].length, historicalExceptions: company.history.length,
+    seed: company.seed,
+    invoices: dataset.invoices.length,
+    cleanInvoices: dataset.invoices.length - total,
+    exceptions: total,
+    byType,
+    byDecision,
+    claimedMix,
+    byStatus,
+    paid,
+    users: dataset.users.length,
+    suppliers: dataset.suppliers.length,
+    contracts: dataset.contracts.length,
+    purchaseOrders: dataset['purchase-orders'].length,
+    receipts: dataset['receiving-transactions'].length,
+    historicalExceptions: company.history.length,
   };
 }

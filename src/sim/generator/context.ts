@@ -109,7 +109,7 @@ export function createContext(rng: Rng, nowIso: string): GenContext {
       return value as T;
     },
     daysAgo(days) {
-      return isoSeconds(nowMs - Math.round(days * DAY_MS / 1000) * 1000);
+      return isoSeconds(nowMs - Math.round((days * DAY_MS) / 1000) * 1000);
     },
   };
 }

@@ -26,10 +26,20 @@ export interface GrirBookOptions {
 }
 
 export interface GrirBook {
-  records: Pick<CoupaDataset, 'users' | 'suppliers' | 'contracts' | 'purchase-orders' | 'receiving-transactions' | 'invoices'>;
+  records: Pick<
+    CoupaDataset,
+    'users' | 'suppliers' | 'contracts' | 'purchase-orders' | 'receiving-transactions' | 'invoices'
+  >;
   /** One label per seeded open PO line. */
   labels: GrirLabel[];
-  summary: { poLines: number; purchaseOrders: number; receipts: number; invoices: number; seededOpen: number; byCause: Record<string, number> };
+  summary: {
+    poLines: number;
+    purchaseOrders: number;
+    receipts: number;
+    invoices: number;
+    seededOpen: number;
+    byCause: Record<string, number>;
+  };
 }
 
 function pools(kit: GrirKit, poLines: number): SupplierPoolsForGrir {
@@ -62,8 +72,17 @@ function cleanPo(kit: GrirKit, all: readonly GrirSupplier[]): GrirPo {
   if (!head.amount && head.quantity > 3 && rng.chance(0.08)) {
     const part = rng.int(1, head.quantity - 1);
     kit.invoice(po, [{ line: head, quantity: part, price: head.price }], billAt);
-    kit.invoice(po, po.lines.map((l) => ({ line: l, quantity: l === head ? l.quantity - part : l.quantity, price: l.price })), billAt + 5 * DAY_MS);
-  } else kit.invoice(po, po.lines.map((l) => ({ line: l, quantity: l.quantity, price: l.price })), billAt);
+    kit.invoice(
+      po,
+      po.lines.map((l) => ({ line: l, quantity: l === head ? l.quantity - part : l.quantity, price: l.price })),
+      billAt + 5 * DAY_MS,
+    );
+  } else
+    kit.invoice(
+      po,
+      po.lines.map((l) => ({ line: l, quantity: l.quantity, price: l.price })),
+      billAt,
+    );
   if (!head.amount && head.quantity > 2 && rng.chance(0.03)) {
     // Returned and credited: the return and the credit note cancel out.
     const back = rng.int(1, head.quantity - 1);
@@ -77,11 +96,15 @@ function cleanPo(kit: GrirKit, all: readonly GrirSupplier[]): GrirPo {
 export function generateGrirBook(options: GrirBookOptions): GrirBook {
   const { seed, poLines } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isSafeInteger(poLines) || poLines < 100) throw new RangeError(`poLines must be an integer ≥ 100, got ${poLines}`);
+  if (!Number.isSafeInteger(poLines) || poLines < 100)
+    throw new RangeError(`poLines must be an integer ≥ 100, got ${poLines}`);
   const kit = new GrirKit(createRng(seed), Date.parse(options.now ?? DEFAULT_NOW));
   kit.addRequesters(Math.max(8, Math.round(poLines / 400)));
   const suppliers = pools(kit, poLines);
-  const perCause = Math.max(options.minPerCause ?? 12, Math.round((poLines * (options.openShare ?? 0.035)) / GrirCause.options.length));
+  const perCause = Math.max(
+    options.minPerCause ?? 12,
+    Math.round((poLines * (options.openShare ?? 0.035)) / GrirCause.options.length),
+  );
   const labels: GrirLabel[] = [];
   const slots = kit.rng.shuffle(GrirCause.options.flatMap((cause) => Array.from({ length: perCause }, () => cause)));
   for (const cause of slots) labels.push(...SCENARIOS[cause](kit, suppliers));
@@ -93,14 +116,23 @@ export function generateGrirBook(options: GrirBookOptions): GrirBook {
   labels.sort((a, b) => a.poLineId - b.poLineId);
   const r = kit.records;
   return {
-    records: r, labels,
-    summary: { poLines: lines, purchaseOrders: r['purchase-orders'].length, receipts: r['receiving-transactions'].length, invoices: r.invoices.length, seededOpen: labels.length, byCause },
+    records: r,
+    labels,
+    summary: {
+      poLines: lines,
+      purchaseOrders: r['purchase-orders'].length,
+      receipts: r['receiving-transactions'].length,
+      invoices: r.invoices.length,
+      seededOpen: labels.length,
+      byCause,
+    },
   };
 }
 
 /** The dataset with the book's records appended (a new dataset; `dataset` is not changed). */
 export function withGrirBook(dataset: CoupaDataset, book: GrirBook): CoupaDataset {
   const out = { ...dataset };
-  for (const key of Object.keys(book.records) as Array<keyof GrirBook['records']>) out[key] = [...dataset[key], ...book.records[key]];
+  for (const key of Object.keys(book.records) as Array<keyof GrirBook['records']>)
+    out[key] = [...dataset[key], ...book.records[key]];
   return out;
 }

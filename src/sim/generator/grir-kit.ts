@@ -10,7 +10,14 @@ import { fmt, qty, times, type Cents } from './money.js';
 import type { Rng } from './rng.js';
 
 const ID_BASES: Record<string, number> = {
-  user: 9101, supplier: 9001, contract: 9501, po: 400001, line: 4000001, receipt: 5000001, invoice: 6000001, 'invoice-line': 7000001,
+  user: 9101,
+  supplier: 9001,
+  contract: 9501,
+  po: 400001,
+  line: 4000001,
+  receipt: 5000001,
+  invoice: 6000001,
+  'invoice-line': 7000001,
 };
 
 export interface GrirSupplier {
@@ -58,13 +65,23 @@ const ACCOUNTS = ['6100-MRO', '6200-IT-EQUIPMENT', '6300-LAB-SUPPLIES', '1400-IN
 
 /** Shared state of one GR/IR book run. */
 export class GrirKit {
-  readonly records = { users: [] as WireRecord[], suppliers: [] as WireRecord[], contracts: [] as WireRecord[], 'purchase-orders': [] as WireRecord[], 'receiving-transactions': [] as WireRecord[], invoices: [] as WireRecord[] };
+  readonly records = {
+    users: [] as WireRecord[],
+    suppliers: [] as WireRecord[],
+    contracts: [] as WireRecord[],
+    'purchase-orders': [] as WireRecord[],
+    'receiving-transactions': [] as WireRecord[],
+    invoices: [] as WireRecord[],
+  };
   readonly requesters: Array<{ id: number; login: string }> = [];
   /** Contract prices changed by the contract-price scenario, by part. */
   readonly changedPrices = new Map<string, number>();
   private readonly counters = new Map<string, number>();
 
-  constructor(readonly rng: Rng, readonly nowMs: number) {}
+  constructor(
+    readonly rng: Rng,
+    readonly nowMs: number,
+  ) {}
 
   nextId(kind: string): number {
     const id = this.counters.get(kind) ?? ID_BASES[kind] ?? 1;
@@ -87,7 +104,14 @@ export class GrirKit {
       const last = this.rng.faker.person.lastName();
       const login = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + i;
       this.requesters.push({ id, login });
-      this.records.users.push({ id, login, email: `${login}@northwind.example`, firstname: first, lastname: last, active: true });
+      this.records.users.push({
+        id,
+        login,
+        email: `${login}@northwind.example`,
+        firstname: first,
+        lastname: last,
+        active: true,
+      });
     }
   }
 
@@ -101,14 +125,40 @@ export class GrirKit {
       amount: i === 0 && this.rng.chance(0.5),
     }));
     const supplier: GrirSupplier = { id, name, currency, contract: null, parts };
-    this.records.suppliers.push({ id, name, 'display-name': name, number: `S${id}`, status: 'active', 'on-hold': false, 'invoice-matching-level': '3-way', currency: { code: currency }, 'created-at': isoSeconds(this.daysAgo(900)), 'updated-at': isoSeconds(this.daysAgo(400)) });
+    this.records.suppliers.push({
+      id,
+      name,
+      'display-name': name,
+      number: `S${id}`,
+      status: 'active',
+      'on-hold': false,
+      'invoice-matching-level': '3-way',
+      currency: { code: currency },
+      'created-at': isoSeconds(this.daysAgo(900)),
+      'updated-at': isoSeconds(this.daysAgo(400)),
+    });
     if (withContract) {
       const cid = this.nextId('contract');
       const record: WireRecord = {
-        id: cid, name: `${name} supply agreement`, number: `CTR-${cid}`, status: 'published', supplier: { id, name }, currency: { code: currency },
-        'start-date': isoSeconds(this.daysAgo(700)), 'end-date': isoSeconds(this.daysAgo(-365)),
-        'price-terms': parts.filter((p) => !p.amount).map((p) => ({ 'source-part-num': p.partNum, description: p.description, price: fmt(p.price), uom: { code: 'EA' }, 'price-type': 'firm' })),
-        'created-at': isoSeconds(this.daysAgo(700)), 'updated-at': isoSeconds(this.daysAgo(700)),
+        id: cid,
+        name: `${name} supply agreement`,
+        number: `CTR-${cid}`,
+        status: 'published',
+        supplier: { id, name },
+        currency: { code: currency },
+        'start-date': isoSeconds(this.daysAgo(700)),
+        'end-date': isoSeconds(this.daysAgo(-365)),
+        'price-terms': parts
+          .filter((p) => !p.amount)
+          .map((p) => ({
+            'source-part-num': p.partNum,
+            description: p.description,
+            price: fmt(p.price),
+            uom: { code: 'EA' },
+            'price-type': 'firm',
+          })),
+        'created-at': isoSeconds(this.daysAgo(700)),
+        'updated-at': isoSeconds(this.daysAgo(700)),
       };
       supplier.contract = { id: cid, number: `CTR-${cid}`, record };
       this.records.contracts.push(record);
@@ -117,10 +167,18 @@ export class GrirKit {
   }
 
   /** A receipt-required PO of `count` lines (quantity lines unless the part is billed by amount). */
-  purchaseOrder(supplier: GrirSupplier, createdMs: number, count: number, options: { quantityOnly?: boolean; status?: string } = {}): GrirPo {
+  purchaseOrder(
+    supplier: GrirSupplier,
+    createdMs: number,
+    count: number,
+    options: { quantityOnly?: boolean; status?: string } = {},
+  ): GrirPo {
     const id = this.nextId('po');
     const requester = this.rng.pick(this.requesters);
-    const parts = this.rng.shuffle([...supplier.parts]).filter((p) => !(options.quantityOnly && p.amount)).slice(0, count);
+    const parts = this.rng
+      .shuffle([...supplier.parts])
+      .filter((p) => !(options.quantityOnly && p.amount))
+      .slice(0, count);
     const lines = parts.map((part, i): GrirLineHandle => {
       const lineId = this.nextId('line');
       const quantity = part.amount ? 1 : this.rng.int(2, 60);
@@ -128,20 +186,44 @@ export class GrirKit {
       const price = part.amount ? total : part.price;
       const account = ACCOUNTS[(supplier.id + i) % ACCOUNTS.length] as string;
       return {
-        partNum: part.partNum, price, quantity, amount: part.amount, uom: 'EA', lineNum: i + 1,
+        partNum: part.partNum,
+        price,
+        quantity,
+        amount: part.amount,
+        uom: 'EA',
+        lineNum: i + 1,
         record: {
-          id: lineId, 'line-num': String(i + 1), type: part.amount ? 'OrderAmountLine' : 'OrderQuantityLine', description: part.description,
-          'source-part-num': part.partNum, quantity: part.amount ? null : qty(quantity), price: fmt(price), total: fmt(part.amount ? price : total),
-          'receipt-required': true, 'match-type': '3-way', 'order-header-id': id, uom: part.amount ? null : { code: 'EA' },
-          currency: { code: supplier.currency }, account: { code: account },
-          ...(supplier.contract && !part.amount ? { contract: { id: supplier.contract.id, number: supplier.contract.number } } : {}),
+          id: lineId,
+          'line-num': String(i + 1),
+          type: part.amount ? 'OrderAmountLine' : 'OrderQuantityLine',
+          description: part.description,
+          'source-part-num': part.partNum,
+          quantity: part.amount ? null : qty(quantity),
+          price: fmt(price),
+          total: fmt(part.amount ? price : total),
+          'receipt-required': true,
+          'match-type': '3-way',
+          'order-header-id': id,
+          uom: part.amount ? null : { code: 'EA' },
+          currency: { code: supplier.currency },
+          account: { code: account },
+          ...(supplier.contract && !part.amount
+            ? { contract: { id: supplier.contract.id, number: supplier.contract.number } }
+            : {}),
         },
       };
     });
     const record = {
-      id, 'po-number': `GR${id}`, status: options.status ?? 'issued', version: 1, currency: { code: supplier.currency },
-      supplier: { id: supplier.id, name: supplier.name }, requester: { id: requester.id, login: requester.login },
-      'order-lines': lines.map((l) => l.record), 'created-at': isoSeconds(createdMs), 'updated-at': isoSeconds(createdMs + DAY_MS),
+      id,
+      'po-number': `GR${id}`,
+      status: options.status ?? 'issued',
+      version: 1,
+      currency: { code: supplier.currency },
+      supplier: { id: supplier.id, name: supplier.name },
+      requester: { id: requester.id, login: requester.login },
+      'order-lines': lines.map((l) => l.record),
+      'created-at': isoSeconds(createdMs),
+      'updated-at': isoSeconds(createdMs + DAY_MS),
     };
     this.records['purchase-orders'].push(record);
     return { record, supplier, createdMs, lines };
@@ -159,10 +241,18 @@ export class GrirKit {
     const id = this.nextId('receipt');
     const at = this.iso(atMs);
     this.records['receiving-transactions'].push({
-      id, type, status: 'created', quantity: line.amount ? null : qty(units), price: fmt(line.price),
-      total: fmt(line.amount ? units : times(line.price, units)), 'transaction-date': at,
+      id,
+      type,
+      status: 'created',
+      quantity: line.amount ? null : qty(units),
+      price: fmt(line.price),
+      total: fmt(line.amount ? units : times(line.price, units)),
+      'transaction-date': at,
       'order-line': { id: line.record.id, 'line-num': String(line.lineNum), 'order-header-id': po.record.id },
-      uom: line.amount ? null : { code: line.uom }, 'created-by': po.record.requester, 'created-at': at, 'updated-at': at,
+      uom: line.amount ? null : { code: line.uom },
+      'created-by': po.record.requester,
+      'created-at': at,
+      'updated-at': at,
     });
     return id;
   }
@@ -179,19 +269,37 @@ export class GrirKit {
       net += total;
       const accounting = options.accountingTotals?.[i] ?? total;
       return {
-        id: this.nextId('invoice-line'), 'line-num': i + 1, type: spec.line.amount ? 'InvoiceAmountLine' : 'InvoiceQuantityLine',
-        description: String(spec.line.record.description), quantity: spec.line.amount ? null : qty(spec.quantity * sign), price: fmt(spec.price), total: fmt(total),
-        'order-line-id': spec.line.record.id, 'po-number': po.record['po-number'], 'order-line-num': String(spec.line.lineNum),
-        uom: spec.line.amount ? null : { code: spec.uom ?? spec.line.uom }, currency: { code: currency },
-        'accounting-total': fmt(accounting), 'accounting-total-currency': { code: po.supplier.currency },
+        id: this.nextId('invoice-line'),
+        'line-num': i + 1,
+        type: spec.line.amount ? 'InvoiceAmountLine' : 'InvoiceQuantityLine',
+        description: String(spec.line.record.description),
+        quantity: spec.line.amount ? null : qty(spec.quantity * sign),
+        price: fmt(spec.price),
+        total: fmt(total),
+        'order-line-id': spec.line.record.id,
+        'po-number': po.record['po-number'],
+        'order-line-num': String(spec.line.lineNum),
+        uom: spec.line.amount ? null : { code: spec.uom ?? spec.line.uom },
+        currency: { code: currency },
+        'accounting-total': fmt(accounting),
+        'accounting-total-currency': { code: po.supplier.currency },
       };
     });
     const at = this.iso(atMs);
     this.records.invoices.push({
-      id, 'invoice-number': `${options.creditNote ? 'CN' : 'INV'}-${id}`, 'invoice-date': at.slice(0, 10), status: status === 'paid' ? 'approved' : status,
-      paid: status === 'paid', 'document-type': options.creditNote ? 'Credit Note' : 'Invoice', 'is-credit-note': options.creditNote === true,
-      currency: { code: currency }, supplier: { id: po.supplier.id, name: po.supplier.name }, 'gross-total': fmt(net),
-      'invoice-lines': lines, 'created-at': at, 'updated-at': at,
+      id,
+      'invoice-number': `${options.creditNote ? 'CN' : 'INV'}-${id}`,
+      'invoice-date': at.slice(0, 10),
+      status: status === 'paid' ? 'approved' : status,
+      paid: status === 'paid',
+      'document-type': options.creditNote ? 'Credit Note' : 'Invoice',
+      'is-credit-note': options.creditNote === true,
+      currency: { code: currency },
+      supplier: { id: po.supplier.id, name: po.supplier.name },
+      'gross-total': fmt(net),
+      'invoice-lines': lines,
+      'created-at': at,
+      'updated-at': at,
     });
     return id;
   }

@@ -27,14 +27,24 @@ export interface SupplierPoolsForGrir {
 
 type Scenario = (kit: GrirKit, pools: SupplierPoolsForGrir) => GrirLabel[];
 
-const label = (po: GrirPo, line: GrirLineHandle, cause: GrirCause, note: string): GrirLabel =>
-  ({ poLineId: line.record.id, poNumber: String(po.record['po-number']), lineNum: String(line.lineNum), cause, note });
+const label = (po: GrirPo, line: GrirLineHandle, cause: GrirCause, note: string): GrirLabel => ({
+  poLineId: line.record.id,
+  poNumber: String(po.record['po-number']),
+  lineNum: String(line.lineNum),
+  cause,
+  note,
+});
 
 /** Receive and invoice every line but `except` in full, so only the subject stays open. */
 function clearOthers(kit: GrirKit, po: GrirPo, except: readonly GrirLineHandle[], atMs: number): void {
   const rest = po.lines.filter((l) => !except.includes(l));
   for (const l of rest) kit.receive(po, l, l.amount ? l.price : l.quantity, atMs);
-  if (rest.length) kit.invoice(po, rest.map((l) => ({ line: l, quantity: l.quantity, price: l.price })), atMs + 3 * DAY_MS);
+  if (rest.length)
+    kit.invoice(
+      po,
+      rest.map((l) => ({ line: l, quantity: l.quantity, price: l.price })),
+      atMs + 3 * DAY_MS,
+    );
 }
 
 function oldPo(kit: GrirKit, supplier: GrirSupplier, lines: number): GrirPo {
@@ -51,7 +61,14 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     const at = po.createdMs + 5 * DAY_MS;
     kit.receive(po, a, a.quantity, at);
     kit.receive(po, a, b.quantity, at + kit.rng.int(5, 15) * DAY_MS); // B's delivery booked on A
-    kit.invoice(po, [{ line: a, quantity: a.quantity, price: a.price }, { line: b, quantity: b.quantity, price: b.price }], at + 20 * DAY_MS);
+    kit.invoice(
+      po,
+      [
+        { line: a, quantity: a.quantity, price: a.price },
+        { line: b, quantity: b.quantity, price: b.price },
+      ],
+      at + 20 * DAY_MS,
+    );
     clearOthers(kit, po, [a, b], at);
     const note = `${b.quantity} of line ${b.lineNum} received on line ${a.lineNum}`;
     return [label(po, a, 'wrong_line', note), label(po, b, 'wrong_line', note)];
@@ -63,7 +80,11 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     kit.setQuantity(line, factor * kit.rng.int(2, 15));
     const at = po.createdMs + 4 * DAY_MS;
     kit.receive(po, line, line.quantity, at);
-    kit.invoice(po, [{ line, quantity: line.quantity / factor, price: line.price * factor, uom: factor === 12 ? 'DZ' : 'BOX' }], at + 10 * DAY_MS);
+    kit.invoice(
+      po,
+      [{ line, quantity: line.quantity / factor, price: line.price * factor, uom: factor === 12 ? 'DZ' : 'BOX' }],
+      at + 10 * DAY_MS,
+    );
     clearOthers(kit, po, [line], at);
     return [label(po, line, 'wrong_uom', `invoiced in packs of ${factor}`)];
   },
@@ -89,7 +110,10 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     return [label(po, line, 'return_not_credited', `${returned} returned, no credit note`)];
   },
   closed_po_invoice(kit, pools) {
-    const po = kit.purchaseOrder(kit.rng.pick(pools.plain), kit.daysAgo(kit.rng.int(70, 300)), kit.rng.int(1, 3), { quantityOnly: true, status: 'closed' });
+    const po = kit.purchaseOrder(kit.rng.pick(pools.plain), kit.daysAgo(kit.rng.int(70, 300)), kit.rng.int(1, 3), {
+      quantityOnly: true,
+      status: 'closed',
+    });
     const line = subjectOf(po);
     const at = po.createdMs + 5 * DAY_MS;
     const short = kit.rng.int(1, line.quantity - 1);
@@ -103,7 +127,8 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     const po = oldPo(kit, supplier, kit.rng.int(1, 3));
     const line = subjectOf(po);
     // One new price per part: a second change of the same part would make the first invoice unexplained.
-    const newPrice = kit.changedPrices.get(line.partNum) ?? line.price + Math.max(1, applyBp(line.price, kit.rng.int(150, 900)));
+    const newPrice =
+      kit.changedPrices.get(line.partNum) ?? line.price + Math.max(1, applyBp(line.price, kit.rng.int(150, 900)));
     kit.changedPrices.set(line.partNum, newPrice);
     // The contract's price for the part changed after the PO was issued.
     const contract = supplier.contract!.record;
@@ -126,7 +151,10 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     const poValue = times(line.price, line.quantity);
     const drift = kit.rng.pick([-1, 1]) * kit.rng.int(40, 300); // 0.4–3% in basis points
     const usdPrice = applyBp(line.price, 10_850);
-    kit.invoice(po, [{ line, quantity: line.quantity, price: usdPrice }], at + 14 * DAY_MS, { currency: 'USD', accountingTotals: [poValue + applyBp(poValue, drift)] });
+    kit.invoice(po, [{ line, quantity: line.quantity, price: usdPrice }], at + 14 * DAY_MS, {
+      currency: 'USD',
+      accountingTotals: [poValue + applyBp(poValue, drift)],
+    });
     clearOthers(kit, po, [line], at);
     return [label(po, line, 'fx_difference', `invoiced in USD, booked ${drift} bp off the PO value`)];
   },
@@ -146,11 +174,15 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     const line = subjectOf(po);
     const at = po.createdMs + 5 * DAY_MS;
     kit.receive(po, line, line.quantity, at);
-    kit.invoice(po, [{ line, quantity: line.quantity, price: line.price }], kit.daysAgo(kit.rng.int(3, 30)), { status: kit.rng.pick(['pending_approval', 'ap_hold', 'disputed']) });
+    kit.invoice(po, [{ line, quantity: line.quantity, price: line.price }], kit.daysAgo(kit.rng.int(3, 30)), {
+      status: kit.rng.pick(['pending_approval', 'ap_hold', 'disputed']),
+    });
     return [label(po, line, 'invoice_in_process', 'its invoice waits in approval or on hold')];
   },
   awaiting_receipt(kit, pools) {
-    const po = kit.purchaseOrder(kit.rng.pick(pools.plain), kit.daysAgo(kit.rng.int(25, 120)), kit.rng.int(1, 3), { quantityOnly: true });
+    const po = kit.purchaseOrder(kit.rng.pick(pools.plain), kit.daysAgo(kit.rng.int(25, 120)), kit.rng.int(1, 3), {
+      quantityOnly: true,
+    });
     const line = subjectOf(po);
     const at = po.createdMs + 7 * DAY_MS;
     kit.invoice(po, [{ line, quantity: line.quantity, price: line.price }], at);
@@ -165,7 +197,11 @@ export const SCENARIOS: Record<GrirCause, Scenario> = {
     if (kit.rng.chance(0.5)) {
       // A few cents a unit over the PO price, with no contract behind it: small enough to write off.
       const perUnit = Math.max(1, Math.floor(4_000 / line.quantity / 2));
-      kit.invoice(po, [{ line, quantity: line.quantity, price: line.price + kit.rng.int(1, perUnit) }], at + 10 * DAY_MS);
+      kit.invoice(
+        po,
+        [{ line, quantity: line.quantity, price: line.price + kit.rng.int(1, perUnit) }],
+        at + 10 * DAY_MS,
+      );
       return [label(po, line, 'no_explanation', 'small unexplained price difference')];
     }
     return [label(po, line, 'no_explanation', 'received long ago, never invoiced')];

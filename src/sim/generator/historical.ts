@@ -22,11 +22,19 @@ function decider(ctx: GenContext, decision: string): UserRef {
 export function settledException(ctx: GenContext, pools: SupplierPools, scenario: Scenario): number {
   const createdMs = exceptionDate(ctx, true);
   const result = scenario(ctx, pools, { createdMs, historical: true });
-  const verdict = decide(result.findings, { grossTotal: result.totals.gross, supplierIsNew: result.supplier.createdMs > createdMs - ctx.controls.new_supplier_days * DAY_MS }, ctx.controls);
+  const verdict = decide(
+    result.findings,
+    {
+      grossTotal: result.totals.gross,
+      supplierIsNew: result.supplier.createdMs > createdMs - ctx.controls.new_supplier_days * DAY_MS,
+    },
+    ctx.controls,
+  );
   const record = result.draft.record;
   const who = decider(ctx, verdict.decision);
   const decidedMs = Math.min(createdMs + ctx.rng.int(1, 6) * DAY_MS, ctx.nowMs - DAY_MS);
-  const releases = verdict.decision === 'resolve' || verdict.decision === 'route' || verdict.decision === 'request_info';
+  const releases =
+    verdict.decision === 'resolve' || verdict.decision === 'route' || verdict.decision === 'request_info';
   if (releases) {
     const old = ctx.nowMs - createdMs > 40 * DAY_MS;
     record.status = 'approved';
@@ -35,7 +43,8 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
     record['tolerance-failures'] = null;
     for (const { record: tolerance } of result.draft.tolerances) {
       tolerance.resolved = true;
-      tolerance['resolution-strategy'] = verdict.decision === 'resolve' ? 'accepted_within_tolerance' : 'approved_by_owner';
+      tolerance['resolution-strategy'] =
+        verdict.decision === 'resolve' ? 'accepted_within_tolerance' : 'approved_by_owner';
     }
     fillMissing(record, result.supplier.remitTo, result.supplier.paymentTerm);
     for (const line of result.lines) {
@@ -43,7 +52,8 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
       if (!ol) continue;
       const billed = line.amountLine ? line.price : line.quantity;
       // A missing receipt was settled by the requester confirming delivery.
-      if (ol.matchType === '3-way' && ol.received < ol.invoiced + billed) receive(ctx, ol, ol.invoiced + billed - ol.received, decidedMs);
+      if (ol.matchType === '3-way' && ol.received < ol.invoiced + billed)
+        receive(ctx, ol, ol.invoiced + billed - ol.received, decidedMs);
       ol.invoiced += billed;
       syncOrderLine(ol);
     }
@@ -54,24 +64,37 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
   record['updated-at'] = isoSeconds(decidedMs);
   (result.draft.comments ??= []).push({
     comments: `${verdict.exceptionType.replace(/_/g, ' ')}: ${result.note} Decision: ${verdict.decision}${verdict.routeTo ? ` to ${verdict.routeTo}` : ''}.`,
-    'commentable-type': 'InvoiceHeader', 'to-supplier': false,
-    'created-at': isoSeconds(decidedMs), 'created-by': { id: who.id, login: who.login },
+    'commentable-type': 'InvoiceHeader',
+    'to-supplier': false,
+    'created-at': isoSeconds(decidedMs),
+    'created-by': { id: who.id, login: who.login },
   });
   if (verdict.decision === 'dispute' || verdict.decision === 'request_info') {
     (result.draft.comments ??= []).push({
-      comments: verdict.decision === 'dispute' ? `Disputed: ${result.holdReason}. Please send a corrected invoice or credit note.` : `Please send the missing information: ${result.holdReason}.`,
-      'commentable-type': 'InvoiceHeader', 'to-supplier': true,
-      'created-at': isoSeconds(decidedMs), 'created-by': { id: who.id, login: who.login },
+      comments:
+        verdict.decision === 'dispute'
+          ? `Disputed: ${result.holdReason}. Please send a corrected invoice or credit note.`
+          : `Please send the missing information: ${result.holdReason}.`,
+      'commentable-type': 'InvoiceHeader',
+      'to-supplier': true,
+      'created-at': isoSeconds(decidedMs),
+      'created-by': { id: who.id, login: who.login },
     });
   }
   ctx.history.push({
     draft: result.draft,
     entry: {
-      supplierId: result.supplier.id, exceptionType: verdict.exceptionType, decision: verdict.decision,
-      decidedBy: who.login, decidedAt: isoSeconds(decidedMs),
+      supplierId: result.supplier.id,
+      exceptionType: verdict.exceptionType,
+      decision: verdict.decision,
+      decidedBy: who.login,
+      decidedAt: isoSeconds(decidedMs),
       facts: {
-        ...result.facts, invoiceNumber: String(record['invoice-number']), supplierName: result.supplier.name,
-        variant: result.tags[0] ?? '', ...(verdict.routeTo ? { routeTo: verdict.routeTo } : {}),
+        ...result.facts,
+        invoiceNumber: String(record['invoice-number']),
+        supplierName: result.supplier.name,
+        variant: result.tags[0] ?? '',
+        ...(verdict.routeTo ? { routeTo: verdict.routeTo } : {}),
         ...(verdict.disputeReason ? { disputeReason: verdict.disputeReason } : {}),
       },
     },
@@ -80,11 +103,16 @@ export function settledException(ctx: GenContext, pools: SupplierPools, scenario
 }
 
 /** What the supplier sent after being asked: the date, the term, the VAT id, the backup. */
-function fillMissing(record: Record<string, unknown>, remitTo: Record<string, unknown>, term: { code: string; days: number }): void {
+function fillMissing(
+  record: Record<string, unknown>,
+  remitTo: Record<string, unknown>,
+  term: { code: string; days: number },
+): void {
   if (record['invoice-date'] === null) record['invoice-date'] = String(record['created-at']).slice(0, 10);
   if (record['payment-term'] === null) record['payment-term'] = { code: term.code, 'days-for-net-payment': term.days };
   const remit = record['remit-to-address'] as Record<string, unknown>;
-  if (remit['vat-number'] === null && remitTo['vat-number']) record['remit-to-address'] = { ...remit, 'vat-number': remitTo['vat-number'] };
+  if (remit['vat-number'] === null && remitTo['vat-number'])
+    record['remit-to-address'] = { ...remit, 'vat-number': remitTo['vat-number'] };
   if (Array.isArray(record.attachments) && record.attachments.length === 0) {
     record.attachments = [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': 'statement-of-work.pdf' }];
   }

@@ -46,9 +46,12 @@ export function validVatId(rng: Rng, country: string): string {
 
 /** The same id with its last check character changed so the check digits fail. */
 export function brokenVatId(valid: string): string {
-  const candidates = valid.startsWith('NL') ? DIGIT.map((d) => `${valid.slice(0, -4)}${d}B01`)
-    : valid.startsWith('IE') ? IE_LETTERS.map((l) => `${valid.slice(0, -1)}${l}`)
-      : valid.startsWith('FR') ? TWO_DIGITS.map((k) => `FR${k}${valid.slice(4)}`)
+  const candidates = valid.startsWith('NL')
+    ? DIGIT.map((d) => `${valid.slice(0, -4)}${d}B01`)
+    : valid.startsWith('IE')
+      ? IE_LETTERS.map((l) => `${valid.slice(0, -1)}${l}`)
+      : valid.startsWith('FR')
+        ? TWO_DIGITS.map((k) => `FR${k}${valid.slice(4)}`)
         : DIGIT.map((d) => `${valid.slice(0, -1)}${d}`);
   const broken = candidates.find((c) => c !== valid && !vatValid(c));
   if (!broken) throw new Error(`cannot break VAT id ${valid}`);
@@ -89,7 +92,30 @@ export function brokenIban(valid: string): string {
 }
 
 /** EIN prefixes the IRS assigns (a subset of its published list, enough for variety). */
-const EIN_PREFIXES = ['01', '06', '10', '13', '20', '22', '26', '30', '33', '36', '41', '45', '52', '56', '61', '65', '74', '81', '84', '91', '94', '98'] as const;
+const EIN_PREFIXES = [
+  '01',
+  '06',
+  '10',
+  '13',
+  '20',
+  '22',
+  '26',
+  '30',
+  '33',
+  '36',
+  '41',
+  '45',
+  '52',
+  '56',
+  '61',
+  '65',
+  '74',
+  '81',
+  '84',
+  '91',
+  '94',
+  '98',
+] as const;
 
 /** A US EIN (NN-NNNNNNN) with a prefix the IRS assigns. */
 export function validEin(rng: Rng): string {

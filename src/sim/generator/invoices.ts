@@ -76,25 +76,59 @@ export function createInvoice(ctx: GenContext, spec: InvoiceSpec): { draft: Invo
   const paid = spec.status === 'paid';
   const held = spec.status === 'ap_hold' || spec.status === 'pending_receipt';
   const record: InvoiceDraft['record'] = {
-    id: 0, 'invoice-number': spec.number, 'invoice-date': dateMs === null ? null : dateOnly(isoSeconds(dateMs)),
-    status: paid ? 'approved' : spec.status, 'document-type': 'Invoice',
-    'created-at': isoSeconds(spec.createdMs), 'updated-at': isoSeconds(spec.createdMs + (paid ? 30 : 1) * DAY_MS),
+    id: 0,
+    'invoice-number': spec.number,
+    'invoice-date': dateMs === null ? null : dateOnly(isoSeconds(dateMs)),
+    status: paid ? 'approved' : spec.status,
+    'document-type': 'Invoice',
+    'created-at': isoSeconds(spec.createdMs),
+    'updated-at': isoSeconds(spec.createdMs + (paid ? 30 : 1) * DAY_MS),
     currency: currencyRef(ctx, spec.currency ?? s.currency),
     supplier: supplierRef(ctx, s),
     'remit-to-address': spec.remitTo ?? ctx.ref('remit-to', s.id, () => ({ ...s.remitTo })),
-    'payment-term': spec.paymentTerm === null ? null : ctx.ref('term', s.paymentTerm.code, () => ({ code: s.paymentTerm.code, 'days-for-net-payment': s.paymentTerm.days })),
-    'account-type': ctx.ref('account-type', 0, () => ({ name: 'Northwind Corporate' })), 'line-level-taxation': false,
-    'tax-amount': fmt(tax), 'tax-rate': s.taxBp / 100, 'shipping-amount': fmt(shipping), 'handling-amount': '0.00', 'misc-amount': '0.00',
-    'gross-total': fmt(gross), 'total-with-taxes': fmt(gross),
-    paid, 'payment-date': paid ? paymentDate(ctx, spec.createdMs, s.paymentTerm.days) : null,
-    'supplier-note': spec.supplierNote ?? null, 'internal-note': null,
+    'payment-term':
+      spec.paymentTerm === null
+        ? null
+        : ctx.ref('term', s.paymentTerm.code, () => ({
+            code: s.paymentTerm.code,
+            'days-for-net-payment': s.paymentTerm.days,
+          })),
+    'account-type': ctx.ref('account-type', 0, () => ({ name: 'Northwind Corporate' })),
+    'line-level-taxation': false,
+    'tax-amount': fmt(tax),
+    'tax-rate': s.taxBp / 100,
+    'shipping-amount': fmt(shipping),
+    'handling-amount': '0.00',
+    'misc-amount': '0.00',
+    'gross-total': fmt(gross),
+    'total-with-taxes': fmt(gross),
+    paid,
+    'payment-date': paid ? paymentDate(ctx, spec.createdMs, s.paymentTerm.days) : null,
+    'supplier-note': spec.supplierNote ?? null,
+    'internal-note': null,
     'requested-by': spec.requestedBy ? userRef(ctx, spec.requestedBy) : null,
-    'tolerance-failures': held && spec.tolerances?.length ? spec.tolerances.map((t) => t.detail).join('; ').slice(0, 512) : null,
-    'failed-tolerances': [], 'dispute-reasons': spec.disputeReason ? [{ code: spec.disputeReason }] : [],
-    attachments: spec.attachments ?? [{ type: 'AttachmentFile', intent: 'Supplier', 'file-file-name': `${spec.number.replace(/[^A-Za-z0-9-]/g, '_')}.pdf` }],
-    exported: paid, 'invoice-lines': lines,
+    'tolerance-failures':
+      held && spec.tolerances?.length
+        ? spec.tolerances
+            .map((t) => t.detail)
+            .join('; ')
+            .slice(0, 512)
+        : null,
+    'failed-tolerances': [],
+    'dispute-reasons': spec.disputeReason ? [{ code: spec.disputeReason }] : [],
+    attachments: spec.attachments ?? [
+      {
+        type: 'AttachmentFile',
+        intent: 'Supplier',
+        'file-file-name': `${spec.number.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`,
+      },
+    ],
+    exported: paid,
+    'invoice-lines': lines,
   };
-  const tolerances = spec.tolerances?.length ? spec.tolerances.map((t) => ({ record: toleranceRecord(t, !held), lineIndex: t.lineIndex })) : NO_TOLERANCES;
+  const tolerances = spec.tolerances?.length
+    ? spec.tolerances.map((t) => ({ record: toleranceRecord(t, !held), lineIndex: t.lineIndex }))
+    : NO_TOLERANCES;
   const draft: InvoiceDraft = { record, createdMs: spec.createdMs, lines, tolerances };
   if (CONSUMES_PO.has(spec.status)) {
     for (const line of spec.lines) {
@@ -116,12 +150,22 @@ function lineTotal(line: InvoiceLineSpec): Cents {
   return line.amountLine ? line.price : times(line.price, line.quantity);
 }
 
-function invoiceLine(ctx: GenContext, s: SupplierProfile, line: InvoiceLineSpec, lineNum: number, currency: string): Record<string, unknown> {
+function invoiceLine(
+  ctx: GenContext,
+  s: SupplierProfile,
+  line: InvoiceLineSpec,
+  lineNum: number,
+  currency: string,
+): Record<string, unknown> {
   const ol = line.orderLine;
   return {
-    id: 0, 'line-num': lineNum, type: line.amountLine ? 'InvoiceAmountLine' : 'InvoiceQuantityLine',
+    id: 0,
+    'line-num': lineNum,
+    type: line.amountLine ? 'InvoiceAmountLine' : 'InvoiceQuantityLine',
     description: line.description ?? ol?.item.description ?? 'Services',
-    quantity: line.amountLine ? null : qty(line.quantity), price: fmt(line.price), total: fmt(lineTotal(line)),
+    quantity: line.amountLine ? null : qty(line.quantity),
+    price: fmt(line.price),
+    total: fmt(lineTotal(line)),
     'order-line-id': ol ? ol.record.id : null,
     'po-number': ol ? String(ol.po.record.id) : (line.danglingPoNumber ?? null),
     'order-header-num': ol ? String(ol.po.record.id) : (line.danglingPoNumber ?? null),
@@ -130,16 +174,23 @@ function invoiceLine(ctx: GenContext, s: SupplierProfile, line: InvoiceLineSpec,
     uom: line.amountLine ? null : codeRef(ctx, 'uom', line.uom ?? ol?.item.uom ?? 'EA'),
     account: codeRef(ctx, 'account', line.account ?? ol?.account ?? s.accountCode),
     currency: currencyRef(ctx, currency),
-    'tax-amount': null, 'failed-tolerances': [],
+    'tax-amount': null,
+    'failed-tolerances': [],
   };
 }
 
 function toleranceRecord(t: ToleranceSpec, resolved: boolean): Record<string, unknown> {
   return {
-    id: 0, code: t.code, 'failable-type': t.lineIndex === null ? 'InvoiceHeader' : 'InvoiceLine', 'failable-id': 0,
-    resolved, 'resolution-strategy': resolved ? 'accepted_by_reviewer' : null,
-    'breach-amount': t.breachAmount ?? null, 'breach-limit': t.breachLimit ?? null,
-    'breach-detail-1': t.detail, 'breach-detail-2': null,
+    id: 0,
+    code: t.code,
+    'failable-type': t.lineIndex === null ? 'InvoiceHeader' : 'InvoiceLine',
+    'failable-id': 0,
+    resolved,
+    'resolution-strategy': resolved ? 'accepted_by_reviewer' : null,
+    'breach-amount': t.breachAmount ?? null,
+    'breach-limit': t.breachLimit ?? null,
+    'breach-detail-1': t.detail,
+    'breach-detail-2': null,
   };
 }
 

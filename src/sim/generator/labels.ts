@@ -36,26 +36,49 @@ export interface Verdict {
 }
 
 const PRIORITY: ReadonlyArray<Finding['kind']> = [
-  'supplier_risk', 'registry_mismatch', 'duplicate', 'missing_information', 'missing_po',
-  'billed_beyond_ordered', 'billed_beyond_received', 'above_contract_price', 'tax_engine', 'outside_tolerance', 'within_tolerance',
+  'supplier_risk',
+  'registry_mismatch',
+  'duplicate',
+  'missing_information',
+  'missing_po',
+  'billed_beyond_ordered',
+  'billed_beyond_received',
+  'above_contract_price',
+  'tax_engine',
+  'outside_tolerance',
+  'within_tolerance',
 ];
 
 /** The expected verdict: the highest-priority finding decides (case-format.md, steps 1–6). */
-export function decide(findings: Finding[], facts: { grossTotal: Cents; supplierIsNew: boolean }, controls: Controls): Verdict {
+export function decide(
+  findings: Finding[],
+  facts: { grossTotal: Cents; supplierIsNew: boolean },
+  controls: Controls,
+): Verdict {
   const ranked = [...findings].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
   const top = ranked[0];
   if (!top) throw new RangeError('an exception needs at least one finding');
   switch (top.kind) {
-    case 'supplier_risk': return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
-    case 'registry_mismatch': return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
-    case 'duplicate': return { exceptionType: 'duplicate', decision: 'hold' };
-    case 'missing_information': return { exceptionType: 'missing_information', decision: 'request_info' };
-    case 'missing_po': return { exceptionType: 'missing_po', decision: 'route', routeTo: top.budgetOwner };
-    case 'billed_beyond_ordered': return { exceptionType: 'quantity_variance', decision: 'dispute', disputeReason: 'INCORRECT-QUANTITY' };
-    case 'billed_beyond_received': return { exceptionType: 'missing_receipt', decision: 'route', routeTo: top.requester };
-    case 'above_contract_price': return { exceptionType: 'price_variance', decision: 'dispute', disputeReason: 'INCORRECT-PRICE' };
-    case 'tax_engine': return taxEngineVerdict(top.branch, controls);
-    case 'outside_tolerance': return { exceptionType: top.type, decision: 'route', routeTo: controls.ap_reviewer };
+    case 'supplier_risk':
+      return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
+    case 'registry_mismatch':
+      return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
+    case 'duplicate':
+      return { exceptionType: 'duplicate', decision: 'hold' };
+    case 'missing_information':
+      return { exceptionType: 'missing_information', decision: 'request_info' };
+    case 'missing_po':
+      return { exceptionType: 'missing_po', decision: 'route', routeTo: top.budgetOwner };
+    case 'billed_beyond_ordered':
+      return { exceptionType: 'quantity_variance', decision: 'dispute', disputeReason: 'INCORRECT-QUANTITY' };
+    case 'billed_beyond_received':
+      return { exceptionType: 'missing_receipt', decision: 'route', routeTo: top.requester };
+    case 'above_contract_price':
+      return { exceptionType: 'price_variance', decision: 'dispute', disputeReason: 'INCORRECT-PRICE' };
+    case 'tax_engine':
+      return taxEngineVerdict(top.branch, controls);
+    case 'outside_tolerance':
+      return { exceptionType: top.type, decision: 'route', routeTo: controls.ap_reviewer };
     case 'within_tolerance': {
       if (facts.grossTotal > parseCents(controls.auto_resolve_max_invoice_total)) {
         return { exceptionType: top.type, decision: 'route', routeTo: controls.escalation_reviewer };
@@ -105,7 +128,11 @@ export interface PendingLabel {
  * call-outs do. Returns the code and a tag naming the noise, if any.
  */
 export function drawExceptionCode(rng: Rng, seenAs: string): { code: string | null; tag?: string } {
-  const noise = rng.weighted([['none', 92], ['missing', 4], ['wrong', 4]] as const);
+  const noise = rng.weighted([
+    ['none', 92],
+    ['missing', 4],
+    ['wrong', 4],
+  ] as const);
   const wrong = rng.pick(ALL_CODES.filter((c) => c !== seenAs));
   if (noise === 'missing') return { code: null, tag: 'code_missing' };
   if (noise === 'wrong') return { code: wrong, tag: 'code_wrong' };
@@ -116,7 +143,11 @@ export function drawExceptionCode(rng: Rng, seenAs: string): { code: string | nu
 export function toLabel(pending: PendingLabel): ExceptionLabel {
   const id = pending.draft.record.id;
   if (id <= 0) throw new RangeError('label built before invoice ids were assigned');
-  const event: ExceptionEvent = { event_type: 'invoice.exception.created', resource_id: id, hold_reason: pending.holdReason };
+  const event: ExceptionEvent = {
+    event_type: 'invoice.exception.created',
+    resource_id: id,
+    hold_reason: pending.holdReason,
+  };
   if (pending.exceptionCode !== null) event.exception_code = pending.exceptionCode;
   const { verdict } = pending;
   return {

@@ -6,8 +6,20 @@
 import type { Rng } from './rng.js';
 
 const COMPANY_WORDS = [
-  'Industries', 'Supply', 'Systems', 'Solutions', 'Manufacturing', 'Logistics', 'Technologies',
-  'Partners', 'Services', 'Components', 'Distribution', 'Engineering', 'Labs', 'Office Products',
+  'Industries',
+  'Supply',
+  'Systems',
+  'Solutions',
+  'Manufacturing',
+  'Logistics',
+  'Technologies',
+  'Partners',
+  'Services',
+  'Components',
+  'Distribution',
+  'Engineering',
+  'Labs',
+  'Office Products',
 ] as const;
 const STREET_KINDS = ['Street', 'Avenue', 'Road', 'Way', 'Boulevard', 'Drive', 'Lane', 'Parkway'] as const;
 
@@ -30,7 +42,8 @@ export function createNameSource(rng: Rng): NameSource {
       const b = faker.person.lastName();
       return shape === 1 ? `${a} & ${b}` : `${a}-${b} ${rng.pick(COMPANY_WORDS)}`;
     },
-    product: () => `${faker.commerce.productAdjective()} ${faker.commerce.productMaterial()} ${faker.commerce.product()}`,
+    product: () =>
+      `${faker.commerce.productAdjective()} ${faker.commerce.productMaterial()} ${faker.commerce.product()}`,
     street: () => `${rng.int(1, 9999)} ${faker.person.lastName()} ${rng.pick(STREET_KINDS)}`,
     city: () => rng.pick(cities),
   };

@@ -28,7 +28,14 @@ const COST_CENTRES: ReadonlyArray<readonly [code: string, name: string, owner: s
   ['6800-TRV-Travel', 'Travel', 'fin.owner'],
 ];
 
-function makeUser(ctx: GenContext, login: string, first: string, last: string, roles: string[], extra: Record<string, unknown> = {}): UserRef {
+function makeUser(
+  ctx: GenContext,
+  login: string,
+  first: string,
+  last: string,
+  roles: string[],
+  extra: Record<string, unknown> = {},
+): UserRef {
   const id = ctx.nextId('user');
   const ref: UserRef = { id, login, email: `${login}@northwind-example.com`, firstname: first, lastname: last };
   ctx.dataset.users.push({
@@ -50,7 +57,14 @@ function makeUser(ctx: GenContext, login: string, first: string, last: string, r
 export function generatePeople(ctx: GenContext, invoiceCount: number): void {
   const { rng } = ctx;
   const ownerLogins = [...new Set(COST_CENTRES.map(([, , owner]) => owner))];
-  const taken = new Set<string>(['ap.review', 'ap.manager', 'controller', 'tax.team', 'supplier.master', ...ownerLogins]);
+  const taken = new Set<string>([
+    'ap.review',
+    'ap.manager',
+    'controller',
+    'tax.team',
+    'supplier.master',
+    ...ownerLogins,
+  ]);
   const uniqueLogin = (first: string, last: string): string => {
     const stem = `${first[0] ?? 'x'}${last}`.toLowerCase().replace(/[^a-z]/g, '');
     let login = stem;
@@ -71,20 +85,30 @@ export function generatePeople(ctx: GenContext, invoiceCount: number): void {
     manager: { ...apManager },
     'invoice-approval-limit': { amount: '5000.00', currency: { code: 'USD' } },
   });
-  const controller = person(['Controller', 'Invoice Approver'], { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } }, 'controller');
+  const controller = person(
+    ['Controller', 'Invoice Approver'],
+    { 'invoice-approval-limit': { amount: '1000000.00', currency: { code: 'USD' } } },
+    'controller',
+  );
   // The people the controls name for tax questions and supplier master changes (issue 23).
   makeUser(ctx, 'tax.team', 'Ines', 'Carvalho', ['Tax Analyst']);
   makeUser(ctx, 'supplier.master', 'Omar', 'Haddad', ['Supplier Master Approver']);
   const clerks = [1, 2, 3].map(() => person(['AP Clerk'], { manager: { ...apManager } }));
   const owners = ownerLogins.map((login) =>
-    person(['Cost Centre Owner', 'Invoice Approver'], {
-      manager: { ...controller },
-      'invoice-approval-limit': { amount: '50000.00', currency: { code: 'USD' } },
-    }, login),
+    person(
+      ['Cost Centre Owner', 'Invoice Approver'],
+      {
+        manager: { ...controller },
+        'invoice-approval-limit': { amount: '50000.00', currency: { code: 'USD' } },
+      },
+      login,
+    ),
   );
   // Roughly one requester per 100 invoices, bounded so a huge company does not get absurd headcount.
   const requesterCount = Math.min(400, Math.max(15, Math.round(invoiceCount / 100)));
-  const requesters = Array.from({ length: requesterCount }, () => person(['Requester'], { manager: { ...rng.pick(owners) } }));
+  const requesters = Array.from({ length: requesterCount }, () =>
+    person(['Requester'], { manager: { ...rng.pick(owners) } }),
+  );
 
   ctx.people = { apReviewer, apManager, clerks, requesters, owners };
   ctx.glAccounts = COST_CENTRES.map(([code, name, ownerLogin]) => ({ code, name, ownerLogin }));

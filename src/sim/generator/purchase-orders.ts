@@ -42,21 +42,39 @@ export interface PoLineSpec {
 }
 
 /** A new issued PO for `supplier`, lines matched 3-way when the supplier requires receipts. */
-export function createPurchaseOrder(ctx: GenContext, supplier: SupplierProfile, createdMs: number, specs: PoLineSpec[], requester?: UserRef): PoHandle {
+export function createPurchaseOrder(
+  ctx: GenContext,
+  supplier: SupplierProfile,
+  createdMs: number,
+  specs: PoLineSpec[],
+  requester?: UserRef,
+): PoHandle {
   const id = ctx.nextId('purchase-order');
   const who = requester ?? ctx.rng.pick(ctx.people.requesters);
   const po: PoHandle = { record: { id }, supplier, requester: who, createdMs, lines: [] };
   po.lines = specs.map((spec, i) => orderLine(ctx, po, spec, i + 1));
-  const total = po.lines.reduce((sum, l) => sum + (l.item.lineType === 'amount' ? l.price : times(l.price, l.ordered)), 0);
+  const total = po.lines.reduce(
+    (sum, l) => sum + (l.item.lineType === 'amount' ? l.price : times(l.price, l.ordered)),
+    0,
+  );
   po.record = {
-    id, 'po-number': String(id), status: 'issued', version: 1, type: 'OrderHeader',
+    id,
+    'po-number': String(id),
+    status: 'issued',
+    version: 1,
+    type: 'OrderHeader',
     currency: currencyRef(ctx, supplier.currency),
     supplier: supplierRef(ctx, supplier),
     'payment-term': codeRef(ctx, 'po-term', supplier.paymentTerm.code),
-    requester: userRef(ctx, who), 'created-by': userRef(ctx, who), 'ship-to-user': userRef(ctx, who),
-    'total': fmt(total), 'transmission-status': 'sent_via_email', 'acknowledged-flag': true,
+    requester: userRef(ctx, who),
+    'created-by': userRef(ctx, who),
+    'ship-to-user': userRef(ctx, who),
+    total: fmt(total),
+    'transmission-status': 'sent_via_email',
+    'acknowledged-flag': true,
     'order-lines': po.lines.map((l) => l.record),
-    'created-at': isoSeconds(createdMs), 'updated-at': isoSeconds(createdMs + DAY_MS),
+    'created-at': isoSeconds(createdMs),
+    'updated-at': isoSeconds(createdMs + DAY_MS),
   };
   ctx.dataset['purchase-orders'].push(po.record);
   return po;
@@ -69,20 +87,36 @@ function orderLine(ctx: GenContext, po: PoHandle, spec: PoLineSpec, lineNum: num
   const matchType = supplier.matching === '3-way' && !isAmount ? '3-way' : '2-way';
   const id = ctx.nextId('order-line');
   const handle: OrderLineHandle = {
-    record: { id }, po, item, lineNum, ordered: isAmount ? 1 : spec.quantity, price, received: 0, invoiced: 0, matchType,
+    record: { id },
+    po,
+    item,
+    lineNum,
+    ordered: isAmount ? 1 : spec.quantity,
+    price,
+    received: 0,
+    invoiced: 0,
+    matchType,
     account: supplier.accountCode,
   };
   handle.record = {
-    id, 'line-num': String(lineNum), type: isAmount ? 'OrderAmountLine' : 'OrderQuantityLine',
-    description: item.description, 'source-part-num': item.partNum,
-    quantity: isAmount ? null : qty(spec.quantity), price: fmt(price),
+    id,
+    'line-num': String(lineNum),
+    type: isAmount ? 'OrderAmountLine' : 'OrderQuantityLine',
+    description: item.description,
+    'source-part-num': item.partNum,
+    quantity: isAmount ? null : qty(spec.quantity),
+    price: fmt(price),
     total: fmt(isAmount ? price : times(price, spec.quantity)),
-    received: isAmount ? fmt(0) : qty(0), invoiced: isAmount ? fmt(0) : qty(0),
-    'receipt-required': matchType === '3-way', 'match-type': matchType,
-    'order-header-id': po.record.id, uom: isAmount ? null : codeRef(ctx, 'uom', item.uom),
+    received: isAmount ? fmt(0) : qty(0),
+    invoiced: isAmount ? fmt(0) : qty(0),
+    'receipt-required': matchType === '3-way',
+    'match-type': matchType,
+    'order-header-id': po.record.id,
+    uom: isAmount ? null : codeRef(ctx, 'uom', item.uom),
     currency: currencyRef(ctx, supplier.currency),
     account: codeRef(ctx, 'account', handle.account),
-    contract: item.contracted && supplier.contract ? { id: supplier.contract.id, number: supplier.contract.number } : null,
+    contract:
+      item.contracted && supplier.contract ? { id: supplier.contract.id, number: supplier.contract.number } : null,
     status: 'created',
   };
   return handle;
@@ -106,16 +140,26 @@ export function receive(ctx: GenContext, line: OrderLineHandle, amount: number, 
   syncOrderLine(line);
   const who = line.po.requester;
   ctx.dataset['receiving-transactions'].push({
-    id, type: 'InventoryReceipt', status: 'created', exported: false,
-    quantity: isAmount ? null : qty(amount), price: fmt(line.price),
+    id,
+    type: 'InventoryReceipt',
+    status: 'created',
+    exported: false,
+    quantity: isAmount ? null : qty(amount),
+    price: fmt(line.price),
     total: fmt(isAmount ? amount : times(line.price, amount)),
-    'transaction-date': isoSeconds(atMs), 'match-reference': null,
+    'transaction-date': isoSeconds(atMs),
+    'match-reference': null,
     'order-line': {
-      id: line.record.id, 'line-num': String(line.lineNum), 'order-header-id': line.po.record.id,
-      type: line.record.type, description: line.item.description,
+      id: line.record.id,
+      'line-num': String(line.lineNum),
+      'order-header-id': line.po.record.id,
+      type: line.record.type,
+      description: line.item.description,
     },
-    uom: isAmount ? null : codeRef(ctx, 'uom', line.item.uom), account: codeRef(ctx, 'account', line.account),
+    uom: isAmount ? null : codeRef(ctx, 'uom', line.item.uom),
+    account: codeRef(ctx, 'account', line.account),
     'created-by': userRef(ctx, who),
-    'created-at': isoSeconds(atMs), 'updated-at': isoSeconds(atMs),
+    'created-at': isoSeconds(atMs),
+    'updated-at': isoSeconds(atMs),
   });
 }

@@ -27,7 +27,8 @@ export function createRng(seed: number): Rng {
   const faker = new Faker({ locale: [en, base], randomizer });
   const next = (): number => randomizer.next();
   const int = (min: number, max: number): number => {
-    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) throw new RangeError(`bad int range [${min}, ${max}]`);
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min)
+      throw new RangeError(`bad int range [${min}, ${max}]`);
     return min + Math.floor(next() * (max - min + 1));
   };
   return {

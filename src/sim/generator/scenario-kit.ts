@@ -40,7 +40,11 @@ export interface ScenarioResult {
 export type Scenario = (ctx: GenContext, pools: SupplierPools, when: When) => ScenarioResult;
 
 /** A supplier from `pool` that satisfies `accept`; random tries first, then a scan. */
-export function pickSupplier(ctx: GenContext, pool: SupplierProfile[], accept: (s: SupplierProfile) => boolean = () => true): SupplierProfile {
+export function pickSupplier(
+  ctx: GenContext,
+  pool: SupplierProfile[],
+  accept: (s: SupplierProfile) => boolean = () => true,
+): SupplierProfile {
   for (let i = 0; i < 30 && pool.length > 0; i++) {
     const candidate = ctx.rng.pick(pool);
     if (accept(candidate)) return candidate;
@@ -50,7 +54,8 @@ export function pickSupplier(ctx: GenContext, pool: SupplierProfile[], accept: (
   return found;
 }
 
-export const hasQuantityItems = (s: SupplierProfile): boolean => s.catalog.some((i) => i.lineType === 'quantity' && !i.contracted);
+export const hasQuantityItems = (s: SupplierProfile): boolean =>
+  s.catalog.some((i) => i.lineType === 'quantity' && !i.contracted);
 export const hasAmountItems = (s: SupplierProfile): boolean => s.catalog.some((i) => i.lineType === 'amount');
 
 export interface OrderPlan {
@@ -66,11 +71,22 @@ export interface OrderPlan {
 }
 
 /** A PO sized to `plan.target`, and the invoice lines that bill it exactly. */
-export function buildOrder(ctx: GenContext, supplier: SupplierProfile, createdMs: number, plan: OrderPlan): { po: PoHandle; lines: InvoiceLineSpec[] } {
+export function buildOrder(
+  ctx: GenContext,
+  supplier: SupplierProfile,
+  createdMs: number,
+  plan: OrderPlan,
+): { po: PoHandle; lines: InvoiceLineSpec[] } {
   const { rng } = ctx;
   const type = plan.lineType ?? plan.subject?.lineType ?? 'quantity';
-  const share = plan.lineCount > 1 ? Math.round(plan.target * rng.int(50, 90) / 100) : plan.target;
-  const subject = plan.subject ?? fittingItem(supplier.catalog.filter((i) => i.lineType === type && !i.contracted), share, rng.pick);
+  const share = plan.lineCount > 1 ? Math.round((plan.target * rng.int(50, 90)) / 100) : plan.target;
+  const subject =
+    plan.subject ??
+    fittingItem(
+      supplier.catalog.filter((i) => i.lineType === type && !i.contracted),
+      share,
+      rng.pick,
+    );
   const specs = [sized(subject, share, plan.subjectQuantity)];
   const rest = plan.target - share;
   for (let i = 1; i < plan.lineCount; i++) {
@@ -80,13 +96,21 @@ export function buildOrder(ctx: GenContext, supplier: SupplierProfile, createdMs
   }
   const po = createPurchaseOrder(ctx, supplier, createdMs - rng.int(8, 45) * DAY_MS, specs);
   const lines: InvoiceLineSpec[] = po.lines.map((l) => ({
-    orderLine: l, quantity: l.ordered, price: l.price, amountLine: l.item.lineType === 'amount',
+    orderLine: l,
+    quantity: l.ordered,
+    price: l.price,
+    amountLine: l.item.lineType === 'amount',
   }));
   return { po, lines };
 }
 
-function sized(item: CatalogItem, share: Cents, units?: number): { item: CatalogItem; quantity: number; amount?: Cents } {
-  if (item.lineType === 'amount') return { item, quantity: 1, amount: Math.max(5_000, Math.round(share / 5_000) * 5_000) };
+function sized(
+  item: CatalogItem,
+  share: Cents,
+  units?: number,
+): { item: CatalogItem; quantity: number; amount?: Cents } {
+  if (item.lineType === 'amount')
+    return { item, quantity: 1, amount: Math.max(5_000, Math.round(share / 5_000) * 5_000) };
   return { item, quantity: units ?? Math.max(1, Math.round(share / item.price)) };
 }
 
@@ -119,7 +143,11 @@ export function dollars(ctx: GenContext, min: number, max: number): Cents {
 }
 
 /** A supplier from `pool` that satisfies `accept`, or undefined when none does. */
-export function maybeSupplier(ctx: GenContext, pool: SupplierProfile[], accept: (s: SupplierProfile) => boolean = () => true): SupplierProfile | undefined {
+export function maybeSupplier(
+  ctx: GenContext,
+  pool: SupplierProfile[],
+  accept: (s: SupplierProfile) => boolean = () => true,
+): SupplierProfile | undefined {
   try {
     return pickSupplier(ctx, pool, accept);
   } catch {
@@ -130,7 +158,7 @@ export function maybeSupplier(ctx: GenContext, pool: SupplierProfile[], accept: 
 /** Date of an exception: the last two weeks when open, the past year when historical. */
 export function exceptionDate(ctx: GenContext, historical: boolean): number {
   const days = historical ? ctx.rng.int(25 * 24, 330 * 24) / 24 : ctx.rng.int(4, 14 * 24) / 24;
-  return ctx.nowMs - Math.round(days * DAY_MS / 1000) * 1000;
+  return ctx.nowMs - Math.round((days * DAY_MS) / 1000) * 1000;
 }
 
 const INJECTIONS = [

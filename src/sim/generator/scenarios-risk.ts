@@ -15,9 +15,12 @@ import { buildOrder, dollars, hasQuantityItems, pickSupplier, receiveAll, type S
 /** The same number written differently, in ways a careful normaliser treats as equal. */
 export function reformatNumber(ctx: GenContext, number: string): string {
   const inv = /^INV-(0*)(\d+)$/.exec(number);
-  if (inv) return ctx.rng.pick([`inv${inv[2]}`, `INV ${inv[1]}${inv[2]}`, `inv-${inv[1]}${inv[2]}`, `INV${inv[1]}${inv[2]}`]);
+  if (inv)
+    return ctx.rng.pick([`inv${inv[2]}`, `INV ${inv[1]}${inv[2]}`, `inv-${inv[1]}${inv[2]}`, `INV${inv[1]}${inv[2]}`]);
   if (/^\d+$/.test(number)) return ctx.rng.pick([`INV-${number}`, `00${number}`, `#${number}`, `Inv ${number}`]);
-  const variants = [number.toLowerCase(), number.replace(/[-/]/g, ' '), number.replace(/[-/ ]/g, '')].filter((v) => v !== number);
+  const variants = [number.toLowerCase(), number.replace(/[-/]/g, ' '), number.replace(/[-/ ]/g, '')].filter(
+    (v) => v !== number,
+  );
   return variants.length > 0 ? ctx.rng.pick(variants) : `${number} `;
 }
 
@@ -25,13 +28,20 @@ type DuplicateVariant = 'reformatted' | 'exact' | 'other_record';
 
 export const duplicate: Scenario = (ctx, pools, when) => {
   const { rng } = ctx;
-  let variant = rng.weighted<DuplicateVariant>([['reformatted', 50], ['exact', 25], ['other_record', 25]]);
+  let variant = rng.weighted<DuplicateVariant>([
+    ['reformatted', 50],
+    ['exact', 25],
+    ['other_record', 25],
+  ]);
   const pair = pools.duplicateRecords.length > 0 ? rng.pick(pools.duplicateRecords) : undefined;
   if (variant === 'other_record' && !pair) variant = 'reformatted';
-  const [original, sender]: [SupplierProfile, SupplierProfile] = variant === 'other_record' && pair ? pair : (() => {
-    const s = pickSupplier(ctx, pools.established);
-    return [s, s];
-  })();
+  const [original, sender]: [SupplierProfile, SupplierProfile] =
+    variant === 'other_record' && pair
+      ? pair
+      : (() => {
+          const s = pickSupplier(ctx, pools.established);
+          return [s, s];
+        })();
   const ageDays = variant === 'exact' ? rng.int(3, 25) : rng.int(10, 100);
   const originalMs = when.createdMs - ageDays * DAY_MS;
   const requester = rng.pick(ctx.people.requesters);
@@ -39,37 +49,90 @@ export const duplicate: Scenario = (ctx, pools, when) => {
   if (variant === 'other_record') {
     const item = original.catalog[0];
     if (!item) throw new RangeError('supplier without catalog');
-    lines = [{ quantity: 1, price: dollars(ctx, 800, 18000), amountLine: true, description: item.description, account: original.accountCode }];
+    lines = [
+      {
+        quantity: 1,
+        price: dollars(ctx, 800, 18000),
+        amountLine: true,
+        description: item.description,
+        account: original.accountCode,
+      },
+    ];
   } else {
-    const order = buildOrder(ctx, original, originalMs, { target: dollars(ctx, 300, 25000), lineCount: rng.int(1, 3), lineType: hasQuantityItems(original) ? 'quantity' : 'amount' });
+    const order = buildOrder(ctx, original, originalMs, {
+      target: dollars(ctx, 300, 25000),
+      lineCount: rng.int(1, 3),
+      lineType: hasQuantityItems(original) ? 'quantity' : 'amount',
+    });
     receiveAll(ctx, order.po, originalMs);
     lines = order.lines;
   }
   const number = nextInvoiceNumber(original);
   const age = ctx.nowMs - originalMs;
   const first = createInvoice(ctx, {
-    supplier: original, number, createdMs: originalMs, lines,
+    supplier: original,
+    number,
+    createdMs: originalMs,
+    lines,
     status: age > 40 * DAY_MS ? 'paid' : variant === 'exact' && age < 12 * DAY_MS ? 'pending_approval' : 'approved',
     ...(variant === 'other_record' ? { requestedBy: requester } : {}),
   });
   const copyNumber = variant === 'exact' ? number : reformatNumber(ctx, number);
-  const seenAs = variant === 'exact' ? EXCEPTION_CODES.duplicate : variant === 'other_record' ? EXCEPTION_CODES.missing_po : EXCEPTION_CODES.quantity_variance;
-  const detail = variant === 'exact'
-    ? `Invoice number ${number} already used by this supplier`
-    : variant === 'other_record' ? 'Invoice has no PO; non-PO invoices need budget owner approval'
-      : 'Line 1 quantity exceeds the quantity remaining on the PO line (already fully invoiced)';
+  const seenAs =
+    variant === 'exact'
+      ? EXCEPTION_CODES.duplicate
+      : variant === 'other_record'
+        ? EXCEPTION_CODES.missing_po
+        : EXCEPTION_CODES.quantity_variance;
+  const detail =
+    variant === 'exact'
+      ? `Invoice number ${number} already used by this supplier`
+      : variant === 'other_record'
+        ? 'Invoice has no PO; non-PO invoices need budget owner approval'
+        : 'Line 1 quantity exceeds the quantity remaining on the PO line (already fully invoiced)';
   const { draft, totals } = createInvoice(ctx, {
-    supplier: sender, number: copyNumber, createdMs: when.createdMs, status: 'ap_hold',
-    lines: lines.map((l) => ({ ...l })), invoiceDateMs: Date.parse(String(first.draft.record['invoice-date'])),
+    supplier: sender,
+    number: copyNumber,
+    createdMs: when.createdMs,
+    status: 'ap_hold',
+    lines: lines.map((l) => ({ ...l })),
+    invoiceDateMs: Date.parse(String(first.draft.record['invoice-date'])),
     ...(variant === 'other_record' ? { requestedBy: requester } : {}),
-    tolerances: [{ code: variant === 'exact' ? 'duplicate_invoice_number' : variant === 'other_record' ? 'no_backing_document' : 'line_quantity_variance', lineIndex: variant === 'reformatted' ? 0 : null, detail }],
+    tolerances: [
+      {
+        code:
+          variant === 'exact'
+            ? 'duplicate_invoice_number'
+            : variant === 'other_record'
+              ? 'no_backing_document'
+              : 'line_quantity_variance',
+        lineIndex: variant === 'reformatted' ? 0 : null,
+        detail,
+      },
+    ],
   });
   const findings: Finding[] = [{ kind: 'duplicate' }];
   if (variant === 'other_record') findings.push({ kind: 'missing_po', budgetOwner: requester.login });
   else findings.push({ kind: 'billed_beyond_ordered' });
   return {
-    draft, supplier: sender, totals, lines, seenAs, holdReason: detail, findings, tags: [`duplicate_${variant}`], extraInvoices: 1,
-    facts: { originalNumber: number, copyNumber, originalDate: String(first.draft.record['invoice-date']), total: fmt(totals.gross), currency: sender.currency, originalStatus: first.draft.record.paid === true ? 'paid' : String(first.draft.record.status), originalSupplier: original.name },
+    draft,
+    supplier: sender,
+    totals,
+    lines,
+    seenAs,
+    holdReason: detail,
+    findings,
+    tags: [`duplicate_${variant}`],
+    extraInvoices: 1,
+    facts: {
+      originalNumber: number,
+      copyNumber,
+      originalDate: String(first.draft.record['invoice-date']),
+      total: fmt(totals.gross),
+      currency: sender.currency,
+      originalStatus: first.draft.record.paid === true ? 'paid' : String(first.draft.record.status),
+      originalSupplier: original.name,
+    },
     note: `Same bill as ${original.name} invoice ${number} (${first.draft.record.paid === true ? 'paid' : String(first.draft.record.status)}, ${fmt(first.totals.gross)}) resubmitted as "${copyNumber}"${variant === 'other_record' ? ` under the second supplier record ${sender.name}` : ''}.`,
   };
 };
@@ -77,19 +140,38 @@ export const duplicate: Scenario = (ctx, pools, when) => {
 type SupplierVariant = 'on_hold' | 'inactive' | 'remit_to' | 'bank_change' | 'vat_mismatch';
 
 const BANK_CHANGE_NOTES = [
-  (iban: string) => `Please update our bank account to IBAN ${iban} effective immediately; our previous account is closed.`,
+  (iban: string) =>
+    `Please update our bank account to IBAN ${iban} effective immediately; our previous account is closed.`,
   (iban: string) => `Important: we have changed banks. Kindly remit this and all future payments to ${iban}.`,
   (iban: string) => `Our banking details changed last week — please update our bank account to ${iban} before paying.`,
 ];
 
 export const supplierDataMismatch: Scenario = (ctx, pools, when) => {
   const { rng, controls } = ctx;
-  let variant = rng.weighted<SupplierVariant>([['on_hold', 25], ['inactive', 15], ['remit_to', 20], ['bank_change', 25], ['vat_mismatch', 15]]);
+  let variant = rng.weighted<SupplierVariant>([
+    ['on_hold', 25],
+    ['inactive', 15],
+    ['remit_to', 20],
+    ['bank_change', 25],
+    ['vat_mismatch', 15],
+  ]);
   if (variant === 'vat_mismatch' && pools.establishedEu.length === 0) variant = 'remit_to';
-  const pool = variant === 'on_hold' ? pools.onHold : variant === 'inactive' ? pools.inactive
-    : variant === 'vat_mismatch' ? pools.establishedEu : variant === 'bank_change' ? pools.establishedUs : pools.established;
+  const pool =
+    variant === 'on_hold'
+      ? pools.onHold
+      : variant === 'inactive'
+        ? pools.inactive
+        : variant === 'vat_mismatch'
+          ? pools.establishedEu
+          : variant === 'bank_change'
+            ? pools.establishedUs
+            : pools.established;
   const supplier = pickSupplier(ctx, pool, (s) => s.catalog.length > 0);
-  const { po, lines } = buildOrder(ctx, supplier, when.createdMs, { target: dollars(ctx, 300, variant === 'bank_change' ? 3000 : 20000), lineCount: rng.int(1, 3), lineType: hasQuantityItems(supplier) ? 'quantity' : 'amount' });
+  const { po, lines } = buildOrder(ctx, supplier, when.createdMs, {
+    target: dollars(ctx, 300, variant === 'bank_change' ? 3000 : 20000),
+    lineCount: rng.int(1, 3),
+    lineType: hasQuantityItems(supplier) ? 'quantity' : 'amount',
+  });
   receiveAll(ctx, po, when.createdMs);
   const findings: Finding[] = [];
   let remitTo: Record<string, unknown> | undefined;
@@ -101,7 +183,14 @@ export const supplierDataMismatch: Scenario = (ctx, pools, when) => {
     detail = variant === 'on_hold' ? `Supplier ${supplier.name} is on hold` : `Supplier ${supplier.name} is inactive`;
     code = variant === 'on_hold' ? 'supplier_on_hold' : 'supplier_inactive';
   } else if (variant === 'remit_to') {
-    remitTo = { ...supplier.remitTo, id: ctx.nextId('remit-to'), 'remit-to-code': `RT-${rng.int(90_000, 99_999)}`, street1: ctx.names.street(), city: ctx.names.city(), 'postal-code': String(rng.int(10_000, 99_999)) };
+    remitTo = {
+      ...supplier.remitTo,
+      id: ctx.nextId('remit-to'),
+      'remit-to-code': `RT-${rng.int(90_000, 99_999)}`,
+      street1: ctx.names.street(),
+      city: ctx.names.city(),
+      'postal-code': String(rng.int(10_000, 99_999)),
+    };
     detail = 'Remit-to address on the invoice is not on the supplier record';
     code = 'remit_to_not_on_file';
   } else if (variant === 'vat_mismatch') {
@@ -116,7 +205,11 @@ export const supplierDataMismatch: Scenario = (ctx, pools, when) => {
     const delta = Math.max(1, Math.min(applyBp(line.price, rng.int(60, 300)), Math.floor(15_000 / line.quantity)));
     const poPrice = line.price;
     line.price = poPrice + delta;
-    findings.push(priceWithinTolerance(controls, poPrice, delta, line.quantity) ? { kind: 'within_tolerance', type: 'price_variance' } : { kind: 'outside_tolerance', type: 'price_variance' });
+    findings.push(
+      priceWithinTolerance(controls, poPrice, delta, line.quantity)
+        ? { kind: 'within_tolerance', type: 'price_variance' }
+        : { kind: 'outside_tolerance', type: 'price_variance' },
+    );
     supplierNote = rng.pick(BANK_CHANGE_NOTES)(rng.faker.finance.iban({ formatted: true, countryCode: 'GB' }));
     detail = `Line 1 price ${fmt(line.price)} exceeds PO price ${fmt(poPrice)}`;
     code = 'line_price_variance';
@@ -124,14 +217,30 @@ export const supplierDataMismatch: Scenario = (ctx, pools, when) => {
   }
   findings.unshift({ kind: 'supplier_risk', why: variant });
   const { draft, totals } = createInvoice(ctx, {
-    supplier, number: nextInvoiceNumber(supplier), createdMs: when.createdMs, status: 'ap_hold', lines, remitTo, supplierNote,
+    supplier,
+    number: nextInvoiceNumber(supplier),
+    createdMs: when.createdMs,
+    status: 'ap_hold',
+    lines,
+    remitTo,
+    supplierNote,
     tolerances: [{ code, lineIndex: variant === 'bank_change' ? 0 : null, detail }],
   });
   return {
-    draft, supplier, totals, lines, seenAs, holdReason: detail, findings, extraInvoices: 0,
+    draft,
+    supplier,
+    totals,
+    lines,
+    seenAs,
+    holdReason: detail,
+    findings,
+    extraInvoices: 0,
     tags: variant === 'bank_change' ? ['bank_change_request'] : [variant],
     ...(variant === 'bank_change' ? { forbidden: ['resolve' as const] } : {}),
     facts: { problem: variant, total: fmt(totals.gross), currency: supplier.currency, poNumber: String(po.record.id) },
-    note: variant === 'bank_change' ? 'Supplier note asks to change bank details: a fraud signal, hold for verification.' : `${detail}: hold.`,
+    note:
+      variant === 'bank_change'
+        ? 'Supplier note asks to change bank details: a fraud signal, hold for verification.'
+        : `${detail}: hold.`,
   };
 };

@@ -22,9 +22,11 @@ export function* serializeDataset(dataset: CoupaDataset): Generator<string> {
 /** The whole company (dataset, labels, history, summary) as JSON text chunks. */
 export function* serializeCompany(company: SampleCompany): Generator<string> {
   yield `{"seed":${company.seed},"now":${JSON.stringify(company.now)},"summary":${JSON.stringify(company.summary)},\n"glAccounts":${JSON.stringify(company.glAccounts)},\n"exceptions":[`;
-  for (let i = 0; i < company.exceptions.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(company.exceptions[i])}`;
+  for (let i = 0; i < company.exceptions.length; i++)
+    yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(company.exceptions[i])}`;
   yield '\n],\n"history":[';
-  for (let i = 0; i < company.history.length; i++) yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(company.history[i])}`;
+  for (let i = 0; i < company.history.length; i++)
+    yield `${i === 0 ? '\n' : ',\n'}${JSON.stringify(company.history[i])}`;
   yield '\n],\n"dataset":';
   yield* serializeDataset(company.dataset);
   yield '}\n';

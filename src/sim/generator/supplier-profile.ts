@@ -64,7 +64,10 @@ export interface SupplierPools {
   /** [original, duplicate record] pairs: same tax id and bank, a second master record. */
   duplicateRecords: Array<[SupplierProfile, SupplierProfile]>;
   /** Suppliers set aside for one registry mismatch each, used by no other open exception. */
-  registryCases: Array<{ planted: 'vat_id_invalid' | 'iban_country_differs' | 'iban_invalid' | 'tin_invalid'; supplier: SupplierProfile }>;
+  registryCases: Array<{
+    planted: 'vat_id_invalid' | 'iban_country_differs' | 'iban_invalid' | 'tin_invalid';
+    supplier: SupplierProfile;
+  }>;
 }
 
 /** The next invoice number at this supplier, unique for it even after normalisation. */

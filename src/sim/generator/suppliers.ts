@@ -63,13 +63,23 @@ function setAsideForRegistryCases(pools: SupplierPools): SupplierPools {
   const taken = new Set(pools.duplicateRecords.flat().map((s) => s.id));
   const usable = (s: SupplierProfile): boolean => !taken.has(s.id) && s.taxBp > 0 && hasQuantityItems(s);
   const eu = pools.establishedEu.filter(usable);
-  const wanted = [['vat_id_invalid', eu[0]], ['iban_invalid', eu[1]], ['iban_country_differs', eu[2]], ['tin_invalid', pools.establishedUs.filter(usable)[0]]] as const;
+  const wanted = [
+    ['vat_id_invalid', eu[0]],
+    ['iban_invalid', eu[1]],
+    ['iban_country_differs', eu[2]],
+    ['tin_invalid', pools.establishedUs.filter(usable)[0]],
+  ] as const;
   for (const [planted, supplier] of wanted) if (supplier) pools.registryCases.push({ planted, supplier });
   const aside = new Set(pools.registryCases.map((r) => r.supplier.id));
   const keep = (list: SupplierProfile[]): SupplierProfile[] => list.filter((s) => !aside.has(s.id));
   return {
-    ...pools, established: keep(pools.established), establishedGoods3Way: keep(pools.establishedGoods3Way), establishedServices: keep(pools.establishedServices),
-    establishedEu: keep(pools.establishedEu), establishedUs: keep(pools.establishedUs), contracted: keep(pools.contracted),
+    ...pools,
+    established: keep(pools.established),
+    establishedGoods3Way: keep(pools.establishedGoods3Way),
+    establishedServices: keep(pools.establishedServices),
+    establishedEu: keep(pools.establishedEu),
+    establishedUs: keep(pools.establishedUs),
+    contracted: keep(pools.contracted),
   };
 }
 
@@ -121,16 +131,31 @@ function createSupplier(ctx: GenContext, flavour: Flavour, names: Set<string>): 
   const matching = kind === 'goods' && rng.chance(0.75) ? '3-way' : '2-way';
   const remitTo = remitToAddress(ctx, name, eu ? (country?.code ?? 'DE') : 'US', eu ? taxId : null, country?.city);
   const profile: SupplierProfile = {
-    id, name, number, country: country?.code ?? 'US', currency: eu ? 'EUR' : 'USD',
+    id,
+    name,
+    number,
+    country: country?.code ?? 'US',
+    currency: eu ? 'EUR' : 'USD',
     taxBp: country?.taxBp ?? (kind === 'goods' ? rng.pick(US_SALES_TAX_BP) : 0),
-    eu, kind, matching, createdMs, isNew, onHold: flavour === 'on_hold', inactive: flavour === 'inactive',
-    remitTo, paymentTerm: { ...paymentTerm }, catalog: [], accountCode: '',
-    formatNumber: numberStyle(ctx, name), seq: rng.pick([1001, 2001, 10001, rng.int(100, 90_000)]),
+    eu,
+    kind,
+    matching,
+    createdMs,
+    isNew,
+    onHold: flavour === 'on_hold',
+    inactive: flavour === 'inactive',
+    remitTo,
+    paymentTerm: { ...paymentTerm },
+    catalog: [],
+    accountCode: '',
+    formatNumber: numberStyle(ctx, name),
+    seq: rng.pick([1001, 2001, 10001, rng.int(100, 90_000)]),
     record: { id },
   };
   profile.catalog = buildCatalog(ctx, profile);
   profile.accountCode = defaultAccount(ctx, kind);
-  if (kind === 'goods' && !profile.onHold && !profile.inactive && rng.chance(0.35)) profile.contract = createContract(ctx, profile);
+  if (kind === 'goods' && !profile.onHold && !profile.inactive && rng.chance(0.35))
+    profile.contract = createContract(ctx, profile);
   profile.record = supplierRecord(ctx, profile, taxId);
   ctx.dataset.suppliers.push(profile.record);
   pushSupplierInformation(ctx, profile, taxId);
@@ -139,12 +164,26 @@ function createSupplier(ctx: GenContext, flavour: Flavour, names: Set<string>): 
 
 function supplierRecord(ctx: GenContext, s: SupplierProfile, taxId: string): SupplierProfile['record'] {
   return {
-    id: s.id, name: s.name, 'display-name': s.name, number: s.number,
-    status: s.inactive ? 'inactive' : 'active', 'on-hold': s.onHold,
-    'hold-invoices-for-ap-review': s.onHold, 'tax-id': taxId,
-    'invoice-matching-level': s.matching, 'payment-method': 'invoice', 'po-method': 'email',
+    id: s.id,
+    name: s.name,
+    'display-name': s.name,
+    number: s.number,
+    status: s.inactive ? 'inactive' : 'active',
+    'on-hold': s.onHold,
+    'hold-invoices-for-ap-review': s.onHold,
+    'tax-id': taxId,
+    'invoice-matching-level': s.matching,
+    'payment-method': 'invoice',
+    'po-method': 'email',
     // Derived from the name (no random draw, so the rest of the company is unchanged): where supplier requests are e-mailed.
-    'primary-contact': { email: `accounts@${s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || `supplier-${s.id}`}.example` },
+    'primary-contact': {
+      email: `accounts@${
+        s.name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || `supplier-${s.id}`
+      }.example`,
+    },
     'payment-term': { code: s.paymentTerm.code, 'days-for-net-payment': s.paymentTerm.days },
     'primary-address': { ...s.remitTo, id: ctx.nextId('remit-to') },
     'remit-to-addresses': [s.remitTo],
@@ -154,31 +193,74 @@ function supplierRecord(ctx: GenContext, s: SupplierProfile, taxId: string): Sup
   };
 }
 
-function remitToAddress(ctx: GenContext, name: string, country: string, vat: string | null, city?: string): Record<string, unknown> {
+function remitToAddress(
+  ctx: GenContext,
+  name: string,
+  country: string,
+  vat: string | null,
+  city?: string,
+): Record<string, unknown> {
   const { faker } = ctx.rng;
   const id = ctx.nextId('remit-to');
   return {
-    id, 'remit-to-code': `RT-${id}`, name: `${name} remittance`,
-    street1: ctx.names.street(), city: city ?? ctx.names.city(),
+    id,
+    'remit-to-code': `RT-${id}`,
+    name: `${name} remittance`,
+    street1: ctx.names.street(),
+    city: city ?? ctx.names.city(),
     state: country === 'US' ? faker.location.state({ abbreviated: true }) : null,
-    'postal-code': String(ctx.rng.int(10_000, 99_999)), country: { code: country }, active: true,
+    'postal-code': String(ctx.rng.int(10_000, 99_999)),
+    country: { code: country },
+    active: true,
     'vat-number': vat,
   };
 }
 
-function pushSupplierInformation(ctx: GenContext, s: SupplierProfile, taxId: string, bankOverride?: Record<string, unknown>): void {
+function pushSupplierInformation(
+  ctx: GenContext,
+  s: SupplierProfile,
+  taxId: string,
+  bankOverride?: Record<string, unknown>,
+): void {
   const { faker } = ctx.rng;
-  const bank = bankOverride ?? (s.eu
-    ? { 'bank-name': `${ctx.names.city()} Bank`, 'iban-number': validIban(ctx.rng, s.country), 'swift-code': faker.finance.bic(), 'bank-account-number': null, 'bank-routing-number': null }
-    : { 'bank-name': `${ctx.names.city()} National Bank`, 'bank-account-number': faker.finance.accountNumber(10), 'bank-routing-number': faker.finance.routingNumber(), 'iban-number': null, 'swift-code': null });
+  const bank =
+    bankOverride ??
+    (s.eu
+      ? {
+          'bank-name': `${ctx.names.city()} Bank`,
+          'iban-number': validIban(ctx.rng, s.country),
+          'swift-code': faker.finance.bic(),
+          'bank-account-number': null,
+          'bank-routing-number': null,
+        }
+      : {
+          'bank-name': `${ctx.names.city()} National Bank`,
+          'bank-account-number': faker.finance.accountNumber(10),
+          'bank-routing-number': faker.finance.routingNumber(),
+          'iban-number': null,
+          'swift-code': null,
+        });
   ctx.dataset['supplier-information'].push({
-    id: ctx.nextId('supplier-information'), supplier: { id: s.id }, 'supplier-id': s.id, name: s.name, 'tax-id': taxId,
+    id: ctx.nextId('supplier-information'),
+    supplier: { id: s.id },
+    'supplier-id': s.id,
+    name: s.name,
+    'tax-id': taxId,
     status: s.inactive ? 'inactive' : 'approved',
-    'supplier-information-addresses': [{
-      kind: 'RTA', 'remit-to-code': s.remitTo['remit-to-code'], 'name-on-bank-account': s.name,
-      street1: s.remitTo.street1, city: s.remitTo.city, 'postal-code': s.remitTo['postal-code'], country: { code: s.country },
-      'payment-method-item': 'tran', currency: { code: s.currency }, ...bank,
-    }],
+    'supplier-information-addresses': [
+      {
+        kind: 'RTA',
+        'remit-to-code': s.remitTo['remit-to-code'],
+        'name-on-bank-account': s.name,
+        street1: s.remitTo.street1,
+        city: s.remitTo.city,
+        'postal-code': s.remitTo['postal-code'],
+        country: { code: s.country },
+        'payment-method-item': 'tran',
+        currency: { code: s.currency },
+        ...bank,
+      },
+    ],
   });
 }
 
@@ -189,17 +271,44 @@ function cloneAsDuplicateRecord(ctx: GenContext, original: SupplierProfile, name
   names.add(name);
   const createdMs = ctx.nowMs - ctx.rng.int(150, 400) * DAY_MS;
   const taxId = String(original.record['tax-id']);
-  const remitTo = { ...original.remitTo, id: ctx.nextId('remit-to'), 'remit-to-code': `RT-${id}`, name: `${name} remittance` };
-  const clone: SupplierProfile = { ...original, id, name, number: `S${String(id).padStart(5, '0')}`, createdMs, remitTo, contract: undefined, record: { id } };
+  const remitTo = {
+    ...original.remitTo,
+    id: ctx.nextId('remit-to'),
+    'remit-to-code': `RT-${id}`,
+    name: `${name} remittance`,
+  };
+  const clone: SupplierProfile = {
+    ...original,
+    id,
+    name,
+    number: `S${String(id).padStart(5, '0')}`,
+    createdMs,
+    remitTo,
+    contract: undefined,
+    record: { id },
+  };
   clone.record = supplierRecord(ctx, clone, taxId);
   ctx.dataset.suppliers.push(clone.record);
-  const originalBank = (ctx.dataset['supplier-information'].find((r) => r['supplier-id'] === original.id)?.['supplier-information-addresses'] as Array<Record<string, unknown>> | undefined)?.[0];
-  pushSupplierInformation(ctx, clone, taxId, originalBank ? { ...originalBank, 'remit-to-code': remitTo['remit-to-code'] } : undefined);
+  const originalBank = (
+    ctx.dataset['supplier-information'].find((r) => r['supplier-id'] === original.id)?.[
+      'supplier-information-addresses'
+    ] as Array<Record<string, unknown>> | undefined
+  )?.[0];
+  pushSupplierInformation(
+    ctx,
+    clone,
+    taxId,
+    originalBank ? { ...originalBank, 'remit-to-code': remitTo['remit-to-code'] } : undefined,
+  );
   return clone;
 }
 
 function numberStyle(ctx: GenContext, name: string): (seq: number) => string {
-  const prefix = name.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase().padEnd(3, 'X');
+  const prefix = name
+    .replace(/[^A-Za-z]/g, '')
+    .slice(0, 3)
+    .toUpperCase()
+    .padEnd(3, 'X');
   const year = new Date(ctx.nowMs).getUTCFullYear();
   const style = ctx.rng.int(0, 4);
   if (style === 0) return (n) => `INV-${String(n).padStart(5, '0')}`;
@@ -210,7 +319,12 @@ function numberStyle(ctx: GenContext, name: string): (seq: number) => string {
 }
 
 function defaultAccount(ctx: GenContext, kind: SupplierKind): string {
-  const prefixes = kind === 'rent' ? ['6200'] : kind === 'goods' ? ['6110', '6410', '5100', '5200', '6210'] : ['6100', '6120', '6310', '6500', '6600', '6700', '6400', '6300'];
+  const prefixes =
+    kind === 'rent'
+      ? ['6200']
+      : kind === 'goods'
+        ? ['6110', '6410', '5100', '5200', '6210']
+        : ['6100', '6120', '6310', '6500', '6600', '6700', '6400', '6300'];
   const prefix = ctx.rng.pick(prefixes);
   return ctx.glAccounts.find((a) => a.code.startsWith(prefix))?.code ?? ctx.glAccounts[0]?.code ?? '6410-OPS-Supplies';
 }

@@ -16,13 +16,20 @@ import { bodyObject, findRecord, queryParams, render } from './common.js';
 import { INVOICE_NAMES } from './read.js';
 
 const UploadedFile = z.object({
-  kind: z.literal('file'), filename: ShortText, 'content-type': ShortText, size: z.number(), text: z.string().optional(),
+  kind: z.literal('file'),
+  filename: ShortText,
+  'content-type': ShortText,
+  size: z.number(),
+  text: z.string().optional(),
 });
 const AttachmentInput = z.looseObject({
   type: z.enum(['file', 'url', 'text']).optional(),
   intent: ShortText.optional(),
   'linked-to': ShortText.optional(),
-  url: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .optional(),
   text: z.string().max(200_000).optional(),
   file: UploadedFile.optional(),
   'file-name': ShortText.optional(),
@@ -50,13 +57,26 @@ function describe(input: AttachmentInput): Record<string, unknown> {
   }
   if (input.file) {
     const { filename, size, text } = input.file;
-    return { type: 'AttachmentFile', 'file-file-name': filename, 'file-content-type': input.file['content-type'], 'file-file-size': size, text: text ?? null };
+    return {
+      type: 'AttachmentFile',
+      'file-file-name': filename,
+      'file-content-type': input.file['content-type'],
+      'file-file-size': size,
+      text: text ?? null,
+    };
   }
-  if (input.content === undefined || !input['file-name']) throw badRequest('attachment', 'file (or file-name and content) is required');
+  if (input.content === undefined || !input['file-name'])
+    throw badRequest('attachment', 'file (or file-name and content) is required');
   const bytes = Buffer.from(input.content, 'base64');
   const contentType = input['content-type'] ?? 'application/octet-stream';
   const text = /^(text\/|application\/(json|markdown))/.test(contentType) ? bytes.toString('utf8') : null;
-  return { type: 'AttachmentFile', 'file-file-name': input['file-name'], 'file-content-type': contentType, 'file-file-size': bytes.length, text };
+  return {
+    type: 'AttachmentFile',
+    'file-file-name': input['file-name'],
+    'file-content-type': contentType,
+    'file-file-size': bytes.length,
+    text,
+  };
 }
 
 export function registerAttachmentRoutes(app: FastifyInstance, ctx: SimContext): void {
@@ -72,9 +92,15 @@ export function registerAttachmentRoutes(app: FastifyInstance, ctx: SimContext):
     const actor = actorOf(ctx, request);
     const id = ctx.store.nextId('attachments');
     const attachment: WireObject = {
-      id, ...describe(input), intent: input.intent ?? null, 'linked-to': input['linked-to'] ?? null,
-      'attachable-type': 'InvoiceHeader', 'attachable-id': current.id,
-      'created-at': now, 'updated-at': now, 'created-by': actor,
+      id,
+      ...describe(input),
+      intent: input.intent ?? null,
+      'linked-to': input['linked-to'] ?? null,
+      'attachable-type': 'InvoiceHeader',
+      'attachable-id': current.id,
+      'created-at': now,
+      'updated-at': now,
+      'created-by': actor,
     };
     const invoice = cloneJson(current);
     invoice.attachments = [...(Array.isArray(current.attachments) ? current.attachments : []), attachment];

@@ -17,7 +17,10 @@ import { Id, LIMITS, ShortText } from '../wire-input.js';
 import { bodyObject, findRecord, queryParams, render } from './common.js';
 import { INVOICE_NAMES } from './read.js';
 
-const CommentText = z.string().refine((s) => s.trim() !== '', "can't be blank").pipe(z.string().max(LIMITS.text));
+const CommentText = z
+  .string()
+  .refine((s) => s.trim() !== '', "can't be blank")
+  .pipe(z.string().max(LIMITS.text));
 const CommentBody = z.looseObject({
   comments: CommentText,
   'to-supplier': z.boolean().optional(),
@@ -27,7 +30,11 @@ const TopLevelCommentBody = CommentBody.extend({ 'commentable-type': ShortText, 
 
 /** What can be commented on, by Coupa type name. */
 const COMMENTABLE: Record<string, CollectionName> = {
-  InvoiceHeader: 'invoices', OrderHeader: 'purchase-orders', Contract: 'contracts', User: 'users', Supplier: 'suppliers',
+  InvoiceHeader: 'invoices',
+  OrderHeader: 'purchase-orders',
+  Contract: 'contracts',
+  User: 'users',
+  Supplier: 'suppliers',
 };
 
 export interface CommentInput {
@@ -39,13 +46,25 @@ export interface CommentInput {
 
 /** Store a comment on `target` and return it. */
 export function createComment(
-  ctx: SimContext, target: { type: string; id: number }, input: CommentInput, now: string, actor: Record<string, unknown>,
+  ctx: SimContext,
+  target: { type: string; id: number },
+  input: CommentInput,
+  now: string,
+  actor: Record<string, unknown>,
 ): WireObject {
   const comment: WireObject = {
-    id: ctx.store.nextId('comments'), comments: input.comments,
-    'commentable-type': target.type, 'commentable-id': target.id, 'to-supplier': input.toSupplier,
-    'comment-type': input.commentType ?? null, 'reason-code': input.reasonCode ?? null, attachments: [],
-    'created-at': now, 'updated-at': now, 'created-by': actor, 'updated-by': actor,
+    id: ctx.store.nextId('comments'),
+    comments: input.comments,
+    'commentable-type': target.type,
+    'commentable-id': target.id,
+    'to-supplier': input.toSupplier,
+    'comment-type': input.commentType ?? null,
+    'reason-code': input.reasonCode ?? null,
+    attachments: [],
+    'created-at': now,
+    'updated-at': now,
+    'created-by': actor,
+    'updated-by': actor,
   };
   ctx.store.put('comments', comment);
   return comment;
@@ -67,8 +86,18 @@ export function registerCommentRoutes(app: FastifyInstance, ctx: SimContext): vo
   app.post('/api/invoices/:id/comments', async (request, reply) => {
     const invoice = findRecord(ctx.store, INVOICE_NAMES, (request.params as { id: string }).id);
     const body = parseBody(CommentBody, bodyObject(request, 'comment'), 'comment');
-    const input = { comments: body.comments, toSupplier: body['to-supplier'] ?? false, commentType: body['comment-type'] };
-    const comment = createComment(ctx, { type: 'InvoiceHeader', id: invoice.id }, input, ctx.clock.now(), actorOf(ctx, request));
+    const input = {
+      comments: body.comments,
+      toSupplier: body['to-supplier'] ?? false,
+      commentType: body['comment-type'],
+    };
+    const comment = createComment(
+      ctx,
+      { type: 'InvoiceHeader', id: invoice.id },
+      input,
+      ctx.clock.now(),
+      actorOf(ctx, request),
+    );
     return reply.code(201).send(render(comment, queryParams(request)));
   });
 
@@ -78,8 +107,18 @@ export function registerCommentRoutes(app: FastifyInstance, ctx: SimContext): vo
     const collection = COMMENTABLE[type];
     if (!collection) throw badRequest('comment', `Commentable type ${type.slice(0, 60)} is not supported`);
     if (!ctx.store.get(collection, body['commentable-id'])) throw notFound('comment', type, body['commentable-id']);
-    const input = { comments: body.comments, toSupplier: body['to-supplier'] ?? false, commentType: body['comment-type'] };
-    const comment = createComment(ctx, { type, id: body['commentable-id'] }, input, ctx.clock.now(), actorOf(ctx, request));
+    const input = {
+      comments: body.comments,
+      toSupplier: body['to-supplier'] ?? false,
+      commentType: body['comment-type'],
+    };
+    const comment = createComment(
+      ctx,
+      { type, id: body['commentable-id'] },
+      input,
+      ctx.clock.now(),
+      actorOf(ctx, request),
+    );
     return reply.code(201).send(render(comment, queryParams(request)));
   });
 }

@@ -13,7 +13,11 @@ import type { WireObject } from '../collection.js';
 import { actorOf, type SimContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import {
-  DISPUTE_REASON_CODES, INVOICE_ACTIONS, nextStatus, unresolvedToleranceCount, type InvoiceAction,
+  DISPUTE_REASON_CODES,
+  INVOICE_ACTIONS,
+  nextStatus,
+  unresolvedToleranceCount,
+  type InvoiceAction,
 } from '../state-machine.js';
 import { LIMITS } from '../wire-input.js';
 import { createComment } from './comments.js';
@@ -54,7 +58,13 @@ const prepareDispute: Prepare = ({ ctx, invoice, body, now, actor }) => {
   invoice['dispute-reasons'] = [...reasons, { code }];
   return () => {
     if (typeof comment === 'string' && comment.trim() !== '') {
-      createComment(ctx, { type: 'InvoiceHeader', id: invoice.id }, { comments: comment, toSupplier: true, reasonCode: code }, now, actor);
+      createComment(
+        ctx,
+        { type: 'InvoiceHeader', id: invoice.id },
+        { comments: comment, toSupplier: true, reasonCode: code },
+        now,
+        actor,
+      );
     }
   };
 };
@@ -69,7 +79,11 @@ function findApprover(ctx: SimContext, request: FastifyRequest, body: Record<str
     return user;
   }
   if (typeof ref?.login === 'string') {
-    const id = ctx.store.collection('users').lookup('login', [`s:${ref.login}`])?.values().next().value;
+    const id = ctx.store
+      .collection('users')
+      .lookup('login', [`s:${ref.login}`])
+      ?.values()
+      .next().value;
     const user = id === undefined ? undefined : ctx.store.get('users', id);
     if (!user) throw badRequest('approval', `Approver ${ref.login.slice(0, 40)} not found`);
     return user;
@@ -85,12 +99,22 @@ const prepareAddApprover: Prepare = ({ ctx, request, invoice, body, now, actor }
     throw badRequest('approval', `${String(user.login)} is already a pending approver`);
   }
   const note = body.note;
-  if (note !== undefined && (typeof note !== 'string' || note.length > LIMITS.text)) throw badRequest('approval', 'Note must be text');
+  if (note !== undefined && (typeof note !== 'string' || note.length > LIMITS.text))
+    throw badRequest('approval', 'Note must be text');
   const approval: WireObject = {
-    id: ctx.store.nextId('approvals'), position: chain.length + 1, status: 'pending_approval',
-    'approvable-type': 'InvoiceHeader', 'approvable-id': invoice.id, 'approver-type': 'User', 'approver-id': user.id,
+    id: ctx.store.nextId('approvals'),
+    position: chain.length + 1,
+    status: 'pending_approval',
+    'approvable-type': 'InvoiceHeader',
+    'approvable-id': invoice.id,
+    'approver-type': 'User',
+    'approver-id': user.id,
     approver: { id: user.id, login: user.login, email: user.email, firstname: user.firstname, lastname: user.lastname },
-    note: note ?? null, 'approval-date': null, 'created-at': now, 'updated-at': now, 'created-by': actor,
+    note: note ?? null,
+    'approval-date': null,
+    'created-at': now,
+    'updated-at': now,
+    'created-by': actor,
   };
   invoice.approvals = [...chain, approval];
   return () => ctx.store.put('approvals', cloneJson(approval));

@@ -68,7 +68,9 @@
       data: {
         datasets: data.byType.map((t, i) => ({
           label: t.label,
-          data: t.counts.flatMap((n, d) => (n > 0 ? [{ x: data.days[d], y: t.label, r: 5 + 11 * Math.sqrt(n / max), n }] : [])),
+          data: t.counts.flatMap((n, d) =>
+            n > 0 ? [{ x: data.days[d], y: t.label, r: 5 + 11 * Math.sqrt(n / max), n }] : [],
+          ),
           backgroundColor: PALETTE[i % PALETTE.length] + 'cc',
           borderColor: PALETTE[i % PALETTE.length],
         })),
@@ -77,7 +79,14 @@
         maintainAspectRatio: false,
         layout: { padding: { top: 8, right: 16 } },
         scales: {
-          x: { type: 'category', labels: data.days, offset: true, grid: { display: false }, ticks: { callback: (v, i) => data.days[i].slice(5) }, title: { display: true, text: 'Day (UTC)' } },
+          x: {
+            type: 'category',
+            labels: data.days,
+            offset: true,
+            grid: { display: false },
+            ticks: { callback: (v, i) => data.days[i].slice(5) },
+            title: { display: true, text: 'Day (UTC)' },
+          },
           y: { type: 'category', labels: rows, offset: true, title: { display: false } },
         },
         plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + c.raw.n + ' on ' + c.raw.x } } },
@@ -91,7 +100,10 @@
     const lines = [];
     let line = '';
     for (const word of String(text).split(' ')) {
-      if (line && (line + ' ' + word).length > width) { lines.push(line); line = word; } else line = line ? line + ' ' + word : word;
+      if (line && (line + ' ' + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? line + ' ' + word : word;
     }
     if (line) lines.push(line);
     return lines;
@@ -102,12 +114,18 @@
     if (!el) return;
     new Chart(el, {
       type: 'bar',
-      data: { labels: rows.map((r) => wrap(r[key], 30)), datasets: [{ label: 'Exceptions', data: rows.map((r) => r.count), backgroundColor: PALETTE[0] }] },
+      data: {
+        labels: rows.map((r) => wrap(r[key], 30)),
+        datasets: [{ label: 'Exceptions', data: rows.map((r) => r.count), backgroundColor: PALETTE[0] }],
+      },
       options: {
         indexAxis: 'y',
         maintainAspectRatio: false,
         layout: { padding: { right: 30 } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Exceptions' } }, y: { grid: { display: false }, ticks: { autoSkip: false } } },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Exceptions' } },
+          y: { grid: { display: false }, ticks: { autoSkip: false } },
+        },
       },
       plugins: [valueLabels],
     });
