@@ -104,13 +104,11 @@ const say = (line: string): void => void process.stderr.write(`${line}\n`);
 /** The exceptions to settle: the sample company's, or what the configured tenant holds. */
 async function exceptionEvents(opened: OpenedRuntime, limit: number | undefined): Promise<ExceptionEvent[]> {
   if (opened.company) {
-    return opened.company.exceptions
-      .slice(0, limit)
-      .map((l) => ({
-        ...l.event,
-        event_type: l.event.event_type ?? 'invoice.exception.created',
-        resource_id: l.invoiceId,
-      }));
+    return opened.company.exceptions.slice(0, limit).map((l) => ({
+      ...l.event,
+      event_type: l.event.event_type ?? 'invoice.exception.created',
+      resource_id: l.invoiceId,
+    }));
   }
   const events: ExceptionEvent[] = [];
   const held = opened.runtime.coupa.listInvoices(

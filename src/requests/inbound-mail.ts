@@ -86,14 +86,12 @@ export async function registerInboundMailRoute(app: FastifyInstance, options: In
         .filter(Boolean);
       try {
         const outcome = await acceptRawMail(options.deps, raw, options.now(), envelopeTo);
-        return reply
-          .code(202)
-          .send({
-            status: outcome.status,
-            invoice_id: outcome.invoiceId,
-            answered: outcome.answered,
-            still_pending: outcome.stillPending,
-          });
+        return reply.code(202).send({
+          status: outcome.status,
+          invoice_id: outcome.invoiceId,
+          answered: outcome.answered,
+          still_pending: outcome.stillPending,
+        });
       } catch (error) {
         request.log.error({ err: error }, 'could not record inbound mail');
         return reply

@@ -204,12 +204,10 @@ export async function registerCalloutTokenRoute(app: FastifyInstance, auth: Call
         unknown
       >;
       if (fields.grant_type !== 'client_credentials') {
-        return reply
-          .code(400)
-          .send({
-            error: 'unsupported_grant_type',
-            error_description: 'only grant_type=client_credentials is supported',
-          });
+        return reply.code(400).send({
+          error: 'unsupported_grant_type',
+          error_description: 'only grant_type=client_credentials is supported',
+        });
       }
       const credentials = readClientCredentials(request.headers.authorization, fields);
       const token = credentials && auth.issue(credentials.clientId, credentials.clientSecret);
