@@ -460,4 +460,16 @@ export const VALID_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   },
   list_proposals: {},
   decide_proposal: { proposal_id: 'p-1', decision: 'reject', reason: 'because' },
+  correct_tax_rate: {
+    invoice_id: HELD_INVOICE,
+    corrections: [{ line_num: '1', tax_rate: '8.25' }],
+    justification: 'the tax engine gives this jurisdiction 8.25%',
+  },
+  request_supplier_change: {
+    invoice_id: HELD_INVOICE,
+    changes: [{ field: 'vat_id', coupa_value: 'DE136695977', registry_value: 'invalid', evidence: 'check digits fail' }],
+  },
+  grir_open_items: {},
+  propose_grir_clearing: { po_line_id: 301 },
+  propose_adjustment: { invoice_id: HELD_INVOICE },
 };

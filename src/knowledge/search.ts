@@ -96,10 +96,11 @@ export const DEFAULT_EF_SEARCH = 500;
  * 10, so a true neighbour missed low in the vector list rarely changes the answer; the ranking
  * quality (hit@5, MRR) is what this is held to, not recall (bench/knowledge.ts measures both).
  * At 50k generated chunks the hybrid measured hit@5 0.6 / MRR 0.58 at ef_search 100, 200 and 500
- * alike (40 labelled queries), with CPU p95 26 / 55 / 145 ms: 100 it is. `vectorSearch` keeps
- * `DEFAULT_EF_SEARCH`, where recall is the point.
+ * alike (40 labelled queries), with CPU p95 26 / 55 / 145 ms. It stays at 500 all the same: at 100
+ * a query naming a rare identifier (found first by the full text) lost its first place to a chunk the
+ * smaller vector list ranked higher (test/knowledge-scale.test.ts), and an exact identifier must win.
  */
-export const DEFAULT_HYBRID_EF_SEARCH = 100;
+export const DEFAULT_HYBRID_EF_SEARCH = 500;
 
 /** ef_search for a query that wants `k` neighbours: at least `base`, and 2.5 × k for large k. */
 export function efSearchFor(k: number, base: number): number {
