@@ -14,6 +14,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { TOOLS } from '../tools/index.js';
+import { ROLE_SCOPES } from '../src/guard/identity.js';
 import { structured, textOf } from './mcp.fixture.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -56,8 +57,11 @@ const company = generateCompany({ seed: 7, invoices: 2000 });
 const exception = company.exceptions[0]!;
 const exceptionInvoice = company.dataset.invoices.find((i) => i.id === exception.invoiceId)!;
 /** What a reviewer may see in a read-only deployment: reads and analysis that need no approver scope. */
+// What `--read-only` leaves a reviewer (the default role): the reads and analyses its scopes reach.
 const READ_TOOLS = TOOLS.filter(
-  (t) => (t.guardClass === 'read' || t.guardClass === 'analysis') && !t.requiredScope,
+  (t) =>
+    (t.guardClass === 'read' || t.guardClass === 'analysis') &&
+    (!t.requiredScope || ROLE_SCOPES.reviewer.includes(t.requiredScope)),
 ).map((t) => t.name);
 
 let desktop: Spawned;
@@ -159,7 +163,7 @@ describe('settle mcp refuses bad setups with one line', () => {
   it('rejects an unknown role and a malformed token list', async () => {
     const role = await run(['--role', 'agent']);
     expect(role.code).not.toBe(0);
-    expect(role.stderr).toContain('--role takes one of reviewer, approver, auditor, read-only; got "agent"');
+    expect(role.stderr).toContain('--role takes one of reviewer, approver, auditor, read-only, accountant; got "agent"');
     const tokens = await run(['--http'], { SETTLE_MCP_TOKENS: 'no-equals-sign' });
     expect(tokens.code).toBe(2);
     expect(tokens.stderr.trim()).toMatch(/^settle: SETTLE_MCP_TOKENS: expected "token=login:role\+role"/);
