@@ -163,7 +163,9 @@ describe('settle mcp refuses bad setups with one line', () => {
   it('rejects an unknown role and a malformed token list', async () => {
     const role = await run(['--role', 'agent']);
     expect(role.code).not.toBe(0);
-    expect(role.stderr).toContain('--role takes one of reviewer, approver, auditor, read-only, accountant; got "agent"');
+    expect(role.stderr).toContain(
+      '--role takes one of reviewer, approver, auditor, read-only, accountant; got "agent"',
+    );
     const tokens = await run(['--http'], { SETTLE_MCP_TOKENS: 'no-equals-sign' });
     expect(tokens.code).toBe(2);
     expect(tokens.stderr.trim()).toMatch(/^settle: SETTLE_MCP_TOKENS: expected "token=login:role\+role"/);

@@ -467,7 +467,9 @@ export const VALID_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   },
   request_supplier_change: {
     invoice_id: HELD_INVOICE,
-    changes: [{ field: 'vat_id', coupa_value: 'DE136695977', registry_value: 'invalid', evidence: 'check digits fail' }],
+    changes: [
+      { field: 'vat_id', coupa_value: 'DE136695977', registry_value: 'invalid', evidence: 'check digits fail' },
+    ],
   },
   grir_open_items: {},
   propose_grir_clearing: { po_line_id: 301 },
