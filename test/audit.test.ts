@@ -183,6 +183,13 @@ describe('audit log on PGlite', () => {
     expect(await verifyChain(readExport(file))).toMatchObject({ ok: false, firstBrokenSeq: target + 1 });
   });
 
+  it('verifies an exported row whose input carries a "__proto__" key (JSON keeps it; so must the check)', async () => {
+    const row = await log.append(entry({ input: JSON.parse('{"a":{"__proto__":{"x":1}},"__proto__":[2]}') }));
+    const file = join(dir, 'proto.jsonl');
+    await log.export(file);
+    expect(await verifyChain(readExport(file))).toEqual({ ok: true, rows: row.seq });
+  });
+
   it('exports to a caller stream without closing it, and rejects a path it cannot write', async () => {
     const sink = new PassThrough();
     const chunks: Buffer[] = [];

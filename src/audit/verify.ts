@@ -65,6 +65,8 @@ export async function* readExport(path: string): AsyncGenerator<AuditRow> {
     const row = AuditRowSchema.safeParse(parsed);
     if (!row.success)
       throw new Error(`${path}:${lineNo}: not an audit row (${formatIssues(row.error, { root: 'row', limit: 1 })})`);
-    yield row.data as AuditRow;
+    // The row exactly as the file holds it: the schema only checks the shape. Its parsed copy may
+    // differ (z.json() drops a "__proto__" key a tool input can carry), and the hash is over the file.
+    yield parsed as AuditRow;
   }
 }
