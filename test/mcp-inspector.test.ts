@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateCompany } from '../src/sim/generator/index.js';
 import { TOOLS } from '../tools/index.js';
+import { ROLE_SCOPES } from '../src/guard/identity.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 // One data folder for both runs (one after the other): the second skips database creation.
@@ -38,7 +39,10 @@ describe('MCP Inspector CLI against settle mcp', () => {
       tools: Array<{ name: string; inputSchema: { type: string }; annotations?: { readOnlyHint?: boolean } }>;
     };
     expect(tools.map((t) => t.name)).toEqual(
-      TOOLS.filter((t) => !t.requiredScope && t.guardClass !== 'review').map((t) => t.name),
+      // The default role is the reviewer: every tool but the review ones, within its scopes.
+      TOOLS.filter(
+        (t) => (!t.requiredScope || ROLE_SCOPES.reviewer.includes(t.requiredScope)) && t.guardClass !== 'review',
+      ).map((t) => t.name),
     );
     expect(tools.find((t) => t.name === 'get_invoice')).toMatchObject({
       inputSchema: { type: 'object' },
