@@ -28,7 +28,7 @@ const Change = z.strictObject({
 
 /** The change request the registry findings support, one entry per finding. */
 export function changesOf(
-  findings: ReadonlyArray<Pick<Finding, 'kind' | 'figures' | 'evidence' | 'summary'>>,
+  findings: ReadonlyArray<Pick<Finding, 'figures' | 'evidence' | 'summary'> & { kind: string }>,
 ): Array<z.infer<typeof Change>> {
   return findings
     .filter((f) => REGISTRY_FINDINGS.has(f.kind))

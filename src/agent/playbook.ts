@@ -17,6 +17,7 @@ import {
 import { lastResult, type TraceEntry } from './trace.js';
 import { HELD_STATUSES } from '../coupa/invoice-statuses.js';
 import { DECISION_OF_TOOL, DECISION_TOOLS } from '../../tools/index.js';
+import { changesOf } from '../../tools/request-supplier-change.js';
 
 export interface PlannedCall {
   name: string;
@@ -108,26 +109,6 @@ function taxCorrection(a: AssessmentView): PlannedCall | undefined {
   };
 }
 
-const REGISTRY_KINDS = new Set([
-  'vat_id_invalid',
-  'registered_name_differs',
-  'iban_invalid',
-  'iban_country_differs',
-  'tin_invalid',
-]);
-
-/** Change-request rows from the registry findings: field, Coupa's value → the registry's, evidence. */
-function supplierChanges(a: AssessmentView): Array<Record<string, string>> {
-  return a.findings
-    .filter((f) => REGISTRY_KINDS.has(f.kind))
-    .map((f) => ({
-      field: f.figures.field ?? f.kind,
-      coupa_value: f.figures.coupa ?? '',
-      registry_value: f.figures.registry ?? '',
-      evidence: (f.evidence[0] ?? f.summary).slice(0, 500),
-    }));
-}
-
 /** A denied write says what to do instead; the planner follows it to a safe route. */
 function fallbackRoute(denial: TraceEntry, a: AssessmentView, input: PlanInput): PlannedCall {
   const login =
@@ -182,7 +163,7 @@ export function planNext(input: PlanInput): PlanStep {
 
   const executed = actions.find((t) => t.ok && t.structured?.status === 'executed');
   // A registry contradicted the supplier master: pre-fill the change request for its approver (once).
-  const changes = supplierChanges(a);
+  const changes = changesOf(a.findings);
   if (executed && changes.length && !trace.some((t) => t.name === 'request_supplier_change')) {
     return { calls: [{ name: 'request_supplier_change', args: { changes } }] };
   }

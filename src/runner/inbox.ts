@@ -77,11 +77,6 @@ export async function recordIgnoredEvent(db: Db, event: IgnoredEvent): Promise<{
   return { status: inserted.rowCount === 0 ? 'duplicate' : 'ignored' };
 }
 
-/** The payload of the event that queued a job (its `exception_code` hint, …), or undefined when it is gone. */
-export async function eventPayload(db: Db, eventId: string): Promise<unknown> {
-  return (await inboxEvent(db, eventId))?.payload;
-}
-
 /** An inbox event's payload and where it came from (a Coupa webhook, the poller, a supplier's reply …). */
 export async function inboxEvent(db: Db, eventId: string): Promise<{ payload: unknown; source: string } | undefined> {
   const { rows } = await db.query<{ payload: unknown; source: string }>(
