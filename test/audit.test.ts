@@ -113,6 +113,20 @@ describe('audit log on PGlite', () => {
     expect(await log.verify()).toEqual({ ok: true, rows: before + 50 });
   });
 
+  it('links to the true head when another appender wrote since (each remembers only its own last row)', async () => {
+    // Two appenders on one database stand for two worker processes: each one's remembered head is
+    // stale every other turn, so every other append is refused by the unique seq and redone.
+    const other = createAuditLog(db);
+    const before = await log.count();
+    const rows: AuditRow[] = [];
+    for (let i = 0; i < 8; i++) rows.push(await (i % 3 === 0 ? other : log).append(entry({ input: { turn: i } })));
+    rows.forEach((row, i) => {
+      expect(row.seq).toBe(before + i + 1);
+      if (i > 0) expect(row.prevHash).toBe(rows[i - 1]!.hash);
+    });
+    expect(await log.verify()).toEqual({ ok: true, rows: before + 8 });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE through SQL', async () => {
     const before = await log.list();
     await expect(db.query(`update audit_log set reason = 'nothing to see' where seq = 1`)).rejects.toThrow(

@@ -1,21 +1,19 @@
 /**
- * The audit log: one append-only, hash-chained row per tool call. Appends are serialised with a
- * transaction-level advisory lock, so concurrent writers — many pooled connections, several
- * processes — extend one chain and never fork it. The database refuses UPDATE, DELETE and
- * TRUNCATE (migration 020); `verify` exposes anything changed behind the triggers' back.
+ * The audit log: one append-only, hash-chained row per tool call. Appends hold a transaction-level
+ * advisory lock, so concurrent writers — many pooled connections, several processes — extend one
+ * chain and never fork it (appender.ts). The database refuses UPDATE, DELETE and TRUNCATE
+ * (migration 020); `verify` exposes anything changed behind the triggers' back.
  */
 import type { Writable } from 'node:stream';
-import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
-import { AuditEntry, storableText, storedInput, type AuditRow } from './entry.js';
+import { createAppender } from './appender.js';
+import type { AuditEntry, AuditRow } from './entry.js';
 import { writeJsonLines } from './export.js';
-import { GENESIS_HASH, hashRow, type HashedFields } from './hash.js';
 import { AUDIT_COLUMNS, HEAD_SQL, fromDb, streamRows, type DbAuditRow } from './rows.js';
 import { verifyChain, type VerifyResult } from './verify.js';
 
-/** Advisory-lock key owned by the audit appender (any constant works; it must not be reused). */
-export const AUDIT_LOCK_KEY = 0x5e771e_a0d17;
+export { AUDIT_LOCK_KEY } from './appender.js';
 
 /** Filters for `list`; all optional, combined with AND. */
 export const AuditListOptions = z.strictObject({
@@ -61,46 +59,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
   const now = options.now ?? (() => new Date());
   const rows = (): AsyncGenerator<AuditRow> => streamRows(db, options.batchSize);
 
-  async function append(entry: AuditEntry): Promise<AuditRow> {
-    const e = AuditEntry.parse(entry);
-    const client = await db.pool.connect();
-    let broken = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
-      const fields = await nextFields(client, e, now());
-      const hash = hashRow(fields);
-      const { rows: inserted } = await client.query<DbAuditRow>(INSERT_SQL, [
-        fields.seq,
-        fields.at,
-        fields.actor,
-        fields.actorKind,
-        fields.tool,
-        JSON.stringify(fields.input),
-        fields.decision,
-        fields.reason,
-        fields.coupaCalls,
-        fields.resultSummary,
-        fields.idempotencyKey,
-        fields.invoiceId,
-        fields.prevHash,
-        hash,
-      ]);
-      const row = fromDb(inserted[0]!);
-      // The hash must describe what the database hands back, or verify would fail later.
-      if (hashRow(row) !== hash) throw new Error(`audit row #${row.seq} does not read back as written; not stored`);
-      await client.query('commit');
-      return row;
-    } catch (error) {
-      broken = await client.query('rollback').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
+  const { append } = createAppender(db, now);
 
   return {
     append,
@@ -119,32 +78,6 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog 
       const { rows: last } = await db.query<{ seq: string; hash: string }>(HEAD_SQL);
       return last[0] ? { seq: Number(last[0].seq), hash: last[0].hash } : null;
     },
-  };
-}
-
-const INSERT_SQL = `insert into audit_log (seq, at, actor, actor_kind, tool, input, guard_decision, reason,
-  coupa_calls, result_summary, idempotency_key, invoice_id, prev_hash, hash)
-  values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14)
-  returning ${AUDIT_COLUMNS}`;
-
-/** The new row's fields, linked to the current head. Call only while holding the lock. */
-async function nextFields(client: pg.PoolClient, e: AuditEntry, at: Date): Promise<HashedFields> {
-  const { rows } = await client.query<{ seq: string; hash: string }>(HEAD_SQL);
-  const head = rows[0];
-  return {
-    seq: head ? Number(head.seq) + 1 : 1,
-    at: at.toISOString(), // taken under the lock, so `at` never decreases along the chain
-    actor: storableText(e.actor),
-    actorKind: e.actorKind,
-    tool: storableText(e.tool),
-    input: storedInput(e.input),
-    decision: e.decision,
-    reason: storableText(e.reason),
-    coupaCalls: e.coupaCalls,
-    resultSummary: storableText(e.resultSummary),
-    idempotencyKey: e.idempotencyKey === null ? null : storableText(e.idempotencyKey),
-    invoiceId: e.invoiceId,
-    prevHash: head?.hash ?? GENESIS_HASH,
   };
 }
 

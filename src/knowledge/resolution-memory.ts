@@ -18,17 +18,32 @@ export const MEMORY_ORIGIN = 'resolution-memory';
  */
 export async function markSuperseded(db: Pick<Db, 'query'>, invoiceIds?: string[]): Promise<void> {
   if (invoiceIds !== undefined && invoiceIds.length === 0) return;
-  await db.query(
-    `update knowledge_chunks c set metadata = c.metadata || '{"superseded": true}'::jsonb
+  await db.query(MARK_SUPERSEDED_SQL, [invoiceIds ?? null]);
+}
+
+const MARK_SUPERSEDED_SQL = `update knowledge_chunks c set metadata = c.metadata || '{"superseded": true}'::jsonb
      where c.kind = 'resolution'
        and ($1::text[] is null or c.metadata ->> 'invoice_id' = any($1::text[]))
        and coalesce(c.metadata ->> 'source', '') <> 'human'
        and coalesce((c.metadata ->> 'superseded')::boolean, false) = false
        and exists (select 1 from knowledge_chunks h
                    where h.kind = 'resolution' and h.metadata ->> 'source' = 'human'
-                     and h.metadata ->> 'invoice_id' = c.metadata ->> 'invoice_id')`,
-    [invoiceIds ?? null],
+                     and h.metadata ->> 'invoice_id' = c.metadata ->> 'invoice_id')
+     returning c.document_id`;
+
+/**
+ * `markSuperseded` for one invoice, answering whether `documentId` is superseded afterwards — in
+ * one statement (issue 16): flagged by this update, or already flagged before it.
+ */
+async function markSupersededOf(db: Pick<Db, 'query'>, invoiceId: string, documentId: string): Promise<boolean> {
+  const { rows } = await db.query<{ superseded: boolean }>(
+    `with marked as (${MARK_SUPERSEDED_SQL})
+     select exists (select 1 from marked where document_id = $2)
+         or exists (select 1 from knowledge_chunks where document_id = $2
+                    and coalesce((metadata ->> 'superseded')::boolean, false)) as superseded`,
+    [[invoiceId], documentId],
   );
+  return rows[0]?.superseded ?? false;
 }
 
 /** The newest live correction of the agent on this pattern (metadata only: no search, no model). */
@@ -61,10 +76,5 @@ export async function recordResolution(
     : {};
   const doc = resolutionDocument(toResolutionRecord({ ...r, id: documentId, decidedAt: r.decidedAt ?? clock().toISOString() }), MEMORY_ORIGIN, r.source, correction);
   await writeDocuments(db, embedder, [doc]);
-  await markSuperseded(db, [String(r.invoiceId)]);
-  const { rows } = await db.query<{ superseded: boolean }>(
-    `select coalesce((metadata ->> 'superseded')::boolean, false) as superseded from knowledge_chunks where document_id = $1 limit 1`,
-    [documentId],
-  );
-  return { documentId, superseded: rows[0]?.superseded ?? false };
+  return { documentId, superseded: await markSupersededOf(db, String(r.invoiceId), documentId) };
 }

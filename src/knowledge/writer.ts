@@ -119,7 +119,9 @@ async function plan(db: Db, docs: PreparedDocument[], report: IngestReport): Pro
   });
   const result: WritePlan = { changed, toEmbed: [], stale: [], refresh: [] };
   if (changed.length === 0) return result;
-  const existing = await chunkHashes(db, changed.map((c) => c.doc.id));
+  // Only documents already stored can have chunks (they cascade with their document).
+  const stored = changed.filter((c) => known.has(c.doc.id)).map((c) => c.doc.id);
+  const existing = stored.length > 0 ? await chunkHashes(db, stored) : new Map<string, Map<string, string>>();
   for (const { doc } of changed) {
     const before = existing.get(doc.id) ?? new Map<string, string>();
     report.documents[known.has(doc.id) ? 'updated' : 'added']++;
