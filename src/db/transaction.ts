@@ -7,11 +7,18 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
-/** Run `fn` in one transaction on one connection; rolls back on any error. */
-export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Run `fn` in one transaction on one connection; rolls back on any error. `settings` (statements
+ * without parameters, e.g. `set local …`) run in the same round trip as BEGIN.
+ */
+export async function inTransaction<T>(
+  db: Db,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  settings?: string,
+): Promise<T> {
   const client = await db.pool.connect();
   try {
-    await client.query('begin');
+    await client.query(settings ? `begin; ${settings}` : 'begin');
     const result = await fn(client);
     await client.query('commit');
     return result;

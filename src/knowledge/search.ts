@@ -116,14 +116,11 @@ export function efSearchFor(k: number, base: number): number {
  *   862 ms instead of 138 ms at 20k chunks). Indexes on the filters (supplier, date) remain
  *   open to it, so a selective filter is still served by its index and an exact sort.
  * All three are `SET LOCAL`, gone at commit, so other users of the pool never see them. The
- * settings go in one round trip right after BEGIN (a simple-protocol batch).
+ * settings go in BEGIN's round trip (a simple-protocol batch).
  */
 async function withHnswSettings<T>(db: Db, ef: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   if (!Number.isInteger(ef) || ef < 1 || ef > 1000) throw new RangeError(`ef_search must be an integer from 1 to 1000, got ${ef}`);
-  return inTransaction(db, async (client) => {
-    await client.query(`set local hnsw.ef_search = ${ef}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`);
-    return work(client);
-  });
+  return inTransaction(db, work, `set local hnsw.ef_search = ${ef}; set local hnsw.iterative_scan = relaxed_order; set local enable_seqscan = off`);
 }
 
 export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_EF_SEARCH, hybridEfSearch = DEFAULT_HYBRID_EF_SEARCH): Retriever {
