@@ -123,7 +123,12 @@ async function connectAgent(
   process.stderr.write(
     `settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`,
   );
-  const runtime = await createRuntime({ ...common, controlDefaults: SAMPLE_COMPANY_CONTROLS, simulator: sim, now: () => new Date(sim.now()) });
+  const runtime = await createRuntime({
+    ...common,
+    controlDefaults: SAMPLE_COMPANY_CONTROLS,
+    simulator: sim,
+    now: () => new Date(sim.now()),
+  });
   onClose(() => runtime.close());
   return runtime;
 }

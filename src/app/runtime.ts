@@ -137,7 +137,11 @@ export interface Runtime {
 }
 
 /** Defaults, `SETTLE_CONTROLS_FILE`, `SETTLE_MODE` and overrides, validated; one clear error otherwise. */
-export function loadControls(config: Config, overrides: ControlsOverrides | undefined, defaults: ControlsOverrides = {}): Controls {
+export function loadControls(
+  config: Config,
+  overrides: ControlsOverrides | undefined,
+  defaults: ControlsOverrides = {},
+): Controls {
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {

@@ -48,7 +48,10 @@ export function vatWithCheckDigits(drawn: string): string {
 
 /** The same id with its check characters changed so they fail. */
 export function brokenVatId(valid: string): string {
-  const digits = valid.replace(/^FR\d{2}/, 'FR').slice(2).replace(/\D/g, '');
+  const digits = valid
+    .replace(/^FR\d{2}/, 'FR')
+    .slice(2)
+    .replace(/\D/g, '');
   const broken = VAT_CANDIDATES[valid.slice(0, 2)]?.(digits).find((c) => c !== valid && !vatValid(c));
   if (!broken) throw new Error(`cannot break VAT id ${valid}`);
   return broken;
@@ -82,7 +85,25 @@ export function brokenIban(valid: string): string {
 }
 
 /** EIN prefixes the IRS never assigns (IRS "How EINs are assigned"; src/registry/tin.ts holds the assigned list). */
-const UNASSIGNED_EIN_PREFIXES = new Set(['00', '07', '08', '09', '17', '18', '19', '28', '29', '49', '69', '70', '78', '79', '89', '96', '97']);
+const UNASSIGNED_EIN_PREFIXES = new Set([
+  '00',
+  '07',
+  '08',
+  '09',
+  '17',
+  '18',
+  '19',
+  '28',
+  '29',
+  '49',
+  '69',
+  '70',
+  '78',
+  '79',
+  '89',
+  '96',
+  '97',
+]);
 
 /** `drawn` ("NN-NNNNNNN") with its prefix moved up to the next one the IRS assigns. */
 export function einWithAssignedPrefix(drawn: string): string {

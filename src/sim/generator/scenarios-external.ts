@@ -47,13 +47,15 @@ const AUSTIN = {
 const AUSTIN_BP = 825;
 
 /** Per branch: Coupa's expected rate, the billed rate (basis points), the line tax code. */
-const TAX_PLAN: Record<TaxBranch, { coupaBp: number; billedBp: number; taxCode?: string; branch: 'a' | 'b' | 'c' | 'd' }> =
-  {
-    tax_coupa_rate_wrong: { coupaBp: 625, billedBp: AUSTIN_BP, branch: 'a' },
-    tax_billed_wrong: { coupaBp: 1000, billedBp: 1000, branch: 'b' },
-    use_tax: { coupaBp: 600, billedBp: 600, branch: 'c' },
-    tax_exemption: { coupaBp: 0, billedBp: AUSTIN_BP, taxCode: 'EXEMPT', branch: 'd' },
-  };
+const TAX_PLAN: Record<
+  TaxBranch,
+  { coupaBp: number; billedBp: number; taxCode?: string; branch: 'a' | 'b' | 'c' | 'd' }
+> = {
+  tax_coupa_rate_wrong: { coupaBp: 625, billedBp: AUSTIN_BP, branch: 'a' },
+  tax_billed_wrong: { coupaBp: 1000, billedBp: 1000, branch: 'b' },
+  use_tax: { coupaBp: 600, billedBp: 600, branch: 'c' },
+  tax_exemption: { coupaBp: 0, billedBp: AUSTIN_BP, taxCode: 'EXEMPT', branch: 'd' },
+};
 
 /** Where each registry mismatch's supplier is based. */
 const MISMATCH_COUNTRY: Record<RegistryMismatch, 'DE' | 'NL' | 'FR' | 'US'> = {
@@ -151,7 +153,8 @@ function plantMismatch(ctx: GenContext, s: SupplierProfile, planted: RegistryMis
       if (bank) bank['iban-number'] = brokenIban(String(bank['iban-number']));
       return 'the IBAN on file fails its checksum';
     case 'iban_country_differs':
-      if (bank) bank['iban-number'] = ibanWithCheckDigits(ctx.rng.faker.finance.iban({ formatted: false, countryCode: 'DE' }));
+      if (bank)
+        bank['iban-number'] = ibanWithCheckDigits(ctx.rng.faker.finance.iban({ formatted: false, countryCode: 'DE' }));
       return `the bank account is in DE while the remit-to is in ${s.country}`;
   }
 }

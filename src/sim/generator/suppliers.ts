@@ -87,7 +87,10 @@ function uniqueName(ctx: GenContext, names: Set<string>, kind: SupplierKind): st
  * One more established goods supplier in `country` (a planted registry case's), appended after
  * every other supplier; draws only from `ctx.rng`.
  */
-export function addEstablishedSupplier(ctx: GenContext, country: 'US' | (typeof EU_COUNTRIES)[number]['code']): SupplierProfile {
+export function addEstablishedSupplier(
+  ctx: GenContext,
+  country: 'US' | (typeof EU_COUNTRIES)[number]['code'],
+): SupplierProfile {
   const names = new Set(ctx.dataset.suppliers.map((s) => String(s.name)));
   return createSupplier(ctx, 'normal', names, { kind: 'goods', country });
 }
