@@ -8,12 +8,20 @@ import type { Config } from '../config.js';
 import { createCoupaClient } from '../coupa/index.js';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import { openDb, type Db } from '../db/connection.js';
+import { createEmbedder } from '../knowledge/index.js';
+import { seedFromPreparedStore } from './prepared-store.js';
 import { migrate } from '../db/migrate.js';
 import type { GrirLabel } from '../sim/generator/grir-book.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { ALL_SCOPES } from '../sim/types.js';
 import { loadSampleCompany } from './company-cache.js';
 import { SAMPLE_GRIR_SOURCE, grirSourceOf } from '../grir/source.js';
+
+/**
+ * PGlite's shared_buffers for a GR/IR run: the book is written once and read back in one pass, so
+ * a large buffer pool buys no speed and costs its size in resident memory (the default is 128MB).
+ */
+export const GRIR_SHARED_BUFFERS = '32MB';
 
 /** PO lines in the sample company's GR/IR book. */
 export const SAMPLE_GRIR_PO_LINES = 4000;
@@ -34,7 +42,15 @@ export async function openGrirRuntime(
   config: Config,
   say: (line: string) => void = (l) => void process.stderr.write(`settle: ${l}\n`),
 ): Promise<GrirRuntime> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const embedder = await createEmbedder(config);
+  // A new data folder starts from the build's prepared store, as every other command's does: initdb
+  // in WebAssembly is slow and its peak memory is larger than a whole GR/IR run's.
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    seed: (location) => seedFromPreparedStore(location, embedder.model),
+    sharedBuffers: GRIR_SHARED_BUFFERS,
+  });
   try {
     await migrate(db);
     if (config.coupa) {
