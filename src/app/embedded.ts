@@ -5,6 +5,7 @@
 import type { Config } from '../config.js';
 import type { SampleCompany } from '../sim/generator/index.js';
 import { loadSampleCompany } from './company-cache.js';
+import { withSampleGrirBook } from './grir-runtime.js';
 import { ALL_SCOPES, type SimClient, type SimulatorHandle } from '../sim/types.js';
 import { createClock } from '../sim/clock.js';
 import { DEFAULT_NOW } from '../sim/generator/types.js';
@@ -88,8 +89,9 @@ async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleCl
     userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined,
   };
   const { startSimulator } = await import('../sim/server.js');
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now, embedded.seed ?? 7);
   const sim = await startSimulator({
-    dataset: company.dataset,
+    dataset,
     now: now ?? company.now,
     rateLimit: false,
     port: embedded.simPort ?? 0,

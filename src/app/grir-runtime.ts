@@ -11,7 +11,8 @@ import { openDb, type Db } from '../db/connection.js';
 import { createEmbedder } from '../knowledge/index.js';
 import { seedFromPreparedStore } from './prepared-store.js';
 import { migrate } from '../db/migrate.js';
-import type { GrirLabel } from '../sim/generator/grir-book.js';
+import type { CoupaDataset } from '../sim/dataset.js';
+import type { GrirBook, GrirLabel } from '../sim/generator/grir-book.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { ALL_SCOPES } from '../sim/types.js';
 import { loadSampleCompany } from './company-cache.js';
@@ -25,6 +26,20 @@ export const GRIR_SHARED_BUFFERS = '32MB';
 
 /** PO lines in the sample company's GR/IR book. */
 export const SAMPLE_GRIR_PO_LINES = 4000;
+
+/**
+ * The sample company's dataset with its GR/IR book appended: what every embedded simulator serves
+ * (`start`, `serve`, `settle grir`), so a book read by one command names POs the others can comment on.
+ */
+export async function withSampleGrirBook(
+  dataset: CoupaDataset,
+  now: string,
+  seed = 7,
+): Promise<{ dataset: CoupaDataset; book: GrirBook }> {
+  const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
+  const book = generateGrirBook({ seed, poLines: SAMPLE_GRIR_PO_LINES, now });
+  return { dataset: withGrirBook(dataset, book), book };
+}
 
 export interface GrirRuntime {
   db: Db;
@@ -72,8 +87,7 @@ export async function openGrirRuntime(
       };
     }
     const company = await loadSampleCompany({ seed: 7, invoices: 2000, dataDir: config.dataDir });
-    const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
-    const book = generateGrirBook({ seed: 7, poLines: SAMPLE_GRIR_PO_LINES, now: company.now });
+    const { dataset, book } = await withSampleGrirBook(company.dataset, company.now);
     const { startSimulator } = await import('../sim/server.js');
     const client = {
       clientId: 'settle-grir',
@@ -81,7 +95,7 @@ export async function openGrirRuntime(
       scopes: [...ALL_SCOPES],
     };
     const sim = await startSimulator({
-      dataset: withGrirBook(company.dataset, book),
+      dataset,
       now: company.now,
       rateLimit: false,
       clients: [client],
