@@ -89,7 +89,8 @@ async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleCl
     userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined,
   };
   const { startSimulator } = await import('../sim/server.js');
-  const { dataset } = await withSampleGrirBook(company.dataset, company.now, embedded.seed ?? 7);
+  // The GR/IR book is always seed 7's: the stored book (SAMPLE_GRIR_SOURCE) is shared by every command.
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now);
   const sim = await startSimulator({
     dataset,
     now: now ?? company.now,
