@@ -121,8 +121,14 @@ function settleGrir(env: NodeJS.ProcessEnv, jsonFile: string): Promise<RunFigure
     if (!phase || phase === lastPhase) return;
     lastPhase = phase;
     // /usr/bin/time's child is Settle: its pid is the only child of the time process.
-    const pid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim());
-    phases.push(`${((performance.now() - t0) / 1000).toFixed(1)} s ${phase} (peak ${kb('VmHWM', pid)?.toFixed(0)} MB)`);
+    let peak = '?';
+    try {
+      const pid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim());
+      peak = kb('VmHWM', pid)?.toFixed(0) ?? '?';
+    } catch {
+      // Settle already exited: the final peak comes from /usr/bin/time.
+    }
+    phases.push(`${((performance.now() - t0) / 1000).toFixed(1)} s ${phase} (peak ${peak} MB)`);
   });
   return new Promise((resolve, reject) =>
     child.on('exit', (code) => {
