@@ -46,7 +46,12 @@ function mapKeys(value: unknown, rename: (key: string) => string): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     const record = value as Record<string, unknown>;
-    for (const k of Object.keys(record)) out[rename(k)] = mapKeys(record[k], rename);
+    for (const k of Object.keys(record)) {
+      // JSON.parse makes "__proto__" an own key; assigning it would set the copy's prototype and
+      // let the payload supply inherited fields (status, amounts) the schemas would then read.
+      if (k === '__proto__') continue;
+      out[rename(k)] = mapKeys(record[k], rename);
+    }
     return out;
   }
   return value;
