@@ -78,6 +78,8 @@ export function parseAmount(raw: string, style: NumberStyle = 'point'): string |
     digits = parts.length === 2 ? `${whole}.${parts[1]}` : whole;
   }
   if (!/^\d+(\.\d+)?$/.test(digits)) return undefined;
+  // A whole number with a leading zero ("0141517") is an account or reference number, never an amount.
+  if (/^0\d/.test(digits) && !digits.includes('.')) return undefined;
   const canonical = digits.replace(/^0+(?=\d)/, '');
   return negative && canonical !== '0' ? `-${canonical}` : canonical;
 }
