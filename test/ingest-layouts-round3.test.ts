@@ -7,7 +7,15 @@
  * real PDF reader; each with a perturbation that must not be read the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, parseAmount, readDocument, sniffType, type OcrEngine } from '../src/ingest/index.js';
+import {
+  detectDateOrder,
+  extractInvoice,
+  parseAmount,
+  parseDate,
+  readDocument,
+  sniffType,
+  type OcrEngine,
+} from '../src/ingest/index.js';
 import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
 
 type Doc = PDFKit.PDFDocument;
@@ -185,5 +193,42 @@ describe('layouts found on a third round of real invoices', () => {
     const y = await read(bill('Facture'));
     expect(y.fields.invoiceDate?.value).not.toBe('2021-01-29');
     expect(y.fields.invoiceDate?.confidence ?? 0).toBeLessThan(0.9);
+  });
+
+  it('reads 11/02/2019 day first when the page also prints 26/02/2019, and month first beside 02/26/2019', () => {
+    expect(detectDateOrder(['Invoice Date 11/02/2019', 'Due Date 26/02/2019'])).toBe('day-first');
+    expect(parseDate('11/02/2019', 'point', 'day-first')).toBe('2019-02-11');
+    // Perturbation: the other order, and a page that shows neither, keep the number style's reading.
+    expect(detectDateOrder(['Invoice Date 11/02/2019', 'Due Date 02/26/2019'])).toBe('month-first');
+    expect(detectDateOrder(['Invoice Date 11/02/2019', 'Due Date 12/03/2019'])).toBeUndefined();
+    expect(parseDate('11/02/2019', 'point')).toBe('2019-11-02');
+  });
+
+  it('takes a date printed without a label as the invoice date, as a guess, only when no label names one', async () => {
+    const receipt = (labelled: boolean) => (doc: Doc) => {
+      doc.font('Courier').fontSize(10);
+      at(doc, 'Clachan', 160, 40);
+      at(doc, '34 Kingley Street', 130, 54);
+      at(doc, 'Sylvia', 60, 90);
+      at(doc, '26 Feb 2016 15:20', 200, 90);
+      if (labelled) at(doc, 'Invoice date: 27 Feb 2016', 60, 104);
+      at(doc, '2  Meantime Pale', 60, 120);
+      right(doc, '10.20', 300, 120);
+      doc.fontSize(14);
+      at(doc, 'Total', 60, 190);
+      right(doc, '£10.20', 300, 190);
+      doc.fontSize(10);
+      at(doc, 'Receipt no. 54/7500', 60, 220);
+      at(doc, 'Payment Receipt', 100, 260);
+      at(doc, 'Card Payment', 60, 280);
+      right(doc, '£10.20', 300, 280);
+      at(doc, 'Thank you for visiting', 100, 320);
+    };
+    const x = await read(receipt(false));
+    expect(x.fields.invoiceDate).toMatchObject({ value: '2016-02-26', source: 'pattern' });
+    expect(x.fields.invoiceDate!.confidence).toBeLessThan(0.9);
+    // Perturbation: a labelled date wins over the unlabelled one.
+    const y = await read(receipt(true));
+    expect(y.fields.invoiceDate).toMatchObject({ value: '2016-02-27' });
   });
 });

@@ -27,6 +27,8 @@ const ROUNDED = 0.88;
 const DERIVED = 0.85;
 /** A line whose table does not add up to the printed subtotal or total. */
 const UNCHECKED_LINE = 0.85;
+/** A date found with no label naming it. */
+const UNLABELLED_DATE = 0.7;
 /** Labels that disagree among themselves. */
 const CONFLICTED = 0.6;
 
@@ -197,7 +199,9 @@ export function chooseFields(
   const amounts = chooseAmounts(c, lines);
   const fields: Fields = {
     invoiceNumber: chooseNumber(c.invoiceNumber),
-    invoiceDate: chooseDate(c.invoiceDate, c.numberLineDate),
+    // A date no label names is the invoice's only when nothing else is: never more than a guess.
+    invoiceDate:
+      chooseDate(c.invoiceDate, c.numberLineDate) ?? (c.unlabelledDate && field(c.unlabelledDate, UNLABELLED_DATE)),
     dueDate: chooseDate(c.dueDate),
     poNumber: pick(c.poNumber) && field(pick(c.poNumber)!, 0.88),
     subtotal: amounts.subtotal,
