@@ -231,4 +231,42 @@ describe('layouts found on a third round of real invoices', () => {
     const y = await read(receipt(true));
     expect(y.fields.invoiceDate).toMatchObject({ value: '2016-02-27' });
   });
+
+  it('takes no table header from a remark with a phone number, and reads "1 241,03 € Hors TVA" as an amount', async () => {
+    const bill = (withTable: boolean) => (doc: Doc) => {
+      doc.font('Helvetica').fontSize(9);
+      at(doc, 'Votre interlocuteur EDF', 40, 60);
+      at(doc, 'Facture du 29/01/2021', 240, 60);
+      at(doc, 'n° 10123590373', 240, 72);
+      at(doc, "09 72 67 50 94 (service gratuit + prix d'appel)", 40, 100);
+      at(doc, 'Montant Hors TVA', 40, 112);
+      at(doc, '1 241,03 €', 190, 112);
+      if (withTable) {
+        at(doc, 'Désignation', 40, 130);
+        right(doc, 'Quantité', 330, 130);
+        right(doc, 'Prix unitaire', 430, 130);
+        right(doc, 'Montant', 540, 130);
+        at(doc, 'Abonnement électricité', 40, 146);
+        right(doc, '2', 330, 146);
+        right(doc, '29,50 €', 430, 146);
+        right(doc, '59,00 €', 540, 146);
+        at(doc, 'Consommation', 40, 160);
+        right(doc, '1', 330, 160);
+        right(doc, '1 182,03 €', 430, 160);
+        right(doc, '1 182,03 €', 540, 160);
+      }
+      at(doc, 'Total Hors TVA pour ce site', 40, 200);
+      right(doc, '1 241,03 € Hors TVA', 540, 200);
+      at(doc, 'Total TTC pour ce site', 40, 230);
+      right(doc, '1 479,85 € TTC', 540, 230);
+      at(doc, 'Veuillez payer le montant à la date prévue, merci pour votre règlement.', 40, 260);
+    };
+    const x = await read(bill(false));
+    expect(x.lines).toEqual([]);
+    expect([x.fields.subtotal?.value, x.fields.total?.value]).toEqual(['1241.03', '1479.85']);
+    // Perturbation: a real heading row under the remark is still the table's.
+    const y = await read(bill(true));
+    expect(y.lines.map((l) => l.amount.value)).toEqual(['59.00', '1182.03']);
+    expect(y.fields.subtotal).toMatchObject({ value: '1241.03' });
+  });
 });

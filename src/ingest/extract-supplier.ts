@@ -125,8 +125,10 @@ export function extractSupplier(
   rows: readonly Row[],
   vocab: ReadingVocabulary,
   own?: OwnCompanyCheck,
+  tableRows: ReadonlySet<Row> = new Set(),
 ): { field?: ExtractedField; evidence: string[] } {
   const excluded = customerCells(rows, vocab.labels.customer);
+  for (const row of tableRows) for (const cell of row.cells) excluded.add(cell);
   const title = new RegExp(`^(?:${vocab.labels.title.join('|')})\\b`, 'iu');
   const candidates = new Map<string, NameCandidate>();
   const add = (name: string, score: number, why: string): void => {

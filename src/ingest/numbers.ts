@@ -16,7 +16,8 @@ const AMOUNT_BODY = /^[-(]?\s*[-]?\d[\d.,'’ \u00a0\u202f]*\s*[)]?-?$/;
  * (Rs, kr, zł, Fr.), plus tax qualifiers that travel with totals (TTC, HT, netto, incl. VAT).
  */
 const CURRENCY_MARK = /^(?:[A-Z]{3}|[$€£¥₹₩₺₽]|US\$|C\$|A\$|R\$|Rs\.?|INR|kr\.?|zł|Fr\.?|Kč|Ft|lei)$/iu;
-const QUALIFIER = /^(?:ttc|ht|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|btw|tva|iva|mwst\.?|ust\.?)$/i;
+const QUALIFIER =
+  /^(?:ttc|ht|hors|taxes|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|btw|tva|iva|mwst\.?|ust\.?)$/i;
 
 /** The amount's text with currency markers and qualifiers around it removed, or undefined when other words remain. */
 function bareAmount(raw: string): string | undefined {
