@@ -35,6 +35,12 @@ export interface EmbeddedOptions {
   lazySimulator?: boolean;
 }
 
+/**
+ * The sample company's controls: its synthetic VAT ids, IBANs and EINs pass the registries'
+ * offline checks, so registry verification is on and flags only the mismatches planted in it.
+ */
+export const SAMPLE_COMPANY_CONTROLS = { verify_supplier_registries: true } as const;
+
 const stderrSay = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
 
 /** The configured Coupa tenant, or the embedded simulator with the sample company. */
@@ -49,6 +55,7 @@ export async function openRuntime(
     const runtime = await createRuntime({ config, ...options });
     return { runtime, close: () => runtime.close() };
   }
+  options = { ...options, controlDefaults: { ...SAMPLE_COMPANY_CONTROLS, ...options.controlDefaults } };
   const settleClient: SimClient = {
     clientId: 'settle-sample',
     clientSecret: randomBytes(18).toString('base64url'),

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoupaClient } from '../coupa/client.js';
 import { createRuntime, type Runtime } from './runtime.js';
+import { SAMPLE_COMPANY_CONTROLS } from './embedded.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { generateCompany } from '../sim/generator/index.js';
@@ -122,7 +123,12 @@ async function connectAgent(
   process.stderr.write(
     `settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`,
   );
-  const runtime = await createRuntime({ ...common, simulator: sim, now: () => new Date(sim.now()) });
+  const runtime = await createRuntime({
+    ...common,
+    controlDefaults: SAMPLE_COMPANY_CONTROLS,
+    simulator: sim,
+    now: () => new Date(sim.now()),
+  });
   onClose(() => runtime.close());
   return runtime;
 }
