@@ -5,6 +5,7 @@
 import type { Config } from '../config.js';
 import type { SampleCompany } from '../sim/generator/index.js';
 import { loadSampleCompany } from './company-cache.js';
+import { withSampleGrirBook } from './grir-runtime.js';
 import { ALL_SCOPES, type SimClient, type SimulatorHandle } from '../sim/types.js';
 import { createClock } from '../sim/clock.js';
 import { DEFAULT_NOW } from '../sim/generator/types.js';
@@ -95,8 +96,10 @@ async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleCl
     userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined,
   };
   const { startSimulator } = await import('../sim/server.js');
+  // The GR/IR book is always seed 7's: the stored book (SAMPLE_GRIR_SOURCE) is shared by every command.
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now);
   const sim = await startSimulator({
-    dataset: company.dataset,
+    dataset,
     now: now ?? company.now,
     rateLimit: false,
     port: embedded.simPort ?? 0,

@@ -3,6 +3,7 @@
  * queue, metrics, a logger, and a Coupa client drawing on the Postgres-backed rate limit — or,
  * without Coupa configuration, the embedded simulator with the sample company (said on stderr).
  */
+import { withSampleGrirBook } from './grir-runtime.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoupaClient } from '../coupa/client.js';
@@ -118,7 +119,8 @@ async function connectAgent(
     return runtime;
   }
   const company = generateCompany({ seed: 7, invoices: 2000 });
-  const sim = await startSimulator({ dataset: company.dataset, now: company.now });
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now);
+  const sim = await startSimulator({ dataset, now: company.now });
   onClose(() => sim.close());
   process.stderr.write(
     `settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`,
