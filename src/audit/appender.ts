@@ -9,7 +9,9 @@
  * has appended since, the insert hits the unique `seq` / `prev_hash` and rolls back, and the
  * append is redone the careful way: lock, read the head, insert. Either way the row is checked to
  * read back as hashed before commit, so a row that would not verify is never stored.
- * Appends of one appender run one at a time, so they never race each other for the same seq.
+ * The remembered head is tried only when none of this appender's appends is under way: appends
+ * that overlap (many connections of one process) take the careful path at once, waiting on the
+ * lock in the database as they always did, instead of racing for one seq.
  */
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
@@ -108,7 +110,7 @@ export interface Appender {
 export function createAppender(db: Db, now: () => Date): Appender {
   /** The last row this appender wrote: where its next row links, unless another writer came between. */
   let known: Head | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  let inFlight = 0;
 
   /** Link to the remembered head, locking inside the insert; undefined when that is no longer the head. */
   const fast = (
@@ -150,28 +152,26 @@ export function createAppender(db: Db, now: () => Date): Appender {
     });
 
   async function appendNow(e: AuditEntry): Promise<AuditRow> {
-    const client = await db.pool.connect();
+    // Alone, our last row is the likely head; `at` is then taken after that row was written.
+    const head = inFlight === 0 ? known : null;
+    inFlight += 1;
     const connection = { broken: false };
+    let client: pg.PoolClient | undefined;
     try {
+      client = await db.pool.connect();
       const row =
-        (known ? await fast(client, connection, e, known) : undefined) ?? (await careful(client, connection, e));
+        (head ? await fast(client, connection, e, head) : undefined) ?? (await careful(client, connection, e));
       if (!row) throw new Error('audit append stored nothing');
-      known = { seq: row.seq, hash: row.hash };
+      if (!known || row.seq > known.seq) known = { seq: row.seq, hash: row.hash };
       return row;
     } catch (error) {
       known = null;
       throw error;
     } finally {
-      client.release(connection.broken);
+      inFlight -= 1;
+      client?.release(connection.broken);
     }
   }
 
-  return {
-    async append(entry) {
-      const e = AuditEntry.parse(entry);
-      const next = queue.then(() => appendNow(e));
-      queue = next.catch(() => undefined);
-      return next;
-    },
-  };
+  return { append: async (entry) => appendNow(AuditEntry.parse(entry)) };
 }
