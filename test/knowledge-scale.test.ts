@@ -126,8 +126,11 @@ describe('the full-text side at scale', () => {
 describe('growth', () => {
   it('a recorded resolution is searchable at once, and the vector index is not rebuilt', async () => {
     const indexOid = async (): Promise<string> =>
-      (await db.query<{ oid: string }>(`select 'knowledge_chunks_embedding_idx'::regclass::oid::text as oid`)).rows[0]!
-        .oid;
+      (
+        await db.query<{ oid: string }>(
+          `select 'knowledge_chunks_embedding_resolution_idx'::regclass::oid::text as oid`,
+        )
+      ).rows[0]!.oid;
     const before = await indexOid();
     const { documentId } = await store.recordResolution({
       invoiceId: 777_001,
