@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config.js';
 import { openDb, type Db } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { createEmbedder } from '../src/knowledge/embedder.js';
-import { createAnnIndex, inTransaction, vectorLiteral } from '../src/knowledge/index-meta.js';
+import { createAnnIndex, dropAnnIndex, inTransaction, vectorLiteral } from '../src/knowledge/index-meta.js';
 import { prepareDirectory } from '../src/knowledge/ingest.js';
 import { DEFAULT_EF_SEARCH, DEFAULT_HYBRID_EF_SEARCH, hybridEfSearchFor } from '../src/knowledge/search.js';
 import { createKnowledgeStore, type KnowledgeStoreAdmin } from '../src/knowledge/store.js';
@@ -41,7 +41,9 @@ import { percentile } from '../src/stats.js';
 const SEED = 7;
 /** Invoices of the labelled company: ~750 past resolutions, ~700 open exceptions as queries. */
 const COMPANY_INVOICES = 6000;
-const CACHE_VERSION = 'v1'; // the HNSW parameters are not in the key: migration 078 rebuilds an older index on open
+// v2: embeddings stored inline (migration 095 only affects rows written after it). The HNSW
+// parameters are not in the key: migrations 078 and 094 rebuild an older index on open.
+const CACHE_VERSION = 'v2';
 const envInt = (name: string, fallback: number): number => {
   const n = Number(process.env[name]);
   return Number.isInteger(n) && n > 0 ? n : fallback;
@@ -109,9 +111,9 @@ async function bulkInsert(db: Db, embedder: Embedder, docs: PreparedDocument[], 
 /** Drop the chunk table's secondary indexes, run `load`, recreate them (HNSW last, as the store builds it). */
 async function withoutIndexes(db: Db, load: () => Promise<void>, phases: Phases): Promise<void> {
   const { rows } = await db.query<{ name: string; def: string }>(
-    `select indexname as name, indexdef as def from pg_indexes where tablename = 'knowledge_chunks' and indexname not like '%pkey' and indexname not like '%_key' and indexname <> 'knowledge_chunks_embedding_idx'`,
+    `select indexname as name, indexdef as def from pg_indexes where tablename = 'knowledge_chunks' and indexname not like '%pkey' and indexname not like '%_key' and indexdef not like '%USING hnsw%'`,
   );
-  await db.query('drop index if exists knowledge_chunks_embedding_idx');
+  await inTransaction(db, (client) => dropAnnIndex(client));
   for (const r of rows) await db.query(`drop index ${r.name}`);
   await load();
   await timed(phases, 'other indexes', async () => {

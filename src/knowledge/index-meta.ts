@@ -41,6 +41,8 @@ export function vectorLiteral(vector: readonly number[]): string {
 async function createEmbeddingColumn(client: pg.PoolClient, embedder: Embedder, withIndex: boolean): Promise<void> {
   if (!Number.isInteger(embedder.dimensions) || embedder.dimensions < 1) throw new Error(`embedder ${embedder.model} reports ${embedder.dimensions} dimensions`);
   await client.query(`alter table knowledge_chunks add column embedding vector(${embedder.dimensions})`);
+  // Inline, not pgvector's default external storage: an exact distance must not cost a TOAST fetch (migration 095).
+  await client.query('alter table knowledge_chunks alter column embedding set storage main');
   if (withIndex) await createAnnIndex(client);
   await client.query('insert into knowledge_index (model, dimensions, reindexed_at) values ($1, $2, now())', [embedder.model, embedder.dimensions]);
 }

@@ -3,10 +3,11 @@
  * fused with reciprocal rank fusion. Meaning and exact words fail differently — "paid twice" finds
  * the duplicate policy by meaning, "INCORRECT-QUANTITY" by its words — so the fusion beats either.
  *
- * Built for years of history (issue 17). One statement, one round trip: both candidate lists, the
- * fusion and the row fetch run in the database, and only the final `limit` rows travel. The
- * full-text side ranks a bounded candidate set (see `fulltext.ts`), so a question made of common
- * words costs the same at 500k chunks as at 5k.
+ * Built for years of history (issue 17). One statement: both candidate lists, the fusion and the
+ * row fetch run in the database, and only the final `limit` rows travel (a short statement before
+ * it stems the query's words for the full-text side's plan, see `fulltext.ts`). The vector side
+ * walks one HNSW graph per kind (partial indexes), the full-text side ranks a bounded candidate
+ * set, so a question made of common words costs about the same at 500k chunks as at 5k.
  */
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
@@ -111,10 +112,11 @@ export const DEFAULT_EF_SEARCH = 500;
  * Candidate list of the hybrid's vector side. The fusion takes the top 40 of each side and keeps
  * 10, so a true neighbour missed low in the vector list rarely changes the answer; the ranking
  * quality (hit@5, MRR) is what this is held to, not recall (bench/knowledge.ts measures both).
- * At 50k generated chunks the hybrid measured hit@5 0.6 / MRR 0.58 at ef_search 100, 200 and 500
- * alike (40 labelled queries), with CPU p95 26 / 55 / 145 ms. It stays at 500 all the same: at 100
- * a query naming a rare identifier (found first by the full text) lost its first place to a chunk the
- * smaller vector list ranked higher (test/knowledge-scale.test.ts), and an exact identifier must win.
+ * With one graph for every kind it had to stay at 500: at 100 a query naming a rare identifier of a
+ * policy lost its first place, because the policy chunk was not reached among thousands of
+ * resolutions (test/knowledge-scale.test.ts). With one graph per kind (migration 094) the policy
+ * pack is searched on its own — by the planner through the kind index and an exact sort — and
+ * the resolutions' graph at 64 gave the same hit@5 / MRR as at 500 at 50k (docs/knowledge.md).
  */
 export const DEFAULT_HYBRID_EF_SEARCH = 64;
 
