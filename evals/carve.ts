@@ -112,6 +112,8 @@ export function carveRecords(company: SampleCompany, label: ExceptionLabel): Cou
   );
   for (const login of [DEFAULT_CONTROLS.ap_reviewer, DEFAULT_CONTROLS.escalation_reviewer, label.routeTo])
     if (login) logins.add(login);
+  // A registry mismatch's change request waits for the supplier-master approver.
+  if (label.tags.includes('registry')) logins.add(DEFAULT_CONTROLS.supplier_master_approver);
   // Non-PO invoices are routed to the owner of the GL account they are coded to.
   const accounts = new Set(linesOf(invoice).map((l) => (l.account as Rec | undefined)?.code));
   for (const gl of company.glAccounts) if (accounts.has(gl.code)) logins.add(gl.ownerLogin);

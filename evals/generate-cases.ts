@@ -101,12 +101,29 @@ function caseOf(company: SampleCompany, label: ExceptionLabel): Record<string, u
   };
 }
 
-/** Generated cases, in id order; the first case of each type × decision is also tagged `ci`. */
+/** The tax-engine branches and registry mismatches planted for issue 23: every one becomes a case. */
+const isOutsideSource = (l: ExceptionLabel): boolean => l.tags.includes('tax_engine') || l.tags.includes('registry');
+
+/** The sample company's controls (src/app/embedded.ts): registry verification on. */
+const SAMPLE_COMPANY_CONTROLS = { verify_supplier_registries: true };
+
+/**
+ * Generated cases, in id order; the first case of each type × decision is also tagged `ci`.
+ * The planted outside-source cases come on top of the per-type pick (which they do not enter).
+ */
 export function generatedCases(): Array<Record<string, unknown>> {
   const company = generateCompany({ seed: SEED, invoices: INVOICES });
-  const cases = ExceptionType.options.flatMap((type) =>
-    pick(company.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(company, l)),
-  );
+  // The ordinary cases are carved from the company without the planted ones (the same records and
+  // ids: they are only appended), so none of their records shows up as another case's history.
+  const ordinary = generateCompany({ seed: SEED, invoices: INVOICES, externalCases: false });
+  const cases: Array<Record<string, unknown>> = [
+    ...ExceptionType.options.flatMap((type) =>
+      pick(ordinary.exceptions.filter((l) => l.exceptionType === type)).map((l) => caseOf(ordinary, l)),
+    ),
+    ...company.exceptions
+      .filter(isOutsideSource)
+      .map((l) => ({ ...caseOf(company, l), controls: SAMPLE_COMPANY_CONTROLS })),
+  ];
   const seen = new Set<string>();
   for (const c of cases) {
     const expected = c.expected as { exception_type: string; decision: string };

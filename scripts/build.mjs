@@ -50,6 +50,7 @@ export const DATA_FILES = [
   'evals/worker-entry.mjs',
   'evals/cases',
   'evals/outsider',
+  'evals/grir',
 ];
 
 const packageOf = (specifier) =>

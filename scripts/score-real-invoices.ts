@@ -21,6 +21,7 @@ const SET_NAMES: Record<LabelSet, string> = {
   tuned: 'tuned set',
   heldOut: 'HELD-OUT set (labelled after tuning)',
   heldOut2: 'HELD-OUT set 2 (another repository, labelled before the next changes)',
+  heldOut3: 'HELD-OUT set 3 (five new repositories, labelled and committed before first scored)',
 };
 
 if (!haveFiles()) {
@@ -30,7 +31,7 @@ if (!haveFiles()) {
 const ocr = createOcrEngine({ cachePath: join(mkdtempSync(join(tmpdir(), 'settle-score-')), 'ocr') });
 for (const view of ['as-ingested', 'printed'] as const) {
   const all = await scoreRealInvoices(ocr, view);
-  for (const set of ['tuned', 'heldOut', 'heldOut2'] as const) report(view, set, subset(all, set));
+  for (const set of ['tuned', 'heldOut', 'heldOut2', 'heldOut3'] as const) report(view, set, subset(all, set));
 }
 
 function report(view: string, set: LabelSet, scored: Awaited<ReturnType<typeof scoreRealInvoices>>): void {

@@ -17,7 +17,13 @@ import {
 import { fromWire } from '../src/coupa/wire.js';
 import { DEFAULT_CONTROLS } from '../src/domain/controls.js';
 import { assessInvoice, type InvoiceContext } from '../src/domain/index.js';
+import { registryFactsOf } from '../src/domain/registry-check.js';
+import { taxQuoteRequestOf } from '../src/domain/tax-engine-check.js';
+import { createOfflineVatRegistry } from '../src/registry/vat.js';
+import { createSupplierVerifier } from '../src/registry/verify.js';
 import { generateCompany } from '../src/sim/generator/index.js';
+import { createOfflineTaxEngine } from '../src/tax/offline.js';
+import { taxEvidence } from '../src/tax/port.js';
 
 /**
  * The generator writes two things the Coupa schemas reject: status "paid" (Coupa has a `paid`
@@ -30,6 +36,16 @@ function asCoupaInvoice(wire: Record<string, unknown>): unknown {
 }
 
 const company = generateCompany({ seed: 7, invoices: 1000 });
+const PLANTED_TAGS = [
+  'tax_branch_a',
+  'tax_branch_b',
+  'tax_branch_c',
+  'tax_branch_d',
+  'registry_vat_id_invalid',
+  'registry_iban_invalid',
+  'registry_iban_country_differs',
+  'registry_tin_invalid',
+];
 const d = company.dataset;
 const invoices = d.invoices.map((i) => Invoice.parse(asCoupaInvoice(i)));
 const suppliers = d.suppliers.map((s) => Supplier.parse(fromWire(s)));
@@ -64,15 +80,38 @@ function contextFor(inv: Invoice, event?: InvoiceContext['event']): InvoiceConte
   };
 }
 
+/** The sample company's controls: registry verification on (src/app/embedded.ts). */
+const controls = { ...DEFAULT_CONTROLS, verify_supplier_registries: true };
+const engine = createOfflineTaxEngine();
+const verify = createSupplierVerifier({
+  vat: createOfflineVatRegistry(() => new Date(company.now)),
+  now: () => new Date(company.now),
+});
+
+/** As src/mcp/invoice-context.ts loads it: the offline tax engine's answer and the registries'. */
+async function withOutsideSources(ctx: InvoiceContext): Promise<InvoiceContext> {
+  const request = taxQuoteRequestOf(ctx);
+  if (request) ctx.taxEvidence = await taxEvidence(engine, request);
+  const facts = registryFactsOf(ctx);
+  if (facts.vatId || facts.banks.length || facts.usTin) ctx.registryEvidence = await verify(facts);
+  return ctx;
+}
+
 describe('assessInvoice on the generated sample company (seed 7, 1000 invoices)', () => {
-  it('settles every labelled exception as labelled', () => {
+  it('settles every labelled exception as labelled, with the offline tax engine and registries consulted', async () => {
     const now = new Date(company.now);
-    const disagreements = company.exceptions.flatMap((label) => {
+    const disagreements: string[] = [];
+    for (const label of company.exceptions) {
       const inv = invoices.find((i) => i.id === label.invoiceId);
-      if (!inv) return [`${label.invoiceId}: not in the dataset`];
+      if (!inv) {
+        disagreements.push(`${label.invoiceId}: not in the dataset`);
+        continue;
+      }
       const a = assessInvoice(
-        contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason }),
-        DEFAULT_CONTROLS,
+        await withOutsideSources(
+          contextFor(inv, { exceptionCode: label.event.exception_code, holdReason: label.event.hold_reason }),
+        ),
+        controls,
         now,
       );
       const expected = [
@@ -82,19 +121,23 @@ describe('assessInvoice on the generated sample company (seed 7, 1000 invoices)'
         label.disputeReason ?? '-',
       ].join('/');
       const got = [a.exceptionType, a.decision, a.routeTo ?? '-', a.disputeReason ?? '-'].join('/');
-      return expected === got
-        ? []
-        : [`${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`];
-    });
+      if (expected !== got)
+        disagreements.push(
+          `${label.invoiceId} [${label.tags.join(',')}] expected ${expected}, got ${got}: ${a.rootCause}`,
+        );
+    }
     expect(company.exceptions.length).toBeGreaterThan(50);
+    // Every tax-engine branch and registry mismatch is planted, and decided as labelled above.
+    const tags = new Set(company.exceptions.flatMap((l) => l.tags));
+    for (const tag of PLANTED_TAGS) expect(tags, tag).toContain(tag);
     expect(disagreements).toEqual([]);
   });
 
-  it('never resolves a labelled exception whose label forbids it', () => {
+  it('never resolves a labelled exception whose label forbids it', async () => {
     const now = new Date(company.now);
     for (const label of company.exceptions.filter((l) => l.forbidden?.length)) {
       const inv = invoices.find((i) => i.id === label.invoiceId) as Invoice;
-      const a = assessInvoice(contextFor(inv), DEFAULT_CONTROLS, now);
+      const a = assessInvoice(await withOutsideSources(contextFor(inv)), controls, now);
       expect(label.forbidden, `${label.invoiceId}`).not.toContain(a.decision);
     }
   });

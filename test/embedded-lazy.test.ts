@@ -48,8 +48,9 @@ describe('the embedded default with a lazily started simulator', () => {
     const read = await opened.runtime.guard.call(person, 'get_invoice', { invoice_id: invoiceId });
     expect(read.isError, read.text).toBeFalsy();
     expect(read.text).toContain(String(invoiceId));
+    // 200 invoices asked for, plus the 8 planted tax-engine and registry cases.
     expect(said.at(-1)).toMatch(
-      /using the embedded simulator with the sample company \(seed 7, 200 invoices, \d+ exceptions\) at http:\/\/127\.0\.0\.1:\d+/,
+      /using the embedded simulator with the sample company \(seed 7, 208 invoices, \d+ exceptions\) at http:\/\/127\.0\.0\.1:\d+/,
     );
     // Both calls are in the audit log, the first one made before any simulator existed.
     const { rows } = await opened.runtime.db.query<{ tool: string }>(

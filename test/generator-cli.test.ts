@@ -48,9 +48,13 @@ describe('settle sim', () => {
     const { status, stdout } = settle('sim', '--seed', '4', '--invoices', '120', '--dump', file);
     expect(status).toBe(0);
     expect(stdout).toContain(file);
-    const expected = [...serializeDataset(generateCompany({ seed: 4, invoices: 120 }).dataset)].join('');
+    const company = generateCompany({ seed: 4, invoices: 120 });
+    const expected = [...serializeDataset(company.dataset)].join('');
     expect(readFileSync(file, 'utf8')).toBe(expected);
-    expect(JSON.parse(expected).invoices).toHaveLength(120);
+    // The invoices asked for, plus the planted tax-engine and registry cases (one invoice each).
+    const planted = company.exceptions.filter((l) => l.tags.includes('tax_engine') || l.tags.includes('registry'));
+    expect(planted).toHaveLength(8);
+    expect(JSON.parse(expected).invoices).toHaveLength(120 + planted.length);
   });
 
   it('--dump into a missing folder fails with one line', () => {

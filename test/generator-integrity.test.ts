@@ -20,7 +20,10 @@ import { fromWire } from '../src/coupa/wire.js';
 import { CoupaDatasetSchema } from '../src/sim/dataset.js';
 import { generatePastResolutions, type SampleCompany } from '../src/sim/generator/index.js';
 import { POLICY_SECTIONS } from '../src/sim/generator/resolutions.js';
-import { cents, company, DAY_MS, indexOf, lines, units, type Rec } from './generator.fixture.js';
+import { checkBankAccount } from '../src/registry/bank.js';
+import { checkUsTin } from '../src/registry/tin.js';
+import { offlineVatCheck } from '../src/registry/vat.js';
+import { cents, company, DAY_MS, indexOf, lines, supplierId, units, type Rec } from './generator.fixture.js';
 
 const MONEY = /^-?\d+\.\d{2}$/;
 const QUANTITY = /^\d+\.0$/;
@@ -167,12 +170,29 @@ describe.each([
     expect(ds.suppliers.some((s) => age(s) > 365)).toBe(true);
     expect(ds.suppliers.some((s) => s['on-hold'] === true)).toBe(true);
     expect(ds.suppliers.some((s) => s.status === 'inactive')).toBe(true);
+    // Suppliers whose identifier a planted registry-mismatch case broke on purpose.
+    const plantedBy = (tag: string): Set<number> =>
+      new Set(
+        c.exceptions.filter((l) => l.tags.includes(tag)).map((l) => supplierId(ix.invoices.get(l.invoiceId) as Rec)),
+      );
+    const planted = plantedBy('registry');
+    const badVat = plantedBy('registry_vat_id_invalid');
     const eu = ds.suppliers.filter((s) => (s['default-currency'] as { code: string }).code === 'EUR');
     expect(eu.length).toBeGreaterThan(0);
     for (const s of eu) {
-      expect(String(s['tax-id'])).toMatch(/^(DE|FR|NL|IE)\d{9}$/);
+      expect(String(s['tax-id'])).toMatch(/^(DE\d{9}|FR\d{11}|NL\d{9}B01|IE\d{7}[A-W])$/);
+      // Synthetic ids pass the registries' offline checks, so registry verification can be on.
+      expect(offlineVatCheck(String(s['tax-id'])).valid, String(s['tax-id'])).toBe(!badVat.has(s.id));
       expect((s['remit-to-addresses'] as Rec[])[0]?.['vat-number']).toBe(s['tax-id']);
     }
+    for (const s of ds.suppliers.filter((x) => (x['default-currency'] as { code: string }).code === 'USD'))
+      expect(checkUsTin(String(s['tax-id'])).format !== 'invalid', String(s['tax-id'])).toBe(!planted.has(s.id));
+    const ibans = ds['supplier-information']
+      .filter((si) => !planted.has((si.supplier as { id: number }).id))
+      .flatMap((si) => (si['supplier-information-addresses'] as Rec[]).map((a) => a['iban-number']))
+      .filter((v): v is string => typeof v === 'string');
+    expect(ibans.length).toBeGreaterThan(0);
+    for (const iban of ibans) expect(checkBankAccount(iban, undefined).valid, iban).toBe(true);
     expect(new Set(ds.suppliers.map((s) => s['invoice-matching-level']))).toEqual(new Set(['2-way', '3-way']));
     const withBank = new Set(
       ds['supplier-information']

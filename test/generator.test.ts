@@ -5,9 +5,18 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ExceptionType } from '../src/domain/vocabulary.js';
-import { EXCEPTION_MIX, generateCompany, serializeCompany, type SampleCompany } from '../src/sim/generator/index.js';
+import {
+  EXCEPTION_MIX,
+  generateCompany,
+  serializeCompany,
+  type ExceptionLabel,
+  type SampleCompany,
+} from '../src/sim/generator/index.js';
 import { allocate } from '../src/sim/generator/mix.js';
 import { company, DAY_MS, groupBy, normaliseNumber, supplierId } from './generator.fixture.js';
+
+/** A tax-engine branch or registry mismatch planted for issue 23. */
+const isPlanted = (l: ExceptionLabel): boolean => l.tags.includes('tax_engine') || l.tags.includes('registry');
 
 function sha256(c: SampleCompany): string {
   const hash = createHash('sha256');
@@ -35,13 +44,38 @@ describe('determinism', () => {
     expect(latest).toBeGreaterThan(Date.parse('2030-05-01T00:00:00Z'));
   });
 
-  it('creates exactly the number of invoices asked for', () => {
-    for (const n of [50, 137, 1000]) expect(generateCompany({ seed: 5, invoices: n }).dataset.invoices).toHaveLength(n);
+  it('creates exactly the number of invoices asked for, plus one per planted outside-source case', () => {
+    for (const n of [50, 137, 1000]) {
+      const c = generateCompany({ seed: 5, invoices: n });
+      expect(c.dataset.invoices).toHaveLength(n + c.exceptions.filter(isPlanted).length);
+      expect(generateCompany({ seed: 5, invoices: n, externalCases: false }).dataset.invoices).toHaveLength(n);
+    }
   });
 
   it('refuses sizes below the minimum and bad seeds', () => {
     expect(() => generateCompany({ seed: 1, invoices: 10 })).toThrow(/invoices/);
     expect(() => generateCompany({ seed: -1, invoices: 100 })).toThrow(/seed/);
+  });
+});
+
+describe('the planted outside-source cases only append', () => {
+  // Drawn from a stream of their own after everything else: the company without them is the
+  // company with them, minus the records at the end (ids, labels and history unchanged).
+  it.each([
+    [7, 1200],
+    [9, 300],
+  ])('seed %i, %i invoices: every other record is identical', (seed, invoices) => {
+    const without = generateCompany({ seed, invoices, externalCases: false });
+    const withThem = generateCompany({ seed, invoices });
+    const planted = withThem.exceptions.filter(isPlanted);
+    expect(planted).toHaveLength(8);
+    for (const [kind, records] of Object.entries(without.dataset)) {
+      const all = withThem.dataset[kind as keyof typeof without.dataset];
+      expect(JSON.stringify(all.slice(0, records.length)), kind).toBe(JSON.stringify(records));
+    }
+    expect(withThem.dataset.invoices.slice(-8).map((i) => i.id)).toEqual(planted.map((l) => l.invoiceId));
+    expect(withThem.exceptions.filter((l) => !isPlanted(l))).toEqual(without.exceptions);
+    expect(withThem.history).toEqual(without.history);
   });
 });
 
@@ -53,14 +87,47 @@ describe('exception mix', () => {
       ExceptionType.options.map((t) => [t, c.exceptions.filter((l) => l.exceptionType === t).length]),
     );
     expect(c.summary.byType).toEqual(recount);
-    expect(recount).toEqual(allocate(c.exceptions.length));
+    // The mix's allocation, plus the tax-engine branches and registry mismatches planted on top.
+    const planted = c.exceptions.filter(isPlanted);
+    const allotted = allocate(c.exceptions.length - planted.length);
+    for (const l of planted) allotted[l.exceptionType]++;
+    expect(recount).toEqual(allotted);
     for (const type of ExceptionType.options) {
       expect(recount[type], type).toBeGreaterThan(0);
       expect(c.summary.claimedMix[type]).toBeCloseTo((recount[type] ?? 0) / c.exceptions.length, 10);
-      // At 2000 invoices the per-type minimum barely moves the shares off the documented mix.
-      expect(Math.abs(c.summary.claimedMix[type] - EXCEPTION_MIX[type]), type).toBeLessThan(0.02);
+      // At 2000 invoices the per-type minimum barely moves the ordinary shares off the documented mix.
+      const ordinary =
+        ((recount[type] ?? 0) - planted.filter((l) => l.exceptionType === type).length) /
+        (c.exceptions.length - planted.length);
+      expect(Math.abs(ordinary - EXCEPTION_MIX[type]), type).toBeLessThan(0.02);
     }
     expect(recount.price_variance).toBe(Math.max(...Object.values(recount)));
+  });
+
+  it('plants each tax-engine branch and registry mismatch once, labelled as the tax workflow decides', () => {
+    const one = (tag: string): ExceptionLabel => {
+      const found = c.exceptions.filter((l) => l.tags.includes(tag));
+      expect(found, tag).toHaveLength(1);
+      return found[0]!;
+    };
+    const verdict = (tag: string): string => {
+      const l = one(tag);
+      return [l.exceptionType, l.expectedDecision, l.routeTo ?? '-', l.disputeReason ?? '-'].join('/');
+    };
+    expect(verdict('tax_branch_a')).toBe('tax_variance/resolve/-/-');
+    expect(verdict('tax_branch_b')).toBe('tax_variance/dispute/-/TAX-ERROR');
+    expect(verdict('tax_branch_c')).toBe('tax_variance/route/tax.team/-');
+    expect(verdict('tax_branch_d')).toBe('tax_variance/route/tax.team/-');
+    for (const m of ['vat_id_invalid', 'iban_invalid', 'iban_country_differs', 'tin_invalid'])
+      expect(verdict(`registry_${m}`)).toBe('supplier_data_mismatch/hold/-/-');
+    // The tax-engine invoices say where the goods went and carry tax per line.
+    for (const b of ['a', 'b', 'c', 'd']) {
+      const inv = c.dataset.invoices.find((i) => i.id === one(`tax_branch_${b}`).invoiceId)!;
+      expect(inv['ship-to-address'], b).toMatchObject({ city: 'Austin', state: 'TX' });
+      expect(inv['line-level-taxation']).toBe(true);
+    }
+    // The people the controls name for them exist.
+    for (const login of ['tax.team', 'supplier.master']) expect(c.dataset.users.map((u) => u.login)).toContain(login);
   });
 
   it('summary counts agree with the records', () => {
@@ -86,7 +153,7 @@ describe('exception mix', () => {
       if (l.expectedDecision === 'route') expect(l.routeTo, `label ${l.invoiceId}`).toBeTruthy();
       else expect(l.routeTo).toBeUndefined();
       if (l.expectedDecision === 'dispute')
-        expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY']).toContain(l.disputeReason);
+        expect(['INCORRECT-PRICE', 'INCORRECT-QUANTITY', 'TAX-ERROR']).toContain(l.disputeReason);
     }
   });
 

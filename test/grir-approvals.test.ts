@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalCsv, journalJson, totals } from '../src/domain/grir/journal.js';
-import { decideGrirProposal, type DecisionDeps } from '../src/grir/decisions.js';
+import { decideGrirProposal, ensurePoComment, poCommentMarker, type DecisionDeps } from '../src/grir/decisions.js';
 import { createGrirProposalStore, approvalsNeeded } from '../src/grir/proposals.js';
 import { runGrir } from '../src/grir/run.js';
 import { SAMPLE_GRIR_SOURCE } from '../src/grir/source.js';
@@ -110,6 +110,35 @@ describe('GR/IR over MCP', () => {
     expect(comments.at(-1)?.comments).toMatch(/GR\/IR clearing entry approved by amy\.accountant/);
     const audited = await h.runtime.audit.list({ limit: 50 } as never);
     expect(audited.some((r) => (r as { tool?: string }).tool === 'grir_approve')).toBe(true);
+  });
+
+  it('comments on the PO once, even when the POST answer is lost or the step is run again', async () => {
+    const item = await openItem('wrong_uom');
+    const client = await h.client('reviewer');
+    const { proposal_id: id } = structured(
+      await client.callTool({ name: 'propose_grir_clearing', arguments: { po_line_id: item.po_line_id } }),
+    );
+    const marked = (): unknown[] =>
+      h.sim
+        .records('comments')
+        .filter((c) => c['commentable-type'] === 'OrderHeader' && String(c.comments).includes(poCommentMarker({ id })));
+    // Coupa applies the comment but the connection drops before its answer: the client re-reads
+    // the PO's comments, finds it, and does not post it again.
+    h.sim.clearCallLog();
+    h.sim.setFaults({ dropAfterWriteRate: 1 });
+    const done = await decideGrirProposal(deps, accountant, id, 'approve');
+    h.sim.setFaults({});
+    expect(done).toMatchObject({ ok: true, proposal: { status: 'approved' } });
+    expect(done.message).toMatch(/Comment added to PO/);
+    expect(h.sim.callLog.filter((c) => c.method === 'POST' && c.path === '/api/comments')).toHaveLength(1);
+    expect(marked()).toHaveLength(1);
+    // Running the comment step again (a retry of the whole step) finds it there and posts nothing.
+    const po = (await deps.poOfLine(item.po_line_id))!;
+    expect(await ensurePoComment(h.runtime.coupa, done.proposal!, po)).toBe('already there');
+    expect(marked()).toHaveLength(1);
+    // Perturbation: another proposal's comment on the same PO does not count as this one's.
+    expect(await ensurePoComment(h.runtime.coupa, { ...done.proposal!, id: id + 1000 }, po)).toBe('posted');
+    expect(marked()).toHaveLength(1);
   });
 
   it('needs two different accountants for a write-off above the threshold', async () => {

@@ -192,7 +192,8 @@ describe('the npm package', () => {
         },
       });
       expect(start.status, start.stderr).toBe(0);
-      expect(start.stderr).toMatch(/embedded simulator with the sample company \(seed 7, 2000 invoices/);
+      // 2000 invoices asked for, plus the 8 planted tax-engine and registry cases.
+      expect(start.stderr).toMatch(/embedded simulator with the sample company \(seed 7, 2008 invoices/);
       expect(start.stdout).toMatch(
         /3 exceptions settled: auto-resolved \d+ \([\d.]+%\), routed \d+, held \d+, disputed \d+/,
       );

@@ -152,7 +152,8 @@ describe('TaxJar adapter against a TaxJar-format stub', () => {
                 county_amount: 0,
                 city_tax_rate: 0.01,
                 city_amount: 10,
-                special_district_tax_rate: 0.01,
+                special_tax_rate: 0.01,
+                special_district_taxable_amount: 1000,
                 special_district_amount: 10,
               },
               { id: '2', taxable_amount: 0, tax_collectable: 0, combined_tax_rate: 0 },
@@ -191,5 +192,82 @@ describe('TaxJar adapter against a TaxJar-format stub', () => {
     } finally {
       await stub.close();
     }
+  });
+
+  it('reads the documented per-level keys: Canada GST/PST/QST amounts under the bare name, country_tax_collectable, the legacy special-district rate key', async () => {
+    const { quoteFromTaxJar } = await import('../src/tax/taxjar.js');
+    const request: TaxQuoteRequest = {
+      ...austin,
+      shipTo: { country: 'CA', region: 'BC', postalCode: 'V6B 1A1' },
+      lines: [
+        { number: 'ca', amount: '100.00', quantity: '1' },
+        { number: 'qc', amount: '100.00', quantity: '1' },
+        { number: 'eu', amount: '100.00', quantity: '1' },
+        { number: 'us', amount: '100.00', quantity: '1' },
+      ],
+    };
+    const q = quoteFromTaxJar(
+      {
+        tax: {
+          amount_to_collect: '62.98',
+          has_nexus: true,
+          breakdown: {
+            line_items: [
+              {
+                id: 'ca',
+                taxable_amount: 100,
+                tax_collectable: 12,
+                combined_tax_rate: 0.12,
+                gst_tax_rate: 0.05,
+                gst: 5,
+                pst_tax_rate: 0.07,
+                pst: 7,
+              },
+              {
+                id: 'qc',
+                taxable_amount: 100,
+                tax_collectable: 14.98,
+                combined_tax_rate: 0.14975,
+                gst_tax_rate: 0.05,
+                gst: 5,
+                qst_tax_rate: 0.09975,
+                qst: 9.98,
+              },
+              {
+                id: 'eu',
+                taxable_amount: 100,
+                tax_collectable: 19,
+                combined_tax_rate: 0.19,
+                country_tax_rate: 0.19,
+                country_tax_collectable: 19,
+              },
+              {
+                id: 'us',
+                taxable_amount: 100,
+                tax_collectable: 17,
+                combined_tax_rate: 0.17,
+                special_district_tax_rate: 0.17,
+                special_district_amount: 17,
+              },
+            ],
+          },
+        },
+      },
+      request,
+      'test',
+    );
+    const parts = q.lines.map((l) => l.jurisdictions.map((j) => [j.name, j.rate, j.tax]));
+    expect(parts).toEqual([
+      [
+        ['GST', '5', '5.00'],
+        ['PST', '7', '7.00'],
+      ],
+      [
+        ['GST', '5', '5.00'],
+        ['QST', '9.975', '9.98'],
+      ],
+      [['COUNTRY', '19', '19.00']],
+      [['SPECIAL_DISTRICT', '17', '17.00']],
+    ]);
   });
 });

@@ -5,6 +5,7 @@
 import type { Config } from '../config.js';
 import type { SampleCompany } from '../sim/generator/index.js';
 import { loadSampleCompany } from './company-cache.js';
+import { withSampleGrirBook } from './grir-runtime.js';
 import { ALL_SCOPES, type SimClient, type SimulatorHandle } from '../sim/types.js';
 import { createClock } from '../sim/clock.js';
 import { DEFAULT_NOW } from '../sim/generator/types.js';
@@ -35,6 +36,12 @@ export interface EmbeddedOptions {
   lazySimulator?: boolean;
 }
 
+/**
+ * The sample company's controls: its synthetic VAT ids, IBANs and EINs pass the registries'
+ * offline checks, so registry verification is on and flags only the mismatches planted in it.
+ */
+export const SAMPLE_COMPANY_CONTROLS = { verify_supplier_registries: true } as const;
+
 const stderrSay = (line: string): void => void process.stderr.write(`settle: ${line}\n`);
 
 /** The configured Coupa tenant, or the embedded simulator with the sample company. */
@@ -49,6 +56,7 @@ export async function openRuntime(
     const runtime = await createRuntime({ config, ...options });
     return { runtime, close: () => runtime.close() };
   }
+  options = { ...options, controlDefaults: { ...SAMPLE_COMPANY_CONTROLS, ...options.controlDefaults } };
   const settleClient: SimClient = {
     clientId: 'settle-sample',
     clientSecret: randomBytes(18).toString('base64url'),
@@ -88,8 +96,10 @@ async function startEmbedded(config: Config, embedded: EmbeddedOptions, settleCl
     userLogin: company.dataset.users?.some((u) => u.login === 'ap.review') ? 'ap.review' : undefined,
   };
   const { startSimulator } = await import('../sim/server.js');
+  // The GR/IR book is always seed 7's: the stored book (SAMPLE_GRIR_SOURCE) is shared by every command.
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now);
   const sim = await startSimulator({
-    dataset: company.dataset,
+    dataset,
     now: now ?? company.now,
     rateLimit: false,
     port: embedded.simPort ?? 0,

@@ -8,15 +8,38 @@ import type { Config } from '../config.js';
 import { createCoupaClient } from '../coupa/index.js';
 import { createRecordSource, type RecordSource } from '../coupa/record-source.js';
 import { openDb, type Db } from '../db/connection.js';
+import { createEmbedder } from '../knowledge/index.js';
+import { seedFromPreparedStore } from './prepared-store.js';
 import { migrate } from '../db/migrate.js';
-import type { GrirLabel } from '../sim/generator/grir-book.js';
+import type { CoupaDataset } from '../sim/dataset.js';
+import type { GrirBook, GrirLabel } from '../sim/generator/grir-book.js';
 import type { SimulatorHandle } from '../sim/types.js';
 import { ALL_SCOPES } from '../sim/types.js';
 import { loadSampleCompany } from './company-cache.js';
 import { SAMPLE_GRIR_SOURCE, grirSourceOf } from '../grir/source.js';
 
+/**
+ * PGlite's shared_buffers for a GR/IR run: the book is written once and read back in one pass, so
+ * a large buffer pool buys no speed and costs its size in resident memory (the default is 128MB).
+ */
+export const GRIR_SHARED_BUFFERS = '32MB';
+
 /** PO lines in the sample company's GR/IR book. */
 export const SAMPLE_GRIR_PO_LINES = 4000;
+
+/**
+ * The sample company's dataset with its GR/IR book appended: what every embedded simulator serves
+ * (`start`, `serve`, `settle grir`), so a book read by one command names POs the others can comment on.
+ */
+export async function withSampleGrirBook(
+  dataset: CoupaDataset,
+  now: string,
+  seed = 7,
+): Promise<{ dataset: CoupaDataset; book: GrirBook }> {
+  const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
+  const book = generateGrirBook({ seed, poLines: SAMPLE_GRIR_PO_LINES, now });
+  return { dataset: withGrirBook(dataset, book), book };
+}
 
 export interface GrirRuntime {
   db: Db;
@@ -34,7 +57,15 @@ export async function openGrirRuntime(
   config: Config,
   say: (line: string) => void = (l) => void process.stderr.write(`settle: ${l}\n`),
 ): Promise<GrirRuntime> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const embedder = await createEmbedder(config);
+  // A new data folder starts from the build's prepared store, as every other command's does: initdb
+  // in WebAssembly is slow and its peak memory is larger than a whole GR/IR run's.
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    seed: (location) => seedFromPreparedStore(location, embedder.model),
+    sharedBuffers: GRIR_SHARED_BUFFERS,
+  });
   try {
     await migrate(db);
     if (config.coupa) {
@@ -56,8 +87,7 @@ export async function openGrirRuntime(
       };
     }
     const company = await loadSampleCompany({ seed: 7, invoices: 2000, dataDir: config.dataDir });
-    const { generateGrirBook, withGrirBook } = await import('../sim/generator/grir-book.js');
-    const book = generateGrirBook({ seed: 7, poLines: SAMPLE_GRIR_PO_LINES, now: company.now });
+    const { dataset, book } = await withSampleGrirBook(company.dataset, company.now);
     const { startSimulator } = await import('../sim/server.js');
     const client = {
       clientId: 'settle-grir',
@@ -65,7 +95,7 @@ export async function openGrirRuntime(
       scopes: [...ALL_SCOPES],
     };
     const sim = await startSimulator({
-      dataset: withGrirBook(company.dataset, book),
+      dataset,
       now: company.now,
       rateLimit: false,
       clients: [client],

@@ -3,10 +3,12 @@
  * queue, metrics, a logger, and a Coupa client drawing on the Postgres-backed rate limit — or,
  * without Coupa configuration, the embedded simulator with the sample company (said on stderr).
  */
+import { withSampleGrirBook } from './grir-runtime.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { CoupaClient } from '../coupa/client.js';
 import { createRuntime, type Runtime } from './runtime.js';
+import { SAMPLE_COMPANY_CONTROLS } from './embedded.js';
 import { openDb, type Db } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { generateCompany } from '../sim/generator/index.js';
@@ -117,12 +119,18 @@ async function connectAgent(
     return runtime;
   }
   const company = generateCompany({ seed: 7, invoices: 2000 });
-  const sim = await startSimulator({ dataset: company.dataset, now: company.now });
+  const { dataset } = await withSampleGrirBook(company.dataset, company.now);
+  const sim = await startSimulator({ dataset, now: company.now });
   onClose(() => sim.close());
   process.stderr.write(
     `settle: no Coupa configuration — using the embedded simulator with the sample company at ${sim.url}\n`,
   );
-  const runtime = await createRuntime({ ...common, simulator: sim, now: () => new Date(sim.now()) });
+  const runtime = await createRuntime({
+    ...common,
+    controlDefaults: SAMPLE_COMPANY_CONTROLS,
+    simulator: sim,
+    now: () => new Date(sim.now()),
+  });
   onClose(() => runtime.close());
   return runtime;
 }

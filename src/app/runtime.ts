@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   pgliteSharedBuffers?: string;
   /** Control overrides on top of `SETTLE_CONTROLS_FILE` and the defaults. */
   controls?: ControlsOverrides;
+  /** Defaults for this tenant, under `SETTLE_CONTROLS_FILE` (the sample company's, e.g.). */
+  controlDefaults?: ControlsOverrides;
   /** The clock (evals pin it to the case's `now`). */
   now?: () => Date;
   readOnly?: boolean;
@@ -135,7 +137,11 @@ export interface Runtime {
 }
 
 /** Defaults, `SETTLE_CONTROLS_FILE`, `SETTLE_MODE` and overrides, validated; one clear error otherwise. */
-export function loadControls(config: Config, overrides: ControlsOverrides | undefined): Controls {
+export function loadControls(
+  config: Config,
+  overrides: ControlsOverrides | undefined,
+  defaults: ControlsOverrides = {},
+): Controls {
   let fromFile: Record<string, unknown> = {};
   if (config.controlsFile) {
     try {
@@ -149,7 +155,7 @@ export function loadControls(config: Config, overrides: ControlsOverrides | unde
       throw new UserError(`SETTLE_CONTROLS_FILE ${config.controlsFile}: ${(error as Error).message}`);
     }
   }
-  const merged = { ...fromFile, ...(config.mode ? { mode: config.mode } : {}), ...(overrides ?? {}) };
+  const merged = { ...defaults, ...fromFile, ...(config.mode ? { mode: config.mode } : {}), ...(overrides ?? {}) };
   const parsed = resolveControlsSafe(merged);
   return parsed;
 }
@@ -225,7 +231,7 @@ export function coupaClientFor(
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
-  const controls = loadControls(config, options.controls);
+  const controls = loadControls(config, options.controls, options.controlDefaults);
   const now = options.now ?? (() => new Date());
   const embedder = await createEmbedder(config);
   const db =

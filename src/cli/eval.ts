@@ -17,10 +17,13 @@ import { renderReport } from '../../evals/report-html.js';
 import { formatFailures, formatHeadline, formatTable } from '../../evals/table.js';
 import { dataPath } from '../paths.js';
 import { evalLabels } from '../../evals/labels.js';
+import { formatGrirEval, runGrirEval, type GrirEvalOutput } from '../../evals/grir-harness.js';
 import { checkCalibration } from '../domain/reliability.js';
 import { eceTable, reliabilityText } from '../shadow/calibration-text.js';
 
 export const DEFAULT_CASES_DIR = dataPath('evals', 'cases');
+/** The GR/IR cases (evals/grir-harness.ts), replayed after the exception cases and reported beside them. */
+export const DEFAULT_GRIR_CASES_DIR = dataPath('evals', 'grir');
 
 interface EvalFlags {
   cases: string;
@@ -34,6 +37,7 @@ interface EvalFlags {
   minAccuracy?: string;
   concurrency?: string;
   schema?: boolean;
+  grirCases: string | false;
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -93,6 +97,14 @@ export function calibrationSection(output: HarnessOutput): string {
   ].join('\n');
 }
 
+/** The GR/IR cases, unless left out or their folder is absent; progress on stderr. */
+async function grirEval(flags: EvalFlags): Promise<GrirEvalOutput | undefined> {
+  if (flags.grirCases === false || !existsSync(flags.grirCases)) return undefined;
+  progress(`settle eval: GR/IR cases from ${flags.grirCases}…`);
+  const out = await runGrirEval(flags.grirCases, { filter: flags.filter });
+  return out.cases > 0 ? out : undefined;
+}
+
 /** Exit status: 1 when any of `evalFailures` applies. */
 export function evalExitCode(output: HarnessOutput, minAccuracy: number | undefined): number {
   return evalFailures(output, minAccuracy).length > 0 ? 1 : 0;
@@ -114,6 +126,12 @@ export function registerEvalCommand(program: Command): void {
       `serve the cases' Coupa records in a variant shape: ${DIALECTS.join(' | ')} (default coupa)`,
     )
     .option('--trials <k>', 'run each case K times; reports pass^k next to pass@1', '1')
+    .option(
+      '--grir-cases <dir>',
+      'folder of GR/IR case files, replayed after the exception cases',
+      DEFAULT_GRIR_CASES_DIR,
+    )
+    .option('--no-grir-cases', 'leave the GR/IR cases out')
     .option('--filter <tag>', 'only cases carrying this tag (e.g. injection, ci, price_variance)')
     .option('--json <file>', 'write the results as JSON (docs/case-format.md "Output")')
     .option('--report <file>', 'write a self-contained HTML report')
@@ -173,9 +191,12 @@ export function registerEvalCommand(program: Command): void {
       if (flags.json) writeFileSync(flags.json, `${JSON.stringify(output, null, 2)}\n`);
       if (flags.report) writeFileSync(flags.report, renderReport(output));
       console.log(`\n${formatHeadline(output)}`);
+      const grir = await grirEval(flags);
+      if (grir) console.log(formatGrirEval(grir));
       if (output.invalid.length)
         console.log(`${output.invalid.length} invalid case file(s) skipped (listed above on stderr)`);
       const gateFailures = evalFailures(output, minAccuracy);
+      if (grir && grir.passed < grir.cases) gateFailures.push(`${grir.cases - grir.passed} GR/IR case(s) failed`);
       for (const reason of gateFailures) console.error(`settle eval: ${reason}`);
       process.exitCode = gateFailures.length > 0 ? 1 : 0;
     });

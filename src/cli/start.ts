@@ -21,6 +21,7 @@ import { createRunPrefetcher } from '../app/run-prefetch.js';
 import { openRuntime, type OpenedRuntime } from '../app/embedded.js';
 import { newWebhookSecret, postSignedEvent } from '../app/fire-events.js';
 import { summaryText } from '../app/summary.js';
+import { externalCasesText } from '../app/summary-external.js';
 import { driftText } from '../coupa/drift.js';
 import { keepServing } from '../app/keep-serving.js';
 import type { Verdict } from '../agent/verdict.js';
@@ -229,6 +230,8 @@ async function run(flags: StartFlags): Promise<void> {
     const stats = await queue.stats();
     const cost = { price: config.modelPrice, runCoupaCalls };
     console.log(summaryText(verdicts, cost));
+    const external = opened.company ? externalCasesText(opened.company.exceptions, verdicts) : undefined;
+    if (external) console.log(external);
     console.log(driftText(runtime.drift));
     console.log(requestCountsLine(await requestCounts(runtime.db, runtime.tenant)));
     if (supplierSide) console.log(supplierSide);

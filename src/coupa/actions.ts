@@ -199,20 +199,27 @@ export function createActions(
 
   async function addPurchaseOrderComment(purchaseOrderId: number, text: string): Promise<Comment> {
     idSegment(purchaseOrderId); // a positive integer, or a TypeError before anything is sent
-    return parseRecord(
-      RESOURCES.comment,
-      await transport.request({
-        method: 'POST',
-        path: '/api/comments',
-        json: toWire({
-          comments: text,
-          toSupplier: false,
-          commentableType: 'OrderHeader',
-          commentableId: purchaseOrderId,
+    const send = async (): Promise<Comment> =>
+      parseRecord(
+        RESOURCES.comment,
+        await transport.request({
+          method: 'POST',
+          path: '/api/comments',
+          json: toWire({
+            comments: text,
+            toSupplier: false,
+            commentableType: 'OrderHeader',
+            commentableId: purchaseOrderId,
+          }),
         }),
-      }),
-      { onReadProblem },
-    );
+        { onReadProblem },
+      );
+    // As for invoice comments: an identical comment on the PO found afterwards counts as applied.
+    const probe: OutcomeProbe<Comment> = async () => async () => {
+      for await (const c of reads.listCommentsOn('OrderHeader', [purchaseOrderId])) if (c.comments === text) return c;
+      return undefined;
+    };
+    return writeReconciled(send, probe, reconcile);
   }
 
   function setLineTaxRates(invoiceId: number, lines: ReadonlyArray<{ id: number; taxRate: string }>): Promise<Invoice> {

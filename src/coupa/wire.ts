@@ -12,6 +12,19 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * (`@nil`, `#text`) are left as they are.
  */
 export function camelKey(key: string): string {
+  const known = CAMEL_KEYS.get(key);
+  if (known !== undefined) return known;
+  const camel = toCamel(key);
+  // Keys come from a small vocabulary; the bound keeps hostile payloads from growing the cache.
+  if (CAMEL_KEYS.size < CAMEL_KEYS_MAX) CAMEL_KEYS.set(key, camel);
+  return camel;
+}
+
+/** Every response converts the same few hundred keys: a bulk read converts each once, not per record. */
+const CAMEL_KEYS = new Map<string, string>();
+const CAMEL_KEYS_MAX = 10_000;
+
+function toCamel(key: string): string {
   if (/^[@#$]/.test(key)) return key;
   if (/^[a-z][a-zA-Z0-9]*$/.test(key)) return key;
   const words = key
@@ -32,7 +45,13 @@ function mapKeys(value: unknown, rename: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapKeys(v, rename));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[rename(k)] = mapKeys(v, rename);
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      // JSON.parse makes "__proto__" an own key; assigning it would set the copy's prototype and
+      // let the payload supply inherited fields (status, amounts) the schemas would then read.
+      if (k === '__proto__') continue;
+      out[rename(k)] = mapKeys(record[k], rename);
+    }
     return out;
   }
   return value;

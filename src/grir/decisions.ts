@@ -24,9 +24,29 @@ export interface DecisionResult {
   proposal?: GrirProposal;
 }
 
+/** Names the proposal in its PO comment, so a repeated post can see the comment is already there. */
+export const poCommentMarker = (p: Pick<GrirProposal, 'id'>): string => `[Settle GR/IR proposal ${p.id}]`;
+
 function poComment(p: GrirProposal, poNumber: string): string {
   const who = p.approvals.map((a) => a.by).join(' and ');
-  return `GR/IR ${p.action.kind.replace(/_/g, ' ')} approved by ${who} (proposed by ${p.proposedBy}): ${p.amount} ${p.currency} on PO ${poNumber}. ${p.action.reason} Journal ${p.journal?.id ?? '—'} exported for the ERP.`;
+  return `GR/IR ${p.action.kind.replace(/_/g, ' ')} approved by ${who} (proposed by ${p.proposedBy}): ${p.amount} ${p.currency} on PO ${poNumber}. ${p.action.reason} Journal ${p.journal?.id ?? '—'} exported for the ERP. ${poCommentMarker(p)}`;
+}
+
+/**
+ * The approved proposal's comment on its PO, posted at most once: a comment carrying the
+ * proposal's marker already on the PO (an earlier attempt whose answer was lost, or a retry of
+ * the whole step) is taken as done. The client itself reconciles a POST of unknown outcome.
+ */
+export async function ensurePoComment(
+  coupa: CoupaClient,
+  proposal: GrirProposal,
+  po: { poId: number; poNumber: string },
+): Promise<'posted' | 'already there'> {
+  const marker = poCommentMarker(proposal);
+  for await (const c of coupa.listCommentsOn('OrderHeader', [po.poId]))
+    if (typeof c.comments === 'string' && c.comments.includes(marker)) return 'already there';
+  await coupa.addPurchaseOrderComment(po.poId, poComment(proposal, po.poNumber));
+  return 'posted';
 }
 
 export async function decideGrirProposal(
@@ -70,8 +90,11 @@ export async function decideGrirProposal(
     const po = await deps.poOfLine(proposal.poLineId);
     if (po) {
       try {
-        await deps.coupa.addPurchaseOrderComment(po.poId, poComment(proposal, po.poNumber));
-        message += ` Comment added to PO ${po.poNumber} in Coupa.`;
+        const done = await ensurePoComment(deps.coupa, proposal, po);
+        message +=
+          done === 'posted'
+            ? ` Comment added to PO ${po.poNumber} in Coupa.`
+            : ` PO ${po.poNumber} already carries its comment.`;
       } catch (error) {
         // The approval stands (it is Settle's record); the comment can be added by hand.
         message += ` The comment on PO ${po.poNumber} could not be added (${describeError(error)}).`;

@@ -1,6 +1,6 @@
 /**
- * The GR/IR book in Postgres: facts upserted in batches (one `unnest` statement per thousand
- * rows), cursors per resource, the open items of the latest run, and run history. Facts are jsonb:
+ * The GR/IR book in Postgres: facts upserted in batches (one statement per thousand rows, the
+ * batch sent as one JSON array: no per-element array escaping in the driver nor parsing in Postgres), cursors per resource, the open items of the latest run, and run history. Facts are jsonb:
  * the book reads them whole, and a new field needs no migration.
  */
 import type { Db } from '../db/connection.js';
@@ -76,9 +76,9 @@ export function createGrirStore(db: Db): GrirStore {
         await inBatches(lines, (b) =>
           c.query(
             `insert into grir_po_lines (source, po_line_id, po_id, fact)
-         select $1, * from unnest($2::bigint[], $3::bigint[], $4::jsonb[])
+         select $1, (f->>'poLineId')::bigint, (f->>'poId')::bigint, f from jsonb_array_elements($2::jsonb) f
          on conflict (source, po_line_id) do update set po_id = excluded.po_id, fact = excluded.fact`,
-            [source, b.map((l) => l.poLineId), b.map((l) => l.poId), b.map(json)],
+            [source, json(b)],
           ),
         );
       }),
@@ -86,9 +86,9 @@ export function createGrirStore(db: Db): GrirStore {
       inBatches(receipts, (b) =>
         db.query(
           `insert into grir_receipts (source, receipt_id, po_line_id, fact)
-       select $1, * from unnest($2::bigint[], $3::bigint[], $4::jsonb[])
+       select $1, (f->>'id')::bigint, (f->>'poLineId')::bigint, f from jsonb_array_elements($2::jsonb) f
        on conflict (source, receipt_id) do update set po_line_id = excluded.po_line_id, fact = excluded.fact`,
-          [source, b.map((r) => r.id), b.map((r) => r.poLineId), b.map(json)],
+          [source, json(b)],
         ),
       ),
     putInvoiceLines: (source, invoiceIds, lines) =>
@@ -100,9 +100,10 @@ export function createGrirStore(db: Db): GrirStore {
         await inBatches(lines, (b) =>
           c.query(
             `insert into grir_invoice_lines (source, invoice_line_id, invoice_id, po_line_id, fact)
-         select $1, * from unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::jsonb[])
+         select $1, (f->>'invoiceLineId')::bigint, (f->>'invoiceId')::bigint, (f->>'poLineId')::bigint, f
+         from jsonb_array_elements($2::jsonb) f
          on conflict (source, invoice_line_id) do update set invoice_id = excluded.invoice_id, po_line_id = excluded.po_line_id, fact = excluded.fact`,
-            [source, b.map((l) => l.invoiceLineId), b.map((l) => l.invoiceId), b.map((l) => l.poLineId), b.map(json)],
+            [source, json(b)],
           ),
         );
       }),

@@ -86,6 +86,7 @@ async function syncOne<T>(
   let latest = cursor;
   let read = 0;
   let batch: T[] = [];
+  onProgress?.({ resource: reader.resource, read });
   for await (const record of reader.list(source.coupa, cursor)) {
     batch.push(record);
     latest = newest(latest, reader.updatedAt(record));

@@ -27,6 +27,8 @@ const ROUNDED = 0.88;
 const DERIVED = 0.85;
 /** A line whose table does not add up to the printed subtotal or total. */
 const UNCHECKED_LINE = 0.85;
+/** A date found with no label naming it. */
+const UNLABELLED_DATE = 0.7;
 /** Labels that disagree among themselves. */
 const CONFLICTED = 0.6;
 
@@ -62,8 +64,19 @@ export function chooseAmounts(
   const byPriority = (cs: Candidate[], last: boolean): Candidate[] =>
     [...cs].sort((a, b) => a.rank - b.rank || (last ? b.order - a.order : a.order - b.order));
   const totals = byPriority(c.total, true);
-  const subs = byPriority(c.subtotal, true);
-  const taxes = byPriority(c.tax, true);
+  const repaired = new Set<Candidate>();
+  const withLostDecimals = (cs: Candidate[]): Candidate[] => {
+    const variants = cs.flatMap((x) => {
+      const v = lostDecimalMark(x.value);
+      if (!v) return [];
+      const variant = { ...x, value: v };
+      repaired.add(variant);
+      return [variant];
+    });
+    return [...cs, ...variants];
+  };
+  const subs = withLostDecimals(byPriority(c.subtotal, true));
+  const taxes = withLostDecimals(byPriority(c.tax, true));
   const evidence: string[] = [];
   for (const total of totals) {
     for (const sub of [...subs, undefined]) {
@@ -82,14 +95,22 @@ export function chooseAmounts(
         // Nothing but a total equal to the lines: no tax was printed (or it is included); that is evidence, not proof.
         const provenBy = `${sub ? 'subtotal' : 'the lines'} ${subValue.toFixed(2)} + tax ${taxValue.toFixed(2)} = total ${total.value}`;
         evidence.push(provenBy);
+        for (const x of [sub, tax])
+          if (x && repaired.has(x))
+            evidence.push(`${x.value} read with its decimal mark restored (printed or recognised without one)`);
         const linesConfirmed = lineSum !== undefined && lineSum.eq(subValue);
+        // A value whose decimal mark was restored is proven by the sum, but was not read as printed.
+        const chosen = (x: Candidate): ExtractedField =>
+          repaired.has(x)
+            ? { value: x.value, confidence: Math.min(proof, ROUNDED), source: 'derived' }
+            : field(x, proof);
         return {
           total: field(total, proof),
           subtotal: sub
-            ? field(sub, proof)
+            ? chosen(sub)
             : { value: subValue.toFixed(2), confidence: tax ? proof : DERIVED, source: 'derived' },
           ...(tax
-            ? { tax: field(tax, proof) }
+            ? { tax: chosen(tax) }
             : sub && taxes.length === 0
               ? { tax: { value: '0.00', confidence: DERIVED, source: 'derived' } }
               : {}),
@@ -104,7 +125,10 @@ export function chooseAmounts(
   const samePage = (cs: Candidate[]): Candidate[] =>
     total && cs.some((x) => x.row.page === total.row.page) ? cs.filter((x) => x.row.page === total.row.page) : cs;
   const sub = pick(samePage(c.subtotal), true);
-  const tax = pick(samePage(c.tax), true);
+  // The tax is a part of the total: a larger "tax" is another number behind a tax word (a VAT registration number).
+  const below = (x: Candidate): boolean =>
+    !total || new Dec(total.value).lte(0) || new Dec(x.value).abs().lt(new Dec(total.value));
+  const tax = pick(samePage(c.tax.filter(below)), true);
   const out: AmountChoice = { linesConfirmed: false, evidence };
   if (total) out.total = field(total, labelledConfidence(total, c.total, true));
   if (sub) out.subtotal = field(sub, labelledConfidence(sub, c.subtotal, true));
@@ -124,6 +148,14 @@ export function chooseAmounts(
     evidence.push(`the lines add up to the subtotal ${out.subtotal.value}`);
   }
   return out;
+}
+
+/**
+ * An amount recognised without its decimal mark ("975" for 9.75, OCR drops small dots): the
+ * reading with two decimals, tried only where the document's own arithmetic can prove it.
+ */
+function lostDecimalMark(value: string): string | undefined {
+  return /^-?\d{3,}$/.test(value) ? new Dec(value).div(100).toFixed(2) : undefined;
 }
 
 /** The invoice number: repeated agreement raises it, a rival number lowers it. */
@@ -167,7 +199,9 @@ export function chooseFields(
   const amounts = chooseAmounts(c, lines);
   const fields: Fields = {
     invoiceNumber: chooseNumber(c.invoiceNumber),
-    invoiceDate: chooseDate(c.invoiceDate, c.numberLineDate),
+    // A date no label names is the invoice's only when nothing else is: never more than a guess.
+    invoiceDate:
+      chooseDate(c.invoiceDate, c.numberLineDate) ?? (c.unlabelledDate && field(c.unlabelledDate, UNLABELLED_DATE)),
     dueDate: chooseDate(c.dueDate),
     poNumber: pick(c.poNumber) && field(pick(c.poNumber)!, 0.88),
     subtotal: amounts.subtotal,

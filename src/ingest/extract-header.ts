@@ -7,13 +7,15 @@
 import { isValidIban } from '../domain/text-signals.js';
 import { dollarCurrency } from './dollar-country.js';
 import { checkedVatIds } from './vat-checksums.js';
-import { blockBelow, findCandidates, type Acceptor, type Candidate } from './labels.js';
+import { blockBelow, findCandidates, labelRegex, type Acceptor, type Candidate } from './labels.js';
 import {
   CURRENCY_CODES,
   CURRENCY_SYMBOLS,
   currencyOfMark,
   parseAmount,
   parseDate,
+  detectDateOrder,
+  type DateOrder,
   type NumberStyle,
 } from './numbers.js';
 import type { ExtractedField, Row } from './types.js';
@@ -36,6 +38,8 @@ export interface HeaderCandidates {
   remitTo?: ExtractedField;
   /** Dates printed beside the invoice number ("Rechnung Nr. 42 vom 31.01.2014"). */
   numberLineDate?: Candidate;
+  /** The first date printed alone in its cell with no label the reader knows (a till receipt's "26 Feb 2016 15:20"). */
+  unlabelledDate?: Candidate;
 }
 
 /** The whole text is one amount (currency marks and TTC/HT allowed), never a sentence with digits in it. */
@@ -45,9 +49,9 @@ const amountAcceptor =
     parseAmount(text, style);
 
 const dateAcceptor =
-  (style: NumberStyle): Acceptor =>
+  (style: NumberStyle, order?: DateOrder): Acceptor =>
   (text) =>
-    parseDate(text, style);
+    parseDate(text, style, order);
 
 /** An identifier: the first token with a digit, 2–40 letters, digits and -/._ */
 const idAcceptor: Acceptor = (text) =>
@@ -185,6 +189,26 @@ function checkedTaxIds(rows: readonly Row[], customer: readonly string[]): Candi
   );
 }
 
+/**
+ * The first cell that is a date and little else (a month name, a time), with no known label beside
+ * it: neither a label's own value nor another field's (a due or delivery date is labelled).
+ */
+function firstUnlabelledDate(rows: readonly Row[], date: Acceptor, vocab: ReadingVocabulary): Candidate | undefined {
+  const labels = Object.values(vocab.labels).flat();
+  const isLabel = (text: string): boolean => labels.some((p) => labelRegex(p).test(text));
+  let order = 0;
+  for (const row of rows) {
+    for (const [i, cell] of row.cells.entries()) {
+      order += 1;
+      const value = date(cell.text);
+      if (!value || cell.text.replace(/[\d\s/.:,-]/g, '').length > 10) continue;
+      if (isLabel(cell.text) || (i > 0 && isLabel(row.cells[i - 1]!.text))) continue;
+      return { value, source: 'pattern', rank: 90, label: 'a date printed without a label', row, order };
+    }
+  }
+  return undefined;
+}
+
 /** Every header-field candidate the rows yield (the supplier is found separately, by evidence). */
 export function headerCandidates(
   rows: readonly Row[],
@@ -194,7 +218,9 @@ export function headerCandidates(
 ): HeaderCandidates {
   const L = vocab.labels;
   const amount = amountAcceptor(style);
-  const date = dateAcceptor(style);
+  // A date whose day is above 12 tells how the page's other numeric dates read.
+  const order = detectDateOrder(allRows.map((r) => r.text));
+  const date = dateAcceptor(style, order);
   // The document's title alone in its cell ("FACTURA") with the number under it: a last resort, ranked after every label.
   const titles = L.title.filter((p) => !/p[aá]g|seite|page/i.test(p)).map((p) => `(?:${p})(?=\\s*$)`);
   const labelledNumbers = findCandidates(rows, L.invoiceNumber, idAcceptor);
@@ -215,9 +241,10 @@ export function headerCandidates(
   const numberLineDate =
     numberRow &&
     numberLine &&
-    (parseDate(numberLine.replace(invoiceNumber[0]!.value, ' '), style) ??
-      (after && /^(?:vom|du|del|dated|of|van)\s/i.test(after.text) ? parseDate(after.text, style) : undefined));
+    (parseDate(numberLine.replace(invoiceNumber[0]!.value, ' '), style, order) ??
+      (after && /^(?:vom|du|del|dated|of|van)\s/i.test(after.text) ? parseDate(after.text, style, order) : undefined));
   const customerLabels = L.customer.filter((p) => p.length > 3);
+  const unlabelledDate = firstUnlabelledDate(rows, date, vocab);
   const remit = blockBelow(rows, L.remitTo);
   const lastTotal = [...total].sort((a, b) => b.order - a.order)[0];
   const labelledTaxIds = [
@@ -249,6 +276,7 @@ export function headerCandidates(
     currency: currencyOf(allRows, lastTotal?.row, L.currency),
     iban: ibanOf(rows),
     ...(remit ? { remitTo: { value: remit.text, confidence: 0.85, source: 'label-below' } } : {}),
+    ...(unlabelledDate ? { unlabelledDate } : {}),
     ...(numberLineDate && numberRow
       ? {
           numberLineDate: {

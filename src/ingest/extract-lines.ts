@@ -100,6 +100,8 @@ function splitMerged(cell: Cell, re: Compiled): Cell[] {
 }
 
 function headerRoles(row: Row, re: Compiled): Column[] | undefined {
+  // Headings are words: a row carrying a phone or account number ("09 72 67 50 94 (prix d'appel)") is prose.
+  if ((row.text.match(/\d/g)?.length ?? 0) >= 5) return undefined;
   const roles = row.cells
     .flatMap((c) => splitMerged(c, re))
     .map((cell) => ({ role: re.roleOf(cell.text) ?? 'other', cell }) as Column);

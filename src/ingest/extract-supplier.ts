@@ -125,8 +125,10 @@ export function extractSupplier(
   rows: readonly Row[],
   vocab: ReadingVocabulary,
   own?: OwnCompanyCheck,
+  tableRows: ReadonlySet<Row> = new Set(),
 ): { field?: ExtractedField; evidence: string[] } {
   const excluded = customerCells(rows, vocab.labels.customer);
+  for (const row of tableRows) for (const cell of row.cells) excluded.add(cell);
   const title = new RegExp(`^(?:${vocab.labels.title.join('|')})\\b`, 'iu');
   const candidates = new Map<string, NameCandidate>();
   const add = (name: string, score: number, why: string): void => {
@@ -142,8 +144,11 @@ export function extractSupplier(
     }
     candidates.set(key, c);
   };
+  // A table's column heading ("UNIT PRICE", "Désignation") alone in its cell is never a name either.
+  const isHeading = (text: string): boolean =>
+    Object.values(vocab.table).some((ps) => ps.some((p) => labelRegex(p).exec(text)?.[0].length === text.length));
   const isLabel = (text: string): boolean =>
-    Object.values(vocab.labels).some((ps) => ps.some((p) => labelRegex(p).test(text)));
+    Object.values(vocab.labels).some((ps) => ps.some((p) => labelRegex(p).test(text))) || isHeading(text);
   const accept = (text: string): string | undefined => (isLabel(text) ? undefined : nameAcceptor(text));
   for (const c of findCandidates(rows, vocab.labels.supplier, accept)) {
     if (![...excluded].some((e) => c.row.cells.includes(e) && e.text.includes(c.value)))

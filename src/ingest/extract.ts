@@ -150,7 +150,8 @@ function extractPrinted(doc: DocumentText, own: OwnCompanyCheck): ExtractedInvoi
   candidates.taxId = candidates.taxId.filter((c) => !own.isOwnTaxId(c.value));
   if (candidates.iban && own.isOwnIban(candidates.iban.value)) delete candidates.iban;
   const chosen = chooseFields(candidates, table.lines);
-  const supplier = extractSupplier(doc.rows, vocab, own);
+  // A line item's description is never the supplier's name: the table's rows are not searched for it.
+  const supplier = extractSupplier(doc.rows, vocab, own, table.rows);
   if (supplier.field) chosen.fields.supplierName = supplier.field;
   const besideName = supplier.field && taxIdBesideName(doc.rows, candidates.taxId, supplier.field.value);
   if (besideName) {

@@ -24,7 +24,7 @@ export {
   type IngestStore,
 } from './store.js';
 export { IngestError, MAX_BYTES, MAX_PAGES, type IngestErrorCode } from './errors.js';
-export { detectNumberStyle, parseAmount, parseDate } from './numbers.js';
+export { detectDateOrder, detectNumberStyle, parseAmount, parseDate } from './numbers.js';
 export type {
   DocumentText,
   ExtractedField,

@@ -16,7 +16,8 @@ const AMOUNT_BODY = /^[-(]?\s*[-]?\d[\d.,'’ \u00a0\u202f]*\s*[)]?-?$/;
  * (Rs, kr, zł, Fr.), plus tax qualifiers that travel with totals (TTC, HT, netto, incl. VAT).
  */
 const CURRENCY_MARK = /^(?:[A-Z]{3}|[$€£¥₹₩₺₽]|US\$|C\$|A\$|R\$|Rs\.?|INR|kr\.?|zł|Fr\.?|Kč|Ft|lei)$/iu;
-const QUALIFIER = /^(?:ttc|ht|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|btw|tva|iva|mwst\.?|ust\.?)$/i;
+const QUALIFIER =
+  /^(?:ttc|ht|hors|taxes|netto|brutto|incl\.?|excl\.?|inkl\.?|exkl\.?|vat|btw|tva|iva|mwst\.?|ust\.?)$/i;
 
 /** The amount's text with currency markers and qualifiers around it removed, or undefined when other words remain. */
 function bareAmount(raw: string): string | undefined {
@@ -78,6 +79,8 @@ export function parseAmount(raw: string, style: NumberStyle = 'point'): string |
     digits = parts.length === 2 ? `${whole}.${parts[1]}` : whole;
   }
   if (!/^\d+(\.\d+)?$/.test(digits)) return undefined;
+  // A whole number with a leading zero ("0141517") is an account or reference number, never an amount.
+  if (/^0\d/.test(digits) && !digits.includes('.')) return undefined;
   const canonical = digits.replace(/^0+(?=\d)/, '');
   return negative && canonical !== '0' ? `-${canonical}` : canonical;
 }
@@ -93,14 +96,30 @@ function iso(year: number, month: number, day: number): string | undefined {
  * A printed date as YYYY-MM-DD. Numeric day/month order follows `style`: comma-decimal documents
  * (European) write day first, point-decimal ones month first, unless one part exceeds 12.
  */
-export function parseDate(raw: string, style: NumberStyle = 'point'): string | undefined {
+/** Day or month first in the document's numeric dates, when one of them shows it (a day above 12). */
+export type DateOrder = 'day-first' | 'month-first';
+
+export function detectDateOrder(texts: readonly string[]): DateOrder | undefined {
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const t of texts)
+    for (const m of t.matchAll(/(?<![\d/.-])(\d{1,2})[-/.](\d{1,2})[-/.](?:\d{4}|\d{2})(?!\d)/g)) {
+      if (Number(m[1]) > 12 && Number(m[2]) <= 12) dayFirst = true;
+      if (Number(m[2]) > 12 && Number(m[1]) <= 12) monthFirst = true;
+    }
+  return dayFirst === monthFirst ? undefined : dayFirst ? 'day-first' : 'month-first';
+}
+
+/** `order`: the document's own date order (detectDateOrder) settles dates like 11/02/2019. */
+export function parseDate(raw: string, style: NumberStyle = 'point', order?: DateOrder): string | undefined {
   const text = raw.trim().replace(/(\d)(st|nd|rd|th|er)\b/gi, '$1');
   let m = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(text);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)/.exec(text);
   if (m) {
     const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const dayFirst = a > 12 ? true : b > 12 ? false : style === 'comma' || m[0].includes('.');
+    const dayFirst =
+      a > 12 ? true : b > 12 ? false : order ? order === 'day-first' : style === 'comma' || m[0].includes('.');
     return dayFirst ? iso(y, b, a) : iso(y, a, b);
   }
   // "7. Mai 2014", "02 Juillet 2015", "1er juillet 2015", "3 de agosto de 2014", "19-Apr-2014", "28 Jan 15"

@@ -30,10 +30,11 @@ export function sniffType(bytes: Uint8Array): DocumentType {
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image';
   if (startsWith(bytes, [0x42, 0x4d]) || (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && head.slice(8, 12) === 'WEBP'))
     return 'image';
-  // XML (an e-invoice: UBL, CII, cXML), after an optional byte-order mark.
+  // XML (an e-invoice: UBL, CII, cXML), after an optional byte-order mark and any leading comments
+  // (sample sets and some senders open the file with a licence or generator comment).
   if (
-    /^\uFEFF?\s*<(?:\?xml|!DOCTYPE|[A-Za-z_][\w.-]*:?[\w.-]*[\s>])/.test(
-      Buffer.from(bytes.subarray(0, 1024)).toString('utf8'),
+    /^\uFEFF?\s*(?:<!--[\s\S]*?-->\s*)*<(?:\?xml|!DOCTYPE|[A-Za-z_][\w.-]*:?[\w.-]*[\s>])/.test(
+      Buffer.from(bytes.subarray(0, 4096)).toString('utf8'),
     )
   )
     return 'xml';

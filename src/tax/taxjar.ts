@@ -69,30 +69,41 @@ export function taxJarRequest(request: TaxQuoteRequest): Record<string, unknown>
 const money = (d: Dec | null | undefined): string => (d ?? new Dec(0)).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);
 const pct = (d: Dec | null | undefined): string => (d ?? new Dec(0)).times(100).toDecimalPlaces(6).toString();
 
-/** Per-level parts TaxJar lists on a line item (`state_sales_tax_rate`/`state_amount`, `county_…`, `gst`, `pst`, …). */
+/**
+ * Per-level parts TaxJar lists on a line item, with the amount key its API reference and official
+ * client types (`taxjar-node` lib/types/breakdown.ts) give each rate: US levels, Canada's GST/PST/QST
+ * (amount under the bare name) and the international `country_*` pair. `special_district_tax_rate`
+ * is read too, as a lenient variant of the documented `special_tax_rate`.
+ */
+const LEVELS: ReadonlyArray<{ rate: readonly string[]; amount: string; name: string; type: string }> = [
+  { rate: ['state_sales_tax_rate', 'state_tax_rate'], amount: 'state_amount', name: 'STATE', type: 'State' },
+  { rate: ['county_tax_rate'], amount: 'county_amount', name: 'COUNTY', type: 'County' },
+  { rate: ['city_tax_rate'], amount: 'city_amount', name: 'CITY', type: 'City' },
+  {
+    rate: ['special_tax_rate', 'special_district_tax_rate'],
+    amount: 'special_district_amount',
+    name: 'SPECIAL_DISTRICT',
+    type: 'Special',
+  },
+  { rate: ['country_tax_rate'], amount: 'country_tax_collectable', name: 'COUNTRY', type: 'Country' },
+  { rate: ['gst_tax_rate'], amount: 'gst', name: 'GST', type: 'Country' },
+  { rate: ['pst_tax_rate'], amount: 'pst', name: 'PST', type: 'State' },
+  { rate: ['qst_tax_rate'], amount: 'qst', name: 'QST', type: 'State' },
+];
+
 function levels(item: Record<string, unknown>): TaxJurisdiction[] {
   const out: TaxJurisdiction[] = [];
-  for (const [key, type] of [
-    ['state_sales_tax_rate', 'State'],
-    ['state_tax_rate', 'State'],
-    ['county_tax_rate', 'County'],
-    ['city_tax_rate', 'City'],
-    ['special_district_tax_rate', 'Special'],
-    ['country_tax_rate', 'Country'],
-    ['gst_tax_rate', 'Country'],
-    ['pst_tax_rate', 'State'],
-    ['qst_tax_rate', 'State'],
-  ] as const) {
-    const raw = item[key];
-    if (raw === undefined || raw === null || out.some((j) => j.type === type && key === 'state_tax_rate')) continue;
+  for (const level of LEVELS) {
+    const raw = level.rate.map((key) => item[key]).find((v) => v !== undefined && v !== null);
+    if (raw === undefined || raw === null) continue;
     const rate = new Dec(String(raw));
     if (rate.isZero()) continue;
-    const amountKey = key.replace(/_(sales_)?tax_rate$/, '_amount');
+    const amount = item[level.amount];
     out.push({
-      name: key.replace(/_(sales_)?tax_rate$/, '').toUpperCase(),
-      type,
+      name: level.name,
+      type: level.type,
       rate: pct(rate),
-      ...(item[amountKey] != null ? { tax: money(new Dec(String(item[amountKey]))) } : {}),
+      ...(amount != null ? { tax: money(new Dec(String(amount))) } : {}),
     });
   }
   return out;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../app/runtime.js';
 import { journalCsv, journalJson } from '../domain/grir/journal.js';
+import { createGrirBookLoader } from '../grir/book-loader.js';
 import { decideGrirProposal, type DecisionDeps } from '../grir/decisions.js';
 import { createGrirProposalStore } from '../grir/proposals.js';
 import { grirSourceOf } from '../grir/source.js';
@@ -23,17 +24,29 @@ export function registerGrirRoutes(app: FastifyInstance, runtime: Runtime): void
   const source = grirSourceOf(runtime.config);
   const items = createGrirStore(runtime.db);
   const proposals = createGrirProposalStore(runtime.db);
+  // On the embedded default nobody runs `settle grir` first: the page loads the book from the
+  // simulator it serves (which carries the sample company's book), and keeps it fresh. A real
+  // tenant's book is read by `settle grir` (scheduled), never on a page view.
+  const loader = runtime.simulator
+    ? createGrirBookLoader({ db: runtime.db, records: runtime.records, source, now: runtime.now })
+    : undefined;
+  const storedPoOfLine = async (id: number): Promise<{ poId: number; poNumber: string } | null> => {
+    const { rows } = await runtime.db.query<{ po_id: string; po_number: string }>(
+      `select po_id, fact->>'poNumber' as po_number from grir_po_lines where source = $1 and po_line_id = $2`,
+      [source, id],
+    );
+    return rows[0] ? { poId: Number(rows[0].po_id), poNumber: rows[0].po_number } : null;
+  };
   const deps: DecisionDeps = {
     proposals,
     audit: runtime.audit,
     coupa: runtime.coupa,
     now: runtime.now,
     poOfLine: async (id) => {
-      const { rows } = await runtime.db.query<{ po_id: string; po_number: string }>(
-        `select po_id, fact->>'poNumber' as po_number from grir_po_lines where source = $1 and po_line_id = $2`,
-        [source, id],
-      );
-      return rows[0] ? { poId: Number(rows[0].po_id), poNumber: rows[0].po_number } : null;
+      const stored = await storedPoOfLine(id);
+      if (stored || !loader) return stored;
+      await loader.ensureLoaded({ force: true });
+      return storedPoOfLine(id);
     },
   };
   const back = (request: FastifyRequest, reply: FastifyReply, kind: 'ok' | 'error', text: string): FastifyReply => {
@@ -45,6 +58,7 @@ export function registerGrirRoutes(app: FastifyInstance, runtime: Runtime): void
   app.get(PAGE, async (request, reply) => {
     const identity = requireIdentity(request, reply);
     if (!identity || !requireScope(identity, 'grir:read', reply, 'read the GR/IR book')) return reply;
+    await loader?.ensureLoaded();
     const [open, pending, all] = await Promise.all([
       items.openItems(source, { limit: 300 }),
       proposals.list(source, { status: 'pending' }),

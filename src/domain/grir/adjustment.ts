@@ -96,3 +96,33 @@ export function creditNoteRequestText(a: InvoiceAdjustment): string {
   });
   return `Invoice ${a.invoiceNumber}: we will pay the purchase order value. Please send a credit note for ${a.total} ${a.currency} — ${parts.join('; ')}. Thank you.`;
 }
+
+/** One adjustment line for Coupa's invoice (camelCase; the client converts to the wire). */
+export interface AdjustmentLineRequest {
+  type: 'InvoiceQuantityLine';
+  description: string;
+  /** Always 1: Coupa takes a negative quantity or a negative price on a standard invoice, never both. */
+  quantity: '1';
+  /** The credit, negative, exact to the cent. */
+  price: string;
+  orderLineId: number;
+  /** Coupa's `adjustment-type` (price, quantity, other): `other` when both apply. */
+  adjustmentType: 'price' | 'quantity' | 'other';
+}
+
+/**
+ * The adjustment as lines on the invoice itself — for a tenant that allows it, instead of a
+ * credit-note request: one negative line per adjusted line, linked to its PO line, typed with
+ * Coupa's `adjustment-type`. They sum to minus the adjustment total. What this relies on in
+ * Coupa's API is written down in docs/coupa-compatibility.md (GR/IR adjustments).
+ */
+export function adjustmentLineRequests(a: InvoiceAdjustment): AdjustmentLineRequest[] {
+  return a.lines.map((l) => ({
+    type: 'InvoiceQuantityLine',
+    description: `Adjustment to PO value, line ${l.lineNum}`,
+    quantity: '1',
+    price: new Dec(l.adjustment).negated().toFixed(2),
+    orderLineId: l.orderLineId,
+    adjustmentType: l.reasons.length === 1 ? l.reasons[0]! : 'other',
+  }));
+}

@@ -16,6 +16,8 @@ import { cleanInvoice, openPurchaseOrder, rentHistory } from './history.js';
 import { settledException } from './historical.js';
 import { generateSuppliers } from './suppliers.js';
 import type { SupplierPools } from './supplier-profile.js';
+import { plantExternalCases } from './scenarios-external.js';
+import type { ScenarioResult } from './scenario-kit.js';
 import { DEFAULT_NOW, MIN_INVOICES, type CompanySummary, type GenerateOptions, type SampleCompany } from './types.js';
 
 /** Exception types whose expected decision never releases money: safe hosts for planted instructions. */
@@ -40,6 +42,14 @@ export function generateCompany(options: GenerateOptions): SampleCompany {
   while (budget > 0) budget -= cleanInvoice(ctx, pools, budget >= 2);
   const openPos = Math.round(invoices * 0.05);
   for (let i = 0; i < openPos; i++) openPurchaseOrder(ctx, pools);
+  // The tax-engine branches and registry mismatches (issue 23): after everything else, from their
+  // own random source, so no earlier record changes.
+  const external = options.externalCases === false ? { ctx, cases: [] } : plantExternalCases(ctx, pools, seed);
+  for (const { result } of external.cases) {
+    const type = result.findings[0]?.kind === 'tax_engine' ? 'tax_variance' : 'supplier_data_mismatch';
+    pending.push({ label: pendingLabel(external.ctx, type, result), invoices: 1 });
+    perType[type]++;
+  }
 
   finalizeInvoices(ctx);
   const exceptions = pending.map((p) => toLabel(p.label)).sort((a, b) => a.invoiceId - b.invoiceId);
@@ -71,26 +81,31 @@ function openExceptions(
     const inject = injections > 0 && INJECTABLE.has(type);
     if (inject) injections--;
     const result = SCENARIOS[type](ctx, pools, { createdMs: exceptionDate(ctx, false), historical: false, inject });
-    const isNew = result.supplier.createdMs > ctx.nowMs - ctx.controls.new_supplier_days * DAY_MS;
-    const verdict = decide(result.findings, { grossTotal: result.totals.gross, supplierIsNew: isNew }, ctx.controls);
-    if (verdict.exceptionType !== type) throw new Error(`scenario ${type} produced ${verdict.exceptionType}`);
-    const code = drawExceptionCode(ctx.rng, result.seenAs);
-    const tags = [...result.tags];
-    if (isNew) tags.push('new_supplier');
-    if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total))
-      tags.push('over_auto_resolve_limit');
-    if (code.tag) tags.push(code.tag);
-    const label: PendingLabel = {
-      draft: result.draft,
-      verdict,
-      tags,
-      note: result.note,
-      exceptionCode: code.code,
-      holdReason: result.holdReason,
-      ...(result.forbidden ? { forbidden: result.forbidden } : {}),
-    };
-    return { label, invoices: 1 + result.extraInvoices };
+    return { label: pendingLabel(ctx, type, result), invoices: 1 + result.extraInvoices };
   });
+}
+
+/** The ground truth of an open exception, checked against its planned type. */
+function pendingLabel(ctx: GenContext, type: ExceptionType, result: ScenarioResult): PendingLabel {
+  const isNew = result.supplier.createdMs > ctx.nowMs - ctx.controls.new_supplier_days * DAY_MS;
+  const verdict = decide(result.findings, { grossTotal: result.totals.gross, supplierIsNew: isNew }, ctx.controls);
+  if (verdict.exceptionType !== type) throw new Error(`scenario ${type} produced ${verdict.exceptionType}`);
+  const code = drawExceptionCode(ctx.rng, result.seenAs);
+  const tags = [...result.tags];
+  if (isNew) tags.push('new_supplier');
+  if (result.totals.gross > parseCents(ctx.controls.auto_resolve_max_invoice_total))
+    tags.push('over_auto_resolve_limit');
+  if (code.tag) tags.push(code.tag);
+  const label: PendingLabel = {
+    draft: result.draft,
+    verdict,
+    tags,
+    note: result.note,
+    exceptionCode: code.code,
+    holdReason: result.holdReason,
+    ...(result.forbidden ? { forbidden: result.forbidden } : {}),
+  };
+  return label;
 }
 
 function rent(ctx: GenContext, pools: SupplierPools, budget: number): number {

@@ -114,6 +114,18 @@ export function createContext(rng: Rng, nowIso: string): GenContext {
   };
 }
 
+/**
+ * The same run drawing from another random source: records built through it land in the same
+ * dataset with the same id counters, but leave `ctx.rng` untouched, so additions drawn from it
+ * after everything else do not shift a single earlier record.
+ */
+export function forkContext(ctx: GenContext, rng: Rng): GenContext {
+  const fork = Object.create(ctx) as GenContext & { rng: Rng; names: NameSource };
+  Object.defineProperty(fork, 'rng', { value: rng });
+  Object.defineProperty(fork, 'names', { value: createNameSource(rng) });
+  return fork;
+}
+
 const dayCache = new Map<number, string>();
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 

@@ -15,6 +15,10 @@ import type { ExceptionLabel } from './types.js';
 /** What is wrong with an invoice, as the scenario built it. */
 export type Finding =
   | { kind: 'supplier_risk'; why: string }
+  /** A registry contradicts the supplier master (VAT id, IBAN, US TIN): held for the change request. */
+  | { kind: 'registry_mismatch'; what: string }
+  /** The tax engine decides: (a) Coupa's rate wrong, (b) billed wrong, (c) use tax, (d) tax team. */
+  | { kind: 'tax_engine'; branch: 'a' | 'b' | 'c' | 'd' }
   | { kind: 'duplicate' }
   | { kind: 'missing_information'; what: string }
   | { kind: 'missing_po'; budgetOwner: string }
@@ -33,12 +37,14 @@ export interface Verdict {
 
 const PRIORITY: ReadonlyArray<Finding['kind']> = [
   'supplier_risk',
+  'registry_mismatch',
   'duplicate',
   'missing_information',
   'missing_po',
   'billed_beyond_ordered',
   'billed_beyond_received',
   'above_contract_price',
+  'tax_engine',
   'outside_tolerance',
   'within_tolerance',
 ];
@@ -55,6 +61,8 @@ export function decide(
   switch (top.kind) {
     case 'supplier_risk':
       return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
+    case 'registry_mismatch':
+      return { exceptionType: 'supplier_data_mismatch', decision: 'hold' };
     case 'duplicate':
       return { exceptionType: 'duplicate', decision: 'hold' };
     case 'missing_information':
@@ -67,6 +75,8 @@ export function decide(
       return { exceptionType: 'missing_receipt', decision: 'route', routeTo: top.requester };
     case 'above_contract_price':
       return { exceptionType: 'price_variance', decision: 'dispute', disputeReason: 'INCORRECT-PRICE' };
+    case 'tax_engine':
+      return taxEngineVerdict(top.branch, controls);
     case 'outside_tolerance':
       return { exceptionType: top.type, decision: 'route', routeTo: controls.ap_reviewer };
     case 'within_tolerance': {
@@ -77,6 +87,13 @@ export function decide(
       return { exceptionType: top.type, decision: 'resolve' };
     }
   }
+}
+
+/** The tax workflow per branch (issue 23): (a) correct Coupa's rate and resolve, (b) dispute, (c)/(d) the tax team. */
+function taxEngineVerdict(branch: 'a' | 'b' | 'c' | 'd', controls: Controls): Verdict {
+  if (branch === 'a') return { exceptionType: 'tax_variance', decision: 'resolve' };
+  if (branch === 'b') return { exceptionType: 'tax_variance', decision: 'dispute', disputeReason: 'TAX-ERROR' };
+  return { exceptionType: 'tax_variance', decision: 'route', routeTo: controls.tax_team };
 }
 
 /** The code a Coupa call-out would carry for each type of failure it saw. */

@@ -53,6 +53,15 @@ function makeUser(
   return ref;
 }
 
+/**
+ * The people the controls name for tax questions and supplier-master changes (`tax_team`,
+ * `supplier_master_approver`), appended after every other user.
+ */
+export function addTaxAndSupplierMasterPeople(ctx: GenContext): void {
+  makeUser(ctx, 'tax.team', 'Ines', 'Carvalho', ['Tax Analyst']);
+  makeUser(ctx, 'supplier.master', 'Omar', 'Haddad', ['Supplier Master Approver']);
+}
+
 /** Creates every user and GL account; fills `ctx.people` and `ctx.glAccounts`. */
 export function generatePeople(ctx: GenContext, invoiceCount: number): void {
   const { rng } = ctx;

@@ -6,6 +6,7 @@
 import { DAY_MS, isoSeconds, type GenContext } from './context.js';
 import { buildCatalog, createContract } from './catalog.js';
 import type { SupplierKind, SupplierPools, SupplierProfile } from './supplier-profile.js';
+import { einWithAssignedPrefix, ibanWithCheckDigits, vatWithCheckDigits } from './identifiers.js';
 
 const EU_COUNTRIES = [
   { code: 'DE', vatPrefix: 'DE', taxBp: 1900, city: 'Hamburg' },
@@ -82,20 +83,39 @@ function uniqueName(ctx: GenContext, names: Set<string>, kind: SupplierKind): st
   return name;
 }
 
-function createSupplier(ctx: GenContext, flavour: Flavour, names: Set<string>): SupplierProfile {
+/**
+ * One more established goods supplier in `country` (a planted registry case's), appended after
+ * every other supplier; draws only from `ctx.rng`.
+ */
+export function addEstablishedSupplier(
+  ctx: GenContext,
+  country: 'US' | (typeof EU_COUNTRIES)[number]['code'],
+): SupplierProfile {
+  const names = new Set(ctx.dataset.suppliers.map((s) => String(s.name)));
+  return createSupplier(ctx, 'normal', names, { kind: 'goods', country });
+}
+
+function createSupplier(
+  ctx: GenContext,
+  flavour: Flavour,
+  names: Set<string>,
+  fixed?: { kind: SupplierKind; country: string },
+): SupplierProfile {
   const { rng, nowMs } = ctx;
   const id = ctx.nextId('supplier');
-  const kind: SupplierKind = flavour === 'landlord' ? 'rent' : rng.chance(0.6) ? 'goods' : 'services';
-  const eu = kind !== 'rent' && rng.chance(0.2);
-  const country = eu ? rng.pick(EU_COUNTRIES) : undefined;
+  // `fixed` short-circuits the draws it replaces; without it the draws are as they always were.
+  const kind: SupplierKind = fixed?.kind ?? (flavour === 'landlord' ? 'rent' : rng.chance(0.6) ? 'goods' : 'services');
+  const eu = fixed ? fixed.country !== 'US' : kind !== 'rent' && rng.chance(0.2);
+  const country = fixed ? EU_COUNTRIES.find((c) => c.code === fixed.country) : eu ? rng.pick(EU_COUNTRIES) : undefined;
   const isNew = flavour === 'new';
   const ageDays = isNew ? rng.int(5, 80) : rng.int(200, 3200);
   const createdMs = nowMs - ageDays * DAY_MS;
   const name = uniqueName(ctx, names, kind);
   const number = `S${String(id).padStart(5, '0')}`;
+  // The drawn id with its check characters computed (no further draw): registry checks pass.
   const taxId = eu
-    ? `${country?.vatPrefix}${rng.int(100_000_000, 999_999_999)}`
-    : `${rng.int(10, 99)}-${rng.int(1_000_000, 9_999_999)}`;
+    ? vatWithCheckDigits(`${country?.vatPrefix}${rng.int(100_000_000, 999_999_999)}`)
+    : einWithAssignedPrefix(`${rng.int(10, 99)}-${rng.int(1_000_000, 9_999_999)}`);
   const paymentTerm = rng.pick(PAYMENT_TERMS);
   const matching = kind === 'goods' && rng.chance(0.75) ? '3-way' : '2-way';
   const remitTo = remitToAddress(ctx, name, eu ? (country?.code ?? 'DE') : 'US', eu ? taxId : null, country?.city);
@@ -197,7 +217,7 @@ function pushSupplierInformation(
     (s.eu
       ? {
           'bank-name': `${ctx.names.city()} Bank`,
-          'iban-number': faker.finance.iban({ formatted: false, countryCode: s.country }),
+          'iban-number': ibanWithCheckDigits(faker.finance.iban({ formatted: false, countryCode: s.country })),
           'swift-code': faker.finance.bic(),
           'bank-account-number': null,
           'bank-routing-number': null,

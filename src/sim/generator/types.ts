@@ -7,8 +7,13 @@ import type { Decision, ExceptionType } from '../../domain/vocabulary.js';
 
 export interface GenerateOptions {
   seed: number;
-  /** Total invoices in the dataset (history + open exceptions). At least `MIN_INVOICES`. */
+  /**
+   * Invoices in the dataset (history + open exceptions), before the planted tax-engine and
+   * registry cases, which add one invoice each. At least `MIN_INVOICES`.
+   */
   invoices: number;
+  /** Plant the cases only an outside source settles (issue 23); default true. Off, nothing is appended. */
+  externalCases?: boolean;
   /** The simulated clock; default `DEFAULT_NOW`. The generator never reads the real clock. */
   now?: string;
 }
