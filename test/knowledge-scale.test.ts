@@ -123,11 +123,34 @@ describe('the full-text side at scale', () => {
   });
 });
 
+describe('storage', () => {
+  it('keeps what every candidate is checked by in the row (vector, filters, words), and has one HNSW graph per kind', async () => {
+    // pg_column_toast_chunk_id is set only for a value stored out of line, in the TOAST table.
+    const { rows } = await db.query<{ embedding: string; metadata: string; tsv: string; n: string }>(
+      `select count(pg_column_toast_chunk_id(embedding))::text as embedding, count(pg_column_toast_chunk_id(metadata))::text as metadata,
+              count(pg_column_toast_chunk_id(tsv))::text as tsv, count(*)::text as n from knowledge_chunks`,
+    );
+    expect(rows[0]).toEqual({ embedding: '0', metadata: '0', tsv: '0', n: String(DOCS + 1) });
+    const { rows: graphs } = await db.query<{ predicate: string }>(
+      `select pg_get_expr(i.indpred, i.indrelid) as predicate from pg_index i join pg_class x on x.oid = i.indexrelid join pg_am a on a.oid = x.relam
+       where i.indrelid = 'knowledge_chunks'::regclass and a.amname = 'hnsw' order by 1`,
+    );
+    expect(graphs.map((g) => g.predicate)).toEqual([
+      "(kind = 'case'::text)",
+      "(kind = 'policy'::text)",
+      "(kind = 'resolution'::text)",
+    ]);
+  });
+});
+
 describe('growth', () => {
   it('a recorded resolution is searchable at once, and the vector index is not rebuilt', async () => {
     const indexOid = async (): Promise<string> =>
-      (await db.query<{ oid: string }>(`select 'knowledge_chunks_embedding_idx'::regclass::oid::text as oid`)).rows[0]!
-        .oid;
+      (
+        await db.query<{ oid: string }>(
+          `select 'knowledge_chunks_embedding_resolution_idx'::regclass::oid::text as oid`,
+        )
+      ).rows[0]!.oid;
     const before = await indexOid();
     const { documentId } = await store.recordResolution({
       invoiceId: 777_001,

@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
 import { UserError } from '../errors.js';
-import type { Embedder } from './types.js';
+import { KnowledgeKind, type Embedder } from './types.js';
 
 /** The index was built by another embedder. The message says how to rebuild it. */
 export class KnowledgeIndexMismatchError extends UserError {
@@ -41,22 +41,38 @@ export function vectorLiteral(vector: readonly number[]): string {
 async function createEmbeddingColumn(client: pg.PoolClient, embedder: Embedder, withIndex: boolean): Promise<void> {
   if (!Number.isInteger(embedder.dimensions) || embedder.dimensions < 1) throw new Error(`embedder ${embedder.model} reports ${embedder.dimensions} dimensions`);
   await client.query(`alter table knowledge_chunks add column embedding vector(${embedder.dimensions})`);
+  // Inline, not pgvector's default external storage: an exact distance must not cost a TOAST fetch (migration 095).
+  await client.query('alter table knowledge_chunks alter column embedding set storage main');
   if (withIndex) await createAnnIndex(client);
   await client.query('insert into knowledge_index (model, dimensions, reindexed_at) values ($1, $2, now())', [embedder.model, embedder.dimensions]);
 }
 
+/** The HNSW graph of one knowledge kind (a partial index on `kind`). */
+export const annIndexName = (kind: KnowledgeKind): string => `knowledge_chunks_embedding_${kind}_idx`;
+
 /**
- * HNSW over cosine distance. Building it after a bulk load is much faster than row by row.
+ * One HNSW graph per knowledge kind, each a partial index on `kind` (issue 17). A search walks only
+ * the graphs of the kinds it asks for, so the policy pack (a few hundred chunks) is never lost in a
+ * graph of years of resolutions: its own small graph is searched nearly exhaustively at a short
+ * candidate list, which lets the hybrid's vector side run at a small `ef_search`.
  * m = 32 links per node and ef_construction 128, twice pgvector's defaults: past resolutions crowd
- * together (a few dozen patterns), and the default graph held recall@10 near 0.8 at any ef_search
- * (issue 17; migration 078 rebuilds older indexes with these parameters).
+ * together (a few dozen patterns), and the default graph held recall@10 near 0.8 at any ef_search.
+ * Building after a bulk load is much faster than inserting row by row.
  */
 export async function createAnnIndex(client: Pick<pg.PoolClient, 'query'>): Promise<void> {
   // The build slows down sharply once the graph outgrows maintenance_work_mem (default 64MB).
   await client.query(`set local maintenance_work_mem = '1GB'`);
-  await client.query(
-    `create index if not exists knowledge_chunks_embedding_idx on knowledge_chunks using hnsw (embedding vector_cosine_ops) with (m = 32, ef_construction = 128)`,
-  );
+  for (const kind of KnowledgeKind.options) {
+    await client.query(
+      `create index if not exists ${annIndexName(kind)} on knowledge_chunks using hnsw (embedding vector_cosine_ops) with (m = 32, ef_construction = 128) where kind = '${kind}'`,
+    );
+  }
+}
+
+/** Drop every HNSW index on the chunks (the per-kind ones, and the single one of before migration 094). */
+export async function dropAnnIndex(client: Pick<pg.PoolClient, 'query'>): Promise<void> {
+  const names = ['knowledge_chunks_embedding_idx', ...KnowledgeKind.options.map(annIndexName)];
+  await client.query(`drop index if exists ${names.join(', ')}`);
 }
 
 import { inTransaction } from '../db/transaction.js';
@@ -93,7 +109,7 @@ export async function ensureIndex(db: Db, embedder: Embedder): Promise<void> {
  */
 export async function resetIndex(client: pg.PoolClient, embedder: Embedder): Promise<void> {
   await client.query('select pg_advisory_xact_lock($1)', [INDEX_LOCK]);
-  await client.query('drop index if exists knowledge_chunks_embedding_idx');
+  await dropAnnIndex(client);
   await client.query('alter table knowledge_chunks drop column if exists embedding');
   await client.query('delete from knowledge_index');
   await createEmbeddingColumn(client, embedder, false);

@@ -3,17 +3,18 @@
  * fused with reciprocal rank fusion. Meaning and exact words fail differently — "paid twice" finds
  * the duplicate policy by meaning, "INCORRECT-QUANTITY" by its words — so the fusion beats either.
  *
- * Built for years of history (issue 17). One statement, one round trip: both candidate lists, the
- * fusion and the row fetch run in the database, and only the final `limit` rows travel. The
- * full-text side ranks a bounded candidate set (see `fulltext.ts`), so a question made of common
- * words costs the same at 500k chunks as at 5k.
+ * Built for years of history (issue 17). One statement: both candidate lists, the fusion and the
+ * row fetch run in the database, and only the final `limit` rows travel (a short statement before
+ * it stems the query's words for the full-text side's plan, see `fulltext.ts`). The vector side
+ * walks one HNSW graph per kind (partial indexes), the full-text side ranks a bounded candidate
+ * set, so a question made of common words costs about the same at 500k chunks as at 5k.
  */
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
-import { readTermStats, termStatsParams, textCandidatesSql, type TermStats } from './fulltext.js';
+import { planTextQuery, queryLexemes, readTermStats, termFrequencies, textCandidatesSql, type TermFrequencies } from './fulltext.js';
 import { vectorLiteral } from './index-meta.js';
-import { SearchOptionsSchema, type Citation, type Embedder, type KnowledgeKind, type SearchOptions } from './types.js';
+import { KnowledgeKind, SearchOptionsSchema, type Citation, type Embedder, type SearchOptions } from './types.js';
 
 /** RRF damping constant from Cormack et al.; rank 1 scores 1/61. */
 const RRF_K = 60;
@@ -65,6 +66,22 @@ function toCitation(row: ChunkRow): Citation {
   return { document: row.document_id, sectionId: row.section_id, title: row.title, text: row.text, score: Number(Number(row.score).toFixed(6)), kind: row.kind, metadata: row.metadata };
 }
 
+/** The kinds a search may return: the one asked for, else all. */
+const kindsOf = (o: ParsedOptions): readonly KnowledgeKind[] => (o.kind ? [o.kind] : KnowledgeKind.options);
+
+/**
+ * `(id, d)` of the `limit` nearest chunks passing `filters`, one HNSW scan per kind's graph
+ * (partial indexes, index-meta.ts) merged by distance. The kind is written as a literal so the
+ * planner can match each scan to its partial index; `kind` comes from the zod enum, never from text.
+ */
+function nearestPerKind(kinds: readonly KnowledgeKind[], filters: string, limit: string): string {
+  const distance = 'c.embedding <=> $1::vector';
+  const scans = kinds.map(
+    (kind) => `(select c.id, ${distance} as d from knowledge_chunks c where c.kind = '${KnowledgeKind.parse(kind)}' and ${filters} order by ${distance} limit ${limit})`,
+  );
+  return scans.length === 1 ? scans[0]!.slice(1, -1) : `select id, d from (${scans.join(' union all ')}) k order by d limit ${limit}`;
+}
+
 export interface Retriever {
   hybrid(query: string, options?: SearchOptions): Promise<Citation[]>;
   /** ANN only (the HNSW index), scored by cosine similarity. */
@@ -95,12 +112,22 @@ export const DEFAULT_EF_SEARCH = 500;
  * Candidate list of the hybrid's vector side. The fusion takes the top 40 of each side and keeps
  * 10, so a true neighbour missed low in the vector list rarely changes the answer; the ranking
  * quality (hit@5, MRR) is what this is held to, not recall (bench/knowledge.ts measures both).
- * At 50k generated chunks the hybrid measured hit@5 0.6 / MRR 0.58 at ef_search 100, 200 and 500
- * alike (40 labelled queries), with CPU p95 26 / 55 / 145 ms. It stays at 500 all the same: at 100
- * a query naming a rare identifier (found first by the full text) lost its first place to a chunk the
- * smaller vector list ranked higher (test/knowledge-scale.test.ts), and an exact identifier must win.
+ * With one graph for every kind it had to stay at 500: at 100 a query naming a rare identifier of a
+ * policy lost its first place, because the policy chunk was not reached among thousands of
+ * resolutions (test/knowledge-scale.test.ts). With one graph per kind (migration 094) the policy
+ * pack is searched on its own — by the planner through the kind index and an exact sort — and
+ * the resolutions' graph at 64 gave the same hit@5 / MRR as at 500 at 50k (docs/knowledge.md).
  */
-export const DEFAULT_HYBRID_EF_SEARCH = 500;
+export const DEFAULT_HYBRID_EF_SEARCH = 64;
+
+/**
+ * ef_search of the hybrid's vector side for `k` candidates: `base`, and never fewer than `k` (the
+ * scan cannot return more rows than its candidate list). Its candidates only feed the fusion, so
+ * the list is held to ranking quality (hit@5, MRR), not to recall.
+ */
+export function hybridEfSearchFor(k: number, base: number): number {
+  return Math.min(1000, Math.max(base, k));
+}
 
 /** ef_search for a query that wants `k` neighbours: at least `base`, and 2.5 × k for large k. */
 export function efSearchFor(k: number, base: number): number {
@@ -129,18 +156,23 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
   }
   const embedQuery = async (query: string): Promise<string> => vectorLiteral((await embedder.embed([query]))[0] ?? []);
   const distance = 'c.embedding <=> $1::vector';
-  let termStats: { value: TermStats; at: number } | undefined;
-  const currentTermStats = async (): Promise<unknown[]> => {
-    if (!termStats || Date.now() - termStats.at > TERM_STATS_TTL_MS) termStats = { value: await readTermStats(db), at: Date.now() };
-    return termStatsParams(termStats.value);
+  let termStats: { value: TermFrequencies; at: number } | undefined;
+  /** [find, rank] tsqueries of the text side for `query`. */
+  const textQuery = async (query: string): Promise<[string | null, string | null]> => {
+    if (!termStats || Date.now() - termStats.at > TERM_STATS_TTL_MS) termStats = { value: termFrequencies(await readTermStats(db)), at: Date.now() };
+    const { find, rank } = planTextQuery(await queryLexemes(db, query), termStats.value);
+    return [find, rank];
   };
 
-  /** Nearest chunks, best first: through the HNSW index, or by a true scan when `exact`. */
+  /** Nearest chunks, best first: through the HNSW indexes, or by a true scan when `exact`. */
   const nearest = async (query: string, o: ParsedOptions, exact: boolean): Promise<Citation[]> => {
     const f = buildFilters(o, 2);
     // `+ 0` hides the operator from the planner, so no index can serve the ORDER BY: a true scan.
     const order = exact ? `(${distance}) + 0` : distance;
-    const sql = `select ${COLUMNS}, 1 - (${distance}) as score from knowledge_chunks c where ${f.sql} order by ${order}, c.id limit $2`;
+    const sql = exact
+      ? `select ${COLUMNS}, 1 - (${distance}) as score from knowledge_chunks c where ${f.sql} order by ${order}, c.id limit $2`
+      : `with near as (${nearestPerKind(kindsOf(o), f.sql, '$2')})
+         select ${COLUMNS}, 1 - n.d as score from near n join knowledge_chunks c on c.id = n.id order by n.d, c.id limit $2`;
     const params = [await embedQuery(query), o.limit, ...f.params];
     // The exact reference runs without the HNSW settings: it must scan, and needs no index.
     const { rows } = exact ? await db.query<ChunkRow>(sql, params) : await withHnswSettings(db, efSearchFor(o.limit, efSearch), (client) => client.query<ChunkRow>(sql, params));
@@ -150,23 +182,22 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
 
   /**
    * Both candidate lists, fused by RRF in SQL; rows are fetched for the final `limit` only.
-   * $1 query vector, $2 query text, $3 candidates per side, $4 limit, $5-$7 term statistics, then the filters.
+   * $1 query vector, $2 candidates per side, $3 limit, $4 / $5 the text side's find / rank tsqueries, then the filters.
    */
   const hybridStatement = async (query: string, o: ParsedOptions): Promise<{ sql: string; params: unknown[]; k: number }> => {
     const k = Math.max(40, o.limit * 4);
-    const f = buildFilters(o, 7);
+    const f = buildFilters(o, 5);
     const sql = `with
-      vec as materialized (
-        select c.id, ${distance} as d from knowledge_chunks c where ${f.sql} order by ${distance} limit $3),
-      ${textCandidatesSql({ queryParam: '$2', limitParam: '$3', statsParam: 5, filters: f.sql })},
+      vec as materialized (${nearestPerKind(kindsOf(o), f.sql, '$2')}),
+      ${textCandidatesSql({ findParam: '$4', rankParam: '$5', limitParam: '$2', filters: f.sql })},
       fused as (
         select id, sum(1.0 / (${RRF_K} + r)) as score from (
           select id, row_number() over (order by d, id) as r from vec
           union all
           select id, row_number() over (order by rank desc, id) as r from txt) u
-        group by id order by score desc, id limit $4)
+        group by id order by score desc, id limit $3)
       select ${COLUMNS}, f.score from fused f join knowledge_chunks c on c.id = f.id order by f.score desc, c.id`;
-    return { sql, params: [await embedQuery(query), query, k, o.limit, ...(await currentTermStats()), ...f.params], k };
+    return { sql, params: [await embedQuery(query), k, o.limit, ...(await textQuery(query)), ...f.params], k };
   };
 
   return {
@@ -174,16 +205,16 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
     exact: (query, options) => nearest(query, SearchOptionsSchema.parse(options ?? {}), true),
     async text(query, options) {
       const o = SearchOptionsSchema.parse(options ?? {});
-      const f = buildFilters(o, 5);
-      const sql = `with ${textCandidatesSql({ queryParam: '$1', limitParam: '$2', statsParam: 3, filters: f.sql })}
+      const f = buildFilters(o, 3);
+      const sql = `with ${textCandidatesSql({ findParam: '$2', rankParam: '$3', limitParam: '$1', filters: f.sql })}
         select ${COLUMNS}, t.rank as score from txt t join knowledge_chunks c on c.id = t.id order by t.rank desc, c.id`;
-      const { rows } = await db.query<ChunkRow>(sql, [query, o.limit, ...(await currentTermStats()), ...f.params]);
+      const { rows } = await db.query<ChunkRow>(sql, [o.limit, ...(await textQuery(query)), ...f.params]);
       return rows.map(toCitation);
     },
     async hybrid(query, options) {
       const o = SearchOptionsSchema.parse(options ?? {});
       const { sql, params, k } = await hybridStatement(query, o);
-      const { rows } = await withHnswSettings(db, efSearchFor(k, hybridEfSearch), (client) => client.query<ChunkRow>(sql, params));
+      const { rows } = await withHnswSettings(db, hybridEfSearchFor(k, hybridEfSearch), (client) => client.query<ChunkRow>(sql, params));
       return rows.map(toCitation);
     },
     async hybridStatement(query, options) {

@@ -101,7 +101,8 @@ async function readStats(db: Db, embedder: Embedder): Promise<KnowledgeStats> {
   const documents = await perKind('knowledge_documents');
   const chunksByKind = await perKind('knowledge_chunks');
   const { rows } = await db.query<{ hnsw: string | null; fts: string | null; tbl: string; analyzed: Date | null }>(
-    `select pg_relation_size(to_regclass('knowledge_chunks_embedding_idx'))::text as hnsw,
+    `select (select coalesce(sum(pg_relation_size(i.indexrelid)), 0) from pg_index i join pg_class x on x.oid = i.indexrelid join pg_am a on a.oid = x.relam
+             where i.indrelid = 'knowledge_chunks'::regclass and a.amname = 'hnsw')::text as hnsw,
             pg_relation_size(to_regclass('knowledge_chunks_tsv_idx'))::text as fts,
             pg_table_size('knowledge_chunks')::text as tbl,
             (select greatest(last_analyze, last_autoanalyze) from pg_stat_user_tables where relid = 'knowledge_chunks'::regclass) as analyzed`,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Db } from '../db/connection.js';
 import type { Chunk } from './chunker.js';
-import { createAnnIndex, inTransaction, vectorLiteral } from './index-meta.js';
+import { createAnnIndex, dropAnnIndex, inTransaction, vectorLiteral } from './index-meta.js';
 import type { Embedder, IngestReport, KnowledgeKind } from './types.js';
 
 /** A document after decoding and chunking, ready to write. */
@@ -161,7 +161,7 @@ async function apply(client: pg.PoolClient, p: WritePlan, vectors: string[]): Pr
   }
   const rebuild = p.toEmbed.length >= BULK_REBUILD_MIN &&
     p.toEmbed.length >= Number((await client.query<{ n: string }>('select count(*)::text as n from knowledge_chunks')).rows[0]?.n ?? 0);
-  if (rebuild) await client.query('drop index if exists knowledge_chunks_embedding_idx');
+  if (rebuild) await dropAnnIndex(client);
   await upsertChunks(client, p.toEmbed.map((t, i) => ({ ...t, embedding: vectors[i]! })));
   if (rebuild) await createAnnIndex(client);
 }
