@@ -7,32 +7,8 @@
  * real PDF reader; each with a perturbation that must not be read the same way.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  detectDateOrder,
-  extractInvoice,
-  parseAmount,
-  parseDate,
-  readDocument,
-  sniffType,
-  type OcrEngine,
-} from '../src/ingest/index.js';
-import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
-
-type Doc = PDFKit.PDFDocument;
-const noOcr = {} as OcrEngine; // text PDFs never reach the recogniser
-const at = (doc: Doc, text: string, x: number, y: number): void => {
-  doc.text(text, x, y, { lineBreak: false });
-};
-const right = (doc: Doc, text: string, edge: number, y: number): void => {
-  doc.text(text, edge - doc.widthOfString(text), y, { lineBreak: false });
-};
-const read = async (draw: (doc: Doc) => void) =>
-  extractInvoice(
-    await readDocument(
-      { fileName: 'x.pdf', bytes: new Uint8Array(await renderPdf(draw)), contentType: 'application/pdf' },
-      noOcr,
-    ),
-  );
+import { detectDateOrder, parseAmount, parseDate, sniffType } from '../src/ingest/index.js';
+import { at, read, right, type Doc } from './ingest-layout.fixture.js';
 
 /** A US-style template: a person's name as the letterhead, a bordered table, totals under it. */
 function template(doc: Doc, totals: Array<[string, string]>, headingSize = 9): void {

@@ -5,24 +5,8 @@
  * over several lines, and a total line that also carries the due date.
  */
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, readDocument, type OcrEngine } from '../src/ingest/index.js';
-import { renderPdf } from '../scripts/ingest-fixtures/layouts.js';
 
-type Doc = PDFKit.PDFDocument;
-const noOcr = {} as OcrEngine; // text PDFs never reach the recogniser
-const at = (doc: Doc, text: string, x: number, y: number): void => {
-  doc.text(text, x, y, { lineBreak: false });
-};
-const right = (doc: Doc, text: string, edge: number, y: number): void => {
-  doc.text(text, edge - doc.widthOfString(text), y, { lineBreak: false });
-};
-const read = async (draw: (doc: Doc) => void) =>
-  extractInvoice(
-    await readDocument(
-      { fileName: 'x.pdf', bytes: new Uint8Array(await renderPdf(draw)), contentType: 'application/pdf' },
-      noOcr,
-    ),
-  );
+import { at, read, right, type Doc } from './ingest-layout.fixture.js';
 
 function tableHead(doc: Doc, y: number, heads = ['Description', 'Qty', 'Unit Price', 'Amount']): void {
   doc.font('Helvetica-Bold');
