@@ -169,18 +169,38 @@ describe('growth', () => {
     expect(byDate?.document).toBe(documentId);
     expect(await indexOid()).toBe(before);
   });
+
+  it('a chunk found by an exact token on the text side alone wins the tie with the best of the vector side', async () => {
+    // The question repeats the history's wording, so the vector side's 40 candidates are history
+    // chunks; only the new resolution carries the token, so the text side ranks it first. Both
+    // score 1/61 in the fusion: the exact token must win, not the older chunk's lower id.
+    const { documentId } = await store.recordResolution({
+      invoiceId: 777_002,
+      exceptionType: 'duplicate',
+      decision: 'hold',
+      decidedBy: 'ap.manager',
+      source: 'human',
+      supplierId: 5,
+      summary: 'Courier manifest KOALA-4417 archived beside the warehouse keys.',
+    });
+    const question = 'Invoice price above the PO price; routed to the AP reviewer with the quote attached. KOALA-4417';
+    expect((await store.vectorSearch(question, { limit: 40 })).map(key)).not.toContain(documentId);
+    expect((await store.textSearch(question, { limit: 1 }))[0]?.document).toBe(documentId);
+    expect((await store.search(question, { limit: 1 }))[0]?.document).toBe(documentId);
+  });
 });
 
 describe('stats', () => {
   it('reports chunks by kind, index sizes and the last reindex', async () => {
     const stats = await store.stats();
-    expect(stats.chunksByKind).toEqual({ policy: 1, resolution: DOCS + 1, case: 0 });
-    expect(stats.chunks).toBe(DOCS + 2);
+    // The history, the needle policy and the two resolutions the growth tests recorded.
+    expect(stats.chunksByKind).toEqual({ policy: 1, resolution: DOCS + 2, case: 0 });
+    expect(stats.chunks).toBe(DOCS + 3);
     expect(stats.bytes.hnsw).toBeGreaterThan(0);
     expect(stats.bytes.fullText).toBeGreaterThan(0);
     expect(stats.reindexedAt).toBeInstanceOf(Date);
     const text = formatStats(stats);
-    expect(text).toMatch(/^chunks: +2402 \(policy 1, resolution 2401, case 0\)$/m);
+    expect(text).toMatch(/^chunks: +2403 \(policy 1, resolution 2402, case 0\)$/m);
     expect(text).toMatch(/^vector index: +[\d.]+ (KB|MB) \(HNSW, cosine\)$/m);
     expect(text).toMatch(/^last reindex: +\d{4}-\d{2}-\d{2}T/m);
   });

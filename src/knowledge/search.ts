@@ -181,7 +181,10 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
   };
 
   /**
-   * Both candidate lists, fused by RRF in SQL; rows are fetched for the final `limit` only.
+   * Both candidate lists, fused by RRF in SQL; rows are fetched for the final `limit` only. Equal
+   * fused scores are common (rank r on one side alone ties with rank r on the other): the better
+   * text rank wins them, so a query naming an exact token (an invoice number, a clause id) finds its
+   * chunk first even when the vector side's short candidate list misses it, not an older id.
    * $1 query vector, $2 candidates per side, $3 limit, $4 / $5 the text side's find / rank tsqueries, then the filters.
    */
   const hybridStatement = async (query: string, o: ParsedOptions): Promise<{ sql: string; params: unknown[]; k: number }> => {
@@ -191,12 +194,12 @@ export function createRetriever(db: Db, embedder: Embedder, efSearch = DEFAULT_E
       vec as materialized (${nearestPerKind(kindsOf(o), f.sql, '$2')}),
       ${textCandidatesSql({ findParam: '$4', rankParam: '$5', limitParam: '$2', filters: f.sql })},
       fused as (
-        select id, sum(1.0 / (${RRF_K} + r)) as score from (
-          select id, row_number() over (order by d, id) as r from vec
+        select id, sum(1.0 / (${RRF_K} + r)) as score, min(text_r) as text_r from (
+          select id, row_number() over (order by d, id) as r, null::bigint as text_r from vec
           union all
-          select id, row_number() over (order by rank desc, id) as r from txt) u
-        group by id order by score desc, id limit $3)
-      select ${COLUMNS}, f.score from fused f join knowledge_chunks c on c.id = f.id order by f.score desc, c.id`;
+          select id, r, r from (select id, row_number() over (order by rank desc, id) as r from txt) t) u
+        group by id order by score desc, text_r nulls last, id limit $3)
+      select ${COLUMNS}, f.score from fused f join knowledge_chunks c on c.id = f.id order by f.score desc, f.text_r nulls last, c.id`;
     return { sql, params: [await embedQuery(query), k, o.limit, ...(await textQuery(query)), ...f.params], k };
   };
 
